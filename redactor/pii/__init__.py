@@ -1,0 +1,1 @@
+"""Japanese PII detection and masking."""

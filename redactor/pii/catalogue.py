@@ -1,0 +1,58 @@
+"""The entity catalogue: canonical type names (CONTRACTS.md) and GiNZA label mapping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGUAGE = "ja"
+
+ENTITY_TYPES: tuple[str, ...] = (
+    "PERSON",
+    "PHONE_NUMBER",
+    "EMAIL_ADDRESS",
+    "JP_ADDRESS",
+    "JP_POSTAL_CODE",
+    "DATE_OF_BIRTH",
+    "CREDIT_CARD",
+    "CARD_SECURITY_CODE",
+    "CARD_EXPIRY",
+    "JP_MY_NUMBER",
+    "JP_CORPORATE_NUMBER",
+    "JP_DRIVERS_LICENSE",
+    "JP_PASSPORT",
+    "JP_HEALTH_INSURANCE",
+    "JP_PENSION_NUMBER",
+    "JP_RESIDENCE_CARD",
+    "JP_BANK_ACCOUNT",
+)
+
+# GiNZA tags entities with Sekine's extended named-entity labels. Only labels that are
+# personal information by themselves are mapped; places (City, Province, Station) are
+# left out on purpose because a place in passing is not an address.
+GINZA_LABEL_TO_ENTITY: dict[str, str] = {
+    "Person": "PERSON",
+    "Phone_Number": "PHONE_NUMBER",
+    "Email": "EMAIL_ADDRESS",
+    "Postal_Address": "JP_ADDRESS",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One detected entity.
+
+    ``start``/``end`` are string indices (end exclusive) into the text that was analysed.
+    ``masked_start``/``masked_end`` locate its placeholder in the masked text once it has
+    been anonymised (``None`` before).
+    """
+
+    type: str
+    start: int
+    end: int
+    score: float
+    masked_start: int | None = None
+    masked_end: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"type": self.type, "start": self.start, "end": self.end,
+                "score": round(self.score, 2)}
