@@ -1,0 +1,35 @@
+"""Command line: ``redactor text | batch | serve | demo | token | models``.
+
+Each sub-command lives in its own module that exposes ``register(subparsers)``; the
+module adds its parser and sets ``func`` to a callable ``(args) -> int`` (the exit status).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Modules that each contribute one sub-command (see the module docstring).
+COMMAND_MODULES: tuple[str, ...] = (
+    "redactor.text_command",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="redactor", description="Real-time PII redaction for Japanese phone calls."
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
