@@ -1,10 +1,25 @@
-"""The public entry point: ``Redactor().redact(text)``.  (Being written: API is fixed.)"""
+"""The public entry point: ``Redactor().redact(text)``.
+
+normalise (offset map) → analyse (Presidio + GiNZA + Japanese recognizers) → map spans back
+to the input → resolve overlaps → anonymise (Presidio operators per entity type).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from redactor.pii.catalogue import Entity
+from redactor.config import RedactorConfig, load_config
+from redactor.pii.analyzer import build_analyzer
+from redactor.pii.anonymizer import Anonymizer
+from redactor.pii.catalogue import LANGUAGE, Entity
+from redactor.pii.normalize import normalize
+from redactor.pii.recognizers.person import HONORIFICS
+
+# Characters a span should not begin or end with once mapped back.
+_EDGE = " \t\u3000、。,.・:：「」『』()（）"
+_TRAILING_HONORIFIC = re.compile(rf"(?:{'|'.join(HONORIFICS)})$")
 
 
 @dataclass(slots=True)
@@ -19,13 +34,72 @@ class RedactionResult:
 
 
 class Redactor:
-    """Loads the analyzer (GiNZA + Japanese recognizers) once and masks text."""
+    """Loads the analyzer (GiNZA + Japanese recognizers) once and masks text.
 
-    def __init__(self, config=None) -> None:
+    ``config`` is a ``RedactorConfig``, a path to a TOML file, or ``None`` for the defaults.
+    Thread-safe for concurrent ``redact`` calls once constructed.
+    """
+
+    def __init__(self, config: RedactorConfig | str | Path | None = None) -> None:
+        if not isinstance(config, RedactorConfig):
+            config = load_config(config)
         self.config = config
+        self.anonymizer = Anonymizer(config)  # first: a missing secret fails before the model loads
+        self.analyzer = build_analyzer(config)
+        self.entity_types = list(config.entity_types)
 
     def analyze(self, text: str) -> list[Entity]:
-        raise NotImplementedError
+        """Entities in ``text`` (indices into ``text``), without overlaps, in order."""
+        if not text.strip():
+            return []
+        normalized = normalize(text)
+        results = self.analyzer.analyze(normalized.text, language=LANGUAGE,
+                                        entities=self.entity_types)
+        found = []
+        for result in results:
+            start, end = normalized.to_original(result.start, result.end)
+            entity = _trimmed(text, Entity(result.entity_type, start, end, result.score))
+            if entity is not None:
+                found.append(entity)
+        return resolve_overlaps(found)
 
-    def redact(self, text: str, *, call_id: str | None = None) -> RedactionResult:
-        raise NotImplementedError
+    def redact(self, text: str, *, call_id: str = "") -> RedactionResult:
+        """Mask ``text``; ``call_id`` scopes hash tokens to one conversation."""
+        masked, entities = self.anonymizer.anonymize(text, self.analyze(text), call_id)
+        return RedactionResult(masked, entities)
+
+
+def _trimmed(text: str, entity: Entity) -> Entity | None:
+    start, end = entity.start, entity.end
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    if entity.type == "PERSON":  # the honorific stays visible: 田中<PERSON>様 reads wrong
+        honorific = _TRAILING_HONORIFIC.search(text, start, end)
+        if honorific and honorific.start() > start:
+            end = honorific.start()
+    if start >= end:
+        return None
+    return Entity(entity.type, start, end, entity.score)
+
+
+def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
+    """Merge overlapping or touching spans of one type; between types the higher score wins.
+
+    Merging matters for garbled values: a slot and a pattern may each cover part of one
+    number, and the mask must cover both.  Between types, a tie goes to the longer span.
+    """
+    merged: list[Entity] = []
+    for entity in sorted(entities, key=lambda e: (e.type, e.start)):
+        last = merged[-1] if merged else None
+        if last and last.type == entity.type and entity.start <= last.end:
+            merged[-1] = Entity(last.type, last.start, max(last.end, entity.end),
+                                max(last.score, entity.score))
+        else:
+            merged.append(entity)
+    kept: list[Entity] = []
+    for entity in sorted(merged, key=lambda e: (-e.score, -(e.end - e.start), e.start)):
+        if all(entity.end <= k.start or entity.start >= k.end for k in kept):
+            kept.append(entity)
+    return sorted(kept, key=lambda e: e.start)

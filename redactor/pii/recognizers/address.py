@@ -1,0 +1,38 @@
+"""JP_ADDRESS: a street address as one span, prefecture → … → 丁目/番地/号 → building/room.
+
+An address needs a municipality (市/区/町/村/郡) or 丁目 followed by a house number, so a
+place in passing (大阪の店舗, 東京駅の近く) never matches.  Runs on normalised text, where
+``2-8-1`` and ``二丁目八番一号`` have become digits.
+"""
+
+from __future__ import annotations
+
+from redactor.pii.recognizers.base import JapanesePatternRecognizer
+
+_PREFECTURES = (
+    "北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|"
+    "神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|"
+    "大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|"
+    "福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
+)
+_NAME = r"[一-龥々〆ヶケァ-ヴー]"
+_MUNICIPALITY = rf"(?:{_NAME}{{1,6}}?|[ぁ-ゖ]{{2,5}})(?:市|区|郡|町|村)"
+_TOWN = rf"(?:{_NAME}|の){{0,10}}?"
+_BLOCK = r"\d+(?:丁目|番地|番|号|条|線|の|-)?"
+# Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
+_BLOCKS = rf"{_BLOCK}(?:{_NAME}{{0,3}}{_BLOCK}){{0,4}}"
+# A building and room: 新宿ビル301号室, 駅前第3ビル12階, メゾン山田202.
+_BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]){{0,20}}?\d+(?:号室|階|F)"
+             rf"|\s?(?:{_NAME}|[A-Za-z]){{1,15}}?\s?\d+)?")
+
+
+class JpAddressRecognizer(JapanesePatternRecognizer):
+    """Street addresses; structure stands in for a cue, so none is required."""
+
+    ENTITY = "JP_ADDRESS"
+    PATTERNS = (
+        ("municipality and number",
+         rf"(?:{_PREFECTURES})?(?:{_MUNICIPALITY}){{1,3}}{_TOWN}{_BLOCKS}{_BUILDING}", 0.7),
+        ("town and chome", rf"(?:{_PREFECTURES})?{_NAME}{{1,8}}\d+丁目(?:\d+番地?)?(?:\d+号)?"
+                           rf"{_BUILDING}", 0.7),
+    )

@@ -1,0 +1,88 @@
+"""PERSON: names from GiNZA's tokens plus the rules of Japanese self-introduction.
+
+GiNZA's named-entity layer is one source (mapped in ``redactor.pii.analyzer``).  This
+recognizer adds what its tokens and the conversation make clear:
+
+- tokens tagged as personal names by SudachiPy (名詞-固有名詞-人名-姓/名);
+- a proper noun or katakana word before an honorific (田中様, スミスさん): the honorific
+  itself stays outside the span, so the masked text still reads politely;
+- the phrase before と申します / と言います (わたくし、山田と申します).
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from redactor.pii.catalogue import LANGUAGE
+
+HONORIFICS = ("さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生")
+_HONORIFIC_RE = re.compile("|".join(HONORIFICS))
+# Words that take an honorific but are not names.
+_NOT_NAMES = frozenset({"お客", "客", "皆", "みな", "奥", "お子", "ご主人", "旦那", "担当", "担当者",
+                        "お母", "お父", "息子", "娘", "ご家族", "家族", "会員", "利用者", "契約者",
+                        "ご本人", "本人", "名義人", "皆様", "お客様", "先方", "相手", "御社", "貴社",
+                        "おじい", "おばあ", "お兄", "お姉", "医者", "お医者"})
+_SELF_INTRODUCTION = re.compile(r"(?:と|って)(?:申します|申し上げます|言います|いいます|いう者|申す者)")
+_INTRO_NAME = re.compile(r"[一-龥々ァ-ヴーぁ-ゖA-Za-z・ ]{1,12}$")
+_INTRO_STRIP = re.compile(r"^(?:わたくし|私|わたし|僕|ぼく|あ|はい|えっと|えーと|あの|担当の?|こちら)+")
+
+
+def _is_name_tag(tag: str) -> bool:
+    return "人名" in tag
+
+
+def _is_name_like(token) -> bool:  # a spaCy token
+    return (token.tag_.startswith("名詞-固有名詞") and "地名" not in token.tag_) or bool(
+        re.fullmatch(r"[ァ-ヴー・]{2,}", token.text)
+    )
+
+
+class JpPersonRecognizer(EntityRecognizer):
+    ENTITY = "PERSON"
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], supported_language=LANGUAGE,
+                         name=type(self).__name__)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        spans: list[tuple[int, int, float]] = []
+        tokens = list(nlp_artifacts.tokens) if nlp_artifacts is not None else []
+        run_start = run_end = None
+        for i, token in enumerate(tokens):
+            start, end = token.idx, token.idx + len(token.text)
+            if _is_name_tag(token.tag_):
+                run_start = start if run_start is None else run_start
+                run_end = end
+                continue
+            if run_start is not None:
+                spans.append((run_start, run_end, 0.85))
+                run_start = None
+            nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            if _HONORIFIC_RE.fullmatch(nxt) and _is_name_like(token) and (
+                token.text not in _NOT_NAMES
+            ):
+                spans.append((start, end, 0.8))
+        if run_start is not None:
+            spans.append((run_start, run_end, 0.85))
+        for match in _SELF_INTRODUCTION.finditer(text):
+            head = text[max(0, match.start() - 12):match.start()]
+            head = re.split(r"[、。,.!?！？\s]|の|は", head)[-1]
+            name = _INTRO_STRIP.sub("", head)
+            if name and _INTRO_NAME.search(name) and not re.search(r"\d", name):
+                spans.append((match.start() - len(name), match.start(), 0.8))
+        return [self._result(start, end, score) for start, end, score in spans]
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        result = RecognizerResult(self.ENTITY, start, end, score, recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+        })
+        return result
