@@ -13,6 +13,8 @@ import sys
 # Modules that each contribute one sub-command (see the module docstring).
 COMMAND_MODULES: tuple[str, ...] = (
     "redactor.text_command",
+    "redactor.batch.command",
+    "redactor.models_command",
 )
 
 

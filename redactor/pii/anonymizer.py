@@ -1,12 +1,14 @@
 """Anonymisation: Presidio operators chosen per entity type by the configuration.
 
-| config ``type`` | Presidio operator | result |
-|---|---|---|
-| replace | ``replace`` | ``<PHONE_NUMBER>`` (or ``new_value``) |
-| mask    | ``custom``  | ``************1111``: digits masked but the last ``keep_last`` (PCI display rule) |
-| hash    | ``custom``  | ``<PHONE_NUMBER:3f9a0c1b2d>``: HMAC-SHA256 of the canonical value, keyed by a salt from the environment and the call id, so the same number said twice in a call (090-1234-5678 / ゼロキューゼロ…) gets the same token, and tokens do not link calls |
-| encrypt | ``encrypt`` | AES-CBC ciphertext (base64) for authorised review; ``decrypt_value`` reverses it |
-| keep    | ``keep``    | the value unchanged (still reported) |
+- ``replace`` (Presidio ``replace``): ``<PHONE_NUMBER>``, or ``new_value``.
+- ``mask`` (``custom``): ``****-****-****-1111``, digits masked but the last ``keep_last``
+  (the PCI display rule for cards); separators stay.
+- ``hash`` (``custom``): ``<PHONE_NUMBER:3f9a0c1b2d>``, an HMAC-SHA256 of the canonical value
+  keyed by a salt from the environment and the call id: the same number said twice in a
+  call (090-1234-5678, ゼロキューゼロ…) gets the same token, and tokens do not link calls.
+- ``encrypt`` (Presidio ``encrypt``): AES-CBC ciphertext (base64) for authorised review;
+  ``decrypt_value`` reverses it.  The key comes from the environment.
+- ``keep`` (Presidio ``keep``): the value unchanged, still reported as an entity.
 
 Presidio's own ``hash`` operator hashes the written form; ours hashes the normalised one,
 which is what makes spoken and written forms of one value agree.

@@ -26,14 +26,12 @@ ENTITY_TYPES: tuple[str, ...] = (
     "JP_BANK_ACCOUNT",
 )
 
-# GiNZA tags entities with Sekine's extended named-entity labels. Only labels that are
-# personal information by themselves are mapped; places (City, Province, Station) are
-# left out on purpose because a place in passing is not an address.
+# GiNZA tags entities with Sekine's extended named-entity labels.  Only Person is mapped:
+# places (City, Province, Station) are left out because a place in passing is not an
+# address, and GiNZA's Phone_Number/Email/Postal_Address/ID_Number fire on order numbers
+# and postal codes alike, where the Japanese recognizers are both stricter and complete.
 GINZA_LABEL_TO_ENTITY: dict[str, str] = {
     "Person": "PERSON",
-    "Phone_Number": "PHONE_NUMBER",
-    "Email": "EMAIL_ADDRESS",
-    "Postal_Address": "JP_ADDRESS",
 }
 
 

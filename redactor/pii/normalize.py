@@ -60,12 +60,23 @@ class _Rewriter:
             pieces.append(self.text[pos:a])
             starts += self.starts[pos:a]
             ends += self.ends[pos:a]
-            if len(new) == b - a:
+            old = match.group(0)
+            # Unchanged characters at either end keep their own place in the map.
+            p = q = 0
+            while p < min(len(old), len(new)) and old[p] == new[p]:
+                p += 1
+            while q < min(len(old), len(new)) - p and old[-1 - q] == new[-1 - q]:
+                q += 1
+            if len(new) == len(old):
                 starts += self.starts[a:b]
                 ends += self.ends[a:b]
-            else:
+            elif a + p == b - q:  # a pure insertion: spread it over the whole match
                 starts += [self.starts[a]] * len(new)
                 ends += [self.ends[b - 1]] * len(new)
+            else:
+                middle = len(new) - p - q
+                starts += self.starts[a:a + p] + [self.starts[a + p]] * middle + self.starts[b - q:b]
+                ends += self.ends[a:a + p] + [self.ends[b - q - 1]] * middle + self.ends[b - q:b]
             pieces.append(new)
             pos = b
         if pos == 0:
@@ -91,14 +102,47 @@ def _nfkc(match: re.Match[str]) -> str:
 
 # --- spoken e-mail -------------------------------------------------------------------------
 
-_EMAIL_WORDS = {"アットマーク": "@", "アット": "@", "ドット": ".", "アンダーバー": "_",
-                "アンダースコア": "_", "ハイフン": "-"}
+# Domain words as people say them (イグザンプル ドット コム).
+_DOMAIN_WORDS = {
+    "コム": "com", "ジェーピー": "jp", "ジェイピー": "jp", "ネット": "net", "シーオー": "co",
+    "オルグ": "org", "エヌイー": "ne", "オーアール": "or", "エーシー": "ac", "ジーメール": "gmail",
+    "ヤフー": "yahoo", "イグザンプル": "example", "エグザンプル": "example", "ドコモ": "docomo",
+    "アイクラウド": "icloud", "ホットメール": "hotmail", "アウトルック": "outlook",
+    "ソフトバンク": "softbank", "エーユー": "au", "イージーウェブ": "ezweb", "イーズィーウェブ": "ezweb",
+    "Gメール": "gmail", "じーめーる": "gmail", "ジーメイル": "gmail",
+}
+_LOCAL_JOINERS = {"アンダーバー": "_", "アンダースコア": "_", "ハイフン": "-", "ドット": ".", "ピリオド": ".",
+                  "点": "."}
+_AT = r"(?:アットマーク|アット\s*マーク|あっとまーく|at\s*マーク|アット|あっと|@)"
+_DOT = r"(?:ドット|ドッと|どっと|ピリオド|dot|\.)"
+_DOMAIN_WORD = "(?:[A-Za-z0-9-]+|" + "|".join(sorted(_DOMAIN_WORDS, key=len, reverse=True)) + ")"
+_LOCAL = r"[A-Za-z0-9._+-]+(?:\s*(?:アンダーバー|アンダースコア|ハイフン|ドット|ピリオド|点)\s*[A-Za-z0-9._+-]+)*"
 _SPOKEN_EMAIL = re.compile(
-    r"(?<=[A-Za-z0-9])\s*(アットマーク|アット|ドット|アンダーバー|アンダースコア|ハイフン)\s*"
-    r"(?=[A-Za-z0-9])"
+    rf"{_LOCAL}\s*{_AT}\s*{_DOMAIN_WORD}(?:\s*{_DOT}\s*{_DOMAIN_WORD})+", re.IGNORECASE
+)
+_EMAIL_PART = re.compile(
+    rf"{_AT}|{_DOT}|アンダーバー|アンダースコア|ハイフン|ピリオド|点|{_DOMAIN_WORD}|\s+", re.IGNORECASE
 )
 
-# --- spoken kana digits --------------------------------------------------------------------
+
+def _spoken_email(match: re.Match[str]) -> str:
+    """Write a spoken address (yamada アットマーク example ドット com) as an address."""
+    out = []
+    for part in _EMAIL_PART.findall(match.group(0)):
+        if part.isspace():
+            continue
+        if re.fullmatch(_AT, part, re.IGNORECASE):
+            out.append("@")
+        elif part in _LOCAL_JOINERS:
+            out.append(_LOCAL_JOINERS[part])
+        elif re.fullmatch(_DOT, part, re.IGNORECASE):
+            out.append(".")
+        else:
+            out.append(_DOMAIN_WORDS.get(part, part))
+    return "".join(out)
+
+
+# --- spoken numbers in kana ----------------------------------------------------------------
 
 _KANA_DIGITS = {
     "ゼロ": "0", "レイ": "0", "マル": "0", "イチ": "1", "ニー": "2", "ニ": "2", "サン": "3",
@@ -111,39 +155,100 @@ _KANA_DIGITS |= {
 }
 _KANA_DIGITS["にい"] = "2"
 _KANA_DIGITS["ごお"] = "5"
-_KANA_WORD_RE = re.compile("|".join(sorted(map(re.escape, _KANA_DIGITS), key=len, reverse=True)))
-_KANA_SEP = r"(?:[\s、,・\-]|の|ハイフン)"
+# Single-sound words that are also particles or prefixes (に, し, ご): weak evidence.
+_WEAK_WORDS = frozenset(w for w in _KANA_DIGITS if len(w) == 1)
 
 
-def _run_pattern(words: list[str]) -> re.Pattern[str]:
-    alternation = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-    return re.compile(rf"(?:{alternation})(?:{_KANA_SEP}{{0,2}}(?:{alternation}))*")
+def _alternation(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
-# One script per run, so that a particle after a spoken number (ゼロキューゼロに) stays a word.
-_KATAKANA_RUN = _run_pattern([w for w in _KANA_DIGITS if re.match("[ァ-ヶ]", w)])
-_HIRAGANA_RUN = _run_pattern([w for w in _KANA_DIGITS if re.match("[ぁ-ゖ]", w)])
+_KANA_WORD_RE = re.compile(_alternation(_KANA_DIGITS))
+_KANA_SEP = r"(?:[\s、,・\-…]|の|ハイフン)"
+_KANA_RUN = re.compile(
+    rf"(?:{_alternation(_KANA_DIGITS)})(?:{_KANA_SEP}{{0,2}}(?:{_alternation(_KANA_DIGITS)}))*"
+)
+_NAME_CHAR = re.compile(r"[一-龥々ァ-ヴA-Za-z]")
+_DIGIT_NEAR_BEFORE = re.compile(r"\d[の、\s\-…]{0,2}$")
+_DIGIT_NEAR_AFTER = re.compile(r"[の、\s\-…]{0,2}\d")
 
 
 def _kana_run_to_digits(match: re.Match[str]) -> str:
-    """Spell a run of kana digit words as digits, when it is long enough to be a number.
+    """Spell a run of kana digit words as digits, when it is clearly a number.
 
-    Short runs are words (さん, にし, ごご), so a run is converted only with at least three
-    words in katakana (ゼロキューゼロ) or four in hiragana (いちにさんよん), or two katakana
-    words next to a written digit (090のゴーロク).  Hiragana never borrows from a
-    neighbouring digit: さん and に follow numbers as honorific and particle.
+    Short runs are words (さん, にし, ごご, くに), so a run needs three words of which two
+    are not single sounds (ゼロキューゼロ, いちにさんよん, はちよんいち); next to a written
+    digit, two words or one full word between digits (7はちの5218) are enough.  さん after
+    a name is the honorific, and に before a word is the particle (田中さんにゼロキューゼロに
+    かけて): both stay words.
     """
-    run = match.group(0)
-    words = _KANA_WORD_RE.findall(run)
-    text, a, b = match.string, match.start(), match.end()
-    near_digit = bool(re.search(r"\d[の、\s\-]{0,2}$", text[max(0, a - 3):a])) or bool(
-        re.match(r"[の、\s\-]{0,2}\d", text[b:b + 3])
-    )
-    hiragana = bool(re.match("[ぁ-ゖ]", run))
-    needed = 4 if hiragana else 3
-    if len(words) < needed and not (near_digit and not hiragana and len(words) >= 2):
+    run, text = match.group(0), match.string
+    words = list(_KANA_WORD_RE.finditer(run))
+    lo, hi = 0, len(words)
+    if words[0].group(0) == "さん" and match.start() and _NAME_CHAR.match(text[match.start() - 1]):
+        lo = 1
+        while lo < hi and words[lo].group(0) in _WEAK_WORDS:
+            lo += 1
+    if hi - lo > 1 and words[hi - 1].group(0) == "に" and words[hi - 1].end() == len(run) and (
+        match.end() < len(text) and not re.match(r"[\s、。]", text[match.end()])
+    ):
+        hi -= 1
+    if lo >= hi:
         return run
-    return _KANA_WORD_RE.sub(lambda m: _KANA_DIGITS[m.group(0)], run)
+    a, b = match.start() + words[lo].start(), match.start() + words[hi - 1].end()
+    kept = [w.group(0) for w in words[lo:hi]]
+    strong = sum(w not in _WEAK_WORDS for w in kept)
+    before = bool(_DIGIT_NEAR_BEFORE.search(text, max(0, a - 3), a))
+    after = bool(_DIGIT_NEAR_AFTER.match(text, b))
+    if not (
+        (len(kept) >= 3 and strong >= 2)
+        or (len(kept) >= 2 and strong >= 1 and (before or after))
+        or (strong >= 1 and before and after)
+    ):
+        return run
+    head, body, tail = run[: words[lo].start()], run[words[lo].start(): words[hi - 1].end()], run[
+        words[hi - 1].end():]
+    return head + _KANA_WORD_RE.sub(lambda m: _KANA_DIGITS[m.group(0)], body) + tail
+
+
+# Numbers said with positions (せんきゅうひゃくろくじゅうきゅう) before a date unit.
+_KANA_NUMERAL_DIGITS = {w: int(d) for w, d in _KANA_DIGITS.items() if d != "0" and re.match("[ぁ-ゖ]", w)}
+_KANA_NUMERAL_DIGITS |= {"いっ": 1, "ろっ": 6, "はっ": 8, "さん": 3, "よ": 4}
+_KANA_MULTIPLIERS = {"じゅう": 10, "じゅっ": 10, "ひゃく": 100, "びゃく": 100, "ぴゃく": 100,
+                     "せん": 1000, "ぜん": 1000}
+_KANA_DAYS = {"ついたち": 1, "ふつか": 2, "みっか": 3, "よっか": 4, "いつか": 5, "むいか": 6,
+              "なのか": 7, "ようか": 8, "ここのか": 9, "とおか": 10, "はつか": 20}
+_KANA_UNITS = {"ねん": "年", "がつ": "月", "にち": "日", "さい": "歳"}
+_ERAS = {"めいじ": "明治", "たいしょう": "大正", "しょうわ": "昭和", "へいせい": "平成", "れいわ": "令和"}
+_KANA_NUMERAL_WORD = re.compile(_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS]))
+_KANA_DATE_PART = re.compile(
+    rf"(?P<num>(?:{_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS])})+)"
+    rf"(?P<unit>{_alternation(_KANA_UNITS)})"
+    rf"|(?P<tens>(?:{_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS])})*じゅう)?"
+    rf"(?P<day>{_alternation(_KANA_DAYS)})"
+    rf"|(?P<era>{_alternation(_ERAS)})"
+)
+
+
+def _kana_numeral(words: list[str]) -> int:
+    total, digit = 0, None
+    for word in words:
+        if word in _KANA_MULTIPLIERS:
+            total += (1 if digit is None else digit) * _KANA_MULTIPLIERS[word]
+            digit = None
+        else:
+            digit = _KANA_NUMERAL_DIGITS[word]
+    return total + (digit or 0)
+
+
+def _kana_date_part(match: re.Match[str]) -> str:
+    if match.group("era"):
+        return _ERAS[match.group("era")]
+    if match.group("day"):
+        tens = _kana_numeral(_KANA_NUMERAL_WORD.findall(match.group("tens") or ""))
+        return f"{tens + _KANA_DAYS[match.group('day')]}日"
+    number = _kana_numeral(_KANA_NUMERAL_WORD.findall(match.group("num")))
+    return f"{number}{_KANA_UNITS[match.group('unit')]}"
 
 
 # --- kanji numerals ------------------------------------------------------------------------
@@ -175,12 +280,24 @@ def _kanji_positional(match: re.Match[str]) -> str:
 
 # --- digit groups as speech recognition writes them ----------------------------------------
 
-# 123万4567: a spoken digit string that the recogniser wrote as a quantity.
-_MAN = re.compile(r"(?<!\d)(\d{1,4})万(\d{1,4})(?!\d)")
-# Separators between digit groups: 090-1234, 090の1234, 090、3344, 4,111,122, 1234.5678.
-_GROUP_SEPARATOR = re.compile(
-    r"(?<=\d)(?:\s*(?:[-.,、・]|の|ハイフン)\s*){1,2}(?=\d)|(?<=\d)\s+(?=\d)"
+# 123万4567, 8兆4351億9420万4081: a digit string the recogniser wrote as a quantity.
+_LARGE_NUMBER = re.compile(
+    r"(?<!\d)(?:(\d{1,4})兆)?(?:(\d{1,4})億)?(?:(\d{1,4})万)?(\d{1,4})(?!\d)"
 )
+# Separators between digit groups: 090-1234, 090の1234, 090、えー、3344, 4,111,122,
+# 1234.5678, 4038…9131.  A dot joins only before three digits, so 47.5.9 stays a date.
+_GROUP_SEPARATOR = re.compile(
+    r"(?<=\d)(?:\s*(?:[-,、・…‥]|\.{2,}|\.(?=\s*\d{3})|の|ハイフン|えー|えっと|ええと|あの)\s*){1,3}(?=\d)"
+    r"|(?<=\d)\s+(?=\d)"
+)
+
+
+def _large_number(match: re.Match[str]) -> str:
+    groups = match.groups()
+    if not any(groups[:3]):
+        return match.group(0)
+    first = next(i for i, g in enumerate(groups) if g)
+    return groups[first] + "".join((g or "").zfill(4) for g in groups[first + 1:])
 
 
 def normalize(text: str) -> NormalizedText:
@@ -189,13 +306,13 @@ def normalize(text: str) -> NormalizedText:
     if not unicodedata.is_normalized("NFKC", text):
         rw.sub(_CLUSTER, _nfkc)
     rw.sub(re.compile("[‐‑‒–—―−－ｰ]"), lambda m: m.group(0).translate(_DASHES))
-    rw.sub(_SPOKEN_EMAIL, lambda m: _EMAIL_WORDS[m.group(1)])
-    rw.sub(_KATAKANA_RUN, _kana_run_to_digits)
-    rw.sub(_HIRAGANA_RUN, _kana_run_to_digits)
+    rw.sub(_SPOKEN_EMAIL, _spoken_email)
+    rw.sub(_KANA_DATE_PART, _kana_date_part)
+    rw.sub(_KANA_RUN, _kana_run_to_digits)
     rw.sub(_KANJI_DIGIT_RUN, _kanji_digits)
     rw.sub(_KANJI_POSITIONAL, _kanji_positional)
     # Long-vowel marks between digits are dashes the recogniser chose (090ー1234).
     rw.sub(re.compile(r"(?<=\d)ー(?=\d)"), lambda m: "-")
     rw.sub(_GROUP_SEPARATOR, lambda m: "")
-    rw.sub(_MAN, lambda m: m.group(1) + m.group(2).zfill(4))
+    rw.sub(_LARGE_NUMBER, _large_number)
     return NormalizedText(text, rw.text, tuple(rw.starts), tuple(rw.ends))

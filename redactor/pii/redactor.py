@@ -15,7 +15,7 @@ from redactor.pii.analyzer import build_analyzer
 from redactor.pii.anonymizer import Anonymizer
 from redactor.pii.catalogue import LANGUAGE, Entity
 from redactor.pii.normalize import normalize
-from redactor.pii.recognizers.person import HONORIFICS
+from redactor.pii.recognizers.person import HONORIFICS, plausible_person
 
 # Characters a span should not begin or end with once mapped back.
 _EDGE = " \t\u3000、。,.・:：「」『』()（）"
@@ -61,7 +61,7 @@ class Redactor:
             entity = _trimmed(text, Entity(result.entity_type, start, end, result.score))
             if entity is not None:
                 found.append(entity)
-        return resolve_overlaps(found)
+        return resolve_overlaps(text, found)
 
     def redact(self, text: str, *, call_id: str = "") -> RedactionResult:
         """Mask ``text``; ``call_id`` scopes hash tokens to one conversation."""
@@ -79,12 +79,19 @@ def _trimmed(text: str, entity: Entity) -> Entity | None:
         honorific = _TRAILING_HONORIFIC.search(text, start, end)
         if honorific and honorific.start() > start:
             end = honorific.start()
-    if start >= end:
+    if start >= end or (entity.type == "PERSON" and not plausible_person(text, start, end)):
         return None
     return Entity(entity.type, start, end, entity.score)
 
 
-def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
+def _touching(text: str, left: Entity, right: Entity) -> bool:
+    """Overlapping, adjacent, or names split by a space (カトウ　カズヤ)."""
+    if right.start <= left.end:
+        return True
+    return left.type == "PERSON" and text[left.end:right.start] in (" ", "\u3000", "・")
+
+
+def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
     """Merge overlapping or touching spans of one type; between types the higher score wins.
 
     Merging matters for garbled values: a slot and a pattern may each cover part of one
@@ -93,7 +100,7 @@ def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
     merged: list[Entity] = []
     for entity in sorted(entities, key=lambda e: (e.type, e.start)):
         last = merged[-1] if merged else None
-        if last and last.type == entity.type and entity.start <= last.end:
+        if last and last.type == entity.type and _touching(text, last, entity):
             merged[-1] = Entity(last.type, last.start, max(last.end, entity.end),
                                 max(last.score, entity.score))
         else:

@@ -17,8 +17,9 @@ _PREFECTURES = (
 )
 _NAME = r"[一-龥々〆ヶケァ-ヴー]"
 _MUNICIPALITY = rf"(?:{_NAME}{{1,6}}?|[ぁ-ゖ]{{2,5}})(?:市|区|郡|町|村)"
-_TOWN = rf"(?:{_NAME}|の){{0,10}}?"
-_BLOCK = r"\d+(?:丁目|番地|番|号|条|線|の|-)?"
+_TOWN = rf"(?:{_NAME}|[ぁ-ゖ]){{0,12}}?"  # 西新宿, みなとみらい, 大字…
+# 丁目 as speech recognition writes it too (長目, 町目, ちょうめ); 晩 for 番.
+_BLOCK = r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号|条|線|の|-)?"
 # Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
 _BLOCKS = rf"{_BLOCK}(?:{_NAME}{{0,3}}{_BLOCK}){{0,4}}"
 # A building and room: 新宿ビル301号室, 駅前第3ビル12階, メゾン山田202.

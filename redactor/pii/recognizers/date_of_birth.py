@@ -14,19 +14,22 @@ from redactor.pii.recognizers.base import (
 )
 
 _ERA = r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?)"
-_DAY = r"\s*(?P<d>\d{1,2})\s*日?"
-_MONTH_DAY = rf"\s*(?P<m>\d{{1,2}})\s*月{_DAY}"
+# Speech recognition mishears era names (商和, 平静, 昭わ); the cue vouches for them.
+_ERA_HEARD = rf"(?:{_ERA}|[一-龥][一-龥ぁ-ゖ])"
+_PAUSE = r"[\s、,の]*"
+_DAY = rf"{_PAUSE}\d{{1,2}}\s*日?"
+_MONTH_DAY = rf"{_PAUSE}\d{{1,2}}\s*月{_DAY}"
 
 
 class DateOfBirthRecognizer(JapanesePatternRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = (
-        ("era date", rf"{_ERA}\s*(?:\d{{1,2}}|元)\s*年{_MONTH_DAY}", 0.5),
+        ("era date", rf"{_ERA_HEARD}\s*(?:\d{{1,2}}|元)\s*年{_MONTH_DAY}", 0.5),
         ("kanji date", rf"{NOT_DIGIT_BEFORE}\d{{2,4}}\s*年{_MONTH_DAY}", 0.5),
         ("month day", rf"{NOT_DIGIT_BEFORE}\d{{1,2}}\s*月{_DAY}", 0.4),
-        ("slash date", rf"{NOT_DIGIT_BEFORE}(?:19|20)?\d{{2}}\s*/\s*(?P<m>\d{{1,2}})\s*/\s*"
-                       rf"(?P<d>\d{{1,2}}){NOT_DIGIT_AFTER}", 0.5),
-        ("era letter date", rf"(?<![A-Za-z]){_ERA}\d{{1,2}}[./](?P<m>\d{{1,2}})[./](?P<d>\d{{1,2}})"
+        ("slash date", rf"{NOT_DIGIT_BEFORE}(?:19|20)?\d{{2}}\s*/\s*\d{{1,2}}\s*/\s*"
+                       rf"\d{{1,2}}{NOT_DIGIT_AFTER}", 0.5),
+        ("era letter date", rf"(?<![A-Za-z]){_ERA}\d{{1,2}}[./]\d{{1,2}}[./]\d{{1,2}}"
                             rf"{NOT_DIGIT_AFTER}", 0.5),
         ("compact date", rf"{NOT_DIGIT_BEFORE}(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])"
                          rf"(?:0[1-9]|[12]\d|3[01]){NOT_DIGIT_AFTER}", 0.5),

@@ -30,6 +30,28 @@ _INTRO_NAME = re.compile(r"[一-龥々ァ-ヴーぁ-ゖA-Za-z・ ]{1,12}$")
 _INTRO_STRIP = re.compile(r"^(?:わたくし|私|わたし|僕|ぼく|あ|はい|えっと|えーと|あの|担当の?|こちら)+")
 
 
+# A surname inside a company name (伊藤水産, 株式会社渡辺鉱業) is not a person.
+_COMPANY_BEFORE = re.compile(r"(?:株式会社|有限会社|合同会社|合資会社|\(株\)|㈱)\s*$")
+_COMPANY_AFTER = re.compile(
+    r"\s*(?:株式会社|有限会社|合同会社|商事|商店|商会|水産|工業|建設|鉱業|農林|物産|産業|銀行|保険|情報|印刷|"
+    r"不動産|電機|電気|製作所|製薬|食品|運輸|病院|医院|クリニック|事務所|ホールディングス|グループ|"
+    r"ストア|工務店|興業|証券|信金|信用金庫)"
+)
+# Words GiNZA sometimes tags as names.
+_NOT_A_NAME = frozenset({"フリガナ", "ふりがな", "カタカナ", "ひらがな", "ですね", "こちら", "わたくし"})
+_ROMAJI_NAME = re.compile(r"[A-Z][a-z]+(?:[ \u3000][A-Z][a-z]+)?(?=[ \u3000]?(?:様|さん|さま))")
+
+
+def plausible_person(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, tagged as a name, can be one."""
+    value = text[start:end]
+    if any(c.isdigit() for c in value) or value in _NOT_A_NAME:
+        return False
+    if re.fullmatch(r"[A-Z]{1,5}", value) or _COMPANY_AFTER.search(value):  # CVV; 中島保険
+        return False
+    return not (_COMPANY_BEFORE.search(text, 0, start) or _COMPANY_AFTER.match(text, end))
+
+
 def _is_name_tag(tag: str) -> bool:
     return "人名" in tag
 
@@ -71,9 +93,10 @@ class JpPersonRecognizer(EntityRecognizer):
                 spans.append((start, end, 0.8))
         if run_start is not None:
             spans.append((run_start, run_end, 0.85))
+        spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
         for match in _SELF_INTRODUCTION.finditer(text):
             head = text[max(0, match.start() - 12):match.start()]
-            head = re.split(r"[、。,.!?！？\s]|の|は", head)[-1]
+            head = re.split(r"[、。,.!?！？\u3000]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]
             name = _INTRO_STRIP.sub("", head)
             if name and _INTRO_NAME.search(name) and not re.search(r"\d", name):
                 spans.append((match.start() - len(name), match.start(), 0.8))

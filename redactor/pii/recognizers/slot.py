@@ -22,36 +22,47 @@ from redactor.pii.recognizers.person import HONORIFICS
 
 SLOT_SCORE = 0.6
 # Cues too general to promise that a value follows (カードが使えない, メールで送ります).
-WEAK_CUES = frozenset({"カード", "クレジット", "電話", "でんわ", "メール", "アドレス", "保険", "年金",
-                       "在留", "免許", "支店", "生まれ", "裏面", "裏側", "携帯", "連絡先",
-                       "ご連絡先", "お届け先", "送付先", "期限"})
+WEAK_CUES = frozenset({"カード", "クレジット", "メール", "保険", "年金", "在留", "免許", "支店",
+                       "生まれ", "裏面", "裏側", "お届け先", "送付先", "期限", "普通", "当座", "有効"})
 TEXT_SLOTS = frozenset({"PERSON", "JP_ADDRESS", "EMAIL_ADDRESS"})
 
 _END = r"です|でござ|になり|となり|と申し|と言い|といい|って言|ですね|でした|。|？|\?|！|!"
 _END_RE = re.compile(_END)
-# Between a cue and its value: particles, fillers, pauses (は、えーと、).
+# An address or e-mail ends at a pause or a particle that closes it (…号室でお間違い…).
+_TEXT_END_RE = re.compile(rf"{_END}|、|で(?![\d])|に(?=住|お|送|登|変)|を|宛")
+# A numeric value also ends at a particle that closes it (…5218で、…5218を承りました).
+_NUMBER_END_RE = re.compile(rf"{_END}|で(?!\d)|を|が|と(?!\d)|の(?!\d)|まで")
+# Between a cue and its value: particles, fillers, pauses (は、えーと、), 番号 after a card name.
 _LEAD_IN = re.compile(
-    r"(?:\s|は|が|も|:|：|、|,|の方は|のほうは|ですが|ですけど|えーと|えっと|ええと|えー|あの|あのー|"
-    r"はい|ー|っと|ね)*"
+    r"(?:\s|は|が|も|:|：|、|,|の方は|のほうは|の番号|番号|の記号|記号|ですね|ですが|ですけど|えーと|えっと|"
+    r"ええと|えー|あの|あのー|はい|ー|っと|ね)*"
 )
 _NAME_VALUE = re.compile(
-    rf"[一-龥々ァ-ヴーぁ-ゖA-Za-z・\s]{{1,16}}?(?=\s*(?:{_END}|{'|'.join(HONORIFICS)}|、|$))"
+    rf"[一-龥々ァ-ヴーぁ-ゖA-Za-z・\s\u3000]{{1,16}}?(?=[\s\u3000]*(?:{_END}|{'|'.join(HONORIFICS)}|、|$))"
 )
-_QUESTION = re.compile(r"ます|ません|ください|でしょう|お願い|か$|何|なん|どちら|どう|教え|確認")
+_QUESTION = re.compile(r"ます|ません|ください|でしょう|お願い|か$|何|なん|どちら|どなた|誰|だれ|どう|教え|確認|様|本人")
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
-_ALNUM = re.compile(r"[0-9A-Za-z]+")
-# Garbled characters inside a value (0807日3…): at most two, never an ending or a pause.
-_GAP = re.compile(rf"(?:(?!{_END}|、)[^\s\d]){{1,2}}")
-# Trailing garble (…3日、): up to two characters that are not kana, before the end.
-_TAIL = re.compile(rf"[^\sぁ-ゖ、。,？?！!]{{1,2}}(?=$|[\s、。,？?！!]|{_END})")
+_SPOKEN_DIGIT = re.compile(
+    r"ゼロ|れい|レイ|いち|イチ|さん|サン|よん|ヨン|ごー|ゴー?|ろく|ロク|なな|ナナ|はち|ハチ|きゅ|キュ"
+)
+# A pause (、) continues a value when what follows holds digits or spoken letters (、エムワイ).
+_CUE_WORD = r"番号|記号|枝番|期限|有効|セキュリティ"
+_CONTINUATION = re.compile(
+    rf"、\s*(?!{_CUE_WORD})(?=[^、。ぁ-ゖ\s]{{0,2}}\d|{_SPOKEN_DIGIT.pattern}|[ァ-ヴーA-Za-z\s]{{1,10}}(?:[、。]|です|$))"
+)
+# Garble glued before a value's first digit: letters said as katakana, misheard kanji.
+_GLUE = re.compile(rf"(?:(?!{_CUE_WORD})[A-Za-zァ-ヴー一-龥々・、\s]){{1,12}}")
+_SENTENCE_START = re.compile(r".*[。？！?!]", re.DOTALL)
+# が/は closing a value before its cue, a few words apart at most (…が弊社の法人番号).
+_PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 
 
 class SlotRecognizer(EntityRecognizer):
-    """Masks the value slot after a strong cue, whatever its type."""
+    """Masks the value slot next to a strong cue, whatever its type."""
 
-    def __init__(self, cues: CueIndex, max_gap: int = 12, max_value: int = 32) -> None:
+    def __init__(self, cues: CueIndex, max_gap: int = 12, max_value: int = 40) -> None:
         self.cues = cues
         self.max_gap = max_gap
         self.max_value = max_value
@@ -67,17 +78,21 @@ class SlotRecognizer(EntityRecognizer):
         found = self.cues.find(text)
         results = []
         for i, cue in enumerate(found):
-            word = text[cue.start:cue.end]
-            if cue.owner == NOT_PII or word in WEAK_CUES or cue.owner not in entities:
+            if cue.owner == NOT_PII or cue.owner not in entities:
                 continue
+            weak = text[cue.start:cue.end] in WEAK_CUES
             limit = found[i + 1].start if i + 1 < len(found) else len(text)
-            span = self._value(text, cue.owner, cue.end, limit)
+            span = None if weak else self._value(text, cue.owner, cue.end, limit)
+            if span is None and cue.owner not in TEXT_SLOTS:
+                # …9131がカード番号です: the value before a cue that names it.
+                floor = found[i - 1].end if i else 0
+                span = self._value_before(text, floor, cue.start)
             if span:
                 results.append(self._result(cue.owner, *span))
         for match in _PARTIAL.finditer(text):  # 下4桁は5678: a partial number of the last cue
             owner = self.cues.nearest_owner(text, match.start(), match.end())
             owner = owner if owner in ("CREDIT_CARD", "JP_BANK_ACCOUNT") else "PHONE_NUMBER"
-            span = self._digits(text, match.end(), len(text))
+            span = self._number(text, match.end(), len(text))
             if span:
                 results.append(self._result(owner, *span))
         return results
@@ -85,12 +100,12 @@ class SlotRecognizer(EntityRecognizer):
     def _value(self, text: str, owner: str, start: int, limit: int) -> tuple[int, int] | None:
         if owner in TEXT_SLOTS:
             return self._text_value(text, owner, start, limit)
-        return self._digits(text, start, limit)
+        return self._number(text, start, limit)
 
     def _text_value(self, text: str, owner: str, start: int,
                     limit: int) -> tuple[int, int] | None:
         lead = _LEAD_IN.match(text, start, limit)
-        if lead is None or not re.search(r"は|が|:|：", text[start:lead.end()] or "x"):
+        if not re.search(r"は|が|:|：|、", text[start:lead.end()]):
             return None  # お名前を…, 住所も…: a request, not a value
         begin = lead.end()
         if owner == "PERSON":
@@ -98,9 +113,9 @@ class SlotRecognizer(EntityRecognizer):
             if not match or _QUESTION.search(match.group(0)):
                 return None
             return begin, begin + len(match.group(0).rstrip())
-        end_match = _END_RE.search(text, begin, limit)
-        end = min(end_match.start() if end_match else limit, begin + self.max_value * 2)
-        value = text[begin:end].rstrip("、, ")
+        end_match = _TEXT_END_RE.search(text, begin, limit)
+        end = min(end_match.start() if end_match else limit, begin + self.max_value)
+        value = re.sub(r"(?:で|に|が|を|は|も|の)$", "", text[begin:end].rstrip("、, "))
         if owner == "JP_ADDRESS" and not re.search(r"\d|[都道府県市区町村]", value):
             return None
         if owner == "EMAIL_ADDRESS" and not re.search(r"[A-Za-z]", value):
@@ -109,29 +124,67 @@ class SlotRecognizer(EntityRecognizer):
             return None
         return begin, begin + len(value)
 
-    def _digits(self, text: str, start: int, limit: int) -> tuple[int, int] | None:
-        """The first digit run after ``start`` that is not a count, with its garbled gaps."""
+    def _number(self, text: str, start: int, limit: int) -> tuple[int, int] | None:
+        """The value after a cue: from the first digit (or garble just before it) to its end.
+
+        The value need not parse: everything up to the end of the value is masked, so a
+        garbled number (0807日3日, 鉢167-08録-に40) is hidden whole.
+        """
+        lead_end = _LEAD_IN.match(text, start, limit).end()
         search_end = min(limit, start + self.max_gap + 1)
-        pos = start
+        pos = lead_end
         while True:
-            first = _DIGIT.search(text, pos, search_end)
+            first = _DIGIT.search(text, pos, search_end) or _SPOKEN_DIGIT.search(text, pos, search_end)
             if first is None or _END_RE.search(text, start, first.start()):
                 return None
             run = _DIGITS.match(text, first.start())
-            if len(run.group(0)) > 3 or not UNIT_AFTER.match(text, run.end()):
+            if not run or len(run.group(0)) > 3 or not UNIT_AFTER.match(text, run.end()):
                 break
             pos = run.end()  # 3桁は…: a count, look further
-        begin = end = first.start()
-        while end < limit and end - begin < self.max_value:
-            if m := _ALNUM.match(text, end, limit):
-                end = m.end()
-            elif (g := _GAP.match(text, end, limit)) and g.end() < limit and text[g.end()].isdigit():
-                end = g.end()
-            else:
+        begin = first.start()
+        glue = _GLUE.fullmatch(text, lead_end, begin)
+        if glue:
+            begin = lead_end  # garble glued to the value (Tエス5…, 鉢167…, エックスエル、…)
+        return self._extent(text, begin, limit)
+
+    def _extent(self, text: str, begin: int, limit: int) -> tuple[int, int] | None:
+        end = begin
+        hard_limit = min(limit, begin + self.max_value)
+        while end < hard_limit:
+            if text[end] == "、" and _CONTINUATION.match(text, end, hard_limit):
+                end += 1
+                continue
+            if text[end] == "、" or _NUMBER_END_RE.match(text, end):
                 break
-        if t := _TAIL.match(text, end, limit):
-            end = t.end()
-        return begin, end
+            end += 1
+        return self._trim(text, begin, end)
+
+    def _value_before(self, text: str, floor: int, cue_start: int) -> tuple[int, int] | None:
+        """The value in ``Xが<cue>``, ``Xが弊社の<cue>``: the clause before the particle."""
+        particle = _PARTICLE_BEFORE_CUE.search(text, max(floor, cue_start - 8), cue_start)
+        if particle is None:
+            return None
+        end = particle.start()
+        sentence = _SENTENCE_START.match(text, floor, end)
+        lo = sentence.end() if sentence else floor
+        first = _DIGIT.search(text, lo, end) or _SPOKEN_DIGIT.search(text, lo, end)
+        if first is None:
+            return None
+        begin = first.start()
+        glue = re.search(rf"{_GLUE.pattern}$", text[lo:begin])
+        if glue and not re.search(r"[、\s]$", glue.group(0)):
+            begin = lo + glue.start()
+        return self._trim(text, begin, end)
+
+    @staticmethod
+    def _trim(text: str, begin: int, end: int) -> tuple[int, int] | None:
+        value = text[begin:end]
+        stripped = value.strip(" 　、,。・").removeprefix("第")
+        stripped = re.sub(r"(?<=\d)(?:号|番)$", "", stripped)
+        if not stripped or not (_DIGIT.search(stripped) or len(_SPOKEN_DIGIT.findall(stripped)) >= 2):
+            return None
+        offset = begin + value.index(stripped)
+        return offset, offset + len(stripped)
 
     def _result(self, entity: str, start: int, end: int) -> RecognizerResult:
         return RecognizerResult(entity, start, end, SLOT_SCORE, recognition_metadata={

@@ -1,0 +1,1 @@
+"""Speech recognition: faster-whisper engine with one shared model per process."""

@@ -1,0 +1,201 @@
+"""Speech engine: one shared faster-whisper model per process, utterances with word timings.
+
+``SpeechEngine(options).transcribe(audio_16k)`` segments one channel into utterances with
+the Silero VAD that faster-whisper ships, decodes each utterance (Japanese, word timestamps,
+no conditioning on previous text so that one bad utterance cannot poison the next) and
+applies the hallucination guards. Times are seconds from the start of the channel.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from redactor.asr import guards as guard
+from redactor.asr.models import ModelError, resolve_model
+from redactor.asr.options import AsrOptions, SegmentationOptions
+
+SAMPLE_RATE = 16000
+log = logging.getLogger(__name__)
+
+_models: dict[tuple, object] = {}
+_models_lock = threading.Lock()
+
+
+@dataclass(slots=True)
+class Word:
+    """A recognised word (Whisper token group) with its audio time in seconds."""
+
+    text: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(slots=True)
+class Utterance:
+    """One voice-activity utterance: ``text`` is exactly the concatenation of ``words``."""
+
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+
+
+def get_model(options: AsrOptions):
+    """The process-wide ``WhisperModel`` for these options (loaded once, then shared)."""
+    key = (
+        options.model,
+        options.device,
+        options.compute_type,
+        options.cpu_threads,
+        options.short_context,
+        options.short_context_pad_s,
+    )
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            model = _load(options)
+            _models[key] = model
+        return model
+
+
+def _load(options: AsrOptions):
+    from faster_whisper import WhisperModel
+
+    from redactor.asr.short_context import ShortContextWhisperModel
+
+    path = resolve_model(options.model)
+    kwargs = dict(
+        device=options.device,
+        compute_type=options.compute_type,
+        cpu_threads=options.cpu_threads,
+    )
+    try:
+        if options.short_context:
+            pad = round(options.short_context_pad_s * 100)
+            return ShortContextWhisperModel(path, pad_frames=pad, **kwargs)
+        return WhisperModel(path, **kwargs)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ModelError(
+            f"cannot load speech model {path!r} ({type(exc).__name__}: {exc}). Offline, use the "
+            "bundled model: redactor models install whisper-base; a hub name such as "
+            "large-v3 needs internet access."
+        ) from None
+
+
+def speech_spans(audio: np.ndarray, seg: SegmentationOptions) -> list[tuple[float, float]]:
+    """Utterance spans (seconds) of one 16-kHz channel from the Silero VAD."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    vad = VadOptions(
+        threshold=seg.threshold,
+        min_speech_duration_ms=seg.min_speech_ms,
+        min_silence_duration_ms=seg.min_silence_ms,
+        speech_pad_ms=seg.speech_pad_ms,
+        max_speech_duration_s=seg.max_utterance_s,
+    )
+    chunks = get_speech_timestamps(audio, vad, sampling_rate=SAMPLE_RATE)
+    spans: list[tuple[float, float]] = []
+    for chunk in chunks:
+        start, end = chunk["start"] / SAMPLE_RATE, chunk["end"] / SAMPLE_RATE
+        if (
+            spans
+            and start - spans[-1][1] < seg.merge_gap_s
+            and end - spans[-1][0] <= seg.max_utterance_s
+        ):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+class SpeechEngine:
+    """Transcribes one channel at a time with the process-wide shared model."""
+
+    def __init__(self, options: AsrOptions | None = None) -> None:
+        self.options = options or AsrOptions()
+        self.model = get_model(self.options)
+
+    def transcribe(self, audio: np.ndarray) -> list[Utterance]:
+        """All utterances of one mono 16-kHz float32 channel, in time order."""
+        audio = np.asarray(audio, dtype=np.float32)
+        out: list[Utterance] = []
+        for start, end in speech_spans(audio, self.options.segmentation):
+            clip = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+            utt = self.transcribe_utterance(clip, offset=start)
+            if utt is not None:
+                out.append(utt)
+        return out
+
+    def transcribe_utterance(self, clip: np.ndarray, *, offset: float = 0.0) -> Utterance | None:
+        """Decode one utterance (at most 30 s); ``None`` if the guards drop it."""
+        o, g = self.options, self.options.guards
+        duration = clip.size / SAMPLE_RATE
+        if duration < 0.1:
+            return None
+        budget = int(g.token_budget_base + g.tokens_per_second * duration)
+        segments, _info = self.model.transcribe(
+            clip,
+            language=o.language,
+            beam_size=o.beam_size,
+            temperature=list(o.temperatures),
+            compression_ratio_threshold=g.compression_ratio_threshold,
+            log_prob_threshold=g.log_prob_threshold,
+            no_speech_threshold=g.no_speech_threshold,
+            condition_on_previous_text=False,
+            without_timestamps=True,
+            word_timestamps=True,
+            vad_filter=False,
+            max_new_tokens=min(budget, 440),
+        )
+        words: list[Word] = []
+        logprobs, no_speech = [], 0.0
+        for seg in segments:
+            logprobs.append(seg.avg_logprob)
+            no_speech = max(no_speech, seg.no_speech_prob)
+            for w in seg.words or []:
+                words.append(
+                    Word(w.word, offset + float(w.start), offset + float(w.end), w.probability)
+                )
+        words = _strip_leading_space(words)
+        text = "".join(w.text for w in words)
+        avg_logprob = float(np.mean(logprobs)) if logprobs else -10.0
+        cut = guard.repetition_cut(text, g)
+        if cut is not None:
+            words = _cut_words(words, cut)
+            text = "".join(w.text for w in words)
+        reason = guard.rejects(text, avg_logprob, no_speech, g)
+        if reason is not None:
+            log.debug("dropped an utterance at %.2f s: %s", offset, reason)
+            return None
+        return Utterance(
+            start=min(words[0].start, offset + duration) if words else offset,
+            end=max(words[-1].end, words[0].start) if words else offset + duration,
+            text=text,
+            words=words,
+            avg_logprob=avg_logprob,
+            no_speech_prob=no_speech,
+        )
+
+
+def _strip_leading_space(words: list[Word]) -> list[Word]:
+    if words:
+        words[0].text = words[0].text.lstrip()
+    return [w for w in words if w.text]
+
+
+def _cut_words(words: list[Word], cut: int) -> list[Word]:
+    """Keep the words that start before character ``cut`` of the concatenated text."""
+    kept, pos = [], 0
+    for w in words:
+        if pos >= cut:
+            break
+        kept.append(w)
+        pos += len(w.text)
+    return kept

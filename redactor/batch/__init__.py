@@ -1,0 +1,1 @@
+"""Batch redaction of recorded calls: decode → ASR → PII → JSON/SRT/VTT + bleeped WAV."""

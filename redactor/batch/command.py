@@ -1,0 +1,160 @@
+"""``redactor batch INPUT... --out DIR``: masked transcripts and bleeped audio of recorded calls.
+
+See ``redactor/batch/README.md`` and the contract in the design's CONTRACTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from redactor.asr.models import ModelError
+from redactor.asr.options import AsrOptions
+from redactor.batch.pipeline import BatchOptions
+from redactor.batch.writers import FORMATS
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = _csv(value)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format(s): {', '.join(unknown)}")
+    return formats
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "batch",
+        help="redact recorded calls: masked JSON/SRT/VTT transcripts and bleeped audio",
+        description="Transcribe recorded calls per channel, mask PII, bleep it in the audio.",
+    )
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                   help="audio files (wav/flac/mp3/ogg/m4a: anything PyAV decodes)")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local process pool (default) or Ray (RAY_ADDRESS = existing cluster)")
+    p.add_argument("--channels", type=_csv, default=("agent", "customer"),
+                   help="names of channels 0,1 of a stereo file (default agent,customer)")
+    p.add_argument("--mono-channel", default="mixed", help="name of a mono file's channel")
+    p.add_argument("--format", type=_formats, default=("json", "wav"), dest="formats",
+                   help="outputs: any of json,srt,vtt,wav (default json,wav)")
+    p.add_argument("--policy", default=None, help="purpose policy of the calls (warnings)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes / Ray actors")
+    p.add_argument("--threads", type=int, default=None, help="model threads per worker")
+    p.add_argument("--model", default=None,
+                   help="whisper-base (default), a CTranslate2 model directory, or a hub name")
+    p.add_argument("--compute-type", default="int8", help="CTranslate2 compute type")
+    p.add_argument("--beam-size", type=int, default=1, help="1 = greedy (default)")
+    p.add_argument("--no-short-context", dest="short_context", action="store_false",
+                   help="pad every utterance to Whisper's 30-s window (slower)")
+    p.add_argument("--bleep", choices=("tone", "silence"), default="tone",
+                   help="what replaces PII in the redacted audio")
+    p.add_argument("--pad", type=float, default=0.2, metavar="SECONDS",
+                   help="audio padding on each side of an entity's words (default 0.2)")
+    p.add_argument("--write-unmasked-transcript", dest="write_unmasked", action="store_true",
+                   help="DANGER: also write NAME.unmasked.json with the raw transcript, PII "
+                        "included (mode 0600). Never needed for normal use.")
+    p.add_argument("--no-progress", dest="progress", action="store_false",
+                   help="no progress bar (still prints the summary)")
+    p.set_defaults(func=run)
+
+
+def build_options(args: argparse.Namespace) -> BatchOptions:
+    asr = AsrOptions(
+        model=args.model,
+        compute_type=args.compute_type,
+        beam_size=args.beam_size,
+        short_context=args.short_context,
+    )
+    return BatchOptions(
+        asr=asr,
+        channels=args.channels,
+        mono_channel=args.mono_channel,
+        formats=args.formats,
+        bleep=args.bleep,
+        pad_s=args.pad,
+        policy=args.policy,
+        write_unmasked=args.write_unmasked,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from redactor.batch.runner import RunConfig, run_batch
+
+    err = Console(stderr=True)
+    options = build_options(args)
+    config = RunConfig(engine=args.engine, workers=args.workers, threads=args.threads)
+    progress = Progress(
+        TextColumn("[bold]redacting"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s audio"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not args.progress,
+    )
+    task = progress.add_task("batch", total=1.0)
+
+    def on_file(outcome) -> None:
+        if outcome.error:
+            progress.console.print(f"[red]failed[/red] {outcome.error}")
+
+    start = time.perf_counter()
+    try:
+        with progress:
+            outcomes = run_batch(
+                list(args.inputs),
+                args.out,
+                options,
+                config,
+                on_start=lambda total: progress.update(task, total=max(total, 0.001)),
+                on_progress=lambda seconds: progress.advance(task, seconds),
+                on_file=on_file,
+            )
+    except ModelError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return 2
+    wall = time.perf_counter() - start
+    _summary(err, outcomes, wall)
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _summary(console, outcomes, wall: float) -> None:
+    from rich.table import Table
+
+    ok = [o for o in outcomes if o.ok]
+    audio = sum(o.duration for o in ok)
+    entities: Counter = Counter()
+    for o in ok:
+        entities.update(o.entities)
+    table = Table(title="redactor batch", show_header=False)
+    table.add_row("files", f"{len(ok)} ok, {len(outcomes) - len(ok)} failed")
+    table.add_row("audio", f"{audio / 60:.2f} min")
+    table.add_row("wall time", f"{wall:.1f} s")
+    table.add_row("speed", f"{audio / wall:.1f}x real time" if wall > 0 else "-")
+    for kind, count in sorted(entities.items()):
+        table.add_row(f"  {kind}", str(count))
+    if not entities:
+        table.add_row("entities", "none")
+    console.print(table)
+    for o in outcomes:
+        if not o.ok:
+            console.print(f"[red]failed:[/red] {o.error}", highlight=False)
+    sys.stderr.flush()
