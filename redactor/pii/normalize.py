@@ -153,7 +153,6 @@ _KANA_DIGITS |= {
     "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word): digit
     for word, digit in _KANA_DIGITS.items()
 }
-_KANA_DIGITS["にい"] = "2"
 _KANA_DIGITS["ごお"] = "5"
 # Single-sound words that are also particles or prefixes (に, し, ご): weak evidence.
 _WEAK_WORDS = frozenset(w for w in _KANA_DIGITS if len(w) == 1)

@@ -15,7 +15,7 @@ from redactor.pii.analyzer import build_analyzer
 from redactor.pii.anonymizer import Anonymizer
 from redactor.pii.catalogue import LANGUAGE, Entity
 from redactor.pii.normalize import normalize
-from redactor.pii.recognizers.person import HONORIFICS, plausible_person
+from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plausible_person
 
 # Characters a span should not begin or end with once mapped back.
 _EDGE = " \t\u3000、。,.・:：「」『』()（）"
@@ -76,6 +76,7 @@ def _trimmed(text: str, entity: Entity) -> Entity | None:
     while end > start and text[end - 1] in _EDGE:
         end -= 1
     if entity.type == "PERSON":  # the honorific stays visible: 田中<PERSON>様 reads wrong
+        start, end = extend_over_space(text, start, end)
         honorific = _TRAILING_HONORIFIC.search(text, start, end)
         if honorific and honorific.start() > start:
             end = honorific.start()

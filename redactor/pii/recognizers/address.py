@@ -23,7 +23,7 @@ _BLOCK = r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号|条|線|�
 # Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
 _BLOCKS = rf"{_BLOCK}(?:{_NAME}{{0,3}}{_BLOCK}){{0,4}}"
 # A building and room: 新宿ビル301号室, 駅前第3ビル12階, メゾン山田202.
-_BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]){{0,20}}?\d+(?:号室|階|F)"
+_BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]|\s){{0,20}}?\d+(?:号室|階|F)"
              rf"|\s?(?:{_NAME}|[A-Za-z]){{1,15}}?\s?\d+)?")
 
 
@@ -31,6 +31,7 @@ class JpAddressRecognizer(JapanesePatternRecognizer):
     """Street addresses; structure stands in for a cue, so none is required."""
 
     ENTITY = "JP_ADDRESS"
+    REJECT_UNIT_AFTER = False  # an address ends in units of its own (号室, 階)
     PATTERNS = (
         ("municipality and number",
          rf"(?:{_PREFECTURES})?(?:{_MUNICIPALITY}){{1,3}}{_TOWN}{_BLOCKS}{_BUILDING}", 0.7),

@@ -33,13 +33,32 @@ _INTRO_STRIP = re.compile(r"^(?:わたくし|私|わたし|僕|ぼく|あ|はい
 # A surname inside a company name (伊藤水産, 株式会社渡辺鉱業) is not a person.
 _COMPANY_BEFORE = re.compile(r"(?:株式会社|有限会社|合同会社|合資会社|\(株\)|㈱)\s*$")
 _COMPANY_AFTER = re.compile(
-    r"\s*(?:株式会社|有限会社|合同会社|商事|商店|商会|水産|工業|建設|鉱業|農林|物産|産業|銀行|保険|情報|印刷|"
+    r"\s*[一-龥ァ-ヴー]{0,4}(?:株式会社|有限会社|合同会社|会社)|\s*(?:通信|株式会社|有限会社|合同会社|商事|商店|商会|水産|工業|建設|鉱業|農林|物産|産業|銀行|保険|情報|印刷|"
     r"不動産|電機|電気|製作所|製薬|食品|運輸|病院|医院|クリニック|事務所|ホールディングス|グループ|"
     r"ストア|工務店|興業|証券|信金|信用金庫)"
 )
 # Words GiNZA sometimes tags as names.
 _NOT_A_NAME = frozenset({"フリガナ", "ふりがな", "カタカナ", "ひらがな", "ですね", "こちら", "わたくし"})
 _ROMAJI_NAME = re.compile(r"[A-Z][a-z]+(?:[ \u3000][A-Z][a-z]+)?(?=[ \u3000]?(?:様|さん|さま))")
+
+
+_SPACED_WORD_BEFORE = re.compile(r"[一-龥々ァ-ヴーぁ-ゖ]{1,8}[ \u3000]$")
+_SPACED_WORD_AFTER = re.compile(r"[ \u3000][一-龥々ァ-ヴーぁ-ゖ]{1,6}?(?=です|でござ|様|さん|と申|が|、|。|$)")
+_PARTICLE = re.compile(r"[はがのをにで]")
+
+
+def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name split by a space is one name: GiNZA often tags half (まえだ [あつし])."""
+    before = _SPACED_WORD_BEFORE.search(text, max(0, start - 9), start)
+    if before:
+        word = before.group(0)
+        cut = max((m.end() for m in _PARTICLE.finditer(word) if m.start() > 0), default=0)
+        if cut < len(word) - 1:  # 名義は意図 なおこ → 意図; はやし stays whole
+            start = before.start() + cut
+    after = _SPACED_WORD_AFTER.match(text, end)
+    if after:
+        end = after.end()
+    return start, end
 
 
 def plausible_person(text: str, start: int, end: int) -> bool:

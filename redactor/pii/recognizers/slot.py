@@ -17,7 +17,6 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import NOT_PII, CueIndex
-from redactor.pii.recognizers.base import UNIT_AFTER
 from redactor.pii.recognizers.person import HONORIFICS
 
 SLOT_SCORE = 0.6
@@ -31,17 +30,19 @@ _END_RE = re.compile(_END)
 # An address or e-mail ends at a pause or a particle that closes it (…号室でお間違い…).
 _TEXT_END_RE = re.compile(rf"{_END}|、|で(?![\d])|に(?=住|お|送|登|変)|を|宛")
 # A numeric value also ends at a particle that closes it (…5218で、…5218を承りました).
-_NUMBER_END_RE = re.compile(rf"{_END}|で(?!\d)|を|が|と(?!\d)|の(?!\d)|まで")
+_NUMBER_END_RE = re.compile(rf"{_END}|で(?!\d)|を|が|と(?!\d)|の(?=番号|方|ほう|分|件|[ぁ-ゖ])|まで")
 # Between a cue and its value: particles, fillers, pauses (は、えーと、), 番号 after a card name.
 _LEAD_IN = re.compile(
-    r"(?:\s|は|が|も|:|：|、|,|の方は|のほうは|の番号|番号|の記号|記号|ですね|ですが|ですけど|えーと|えっと|"
-    r"ええと|えー|あの|あのー|はい|ー|っと|ね)*"
+    r"(?:の方|のほう|の番号|番号|の記号|記号)?(?:は|が|も|:|：)?"
+    r"(?:\s|、|,|ですね|ですが|ですけど|えーと|えっと|ええと|えー|あのー|あの|はい|ー|っと)*"
 )
 _NAME_VALUE = re.compile(
     rf"[一-龥々ァ-ヴーぁ-ゖA-Za-z・\s\u3000]{{1,16}}?(?=[\s\u3000]*(?:{_END}|{'|'.join(HONORIFICS)}|、|$))"
 )
 _QUESTION = re.compile(r"ます|ません|ください|でしょう|お願い|か$|何|なん|どちら|どなた|誰|だれ|どう|教え|確認|様|本人")
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
+# A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
+_COUNTER_AFTER = re.compile(r"\s*(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類)")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _SPOKEN_DIGIT = re.compile(
@@ -50,10 +51,10 @@ _SPOKEN_DIGIT = re.compile(
 # A pause (、) continues a value when what follows holds digits or spoken letters (、エムワイ).
 _CUE_WORD = r"番号|記号|枝番|期限|有効|セキュリティ"
 _CONTINUATION = re.compile(
-    rf"、\s*(?!{_CUE_WORD})(?=[^、。ぁ-ゖ\s]{{0,2}}\d|{_SPOKEN_DIGIT.pattern}|[ァ-ヴーA-Za-z\s]{{1,10}}(?:[、。]|です|$))"
+    rf"、\s*(?!{_CUE_WORD})(?=[^、。ぁ-ゖ\s]{{0,2}}\d|ご\d|{_SPOKEN_DIGIT.pattern}|[ァ-ヴーA-Za-z\s]{{1,10}}(?:[、。]|です|$))"
 )
 # Garble glued before a value's first digit: letters said as katakana, misheard kanji.
-_GLUE = re.compile(rf"(?:(?!{_CUE_WORD})[A-Za-zァ-ヴー一-龥々・、\s]){{1,12}}")
+_GLUE = re.compile(rf"(?:(?!{_CUE_WORD})(?:{_SPOKEN_DIGIT.pattern}|[A-Za-zァ-ヴー一-龥々・、\s])){{1,12}}")
 _SENTENCE_START = re.compile(r".*[。？！?!]", re.DOTALL)
 # が/は closing a value before its cue, a few words apart at most (…が弊社の法人番号).
 _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
@@ -138,7 +139,7 @@ class SlotRecognizer(EntityRecognizer):
             if first is None or _END_RE.search(text, start, first.start()):
                 return None
             run = _DIGITS.match(text, first.start())
-            if not run or len(run.group(0)) > 3 or not UNIT_AFTER.match(text, run.end()):
+            if not run or len(run.group(0)) > 3 or not _COUNTER_AFTER.match(text, run.end()):
                 break
             pos = run.end()  # 3桁は…: a count, look further
         begin = first.start()
