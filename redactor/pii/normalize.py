@@ -189,7 +189,8 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
         while lo < hi and words[lo].group(0) in _WEAK_WORDS:
             lo += 1
     if hi - lo > 1 and words[hi - 1].group(0) == "に" and words[hi - 1].end() == len(run) and (
-        match.end() < len(text) and not re.match(r"[\s、。]", text[match.end()])
+        (match.end() < len(text) and not re.match(r"[\s、。]", text[match.end()]))
+        or re.match("[ァ-ヴ]", words[hi - 2].group(0))  # ゼロキューゼロに: the script changes
     ):
         hi -= 1
     if lo >= hi:

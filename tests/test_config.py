@@ -1,0 +1,52 @@
+"""Configuration validation: errors say what is wrong and where."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.config import ConfigError, load_config, parse_config
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"operators": {"CREDIT_CARD": {"type": "masks"}}}, "x.toml: operators.CREDIT_CARD: "),
+        ({"operators": {"CREDIT_CRAD": {"type": "mask"}}}, "unknown entity types: CREDIT_CRAD"),
+        ({"operators": {"CREDIT_CARD": {"type": "mask", "keep_last": -1}}},
+         "operators.CREDIT_CARD.mask.keep_last: Input should be greater than or equal to 0"),
+        ({"analyzer": {"score_threshold": 2}}, "analyzer.score_threshold: Input should be less than or equal to 1"),
+        ({"analyzer": {"treshold": 0.5}}, "analyzer.treshold: Extra inputs are not permitted"),
+        ({"identifiers": [{"name": "MEMBER_ID", "patterns": ["("]}]},
+         "identifiers.0.patterns: invalid regular expression '('"),
+        ({"identifiers": [{"name": "member", "patterns": ["M\\d+"]}]}, "identifiers.0.name: String should match"),
+        ({"identifiers": [{"name": "PERSON", "patterns": ["x"]}]}, "redefine built-in entity types: PERSON"),
+        ({"identifiers": [{"name": "M_ID", "patterns": ["x"], "context_required": True}]},
+         "context_required is true but no context words"),
+    ],
+)
+def test_errors_name_the_setting(data: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(data, "x.toml")
+    assert message in str(error.value)
+
+
+def test_toml_file(tmp_path) -> None:
+    path = tmp_path / "redactor.toml"
+    path.write_text('[operators.CREDIT_CARD]\ntype = "mask"\nkeep_last = 4\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.operator_for("CREDIT_CARD").type == "mask"
+    assert config.operator_for("PERSON").type == "replace"
+
+
+def test_broken_toml_and_missing_file(tmp_path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[operators\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bad.toml: not valid TOML"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_bundled_example_config_is_valid() -> None:
+    config = load_config("samples/redactor.toml")
+    assert config.operator_for("CREDIT_CARD").type == "mask"

@@ -1,0 +1,121 @@
+"""Normalisation: canonical digits for every written and spoken form, exact offsets back."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redactor.pii.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("090-1234-5678", "09012345678"),
+        ("０９０－１２３４－５６７８", "09012345678"),
+        ("〇九〇の一二三四の五六七八", "09012345678"),
+        ("ゼロキューゼロ、いちにさんよん、ごーろくななはち", "09012345678"),
+        ("ゼロきゅーゼロ、はちはちいちよん", "0908814"),
+        ("090の、3344の、5566", "09033445566"),
+        ("03、えー、5952、2585", "0359522585"),
+        ("4,111,122,314,569", "4111122314569"),
+        ("123万4,567", "1234567"),
+        ("8兆4351億9420万4,081", "8435194204081"),
+        ("1234.5678", "12345678"),
+        ("4366の…3534の…4038", "436635344038"),
+        ("yamada アットマーク example ドット com", "yamada@example.com"),
+        ("taro アット イグザンプル ドット ジェーピー", "taro@example.jp"),
+        ("昭和五十五年三月二日", "昭和55年3月2日"),
+        ("へいせいしちねん、しがつにじゅうににち", "平成7年、4月22日"),
+        ("せんきゅうひゃくはちじゅうにねんごがつみっか", "1982年5月3日"),
+        ("西新宿二丁目八番一号", "西新宿2丁目8番1号"),
+    ],
+)
+def test_forms_become_canonical(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "田中さんにお電話します",  # さん is an honorific, に a particle
+        "午後にご連絡します",
+        "ごごにじに伺います",
+        "しごとは順調です",
+        "47.5.9",  # a dotted date keeps its dots
+        "12万円です",  # a price stays a price
+        "1985/3/2",
+    ],
+)
+def test_words_and_quantities_stay(text: str) -> None:
+    assert normalize(text).text == text
+
+
+def test_mapping_of_a_spoken_number_covers_its_words() -> None:
+    text = "電話はゼロキューゼロに"
+    n = normalize(text)
+    start = n.text.index("090")
+    a, b = n.to_original(start, start + 3)
+    assert text[a:b] == "ゼロキューゼロ"
+    assert n.text.endswith("に")  # the particle is not a digit
+
+
+def test_unchanged_edges_keep_their_own_place() -> None:
+    text = "〒672万2,148です"
+    n = normalize(text)
+    assert n.text == "〒6722148です"
+    a, b = n.to_original(1, 8)
+    assert text[a:b] == "672万2,148"
+
+
+ALPHABET = st.sampled_from(
+    list("0123456789０１２３-－ー、の .,万億兆@")
+    + ["ゼロ", "キュー", "いち", "に", "さん", "よん", "ごー", "はち", "〇", "九", "二", "十", "年", "月",
+       "日", "丁目", "番", "号", "アットマーク", "ドット", "yamada", "com", "田中", "様", "です", "ｶﾞ", "ﾊﾟ",
+       "じゅう", "せん", "ねん", "がつ", "にち", "みっか", "へいせい"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ALPHABET, max_size=30).map("".join))
+def test_offset_map_is_exact_and_monotone(text: str) -> None:
+    n = normalize(text)
+    assert len(n.starts) == len(n.ends) == len(n.text)
+    for i in range(len(n.text)):
+        assert 0 <= n.starts[i] < n.ends[i] <= len(text)
+        if i:
+            assert n.starts[i] >= n.starts[i - 1]
+            assert n.ends[i] >= n.ends[i - 1]
+    # Every span maps to a non-empty slice of the original, in order.
+    for a in range(len(n.text)):
+        for b in range(a + 1, len(n.text) + 1):
+            start, end = n.to_original(a, b)
+            assert 0 <= start < end <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
+def test_any_text_normalises_with_a_valid_map(text: str) -> None:
+    n = normalize(text)
+    assert len(n.starts) == len(n.text)
+    # A character the normaliser left alone maps to itself.
+    for i, char in enumerate(n.text):
+        source = text[n.starts[i]:n.ends[i]]
+        assert source, (text, i)
+        if len(source) == 1 and source == char:
+            assert text[n.starts[i]] == char
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    prefix=st.sampled_from(["", "はい、", "えっと、電話番号は", "田中です。", "ｶﾀｶﾅ "]),
+    number=st.sampled_from(["090-1234-5678", "０９０１２３４５６７８", "〇九〇の一二三四の五六七八",
+                            "ゼロキューゼロ、いちにさんよん、ごーろくななはち"]),
+    suffix=st.sampled_from(["", "です。", "にお願いします", "、よろしく"]),
+)
+def test_a_number_inside_text_maps_back_to_exactly_itself(prefix: str, number: str, suffix: str) -> None:
+    text = prefix + number + suffix
+    n = normalize(text)
+    at = n.text.index("09012345678")
+    assert n.to_original(at, at + 11) == (len(prefix), len(prefix) + len(number))

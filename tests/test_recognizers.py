@@ -1,0 +1,155 @@
+"""Each Japanese recognizer through the real engine (GiNZA + Presidio): what it must find,
+in every written and spoken form, and what it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.pii.checksums import (
+    corporate_number_check_digit,
+    corporate_number_valid,
+    luhn_valid,
+    my_number_check_digit,
+    my_number_valid,
+)
+from redactor.pii.cues import CueIndex
+from redactor.pii.normalize import normalize
+from redactor.pii.recognizers.corporate_number import CorporateNumberRecognizer
+from redactor.pii.recognizers.credit_card import CreditCardRecognizer
+from redactor.pii.recognizers.my_number import MyNumberRecognizer
+from tests.conftest import found
+
+# (utterance, entity type, the exact text that must be covered)
+POSITIVES = [
+    # PHONE_NUMBER
+    ("電話番号は090-1234-5678です。", "PHONE_NUMBER", "090-1234-5678"),
+    ("携帯は０８０－１１１１－２２２２です", "PHONE_NUMBER", "０８０－１１１１－２２２２"),
+    ("〇九〇の一二三四の五六七八が電話番号です", "PHONE_NUMBER", "〇九〇の一二三四の五六七八"),
+    ("電話番号はゼロキューゼロ、いちにさんよん、ごーろくななはちです", "PHONE_NUMBER",
+     "ゼロキューゼロ、いちにさんよん、ごーろくななはち"),
+    ("えっと、090の、3344の、5566です", "PHONE_NUMBER", "090の、3344の、5566"),
+    ("会社の番号は03-1234-5678になります", "PHONE_NUMBER", "03-1234-5678"),
+    ("0120-123-456までお電話ください", "PHONE_NUMBER", "0120-123-456"),
+    ("+81 90 1234 5678にかけてください", "PHONE_NUMBER", "+81 90 1234 5678"),
+    ("電話番号は0807日3日、はい", "PHONE_NUMBER", "0807日3日"),
+    ("下4桁は5678です", "PHONE_NUMBER", "5678"),
+    # EMAIL_ADDRESS
+    ("メールはtaro.yamada@example.co.jpです", "EMAIL_ADDRESS", "taro.yamada@example.co.jp"),
+    ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍに送ってください", "EMAIL_ADDRESS", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
+    ("yamada アットマーク example ドット com です", "EMAIL_ADDRESS",
+     "yamada アットマーク example ドット com"),
+    # JP_ADDRESS
+    ("住所は東京都新宿区西新宿二丁目八番一号 新宿ビル301号室です", "JP_ADDRESS",
+     "東京都新宿区西新宿二丁目八番一号 新宿ビル301号室"),
+    ("横浜市中区山下町1-1に住んでいます", "JP_ADDRESS", "横浜市中区山下町1-1"),
+    ("北海道札幌市中央区北1条西2丁目3番地です", "JP_ADDRESS", "北海道札幌市中央区北1条西2丁目3番地"),
+    # JP_POSTAL_CODE
+    ("〒100-0001です", "JP_POSTAL_CODE", "100-0001"),
+    ("郵便番号はいちまるまるのまるまるまるいちです", "JP_POSTAL_CODE", "いちまるまるのまるまるまるいち"),
+    # DATE_OF_BIRTH
+    ("生年月日は昭和55年3月2日です", "DATE_OF_BIRTH", "昭和55年3月2日"),
+    ("1985年3月2日生まれです", "DATE_OF_BIRTH", "1985年3月2日"),
+    ("誕生日はへいせいしちねん、しがつにじゅうににちです", "DATE_OF_BIRTH", "へいせいしちねん、しがつにじゅうににち"),
+    # CREDIT_CARD, CARD_SECURITY_CODE, CARD_EXPIRY
+    ("カード番号は4111 1111 1111 1111です", "CREDIT_CARD", "4111 1111 1111 1111"),
+    ("4,111,111,111,111,111がカード番号です", "CREDIT_CARD", "4,111,111,111,111,111"),
+    ("よんいちいちいち、いちいちいちいち、いちいちいちいち、いちいちいちいちです", "CREDIT_CARD",
+     "よんいちいちいち、いちいちいちいち、いちいちいちいち、いちいちいちいち"),
+    ("セキュリティコードは123です", "CARD_SECURITY_CODE", "123"),
+    ("裏の3桁ははちよんいちです", "CARD_SECURITY_CODE", "はちよんいち"),
+    ("有効期限は12/28です", "CARD_EXPIRY", "12/28"),
+    ("有効期限は2028年12月です", "CARD_EXPIRY", "2028年12月"),
+    # Identifiers with a check digit or a cue
+    ("マイナンバーは123456789018です", "JP_MY_NUMBER", "123456789018"),
+    ("個人番号は一二三四 五六七八 九〇一八です", "JP_MY_NUMBER", "一二三四 五六七八 九〇一八"),
+    ("マイナンバラも言いますよ、2345.6789万1,28です", "JP_MY_NUMBER", "2345.6789万1,28"),
+    ("法人番号は7000012050002です", "JP_CORPORATE_NUMBER", "7000012050002"),
+    ("運転免許証の番号は123456789012です", "JP_DRIVERS_LICENSE", "123456789012"),
+    ("パスポート番号はTK1234567です", "JP_PASSPORT", "TK1234567"),
+    ("保険者番号は06123456です", "JP_HEALTH_INSURANCE", "06123456"),
+    ("基礎年金番号は1234-567890です", "JP_PENSION_NUMBER", "1234-567890"),
+    ("在留カードはAB12345678CDです", "JP_RESIDENCE_CARD", "AB12345678CD"),
+    ("口座番号は1234567です", "JP_BANK_ACCOUNT", "1234567"),
+    # PERSON: the honorific stays visible
+    ("はい、山田太郎と申します", "PERSON", "山田太郎"),
+    ("田中様、お待たせしました", "PERSON", "田中"),
+    ("お名前は鈴木花子です", "PERSON", "鈴木花子"),
+    ("名義はヤマダタロウです", "PERSON", "ヤマダタロウ"),
+    ("スミスさんからのお電話です", "PERSON", "スミス"),
+    ("Sato Naoto様でいらっしゃいますね", "PERSON", "Sato Naoto"),
+]
+
+NEGATIVES = [
+    "12,800円になります。",
+    "注文番号は1234-5678です。",
+    "型番はKX-PW38です。",
+    "エラーコードE-1024が出ています。",
+    "大阪の店舗で買いました。",
+    "東京駅の近くです。",
+    "お届けは12月28日になります。",
+    "10時30分に伺います。",
+    "3個で4,500円です。",
+    "カード番号は16桁の数字です。",
+    "お客様、担当者からご連絡いたします。",
+    "株式会社山田商事からのご紹介ですね。",
+    "お支払い期限は2025年12月です。",
+    "123456789018という番号の商品です。",
+]
+
+
+@pytest.mark.parametrize(("text", "entity_type", "value"), POSITIVES)
+def test_finds_entity(redactor, text: str, entity_type: str, value: str) -> None:
+    assert (entity_type, value) in found(redactor, text)
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_leaves_business_talk_alone(redactor, text: str) -> None:
+    assert found(redactor, text) == []
+
+
+def test_my_number_needs_a_cue(redactor) -> None:
+    assert my_number_valid("123456789018")
+    assert not any(t == "JP_MY_NUMBER" for t, _ in found(redactor, "123456789018です"))
+
+
+def test_wrong_check_digits_are_rejected() -> None:
+    cues = CueIndex()
+    my_number = MyNumberRecognizer(cues)
+    text = normalize("マイナンバーは123456789019です").text
+    assert my_number.analyze(text, ["JP_MY_NUMBER"]) == []
+    assert my_number.analyze(normalize("マイナンバーは123456789018です").text, ["JP_MY_NUMBER"])
+    corporate = CorporateNumberRecognizer(cues)
+    assert corporate.analyze("法人番号は8000012050002です", ["JP_CORPORATE_NUMBER"]) == []
+    card = CreditCardRecognizer(cues)
+    assert card.analyze("カード番号は4111111111111112です", ["CREDIT_CARD"]) == []
+
+
+def test_check_digit_algorithms() -> None:
+    assert my_number_check_digit("12345678901") == 8
+    assert corporate_number_check_digit("000012050002") == 7
+    assert corporate_number_valid("7000012050002")
+    assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
+
+
+def test_nearest_cue_decides_between_types(redactor) -> None:
+    text = "口座番号は1234567、郵便番号は1000001です"
+    assert found(redactor, text) == [("JP_BANK_ACCOUNT", "1234567"), ("JP_POSTAL_CODE", "1000001")]
+
+
+def test_spans_map_back_to_the_input(redactor) -> None:
+    text = "えー、電話番号は０９０－１２３４－５６７８、メールは yamada アットマーク example ドット com です"
+    spans = found(redactor, text)
+    assert ("PHONE_NUMBER", "０９０－１２３４－５６７８") in spans
+    assert ("EMAIL_ADDRESS", "yamada アットマーク example ドット com") in spans
+
+
+def test_configured_identifier(tmp_path) -> None:
+    from redactor import Redactor
+    from redactor.config import parse_config
+
+    config = parse_config({"identifiers": [{
+        "name": "MEMBER_ID", "patterns": [r"(?<![A-Z0-9])M\d{8}(?!\d)"],
+        "context": ["会員番号"], "context_required": True}]})
+    r = Redactor(config)
+    assert r.redact("会員番号はM12345678です").text == "会員番号は<MEMBER_ID>です"
+    assert r.redact("M12345678です").text == "M12345678です"

@@ -1,0 +1,85 @@
+"""``redactor text``: the contract of CONTRACTS.md, through the real console script."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from redactor.text_command import run
+
+CLI = [str(Path(sys.executable).with_name("redactor")), "text"]
+
+
+def _run_cli(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+
+def test_jsonl_and_plain_lines_with_a_malformed_one() -> None:
+    lines = [
+        json.dumps({"id": "h001", "call_id": "c1", "speaker": "agent", "text": "お名前をお願いします"},
+                   ensure_ascii=False),
+        json.dumps({"id": "h002", "call_id": "c1", "speaker": "customer",
+                    "text": "はい、山田太郎です。電話番号は090-1234-5678です。"}, ensure_ascii=False),
+        '{"id": "h003", "text": "電話番号は090-1111-2222"',  # truncated JSON
+        "プレーンな行です。メールはtaro@example.comです",
+    ]
+    done = _run_cli(("\n".join(lines) + "\n").encode())
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [o["id"] for o in out] == ["h001", "h002", "3", "4"]
+    assert out[1]["text"] == "はい、<PERSON>です。電話番号は<PHONE_NUMBER>です。"
+    assert out[1]["entities"][1] == {"type": "PHONE_NUMBER", "start": 15, "end": 28,
+                                     "score": out[1]["entities"][1]["score"]}
+    assert out[1]["warnings"] == []
+    assert "error" in out[2]
+    assert out[3]["text"] == "プレーンな行です。メールは<EMAIL_ADDRESS>です"
+    stderr = done.stderr.decode()
+    assert "line 3: invalid JSON" in stderr
+    assert "090-1111-2222" not in stderr  # errors never quote the line
+
+
+def test_file_input_and_clean_exit(tmp_path) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text("カード番号は4111111111111111です\n\n", encoding="utf-8")
+    done = subprocess.run([*CLI, str(path)], capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert out[0]["text"] == "カード番号は<CREDIT_CARD>です"
+    assert out[1] == {"id": "2", "text": "", "entities": [], "warnings": []}
+
+
+def test_bad_lines_are_reported_and_the_rest_comes_out(redactor) -> None:
+    data = b"\n".join([
+        b'{"id": "a", "text": 5}',
+        b'{"id": "b", "text": "x", "speaker": "robot"}',
+        b'["not", "an", "object"]',
+        b"\xff\xfe broken utf-8",
+        b'{"id": "c", "text": "\\u7530\\u4e2d\\u69d8", "mood": "happy"}',
+        b'{"id": "d"}',
+    ]) + b"\n"
+    out, err = io.StringIO(), io.StringIO()
+    status = run(io.BytesIO(data), out, err, redactor, "general_support")
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert status == 1
+    assert len(records) == 6
+    assert [r.get("error", "") != "" for r in records] == [True, True, False, True, False, True]
+    assert records[4]["text"] == "<PERSON>様"
+    messages = err.getvalue()
+    for expected in ('line 1: field "text" must be a string', 'line 2: field "speaker"',
+                     "line 4: not valid UTF-8", "line 5: ignoring unknown field(s) mood",
+                     'line 6: missing field "text"'):
+        assert expected in messages
+    assert records[2]["text"] == '["not", "an", "object"]'  # not an object: plain text
+
+
+def test_bad_config_is_a_clear_error(tmp_path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('[operators.CREDIT_CARD]\ntype = "shred"\n', encoding="utf-8")
+    done = _run_cli(b"x\n", "--config", str(path))
+    assert done.returncode == 2
+    assert "operators.CREDIT_CARD" in done.stderr.decode()
