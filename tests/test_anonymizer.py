@@ -59,7 +59,7 @@ def test_keep_leaves_value_but_reports_it() -> None:
 
 def test_missing_secret_fails_at_start(monkeypatch) -> None:
     monkeypatch.delenv("REDACTOR_ENCRYPTION_KEY", raising=False)
-    with pytest.raises(ConfigError, match="operators.CREDIT_CARD: environment variable REDACTOR_ENCRYPTION_KEY"):
+    with pytest.raises(ConfigError, match=r"operators\.CREDIT_CARD: environment variable REDACTOR_ENCRYPTION_KEY"):
         Redactor(parse_config({"operators": {"CREDIT_CARD": {"type": "encrypt"}}}))
 
 

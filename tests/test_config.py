@@ -41,7 +41,7 @@ def test_toml_file(tmp_path) -> None:
 def test_broken_toml_and_missing_file(tmp_path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("[operators\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="bad.toml: not valid TOML"):
+    with pytest.raises(ConfigError, match=r"bad\.toml: not valid TOML"):
         load_config(path)
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "absent.toml")

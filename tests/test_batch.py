@@ -1,0 +1,113 @@
+"""``redactor batch`` end to end on the short sample call (real model, real audio)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from redactor.audio.decode import decode_file
+from redactor.batch.pipeline import BatchOptions
+from redactor.batch.runner import RunConfig, run_batch
+
+CALLS = Path(__file__).resolve().parents[1] / "samples" / "calls"
+SHORT = CALLS / "short_call.wav"
+GOLD = json.loads((CALLS / "short_call.gold.json").read_text(encoding="utf-8"))
+OPTIONS = BatchOptions(formats=("json", "srt", "vtt", "wav"))
+CONFIG = RunConfig(engine="local", workers=2, threads=1)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    out = tmp_path_factory.mktemp("batch")
+    broken = tmp_path_factory.mktemp("in") / "broken.wav"
+    broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" * 10)
+    outcomes = run_batch([SHORT, broken], out, OPTIONS, CONFIG)
+    return out, outcomes
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[\s\-、。,.ー]", "", unicodedata.normalize("NFKC", text))
+
+
+def test_broken_file_fails_alone(batch) -> None:
+    out, outcomes = batch
+    good, bad = outcomes
+    assert good.ok and good.error is None
+    assert not bad.ok and "broken.wav" in bad.error
+    assert not list(out.glob("broken*"))
+    assert not list(out.glob(".*"))  # no temporary files left behind
+
+
+def test_json_schema(batch) -> None:
+    out, _ = batch
+    doc = json.loads((out / "short_call.json").read_text(encoding="utf-8"))
+    assert set(doc) == {"source", "duration", "segments", "warnings"}
+    assert doc["source"] == "short_call.wav" and doc["warnings"] == []
+    assert abs(doc["duration"] - GOLD["duration"]) < 0.01
+    assert doc["segments"], "the short call has speech"
+    starts = [s["start"] for s in doc["segments"]]
+    assert starts == sorted(starts)
+    for seg in doc["segments"]:
+        assert set(seg) == {"channel", "start", "end", "text", "entities"}
+        assert seg["channel"] in ("agent", "customer")
+        assert 0 <= seg["start"] <= seg["end"] <= doc["duration"]
+        for ent in seg["entities"]:
+            assert set(ent) == {"type", "start", "end", "audio_start", "audio_end"}
+            assert seg["text"][ent["start"] : ent["end"]] == f"<{ent['type']}>"
+            assert 0 <= ent["audio_start"] < ent["audio_end"] <= doc["duration"]
+    assert (out / "short_call.srt").read_text(encoding="utf-8").startswith("1\n")
+    assert (out / "short_call.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
+    assert not (out / "short_call.unmasked.json").exists()
+
+
+def test_no_gold_pii_value_in_masked_text(batch) -> None:
+    out, _ = batch
+    for path in ("short_call.json", "short_call.srt", "short_call.vtt"):
+        text = _flat((out / path).read_text(encoding="utf-8"))
+        for item in GOLD["pii"]:
+            for leak in item["leaks"]:
+                assert _flat(leak) not in text, f"{item['type']} visible in {path}"
+
+
+def test_redacted_audio(batch) -> None:
+    out, _ = batch
+    doc = json.loads((out / "short_call.json").read_text(encoding="utf-8"))
+    src, red = decode_file(SHORT), decode_file(out / "short_call.redacted.wav")
+    assert red.channels == src.channels and red.sample_rate == src.sample_rate
+    assert red.samples.shape == src.samples.shape
+    rate = src.sample_rate
+    entities = [(s["channel"], e) for s in doc["segments"] for e in s["entities"]]
+    assert entities, "the short call's name must be found"
+    mask = np.zeros(src.samples.shape, dtype=bool)
+    for channel, e in entities:
+        ch = 0 if channel == "agent" else 1
+        i, j = int(np.floor(e["audio_start"] * rate)), int(np.ceil(e["audio_end"] * rate))
+        mask[ch, i:j] = True
+        seg = red.samples[ch, i:j]
+        spectrum = np.abs(np.fft.rfft(seg))
+        peak = np.fft.rfftfreq(seg.size, 1 / rate)[np.argmax(spectrum)]
+        assert abs(peak - 1000) < 10 and np.sqrt(np.mean(seg**2)) > 0.1  # the tone
+    assert np.array_equal(red.samples[~mask], src.samples[~mask])  # nothing else changed
+    for ch in range(2):  # and the speech outside the spans is still there
+        outside = red.samples[ch][~mask[ch]]
+        assert np.sqrt(np.mean(outside**2)) > 0.01
+
+
+def test_ray_engine_gives_the_same_json(batch, tmp_path) -> None:
+    pytest.importorskip("ray")
+    out, _ = batch
+    outcomes = run_batch(
+        [SHORT], tmp_path, BatchOptions(formats=("json",)),
+        RunConfig(engine="ray", workers=2, threads=1),
+    )
+    assert outcomes[0].ok
+    local = json.loads((out / "short_call.json").read_text(encoding="utf-8"))
+    remote = json.loads((tmp_path / "short_call.json").read_text(encoding="utf-8"))
+    assert remote == local
