@@ -76,11 +76,17 @@ def _lines(stream: BinaryIO) -> Iterator[bytes]:
 
 def run(stream: BinaryIO, out: TextIO, err: TextIO, redactor, default_policy: str) -> int:
     failed = 0
+    calls = redactor.call_contexts()
     for number, raw in enumerate(_lines(stream), start=1):
         notes: list[str] = []
         try:
             utterance = parse_line(raw, number, default_policy, notes)
-            result = redactor.redact(utterance.text, call_id=utterance.call_id or "")
+            # Lines of one call are a conversation: an answer inherits the question's cue.
+            context = calls.get(utterance.call_id) if utterance.call_id else None
+            prompt = context.prompt_for(utterance.speaker) if context else None
+            result = redactor.redact(utterance.text, call_id=utterance.call_id or "", prompt=prompt)
+            if context:
+                context.observe(utterance.text, utterance.speaker)
             record = {"id": utterance.id, "text": result.text,
                       "entities": [e.to_json() for e in result.entities],
                       "warnings": []}  # data-minimisation warnings: the policy engine (issue 5)

@@ -83,3 +83,22 @@ def test_bad_config_is_a_clear_error(tmp_path) -> None:
     done = _run_cli(b"x\n", "--config", str(path))
     assert done.returncode == 2
     assert "operators.CREDIT_CARD" in done.stderr.decode()
+
+
+def test_an_answer_inherits_the_question_of_the_previous_turn(redactor) -> None:
+    lines = [
+        {"id": "1", "call_id": "c", "speaker": "agent", "text": "生年月日をお伺いできますか。"},
+        {"id": "2", "call_id": "c", "speaker": "customer", "text": "昭和58年4月12日です。"},
+        {"id": "3", "call_id": "c", "speaker": "customer", "text": "4月12日に届きました。"},
+        {"id": "4", "call_id": "c", "speaker": "agent", "text": "お名前をフルネームでお願いします。"},
+        {"id": "5", "call_id": "c", "speaker": "customer", "text": "はい、わかりました。"},
+        {"id": "6", "call_id": "other", "speaker": "customer", "text": "昭和58年4月12日です。"},
+    ]
+    data = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode() + b"\n"
+    out = io.StringIO()
+    run(io.BytesIO(data), out, io.StringIO(), redactor, "general_support")
+    texts = [json.loads(line)["text"] for line in out.getvalue().splitlines()]
+    assert texts[1] == "<DATE_OF_BIRTH>です。"
+    assert texts[2] == "4月12日に届きました。"  # the question was answered already
+    assert texts[4] == "はい、わかりました。"  # not a name
+    assert texts[5] == "昭和58年4月12日です。"  # another call asked nothing

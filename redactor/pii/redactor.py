@@ -14,7 +14,9 @@ from redactor.config import RedactorConfig, load_config
 from redactor.pii.analyzer import build_analyzer
 from redactor.pii.anonymizer import Anonymizer
 from redactor.pii.catalogue import LANGUAGE, Entity
+from redactor.pii.context import CallContexts
 from redactor.pii.normalize import normalize
+from redactor.pii.recognizers import cue_index
 from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plausible_person
 
 # Characters a span should not begin or end with once mapped back.
@@ -48,29 +50,42 @@ class Redactor:
         self.analyzer = build_analyzer(config)
         self.entity_types = list(config.entity_types)
         self._nlp = self.analyzer.nlp_engine.nlp[LANGUAGE]
+        self.cues = cue_index(config)
 
-    def analyze(self, text: str) -> list[Entity]:
-        """Entities in ``text`` (indices into ``text``), without overlaps, in order."""
+    def analyze(self, text: str, *, prompt: str | None = None) -> list[Entity]:
+        """Entities in ``text`` (indices into ``text``), without overlaps, in order.
+
+        ``prompt`` is a cue the text answers (生年月日 when the agent just asked for the
+        date of birth, see ``redactor.pii.context``): the text is read as if it began with it.
+        """
         if not text.strip():
             return []
         normalized = normalize(text)
+        lead = f"{prompt}は、" if prompt else ""
         # spaCy keeps every new string it meets; the memory zone frees them after each
         # utterance, so a stream of a million lines runs in constant memory.
         with self._nlp.memory_zone():
-            results = self.analyzer.analyze(normalized.text, language=LANGUAGE,
+            results = self.analyzer.analyze(lead + normalized.text, language=LANGUAGE,
                                             entities=self.entity_types)
         found = []
         for result in results:
-            start, end = normalized.to_original(result.start, result.end)
+            if result.end <= len(lead):
+                continue
+            a, b = max(result.start, len(lead)) - len(lead), result.end - len(lead)
+            start, end = normalized.to_original(a, b)
             entity = _trimmed(text, Entity(result.entity_type, start, end, result.score))
             if entity is not None:
                 found.append(entity)
         return resolve_overlaps(text, found)
 
-    def redact(self, text: str, *, call_id: str = "") -> RedactionResult:
+    def redact(self, text: str, *, call_id: str = "", prompt: str | None = None) -> RedactionResult:
         """Mask ``text``; ``call_id`` scopes hash tokens to one conversation."""
-        masked, entities = self.anonymizer.anonymize(text, self.analyze(text), call_id)
+        masked, entities = self.anonymizer.anonymize(text, self.analyze(text, prompt=prompt), call_id)
         return RedactionResult(masked, entities)
+
+    def call_contexts(self, limit: int = 10_000) -> CallContexts:
+        """Per-call memory of questions, for redacting a conversation turn by turn."""
+        return CallContexts(self.cues, limit)
 
 
 def _trimmed(text: str, entity: Entity) -> Entity | None:

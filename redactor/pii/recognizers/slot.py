@@ -39,7 +39,11 @@ _LEAD_IN = re.compile(
 _NAME_VALUE = re.compile(
     rf"[一-龥々ァ-ヴーぁ-ゖA-Za-z・\s\u3000]{{1,16}}?(?=[\s\u3000]*(?:{_END}|{'|'.join(HONORIFICS)}|、|$))"
 )
-_QUESTION = re.compile(r"ます|ません|ください|でしょう|お願い|か$|何|なん|どちら|どなた|誰|だれ|どう|教え|確認|様|本人")
+# Not a value: a question back, or an answer that is not a name (わかりました, 少々お待ちを).
+_QUESTION = re.compile(
+    r"ます|ました|ません|ない|たい|って|ください|でしょう|お願い|か$|何|なん|どちら|どなた|誰|だれ|どう|教え|確認|"
+    r"様|本人|少々|ちょっと|待|わかり|分かり|了解|承知|すみません|大丈夫"
+)
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
 _COUNTER_AFTER = re.compile(r"\s*(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類)")

@@ -1,0 +1,62 @@
+"""What the other side just asked for: the cue an answer inherits across turns.
+
+In a call the cue and the value are often in different turns::
+
+    agent:    生年月日もお伺いできますか。
+    customer: 昭和58年4月12日です。
+
+The second line alone is an ordinary date.  ``CallContext`` remembers the last cue of the
+previous turn (生年月日) and hands it to ``Redactor.redact(..., prompt=...)``, which reads
+the answer as if it began with that cue.  A prompt lasts for the next turn of the other
+speaker only, so a stale question never colours the rest of the call.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from redactor.pii.cues import NOT_PII, CueIndex
+from redactor.pii.normalize import normalize
+from redactor.pii.recognizers.slot import WEAK_CUES
+
+
+class CallContext:
+    """Per-call memory of the last question; cheap enough to keep one per live call."""
+
+    def __init__(self, cues: CueIndex) -> None:
+        self.cues = cues
+        self._cue: str | None = None
+        self._asked_by: str | None = None
+
+    def prompt_for(self, speaker: str | None) -> str | None:
+        """The cue an utterance by ``speaker`` answers, if the previous turn asked one."""
+        if self._cue is None or (speaker is not None and speaker == self._asked_by):
+            return None
+        return self._cue
+
+    def observe(self, text: str, speaker: str | None) -> None:
+        """Record a turn after it has been redacted."""
+        normalized = normalize(text).text
+        asked = [c for c in self.cues.find(normalized)
+                 if c.owner != NOT_PII and normalized[c.start:c.end] not in WEAK_CUES]
+        # Only a turn without a value of its own asks: "電話番号は090…です" answers nothing.
+        if asked and not any(ch.isdigit() for ch in normalized[asked[-1].end:]):
+            self._cue, self._asked_by = normalized[asked[-1].start:asked[-1].end], speaker
+        else:
+            self._cue, self._asked_by = None, None
+
+
+class CallContexts:
+    """Call contexts by call id, the least recently used dropped beyond ``limit``."""
+
+    def __init__(self, cues: CueIndex, limit: int = 10_000) -> None:
+        self.cues = cues
+        self.limit = limit
+        self._calls: OrderedDict[str, CallContext] = OrderedDict()
+
+    def get(self, call_id: str) -> CallContext:
+        context = self._calls.pop(call_id, None) or CallContext(self.cues)
+        self._calls[call_id] = context
+        if len(self._calls) > self.limit:
+            self._calls.popitem(last=False)
+        return context
