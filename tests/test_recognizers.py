@@ -15,7 +15,7 @@ from redactor.pii.checksums import (
 from redactor.pii.cues import CueIndex
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers.corporate_number import CorporateNumberRecognizer
-from redactor.pii.recognizers.credit_card import CreditCardRecognizer
+from redactor.pii.recognizers.credit_card import JpCreditCardRecognizer
 from redactor.pii.recognizers.my_number import MyNumberRecognizer
 from tests.conftest import found
 
@@ -120,7 +120,7 @@ def test_wrong_check_digits_are_rejected() -> None:
     assert my_number.analyze(normalize("マイナンバーは123456789018です").text, ["JP_MY_NUMBER"])
     corporate = CorporateNumberRecognizer(cues)
     assert corporate.analyze("法人番号は8000012050002です", ["JP_CORPORATE_NUMBER"]) == []
-    card = CreditCardRecognizer(cues)
+    card = JpCreditCardRecognizer(cues)
     assert card.analyze("カード番号は4111111111111112です", ["CREDIT_CARD"]) == []
 
 

@@ -11,7 +11,7 @@ from redactor.pii.recognizers.bank_account import BankAccountRecognizer
 from redactor.pii.recognizers.card_expiry import CardExpiryRecognizer
 from redactor.pii.recognizers.card_security_code import CardSecurityCodeRecognizer
 from redactor.pii.recognizers.corporate_number import CorporateNumberRecognizer
-from redactor.pii.recognizers.credit_card import CreditCardRecognizer
+from redactor.pii.recognizers.credit_card import JpCreditCardRecognizer
 from redactor.pii.recognizers.custom import identifier_recognizer
 from redactor.pii.recognizers.date_of_birth import DateOfBirthRecognizer
 from redactor.pii.recognizers.drivers_license import DriversLicenseRecognizer
@@ -28,7 +28,7 @@ from redactor.pii.recognizers.slot import SlotRecognizer
 
 PATTERN_RECOGNIZERS = (
     JpPhoneRecognizer, JpEmailRecognizer, JpPostalCodeRecognizer, JpAddressRecognizer,
-    DateOfBirthRecognizer, CreditCardRecognizer, CardSecurityCodeRecognizer,
+    DateOfBirthRecognizer, JpCreditCardRecognizer, CardSecurityCodeRecognizer,
     CardExpiryRecognizer, MyNumberRecognizer, CorporateNumberRecognizer,
     DriversLicenseRecognizer, PassportRecognizer, HealthInsuranceRecognizer,
     PensionNumberRecognizer, ResidenceCardRecognizer, BankAccountRecognizer,

@@ -14,7 +14,7 @@ from redactor.pii.recognizers.base import (
 _ISSUER = r"(?:4|5[1-5]|2[2-7]|3[0-8]|6)"
 
 
-class CreditCardRecognizer(JapanesePatternRecognizer):
+class JpCreditCardRecognizer(JapanesePatternRecognizer):
     """A Luhn-valid number with an issuer prefix stands alone; any other needs a cue."""
 
     ENTITY = "CREDIT_CARD"
