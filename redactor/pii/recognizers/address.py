@@ -28,13 +28,17 @@ _BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]|\s){{0,20}}?\d+(?:号室|階|F)"
 
 
 class JpAddressRecognizer(JapanesePatternRecognizer):
-    """Street addresses; structure stands in for a cue, so none is required."""
+    """Street addresses; structure stands in for a cue, so none is required.
+
+    The score matches GiNZA's for names, so an address wins over a town name read as a
+    person (白子町二つ室) by being the longer span.
+    """
 
     ENTITY = "JP_ADDRESS"
     REJECT_UNIT_AFTER = False  # an address ends in units of its own (号室, 階)
     PATTERNS = (
         ("municipality and number",
-         rf"(?:{_PREFECTURES})?(?:{_MUNICIPALITY}){{1,3}}{_TOWN}{_BLOCKS}{_BUILDING}", 0.7),
+         rf"(?:{_PREFECTURES})?(?:{_MUNICIPALITY}){{1,3}}{_TOWN}{_BLOCKS}{_BUILDING}", 0.85),
         ("town and chome", rf"(?:{_PREFECTURES})?{_NAME}{{1,8}}\d+丁目(?:\d+番地?)?(?:\d+号)?"
-                           rf"{_BUILDING}", 0.7),
+                           rf"{_BUILDING}", 0.85),
     )

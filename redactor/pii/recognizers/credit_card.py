@@ -19,7 +19,7 @@ class JpCreditCardRecognizer(JapanesePatternRecognizer):
 
     ENTITY = "CREDIT_CARD"
     PATTERNS = (
-        ("card issuer prefix", rf"{NOT_DIGIT_BEFORE}{_ISSUER}\d{{13,15}}{NOT_DIGIT_AFTER}", 0.6),
+        ("card issuer prefix", rf"{NOT_DIGIT_BEFORE}(?={_ISSUER})\d{{14,16}}{NOT_DIGIT_AFTER}", 0.6),
         ("card digits", rf"{NOT_DIGIT_BEFORE}\d{{14,16}}{NOT_DIGIT_AFTER}", 0.3),
     )
 

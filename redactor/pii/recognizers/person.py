@@ -26,7 +26,7 @@ _NOT_NAMES = frozenset({"お客", "客", "皆", "みな", "奥", "お子", "ご�
                         "ご本人", "本人", "名義人", "皆様", "お客様", "先方", "相手", "御社", "貴社",
                         "おじい", "おばあ", "お兄", "お姉", "医者", "お医者"})
 _SELF_INTRODUCTION = re.compile(r"(?:と|って)(?:申します|申し上げます|言います|いいます|いう者|申す者)")
-_INTRO_NAME = re.compile(r"[一-龥々ァ-ヴーぁ-ゖA-Za-z・ ]{1,12}$")
+_INTRO_NAME = re.compile(r"[一-龥々ァ-ヴーぁ-ゖA-Za-z・ ]{1,20}$")
 _INTRO_STRIP = re.compile(r"^(?:わたくし|私|わたし|僕|ぼく|あ|はい|えっと|えーと|あの|担当の?|こちら)+")
 
 
@@ -40,7 +40,20 @@ _COMPANY_AFTER = re.compile(
 )
 # Words GiNZA sometimes tags as names.
 _NOT_A_NAME = frozenset({"フリガナ", "ふりがな", "カタカナ", "ひらがな", "ですね", "こちら", "わたくし"})
-_ROMAJI_NAME = re.compile(r"[A-Z][a-z]+(?:[ \u3000][A-Z][a-z]+)?(?=[ \u3000]?(?:様|さん|さま))")
+_ROMAJI_NAME = re.compile(
+    r"[A-Z][a-z]+(?:[ \u3000][A-Z][a-z]+)?(?=[ \u3000]?(?:様|さん|さま|です|と申|でござ|って言))"
+)
+# The agent's own name: …センターの鈴木でございます, 本日は高橋が承りました.
+_AGENT_NAME = re.compile(
+    r"(?:センターの|窓口の|担当の|部の|課の|係の|会社の|社の|本日は|わたくし、?|私、?)"
+    r"((?:(?![はのが])[一-龥々ァ-ヴーぁ-ゖ]){1,6}?)(?=でございます|が承り|が担当|が伺い)"
+)
+# A kanji name before an honorific, even one GiNZA does not know (山愚痴さん, 今度さん).
+_KANJI_BEFORE_HONORIFIC = re.compile(r"(?:^|(?<=[、。はのがをにと\s]))([一-龥々]{2,4})(?=さん|様|さま)")
+_ROLES = frozenset({"担当", "担当者", "窓口", "店員", "運転手", "先生", "医者", "業者", "配達員", "大家",
+                    "管理人", "係員", "受付", "営業", "社長", "部長", "課長", "上司", "同僚", "近所", "皆",
+                    "お客", "客", "奥", "家族", "本人", "契約者", "名義人", "利用者", "会員", "相手", "先方",
+                    "以上", "こちら", "当社", "弊社", "御社", "貴社", "サポート", "センター"})
 
 
 _SPACED_WORD_BEFORE = re.compile(r"[一-龥々ァ-ヴーぁ-ゖ]{1,8}[ \u3000]$")
@@ -114,8 +127,10 @@ class JpPersonRecognizer(EntityRecognizer):
         if run_start is not None:
             spans.append((run_start, run_end, 0.85))
         spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
+        spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
+                  for m in pattern.finditer(text) if m.group(1) not in _ROLES and m.group(1) not in _NOT_NAMES]
         for match in _SELF_INTRODUCTION.finditer(text):
-            head = text[max(0, match.start() - 12):match.start()]
+            head = text[max(0, match.start() - 20):match.start()]
             head = re.split(r"[、。,.!?！？\u3000]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]
             name = _INTRO_STRIP.sub("", head)
             if name and _INTRO_NAME.search(name) and not re.search(r"\d", name):

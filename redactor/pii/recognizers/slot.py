@@ -33,7 +33,7 @@ _TEXT_END_RE = re.compile(rf"{_END}|、|で(?![\d])|に(?=住|お|送|登|変)|�
 _NUMBER_END_RE = re.compile(rf"{_END}|で(?!\d)|を|が|と(?!\d)|の(?=番号|方|ほう|分|件|[ぁ-ゖ])|まで")
 # Between a cue and its value: particles, fillers, pauses (は、えーと、), 番号 after a card name.
 _LEAD_IN = re.compile(
-    r"(?:の方|のほう|の番号|番号|の記号|記号)?(?:は|が|も|:|：)?"
+    r"(?:の方|のほう|の番号|番号|の記号|記号)?(?:は|が|も|:|：|ですと|だと|で(?=、))?"
     r"(?:\s|、|,|ですね|ですが|ですけど|えーと|えっと|ええと|えー|あのー|あの|はい|ー|っと)*"
 )
 _NAME_VALUE = re.compile(
@@ -55,10 +55,11 @@ _SPOKEN_DIGIT = re.compile(
 # A pause (、) continues a value when what follows holds digits or spoken letters (、エムワイ).
 _CUE_WORD = r"番号|記号|枝番|期限|有効|セキュリティ"
 _CONTINUATION = re.compile(
-    rf"、\s*(?!{_CUE_WORD})(?=[^、。ぁ-ゖ\s]{{0,2}}\d|ご\d|{_SPOKEN_DIGIT.pattern}|[ァ-ヴーA-Za-z\s]{{1,10}}(?:[、。]|です|$))"
+    rf"、\s*(?!{_CUE_WORD})(?=[^、。ぁ-ゖ\s]{{0,2}}\d|ご\d|{_SPOKEN_DIGIT.pattern}|[ァ-ヴーA-Za-z\s]{{1,10}}(?:[、。をがでにと]|です|$))"
 )
 # Garble glued before a value's first digit: letters said as katakana, misheard kanji.
 _GLUE = re.compile(rf"(?:(?!{_CUE_WORD})(?:{_SPOKEN_DIGIT.pattern}|[A-Za-zァ-ヴー一-龥々・、\s])){{1,12}}")
+_PART_CUE = re.compile(r"、\s*(?:番号|記号|枝番|支店番号|口座番号)(?:は|が|:|：)")
 _SENTENCE_START = re.compile(r".*[。？！?!]", re.DOTALL)
 # が/は closing a value before its cue, a few words apart at most (…が弊社の法人番号).
 _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
@@ -94,6 +95,11 @@ class SlotRecognizer(EntityRecognizer):
                 span = self._value_before(text, floor, cue.start)
             if span:
                 results.append(self._result(cue.owner, *span))
+                # 記号は…、番号は…、枝番は…: the parts of one identifier share its cue.
+                for part in _PART_CUE.finditer(text, span[1], limit):
+                    part_span = self._number(text, part.end(), limit)
+                    if part_span:
+                        results.append(self._result(cue.owner, *part_span))
         for match in _PARTIAL.finditer(text):  # 下4桁は5678: a partial number of the last cue
             owner = self.cues.nearest_owner(text, match.start(), match.end())
             owner = owner if owner in ("CREDIT_CARD", "JP_BANK_ACCOUNT") else "PHONE_NUMBER"
@@ -110,7 +116,7 @@ class SlotRecognizer(EntityRecognizer):
     def _text_value(self, text: str, owner: str, start: int,
                     limit: int) -> tuple[int, int] | None:
         lead = _LEAD_IN.match(text, start, limit)
-        if not re.search(r"は|が|:|：|、", text[start:lead.end()]):
+        if not re.search(r"は|が|:|：|、|と", text[start:lead.end()]):
             return None  # お名前を…, 住所も…: a request, not a value
         begin = lead.end()
         if owner == "PERSON":
@@ -177,7 +183,9 @@ class SlotRecognizer(EntityRecognizer):
             return None
         begin = first.start()
         glue = re.search(rf"{_GLUE.pattern}$", text[lo:begin])
-        if glue and not re.search(r"[、\s]$", glue.group(0)):
+        # Letters said before the digits (ティーゼット、…) belong to the value; a filler does not.
+        if glue and (not re.search(r"[、\s]$", glue.group(0))
+                     or re.fullmatch(r"[ァ-ヴーA-Za-z]+[、\s]+", glue.group(0))):
             begin = lo + glue.start()
         return self._trim(text, begin, end)
 
