@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from redactor.pii.catalogue import ENTITY_TYPES
+from redactor.policy.policies import PolicySpec
 
 
 class ConfigError(ValueError):
@@ -108,6 +109,7 @@ class RedactorConfig(_Strict):
     analyzer: AnalyzerSettings = AnalyzerSettings()
     operators: dict[str, OperatorSpec] = Field(default_factory=dict)
     identifiers: list[IdentifierConfig] = Field(default_factory=list)
+    policies: dict[str, PolicySpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _known_types(self) -> RedactorConfig:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from redactor.config import ConfigError
+from redactor.policy import CallStates, PolicyError, PolicySet, WarningEngine, build_policies
 
 DEFAULT_POLICY = "general_support"
 SPEAKERS = ("agent", "customer")
@@ -74,22 +75,38 @@ def _lines(stream: BinaryIO) -> Iterator[bytes]:
         yield raw.rstrip(b"\r\n")
 
 
-def run(stream: BinaryIO, out: TextIO, err: TextIO, redactor, default_policy: str) -> int:
+def policies_of(redactor) -> PolicySet:
+    """Built-in policies with the configuration's ``[policies]`` applied (raises ``PolicyError``)."""
+    return build_policies(redactor.config.policies, redactor.config.entity_types)
+
+
+def run(stream: BinaryIO, out: TextIO, err: TextIO, redactor, default_policy: str,
+        policies: PolicySet | None = None) -> int:
     failed = 0
     calls = redactor.call_contexts()
+    # Lines of one call share a warning state; a line without call_id is a call of its own.
+    warning_states = CallStates(WarningEngine(policies or policies_of(redactor)))
     for number, raw in enumerate(_lines(stream), start=1):
         notes: list[str] = []
         try:
             utterance = parse_line(raw, number, default_policy, notes)
+            try:  # an unknown policy fails this line only
+                warning_states.engine.policies.get(utterance.policy)
+                state = warning_states.get(f"call:{utterance.call_id}" if utterance.call_id
+                                           else f"line:{number}", utterance.policy)
+            except PolicyError as exc:
+                raise LineError(str(exc)) from None
             # Lines of one call are a conversation: an answer inherits the question's cue.
             context = calls.get(utterance.call_id) if utterance.call_id else None
             prompt = context.prompt_for(utterance.speaker) if context else None
             result = redactor.redact(utterance.text, call_id=utterance.call_id or "", prompt=prompt)
             if context:
                 context.observe(utterance.text, utterance.speaker)
+            warnings = state.observe(text=utterance.text, masked=result.text, entities=result.entities,
+                                     speaker=utterance.speaker, segment_id=utterance.id)
             record = {"id": utterance.id, "text": result.text,
                       "entities": [e.to_json() for e in result.entities],
-                      "warnings": []}  # data-minimisation warnings: the policy engine (issue 5)
+                      "warnings": [w.to_json() for w in warnings]}
         except LineError as exc:
             failed += 1
             print(f"redactor text: line {number}: {exc}", file=err)
@@ -108,14 +125,16 @@ def _command(args: argparse.Namespace) -> int:
 
     try:
         redactor = Redactor(args.config)
-    except ConfigError as exc:
+        policies = policies_of(redactor)
+        policies.get(args.policy)
+    except (ConfigError, PolicyError) as exc:
         print(f"redactor text: configuration error:\n{exc}", file=sys.stderr)
         return 2
     if args.input in (None, "-"):
-        return run(sys.stdin.buffer, sys.stdout, sys.stderr, redactor, args.policy)
+        return run(sys.stdin.buffer, sys.stdout, sys.stderr, redactor, args.policy, policies)
     try:
         with open(args.input, "rb") as stream:
-            return run(stream, sys.stdout, sys.stderr, redactor, args.policy)
+            return run(stream, sys.stdout, sys.stderr, redactor, args.policy, policies)
     except OSError as exc:
         print(f"redactor text: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
         return 2

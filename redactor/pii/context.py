@@ -13,8 +13,7 @@ speaker only, so a stale question never colours the rest of the call.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
+from redactor.percall import PerCall
 from redactor.pii.cues import NOT_PII, CueIndex
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers.slot import WEAK_CUES
@@ -46,17 +45,8 @@ class CallContext:
             self._cue, self._asked_by = None, None
 
 
-class CallContexts:
-    """Call contexts by call id, the least recently used dropped beyond ``limit``."""
+class CallContexts(PerCall[CallContext]):
+    """Call contexts by call id, bounded (see ``redactor.percall``)."""
 
     def __init__(self, cues: CueIndex, limit: int = 10_000) -> None:
-        self.cues = cues
-        self.limit = limit
-        self._calls: OrderedDict[str, CallContext] = OrderedDict()
-
-    def get(self, call_id: str) -> CallContext:
-        context = self._calls.pop(call_id, None) or CallContext(self.cues)
-        self._calls[call_id] = context
-        if len(self._calls) > self.limit:
-            self._calls.popitem(last=False)
-        return context
+        super().__init__(lambda _call_id: CallContext(cues), limit)

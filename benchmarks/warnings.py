@@ -1,0 +1,119 @@
+"""Warning quality: per-kind precision/recall and false alarms on labelled dialogues.
+
+Each dialogue of ``samples/warnings_dev.jsonl`` goes through ``redactor text``'s own loop
+(``redactor.text_command.run``: the real Redactor, call contexts and warning engine), so the
+figures are those a user of ``redactor text`` gets.  A warning counts as correct when it
+fires on the turn labelled with its kind.  A dialogue is *negative* for a kind when no turn
+expects it; a false alarm is a negative dialogue where the kind fires anyway.
+
+    .venv/bin/python benchmarks/warnings.py [--data FILE] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from redactor.policy.catalogue import KINDS  # noqa: E402
+from redactor.text_command import run  # noqa: E402
+
+DEFAULT_DATA = ROOT / "samples" / "warnings_dev.jsonl"
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def fired_per_turn(dialogues: list[dict], redactor) -> dict[str, list[str]]:
+    """Kinds fired per turn id (``dialogue/turn``), through ``redactor text``'s loop."""
+    lines = [json.dumps({"id": f"{d['id']}/{i}", "call_id": d["id"], "policy": d["policy"],
+                         "speaker": turn["speaker"], "text": turn["text"]}, ensure_ascii=False)
+             for d in dialogues for i, turn in enumerate(d["turns"])]
+    out, err = io.StringIO(), io.StringIO()
+    run(io.BytesIO(("\n".join(lines) + "\n").encode()), out, err, redactor, "general_support")
+    if err.getvalue():
+        raise SystemExit(f"redactor text reported errors:\n{err.getvalue()}")
+    return {record["id"]: [w["kind"] for w in record["warnings"]]
+            for record in map(json.loads, out.getvalue().splitlines())}
+
+
+def score(dialogues: list[dict], fired: dict[str, list[str]]) -> dict:
+    tp, fp, fn = Counter(), Counter(), Counter()
+    negatives, false_alarms = Counter(), Counter()
+    misses: list[str] = []
+    for d in dialogues:
+        expected_kinds = {k for turn in d["turns"] for k in turn["expect"]}
+        fired_kinds: set[str] = set()
+        for i, turn in enumerate(d["turns"]):
+            got, want = set(fired[f"{d['id']}/{i}"]), set(turn["expect"])
+            fired_kinds |= got
+            for kind in got & want:
+                tp[kind] += 1
+            for kind in got - want:
+                fp[kind] += 1
+                misses.append(f"{d['id']}/{i} unexpected {kind}")
+            for kind in want - got:
+                fn[kind] += 1
+                misses.append(f"{d['id']}/{i} missed {kind}")
+        for kind in KINDS:
+            if kind not in expected_kinds:
+                negatives[kind] += 1
+                false_alarms[kind] += kind in fired_kinds
+    kinds = {}
+    for kind in KINDS:
+        kinds[kind] = {
+            "tp": tp[kind], "fp": fp[kind], "fn": fn[kind],
+            "precision": round(tp[kind] / (tp[kind] + fp[kind]), 3) if tp[kind] + fp[kind] else None,
+            "recall": round(tp[kind] / (tp[kind] + fn[kind]), 3) if tp[kind] + fn[kind] else None,
+            "negative_dialogues": negatives[kind],
+            "false_alarm_dialogues": false_alarms[kind],
+            "false_alarm_rate": round(false_alarms[kind] / negatives[kind], 3) if negatives[kind] else None,
+        }
+    return {"dialogues": len(dialogues), "turns": sum(len(d["turns"]) for d in dialogues),
+            "kinds": kinds, "errors": misses}
+
+
+def table(result: dict) -> str:
+    def fmt(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    rows = [f"{'kind':<24} {'tp':>3} {'fp':>3} {'fn':>3} {'prec':>5} {'recall':>6} {'false alarms':>14}"]
+    for kind, k in result["kinds"].items():
+        alarms = f"{k['false_alarm_dialogues']}/{k['negative_dialogues']} ({fmt(k['false_alarm_rate'])})"
+        rows.append(f"{kind:<24} {k['tp']:>3} {k['fp']:>3} {k['fn']:>3} {fmt(k['precision']):>5} "
+                    f"{fmt(k['recall']):>6} {alarms:>14}")
+    rows.append(f"{result['dialogues']} dialogues, {result['turns']} turns, {result['seconds']:.1f} s")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    from redactor import Redactor
+
+    dialogues = load(args.data)
+    redactor = Redactor()
+    started = time.perf_counter()
+    result = score(dialogues, fired_per_turn(dialogues, redactor))
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(table(result))
+        for line in result["errors"]:
+            print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

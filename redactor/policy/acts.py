@@ -1,0 +1,159 @@
+"""What an utterance *does*: asks for a type, asks about data handling, offers more data.
+
+The PII engine says which values were spoken; the warnings also need the speech acts around
+them.  Each detector is a small rule over the utterance's surface text, sentence by
+sentence, because a Japanese request and its cue sit in one sentence
+(「ご登録の電話番号を教えていただけますか」) while a refusal in the next sentence
+(「セキュリティコードはお伺いしておりません」) must not read as a request.
+
+Cue words come from the PII engine's ``CUES`` so both agree on what 電話番号 or マイナンバー
+names, minus the generic ones (カード, 保険, 普通, 期限) that name too many things to be a
+request on their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from redactor.pii.cues import CUES, NOT_PII, CueIndex
+
+# Cue words too generic to say which type an agent asks for.
+_WEAK_REQUEST_CUES = frozenset({
+    "カード", "クレジット", "保険", "被保険者", "年金", "在留", "免許", "普通", "当座", "支店", "有効", "期限",
+    "まで有効", "裏面", "裏の", "裏側", "表の4桁", "表面の4桁", "アドレス", "メール", "生まれ", "携帯", "電話",
+    "連絡先", "ご連絡先", "お電話", "名義", "契約者", "ご契約者", "読み方", "お読み", "お住まい", "送付先",
+    "お届け先", "口座", "ゆうちょ",
+})
+_EXTRA_REQUEST_CUES: dict[str, tuple[str, ...]] = {
+    "PHONE_NUMBER": ("お電話番号", "携帯電話の番号", "携帯の番号", "ご連絡先の番号", "連絡先の電話"),
+    "CREDIT_CARD": ("クレジットカードの番号", "カードの16桁"),
+    "CARD_SECURITY_CODE": ("カード裏面の3桁", "裏面の3桁", "裏の3桁", "セキュリティーコード"),
+    "JP_BANK_ACCOUNT": ("口座情報", "口座の番号", "振込先の口座", "引き落とし口座"),
+    "JP_HEALTH_INSURANCE": ("保険証の番号", "保険証の記号", "被保険者番号"),
+    "JP_PENSION_NUMBER": ("年金の番号",),
+    "JP_DRIVERS_LICENSE": ("免許証の番号",),
+    "JP_RESIDENCE_CARD": ("在留カードの番号",),
+    "JP_MY_NUMBER": ("マイナンバーカードの番号", "個人番号カード"),
+    "JP_PASSPORT": ("パスポートの番号",),
+    "EMAIL_ADDRESS": ("メールアドレス", "メアド"),
+    "JP_ADDRESS": ("ご住所",),
+}
+
+
+def _request_cues() -> dict[str, tuple[str, ...]]:
+    cues: dict[str, tuple[str, ...]] = {}
+    for owner, words in CUES.items():
+        if owner == NOT_PII:
+            continue
+        strong = [w for w in words if w not in _WEAK_REQUEST_CUES]
+        cues[owner] = tuple(dict.fromkeys([*strong, *_EXTRA_REQUEST_CUES.get(owner, ())]))
+    cues[NOT_PII] = CUES[NOT_PII]  # so that 注文番号 is not read as 番号 of something else
+    return cues
+
+
+REQUEST_CUES = _request_cues()
+
+_SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
+_REQUEST = re.compile(
+    r"(教えて(いただ|頂|くだ|下さ|もら|ください)|お(願|ねが)い(でき|いた|し|致)|頂戴|ちょうだい|お伺い(でき|して|し|さ)|"
+    r"伺(え|って|わせ)|お聞かせ|お聞き(して|でき|し)|おっしゃって|仰って|お知らせ(いただ|くだ|下さ)|"
+    r"お申し出|読み上げ|お伝え(いただ|くだ|下さ|願)|言って(いただ|もら|くだ)|ご提示|ご入力(いただ|くだ)|"
+    r"いただけ(ます|ません)か|いただいて(も|よろしい)|よろしいでしょうか|お教え)"
+)
+_NOT_A_REQUEST = re.compile(
+    r"(しておりません|してません|しません|いたしません|不要|必要(あり|ござい)ません|結構です|いただかなくて|"
+    r"なくて(大丈夫|結構|構いません)|お控えください|控えて|言わないで|お伝えにならない|受け付けておりません|"
+    r"お預かりしておりません|お伺いできません)"
+)
+_IDENTITY_CHECK = re.compile(r"(ご)?本人(様)?(確認|かどうか)")
+_IDENTITY_DONE = re.compile(
+    r"((ご)?本人(様)?(確認|の確認)(が|を)?(取れ|とれ|でき|完了|させていただきました|済)|"
+    r"確認(が|の方)?(取れ|とれ)ました|確認できました|確認させていただきました|一致(いた)?しました|"
+    r"ご登録(の)?(内容|情報)と一致)"
+)
+_SELF_INTRO_AFTER = re.compile(r"^\s*(でございます|と申します|が(承|うけたまわ|担当|対応)|です[。、]?\s*$|より)")
+_SELF_INTRO_BEFORE = re.compile(r"(担当|センター|窓口|サポート|デスク|部|課|係|の者|オペレーター)(の|、)?\s*$")
+
+_PRIVACY_TOPIC = re.compile(r"(個人情報|情報|データ|番号|録音|記録|マイナンバー|住所|名前|電話番号|カード)")
+_PRIVACY_HANDLING = re.compile(
+    r"(管理|何に使|なにに使|何のため|なんのため|使(わ|い)?(れ|う|いま|って)|扱|漏れ|漏洩|流出|削除|消して|消去|"
+    r"消え|破棄|保存|保管|残(る|ら|り|って|して|さな)|第三者|共有|悪用|売ら|渡(さ|る|し)|外部|聞かれ)"
+)
+_PRIVACY_ASK = re.compile(
+    r"([?？]|か[。、]?\s*$|ですか|ますか|でしょうか|んですか|の[?？。]?\s*$|かな|かね|てください|て(もら|いただ)"
+    r"(え|け)|てほしい|て欲しい|たいんです|大丈夫|心配|不安|怖い|ちゃんと)"
+)
+_PURPOSE_ASK = re.compile(r"(何に使|なにに使|何のため|なんのため|どうして必要|なぜ必要|なんで必要|何で必要|"
+                          r"何に利用|どういう目的|利用目的)")
+
+_OFFER_VERB = re.compile(
+    r"(言い(ます|ましょうか)|言えます|お伝え(し|でき)(ます|ましょうか)|伝え(ます|ましょうか|られます)|"
+    r"教え(ます|ましょうか|られます)|お教えし|お送り(し|でき)(ます|ましょうか)|送り(ます|ましょうか)|"
+    r"読み上げ(ます|ましょうか)|出せます|出し(ます|ましょうか)|提供(し|でき)ます|お知らせ(し|でき)ます|"
+    r"お見せ(し|でき)|見せ(ます|ましょうか|られます)|写真(送|撮))"
+)
+# Announcing a value nobody asked for (「番号とセキュリティコードを言いますね」) offers it too.
+_ANNOUNCE_VERB = re.compile(r"(言いますね|お伝えしますね|伝えますね|読み上げますね|教えますね)")
+_OFFER_SCOPE = re.compile(
+    r"(必要(なら|であれば|でしたら|だったら|なら)|よければ|よろしければ|なんなら|ついでに|他の|ほかの|他にも|"
+    r"ほかにも|全部|何でも|なんでも|一緒に|追加で|念のため|も(言|お伝え|伝え|教え|お送り|送り|読み上げ|出|見せ|お見せ))"
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Split on sentence ends; a sentence keeps its end mark (the question mark matters)."""
+    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
+
+
+class ActDetector:
+    """Speech-act rules over one utterance; holds only compiled patterns (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.cues = CueIndex(REQUEST_CUES)
+
+    def requested_types(self, text: str) -> list[str]:
+        """Types the speaker asks the other side to give (cue + request form, not a refusal)."""
+        types: list[str] = []
+        for sentence in sentences(text):
+            if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence):
+                continue
+            for cue in self.cues.find(sentence):
+                if cue.owner != NOT_PII and cue.owner not in types:
+                    types.append(cue.owner)
+        return types
+
+    def is_identity_check(self, text: str) -> bool:
+        """An utterance that opens the identity check (ご本人確認のため、…)."""
+        return bool(_IDENTITY_CHECK.search(text)) and not _IDENTITY_DONE.search(text)
+
+    def confirms_identity(self, text: str) -> bool:
+        """The agent says the identity check is complete."""
+        return bool(_IDENTITY_DONE.search(text))
+
+    def is_self_introduction(self, text: str, start: int, end: int) -> bool:
+        """A name the agent says about themself (センターの佐藤でございます), not the customer's."""
+        return bool(_SELF_INTRO_AFTER.match(text[end:]) and (
+            _SELF_INTRO_BEFORE.search(text[:start]) or "ございます" in text[end:end + 8]
+            or "申します" in text[end:end + 6]))
+
+    def asks_about_privacy(self, text: str) -> bool:
+        """The customer asks how their data is used, kept, shared or deleted."""
+        for sentence in sentences(text):
+            if _PURPOSE_ASK.search(sentence):
+                return True
+            if (_PRIVACY_TOPIC.search(sentence) and _PRIVACY_HANDLING.search(sentence)
+                    and _PRIVACY_ASK.search(sentence)):
+                return True
+        return False
+
+    def offers_more(self, text: str) -> bool:
+        """The customer offers information beyond what was asked (必要なら…も言いますよ)."""
+        return any(_OFFER_VERB.search(s) and _OFFER_SCOPE.search(s) for s in sentences(text))
+
+    def offered_types(self, text: str) -> list[str]:
+        """Types the speaker offers or announces they will give (cue + offer verb in one sentence)."""
+        types: list[str] = []
+        for sentence in sentences(text):
+            if _OFFER_VERB.search(sentence) or _ANNOUNCE_VERB.search(sentence):
+                types += [c.owner for c in self.cues.find(sentence) if c.owner != NOT_PII and c.owner not in types]
+        return types

@@ -1,0 +1,189 @@
+"""The warning engine: one ``CallState`` per call turns redacted utterances into warnings.
+
+    engine = WarningEngine(build_policies())
+    state = engine.new_call("call-1", "general_support")
+    for turn in call:
+        result = redactor.redact(turn.text, ...)
+        warnings = state.observe(text=turn.text, masked=result.text, entities=result.entities,
+                                 speaker=turn.speaker, segment_id=turn.id)
+
+A warning is raised once per call for each (kind, type): the agent needs to be told that
+My Number is not needed, not reminded at every digit.  Raw text is read in memory only; the
+state keeps flags and keyed hashes (to recognise the agent repeating what the customer
+said), never a value, and warnings name types, never values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from redactor.percall import PerCall
+from redactor.pii.catalogue import Entity
+from redactor.pii.normalize import normalize
+from redactor.policy.acts import ActDetector
+from redactor.policy.catalogue import Severity, render
+from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_policies
+from redactor.policy.sensitive import SensitiveDetector
+
+# A spoken security code the PII engine missed: the cue, then 3-4 digits close after it.
+_SECURITY_CODE_SPOKEN = re.compile(
+    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|裏(面|側)?の(3|三)桁)[^0-9]{0,10}\d{3,4}(?!\d)")
+# Business numbers an agent may read out freely (toll-free, navi-dial).
+_BUSINESS_PHONE = re.compile(r"^(0120|0800|0570)")
+# Per-process key: echo hashes cannot be compared across processes or reversed by lookup.
+_ECHO_KEY = secrets.token_bytes(16)
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """One warning as CONTRACTS.md defines it; ``entity_type`` is the dedup key, not output."""
+
+    kind: str
+    severity: Severity
+    message: str
+    suggestion: str
+    channel: str | None = None
+    segment_id: str | None = None
+    time: float | None = None
+    entity_type: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "severity": self.severity, "message": self.message,
+                "suggestion": self.suggestion, "channel": self.channel,
+                "segment_id": self.segment_id, "time": self.time}
+
+
+def _echo_keys(entity_type: str, value: str) -> set[bytes]:
+    """Keyed hashes a later mention of the same value matches (digits, or name prefixes)."""
+    text = normalize(value).text
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and entity_type != "PERSON":
+        forms = {digits}
+    else:
+        compact = re.sub(r"[\s・]", "", text)
+        forms = {compact[:n] for n in range(1, len(compact) + 1)} if entity_type == "PERSON" else {compact}
+    return {_hash(entity_type, f) for f in forms}
+
+
+def _echo_key(entity_type: str, value: str) -> bytes:
+    """The one key an agent's mention of ``value`` is looked up by."""
+    text = normalize(value).text
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return _hash(entity_type, digits if digits and entity_type != "PERSON" else re.sub(r"[\s・]", "", text))
+
+
+def _hash(entity_type: str, form: str) -> bytes:
+    return hashlib.blake2b(f"{entity_type}\0{form}".encode(), key=_ECHO_KEY, digest_size=12).digest()
+
+
+@dataclass
+class CallState:
+    """What one call has shown so far: the identity check's progress and the warnings given."""
+
+    call_id: str
+    policy: Policy
+    engine: WarningEngine
+    name_asked: bool = False
+    phone_asked: bool = False
+    name_given: bool = False
+    phone_given: bool = False
+    verified: bool = False
+    fired: set[tuple[str, str | None]] = field(default_factory=set)
+    _customer_values: set[bytes] = field(default_factory=set, repr=False)
+
+    def observe(self, *, text: str | None = None, masked: str | None = None,
+                entities: Sequence[Entity] = (), speaker: str | None = None,
+                segment_id: str | None = None, time: float | None = None,
+                channel: str | None = None) -> list[Warning]:
+        """Warnings raised by one utterance (new ones only; each kind and type once per call).
+
+        ``text`` is the raw utterance (entity offsets index it); without it the masked text
+        is used, which is enough for every rule except recognising the agent's echoes.
+        """
+        raw = text if text is not None else (masked or "")
+        channel = channel if channel is not None else speaker
+        found: list[tuple[str, str | None]] = []
+        acts, engine = self.engine.acts, self.engine
+
+        for entity in entities:
+            if entity.type == "CARD_SECURITY_CODE":
+                found.append(("card_security_code", None))
+            elif not self.policy.allows(entity.type):
+                found.append(("unneeded_pii", entity.type))
+        if _SECURITY_CODE_SPOKEN.search(normalize(raw).text):
+            found.append(("card_security_code", None))
+
+        if speaker == "agent":
+            requested = acts.requested_types(raw)
+            found += [("agent_requests_unneeded", t) for t in requested if not self.policy.allows(t)]
+            self.name_asked |= "PERSON" in requested
+            self.phone_asked |= "PHONE_NUMBER" in requested
+            if not self.verified and acts.confirms_identity(raw) and (self.name_asked or self.phone_asked):
+                self.verified = True
+                found.append(("identity_verified", None))
+            if not self.verified and text is not None:
+                found += [("identity_not_verified", e.type) for e in entities if self._discloses(text, e)]
+        elif text is not None:
+            for entity in entities:
+                self._customer_values |= _echo_keys(entity.type, text[entity.start:entity.end])
+        if speaker == "customer" and not self.verified:
+            types = {e.type for e in entities}
+            self.name_given |= self.name_asked and "PERSON" in types
+            self.phone_given |= self.phone_asked and "PHONE_NUMBER" in types
+            if self.name_given and self.phone_given:
+                self.verified = True
+                found.append(("identity_verified", None))
+
+        found += [("sensitive_info", category) for category in engine.sensitive.categories(raw)]
+        if speaker != "agent":
+            if acts.asks_about_privacy(raw):
+                found.append(("privacy_question", None))
+            if acts.offers_more(raw) or any(not self.policy.allows(t) for t in acts.offered_types(raw)):
+                found.append(("volunteered_info_offer", None))
+        return self._new(found, channel, segment_id, time)
+
+    def _discloses(self, text: str, entity: Entity) -> bool:
+        """An agent's entity is a disclosure unless it is their own name, a business number or an echo."""
+        value = text[entity.start:entity.end]
+        if entity.type == "PERSON" and self.engine.acts.is_self_introduction(text, entity.start, entity.end):
+            return False
+        if entity.type == "PHONE_NUMBER" and _BUSINESS_PHONE.match(
+                "".join(ch for ch in normalize(value).text if ch.isdigit())):
+            return False
+        return _echo_key(entity.type, value) not in self._customer_values
+
+    def _new(self, found: list[tuple[str, str | None]], channel: str | None, segment_id: str | None,
+             time: float | None) -> list[Warning]:
+        warnings = []
+        for kind, entity_type in found:
+            if (kind, entity_type) in self.fired:
+                continue
+            self.fired.add((kind, entity_type))
+            severity, message, suggestion = render(kind, entity_type, self.policy.name)
+            warnings.append(Warning(kind, severity, message, suggestion, channel, segment_id, time, entity_type))
+        return warnings
+
+
+class WarningEngine:
+    """Policies plus the stateless detectors shared by every call (build once per process)."""
+
+    def __init__(self, policies: PolicySet | None = None) -> None:
+        self.policies = policies or build_policies()
+        self.acts = ActDetector()
+        self.sensitive = SensitiveDetector()
+
+    def new_call(self, call_id: str, policy_name: str = DEFAULT_POLICY) -> CallState:
+        """A fresh call; raises ``PolicyError`` for a policy nobody defined."""
+        return CallState(call_id, self.policies.get(policy_name), self)
+
+
+class CallStates(PerCall[CallState]):
+    """Warning states by call id; a call keeps the policy it started with (``PolicyError`` if unknown)."""
+
+    def __init__(self, engine: WarningEngine, limit: int = 10_000) -> None:
+        super().__init__(engine.new_call, limit)
+        self.engine = engine

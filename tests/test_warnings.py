@@ -1,0 +1,178 @@
+"""The warning engine through ``redactor text``'s loop with the real Redactor."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from redactor.policy import CallStates, WarningEngine
+from redactor.policy.sensitive import SensitiveDetector
+from redactor.text_command import run
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def converse(redactor, turns: list[tuple[str, str]], policy: str = "general_support") -> list[list[dict]]:
+    """Warnings per turn for one call of (speaker, text) turns ("A"/"C")."""
+    speakers = {"A": "agent", "C": "customer"}
+    lines = [json.dumps({"id": str(i), "call_id": "t", "policy": policy, "speaker": speakers[s], "text": t},
+                        ensure_ascii=False) for i, (s, t) in enumerate(turns)]
+    out, err = io.StringIO(), io.StringIO()
+    assert run(io.BytesIO("\n".join(lines).encode()), out, err, redactor, "general_support") == 0, err.getvalue()
+    return [json.loads(line)["warnings"] for line in out.getvalue().splitlines()]
+
+
+def kinds(per_turn: list[list[dict]]) -> list[list[str]]:
+    return [[w["kind"] for w in turn] for turn in per_turn]
+
+
+POSITIVES = {
+    "unneeded_pii": [("C", "マイナンバーは1234 5678 9018です。")],
+    "agent_requests_unneeded": [("A", "念のため、運転免許証の番号もお願いできますか。")],
+    "sensitive_info": [("C", "うつ病で休職中なので、支払いを待ってもらえませんか。")],
+    "card_security_code": [("C", "裏のセキュリティコードは123です。")],
+    "identity_not_verified": [("C", "荷物が届きません。"),
+                              ("A", "ご登録のご住所は東京都世田谷区桜新町1丁目2番3号ですね。")],
+    "identity_verified": [("A", "ご本人確認のため、お名前とご登録の電話番号を教えていただけますか?"),
+                          ("C", "鈴木花子です。電話番号は090-2345-6789です。")],
+    "privacy_question": [("C", "録音したデータって、どう管理されるんですか?")],
+    "volunteered_info_offer": [("C", "必要なら他の情報も言いますよ。")],
+}
+
+NEGATIVES = {
+    "unneeded_pii": [("A", "お電話番号をお願いします。"), ("C", "090-1234-5678です。")],
+    "agent_requests_unneeded": [("A", "恐れ入ります、セキュリティコードはお電話ではお伺いしておりません。")],
+    "sensitive_info": [("C", "駅前の大きな病院の近くです。"), ("C", "お寺の向かいのマンションです。"),
+                       ("C", "健康診断の予約センターの番号を間違えました。"), ("C", "通信障害が起きてますか。")],
+    "card_security_code": [("A", "セキュリティコードはお手元にお控えください。")],
+    "identity_not_verified": [("A", "サポートセンターの木村と申します。"),
+                              ("A", "修理受付は0120-123-456でございます。")],
+    "identity_verified": [("A", "お名前をお願いします。"), ("C", "山田太郎です。電話番号は090-1234-5678です。")],
+    "privacy_question": [("C", "登録している電話番号を変更したいです。")],
+    "volunteered_info_offer": [("A", "メールアドレスをお願いできますか。"),
+                               ("C", "はい、言いますね。hanako@example.jp です。")],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(POSITIVES))
+def test_each_kind_fires_on_its_positive(redactor, kind: str) -> None:
+    fired = [k for turn in kinds(converse(redactor, POSITIVES[kind])) for k in turn]
+    assert kind in fired
+
+
+@pytest.mark.parametrize("kind", sorted(NEGATIVES))
+def test_each_kind_stays_quiet_on_its_negative(redactor, kind: str) -> None:
+    fired = [k for turn in kinds(converse(redactor, NEGATIVES[kind])) for k in turn]
+    assert kind not in fired
+
+
+def test_my_number_outside_tax_social_is_critical_and_allowed_in_it(redactor) -> None:
+    turn = [("C", "マイナンバーは1234 5678 9018です。")]
+    (warning,) = converse(redactor, turn)[0]
+    assert (warning["kind"], warning["severity"]) == ("unneeded_pii", "critical")
+    assert "マイナンバー" in warning["message"] and "1234" not in json.dumps(warning, ensure_ascii=False)
+    assert converse(redactor, turn, policy="tax_social") == [[]]
+
+
+def test_same_kind_and_type_warns_once_per_call(redactor) -> None:
+    per_turn = converse(redactor, [("C", "マイナンバーは1234 5678 9018です。"),
+                                   ("C", "もう一度、マイナンバーは1234 5678 9018です。"),
+                                   ("C", "カード番号は4111 1111 1111 1111です。")])
+    assert kinds(per_turn) == [["unneeded_pii"], [], ["unneeded_pii"]]
+
+
+def test_identity_check_state_machine(redactor) -> None:
+    per_turn = kinds(converse(redactor, [
+        ("A", "ご契約者様のお名前をフルネームでお願いいたします。"),
+        ("C", "佐々木健一です。"),
+        ("A", "佐々木様ですね。ご登録のお電話番号をお願いできますか。"),  # echo: not a disclosure
+        ("C", "ゼロキューゼロ、いちにーさんよん、ごーろくななはちです。"),
+        ("A", "ご登録のご住所は東京都世田谷区桜新町1丁目2番3号ですね。"),  # after the check: fine
+    ]))
+    assert per_turn == [[], [], [], ["identity_verified"], []]
+
+
+def test_agent_confirmation_completes_the_check(redactor) -> None:
+    per_turn = kinds(converse(redactor, [
+        ("A", "ご本人様確認のため、お名前と生年月日をお願いいたします。"),
+        ("C", "井上さくら、平成2年7月7日です。"),
+        ("A", "ありがとうございます。ご本人様確認が取れました。"),
+    ]))
+    assert per_turn == [[], [], ["identity_verified"]]
+
+
+def test_confirmation_without_any_check_verifies_nothing(redactor) -> None:
+    per_turn = kinds(converse(redactor, [("A", "ご入金の確認が取れました。"),
+                                         ("A", "ご登録のお電話番号は03-5412-7788ですね。")]))
+    assert per_turn == [[], ["identity_not_verified"]]
+
+
+def test_warning_shape(redactor) -> None:
+    (warning,) = converse(redactor, [("C", "裏のセキュリティコードは123です。")])[0]
+    assert set(warning) == {"kind", "severity", "message", "suggestion", "channel", "segment_id", "time"}
+    assert (warning["severity"], warning["channel"], warning["segment_id"]) == ("critical", "customer", "0")
+    assert "お伺いしておりません" in warning["suggestion"]
+
+
+def test_sensitive_categories() -> None:
+    detector = SensitiveDetector()
+    assert detector.categories("昔、逮捕されたことがあります") == ["criminal_record"]
+    assert detector.categories("詐欺に遭ってしまって") == ["crime_victim"]
+    assert detector.categories("健康診断の結果で血糖値が高いと言われた") == ["health_check"]
+    assert detector.categories("日曜は教会に通っています") == ["creed"]
+    assert detector.categories("がん保険の資料をください。教会の隣です。") == []
+
+
+def test_unknown_policy_is_an_error_for_that_line_only(redactor) -> None:
+    data = (b'{"id": "a", "text": "x", "policy": "sales"}\n'
+            b'{"id": "b", "text": "\xe3\x83\x9e\xe3\x82\xa4\xe3\x83\x8a\xe3\x83\xb3\xe3\x83\x90\xe3\x83\xbc'
+            b'\xe3\x81\xaf123456789018", "policy": "tax_social"}\n')
+    out, err = io.StringIO(), io.StringIO()
+    assert run(io.BytesIO(data), out, err, redactor, "general_support") == 1
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert records[0]["id"] == "1" and "sales" in records[0]["error"]
+    assert records[1]["id"] == "b" and records[1]["warnings"] == []
+    assert 'line 1: unknown policy "sales"' in err.getvalue()
+
+
+def test_call_states_are_bounded() -> None:
+    states = CallStates(WarningEngine(), limit=3)
+    first = states.get("c0")
+    for i in range(1, 10):
+        states.get(f"c{i}")
+    assert len(states) == 3
+    assert states.get("c0") is not first
+
+
+def test_sample_conversation_through_the_cli() -> None:
+    cli = [str(Path(sys.executable).with_name("redactor")), "text", str(ROOT / "samples/sample_conversation.jsonl")]
+    done = subprocess.run(cli, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+    records = {r["id"]: r for r in map(json.loads, done.stdout.decode().splitlines())}
+    by_line = {i: [(w["kind"], w["severity"]) for w in r["warnings"]] for i, r in records.items()}
+    assert ("card_security_code", "critical") in by_line["s13"]
+    assert ("unneeded_pii", "critical") in by_line["s15"]
+    assert ("volunteered_info_offer", "info") in by_line["s15"]
+    assert by_line["s06"] == [("identity_verified", "info")]
+    everything = done.stdout.decode()
+    warnings_text = json.dumps([r["warnings"] for r in records.values()], ensure_ascii=False)
+    for value in ("4111", "123456789018", "1234 5678 9018", "山田", "taro.yamada"):
+        assert value not in warnings_text
+    assert "4111" not in everything
+
+
+def test_dev_dialogues_meet_the_targets(redactor) -> None:
+    from benchmarks.warnings import DEFAULT_DATA, fired_per_turn, load, score
+
+    dialogues = load(DEFAULT_DATA)
+    assert len(dialogues) >= 60 and all(3 <= len(d["turns"]) <= 8 for d in dialogues)
+    result = score(dialogues, fired_per_turn(dialogues, redactor))
+    for kind, figures in result["kinds"].items():
+        assert figures["recall"] >= 0.9, (kind, result["errors"])
+        assert figures["false_alarm_rate"] <= 0.05, (kind, result["errors"])
