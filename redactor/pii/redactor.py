@@ -21,6 +21,7 @@ from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plaus
 
 # Characters a span should not begin or end with once mapped back.
 _EDGE = " \t\u3000、。,.・:：「」『』()（）"
+_DIGIT = re.compile(r"[0-9]")
 _TRAILING_HONORIFIC = re.compile(rf"(?:{'|'.join(HONORIFICS)})$")
 
 
@@ -61,17 +62,20 @@ class Redactor:
         if not text.strip():
             return []
         normalized = normalize(text)
-        lead = f"{prompt}は、" if prompt else ""
-        # spaCy keeps every new string it meets; the memory zone frees them after each
-        # utterance, so a stream of a million lines runs in constant memory.
+        analysed = (f"{prompt}は、" if prompt else "") + normalized.text
+        lead = len(analysed) - len(normalized.text)
+        # spaCy keeps every new string it meets: the memory zone frees them after each
+        # utterance, and GiNZA sees every digit as 0 (same offsets) because its morphology
+        # table keeps each new reading, which unique numbers would grow without bound.
         with self._nlp.memory_zone():
-            results = self.analyzer.analyze(lead + normalized.text, language=LANGUAGE,
-                                            entities=self.entity_types)
+            artifacts = self.analyzer.nlp_engine.process_text(_DIGIT.sub("0", analysed), LANGUAGE)
+            results = self.analyzer.analyze(analysed, language=LANGUAGE, entities=self.entity_types,
+                                            nlp_artifacts=artifacts)
         found = []
         for result in results:
-            if result.end <= len(lead):
+            if result.end <= lead:
                 continue
-            a, b = max(result.start, len(lead)) - len(lead), result.end - len(lead)
+            a, b = max(result.start, lead) - lead, result.end - lead
             start, end = normalized.to_original(a, b)
             entity = _trimmed(text, Entity(result.entity_type, start, end, result.score))
             if entity is not None:
