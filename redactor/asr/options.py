@@ -10,6 +10,11 @@ class SegmentationOptions:
     """Voice-activity segmentation of one channel into utterances (Silero VAD).
 
     Attributes:
+      mode: ``window``: the speech found by the VAD is packed into 30-s windows and decoded
+        with the previous window as prompt (faster-whisper's ``vad_filter``); Whisper's
+        segments are split back into utterances at pauses longer than ``split_gap_s``.
+        ``utterance``: each VAD utterance is decoded alone (cheaper with the short-context
+        encoder, but less context: higher CER, see benchmarks/RESULTS_asr.md).
       threshold: Silero speech probability above which a frame is speech.
       min_speech_ms: speech shorter than this is dropped (clicks, breaths).
       min_silence_ms: a pause at least this long ends an utterance.
@@ -17,14 +22,20 @@ class SegmentationOptions:
       max_utterance_s: longer speech is split (at the longest pause found by the VAD);
         must stay under Whisper's 30-s window.
       merge_gap_s: neighbouring chunks closer than this are merged into one utterance.
+      window_min_silence_ms, window_speech_pad_ms: VAD settings of window mode.
+      split_gap_s: window mode splits a segment where words are further apart than this.
     """
 
+    mode: str = "window"
     threshold: float = 0.5
     min_speech_ms: int = 200
     min_silence_ms: int = 500
     speech_pad_ms: int = 200
     max_utterance_s: float = 20.0
     merge_gap_s: float = 0.3
+    window_min_silence_ms: int = 2000
+    window_speech_pad_ms: int = 400
+    split_gap_s: float = 1.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,12 @@ class GuardOptions:
     )
 
 
+CALL_CENTER_PROMPT = (
+    "お電話ありがとうございます。ご本人確認のため、お名前、生年月日、ご登録のお電話番号、"
+    "郵便番号、ご住所、メールアドレスをお願いいたします。"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class AsrOptions:
     """Speech engine configuration.
@@ -76,10 +93,19 @@ class AsrOptions:
       cpu_threads: intra-op threads of the model.
       beam_size: 1 = greedy decoding.
       language: spoken language.
-      short_context: encode only the real length of each utterance instead of padding every
-        window to 30 s (see ``redactor/asr/short_context.py`` and ``benchmarks/RESULTS_asr.md``).
+      short_context: encode only the real length of a window (an utterance, or a channel's
+        last window) instead of padding it to 30 s (see ``redactor/asr/short_context.py``
+        and ``benchmarks/RESULTS_asr.md``).
       short_context_pad_s: zero-feature padding kept after the real audio when short_context.
-      temperatures: decoding temperatures tried in turn when the guards reject a result.
+      temperatures: decoding temperatures tried in turn when faster-whisper's thresholds
+        reject a result. Greedy only by default: on telephone audio the fallback fired on half
+        the utterances, doubled the cost and did not lower the CER (benchmarks/RESULTS_asr.md);
+        the guards drop what is left of loops.
+      initial_prompt: text given to the decoder as if it preceded each utterance: domain
+        vocabulary biases recognition towards it (see ``CALL_CENTER_PROMPT``).
+      condition_on_previous_text: window mode: prompt each window with the previous one.
+      seed: random seed for sampling at temperature > 0, set before each utterance so that
+        results are reproducible and identical across workers.
     """
 
     model: str | None = None
@@ -90,6 +116,9 @@ class AsrOptions:
     language: str = "ja"
     short_context: bool = True
     short_context_pad_s: float = 1.0
-    temperatures: tuple[float, ...] = (0.0, 0.4, 0.8)
+    temperatures: tuple[float, ...] = (0.0,)
+    seed: int = 0
+    condition_on_previous_text: bool = True
+    initial_prompt: str | None = None
     segmentation: SegmentationOptions = field(default_factory=SegmentationOptions)
     guards: GuardOptions = field(default_factory=GuardOptions)

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from redactor.asr.models import ModelError
-from redactor.asr.options import AsrOptions
+from redactor.asr.options import AsrOptions, SegmentationOptions
 from redactor.batch.pipeline import BatchOptions
 from redactor.batch.writers import FORMATS
 
@@ -53,7 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--compute-type", default="int8", help="CTranslate2 compute type")
     p.add_argument("--beam-size", type=int, default=1, help="1 = greedy (default)")
     p.add_argument("--no-short-context", dest="short_context", action="store_false",
-                   help="pad every utterance to Whisper's 30-s window (slower)")
+                   help="pad every window to Whisper's 30 s (slower, same accuracy here)")
+    p.add_argument("--segmentation", choices=("window", "utterance"), default="window",
+                   help="window: VAD speech packed into 30-s windows (default, best CER); "
+                        "utterance: each VAD utterance decoded alone")
     p.add_argument("--bleep", choices=("tone", "silence"), default="tone",
                    help="what replaces PII in the redacted audio")
     p.add_argument("--pad", type=float, default=0.2, metavar="SECONDS",
@@ -72,6 +75,7 @@ def build_options(args: argparse.Namespace) -> BatchOptions:
         compute_type=args.compute_type,
         beam_size=args.beam_size,
         short_context=args.short_context,
+        segmentation=SegmentationOptions(mode=args.segmentation),
     )
     return BatchOptions(
         asr=asr,
@@ -96,8 +100,14 @@ def run(args: argparse.Namespace) -> int:
     )
 
     from redactor.batch.runner import RunConfig, run_batch
+    from redactor.policy import PolicyError, build_policies
 
     err = Console(stderr=True)
+    try:  # an unknown policy is a usage error before any audio is touched
+        build_policies().get(args.policy or "general_support")
+    except PolicyError as exc:
+        err.print(f"redactor batch: {exc}", soft_wrap=True)
+        return 2
     options = build_options(args)
     config = RunConfig(engine=args.engine, workers=args.workers, threads=args.threads)
     progress = Progress(
@@ -114,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
 
     def on_file(outcome) -> None:
         if outcome.error:
-            progress.console.print(f"[red]failed[/red] {outcome.error}")
+            progress.console.print(f"[red]failed[/red] {outcome.error}", soft_wrap=True)
 
     start = time.perf_counter()
     try:
@@ -129,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
                 on_file=on_file,
             )
     except ModelError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
         return 2
     wall = time.perf_counter() - start
     _summary(err, outcomes, wall)

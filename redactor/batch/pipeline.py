@@ -1,20 +1,22 @@
 """The batch pipeline for one call: channel task (ASR + PII) and call assembly.
 
-The unit of work is one channel of one file (``transcribe_channel``): it runs in a worker
-process or a Ray actor that holds the shared speech model and the PII ``Redactor``, and it
-returns only masked text, entity positions and audio times. The unmasked transcript exists
+The unit of work is one call (``transcribe_call``): it runs in a worker process or a Ray
+actor that holds the shared speech model and the PII ``Redactor``, and it returns only
+masked text, entity positions and audio times. The unmasked transcript exists
 in that worker's memory only, unless ``BatchOptions.write_unmasked`` explicitly asks for it.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from redactor.asr.options import AsrOptions
 from redactor.audio.decode import DecodedAudio, decode_file
 from redactor.audio.resample import to_16k
+from redactor.batch.warnings import CallWarnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +92,6 @@ class Segment:
         }
 
 
-@dataclass(slots=True)
-class ChannelResult:
-    """What a channel task returns: masked segments and the channel's audio length."""
-
-    index: int
-    channel: str
-    duration: float
-    segments: list[Segment]
-
-
 # ------------------------------------------------------------------ worker-side state
 
 _state: dict[AsrOptions, tuple[object, object]] = {}
@@ -122,49 +114,74 @@ def decode_source(source: str | Path | bytes, name: str) -> DecodedAudio:
     return decode_file(source)
 
 
-def transcribe_channel(
-    source: str | Path | bytes, name: str, index: int, options: BatchOptions
-) -> ChannelResult:
-    """ASR + PII redaction of channel ``index`` of one file (runs in a worker)."""
-    from redactor.batch.align import char_span_to_time
+def transcribe_call(
+    source: str | Path | bytes, name: str, options: BatchOptions
+) -> CallResult:
+    """ASR of every channel, then PII redaction of all utterances in time order (a worker).
 
+    The PII engine sees the conversation turn by turn across channels, so an answer inherits
+    the cue of the other side's question (agent: 生年月日は? customer: 昭和58年…).
+    Only masked text leaves this function (unless ``write_unmasked``).
+    """
     audio = decode_source(source, name)
-    channel = options.channel_name(index, audio.channels)
     engine, redactor = worker_state(options.asr)
-    utterances = engine.transcribe(to_16k(audio.samples[index], audio.sample_rate))
+    turns = []
+    for index in range(audio.channels):
+        channel = options.channel_name(index, audio.channels)
+        for utt in engine.transcribe(to_16k(audio.samples[index], audio.sample_rate)):
+            turns.append((utt.start, index, channel, utt))
+    turns.sort(key=lambda t: (t[0], t[1]))
+    context = redactor.call_contexts(limit=1).get(name)
+    warnings = CallWarnings(name, options.policy)
     segments = []
-    for utt in utterances:
+    counts: dict[str, int] = {}
+    for _start, _index, channel, utt in turns:
+        counts[channel] = counts.get(channel, 0) + 1
         try:
-            result = redactor.redact(utt.text)
+            result = redactor.redact(utt.text, call_id=name, prompt=context.prompt_for(channel))
+            context.observe(utt.text, channel)
+            warnings.observe(
+                text=utt.text,
+                masked=result.text,
+                entities=result.entities,
+                channel=channel,
+                segment_id=f"{channel}-{counts[channel]}",
+                time=utt.start,
+            )
         except Exception as exc:  # never let a transcript travel in an exception
             raise RuntimeError(
                 f"{name}: PII engine failed on a {channel} utterance at {utt.start:.1f} s "
                 f"({type(exc).__name__})"
             ) from None
-        entities = []
-        for ent in result.entities:
-            a0, a1 = char_span_to_time(
-                utt.words,
-                ent.start,
-                ent.end,
-                pad=options.pad_s,
-                utterance=(utt.start, utt.end),
-                duration=audio.duration,
-            )
-            entities.append(
-                EntitySpan(ent.type, ent.masked_start, ent.masked_end, a0, a1, ent.score)
-            )
-        segments.append(
-            Segment(
-                channel=channel,
-                start=utt.start,
-                end=utt.end,
-                text=result.text,
-                entities=entities,
-                unmasked=utt.text if options.write_unmasked else None,
-            )
+        segments.append(_segment(utt, result, channel, audio.duration, options))
+    return CallResult(name, audio.duration, segments, warnings.warnings, audio.channels)
+
+
+def _segment(utt, result, channel: str, duration: float, options: BatchOptions) -> Segment:
+    from redactor.batch.align import char_span_to_time
+
+    entities = []
+    for ent in result.entities:
+        a0, a1 = char_span_to_time(
+            utt.words,
+            ent.start,
+            ent.end,
+            pad=options.pad_s,
+            utterance=(utt.start, utt.end),
+            duration=duration,
         )
-    return ChannelResult(index, channel, audio.duration, segments)
+        # Round outwards to the JSON's 10 ms so that the JSON and the bleep agree exactly.
+        a0 = math.floor(a0 * 100) / 100
+        a1 = min(math.ceil(a1 * 100) / 100, duration)
+        entities.append(EntitySpan(ent.type, ent.masked_start, ent.masked_end, a0, a1, ent.score))
+    return Segment(
+        channel=channel,
+        start=utt.start,
+        end=utt.end,
+        text=result.text,
+        entities=entities,
+        unmasked=utt.text if options.write_unmasked else None,
+    )
 
 
 # ------------------------------------------------------------------ driver-side assembly
@@ -178,6 +195,7 @@ class CallResult:
     duration: float
     segments: list[Segment]
     warnings: list[dict]
+    channels: int = 1
 
     def to_json(self) -> dict:
         return {
@@ -193,19 +211,6 @@ class CallResult:
             for e in seg.entities:
                 spans.setdefault(seg.channel, []).append((e.audio_start, e.audio_end))
         return spans
-
-
-def assemble(
-    source_name: str, duration: float, channels: list[ChannelResult], options: BatchOptions
-) -> CallResult:
-    """Merge the channel results in time order and attach the call's warnings."""
-    from redactor.batch.warnings import call_warnings
-
-    segments = sorted(
-        (s for ch in sorted(channels, key=lambda c: c.index) for s in ch.segments),
-        key=lambda s: (s.start, s.channel),
-    )
-    return CallResult(source_name, duration, segments, call_warnings(segments, options.policy))
 
 
 def options_dict(options: BatchOptions) -> dict:

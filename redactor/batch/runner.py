@@ -1,9 +1,9 @@
 """Run the batch pipeline over many files: local process pool (default) or Ray.
 
-Both engines run the same channel task (``pipeline.transcribe_channel``) in workers that
-each load the speech model and the PII engine once; the driver probes every input first
-(an unreadable file fails alone), assembles each call when all its channels are back, and
-writes its outputs. The JSON is identical whichever engine ran it.
+Both engines run the same call task (``pipeline.transcribe_call``) in workers that each
+load the speech model and the PII engine once; the driver probes every input first (an
+unreadable file fails alone) and writes each call's outputs as it comes back. The JSON is
+identical whichever engine ran it.
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
+from redactor.asr.models import ModelError, resolve_model
 from redactor.audio.decode import AudioError, decode_file
-from redactor.batch.pipeline import (
-    BatchOptions,
-    ChannelResult,
-    assemble,
-    transcribe_channel,
-)
+from redactor.batch.pipeline import BatchOptions, CallResult, transcribe_call
 from redactor.batch.writers import write_call
 
-TaskKey = tuple[int, int]  # (file index, channel index)
+TaskKey = int  # index of the file in the inputs
 
 
 @dataclass(slots=True)
@@ -59,16 +55,16 @@ def plan_workers(n_tasks: int, config: RunConfig) -> tuple[int, int]:
     return workers, threads
 
 
-def safe_channel_task(
-    key: TaskKey, source: str | bytes, name: str, index: int, options: BatchOptions
-) -> tuple[TaskKey, ChannelResult | None, str | None]:
-    """``transcribe_channel`` that reports failure as a short message (no transcript text)."""
+def safe_call_task(
+    key: TaskKey, source: str | bytes, name: str, options: BatchOptions
+) -> tuple[TaskKey, CallResult | None, str | None]:
+    """``transcribe_call`` that reports failure as a short message (no transcript text)."""
     try:
-        return key, transcribe_channel(source, name, index, options), None
-    except AudioError as exc:
+        return key, transcribe_call(source, name, options), None
+    except (AudioError, ModelError) as exc:  # their messages never carry transcript text
         return key, None, str(exc)
     except Exception as exc:
-        return key, None, f"{name}: channel {index} failed ({type(exc).__name__})"
+        return key, None, f"{name}: failed ({type(exc).__name__})"
 
 
 # ------------------------------------------------------------------ engines
@@ -82,18 +78,21 @@ class _LocalEngine:
             self.pool: Executor = ThreadPoolExecutor(max_workers=1)
         else:
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-        self.pending: set[Future] = set()
+        self.pending: dict[Future, tuple[TaskKey, str]] = {}
 
-    def submit(self, key, path: Path, index: int, options: BatchOptions) -> None:
-        self.pending.add(
-            self.pool.submit(safe_channel_task, key, str(path), path.name, index, options)
-        )
+    def submit(self, key: TaskKey, path: Path, options: BatchOptions) -> None:
+        fut = self.pool.submit(safe_call_task, key, str(path), path.name, options)
+        self.pending[fut] = (key, path.name)
 
-    def results(self) -> Iterator[tuple[TaskKey, ChannelResult | None, str | None]]:
+    def results(self) -> Iterator[tuple[TaskKey, CallResult | None, str | None]]:
         while self.pending:
-            done, self.pending = wait(self.pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(set(self.pending), return_when=FIRST_COMPLETED)
             for fut in done:
-                yield fut.result()
+                key, name = self.pending.pop(fut)
+                try:
+                    yield fut.result()
+                except Exception as exc:  # a worker died (out of memory, killed)
+                    yield key, None, f"{name}: worker failed ({type(exc).__name__})"
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -120,14 +119,12 @@ class _RayEngine:
         self.actors = [worker_cls.remote(options) for _ in range(workers)]
         self.next = 0
         self.pending: list = []
-        self.blobs: dict[Path, object] = {}
 
-    def submit(self, key, path: Path, index: int, options: BatchOptions) -> None:
-        if path not in self.blobs:
-            self.blobs[path] = self.ray.put(path.read_bytes())
+    def submit(self, key: TaskKey, path: Path, options: BatchOptions) -> None:
+        # Round-robin; the file travels as bytes through the object store.
         actor = self.actors[self.next % len(self.actors)]
         self.next += 1
-        self.pending.append(actor.run.remote(key, self.blobs[path], path.name, index))
+        self.pending.append(actor.run.remote(key, path.read_bytes(), path.name))
 
     def results(self):
         while self.pending:
@@ -138,11 +135,10 @@ class _RayEngine:
     def close(self) -> None:
         for actor in self.actors:
             self.ray.kill(actor)
-        self.blobs.clear()
 
 
 class _ChannelActor:
-    """A Ray actor: loads the speech model and the PII engine once, then runs channel tasks."""
+    """A Ray actor: loads the speech model and the PII engine once, then runs call tasks."""
 
     def __init__(self, options: BatchOptions) -> None:
         from redactor.batch.pipeline import worker_state
@@ -150,8 +146,8 @@ class _ChannelActor:
         self.options = options
         worker_state(options.asr)
 
-    def run(self, key, source: bytes, name: str, index: int):
-        return safe_channel_task(key, source, name, index, self.options)
+    def run(self, key: TaskKey, source: bytes, name: str):
+        return safe_call_task(key, source, name, self.options)
 
 
 # ------------------------------------------------------------------ driver
@@ -170,8 +166,10 @@ def run_batch(
     """Redact every input into ``out_dir``; failures are reported in the outcomes.
 
     ``on_start(total_audio_seconds)``, ``on_progress(audio_seconds_done)`` and
-    ``on_file(outcome)`` drive a progress display.
+    ``on_file(outcome)`` drive a progress display. Raises ``ModelError`` before any work
+    when the configured speech model is missing or fails verification.
     """
+    resolve_model(options.asr.model)  # a missing or corrupted model stops the run here
     out_dir.mkdir(parents=True, exist_ok=True)
     outcomes = [FileOutcome(Path(p)) for p in inputs]
     for outcome in outcomes:  # probe: an unreadable file fails here, alone
@@ -183,15 +181,14 @@ def run_batch(
         except OSError as exc:
             outcome.error = f"{outcome.source.name}: cannot read ({type(exc).__name__})"
     todo = [i for i, o in enumerate(outcomes) if o.error is None]
-    tasks = [(i, ch) for i in todo for ch in range(outcomes[i].channels)]
-    workers, threads = plan_workers(len(tasks), config)
+    workers, threads = plan_workers(len(todo), config)
     options = replace(options, asr=replace(options.asr, cpu_threads=threads))
     if on_start:
         on_start(sum(outcomes[i].duration for i in todo))
-    for i, o in enumerate(outcomes):
+    for o in outcomes:
         if o.error is not None and on_file:
-            on_file(outcomes[i])
-    if not tasks:
+            on_file(o)
+    if not todo:
         return outcomes
 
     engine = (
@@ -199,35 +196,26 @@ def run_batch(
         if config.engine == "ray"
         else _LocalEngine(workers)
     )
-    partial: dict[int, list[ChannelResult]] = {i: [] for i in todo}
     try:
-        for i, ch in tasks:
-            engine.submit((i, ch), outcomes[i].source, ch, options)
-        for (i, _ch), result, error in engine.results():
+        # Longest first: the pool finishes sooner when the big calls do not come last.
+        for i in sorted(todo, key=lambda i: -outcomes[i].duration * outcomes[i].channels):
+            engine.submit(i, outcomes[i].source, options)
+        for i, call, error in engine.results():
             outcome = outcomes[i]
+            if error is not None or call is None:
+                outcome.error = error or f"{outcome.source.name}: failed"
+            else:
+                _finish(outcome, call, out_dir, options)
             if on_progress:
-                on_progress(outcome.duration / max(1, outcome.channels))
-            if outcome.error is not None:
-                continue
-            if error is not None:
-                outcome.error = error
-                if on_file:
-                    on_file(outcome)
-                continue
-            partial[i].append(result)
-            if len(partial[i]) == outcome.channels:
-                _finish(outcome, partial.pop(i), out_dir, options)
-                if on_file:
-                    on_file(outcome)
+                on_progress(outcome.duration)
+            if on_file:
+                on_file(outcome)
     finally:
         engine.close()
     return outcomes
 
 
-def _finish(
-    outcome: FileOutcome, channels: list[ChannelResult], out_dir: Path, options: BatchOptions
-) -> None:
-    call = assemble(outcome.source.name, outcome.duration, channels, options)
+def _finish(outcome: FileOutcome, call: CallResult, out_dir: Path, options: BatchOptions) -> None:
     try:
         outcome.outputs = write_call(
             out_dir, outcome.source.stem, call, lambda: decode_file(outcome.source), options
