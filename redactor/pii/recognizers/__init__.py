@@ -13,7 +13,7 @@ from redactor.pii.recognizers.card_security_code import CardSecurityCodeRecogniz
 from redactor.pii.recognizers.corporate_number import CorporateNumberRecognizer
 from redactor.pii.recognizers.credit_card import JpCreditCardRecognizer
 from redactor.pii.recognizers.custom import identifier_recognizer
-from redactor.pii.recognizers.date_of_birth import DateOfBirthRecognizer
+from redactor.pii.recognizers.date_of_birth import DateOfBirthRecognizer, PastFullDateRecognizer
 from redactor.pii.recognizers.drivers_license import DriversLicenseRecognizer
 from redactor.pii.recognizers.email import JpEmailRecognizer
 from redactor.pii.recognizers.health_insurance import HealthInsuranceRecognizer
@@ -28,7 +28,7 @@ from redactor.pii.recognizers.slot import SlotRecognizer
 
 PATTERN_RECOGNIZERS = (
     JpPhoneRecognizer, JpEmailRecognizer, JpPostalCodeRecognizer, JpAddressRecognizer,
-    DateOfBirthRecognizer, JpCreditCardRecognizer, CardSecurityCodeRecognizer,
+    DateOfBirthRecognizer, PastFullDateRecognizer, JpCreditCardRecognizer, CardSecurityCodeRecognizer,
     CardExpiryRecognizer, MyNumberRecognizer, CorporateNumberRecognizer,
     DriversLicenseRecognizer, PassportRecognizer, HealthInsuranceRecognizer,
     PensionNumberRecognizer, ResidenceCardRecognizer, BankAccountRecognizer,

@@ -1,10 +1,14 @@
 """DATE_OF_BIRTH: Gregorian or era dates given as a birth date (生年月日, 誕生日, …生まれ).
 
-Other dates (delivery, contract) are not personal information, so the cue is required.
+Other dates (delivery, contract) are not personal information, so a cue is required, with
+one exception: a full date far enough in the past (昭和58年4月12日, 1990年10月3日) is read
+as a birth date without one, because in a support call it almost always is one, and speech
+recognition often garbles the question that asked for it (生年月日 → 青年学期).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from redactor.pii.recognizers.base import (
@@ -45,3 +49,32 @@ class DateOfBirthRecognizer(JapanesePatternRecognizer):
         if day and not 1 <= int(day.group(1)) <= 31:
             return False
         return None
+
+
+# A person calling support was born at least this many years ago.
+_MIN_AGE = 12
+_ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
+
+
+def _year(pattern_text: str) -> int | None:
+    era = re.match(r"(明治|大正|昭和|平成|令和)\s*(\d{1,2}|元)", pattern_text)
+    if era:
+        return _ERA_START[era.group(1)] + (1 if era.group(2) == "元" else int(era.group(2))) - 1
+    gregorian = re.match(r"((?:19|20)\d{2})", pattern_text)
+    return int(gregorian.group(1)) if gregorian else None
+
+
+class PastFullDateRecognizer(DateOfBirthRecognizer):
+    """A complete date (year, month, day) old enough to be a birth date, with no cue."""
+
+    PATTERNS = (
+        ("past era date", rf"(?:明治|大正|昭和|平成|令和)\s*(?:\d{{1,2}}|元)\s*年{_MONTH_DAY}日", 0.55),
+        ("past date", rf"{NOT_DIGIT_BEFORE}(?:19|20)\d{{2}}\s*年{_MONTH_DAY}日", 0.55),
+    )
+    CONTEXT_REQUIRED = False
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        year = _year(pattern_text)
+        if year is None or year > datetime.date.today().year - _MIN_AGE:
+            return False
+        return super().validate_result(pattern_text)
