@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from redactor.pii.catalogue import ENTITY_TYPES
-from redactor.policy.policies import PolicySpec
+from redactor.policy.policies import PolicyError, PolicySpec, build_policies
 
 
 class ConfigError(ValueError):
@@ -117,6 +117,10 @@ class RedactorConfig(_Strict):
         clash = sorted(set(custom) & set(ENTITY_TYPES))
         if clash:
             raise ValueError(f"identifiers redefine built-in entity types: {', '.join(clash)}")
+        try:  # policies may name the configured identifiers, so they are checked here
+            build_policies(self.policies, [*ENTITY_TYPES, *custom], source="policies")
+        except PolicyError as exc:
+            raise ValueError(str(exc).removeprefix("policies: ")) from None
         known = {*ENTITY_TYPES, *custom, "default"}
         unknown = sorted(set(self.operators) - known)
         if unknown:
@@ -137,9 +141,9 @@ class RedactorConfig(_Strict):
 def _describe(error: ValidationError, source: str) -> str:
     lines = []
     for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        where = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"{source}: {where}: {message}")
+        lines.append(f"{source}: {where}: {message}" if where else f"{source}: {message}")
     return "\n".join(lines)
 
 

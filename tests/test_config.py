@@ -50,3 +50,11 @@ def test_broken_toml_and_missing_file(tmp_path) -> None:
 def test_bundled_example_config_is_valid() -> None:
     config = load_config("samples/redactor.toml")
     assert config.operator_for("CREDIT_CARD").type == "mask"
+
+
+def test_policies_are_checked_at_load() -> None:
+    with pytest.raises(ConfigError, match=r"x\.toml: policies\.x\.needs: unknown entity types: PHONE"):
+        parse_config({"policies": {"x": {"needs": ["PHONE"]}}}, "x.toml")
+    config = parse_config({"identifiers": [{"name": "MEMBER_ID", "patterns": ["M\\d{8}"]}],
+                           "policies": {"loyalty": {"extends": "general_support", "needs": ["MEMBER_ID"]}}})
+    assert "loyalty" in config.policies

@@ -23,12 +23,9 @@ def test_builtins_follow_the_contract() -> None:
 def test_override_reaches_the_builtins_that_extend_it(tmp_path) -> None:
     path = tmp_path / "redactor.toml"
     path.write_text('[policies.general_support]\nneeds = ["PERSON", "PHONE_NUMBER"]\n\n'
-                    '[policies.member]\nextends = "billing"\nneeds = ["MEMBER_ID"]\n', encoding="utf-8")
-    policies = load_policies(path, entity_types=["PERSON", "PHONE_NUMBER", "CREDIT_CARD", "CARD_EXPIRY",
-                                                 "JP_BANK_ACCOUNT", "EMAIL_ADDRESS", "DATE_OF_BIRTH",
-                                                 "JP_ADDRESS", "JP_POSTAL_CODE", "JP_MY_NUMBER",
-                                                 "JP_PENSION_NUMBER", "JP_DRIVERS_LICENSE", "JP_PASSPORT",
-                                                 "JP_HEALTH_INSURANCE", "JP_RESIDENCE_CARD", "MEMBER_ID"])
+                    '[policies.member]\nextends = "billing"\nneeds = ["MEMBER_ID"]\n\n'
+                    '[[identifiers]]\nname = "MEMBER_ID"\npatterns = ["M\\\\d{8}"]\n', encoding="utf-8")
+    policies = load_policies(path)
     assert policies.get("general_support").needs == {"PERSON", "PHONE_NUMBER"}
     assert policies.get("billing").needs == {"PERSON", "PHONE_NUMBER", "CREDIT_CARD", "CARD_EXPIRY",
                                              "JP_BANK_ACCOUNT"}

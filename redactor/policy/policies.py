@@ -18,7 +18,6 @@ built-ins that extend it.  Errors name the file and the setting, like the rest o
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,18 +130,9 @@ def _resolve(name: str, specs: Mapping[str, PolicySpec], source: str) -> frozens
     return frozenset(needs)
 
 
-def load_policies(path: str | Path | None, entity_types: Iterable[str] = ENTITY_TYPES) -> PolicySet:
-    """Policies from the ``[policies]`` table of a TOML file (built-ins only for ``None``)."""
-    if path is None:
-        return build_policies(None, entity_types)
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
-    table = data.get("policies", {})
-    if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
-        raise PolicyError(f"{path}: policies: expected tables [policies.NAME]")
-    return build_policies(table, entity_types, str(path))
+def load_policies(path: str | Path | None) -> PolicySet:
+    """The policies of a configuration file: its ``[policies]`` over the built-ins."""
+    from redactor.config import load_config  # config imports this module for PolicySpec
+
+    config = load_config(path)
+    return build_policies(config.policies, config.entity_types, str(path or "<config>"))
