@@ -14,7 +14,7 @@ class SegmentationOptions:
         with the previous window as prompt (faster-whisper's ``vad_filter``); Whisper's
         segments are split back into utterances at pauses longer than ``split_gap_s``.
         ``utterance``: each VAD utterance is decoded alone (cheaper with the short-context
-        encoder, but less context: higher CER, see benchmarks/RESULTS_asr.md).
+        encoder, but less context: higher CER, see benchmarks/RESULTS.md).
       threshold: Silero speech probability above which a frame is speech.
       min_speech_ms: speech shorter than this is dropped (clicks, breaths).
       min_silence_ms: a pause at least this long ends an utterance.
@@ -95,11 +95,11 @@ class AsrOptions:
       language: spoken language.
       short_context: encode only the real length of a window (an utterance, or a channel's
         last window) instead of padding it to 30 s (see ``redactor/asr/short_context.py``
-        and ``benchmarks/RESULTS_asr.md``).
+        and ``benchmarks/RESULTS.md``).
       short_context_pad_s: zero-feature padding kept after the real audio when short_context.
       temperatures: decoding temperatures tried in turn when faster-whisper's thresholds
         reject a result. Greedy only by default: on telephone audio the fallback fired on half
-        the utterances, doubled the cost and did not lower the CER (benchmarks/RESULTS_asr.md);
+        the utterances, doubled the cost and did not lower the CER (benchmarks/RESULTS.md);
         the guards drop what is left of loops.
       initial_prompt: text given to the decoder as if it preceded each utterance: domain
         vocabulary biases recognition towards it (see ``CALL_CENTER_PROMPT``).
