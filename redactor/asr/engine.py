@@ -143,16 +143,11 @@ class SpeechEngine:
         into utterances at pauses between words."""
         from faster_whisper.vad import VadOptions
 
-        o, g, seg = self.options, self.options.guards, self.options.segmentation
+        o, seg = self.options, self.options.segmentation
         ctranslate2.set_random_seed(o.seed)
         segments, _info = self.model.transcribe(
             audio,
-            language=o.language,
-            beam_size=o.beam_size,
-            temperature=list(o.temperatures),
-            compression_ratio_threshold=g.compression_ratio_threshold,
-            log_prob_threshold=g.log_prob_threshold,
-            no_speech_threshold=g.no_speech_threshold,
+            **self._decoding(),
             condition_on_previous_text=o.condition_on_previous_text,
             initial_prompt=o.initial_prompt,
             word_timestamps=True,
@@ -185,12 +180,7 @@ class SpeechEngine:
         ctranslate2.set_random_seed(o.seed)
         segments, _info = self.model.transcribe(
             clip,
-            language=o.language,
-            beam_size=o.beam_size,
-            temperature=list(o.temperatures),
-            compression_ratio_threshold=g.compression_ratio_threshold,
-            log_prob_threshold=g.log_prob_threshold,
-            no_speech_threshold=g.no_speech_threshold,
+            **self._decoding(),
             condition_on_previous_text=False,
             without_timestamps=True,
             word_timestamps=True,
@@ -209,6 +199,18 @@ class SpeechEngine:
                 )
         avg_logprob = float(np.mean(logprobs)) if logprobs else -10.0
         return self._guarded(words, avg_logprob, no_speech, (offset, offset + duration))
+
+    def _decoding(self) -> dict[str, object]:
+        """Decoding settings both modes share (language, beam, temperatures, guards)."""
+        o, g = self.options, self.options.guards
+        return {
+            "language": o.language,
+            "beam_size": o.beam_size,
+            "temperature": list(o.temperatures),
+            "compression_ratio_threshold": g.compression_ratio_threshold,
+            "log_prob_threshold": g.log_prob_threshold,
+            "no_speech_threshold": g.no_speech_threshold,
+        }
 
     def _guarded(
         self,
