@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml models/manifest.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/redactor text samples/sample_conversation.jsonl
+	$(BIN)/redactor text --format pretty samples/sample_conversation.jsonl
 	$(BIN)/redactor batch samples/calls/short_call.wav --out run-output --format json,srt,wav
 
 test: $(STAMP)

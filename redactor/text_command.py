@@ -80,8 +80,19 @@ def policies_of(redactor) -> PolicySet:
     return build_policies(redactor.config.policies, redactor.config.entity_types)
 
 
+def pretty(record: dict, speaker: str | None = None) -> str:
+    """A record as a person reads it: the masked line, then its warnings with what to say."""
+    if "error" in record:
+        return f"{record['id']}  (error: {record['error']})\n"
+    lines = [f"{record['id']}  {f'[{speaker}] ' if speaker else ''}{record['text']}"]
+    for warning in record["warnings"]:
+        lines.append(f"      ⚠ {warning['severity']} {warning['kind']}: {warning['message']}")
+        lines.append(f"        → {warning['suggestion']}")
+    return "\n".join(lines) + "\n"
+
+
 def run(stream: BinaryIO, out: TextIO, err: TextIO, redactor, default_policy: str,
-        policies: PolicySet | None = None) -> int:
+        policies: PolicySet | None = None, output: str = "jsonl") -> int:
     failed = 0
     calls = redactor.call_contexts()
     # Lines of one call share a warning state; a line without call_id is a call of its own.
@@ -113,7 +124,10 @@ def run(stream: BinaryIO, out: TextIO, err: TextIO, redactor, default_policy: st
             record = {"id": str(number), "error": str(exc)}
         for note in notes:
             print(f"redactor text: line {number}: {note}", file=err)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if output == "pretty":
+            out.write(pretty(record, utterance.speaker if "error" not in record else None))
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
     if failed:
         print(f"redactor text: {failed} line(s) failed", file=err)
@@ -131,10 +145,10 @@ def _command(args: argparse.Namespace) -> int:
         print(f"redactor text: configuration error:\n{exc}", file=sys.stderr)
         return 2
     if args.input in (None, "-"):
-        return run(sys.stdin.buffer, sys.stdout, sys.stderr, redactor, args.policy, policies)
+        return run(sys.stdin.buffer, sys.stdout, sys.stderr, redactor, args.policy, policies, args.format)
     try:
         with open(args.input, "rb") as stream:
-            return run(stream, sys.stdout, sys.stderr, redactor, args.policy, policies)
+            return run(stream, sys.stdout, sys.stderr, redactor, args.policy, policies, args.format)
     except OSError as exc:
         print(f"redactor text: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -148,6 +162,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("input", nargs="?", metavar="INPUT",
                         help="file to read; '-' or absent for stdin")
     parser.add_argument("--config", metavar="FILE", help="TOML configuration (operators, identifiers)")
+    parser.add_argument("--format", choices=("jsonl", "pretty"), default="jsonl",
+                        help="jsonl (the contract, default) or pretty: masked lines and warnings for people")
     parser.add_argument("--policy", default=DEFAULT_POLICY,
                         help=f"purpose policy for lines that name none (default {DEFAULT_POLICY})")
     parser.set_defaults(func=_command)

@@ -102,3 +102,14 @@ def test_an_answer_inherits_the_question_of_the_previous_turn(redactor) -> None:
     assert texts[2] == "4月12日に届きました。"  # the question was answered already
     assert texts[4] == "はい、わかりました。"  # not a name
     assert texts[5] == "4月12日です。"  # another call asked nothing
+
+
+def test_pretty_output_shows_masked_lines_and_warnings(redactor) -> None:
+    data = (json.dumps({"id": "x1", "call_id": "c", "speaker": "customer",
+                        "text": "マイナンバーは123456789018です"}, ensure_ascii=False) + "\n").encode()
+    out = io.StringIO()
+    run(io.BytesIO(data), out, io.StringIO(), redactor, "general_support", output="pretty")
+    text = out.getvalue()
+    assert text.startswith("x1  [customer] マイナンバーは<JP_MY_NUMBER>です\n")
+    assert "⚠ critical unneeded_pii" in text
+    assert "123456789018" not in text
