@@ -87,6 +87,8 @@ def test_no_gold_pii_value_in_masked_text(batch) -> None:
         for item in GOLD["pii"]:
             for leak in item["leaks"]:
                 assert _flat(leak) not in text, f"{item['type']} visible in {path}"
+        # A misrecognised number is still a number: no long digit run may survive either.
+        assert not re.search(r"\d{7,}", text), f"a long digit run is visible in {path}"
 
 
 def test_redacted_audio(batch) -> None:

@@ -33,6 +33,7 @@ POSITIVES = [
     ("+81 90 1234 5678にかけてください", "PHONE_NUMBER", "+81 90 1234 5678"),
     ("電話番号は0807日3日、はい", "PHONE_NUMBER", "0807日3日"),
     ("下4桁は5678です", "PHONE_NUMBER", "5678"),
+    ("はい 0903467812です", "PHONE_NUMBER", "0903467812"),  # ASR dropped a digit
     # EMAIL_ADDRESS
     ("メールはtaro.yamada@example.co.jpです", "EMAIL_ADDRESS", "taro.yamada@example.co.jp"),
     ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍに送ってください", "EMAIL_ADDRESS", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
@@ -83,6 +84,7 @@ POSITIVES = [
 NEGATIVES = [
     "12,800円になります。",
     "注文番号は1234-5678です。",
+    "注文番号は0903467812です。",
     "型番はKX-PW38です。",
     "エラーコードE-1024が出ています。",
     "大阪の店舗で買いました。",

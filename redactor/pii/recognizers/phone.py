@@ -31,9 +31,17 @@ class JpPhoneRecognizer(JapanesePatternRecognizer):
 
     ENTITY = "PHONE_NUMBER"
     PATTERNS = (
-        ("jp phone", rf"{NOT_DIGIT_BEFORE}0\d{{9,10}}{NOT_DIGIT_AFTER}", 0.6),
+        ("jp phone", rf"{NOT_DIGIT_BEFORE}0\d{{9,11}}{NOT_DIGIT_AFTER}", 0.6),
         ("jp phone +81", rf"\+\s?81\d{{9,10}}{NOT_DIGIT_AFTER}", 0.7),
     )
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return None if valid_phone(digits_of(pattern_text)) else False
+        digits = digits_of(pattern_text)
+        if valid_phone(digits) or _misheard_mobile(national_form(digits)):
+            return None
+        return False
+
+
+def _misheard_mobile(number: str) -> bool:
+    """A mobile or IP number with one digit dropped or repeated by speech recognition."""
+    return number[:3] in ("050", "060", "070", "080", "090") and abs(len(number) - 11) == 1
