@@ -39,6 +39,8 @@ POSITIVES = [
     ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍに送ってください", "EMAIL_ADDRESS", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
     ("yamada アットマーク example ドット com です", "EMAIL_ADDRESS",
      "yamada アットマーク example ドット com"),
+    ("アドレスはケイサトウアットマークジーメールドットコムです", "EMAIL_ADDRESS", "ケイサトウアットマークジーメールドットコム"),
+    ("メールはk.sato at gmail dot comです", "EMAIL_ADDRESS", "k.sato at gmail dot com"),
     # JP_ADDRESS
     ("住所は東京都新宿区西新宿二丁目八番一号 新宿ビル301号室です", "JP_ADDRESS",
      "東京都新宿区西新宿二丁目八番一号 新宿ビル301号室"),
@@ -77,6 +79,7 @@ POSITIVES = [
     ("田中様、お待たせしました", "PERSON", "田中"),
     ("お名前は鈴木花子です", "PERSON", "鈴木花子"),
     ("名義はヤマダタロウです", "PERSON", "ヤマダタロウ"),
+    ("契約者は母の高橋恵子になります", "PERSON", "高橋恵子"),
     ("スミスさんからのお電話です", "PERSON", "スミス"),
     ("Sato Naoto様でいらっしゃいますね", "PERSON", "Sato Naoto"),
 ]

@@ -113,7 +113,7 @@ _DOMAIN_WORDS = {
 }
 _LOCAL_JOINERS = {"アンダーバー": "_", "アンダースコア": "_", "ハイフン": "-", "ドット": ".", "ピリオド": ".",
                   "点": "."}
-_AT = r"(?:アットマーク|アット\s*マーク|あっとまーく|at\s*マーク|@\s*マーク|アット|あっと|@)"
+_AT = r"(?:アットマーク|アット\s*マーク|あっとまーく|at\s*マーク|@\s*マーク|アット|あっと|(?<=\s)at(?=\s)|@)"
 _DOT = r"(?:ドット|ドッと|どっと|ピリオド|dot|\.)"
 _DOMAIN_WORD = "(?:[A-Za-z0-9-]+|" + "|".join(sorted(_DOMAIN_WORDS, key=len, reverse=True)) + ")"
 _LOCAL = r"[A-Za-z0-9._+-]+(?:\s*(?:アンダーバー|アンダースコア|ハイフン|ドット|ピリオド|点)\s*[A-Za-z0-9._+-]+)*"
@@ -131,7 +131,7 @@ def _spoken_email(match: re.Match[str]) -> str:
     for part in _EMAIL_PART.findall(match.group(0)):
         if part.isspace():
             continue
-        if re.fullmatch(_AT, part, re.IGNORECASE):
+        if part.lower() == "at" or re.fullmatch(_AT, part, re.IGNORECASE):
             out.append("@")
         elif part in _LOCAL_JOINERS:
             out.append(_LOCAL_JOINERS[part])

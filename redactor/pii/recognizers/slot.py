@@ -44,6 +44,7 @@ _QUESTION = re.compile(
     r"ます|ました|ません|ない|たい|って|ください|でしょう|お願い|か$|何|なん|どちら|どなた|誰|だれ|どう|教え|確認|"
     r"様|本人|少々|ちょっと|待|わかり|分かり|了解|承知|すみません|大丈夫"
 )
+_KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖母|祖父|家族|子供|子ども)の")
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
 _COUNTER_AFTER = re.compile(r"\s*(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類)")
@@ -87,7 +88,10 @@ class SlotRecognizer(EntityRecognizer):
             if cue.owner == NOT_PII or cue.owner not in entities:
                 continue
             weak = text[cue.start:cue.end] in WEAK_CUES
-            limit = found[i + 1].start if i + 1 < len(found) else len(text)
+            # A value runs to the next cue; an e-mail or name may contain its own type's cue
+            # words (ジーメール holds メール), so only another type's cue ends it.
+            limit = next((c.start for c in found[i + 1:] if not (cue.owner in TEXT_SLOTS and c.owner == cue.owner)),
+                         len(text))
             span = None if weak else self._value(text, cue.owner, cue.end, limit)
             if span is None and cue.owner not in TEXT_SLOTS:
                 # …9131がカード番号です: the value before a cue that names it.
@@ -120,16 +124,20 @@ class SlotRecognizer(EntityRecognizer):
             return None  # お名前を…, 住所も…: a request, not a value
         begin = lead.end()
         if owner == "PERSON":
+            kin = _KINSHIP.match(text, begin, limit)  # 契約者は母の高橋恵子です: the name only
+            begin = kin.end() if kin else begin
             match = _NAME_VALUE.match(text, begin, limit)
             if not match or _QUESTION.search(match.group(0)):
                 return None
             return begin, begin + len(match.group(0).rstrip())
-        end_match = _TEXT_END_RE.search(text, begin, limit)
+        # Spoken e-mail comes in pieces (ケーサトウ、アットマーク、…): only a real ending ends it.
+        end_match = (_END_RE if owner == "EMAIL_ADDRESS" else _TEXT_END_RE).search(text, begin, limit)
         end = min(end_match.start() if end_match else limit, begin + self.max_value)
         value = re.sub(r"(?:で|に|が|を|は|も|の)$", "", text[begin:end].rstrip("、, "))
         if owner == "JP_ADDRESS" and not re.search(r"\d|[都道府県市区町村]", value):
             return None
-        if owner == "EMAIL_ADDRESS" and not re.search(r"[A-Za-z]", value):
+        # An address is letters, or spoken all in katakana (ケイサトウアットマーク…).
+        if owner == "EMAIL_ADDRESS" and not re.search(r"[A-Za-z@]|アット|あっと", value):
             return None
         if not value or _QUESTION.search(value):
             return None
