@@ -11,8 +11,11 @@ import numpy as np
 import pytest
 
 from redactor.audio.decode import decode_file
+from redactor.batch.command import build_options, execute
 from redactor.batch.pipeline import BatchOptions
+from redactor.batch.report import REPORT_NAME
 from redactor.batch.runner import RunConfig, run_batch
+from redactor.cli import build_parser
 
 CALLS = Path(__file__).resolve().parents[1] / "samples" / "calls"
 SHORT = CALLS / "short_call.wav"
@@ -41,7 +44,15 @@ def batch(tmp_path_factory):
             container.mux(packet)
         for packet in stream.encode(None):
             container.mux(packet)
-    outcomes = run_batch([SHORT, broken, mono], out, OPTIONS, CONFIG)
+    # Through the command (as `redactor batch` runs it): the summary and report.md included.
+    args = build_parser().parse_args([
+        "batch", str(SHORT), str(broken), str(mono), "--out", str(out), "--format", "json,srt,vtt,wav",
+        "--engine", CONFIG.engine, "--workers", str(CONFIG.workers), "--threads", str(CONFIG.threads),
+        "--no-progress",
+    ])
+    assert build_options(args) == OPTIONS
+    status, outcomes = execute(args)
+    assert status == 1  # one input failed
     return out, outcomes
 
 
@@ -135,3 +146,37 @@ def test_mono_input(batch) -> None:
     red = decode_file(out / "mono_customer.redacted.wav")
     assert red.channels == 1 and red.sample_rate == 8000
     assert abs(red.duration - GOLD["duration"]) < 0.01
+
+
+def test_report(batch) -> None:
+    out, outcomes = batch
+    report = (out / REPORT_NAME).read_text(encoding="utf-8")
+    good, bad, mono = outcomes
+    assert good.ok and mono.ok and not bad.ok
+    assert report.startswith("# redactor batch QA")
+    assert "2 件成功 (ok), 1 件失敗 (failed)" in report
+    failed = report.split("## 失敗した入力")[1]
+    assert "broken.wav" in failed and bad.error in failed  # the failed input, with its error
+    assert "short_call.wav" not in failed and "mono_customer.flac" not in failed
+    # Entities by type: one row per call that succeeded, the counts of its JSON, and the totals.
+    section = report.split("## 種類別エンティティ")[1].split("\n## ")[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in section.splitlines() if line.startswith("|")]
+    header, body = rows[0], rows[2:]
+    types = header[1:-1]
+    totals: dict[str, int] = {}
+    for source in ("short_call", "mono_customer"):
+        doc = json.loads((out / f"{source}.json").read_text(encoding="utf-8"))
+        counts: dict[str, int] = {}
+        for seg in doc["segments"]:
+            for ent in seg["entities"]:
+                counts[ent["type"]] = counts.get(ent["type"], 0) + 1
+                totals[ent["type"]] = totals.get(ent["type"], 0) + 1
+        (row,) = [r for r in body if r[0] == doc["source"]]
+        assert dict(zip(types, map(int, row[1:-1]), strict=True)) == {t: counts.get(t, 0) for t in types}
+        assert int(row[-1]) == sum(counts.values())
+    assert totals and sorted(totals) == types
+    (total_row,) = [r for r in body if "合計" in r[0]]
+    assert [int(c) for c in total_row[1:]] == [totals[t] for t in types] + [sum(totals.values())]
+    assert not any("broken" in r[0] for r in body)
+    assert "## 警告 (warnings)" in report  # the short calls raise none (see test_json_schema)
+    assert not re.search(r"\d{7,}", report), "a long digit run is visible in the report"

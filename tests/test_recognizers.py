@@ -39,7 +39,8 @@ POSITIVES = [
     ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍに送ってください", "EMAIL_ADDRESS", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
     ("yamada アットマーク example ドット com です", "EMAIL_ADDRESS",
      "yamada アットマーク example ドット com"),
-    ("アドレスはケイサトウアットマークジーメールドットコムです", "EMAIL_ADDRESS", "ケイサトウアットマークジーメールドットコム"),
+    ("アドレスはケイサトウアットマークジーメールドットコムです", "EMAIL_ADDRESS",
+     "ケイサトウアットマークジーメールドットコム"),
     ("メールはk.sato at gmail dot comです", "EMAIL_ADDRESS", "k.sato at gmail dot com"),
     # JP_ADDRESS
     ("住所は東京都新宿区西新宿二丁目八番一号 新宿ビル301号室です", "JP_ADDRESS",

@@ -176,3 +176,20 @@ def test_dev_dialogues_meet_the_targets(redactor) -> None:
     for kind, figures in result["kinds"].items():
         assert figures["recall"] >= 0.9, (kind, result["errors"])
         assert figures["false_alarm_rate"] <= 0.05, (kind, result["errors"])
+
+
+def test_a_name_before_the_customer_speaks_is_the_agents_own(redactor) -> None:
+    from redactor.policy import WarningEngine
+
+    state = WarningEngine().new_call("c1", "general_support")
+    # 担当の佐藤 garbled by speech recognition into 3等の佐藤: still the agent's own name.
+    text = "お電話ありがとうございます、3等の佐藤です"
+    result = redactor.redact(text)
+    assert any(e.type == "PERSON" for e in result.entities)
+    warnings = state.observe(text=text, masked=result.text, entities=result.entities, speaker="agent")
+    assert not [w for w in warnings if w.kind == "identity_not_verified"]
+    state.observe(text="もしもし", masked="もしもし", entities=[], speaker="customer")
+    text = "田中一郎様のご住所は東京都新宿区西新宿2丁目8番1号ですね"
+    result = redactor.redact(text)
+    warnings = state.observe(text=text, masked=result.text, entities=result.entities, speaker="agent")
+    assert [w.kind for w in warnings if w.kind == "identity_not_verified"]

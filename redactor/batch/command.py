@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 from redactor.asr.models import ModelError
@@ -90,6 +89,15 @@ def build_options(args: argparse.Namespace) -> BatchOptions:
 
 
 def run(args: argparse.Namespace) -> int:
+    return execute(args)[0]
+
+
+def execute(args: argparse.Namespace) -> tuple[int, list]:
+    """The command: ``(exit status, the files' outcomes)`` (no outcomes when nothing ran).
+
+    Ends with the summary table on stderr and ``DIR/report.md`` (``report.py``), both from
+    the same ``summarize`` numbers.
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -99,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
+    from redactor.batch.report import summarize, write_report
     from redactor.batch.runner import RunConfig, run_batch
     from redactor.policy import PolicyError, build_policies
 
@@ -107,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         build_policies().get(args.policy or "general_support")
     except PolicyError as exc:
         err.print(f"redactor batch: {exc}", soft_wrap=True)
-        return 2
+        return 2, []
     options = build_options(args)
     config = RunConfig(engine=args.engine, workers=args.workers, threads=args.threads)
     progress = Progress(
@@ -140,25 +149,28 @@ def run(args: argparse.Namespace) -> int:
             )
     except ModelError as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
-        return 2
+        return 2, []
     wall = time.perf_counter() - start
-    _summary(err, outcomes, wall)
-    return 0 if all(o.ok for o in outcomes) else 1
+    summary = summarize(outcomes, wall)
+    _summary(err, outcomes, summary)
+    try:
+        report = write_report(args.out, outcomes, summary)
+        err.print(f"report: {report}", soft_wrap=True, highlight=False)
+    except OSError as exc:
+        err.print(f"[red]cannot write the report:[/red] {type(exc).__name__}", highlight=False)
+        return 1, outcomes
+    return (0 if all(o.ok for o in outcomes) else 1), outcomes
 
 
-def _summary(console, outcomes, wall: float) -> None:
+def _summary(console, outcomes, summary) -> None:
     from rich.table import Table
 
-    ok = [o for o in outcomes if o.ok]
-    audio = sum(o.duration for o in ok)
-    entities: Counter = Counter()
-    for o in ok:
-        entities.update(o.entities)
+    entities = summary.entities
     table = Table(title="redactor batch", show_header=False)
-    table.add_row("files", f"{len(ok)} ok, {len(outcomes) - len(ok)} failed")
-    table.add_row("audio", f"{audio / 60:.2f} min")
-    table.add_row("wall time", f"{wall:.1f} s")
-    table.add_row("speed", f"{audio / wall:.1f}x real time" if wall > 0 else "-")
+    table.add_row("files", f"{summary.files_ok} ok, {summary.files_failed} failed")
+    table.add_row("audio", f"{summary.audio_s / 60:.2f} min")
+    table.add_row("wall time", f"{summary.wall_s:.1f} s")
+    table.add_row("speed", f"{summary.speed:.1f}x real time" if summary.speed is not None else "-")
     for kind, count in sorted(entities.items()):
         table.add_row(f"  {kind}", str(count))
     if not entities:

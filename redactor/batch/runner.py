@@ -23,11 +23,16 @@ from redactor.batch.pipeline import BatchOptions, CallResult, transcribe_call
 from redactor.batch.writers import write_call
 
 TaskKey = int  # index of the file in the inputs
+WARNING_FIELDS = ("kind", "severity", "channel", "segment_id", "time")
 
 
 @dataclass(slots=True)
 class FileOutcome:
-    """What happened to one input (never carries transcript text)."""
+    """What happened to one input (never carries transcript text).
+
+    ``warnings`` keeps each call warning's kind, severity, channel, segment_id and time
+    (for the QA report; the messages stay in ``NAME.json``).
+    """
 
     source: Path
     ok: bool = False
@@ -36,6 +41,7 @@ class FileOutcome:
     channels: int = 0
     entities: Counter = field(default_factory=Counter)
     outputs: list[Path] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +229,7 @@ def _finish(outcome: FileOutcome, call: CallResult, out_dir: Path, options: Batc
         outcome.ok = True
         for seg in call.segments:
             outcome.entities.update(e.type for e in seg.entities)
+        outcome.warnings = [{k: w.get(k) for k in WARNING_FIELDS} for w in call.warnings]
     except (AudioError, OSError) as exc:
         outcome.error = f"{outcome.source.name}: cannot write outputs ({type(exc).__name__})"
 

@@ -92,6 +92,7 @@ class CallState:
     name_given: bool = False
     phone_given: bool = False
     verified: bool = False
+    customer_spoke: bool = False
     fired: set[tuple[str, str | None]] = field(default_factory=set)
     _customer_values: set[bytes] = field(default_factory=set, repr=False)
 
@@ -130,6 +131,8 @@ class CallState:
         elif text is not None:
             for entity in entities:
                 self._customer_values |= _echo_keys(entity.type, text[entity.start:entity.end])
+        if speaker == "customer":
+            self.customer_spoke = True
         if speaker == "customer" and not self.verified:
             types = {e.type for e in entities}
             self.name_given |= self.name_asked and "PERSON" in types
@@ -149,7 +152,12 @@ class CallState:
     def _discloses(self, text: str, entity: Entity) -> bool:
         """An agent's entity is a disclosure unless it is their own name, a business number or an echo."""
         value = text[entity.start:entity.end]
-        if entity.type == "PERSON" and self.engine.acts.is_self_introduction(text, entity.start, entity.end):
+        if entity.type == "PERSON" and (
+            self.engine.acts.is_self_introduction(text, entity.start, entity.end)
+            # Before the customer has said a word, a name the agent says is their own
+            # (speech recognition often garbles the 担当の… that would show it).
+            or not self.customer_spoke
+        ):
             return False
         if entity.type == "PHONE_NUMBER" and _BUSINESS_PHONE.match(
                 "".join(ch for ch in normalize(value).text if ch.isdigit())):
