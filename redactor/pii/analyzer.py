@@ -8,6 +8,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from redactor.config import RedactorConfig
 from redactor.pii.catalogue import GINZA_LABEL_TO_ENTITY, LANGUAGE
+from redactor.pii.cues import CueIndex
 from redactor.pii.recognizers import build_recognizers
 
 GINZA_MODEL = "ja_ginza"
@@ -23,12 +24,12 @@ def build_nlp_engine() -> SpacyNlpEngine:
     return engine
 
 
-def build_analyzer(config: RedactorConfig) -> AnalyzerEngine:
+def build_analyzer(config: RedactorConfig, cues: CueIndex) -> AnalyzerEngine:
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     registry.add_recognizer(SpacyRecognizer(
         supported_language=LANGUAGE, supported_entities=sorted(set(GINZA_LABEL_TO_ENTITY.values()))
     ))
-    for recognizer in build_recognizers(config):
+    for recognizer in build_recognizers(config, cues):
         registry.add_recognizer(recognizer)
     return AnalyzerEngine(registry=registry, nlp_engine=build_nlp_engine(),
                           supported_languages=[LANGUAGE],

@@ -48,10 +48,10 @@ class Redactor:
             config = load_config(config)
         self.config = config
         self.anonymizer = Anonymizer(config)  # first: a missing secret fails before the model loads
-        self.analyzer = build_analyzer(config)
+        self.cues = cue_index(config)  # one index: the recognizers and the call contexts share it
+        self.analyzer = build_analyzer(config, self.cues)
         self.entity_types = list(config.entity_types)
         self._nlp = self.analyzer.nlp_engine.nlp[LANGUAGE]
-        self.cues = cue_index(config)
 
     def analyze(self, text: str, *, prompt: str | None = None) -> list[Entity]:
         """Entities in ``text`` (indices into ``text``), without overlaps, in order.

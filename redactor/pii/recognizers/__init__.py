@@ -40,9 +40,8 @@ def cue_index(config: RedactorConfig) -> CueIndex:
     return CueIndex(cues, before=config.analyzer.context_before, after=config.analyzer.context_after)
 
 
-def build_recognizers(config: RedactorConfig) -> list[EntityRecognizer]:
+def build_recognizers(config: RedactorConfig, cues: CueIndex) -> list[EntityRecognizer]:
     """Every Japanese recognizer, configured identifiers included (GiNZA's NER is separate)."""
-    cues = cue_index(config)
     recognizers: list[EntityRecognizer] = [cls(cues) for cls in PATTERN_RECOGNIZERS]
     recognizers.append(JpPersonRecognizer())
     recognizers += [identifier_recognizer(spec, cues) for spec in config.identifiers]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
@@ -33,6 +33,16 @@ UNIT_AFTER = re.compile(
 
 NOT_DIGIT_BEFORE = r"(?<![0-9])"
 NOT_DIGIT_AFTER = r"(?![0-9])"
+
+
+def rule_result(recognizer: EntityRecognizer, entity: str, start: int, end: int,
+                score: float) -> RecognizerResult:
+    """A result of a rule that judged its own context (Presidio's enhancer must not add to it)."""
+    return RecognizerResult(entity, start, end, score, recognition_metadata={
+        RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+        RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+    })
 
 
 def digits_of(text: str) -> str:

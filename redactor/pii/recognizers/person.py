@@ -17,6 +17,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
+from redactor.pii.recognizers.base import rule_result
 
 HONORIFICS = ("さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生")
 _HONORIFIC_RE = re.compile("|".join(HONORIFICS))
@@ -135,12 +136,5 @@ class JpPersonRecognizer(EntityRecognizer):
             name = _INTRO_STRIP.sub("", head)
             if name and _INTRO_NAME.search(name) and not re.search(r"\d", name):
                 spans.append((match.start() - len(name), match.start(), 0.8))
-        return [self._result(start, end, score) for start, end, score in spans]
+        return [rule_result(self, self.ENTITY, start, end, score) for start, end, score in spans]
 
-    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        result = RecognizerResult(self.ENTITY, start, end, score, recognition_metadata={
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
-        })
-        return result

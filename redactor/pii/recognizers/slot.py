@@ -17,6 +17,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import NOT_PII, CueIndex
+from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person import HONORIFICS
 
 SLOT_SCORE = 0.6
@@ -98,18 +99,18 @@ class SlotRecognizer(EntityRecognizer):
                 floor = found[i - 1].end if i else 0
                 span = self._value_before(text, floor, cue.start)
             if span:
-                results.append(self._result(cue.owner, *span))
+                results.append(rule_result(self, cue.owner, *span, SLOT_SCORE))
                 # 記号は…、番号は…、枝番は…: the parts of one identifier share its cue.
                 for part in _PART_CUE.finditer(text, span[1], limit):
                     part_span = self._number(text, part.end(), limit)
                     if part_span:
-                        results.append(self._result(cue.owner, *part_span))
+                        results.append(rule_result(self, cue.owner, *part_span, SLOT_SCORE))
         for match in _PARTIAL.finditer(text):  # 下4桁は5678: a partial number of the last cue
             owner = self.cues.nearest_owner(text, match.start(), match.end())
             owner = owner if owner in ("CREDIT_CARD", "JP_BANK_ACCOUNT") else "PHONE_NUMBER"
             span = self._number(text, match.end(), len(text))
             if span:
-                results.append(self._result(owner, *span))
+                results.append(rule_result(self, owner, *span, SLOT_SCORE))
         return results
 
     def _value(self, text: str, owner: str, start: int, limit: int) -> tuple[int, int] | None:
@@ -206,10 +207,3 @@ class SlotRecognizer(EntityRecognizer):
             return None
         offset = begin + value.index(stripped)
         return offset, offset + len(stripped)
-
-    def _result(self, entity: str, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(entity, start, end, SLOT_SCORE, recognition_metadata={
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
-        })
