@@ -15,6 +15,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "redactor.text_command",
     "redactor.batch.command",
     "redactor.models_command",
+    "redactor.server.command",
+    "redactor.token_command",
 )
 
 

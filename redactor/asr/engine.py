@@ -168,8 +168,15 @@ class SpeechEngine:
                     out.append(utt)
         return out
 
-    def transcribe_utterance(self, clip: np.ndarray, *, offset: float = 0.0) -> Utterance | None:
-        """Decode one utterance (at most 30 s); ``None`` if the guards drop it."""
+    def transcribe_utterance(self, clip: np.ndarray, *, offset: float = 0.0,
+                             prompt: str | None = None) -> Utterance | None:
+        """Decode one utterance (at most 30 s); ``None`` if the guards drop it.
+
+        ``prompt`` (default: the options' ``initial_prompt``) is text the decoder reads as if
+        it preceded the clip: a live call passes its last words so that each utterance is not
+        decoded out of context.
+        """
+        prompt = prompt if prompt is not None else self.options.initial_prompt
         o, g = self.options, self.options.guards
         duration = clip.size / SAMPLE_RATE
         if duration < 0.1:
@@ -185,8 +192,8 @@ class SpeechEngine:
             without_timestamps=True,
             word_timestamps=True,
             vad_filter=False,
-            initial_prompt=o.initial_prompt,
-            max_new_tokens=min(budget, 440 - (len(o.initial_prompt or "") + 4)),
+            initial_prompt=prompt,
+            max_new_tokens=min(budget, 440 - (len(prompt or "") + 4)),
         )
         words: list[Word] = []
         logprobs, no_speech = [], 0.0

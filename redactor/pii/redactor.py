@@ -51,7 +51,7 @@ class Redactor:
         self.cues = cue_index(config)  # one index: the recognizers and the call contexts share it
         self.analyzer = build_analyzer(config, self.cues)
         self.entity_types = list(config.entity_types)
-        self._nlp = self.analyzer.nlp_engine.nlp[LANGUAGE]
+        self.nlp = self.analyzer.nlp_engine.nlp[LANGUAGE]  # the GiNZA pipeline
 
     def analyze(self, text: str, *, prompt: str | None = None) -> list[Entity]:
         """Entities in ``text`` (indices into ``text``), without overlaps, in order.
@@ -67,7 +67,7 @@ class Redactor:
         # spaCy keeps every new string it meets: the memory zone frees them after each
         # utterance, and GiNZA sees every digit as 0 (same offsets) because its morphology
         # table keeps each new reading, which unique numbers would grow without bound.
-        with self._nlp.memory_zone():
+        with self.nlp.memory_zone():
             artifacts = self.analyzer.nlp_engine.process_text(_DIGIT.sub("0", analysed), LANGUAGE)
             results = self.analyzer.analyze(analysed, language=LANGUAGE, entities=self.entity_types,
                                             nlp_artifacts=artifacts)

@@ -1,0 +1,1 @@
+"""`redactor serve`: the websockets app, telephony adapters, agent hub, auth and metrics."""

@@ -1,0 +1,195 @@
+"""The agent hub: who watches which call, the masked history, and slow viewers.
+
+Every event a call publishes is kept in the call's history (a transcript segment's later
+events replace its earlier ones, so the history stays small) and offered to each viewer's
+bounded queue. A late joiner first receives the history. A viewer that cannot keep up never
+blocks ingest or the other viewers: partials waiting in its queue are coalesced (only the
+newest per segment is kept), then dropped with a ``notice``; if finals alone overflow it,
+the viewer is disconnected (close 1013) and reconnects to the history.
+
+Every connection and disconnection is written to the audit log: who (token subject, role,
+token id), which call, when, from where — never transcript content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import logging
+import time
+from dataclasses import dataclass
+
+from websockets.exceptions import ConnectionClosed
+
+log = logging.getLogger(__name__)
+audit_log = logging.getLogger("redactor.audit")
+
+
+@dataclass(frozen=True, slots=True)
+class HubOptions:
+    """Limits of the agent hub.
+
+    Attributes:
+      queue_size: events waiting per viewer before coalescing/dropping.
+      max_viewers_per_call: further agent connections to a call are refused (1013).
+      ended_calls_kept: calls whose history stays available after ``call_ended``.
+      max_history: segments and warnings kept per call.
+    """
+
+    queue_size: int = 256
+    max_viewers_per_call: int = 16
+    ended_calls_kept: int = 64
+    max_history: int = 5000
+
+
+class _History:
+    """A call's events in order; a transcript segment keeps only its latest event."""
+
+    def __init__(self, limit: int) -> None:
+        self.events: collections.OrderedDict[str, dict] = collections.OrderedDict()
+        self.limit = limit
+        self._n = 0
+        self.ended = False
+
+    def add(self, event: dict) -> None:
+        if event.get("type") == "transcript":
+            key = "t:" + str(event.get("segment_id"))
+        elif event.get("type") == "identity":
+            key = "identity"
+            self.events.pop(key, None)
+        else:
+            self._n += 1
+            key = f"e:{self._n}"
+        self.events[key] = event
+        if event.get("type") == "call_ended":
+            self.ended = True
+        while len(self.events) > self.limit:
+            self.events.popitem(last=False)
+
+
+class Viewer:
+    """One agent connection's outgoing queue."""
+
+    def __init__(self, ws, call_id: str, size: int) -> None:
+        self.ws, self.call_id, self.size = ws, call_id, size
+        self.queue: collections.deque[dict] = collections.deque()
+        self.ready = asyncio.Event()
+        self.overflowed = False
+        self.dropped = 0
+
+    def offer(self, event: dict) -> None:
+        if len(self.queue) >= self.size:
+            self._make_room(event)
+        if self.overflowed:
+            return
+        self.queue.append(event)
+        self.ready.set()
+
+    def _make_room(self, event: dict) -> None:
+        """Coalesce partials, then drop them with a notice; finals alone overflowing end the viewer."""
+        newest: dict[object, dict] = {}
+        for e in self.queue:
+            if e.get("type") == "transcript":
+                newest[e.get("segment_id")] = e
+        kept = collections.deque(
+            e for e in self.queue
+            if not (e.get("type") == "transcript" and not e.get("final") and newest.get(e.get("segment_id")) is not e))
+        if len(kept) >= self.size:
+            kept = collections.deque(e for e in kept if not (e.get("type") == "transcript" and not e.get("final")))
+        dropped = len(self.queue) - len(kept)
+        self.queue = kept
+        if dropped:
+            self.dropped += dropped
+            self.queue.append({"type": "notice", "call_id": self.call_id,
+                               "message": "表示が追いつかないため、途中経過の一部を省略しました。"})
+        if len(self.queue) >= self.size:
+            self.overflowed = True
+            self.ready.set()
+
+
+class AgentHub:
+    """Publishes call events to the agents watching them."""
+
+    def __init__(self, options: HubOptions | None = None) -> None:
+        self.options = options or HubOptions()
+        self.histories: collections.OrderedDict[str, _History] = collections.OrderedDict()
+        self.viewers: dict[str, set[Viewer]] = {}
+
+    def viewer_count(self, call_id: str | None = None) -> int:
+        if call_id is not None:
+            return len(self.viewers.get(call_id, ()))
+        return sum(len(v) for v in self.viewers.values())
+
+    def publish(self, call_id: str, event: dict) -> None:
+        """Record ``event`` and offer it to every viewer of ``call_id`` (never blocks)."""
+        history = self.histories.get(call_id)
+        if history is None or (history.ended and event.get("type") != "call_ended"):
+            history = self.histories[call_id] = _History(self.options.max_history)
+        history.add(event)
+        self.histories.move_to_end(call_id)
+        self._forget_old()
+        for viewer in list(self.viewers.get(call_id, ())):
+            viewer.offer(event)
+
+    def _forget_old(self) -> None:
+        ended = [cid for cid, h in self.histories.items() if h.ended and not self.viewers.get(cid)]
+        for cid in ended[: max(0, len(ended) - self.options.ended_calls_kept)]:
+            del self.histories[cid]
+
+    async def attach(self, ws, call_id: str, claims) -> None:
+        """Serve one agent connection until the call ends or the agent leaves."""
+        from websockets.frames import CloseCode
+
+        viewers = self.viewers.setdefault(call_id, set())
+        if len(viewers) >= self.options.max_viewers_per_call:
+            await ws.close(CloseCode.TRY_AGAIN_LATER, "too many viewers for this call")
+            return
+        viewer = Viewer(ws, call_id, self.options.queue_size)
+        history = self.histories.get(call_id)
+        for event in (history.events.values() if history else ()):
+            viewer.queue.append(event)
+        viewer.ready.set()
+        viewers.add(viewer)
+        remote = ws.remote_address[0] if ws.remote_address else None
+        who = {"call_id": call_id, "subject": getattr(claims, "subject", None),
+               "role": getattr(claims, "role", None), "token_id": getattr(claims, "token_id", None),
+               "remote": remote}
+        _audit("agent_connected", **who)
+        started = time.monotonic()
+        try:
+            await asyncio.gather(self._pump(viewer), self._drain_incoming(ws))
+        except ConnectionClosed:
+            pass
+        finally:
+            viewers.discard(viewer)
+            if not viewers:
+                self.viewers.pop(call_id, None)
+            _audit("agent_disconnected", **who, seconds=round(time.monotonic() - started, 1),
+                   dropped_events=viewer.dropped)
+
+    async def _pump(self, viewer: Viewer) -> None:
+        from websockets.frames import CloseCode
+
+        ws = viewer.ws
+        while True:
+            await viewer.ready.wait()
+            if viewer.overflowed:
+                await ws.close(CloseCode.TRY_AGAIN_LATER, "viewer too slow; reconnect for the history")
+                return
+            while viewer.queue:
+                event = viewer.queue.popleft()
+                await ws.send(json.dumps(event, ensure_ascii=False))
+                if event.get("type") == "call_ended":
+                    await ws.close(1000, "call ended")
+                    return
+            viewer.ready.clear()
+
+    async def _drain_incoming(self, ws) -> None:
+        """Agents only listen; anything they send is ignored (but read, so pings flow)."""
+        async for _message in ws:
+            pass
+
+
+def _audit(event: str, **fields) -> None:
+    audit_log.info(event, extra={"audit": {"event": event, "time": time.time(), **fields}})

@@ -1,0 +1,80 @@
+"""What the telephony adapters share: protocol errors, close codes, opening a call.
+
+An adapter turns wire frames into calls on a :class:`~redactor.stream.session.CallSession`
+and nothing else. When a peer breaks its protocol the adapter raises
+:class:`ProtocolError`; the handler then closes the connection with the error's code and
+reason. Reasons are short, fixed texts: never a frame's content, a token or a PII value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from typing import Any
+
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+
+from redactor.policy.policies import PolicyError
+
+__all__ = ["CloseCode", "ProtocolError", "close_connection", "close_reason", "open_call", "parse_json_object"]
+
+MAX_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes, 2 of them the code
+
+
+class ProtocolError(Exception):
+    """The peer broke the wire protocol: close with :attr:`code` and :attr:`reason`."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"{code} {reason}")
+        self.code = int(code)
+        self.reason = reason
+
+
+def close_reason(text: str) -> str:
+    """``text`` cut to fit a close frame (123 bytes of UTF-8), never mid-character."""
+    data = text.encode("utf-8")
+    if len(data) <= MAX_REASON_BYTES:
+        return text
+    return data[:MAX_REASON_BYTES].decode("utf-8", "ignore")
+
+
+async def close_connection(ws: Any, code: int, reason: str = "") -> None:
+    """Close ``ws`` with ``code`` and ``reason``; a connection already closed is fine."""
+    with contextlib.suppress(ConnectionClosed):
+        await ws.close(code, close_reason(reason))
+
+
+def parse_json_object(message: str | bytes, *, what: str = "message") -> dict[str, Any]:
+    """A text frame's JSON object; :class:`ProtocolError` 1007 if it is not one."""
+    try:
+        data = json.loads(message)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ProtocolError(CloseCode.INVALID_DATA, f"{what} is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(CloseCode.INVALID_DATA, f"{what} is not a JSON object")
+    return data
+
+
+async def open_call(host: Any, call_id: str, channels: list[str] | tuple[str, ...], *,
+                    policy: str | None, source: str, log: logging.Logger) -> Any:
+    """Open the call session through ``host.calls``; refusals become :class:`ProtocolError`.
+
+    ``CallRejected`` (server full, call already streaming) keeps its own close code;
+    an unknown policy closes with 1008 and the policy error's message.
+    """
+    from redactor.stream.session import CallRejected  # the session module loads the speech stack
+
+    try:
+        session = await host.calls.open(call_id, list(channels), policy=policy, source=source)
+    except CallRejected as exc:
+        log.warning("call rejected", extra={"source": source, "call_id": call_id, "code": exc.code,
+                                            "reason": exc.reason})
+        raise ProtocolError(exc.code, exc.reason) from None
+    except PolicyError as exc:
+        log.warning("unknown policy", extra={"source": source, "call_id": call_id})
+        raise ProtocolError(CloseCode.POLICY_VIOLATION, str(exc)) from None
+    log.info("call opened", extra={"source": source, "call_id": call_id, "channels": list(channels),
+                                   "policy": policy})
+    return session

@@ -1,0 +1,1 @@
+"""Live calls: audio channels in, masked transcript events and warnings out (see session.py)."""

@@ -1,0 +1,424 @@
+"""The call session: the one place that knows the order of the live stages.
+
+    adapter ─feed()─► resample to 16 kHz ─► streaming VAD ─► ASR scheduler (shared model)
+            ─► PII engine with the call's context ─► warnings ─► publish(event) ─► agent hub
+
+A ``CallManager`` owns the shared parts (speech engine and scheduler, PII ``Redactor``,
+warning engine, one thread for PII analysis) and opens one ``CallSession`` per call.
+Adapters call ``feed``/``set_policy``/``close``; they never see text. Events are the JSON
+objects of CONTRACTS.md "Agent events" (plus ``identity`` for the checklist).
+
+Raw transcripts live only inside ``_final``/``_partial`` and are never logged or published:
+finals go out masked, partials go out through ``partial_view`` (masked more, tail held back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from redactor.asr.engine import SpeechEngine, Utterance
+from redactor.asr.options import AsrOptions
+from redactor.audio.resample import StreamResampler
+from redactor.pii.cues import CUES
+from redactor.policy import DEFAULT_POLICY, WarningEngine
+from redactor.stream.partial import partial_view
+from redactor.stream.scheduler import AsrScheduler
+from redactor.stream.vad import SAMPLE_RATE, Speech, StreamingVad, StreamVadOptions
+
+log = logging.getLogger(__name__)
+# Values read out in digit groups; a name or an address does not continue into the next utterance.
+CONTINUED = {t for t in CUES if t not in ("PERSON", "JP_ADDRESS", "EMAIL_ADDRESS")}
+# Words after the last value: then the utterance did not end on it (です, ね and punctuation do not count).
+_WORDS = re.compile(r"[^\s、。,.!?！？ですねよ]")
+SUPPORTED_RATES = (8000, 16000, 24000, 44100, 48000)
+Publish = Callable[[str, dict], None]
+
+
+class CallRejected(Exception):
+    """The server will not take this call: close the socket with ``code`` and ``reason``."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"{code} {reason}")
+        self.code, self.reason = code, reason
+
+
+@dataclass(frozen=True, slots=True)
+class StreamOptions:
+    """How live calls are segmented and decoded.
+
+    Attributes:
+      asr: speech engine options (one model for all calls).
+      vad: streaming voice-activity options (an utterance ends after ``min_silence_ms``).
+      max_utterance_s: a longer utterance is finalised up to a word boundary and goes on.
+      overload_utterance_s: the maximum when finals are queuing (fewer, longer decodes).
+      partials: send partial transcripts of long utterances when the model is idle.
+      partial_after_s / partial_every_s: first partial after, and then every, this much speech.
+      continuation_gap_s: an utterance starting this soon after one of the same speaker that
+        ended on a number continues that number (read out in groups with pauses).
+      prompt_chars: characters of the call's last finals given to the decoder as context.
+      max_calls: concurrent calls; more are refused (close 1013, try again later).
+    """
+
+    asr: AsrOptions = field(default_factory=lambda: AsrOptions(cpu_threads=2))
+    vad: StreamVadOptions = field(default_factory=StreamVadOptions)
+    max_utterance_s: float = 12.0
+    overload_utterance_s: float = 25.0
+    partials: bool = True
+    partial_after_s: float = 1.5
+    partial_every_s: float = 1.0
+    prompt_chars: int = 48
+    continuation_gap_s: float = 1.5
+    max_calls: int = 8
+
+
+class _Channel:
+    """One speaker's audio: resampler, VAD, 16-kHz sample clock and the open utterance."""
+
+    def __init__(self, name: str, vad: StreamVadOptions) -> None:
+        self.name = name
+        self.resampler: StreamResampler | None = None
+        self.vad = StreamingVad(vad)
+        self.clock = 0  # 16-kHz samples received
+        self.audio = np.zeros(0, dtype=np.float32)  # samples from ``audio_start`` to ``clock``
+        self.audio_start = 0
+        self.cut = 0  # the open utterance continues from here after a split
+        self.count = 0  # utterances so far (segment ids)
+        self.segment: str | None = None  # id of the open utterance
+        self.partial_clock = 0  # clock of the last partial request
+        self.partial_shown = False
+        self.splitting: asyncio.Task | None = None
+        self.arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=4096)
+        # A value read out in groups (090… pause 3456… pause 7812) spans utterances: the next
+        # utterance soon after one that ended on a value continues it.
+        self.tail_type: str | None = None
+        self.last_end = -1e9
+
+    def seconds(self, samples: int) -> float:
+        return samples / SAMPLE_RATE
+
+    def clip(self, start: int, end: int) -> np.ndarray:
+        a, b = max(start, self.audio_start) - self.audio_start, max(end, self.audio_start) - self.audio_start
+        return self.audio[a:b].copy()
+
+    def arrived_at(self, sample: int) -> float:
+        """Monotonic time at which ``sample`` reached the server."""
+        for clock, wall in self.arrivals:
+            if clock >= sample:
+                return wall
+        return time.monotonic()
+
+    def open_segment(self) -> str:
+        if self.segment is None:
+            self.count += 1
+            self.segment = f"{self.name}-{self.count}"
+            self.partial_shown = False
+        return self.segment
+
+
+class CallManager:
+    """Shared models and the table of live calls."""
+
+    def __init__(self, publish: Publish, options: StreamOptions | None = None, *, redactor=None,
+                 warnings: WarningEngine | None = None, metrics=None) -> None:
+        from redactor import Redactor
+
+        self.options = options or StreamOptions()
+        self.publish = publish
+        self.metrics = metrics
+        self.redactor = redactor or Redactor()
+        self.warnings = warnings or WarningEngine()
+        self.engine = SpeechEngine(self.options.asr)
+        self.scheduler = AsrScheduler(self.engine)
+        self.pii_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pii")
+        self.calls: dict[str, CallSession] = {}
+
+    async def open(self, call_id: str, channels: Sequence[str], *, policy: str | None,
+                   source: str) -> CallSession:
+        """A new live call (see ``CallRejected`` and ``PolicyError``)."""
+        from websockets.frames import CloseCode
+
+        if not call_id or len(call_id) > 128:
+            raise CallRejected(CloseCode.POLICY_VIOLATION, "missing or overlong call id")
+        if call_id in self.calls:
+            raise CallRejected(CloseCode.POLICY_VIOLATION, "call is already streaming")
+        if len(self.calls) >= self.options.max_calls:
+            raise CallRejected(CloseCode.TRY_AGAIN_LATER, "server at its concurrent call limit")
+        if not channels or len(set(channels)) != len(channels):
+            raise CallRejected(CloseCode.POLICY_VIOLATION, "channels must be distinct names")
+        self.scheduler.start()
+        session = CallSession(self, call_id, tuple(channels), policy or DEFAULT_POLICY, source)
+        self.calls[call_id] = session
+        if self.metrics:
+            self.metrics.call_opened(source)
+        return session
+
+    def _forget(self, session: CallSession) -> None:
+        if self.calls.get(session.call_id) is session:
+            del self.calls[session.call_id]
+            if self.metrics:
+                self.metrics.call_closed(session.call_id)
+
+    async def close_all(self) -> None:
+        """Graceful shutdown: every open call is flushed and ended."""
+        await asyncio.gather(*(s.close("shutdown") for s in list(self.calls.values())), return_exceptions=True)
+        await self.scheduler.stop()
+        self.pii_pool.shutdown(wait=False)
+
+
+class CallSession:
+    """One live call. Not thread-safe: used from the event loop only."""
+
+    def __init__(self, manager: CallManager, call_id: str, channels: tuple[str, ...], policy: str,
+                 source: str) -> None:
+        self.manager, self.call_id, self.channels, self.source = manager, call_id, channels, source
+        self.options = manager.options
+        self.state = manager.warnings.new_call(call_id, policy)  # PolicyError for an unknown policy
+        self.context = manager.redactor.call_contexts(limit=1).get(call_id)
+        self._channels = {name: _Channel(name, self.options.vad) for name in channels}
+        self._chain: asyncio.Future | None = None  # finals are published in the order they ended
+        self._pending: set[asyncio.Task] = set()
+        self._waiting: dict[str, float] = {}  # segment → when its speech ended (for ``lag``)
+        self._identity: tuple | None = None
+        self._recent = ""  # tail of the call's raw finals: decoder context, memory only
+        self.closed = False
+        self.started = time.monotonic()
+
+    # ------------------------------------------------------------------ adapter API
+
+    def feed(self, channel: str, samples: np.ndarray, sample_rate: int) -> None:
+        """Mono PCM of one channel at its source rate (int16, or float32 in [-1, 1])."""
+        if self.closed:
+            return
+        ch = self._channels.get(channel)
+        if ch is None:
+            raise ValueError(f"unknown channel {channel!r} (this call has {', '.join(self.channels)})")
+        if sample_rate not in SUPPORTED_RATES:
+            raise ValueError(f"unsupported sample rate {sample_rate} (supported: {SUPPORTED_RATES})")
+        if ch.resampler is None:
+            ch.resampler = StreamResampler(sample_rate)
+        elif ch.resampler.rate != sample_rate:
+            raise ValueError("sample rate changed mid-call")
+        x = np.asarray(samples)
+        if x.dtype == np.int16:
+            x = x.astype(np.float32) / 32768.0
+        audio = ch.resampler.push(x)
+        if audio.size == 0:
+            return
+        ch.audio = np.concatenate([ch.audio, audio])
+        ch.clock += audio.size
+        ch.arrivals.append((ch.clock, time.monotonic()))
+        for speech in ch.vad.push(audio):
+            self._utterance_ended(ch, speech)
+        self._maybe_partial_or_split(ch)
+        self._trim(ch)
+
+    def set_policy(self, policy: str) -> None:
+        """Switch the call's purpose policy (``PolicyError`` if unknown); warnings keep their history."""
+        self.state.policy = self.manager.warnings.policies.get(policy)
+
+    async def close(self, reason: str = "stop") -> None:
+        """Flush open utterances as finals, then publish ``call_ended``. Idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        for ch in self._channels.values():
+            if ch.resampler is not None:
+                tail = ch.resampler.push(np.zeros(0, dtype=np.float32), last=True)
+                if tail.size:
+                    ch.audio = np.concatenate([ch.audio, tail])
+                    ch.clock += tail.size
+            for speech in ch.vad.flush():
+                self._utterance_ended(ch, speech)
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+        self.manager.publish(self.call_id, {"type": "call_ended", "call_id": self.call_id, "reason": reason})
+        self.manager._forget(self)
+        log.info("call ended", extra={"call_id": self.call_id, "reason": reason,
+                                      "seconds": round(time.monotonic() - self.started, 1)})
+
+    # ------------------------------------------------------------------ scheduling
+
+    def _spawn(self, coro) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._pending.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._pending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Only the type: an exception may carry transcript text.
+            log.error("call stage failed", extra={"call_id": self.call_id,
+                                                  "error": type(task.exception()).__name__})
+
+    def lag(self) -> float:
+        """Seconds since the oldest utterance still being decoded or redacted ended."""
+        return time.monotonic() - min(self._waiting.values()) if self._waiting else 0.0
+
+    def _utterance_ended(self, ch: _Channel, speech: Speech) -> None:
+        if ch.splitting is not None:  # what is left after the split is an utterance of its own
+            ch.segment = None
+        segment = ch.open_segment()
+        ch.segment = None
+        audio, start = ch.clip(speech.start, speech.end), speech.start
+        arrived = ch.arrived_at(max(speech.start, speech.end - self.options.vad.speech_pad_ms * 16))
+        split = ch.splitting
+        self._waiting[segment] = arrived
+        prev = self._chain
+        task = self._spawn(self._final(ch, segment, audio, start, speech.end, arrived, prev, split))
+        self._chain = task
+
+    def _maybe_partial_or_split(self, ch: _Channel) -> None:
+        start = ch.vad.speech_start
+        if start is None or self.closed:
+            return
+        start = max(start, ch.cut)
+        length = ch.seconds(ch.clock - start)
+        sched = self.manager.scheduler
+        limit = self.options.overload_utterance_s if sched.finals_waiting > 1 else self.options.max_utterance_s
+        if length >= limit and ch.splitting is None:
+            segment = ch.open_segment()
+            prev = self._chain
+            ch.splitting = self._spawn(self._split(ch, segment, ch.clip(start, ch.clock), start, prev))
+            self._chain = ch.splitting
+            return
+        if (self.options.partials and length >= self.options.partial_after_s and ch.splitting is None
+                and ch.seconds(ch.clock - ch.partial_clock) >= self.options.partial_every_s
+                and sched.finals_waiting == 0):
+            ch.partial_clock = ch.clock
+            segment = ch.open_segment()
+            self._spawn(self._partial(ch, segment, ch.clip(start, ch.clock), start))
+
+    def _trim(self, ch: _Channel) -> None:
+        """Keep only the audio a pending or open utterance may still need."""
+        keep_from = ch.clock - SAMPLE_RATE  # pre-roll for the VAD's padding
+        if ch.vad.speech_start is not None:
+            keep_from = min(keep_from, max(ch.vad.speech_start, ch.cut) - SAMPLE_RATE // 2)
+        if keep_from > ch.audio_start:
+            ch.audio = ch.audio[keep_from - ch.audio_start:]
+            ch.audio_start = keep_from
+
+    def _prompt(self) -> str | None:
+        return self._recent[-self.options.prompt_chars:] or None
+
+    # ------------------------------------------------------------------ stages
+
+    async def _final(self, ch: _Channel, segment: str, audio: np.ndarray, start: int, end: int,
+                     arrived: float, prev, split) -> None:
+        if split is not None:  # the utterance was split meanwhile: decode only what is left
+            await asyncio.gather(split, return_exceptions=True)
+            if ch.cut > start:
+                audio, start = audio[ch.cut - start:], ch.cut
+        utt = None
+        if audio.size >= SAMPLE_RATE // 10:
+            utt = await self.manager.scheduler.final(audio, ch.seconds(start), self._prompt())
+        if prev is not None:
+            await asyncio.gather(prev, return_exceptions=True)
+        await self._publish_final(ch, segment, utt, ch.seconds(start), ch.seconds(end), arrived)
+
+    async def _split(self, ch: _Channel, segment: str, audio: np.ndarray, start: int, prev) -> None:
+        """An utterance too long to wait for: finalise it up to a pause between words."""
+        try:
+            utt = await self.manager.scheduler.final(audio, ch.seconds(start), self._prompt())
+            if prev is not None:
+                await asyncio.gather(prev, return_exceptions=True)
+            words = utt.words if utt is not None else []
+            cut_at = _word_boundary(words, ch.seconds(start + audio.size) - 1.0)
+            if cut_at is None:
+                ch.cut = start + audio.size  # nothing usable: treat the audio as one piece
+                head = utt
+            else:
+                ch.cut = int(words[cut_at].end * SAMPLE_RATE)
+                head = Utterance(words[0].start, words[cut_at].end, "".join(w.text for w in words[:cut_at + 1]),
+                                 words[:cut_at + 1], utt.avg_logprob, utt.no_speech_prob)
+            ch.segment = None if ch.segment == segment else ch.segment
+            await self._publish_final(ch, segment, head, ch.seconds(start), ch.seconds(ch.cut), time.monotonic())
+        finally:
+            ch.splitting = None
+
+    async def _partial(self, ch: _Channel, segment: str, audio: np.ndarray, start: int) -> None:
+        utt = await self.manager.scheduler.partial((self.call_id, ch.name), audio, ch.seconds(start), self._prompt())
+        if utt is None or not utt.text or ch.segment != segment or self.closed:
+            return
+        prompt = self._prompt_for(ch, utt.start)
+        view = await self._in_pii_thread(partial_view, self.manager.redactor, utt.text, prompt=prompt)
+        if ch.segment != segment:  # the final overtook this partial
+            return
+        ch.partial_shown = True
+        self.manager.publish(self.call_id, {
+            "type": "transcript", "call_id": self.call_id, "channel": ch.name, "segment_id": segment,
+            "final": False, "text": view.text, "start": round(ch.seconds(start), 2),
+            "end": round(ch.seconds(start + audio.size), 2),
+            "entities": [{"type": s.type, "start": s.start, "end": s.end} for s in view.entities]})
+
+    async def _publish_final(self, ch: _Channel, segment: str, utt: Utterance | None, start: float, end: float,
+                             arrived: float) -> None:
+        self._waiting.pop(segment, None)
+        if utt is None or not utt.text.strip():
+            if ch.partial_shown:  # retract what the partial showed
+                self._send_transcript(ch, segment, "", [], start, end)
+            return
+        result, warnings = await self._in_pii_thread(self._redact, ch, segment, utt)
+        self._recent = (self._recent + utt.text)[-self.options.prompt_chars:]
+        entities = [{"type": e.type, "start": e.masked_start, "end": e.masked_end} for e in result.entities]
+        self._send_transcript(ch, segment, result.text, entities, utt.start, utt.end)
+        for warning in warnings:
+            self.manager.publish(self.call_id, {"type": "warning", "call_id": self.call_id, **warning.to_json()})
+        self._send_identity()
+        if self.manager.metrics:
+            self.manager.metrics.final_published(time.monotonic() - arrived)
+
+    def _prompt_for(self, ch: _Channel, start: float) -> str | None:
+        """The cue an utterance answers: the other side's question, or the value it continues."""
+        if ch.tail_type and start - ch.last_end <= self.options.continuation_gap_s:
+            return CUES[ch.tail_type][0]
+        return self.context.prompt_for(ch.name)
+
+    def _redact(self, ch: _Channel, segment: str, utt: Utterance):
+        redactor, speaker = self.manager.redactor, ch.name
+        result = redactor.redact(utt.text, call_id=self.call_id, prompt=self._prompt_for(ch, utt.start))
+        last = result.entities[-1] if result.entities else None
+        ends_on_value = last is not None and last.type in CONTINUED and not _WORDS.search(utt.text, last.end)
+        ch.tail_type, ch.last_end = (last.type if ends_on_value else None), utt.end
+        self.context.observe(utt.text, speaker)
+        warnings = self.state.observe(text=utt.text, masked=result.text, entities=result.entities,
+                                      speaker=speaker, segment_id=segment, time=round(utt.start, 2),
+                                      channel=speaker)
+        return result, warnings
+
+    def _send_transcript(self, ch: _Channel, segment: str, text: str, entities: list, start: float,
+                         end: float) -> None:
+        self.manager.publish(self.call_id, {
+            "type": "transcript", "call_id": self.call_id, "channel": ch.name, "segment_id": segment,
+            "final": True, "text": text, "start": round(start, 2), "end": round(end, 2), "entities": entities})
+
+    def _send_identity(self) -> None:
+        s = self.state
+        now = (s.name_asked, s.name_given, s.phone_asked, s.phone_given, s.verified)
+        if now != self._identity:
+            self._identity = now
+            self.manager.publish(self.call_id, {
+                "type": "identity", "call_id": self.call_id, "name_asked": s.name_asked,
+                "name_given": s.name_given, "phone_asked": s.phone_asked, "phone_given": s.phone_given,
+                "verified": s.verified, "policy": s.policy.name})
+
+    async def _in_pii_thread(self, fn, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.manager.pii_pool, lambda: fn(*args, **kwargs))
+
+
+def _word_boundary(words, before: float) -> int | None:
+    """Index of the word after which to split: the longest pause among words ending before ``before``."""
+    candidates = [i for i, w in enumerate(words[:-1]) if w.end <= before]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda i: (words[i + 1].start - words[i].end, i))
