@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.bootstrapped
 
+CHROMIUM := /usr/bin/chromium
+# Root on CI; sudo on a workstation.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml models/manifest.toml
@@ -13,11 +17,15 @@ $(STAMP): pyproject.toml models/manifest.toml
 	$(BIN)/redactor models install
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/redactor text --format pretty samples/sample_conversation.jsonl
-	$(BIN)/redactor batch samples/calls/short_call.wav --out run-output --format json,srt,wav
+# The browser test drives Debian's Chromium (no browser download from a hub).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-test: $(STAMP)
+run: $(STAMP)
+	$(BIN)/redactor demo --speed 4
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -27,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/warnings.py
 	$(BIN)/python benchmarks/asr_speed.py
 	$(BIN)/python benchmarks/batch_throughput.py
+	$(BIN)/python benchmarks/stream_latency.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -29,6 +29,7 @@ from redactor.asr.engine import SpeechEngine, Utterance
 from redactor.asr.options import AsrOptions
 from redactor.audio.resample import StreamResampler
 from redactor.pii.cues import CUES
+from redactor.pii.normalize import normalize
 from redactor.policy import DEFAULT_POLICY, WarningEngine
 from redactor.stream.partial import partial_view
 from redactor.stream.scheduler import AsrScheduler
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 CONTINUED = {t for t in CUES if t not in ("PERSON", "JP_ADDRESS", "EMAIL_ADDRESS")}
 # Words after the last value: then the utterance did not end on it (です, ね and punctuation do not count).
 _WORDS = re.compile(r"[^\s、。,.!?！？ですねよ]")
+_DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
 SUPPORTED_RATES = (8000, 16000, 24000, 44100, 48000)
 Publish = Callable[[str, dict], None]
 
@@ -99,7 +101,7 @@ class _Channel:
         self.arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=4096)
         # A value read out in groups (090… pause 3456… pause 7812) spans utterances: the next
         # utterance soon after one that ended on a value continues it.
-        self.tail_type: str | None = None
+        self.tail_cue: str | None = None
         self.last_end = -1e9
 
     def seconds(self, samples: int) -> float:
@@ -379,16 +381,22 @@ class CallSession:
 
     def _prompt_for(self, ch: _Channel, start: float) -> str | None:
         """The cue an utterance answers: the other side's question, or the value it continues."""
-        if ch.tail_type and start - ch.last_end <= self.options.continuation_gap_s:
-            return CUES[ch.tail_type][0]
+        if ch.tail_cue and start - ch.last_end <= self.options.continuation_gap_s:
+            return ch.tail_cue
         return self.context.prompt_for(ch.name)
 
     def _redact(self, ch: _Channel, segment: str, utt: Utterance):
         redactor, speaker = self.manager.redactor, ch.name
-        result = redactor.redact(utt.text, call_id=self.call_id, prompt=self._prompt_for(ch, utt.start))
+        prompt = self._prompt_for(ch, utt.start)
+        result = redactor.redact(utt.text, call_id=self.call_id, prompt=prompt)
         last = result.entities[-1] if result.entities else None
-        ends_on_value = last is not None and last.type in CONTINUED and not _WORDS.search(utt.text, last.end)
-        ch.tail_type, ch.last_end = (last.type if ends_on_value else None), utt.end
+        if last is not None and last.type in CONTINUED and not _WORDS.search(utt.text, last.end):
+            ch.tail_cue = CUES[last.type][0]
+        elif prompt and _DIGIT_END.search(normalize(utt.text).text):
+            ch.tail_cue = prompt  # garbled digits answering a question: the next group answers it too
+        else:
+            ch.tail_cue = None
+        ch.last_end = utt.end
         self.context.observe(utt.text, speaker)
         warnings = self.state.observe(text=utt.text, masked=result.text, entities=result.entities,
                                       speaker=speaker, segment_id=segment, time=round(utt.start, 2),
