@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml models/manifest.toml
 	touch $(STAMP)
 
 # The browser test drives Debian's Chromium (no browser download from a hub).
-$(CHROMIUM):
+$(CHROMIUM):  # fonts-noto-cjk: Japanese in screenshots
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk
 
 run: $(STAMP)
 	$(BIN)/redactor demo --speed 4

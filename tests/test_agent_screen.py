@@ -265,7 +265,9 @@ def test_agent_screen_live_call(server: Server, browser, tmp_path: Path) -> None
 
     shot = tmp_path / "agent_screen.png"
     page.screenshot(path=str(shot))
-    print(f"agent screen screenshot: {shot}")
+    page.eval_on_selector("#transcript", "t => { t.scrollTop = 0; }")
+    page.screenshot(path=str(tmp_path / "agent_screen_start.png"))
+    print(f"agent screen screenshots: {shot} (end), {tmp_path / 'agent_screen_start.png'} (start of call)")
 
     assert "通話終了" in page.inner_text("#conn-state")
     for channel in ("agent", "customer"):

@@ -215,7 +215,7 @@ class Server:
                              CONTENT_TYPES.get(file.suffix, "application/octet-stream"))
         response.headers["Cache-Control"] = "no-store"
         response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'")
+            "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
@@ -291,6 +291,7 @@ def _select_subprotocol(connection: ServerConnection, subprotocols) -> str | Non
 def _response(connection: ServerConnection, status: HTTPStatus, body: bytes, content_type: str) -> Response:
     response = connection.respond(status, "")
     headers = Headers(response.headers)
+    del headers["Content-Type"], headers["Content-Length"]  # Headers appends: replace, never duplicate
     headers["Content-Type"] = content_type
     headers["Content-Length"] = str(len(body))
     return Response(response.status_code, response.reason_phrase, headers, body)
