@@ -41,6 +41,7 @@ CONTINUED = {t for t in CUES if t not in ("PERSON", "JP_ADDRESS", "EMAIL_ADDRESS
 # Words after the last value: then the utterance did not end on it (です, ね and punctuation do not count).
 _WORDS = re.compile(r"[^\s、。,.!?！？ですねよ]")
 _DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
+UNLABELLED_DIGITS = "DIGITS"
 SUPPORTED_RATES = (8000, 16000, 24000, 44100, 48000)
 Publish = Callable[[str, dict], None]
 
@@ -66,6 +67,8 @@ class StreamOptions:
       partial_after_s / partial_every_s: first partial after, and then every, this much speech.
       continuation_gap_s: an utterance starting this soon after one of the same speaker that
         ended on a number continues that number (read out in groups with pauses).
+      mask_digit_runs: on the agent screen, a run of at least this many digits the engine did
+        not label is masked as ``DIGITS`` (0 = off): cues are what speech recognition garbles most.
       prompt_chars: characters of the call's last finals given to the decoder as context.
       max_calls: concurrent calls; more are refused (close 1013, try again later).
     """
@@ -79,6 +82,7 @@ class StreamOptions:
     partial_every_s: float = 1.0
     prompt_chars: int = 48
     continuation_gap_s: float = 1.5
+    mask_digit_runs: int = 4
     max_calls: int = 8
 
 
@@ -389,6 +393,9 @@ class CallSession:
         redactor, speaker = self.manager.redactor, ch.name
         prompt = self._prompt_for(ch, utt.start)
         result = redactor.redact(utt.text, call_id=self.call_id, prompt=prompt)
+        found = result.entities  # what the engine recognised: the warnings are about these
+        if self.options.mask_digit_runs:
+            result = self._mask_digit_runs(utt.text, result)
         last = result.entities[-1] if result.entities else None
         if last is not None and last.type in CONTINUED and not _WORDS.search(utt.text, last.end):
             ch.tail_cue = CUES[last.type][0]
@@ -398,10 +405,32 @@ class CallSession:
             ch.tail_cue = None
         ch.last_end = utt.end
         self.context.observe(utt.text, speaker)
-        warnings = self.state.observe(text=utt.text, masked=result.text, entities=result.entities,
+        warnings = self.state.observe(text=utt.text, masked=result.text, entities=found,
                                       speaker=speaker, segment_id=segment, time=round(utt.start, 2),
                                       channel=speaker)
         return result, warnings
+
+    def _mask_digit_runs(self, text: str, result):
+        """Live safety net: a run of digits the engine could not label is masked anyway.
+
+        On the phone, speech recognition garbles the cue (カード番号 → 株番号) far more often than
+        the digits, and an unlabelled fragment of a card number must not reach the screen.
+        """
+        from redactor.pii.catalogue import Entity
+        from redactor.pii.redactor import RedactionResult
+
+        normalized = normalize(text)
+        pattern = re.compile(rf"\d(?:[-\s]?\d){{{self.options.mask_digit_runs - 1},}}")
+        extra = []
+        for match in pattern.finditer(normalized.text):
+            a, b = normalized.to_original(match.start(), match.end())
+            if all(b <= e.start or a >= e.end for e in result.entities):
+                extra.append(Entity(UNLABELLED_DIGITS, a, b, 0.5))
+        if not extra:
+            return result
+        entities = sorted([*result.entities, *extra], key=lambda e: e.start)
+        masked, entities = self.manager.redactor.anonymizer.anonymize(text, entities, self.call_id)
+        return RedactionResult(masked, entities)
 
     def _send_transcript(self, ch: _Channel, segment: str, text: str, entities: list, start: float,
                          end: float) -> None:
