@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "redactor.batch.command",
     "redactor.models_command",
     "redactor.server.command",
+    "redactor.demo",
     "redactor.token_command",
 )
 

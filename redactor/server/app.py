@@ -30,6 +30,7 @@ from websockets.http11 import Request, Response
 from redactor.server import auth
 from redactor.server.hub import AgentHub, HubOptions
 from redactor.server.metrics import Metrics
+from redactor.server.wire import close_connection
 from redactor.stream.session import CallManager, StreamOptions
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class ServerOptions:
     audiohook_clients: dict[str, bytes] = field(default_factory=dict)
     twilio_tracks: dict[str, str] = field(default_factory=lambda: {"inbound": "customer", "outbound": "agent"})
     max_message_bytes: int = 64 * 1024
-    max_messages_per_s: int = 400
+    max_messages_per_s: int = 1000  # Twilio sends 100 a second (2 tracks × 50); room for 10× replays
     audiohook_close_timeout: float = 5.0
     stream: StreamOptions = field(default_factory=StreamOptions)
     hub: HubOptions = field(default_factory=HubOptions)
@@ -260,12 +261,16 @@ class RateLimited:
     def __getattr__(self, name):
         return getattr(self._ws, name)
 
+    @property
+    def unwrapped(self) -> ServerConnection:
+        return self._ws
+
     async def _check(self) -> None:
         now = time.monotonic()
         self._tokens = min(self._rate, self._tokens + (now - self._at) * self._rate)
         self._at = now
         if self._tokens < 1:
-            await self._ws.close(1008, "message rate limit exceeded")
+            await close_connection(self._ws, 1008, "message rate limit exceeded")
             raise ConnectionClosed(None, None)
         self._tokens -= 1
 

@@ -157,11 +157,19 @@ class AgentHub:
                "remote": remote}
         _audit("agent_connected", **who)
         started = time.monotonic()
+        # Either side may end the connection: the call ends (the pump closes it) or the agent
+        # leaves (the drain ends). Then the other task is cancelled, so the viewer is removed
+        # at once and a closed connection never holds a handler (or the server's shutdown).
+        tasks = [asyncio.ensure_future(self._pump(viewer)), asyncio.ensure_future(self._drain_incoming(ws))]
         try:
-            await asyncio.gather(self._pump(viewer), self._drain_incoming(ws))
-        except ConnectionClosed:
-            pass
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if not isinstance(task.exception(), (ConnectionClosed, type(None))):
+                    raise task.exception()
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             viewers.discard(viewer)
             if not viewers:
                 self.viewers.pop(call_id, None)

@@ -8,6 +8,7 @@ reason. Reasons are short, fixed texts: never a frame's content, a token or a PI
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -41,9 +42,19 @@ def close_reason(text: str) -> str:
 
 
 async def close_connection(ws: Any, code: int, reason: str = "") -> None:
-    """Close ``ws`` with ``code`` and ``reason``; a connection already closed is fine."""
+    """Close ``ws`` with ``code`` and ``reason``; a connection already closed is fine.
+
+    Frames the peer sent meanwhile are read and dropped while the closing handshake runs:
+    once its incoming queue is full, ``websockets`` stops reading the socket, so it would not
+    see the peer's close frame and the handshake would hang for the whole close timeout.
+    """
+    ws = getattr(ws, "unwrapped", ws)  # read past a rate limiter: draining is not traffic
+    closing = asyncio.ensure_future(ws.close(code, close_reason(reason)))
     with contextlib.suppress(ConnectionClosed):
-        await ws.close(code, close_reason(reason))
+        async for _message in ws:
+            pass
+    with contextlib.suppress(ConnectionClosed):
+        await closing
 
 
 def parse_json_object(message: str | bytes, *, what: str = "message") -> dict[str, Any]:

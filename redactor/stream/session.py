@@ -100,7 +100,9 @@ class _Channel:
         self.count = 0  # utterances so far (segment ids)
         self.segment: str | None = None  # id of the open utterance
         self.partial_clock = 0  # clock of the last partial request
-        self.partial_shown = False
+        # Segments whose partial the agent saw. Per segment: the next utterance may open before
+        # this one's final is decoded, and an empty final must still retract its partial.
+        self.partials_shown: set[str] = set()
         self.splitting: asyncio.Task | None = None
         self.arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=4096)
         # A value read out in groups (090… pause 3456… pause 7812) spans utterances: the next
@@ -126,7 +128,6 @@ class _Channel:
         if self.segment is None:
             self.count += 1
             self.segment = f"{self.name}-{self.count}"
-            self.partial_shown = False
         return self.segment
 
 
@@ -196,6 +197,7 @@ class CallSession:
         self._identity: tuple | None = None
         self._recent = ""  # tail of the call's raw finals: decoder context, memory only
         self.closed = False
+        self._closing: asyncio.Future | None = None
         self.started = time.monotonic()
 
     # ------------------------------------------------------------------ adapter API
@@ -232,9 +234,13 @@ class CallSession:
         self.state.policy = self.manager.warnings.policies.get(policy)
 
     async def close(self, reason: str = "stop") -> None:
-        """Flush open utterances as finals, then publish ``call_ended``. Idempotent."""
-        if self.closed:
-            return
+        """Flush open utterances as finals, then publish ``call_ended``. Idempotent: a second
+        caller (the adapter's ``finally`` during a shutdown) waits for the first to finish."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close(reason))
+        await asyncio.shield(self._closing)
+
+    async def _close(self, reason: str) -> None:
         self.closed = True
         for ch in self._channels.values():
             if ch.resampler is not None:
@@ -299,7 +305,9 @@ class CallSession:
             return
         if (self.options.partials and length >= self.options.partial_after_s and ch.splitting is None
                 and ch.seconds(ch.clock - ch.partial_clock) >= self.options.partial_every_s
-                and sched.finals_waiting == 0):
+                and sched.finals_waiting == 0
+                # In a pause the utterance may be ending: a partial decode now would delay its final.
+                and ch.vad.hearing_speech):
             ch.partial_clock = ch.clock
             segment = ch.open_segment()
             self._spawn(self._partial(ch, segment, ch.clip(start, ch.clock), start))
@@ -359,7 +367,7 @@ class CallSession:
         view = await self._in_pii_thread(partial_view, self.manager.redactor, utt.text, prompt=prompt)
         if ch.segment != segment:  # the final overtook this partial
             return
-        ch.partial_shown = True
+        ch.partials_shown.add(segment)
         self.manager.publish(self.call_id, {
             "type": "transcript", "call_id": self.call_id, "channel": ch.name, "segment_id": segment,
             "final": False, "text": view.text, "start": round(ch.seconds(start), 2),
@@ -369,8 +377,10 @@ class CallSession:
     async def _publish_final(self, ch: _Channel, segment: str, utt: Utterance | None, start: float, end: float,
                              arrived: float) -> None:
         self._waiting.pop(segment, None)
+        partial_shown = segment in ch.partials_shown
+        ch.partials_shown.discard(segment)
         if utt is None or not utt.text.strip():
-            if ch.partial_shown:  # retract what the partial showed
+            if partial_shown:  # retract what the partial showed
                 self._send_transcript(ch, segment, "", [], start, end)
             return
         result, warnings = await self._in_pii_thread(self._redact, ch, segment, utt)

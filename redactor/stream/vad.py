@@ -69,6 +69,11 @@ class StreamingVad:
     def speech_start(self) -> int | None:
         return self._speech_start
 
+    @property
+    def hearing_speech(self) -> bool:
+        """Whether the last scored window was speech (a pause may be the utterance ending)."""
+        return self._last_speech is not None and self._last_speech == self._clock
+
     def push(self, audio: np.ndarray) -> list[Speech]:
         """Score new audio; returns the utterances that ended in it."""
         audio = np.concatenate([self._pending, np.asarray(audio, dtype=np.float32)])

@@ -1,0 +1,460 @@
+#!/usr/bin/env python3
+"""Live-call latency: N concurrent calls over real websockets in the Twilio protocol.
+
+Starts ``redactor serve``'s app in this process on 127.0.0.1, then for each call connects
+an agent (``/agent/{call_id}`` with a token) and plays a sample call into ``/twilio`` with
+both tracks at real-time pace (``--speed 1``, the default), exactly as Twilio Media
+Streams would. Measures, per run:
+
+* **utterance-end → final latency** (client side): the final's arrival time minus the wall
+  time at which the audio at the utterance's speech end went out, ``started_at + end / speed``
+  (``end`` is the final event's call-audio time). Cross-checked against the server's
+  ``redactor_final_latency_seconds`` histogram from ``/metrics`` (measured from when the end
+  of speech reached the server, quantiles interpolated within buckets).
+* **partial cadence**: partial events per minute of speech (the finals' total duration) and
+  the median gap between consecutive partials of one utterance.
+* **lag over time**: ``redactor_asr_lag_seconds`` and the largest per-call
+  ``redactor_call_lag_seconds`` scraped from ``/metrics`` every ``--scrape-every`` seconds;
+  first-minute vs last-minute median (and max), plus the final latency per minute of call.
+* **CPU**: this process's CPU time / wall time (server, model and clients together), and the
+  ASR worker's busy share.
+
+Baselines in the same run: ``--calls 1,2,3,4`` runs each concurrency in turn (``--stop-above``
+ends the sweep after the first one whose p95 exceeds the target), ``--partials both`` runs
+every concurrency with partials on and off. ``--long`` plays one ~10-minute call made by
+concatenating the sample calls' agent/customer tracks, to show that lag does not grow.
+
+Usage::
+
+    python benchmarks/stream_latency.py                       # 1 call, partials on and off
+    python benchmarks/stream_latency.py --calls 1,2,3,4 --stop-above 2.5
+    python benchmarks/stream_latency.py --long --minutes 10
+    python benchmarks/stream_latency.py --calls 2 --speed 4   # quick check, not a measurement
+    python benchmarks/stream_latency.py --json > out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import platform
+import re
+import secrets
+import statistics
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from redactor.server.app import ServerOptions, running_server
+from redactor.server.clients import load_call_audio, stream_twilio
+from redactor.stream.session import StreamOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CALLS_DIR = ROOT / "samples" / "calls"
+DEFAULT_CALLS = ("call_card_payment.wav", "call_address_change.wav", "call_wideband_support.wav")
+RATE = 8000
+TWILIO_MESSAGES_PER_AUDIO_S = 100  # two tracks × 50 frames of 20 ms
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (``q`` in 0–100); NaN for no values."""
+    if not values:
+        return float("nan")
+    return float(np.percentile(np.asarray(values, dtype=float), q))
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def build_long_call(names: list[str], minutes: float, gap_s: float = 1.0) -> tuple[np.ndarray, list[tuple]]:
+    """Agent/customer tracks of the sample calls, one after another, until ``minutes`` of audio.
+
+    Returns the audio and its script: (channel, start, end) of every scripted line, shifted.
+    """
+    target = int(minutes * 60 * RATE)
+    pieces: list[np.ndarray] = []
+    script: list[tuple[str, float, float]] = []
+    total, i = 0, 0
+    silence = np.zeros((2, int(gap_s * RATE)), dtype=np.int16)
+    while total < target:
+        name = names[i % len(names)]
+        audio = load_call_audio(CALLS_DIR / name)
+        script += [(c, a + total / RATE, b + total / RATE) for c, a, b in gold_script(name)]
+        pieces += [audio, silence]
+        total += audio.shape[1] + silence.shape[1]
+        i += 1
+    return np.concatenate(pieces, axis=1)[:, :target], [x for x in script if x[2] <= minutes * 60]
+
+
+def gold_script(name: str) -> list[tuple[str, float, float]]:
+    """(channel, start, end) of each scripted line of a sample call (its ``.gold.json``), if any."""
+    gold = CALLS_DIR / (Path(name).stem + ".gold.json")
+    if not gold.is_file():
+        return []
+    return [(line["channel"], line["start"], line["end"])
+            for line in json.loads(gold.read_text(encoding="utf-8"))["script"]]
+
+
+def script_latencies(trace: CallTrace, speed: float) -> list[float]:
+    """Latency from each scripted line's true end of speech to the final that covers it.
+
+    The final of the same speaker whose audio end is nearest the line's end (within 1.5 s);
+    its arrival minus the wall time at which the line's last audio went out. Independent of
+    the decoder's word timestamps, which can end early or late.
+    """
+    if trace.started_at is None:
+        return []
+    finals = [(arrived, e) for arrived, e in trace.events
+              if e.get("type") == "transcript" and e.get("final") and e.get("text")]
+    out = []
+    for channel, _start, end in trace.script:
+        near = [(abs(e["end"] - end), arrived) for arrived, e in finals if e["channel"] == channel]
+        if near and min(near)[0] <= 1.5:
+            out.append(min(near)[1] - (trace.started_at + end / speed))
+    return out
+
+
+_METRIC = re.compile(r'^(?P<name>[a-zA-Z_:][\w:]*)(?:\{(?P<labels>[^}]*)\})?\s+(?P<value>\S+)$')
+
+
+def parse_metrics(text: str) -> list[tuple[str, dict[str, str], float]]:
+    rows = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = _METRIC.match(line)
+        if not m:
+            continue
+        labels = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m["labels"] or ""))
+        rows.append((m["name"], labels, float(m["value"])))
+    return rows
+
+
+def histogram_quantile(rows, name: str, q: float) -> float:
+    """Prometheus-style quantile from cumulative ``_bucket`` rows (linear within a bucket)."""
+    buckets = sorted((float(lab["le"]), v) for n, lab, v in rows if n == name + "_bucket")
+    if not buckets or buckets[-1][1] == 0:
+        return float("nan")
+    total = buckets[-1][1]
+    rank = q * total
+    prev_le, prev_count = 0.0, 0.0
+    for le, count in buckets:
+        if count >= rank:
+            if le == float("inf"):
+                return prev_le
+            if count == prev_count:
+                return le
+            return prev_le + (le - prev_le) * (rank - prev_count) / (count - prev_count)
+        prev_le, prev_count = le, count
+    return prev_le
+
+
+def scrape(url: str) -> list[tuple[str, dict[str, str], float]]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return parse_metrics(response.read().decode())
+
+
+# --------------------------------------------------------------------------- one run
+
+
+@dataclass
+class CallTrace:
+    call_id: str
+    source: str
+    audio_s: float
+    started_at: float | None = None
+    script: list[tuple[str, float, float]] = field(default_factory=list)
+    events: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    close_code: int | None = None
+
+
+async def watch(ws_url: str, call_id: str, token: str, trace: CallTrace, ready: asyncio.Event) -> None:
+    """The agent: record every event with its arrival time until ``call_ended``."""
+    from websockets.asyncio.client import connect
+
+    async with connect(f"{ws_url}/agent/{call_id}", additional_headers={"Authorization": f"Bearer {token}"},
+                       max_size=2**20) as ws:
+        ready.set()
+        async for raw in ws:
+            event = json.loads(raw)
+            trace.events.append((time.monotonic(), event))
+            if event.get("type") == "call_ended":
+                return
+
+
+async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[str], long_minutes: float | None,
+                   stagger_s: float, scrape_every: float, cpu_threads: int | None,
+                   partial_every: float | None = None) -> dict[str, Any]:
+    stream = StreamOptions(partials=partials, max_calls=max(8, n_calls))
+    if partial_every is not None:
+        stream = replace(stream, partial_every_s=partial_every)
+    if cpu_threads is not None:
+        stream = replace(stream, asr=replace(stream.asr, cpu_threads=cpu_threads))
+    auth_token = secrets.token_hex(16)
+    rate = int(TWILIO_MESSAGES_PER_AUDIO_S * max(1.0, speed) * 1.5) + 100
+    options = ServerOptions(host="127.0.0.1", port=0, secret=secrets.token_urlsafe(32),
+                            twilio_auth_token=auth_token, stream=stream, max_messages_per_s=rate)
+    if long_minutes:
+        audios = [("long:" + "+".join(Path(c).stem for c in calls), *build_long_call(calls, long_minutes))]
+    else:
+        audios = [(calls[i % len(calls)], load_call_audio(CALLS_DIR / calls[i % len(calls)]),
+                   gold_script(calls[i % len(calls)])) for i in range(n_calls)]
+    async with running_server(options) as server:
+        # Warm the model (first decode allocates) so that the first utterance is not penalised.
+        await asyncio.to_thread(server.calls.engine.transcribe_utterance,
+                                np.zeros(16000, dtype=np.float32), offset=0.0, prompt=None)
+        metrics_url = server.http_url + "/metrics"
+        traces: list[CallTrace] = []
+        lag_samples: list[tuple[float, float, float, float]] = []  # (t, asr lag, max call lag, depth)
+        t0 = time.monotonic()
+        cpu0, busy0 = time.process_time(), server.calls.scheduler.busy_s
+
+        async def sampler() -> None:
+            while True:
+                await asyncio.sleep(scrape_every)
+                with contextlib.suppress(Exception):
+                    rows = await asyncio.to_thread(scrape, metrics_url)
+                    asr = next((v for n, _, v in rows if n == "redactor_asr_lag_seconds"), 0.0)
+                    per_call = [v for n, _, v in rows if n == "redactor_call_lag_seconds"]
+                    depth = next((v for n, _, v in rows if n == "redactor_asr_queue_depth"), 0.0)
+                    lag_samples.append((time.monotonic() - t0, asr, max(per_call, default=0.0), depth))
+
+        async def one_call(i: int, name: str, audio: np.ndarray, script: list) -> None:
+            await asyncio.sleep(i * stagger_s)
+            call_id = f"CA{secrets.token_hex(16)}"
+            trace = CallTrace(call_id, name, audio.shape[1] / RATE, script=script)
+            traces.append(trace)
+            ready = asyncio.Event()
+            agent = asyncio.create_task(watch(server.ws_url, call_id, server.issue_token(call_id), trace, ready))
+            await asyncio.wait_for(ready.wait(), 10)
+            stats = await stream_twilio(server.ws_url + "/twilio", audio[0], audio[1], speed=speed,
+                                        call_sid=call_id, auth_token=auth_token)
+            trace.started_at, trace.close_code = stats.started_at, stats.close_code
+            await asyncio.wait_for(agent, 60)
+
+        sampling = asyncio.create_task(sampler())
+        try:
+            await asyncio.gather(*(one_call(i, *call) for i, call in enumerate(audios)))
+        finally:
+            sampling.cancel()
+        wall = time.monotonic() - t0
+        cpu = time.process_time() - cpu0
+        busy = server.calls.scheduler.busy_s - busy0
+        rows = await asyncio.to_thread(scrape, metrics_url)
+    return summarise(traces, lag_samples, rows, n_calls=len(audios), partials=partials, speed=speed,
+                     wall=wall, cpu=cpu, busy=busy)
+
+
+def summarise(traces: list[CallTrace], lag_samples, rows, *, n_calls: int, partials: bool, speed: float,
+              wall: float, cpu: float, busy: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    scripted = [x for trace in traces for x in script_latencies(trace, speed)]
+    by_minute: dict[int, list[float]] = {}
+    speech_s = 0.0
+    partial_count = 0
+    gaps: list[float] = []
+    first_partial: list[float] = []
+    finals = empty_finals = warnings = 0
+    ended = 0
+    for trace in traces:
+        last_partial: dict[str, float] = {}
+        for arrived, event in trace.events:
+            kind = event.get("type")
+            if kind == "call_ended":
+                ended += 1
+            elif kind == "warning":
+                warnings += 1
+            elif kind == "transcript" and not event["final"]:
+                partial_count += 1
+                seg = event["segment_id"]
+                if seg in last_partial:
+                    gaps.append(arrived - last_partial[seg])
+                else:
+                    first_partial.append(event["end"] - event["start"])
+                last_partial[seg] = arrived
+            elif kind == "transcript":
+                if not event["text"]:
+                    empty_finals += 1
+                    continue
+                finals += 1
+                speech_s += max(0.0, event["end"] - event["start"])
+                if trace.started_at is None:
+                    continue
+                latency = arrived - (trace.started_at + event["end"] / speed)
+                latencies.append(latency)
+                by_minute.setdefault(int(event["end"] // 60), []).append(latency)
+    lags = [s[2] for s in lag_samples]
+    asr_lags = [s[1] for s in lag_samples]
+
+    def window(first: bool) -> list[float]:
+        if not lag_samples:
+            return []
+        end = lag_samples[-1][0]
+        return [s[2] for s in lag_samples if (s[0] <= 60 if first else s[0] >= end - 60)]
+
+    count = next((v for n, _, v in rows if n == "redactor_final_latency_seconds_count"), 0.0)
+    total = next((v for n, _, v in rows if n == "redactor_final_latency_seconds_sum"), 0.0)
+    return {
+        "calls": n_calls, "partials": partials, "speed": speed,
+        "sources": [t.source for t in traces], "audio_s": round(sum(t.audio_s for t in traces), 1),
+        "wall_s": round(wall, 1), "calls_ended": ended, "close_codes": [t.close_code for t in traces],
+        "finals": finals, "empty_finals": empty_finals, "warnings": warnings,
+        "latency_p50": percentile(latencies, 50), "latency_p95": percentile(latencies, 95),
+        "latency_max": max(latencies, default=float("nan")),
+        "script_p50": percentile(scripted, 50), "script_p95": percentile(scripted, 95),
+        "script_n": len(scripted),
+        "server_p50": histogram_quantile(rows, "redactor_final_latency_seconds", 0.5),
+        "server_p95": histogram_quantile(rows, "redactor_final_latency_seconds", 0.95),
+        "server_mean": total / count if count else float("nan"), "server_count": int(count),
+        "partials_count": partial_count,
+        "partials_per_speech_min": partial_count / (speech_s / 60) if speech_s else float("nan"),
+        "partial_gap_median": median(gaps), "first_partial_after_median": median(first_partial),
+        "speech_s": round(speech_s, 1),
+        "lag_median": median(lags), "lag_max": max(lags, default=float("nan")),
+        "asr_lag_max": max(asr_lags, default=float("nan")),
+        "lag_first_min_median": median(window(True)), "lag_last_min_median": median(window(False)),
+        "lag_first_min_max": max(window(True), default=float("nan")),
+        "lag_last_min_max": max(window(False), default=float("nan")),
+        "latency_by_minute": {m: {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95)}
+                              for m, v in sorted(by_minute.items())},
+        "lag_samples": [[round(x, 3) for x in s] for s in lag_samples],
+        "cpu_s": round(cpu, 1), "cpu_cores": cpu / wall if wall else float("nan"),
+        "asr_busy": busy / wall if wall else float("nan"),
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+COLUMNS = [
+    ("calls", "calls", "{}"), ("partials", "partials", "{}"), ("audio s", "audio_s", "{:.0f}"),
+    ("finals", "finals", "{}"), ("p50 s", "latency_p50", "{:.2f}"), ("p95 s", "latency_p95", "{:.2f}"),
+    ("max s", "latency_max", "{:.2f}"), ("server p50/p95 s", None, None), ("script-end p50/p95 s", None, None),
+    ("partials/speech-min", "partials_per_speech_min", "{:.1f}"), ("partial gap s", "partial_gap_median", "{:.2f}"),
+    ("call lag median/max s", None, None), ("CPU cores", "cpu_cores", "{:.2f}"), ("ASR busy", "asr_busy", "{:.0%}"),
+]
+
+
+def fmt(value, spec: str) -> str:
+    if isinstance(value, float) and value != value:
+        return "–"
+    return spec.format("on" if value is True else "off" if value is False else value)
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = ["| " + " | ".join(c[0] for c in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for r in results:
+        cells = []
+        for _title, key, spec in COLUMNS:
+            if key is not None:
+                cells.append(fmt(r[key], spec))
+            elif _title.startswith("server"):
+                cells.append(f"{fmt(r['server_p50'], '{:.2f}')} / {fmt(r['server_p95'], '{:.2f}')}")
+            elif _title.startswith("script"):
+                cells.append(f"{fmt(r['script_p50'], '{:.2f}')} / {fmt(r['script_p95'], '{:.2f}')}")
+            else:
+                cells.append(f"{fmt(r['lag_median'], '{:.2f}')} / {fmt(r['lag_max'], '{:.2f}')}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def lag_report(r: dict[str, Any]) -> str:
+    lines = [f"call lag (max over calls, sampled every scrape): first minute median "
+             f"{fmt(r['lag_first_min_median'], '{:.2f}')} s / max {fmt(r['lag_first_min_max'], '{:.2f}')} s; "
+             f"last minute median {fmt(r['lag_last_min_median'], '{:.2f}')} s / max "
+             f"{fmt(r['lag_last_min_max'], '{:.2f}')} s; ASR queue lag max {fmt(r['asr_lag_max'], '{:.2f}')} s"]
+    minutes = r["latency_by_minute"]
+    if len(minutes) > 2:
+        lines.append("final latency per minute of call: " + ", ".join(
+            f"{m}: {fmt(v['p50'], '{:.2f}')}/{fmt(v['p95'], '{:.2f}')} (n={v['n']})" for m, v in minutes.items()))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", default="1", help="concurrent calls, or a comma list to sweep (default 1)")
+    parser.add_argument("--sweep", dest="calls", help="alias of --calls")
+    parser.add_argument("--stop-above", type=float, default=None, metavar="S",
+                        help="end the sweep after the first concurrency whose p95 exceeds S seconds")
+    parser.add_argument("--partials", choices=("on", "off", "both"), default="both",
+                        help="partials on, off, or both as a side-by-side baseline (default both)")
+    parser.add_argument("--speed", type=float, default=1.0, help="1.0 = real time (the measurement)")
+    parser.add_argument("--call", action="append", dest="call_files", metavar="WAV",
+                        help="sample call(s) to play, rotated over the calls (default: the three long ones)")
+    parser.add_argument("--long", action="store_true", help="one long call made of the sample calls")
+    parser.add_argument("--minutes", type=float, default=10.0, help="length of the --long call")
+    parser.add_argument("--stagger", type=float, default=1.0, help="seconds between call starts")
+    parser.add_argument("--scrape-every", type=float, default=5.0, help="seconds between /metrics samples")
+    parser.add_argument("--cpu-threads", type=int, default=None, help="ASR threads (default: StreamOptions)")
+    parser.add_argument("--partial-every", type=float, default=None, metavar="S",
+                        help="seconds of speech between partials (default: StreamOptions.partial_every_s)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    for noisy in ("faster_whisper", "presidio-analyzer", "websockets"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+    counts = [1] if args.long else [int(x) for x in str(args.calls).split(",") if x.strip()]
+    modes = {"on": [True], "off": [False], "both": [True, False]}[args.partials]
+    calls = args.call_files or list(DEFAULT_CALLS)
+    results = []
+    for n in counts:
+        over = False
+        for partials in modes:
+            print(f"# running {n} call(s), partials {'on' if partials else 'off'}, speed {args.speed} …",
+                  file=sys.stderr, flush=True)
+            r = asyncio.run(run_once(n, partials=partials, speed=args.speed, calls=calls,
+                                     long_minutes=args.minutes if args.long else None, stagger_s=args.stagger,
+                                     scrape_every=args.scrape_every, cpu_threads=args.cpu_threads,
+                                     partial_every=args.partial_every))
+            results.append(r)
+            print(table([r]).splitlines()[-1], file=sys.stderr, flush=True)
+            if partials and args.stop_above is not None and headline_p95(r) > args.stop_above:
+                over = True
+        if over:
+            break
+    document = {"machine": machine(), "args": vars(args), "results": results}
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
+    if args.json:
+        json.dump(document, sys.stdout, indent=1, default=str)
+        print()
+        return 0
+    print(f"machine: {machine()}")
+    print(f"speed {args.speed} ({'real time' if args.speed == 1 else 'NOT real time'}), "
+          f"calls from {', '.join(calls)}{' (long)' if args.long else ''}")
+    print(table(results))
+    for r in results:
+        print(f"\n{r['calls']} call(s), partials {'on' if r['partials'] else 'off'}: {lag_report(r)}")
+    if args.stop_above is not None:
+        fit = [r["calls"] for r in results if r["partials"] and headline_p95(r) <= args.stop_above]
+        print(f"\nlargest concurrency with p95 ≤ {args.stop_above} s (partials on, script-end p95 where the calls "
+              f"have a script): {max(fit, default=0)}")
+    return 0
+
+
+def headline_p95(r: dict[str, Any]) -> float:
+    """The p95 a target is judged on: from the script's true end of speech where the call has a script."""
+    return r["script_p95"] if r["script_n"] else r["latency_p95"]
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
