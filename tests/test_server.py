@@ -719,6 +719,7 @@ def test_metrics_healthz_page_and_static_files(srv) -> None:
     for name in ("redactor_active_calls", "redactor_final_latency_seconds_bucket", "redactor_asr_queue_depth"):
         assert name in samples, name
     assert families["redactor_active_calls"].type == "gauge"
+    assert families["redactor_active_calls"].samples[0].value == len(srv.server.calls.calls)
     assert families["redactor_final_latency_seconds"].type == "histogram"
 
     assert http_get(srv, "/healthz")[0] == 200

@@ -365,7 +365,7 @@ class CallSession:
             return
         prompt = self._prompt_for(ch, utt.start)
         view = await self._in_pii_thread(partial_view, self.manager.redactor, utt.text, prompt=prompt)
-        if ch.segment != segment:  # the final overtook this partial
+        if ch.segment != segment or not view.text:  # the final overtook it, or all of it is held back
             return
         ch.partials_shown.add(segment)
         self.manager.publish(self.call_id, {
