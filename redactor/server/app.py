@@ -17,7 +17,7 @@ import logging
 import os
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -96,7 +96,7 @@ class Server:
         if not options.secret:
             if not options.dev:
                 raise ValueError("REDACTOR_SECRET is required (or use --dev on a laptop)")
-            options = _replace(options, secret=secrets.token_urlsafe(32))
+            options = replace(options, secret=secrets.token_urlsafe(32))
         self.options = options
         self.hub = AgentHub(options.hub)
         self.metrics = Metrics()
@@ -317,12 +317,6 @@ def _is_loopback(connection: ServerConnection) -> bool:
 def _has_credentials(path: str, headers: Headers) -> bool:
     names = {"/twilio": "X-Twilio-Signature", "/audiohook": "Signature", "/ingest": "Authorization"}
     return names[path] in headers
-
-
-def _replace(options: ServerOptions, **changes) -> ServerOptions:
-    from dataclasses import replace
-
-    return replace(options, **changes)
 
 
 @contextlib.asynccontextmanager

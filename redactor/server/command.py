@@ -46,31 +46,25 @@ def setup_logging(level: int = logging.INFO, audit_file: str | None = None) -> N
 
 
 def build_options(args: argparse.Namespace):
-    """Server options from the command line, the environment and the configuration file."""
-    from redactor.policy import WarningEngine, build_policies
+    """Server options from the command line and the environment."""
     from redactor.server.app import ServerOptions
 
-    options = ServerOptions.from_env(host=args.host, port=args.port, public_url=args.public_url, dev=args.dev)
-    return options, WarningEngine(build_policies(_config(args).policies, _config(args).entity_types))
-
-
-def _config(args: argparse.Namespace):
-    from redactor.config import load_config
-
-    if not hasattr(args, "_config"):
-        args._config = load_config(args.config)
-    return args._config
+    return ServerOptions.from_env(host=args.host, port=args.port, public_url=args.public_url, dev=args.dev)
 
 
 async def serve_forever(args: argparse.Namespace) -> int:
     from redactor import Redactor
+    from redactor.config import load_config
+    from redactor.policy import WarningEngine, build_policies
     from redactor.server.app import Server
     from redactor.stream.session import CallManager
 
-    options, warnings = build_options(args)
+    config = load_config(args.config)  # once: the PII engine and the policies share it
+    options = build_options(args)
     started = time.monotonic()
+    warnings = WarningEngine(build_policies(config.policies, config.entity_types))
     server = Server(options, manager=CallManager(lambda *_: None, options.stream,
-                                                 redactor=Redactor(_config(args)), warnings=warnings))
+                                                 redactor=Redactor(config), warnings=warnings))
     await server.start()
     log = logging.getLogger("redactor.server")
     log.info("ready", extra={"url": server.http_url, "public_url": server.public_url, "dev": options.dev,

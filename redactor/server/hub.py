@@ -128,7 +128,8 @@ class AgentHub:
             history = self.histories[call_id] = _History(self.options.max_history)
         history.add(event)
         self.histories.move_to_end(call_id)
-        self._forget_old()
+        if history.ended:  # only an ending call can push an old history out
+            self._forget_old()
         for viewer in list(self.viewers.get(call_id, ())):
             viewer.offer(event)
 

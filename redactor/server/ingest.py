@@ -27,11 +27,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from websockets.exceptions import ConnectionClosed
 
 from redactor.audio.codecs import mulaw_decode, pcm16_from_bytes
 from redactor.server.auth import AuthError, authorize
-from redactor.server.wire import CloseCode, ProtocolError, close_connection, open_call, parse_json_object
+from redactor.server.wire import CloseCode, ProtocolError, open_call, parse_json_object, serve_stream
 
 __all__ = ["ENCODINGS", "SAMPLE_RATES", "IngestFormat", "IngestStream", "handle_ingest", "parse_start"]
 
@@ -155,26 +154,4 @@ async def handle_ingest(ws: Any, host: Any) -> None:
     The call session is closed in every case, so a client that drops mid-call still gets
     finals flushed and ``call_ended`` published.
     """
-    stream = IngestStream(host, claims=getattr(ws, "claims", None))
-    code, reason, end = CloseCode.NORMAL_CLOSURE, "", "disconnect"
-    try:
-        try:
-            async for message in ws:
-                if await stream.receive(message):
-                    end = "stop"
-                    break
-        except ProtocolError as exc:
-            code, reason, end = exc.code, exc.reason, "error"
-            log.warning("ingest protocol error", extra={"source": "ingest", "call_id": stream.call_id,
-                                                        "code": code, "reason": reason})
-        except ConnectionClosed:
-            log.info("ingest disconnected", extra={"source": "ingest", "call_id": stream.call_id})
-        except Exception as exc:  # a bug here must not take down the server or leak data
-            code, reason, end = CloseCode.INTERNAL_ERROR, "internal error", "error"
-            log.error("ingest handler failed", extra={"source": "ingest", "call_id": stream.call_id,
-                                                      "error": type(exc).__name__},
-                      exc_info=log.isEnabledFor(logging.DEBUG))
-        await close_connection(ws, code, reason)
-    finally:
-        if stream.session is not None:
-            await stream.session.close(end)
+    await serve_stream(ws, IngestStream(host, claims=getattr(ws, "claims", None)), source="ingest", log=log)

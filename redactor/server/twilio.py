@@ -30,10 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from websockets.exceptions import ConnectionClosed
 
 from redactor.audio.codecs import mulaw_decode
-from redactor.server.wire import CloseCode, ProtocolError, close_connection, open_call, parse_json_object
+from redactor.server.wire import CloseCode, ProtocolError, open_call, parse_json_object, serve_stream
 
 __all__ = ["DEFAULT_TRACKS", "RATE", "handle_twilio"]
 
@@ -195,26 +194,4 @@ async def handle_twilio(ws: Any, host: Any) -> None:
     The router has already checked ``X-Twilio-Signature``. The call session is closed in
     every case, so a stream that drops mid-call still flushes its finals and ``call_ended``.
     """
-    stream = TwilioStream(host)
-    code, reason, end = CloseCode.NORMAL_CLOSURE, "", "disconnect"
-    try:
-        try:
-            async for message in ws:
-                if await stream.receive(message):
-                    end = "stop"
-                    break
-        except ProtocolError as exc:
-            code, reason, end = exc.code, exc.reason, "error"
-            log.warning("twilio protocol error", extra={"source": "twilio", "call_id": stream.call_id,
-                                                        "code": code, "reason": reason})
-        except ConnectionClosed:
-            log.info("twilio disconnected", extra={"source": "twilio", "call_id": stream.call_id})
-        except Exception as exc:  # a bug here must not take down the server or leak data
-            code, reason, end = CloseCode.INTERNAL_ERROR, "internal error", "error"
-            log.error("twilio handler failed", extra={"source": "twilio", "call_id": stream.call_id,
-                                                      "error": type(exc).__name__},
-                      exc_info=log.isEnabledFor(logging.DEBUG))
-        await close_connection(ws, code, reason)
-    finally:
-        if stream.session is not None:
-            await stream.session.close(end)
+    await serve_stream(ws, TwilioStream(host), source="twilio", log=log)

@@ -12,14 +12,15 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 
 from redactor.policy.policies import PolicyError
 
-__all__ = ["CloseCode", "ProtocolError", "close_connection", "close_reason", "open_call", "parse_json_object"]
+__all__ = ["CloseCode", "ProtocolError", "close_connection", "close_reason", "open_call", "parse_json_object",
+           "serve_stream"]
 
 MAX_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes, 2 of them the code
 
@@ -89,3 +90,44 @@ async def open_call(host: Any, call_id: str, channels: list[str] | tuple[str, ..
     log.info("call opened", extra={"source": source, "call_id": call_id, "channels": list(channels),
                                    "policy": policy})
     return session
+
+
+class FrameStream(Protocol):
+    """An adapter's per-connection state: frames in, a call session out."""
+
+    call_id: str | None
+    session: Any
+
+    async def receive(self, message: str | bytes) -> bool:
+        """Handle one frame; ``True`` when the peer ended the stream."""
+
+
+async def serve_stream(ws: Any, stream: FrameStream, *, source: str, log: logging.Logger) -> None:
+    """Feed ``ws``'s frames to ``stream`` until it ends, then close the connection and the call.
+
+    A protocol error closes with its code and reason; any other failure with 1011 and only
+    its type in the log. The call session is closed in every case, so a peer that drops
+    mid-call still gets its finals flushed and ``call_ended`` published.
+    """
+    code, reason, end = CloseCode.NORMAL_CLOSURE, "", "disconnect"
+    try:
+        try:
+            async for message in ws:
+                if await stream.receive(message):
+                    end = "stop"
+                    break
+        except ProtocolError as exc:
+            code, reason, end = exc.code, exc.reason, "error"
+            log.warning(f"{source} protocol error", extra={"source": source, "call_id": stream.call_id,
+                                                          "code": code, "reason": reason})
+        except ConnectionClosed:
+            log.info(f"{source} disconnected", extra={"source": source, "call_id": stream.call_id})
+        except Exception as exc:  # a bug here must not take down the server or leak data
+            code, reason, end = CloseCode.INTERNAL_ERROR, "internal error", "error"
+            log.error(f"{source} handler failed", extra={"source": source, "call_id": stream.call_id,
+                                                        "error": type(exc).__name__},
+                      exc_info=log.isEnabledFor(logging.DEBUG))
+        await close_connection(ws, code, reason)
+    finally:
+        if stream.session is not None:
+            await stream.session.close(end)

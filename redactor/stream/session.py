@@ -94,7 +94,9 @@ class _Channel:
         self.resampler: StreamResampler | None = None
         self.vad = StreamingVad(vad)
         self.clock = 0  # 16-kHz samples received
-        self.audio = np.zeros(0, dtype=np.float32)  # samples from ``audio_start`` to ``clock``
+        # Recent audio as the chunks it arrived in (a 20-ms frame must not copy the whole buffer):
+        # samples from ``audio_start`` to ``clock``.
+        self.chunks: collections.deque[np.ndarray] = collections.deque()
         self.audio_start = 0
         self.cut = 0  # the open utterance continues from here after a split
         self.count = 0  # utterances so far (segment ids)
@@ -114,8 +116,23 @@ class _Channel:
         return samples / SAMPLE_RATE
 
     def clip(self, start: int, end: int) -> np.ndarray:
-        a, b = max(start, self.audio_start) - self.audio_start, max(end, self.audio_start) - self.audio_start
-        return self.audio[a:b].copy()
+        """Samples ``start``–``end`` of the channel (as far as they are still kept)."""
+        pieces, pos = [], self.audio_start
+        for chunk in self.chunks:
+            a, b = max(start, pos), min(end, pos + chunk.size)
+            if a < b:
+                pieces.append(chunk[a - pos:b - pos])
+            pos += chunk.size
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+
+    def append(self, audio: np.ndarray) -> None:
+        self.chunks.append(audio)
+        self.clock += audio.size
+
+    def trim(self, keep_from: int) -> None:
+        """Drop the chunks that end before sample ``keep_from``."""
+        while self.chunks and self.audio_start + self.chunks[0].size <= keep_from:
+            self.audio_start += self.chunks.popleft().size
 
     def arrived_at(self, sample: int) -> float:
         """Monotonic time at which ``sample`` reached the server."""
@@ -195,6 +212,8 @@ class CallSession:
         self._pending: set[asyncio.Task] = set()
         self._waiting: dict[str, float] = {}  # segment → when its speech ended (for ``lag``)
         self._identity: tuple | None = None
+        runs = self.options.mask_digit_runs
+        self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1},}}") if runs else None
         self._recent = ""  # tail of the call's raw finals: decoder context, memory only
         self.closed = False
         self._closing: asyncio.Future | None = None
@@ -221,8 +240,7 @@ class CallSession:
         audio = ch.resampler.push(x)
         if audio.size == 0:
             return
-        ch.audio = np.concatenate([ch.audio, audio])
-        ch.clock += audio.size
+        ch.append(audio)
         ch.arrivals.append((ch.clock, time.monotonic()))
         for speech in ch.vad.push(audio):
             self._utterance_ended(ch, speech)
@@ -246,8 +264,7 @@ class CallSession:
             if ch.resampler is not None:
                 tail = ch.resampler.push(np.zeros(0, dtype=np.float32), last=True)
                 if tail.size:
-                    ch.audio = np.concatenate([ch.audio, tail])
-                    ch.clock += tail.size
+                    ch.append(tail)
             for speech in ch.vad.flush():
                 self._utterance_ended(ch, speech)
         while self._pending:
@@ -317,9 +334,7 @@ class CallSession:
         keep_from = ch.clock - SAMPLE_RATE  # pre-roll for the VAD's padding
         if ch.vad.speech_start is not None:
             keep_from = min(keep_from, max(ch.vad.speech_start, ch.cut) - SAMPLE_RATE // 2)
-        if keep_from > ch.audio_start:
-            ch.audio = ch.audio[keep_from - ch.audio_start:]
-            ch.audio_start = keep_from
+        ch.trim(keep_from)
 
     def _prompt(self) -> str | None:
         return self._recent[-self.options.prompt_chars:] or None
@@ -404,12 +419,13 @@ class CallSession:
         prompt = self._prompt_for(ch, utt.start)
         result = redactor.redact(utt.text, call_id=self.call_id, prompt=prompt)
         found = result.entities  # what the engine recognised: the warnings are about these
-        if self.options.mask_digit_runs:
-            result = self._mask_digit_runs(utt.text, result)
+        normalized = normalize(utt.text)
+        if self._digit_run is not None:
+            result = self._mask_digit_runs(utt.text, normalized, result)
         last = result.entities[-1] if result.entities else None
         if last is not None and last.type in CONTINUED and not _WORDS.search(utt.text, last.end):
             ch.tail_cue = CUES[last.type][0]
-        elif prompt and _DIGIT_END.search(normalize(utt.text).text):
+        elif prompt and _DIGIT_END.search(normalized.text):
             ch.tail_cue = prompt  # garbled digits answering a question: the next group answers it too
         else:
             ch.tail_cue = None
@@ -420,7 +436,7 @@ class CallSession:
                                       channel=speaker)
         return result, warnings
 
-    def _mask_digit_runs(self, text: str, result):
+    def _mask_digit_runs(self, text: str, normalized, result):
         """Live safety net: a run of digits the engine could not label is masked anyway.
 
         On the phone, speech recognition garbles the cue (カード番号 → 株番号) far more often than
@@ -429,10 +445,8 @@ class CallSession:
         from redactor.pii.catalogue import Entity
         from redactor.pii.redactor import RedactionResult
 
-        normalized = normalize(text)
-        pattern = re.compile(rf"\d(?:[-\s]?\d){{{self.options.mask_digit_runs - 1},}}")
         extra = []
-        for match in pattern.finditer(normalized.text):
+        for match in self._digit_run.finditer(normalized.text):
             a, b = normalized.to_original(match.start(), match.end())
             if all(b <= e.start or a >= e.end for e in result.entities):
                 extra.append(Entity(UNLABELLED_DIGITS, a, b, 0.5))
