@@ -33,6 +33,12 @@ class BatchOptions:
       policy: the calls' purpose policy (for warnings).
       write_unmasked: ALSO write ``NAME.unmasked.json`` with the raw transcript (explicit,
         off by default: it contains the PII this tool exists to remove).
+      config: path of the TOML configuration (``None``: the defaults).
+      entities: entity types to mask (``None``: all the configuration knows).
+      score_threshold: minimum score to mask (``None``: the configuration's).
+      audio_redaction: ``entity`` (the spoken value and its slot) or ``utterance`` (every
+        utterance that carries PII) in the redacted WAV.
+      overwrite: replace existing outputs (without it an input whose output exists is refused).
     """
 
     asr: AsrOptions = field(default_factory=AsrOptions)
@@ -43,6 +49,11 @@ class BatchOptions:
     pad_s: float = 0.2
     policy: str | None = None
     write_unmasked: bool = False
+    config: str | None = None
+    entities: tuple[str, ...] | None = None
+    score_threshold: float | None = None
+    audio_redaction: str = "entity"
+    overwrite: bool = False
 
     def channel_name(self, index: int, count: int) -> str:
         if count == 1:
