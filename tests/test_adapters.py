@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -51,6 +53,9 @@ CONVERSATION = "7f4bd5b8-2b1a-4c63-9c52-3f2d8f0d6a11"
 class Options:
     twilio_tracks: dict[str, str] = field(default_factory=lambda: {"inbound": "customer", "outbound": "agent"})
     audiohook_close_timeout: float = 0.3
+    max_gap_fill_s: float = 5.0
+    start_timeout_s: float | None = 10.0
+    call_idle_timeout_s: float | None = 30.0
 
 
 class RecordingSession:
@@ -170,22 +175,33 @@ def test_deinterleave_pcmu_and_l16() -> None:
         deinterleave(b"\x00" * 6, Media("L16", 8000, ("external", "internal")))
 
 
-def test_parse_start_validates_and_reports_unknown_field_names() -> None:
-    unknown: list[str] = []
+def test_parse_start_validates_types_and_counts_unknown_fields() -> None:
     start = parse_start({"call_id": "c1", "channels": ["customer"], "sample_rate": 16000, "encoding": "mulaw",
-                         "policy": "billing", "caller": "090-1234-5678"}, unknown)
+                         "policy": "billing", "caller": "090-1234-5678"})
     assert (start.call_id, start.channels, start.sample_rate, start.frame_bytes) == ("c1", ("customer",), 16000, 1)
-    assert unknown == ["caller"]
-    bad = [{"channels": ["agent"], "sample_rate": 8000, "encoding": "mulaw"},
-           {"call_id": "c", "channels": ["agent", "agent"], "sample_rate": 8000, "encoding": "mulaw"},
-           {"call_id": "c", "channels": ["boss"], "sample_rate": 8000, "encoding": "mulaw"},
-           {"call_id": "c", "channels": ["agent"], "sample_rate": 44100, "encoding": "mulaw"},
-           {"call_id": "c", "channels": ["agent"], "sample_rate": 8000, "encoding": "flac"},
-           {"call_id": "c", "channels": ["agent"], "sample_rate": 8000, "encoding": "mulaw", "policy": 3},
-           {"type": "stop"}]
-    for data in bad:
-        with pytest.raises(ProtocolError):
-            parse_start(data)
+    assert start.unknown_fields == 1
+    good = {"call_id": "c", "channels": ["agent"], "sample_rate": 8000, "encoding": "mulaw"}
+    bad = [  # (override, close code, reason): the reason names the field, never the value sent
+        ({"call_id": None}, 1002, 'start frame: missing or invalid "call_id"'),
+        ({"call_id": "a b"}, 1002, 'start frame: missing or invalid "call_id"'),
+        ({"call_id": "c" * 129}, 1002, 'start frame: missing or invalid "call_id"'),
+        ({"channels": ["agent", "agent"]}, 1002, '"channels" must list distinct channels among agent, customer'),
+        ({"channels": ["boss"]}, 1002, 'start frame: missing or invalid "channels[0]"'),
+        ({"channels": "agent"}, 1002, 'start frame: missing or invalid "channels"'),
+        ({"sample_rate": 44100}, 1003, '"sample_rate" must be 8000 or 16000'),
+        ({"sample_rate": True}, 1002, 'start frame: missing or invalid "sample_rate"'),
+        ({"sample_rate": "8000"}, 1002, 'start frame: missing or invalid "sample_rate"'),
+        ({"encoding": "flac"}, 1003, '"encoding" must be one of pcm_s16le, mulaw'),
+        ({"encoding": ["mulaw"]}, 1002, 'start frame: missing or invalid "encoding"'),
+        ({"encoding": {}}, 1002, 'start frame: missing or invalid "encoding"'),
+        ({"policy": 3}, 1002, 'start frame: missing or invalid "policy"'),
+        ({"policy": {"secret": "x"}}, 1002, 'start frame: missing or invalid "policy"'),
+        ({"type": "stop"}, 1002, "the first frame must be the start frame"),
+    ]
+    for override, code, reason in bad:
+        with pytest.raises(ProtocolError) as info:
+            parse_start(good | override)
+        assert (info.value.code, info.value.reason) == (code, reason), override
 
 
 def test_close_reason_and_json_helpers() -> None:
@@ -242,6 +258,35 @@ def test_twilio_gap_in_a_track_is_filled_with_silence() -> None:
     assert not customer[320:8000].any()
 
 
+def test_twilio_timestamp_jump_beyond_the_maximum_gap_is_accounted_not_synthesised(caplog) -> None:
+    """A frame whose timestamp jumps by days costs at most ``max_gap_fill_s`` of audio; the call goes on."""
+    host = Host(Options(max_gap_fill_s=1.0))
+    frame = base64.b64encode(mulaw_encode(_tone(500, 0.02))).decode()
+    days = 3 * 86_400_000
+
+    async def scenario():
+        async with running(host) as (url, done), connect(url + "/twilio") as ws:
+            await ws.send(json.dumps(_twilio_start(1)))
+            began = asyncio.get_running_loop().time()
+            for sequence, timestamp in enumerate((0, days, days + 20, 2 * days, 2 * days + 500), start=2):
+                await ws.send(json.dumps({"event": "media", "sequenceNumber": str(sequence), "streamSid": "MZ1",
+                                          "media": {"track": "inbound", "timestamp": str(timestamp),
+                                                    "payload": frame}}))
+            await ws.send(json.dumps({"event": "stop", "sequenceNumber": "9", "streamSid": "MZ1"}))
+            result = await _close_of(ws)
+            await done.get()
+            return result, asyncio.get_running_loop().time() - began
+
+    with caplog.at_level(logging.WARNING, logger="redactor.server"):
+        (code, _), seconds = run(scenario)
+    assert code == 1000 and seconds < 2.0
+    customer = host.calls.sessions[0].audio("customer")
+    # 5 frames of 160 samples; two jumps filled with 1 s each (the rest accounted); 480 ms filled in full.
+    assert len(customer) == 5 * 160 + 2 * 8000 + (500 - 20) * 8
+    assert host.calls.sessions[0].closed == ["stop"]
+    assert len([r for r in caplog.records if "maximum gap" in r.getMessage()]) == 1  # once per stream
+
+
 def _twilio_start(sequence: int, **media_format: Any) -> dict[str, Any]:
     return {"event": "start", "sequenceNumber": str(sequence), "streamSid": "MZ1",
             "start": {"callSid": "CA1", "streamSid": "MZ1", "tracks": ["inbound", "outbound"],
@@ -263,15 +308,26 @@ def _media(sequence: int, track: str = "inbound", payload: str = "//8=") -> dict
     ([{"event": "hello", "sequenceNumber": "1"}], 1002, "unknown event"),
     ([_twilio_start(1, encoding="audio/x-alaw")], 1003, "unsupported media format"),
     ([_twilio_start(1, sampleRate=16000)], 1003, "unsupported media format"),
-    ([_twilio_start(1), _media(3), _media(2)], 1002, "sequenceNumber out of order (2 after 3)"),
-    ([_twilio_start(1), _media(2), _media(2)], 1002, "sequenceNumber out of order (2 after 2)"),
-    ([_twilio_start(1), {"event": "media", "streamSid": "MZ1", "media": {}}], 1002, 'invalid "sequenceNumber"'),
+    ([_twilio_start(1), _media(3), _media(2)], 1002, "sequenceNumber out of order"),
+    ([_twilio_start(1), _media(2), _media(2)], 1002, "sequenceNumber out of order"),
+    ([_twilio_start(1), {"event": "media", "streamSid": "MZ1", "media": {}}], 1002,
+     'media: missing or invalid "sequenceNumber"'),
+    ([_twilio_start(1), {"event": "media", "sequenceNumber": "2", "media": {"track": ["inbound"], "payload": ""}}],
+     1002, 'media: missing or invalid "media.track"'),
+    ([_twilio_start(1), {"event": "media", "sequenceNumber": 2.5, "media": {}}], 1002,
+     'media: missing or invalid "sequenceNumber"'),
+    ([{"event": ["start"]}], 1002, 'message: missing or invalid "event"'),
+    ([{**_twilio_start(1), "start": {**_twilio_start(1)["start"], "mediaFormat": {"encoding": ["audio/x-mulaw"],
+                                                                                  "sampleRate": 8000, "channels": 1}}}],
+     1002, 'start: missing or invalid "start.mediaFormat.encoding"'),
     ([_twilio_start(1), _media(2, payload="***")], 1007, "media payload is not base64"),
     ([_twilio_start(1), _media(2, track="both")], 1002, "media for a track not in start"),
     ([{"event": "start", "sequenceNumber": "1", "start": {"callSid": "CA1"}}], 1002,
-     'start: missing or invalid "streamSid"'),
+     'start: missing or invalid "start.streamSid"'),
     ([{**_twilio_start(1), "start": {**_twilio_start(1)["start"], "customParameters": {"policy": "nope"}}}],
-     1008, 'unknown policy "nope"'),
+     1008, "unknown policy"),
+    ([{**_twilio_start(1), "start": {**_twilio_start(1)["start"], "customParameters": {"secret-name": {"x": 1}}}}],
+     1002, 'start: missing or invalid "start.customParameters"'),
 ])
 def test_twilio_protocol_errors_close_with_a_clear_code(frames: list[Any], code: int, reason: str) -> None:
     host = Host()
@@ -417,7 +473,14 @@ def test_audiohook_ping_pause_resume_discard_and_close() -> None:
 
 @pytest.mark.parametrize(("steps", "info", "code"), [
     (["{oops"], "message is not valid JSON", 1007),
-    ([("open", 2)], "seq out of order (expected 1, got 2)", 1002),
+    ([("open", 2)], "seq out of order", 1002),
+    ([("open", 1, {"seq": True})], 'missing or invalid "seq"', 1002),
+    ([("open", 1, {"parameters": _open_parameters([{**STEREO_PCMU, "format": ["PCMU"]}])})],
+     'open: missing or invalid "parameters.media[0].format"', 1002),
+    ([("open", 1, {"parameters": _open_parameters([STEREO_PCMU], customConfig={"policy": ["x"]})})],
+     'open: missing or invalid "parameters.customConfig.policy"', 1002),
+    ([("open", 1), ("discarded", 2, {"parameters": {"start": "PT0S", "discarded": 5}})],
+     'discarded: missing or invalid "parameters.discarded"', 1002),
     ([("hello", 1)], "unknown message type", 1002),
     ([("ping", 1), ("ping", 2, {"serverseq": 9})], "serverseq is ahead of the server", 1002),
     ([b"\xff" * 320], "audio before opened", 1002),
@@ -425,7 +488,7 @@ def test_audiohook_ping_pause_resume_discard_and_close() -> None:
      "no supported media format offered (PCMU 8000 Hz, L16 8000/16000 Hz)", 1003),
     ([("open", 1), b"\xff" * 3], "audio frame size is not a multiple of 2 bytes", 1007),
     ([("open", 1, {"parameters": _open_parameters([STEREO_PCMU], customConfig={"policy": "nope"})})],
-     'unknown policy "nope"', 1008),
+     "unknown policy", 1008),
     ([("open", 1, {"id": "another-session"})], "session id mismatch", 1002),
 ])
 def test_audiohook_protocol_errors_disconnect_then_close(steps: list[Any], info: str, code: int) -> None:
@@ -563,7 +626,7 @@ def test_ingest_protocol_errors(frames: list[Any], code: int, reason: str) -> No
         assert session.closed == ["error"]
 
 
-def test_ingest_token_must_be_for_the_call_and_unknown_fields_are_logged_by_name(caplog) -> None:
+def test_ingest_token_must_be_for_the_call_and_unknown_fields_are_counted_not_named(caplog) -> None:
     host = Host()
     claims = Claims(call_id="call-9", role="ingest", subject=None, expires_at=0, token_id="t")
 
@@ -586,8 +649,9 @@ def test_ingest_token_must_be_for_the_call_and_unknown_fields_are_logged_by_name
     assert stopped == (1000, "")
     assert [s.call_id for s in host.calls.sessions] == ["call-9"]
     warnings = [r for r in caplog.records if "unknown fields" in r.getMessage()]
-    assert warnings and warnings[0].fields == ["caller_number"]
-    assert all("09012345678" not in json.dumps({k: str(v) for k, v in vars(r).items()}) for r in caplog.records)
+    assert warnings and warnings[0].unknown_fields == 1
+    logged = [json.dumps({k: str(v) for k, v in vars(r).items()}) for r in caplog.records]
+    assert all("09012345678" not in text and "caller_number" not in text for text in logged)
 
 
 # --- clients -----------------------------------------------------------------------------------
@@ -616,3 +680,48 @@ def test_sample_call_through_twilio_at_paced_speed() -> None:
     assert 0.2 <= elapsed < 2.0 and stats.seconds == 1.0 and stats.started_at is not None
     session = host.calls.sessions[0]
     assert np.array_equal(session.audio("customer"), mulaw_decode(mulaw_encode(clip[1])))
+
+
+# --- liveness: a connection cannot hold a call slot without audio ---------------------------------
+
+
+def test_silent_connections_are_closed_and_their_calls_end_with_reason_timeout() -> None:
+    host = Host(Options(start_timeout_s=0.4, call_idle_timeout_s=0.4))
+    sid = "e1b2c3d4-e5f6-4a5b-8c7d-9e0f1a2b3c4d"
+
+    async def scenario():
+        results = {}
+        async with running(host) as (url, done):
+            async with connect(url + "/twilio") as ws:  # never starts
+                results["no start"] = await _close_of(ws)
+            await done.get()
+            async with connect(url + "/twilio") as ws:  # starts, then one frame, then silence (marks only)
+                await ws.send(json.dumps(_twilio_start(1)))
+                await ws.send(json.dumps(_media(2)))
+                with contextlib.suppress(ConnectionClosed):  # marks are not audio: the server closes at 0.4 s
+                    for sequence in range(3, 13):
+                        await asyncio.sleep(0.1)
+                        await ws.send(json.dumps({"event": "mark", "sequenceNumber": str(sequence),
+                                                  "streamSid": "MZ1", "mark": {"name": "m"}}))
+                results["twilio"] = await _close_of(ws)
+            await done.get()
+            async with connect(url + "/ingest") as ws:
+                await ws.send(json.dumps(START))
+                results["ingest"] = await _close_of(ws)
+            await done.get()
+            async with connect(url + "/audiohook", additional_headers={"Audiohook-Session-Id": sid}) as ws:
+                await ws.send(_audiohook_message("open", 1, _open_parameters([STEREO_PCMU]), session_id=sid))
+                messages = [json.loads(await ws.recv()), json.loads(await ws.recv())]
+                results["audiohook"] = await _close_of(ws)
+                results["audiohook messages"] = [(m["type"], m["parameters"].get("reason")) for m in messages]
+            await done.get()
+        return results
+
+    began = time.monotonic()
+    results = run(scenario)
+    assert time.monotonic() - began < 6.0
+    assert results["no start"] == (1008, "no start frame within the start timeout")
+    for source in ("twilio", "ingest", "audiohook"):
+        assert results[source] == (1008, "no media within the call inactivity timeout"), source
+    assert results["audiohook messages"] == [("opened", None), ("disconnect", "error")]
+    assert [s.closed for s in host.calls.sessions] == [["timeout"]] * 3

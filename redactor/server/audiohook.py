@@ -20,11 +20,20 @@ The call id is ``open.parameters.conversationId`` and the policy
 ``open.parameters.customConfig.policy``. ``external`` is the customer, ``internal`` the agent.
 
 We accept PCMU at 8 kHz and L16 (little-endian) at 8 or 16 kHz, stereo or one channel; if
-the client offers none of them we answer ``disconnect`` (reason ``error``). A protocol error
-is answered the AudioHook way, with ``disconnect``; we then wait a few seconds for the
-client's ``close``, answer ``closed`` and close the socket with the error's code (1002, 1003,
-1007, 1008) and reason. An ``open`` whose conversation id is the null UUID is Genesys's
-connection probe: it is answered but opens no call.
+the client offers none of them we answer ``disconnect`` (reason ``error``). Every message is
+validated as a schema (:class:`AudioHookMessage`, :class:`OpenParameters`, …): strict types
+(``"format": ["PCMU"]`` is an error like a missing field), members Genesys adds beyond the
+schema ignored. A protocol error is answered the AudioHook way, with ``disconnect``; we then
+wait a few seconds for the client's ``close``, answer ``closed`` and close the socket with
+the error's code (1002, 1003, 1007, 1008) and reason; reasons name the field, never a value.
+An ``open`` whose conversation id is the null UUID is Genesys's connection probe: it is
+answered but opens no call.
+
+A session that sends no audio for the call inactivity timeout (``pings`` count while
+paused) is disconnected the same way (1008) and its call ends with reason ``timeout``.
+A ``discarded``/``resumed`` span is filled with silence up to ``max_gap_fill_s`` (default
+5 s); a longer span is accounted in the position without synthesising the rest, so no
+message costs more than that much audio processing on the event loop.
 """
 
 from __future__ import annotations
@@ -34,17 +43,32 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StringConstraints, ValidationError
 from websockets.exceptions import ConnectionClosed
 
 from redactor.audio.codecs import mulaw_decode, pcm16_from_bytes
-from redactor.server.wire import CloseCode, ProtocolError, close_connection, open_call, parse_json_object
+from redactor.server.wire import (
+    MAX_COUNT,
+    CallId,
+    CloseCode,
+    Frame,
+    Liveness,
+    ProtocolError,
+    close_connection,
+    field_path,
+    open_call,
+    parse_json_object,
+    receive,
+)
 
 __all__ = [
+    "AudioHookMessage",
     "AudioHookSession",
     "Media",
+    "OpenParameters",
     "deinterleave",
     "format_duration",
     "handle_audiohook",
@@ -62,7 +86,7 @@ SUPPORTED_FORMATS = {("PCMU", 8000), ("L16", 8000), ("L16", 16000)}
 SUPPORTED_LANGUAGES = ("ja-JP",)
 CLIENT_TYPES = frozenset({"open", "close", "ping", "paused", "resumed", "discarded", "update", "error"})
 DEFAULT_CLOSE_TIMEOUT = 5.0  # how long to wait for "close" after we sent "disconnect"
-MAX_FILL_SECONDS = 300.0  # at most this much silence for one discarded span
+DEFAULT_MAX_FILL_SECONDS = 5.0  # at most this much silence synthesised for one discarded span
 
 _DURATION = re.compile(r"PT(\d+(?:\.\d*)?|\.\d+)S")
 
@@ -79,6 +103,77 @@ def format_duration(seconds: float) -> str:
     """``"PT12.34S"`` for 12.34 seconds (millisecond precision, no trailing zeros)."""
     text = f"{max(seconds, 0.0):.3f}".rstrip("0").rstrip(".")
     return f"PT{text}S"
+
+
+Short = Annotated[str, StringConstraints(max_length=64)]
+Seq = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
+
+
+class AudioHookMessage(Frame):
+    """The envelope of every client message."""
+
+    version: Short
+    id: Short
+    type: Short
+    seq: Seq
+    serverseq: Seq
+    position: Short
+    parameters: dict[str, Any]
+
+
+class MediaOffer(Frame):
+    type: Short
+    format: Short
+    channels: Annotated[list[Short], Field(max_length=8)]
+    rate: StrictInt
+
+
+class CustomConfig(Frame):
+    policy: Short | None = None
+
+
+class OpenParameters(Frame):
+    organizationId: Short
+    conversationId: CallId
+    media: Annotated[list[MediaOffer], Field(max_length=32)]
+    customConfig: CustomConfig | None = None
+    supportedLanguages: StrictBool | None = None
+    language: Short | None = None
+
+
+class SpanParameters(Frame):
+    """``resumed`` / ``discarded``: where the span started and how long it was."""
+
+    start: Short
+    discarded: Short
+
+
+class UpdateParameters(Frame):
+    language: Short | None = None
+
+
+class ErrorParameters(Frame):
+    code: StrictInt | None = None
+    message: Annotated[str, StringConstraints(max_length=4096)] | None = None
+
+
+class CloseParameters(Frame):
+    reason: Short | None = None
+
+
+PARAMETERS: dict[str, type[BaseModel]] = {"open": OpenParameters, "resumed": SpanParameters,
+                                          "discarded": SpanParameters, "update": UpdateParameters,
+                                          "error": ErrorParameters, "close": CloseParameters}
+
+
+def _parameters(type_: str, parameters: dict[str, Any]) -> Any:
+    model = PARAMETERS.get(type_)
+    if model is None:
+        return None
+    try:
+        return model.model_validate(parameters)
+    except ValidationError as exc:
+        raise _invalid(f'{type_}: missing or invalid "parameters.{field_path(exc)}"') from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +197,24 @@ def negotiate_media(offered: object) -> Media | None:
 
     The client lists formats in its order of preference, so the first supported one wins:
     type ``audio``, PCMU at 8000 Hz or L16 at 8000/16000 Hz, channels ``external`` and/or
-    ``internal`` (each at most once).
+    ``internal`` (each at most once). Entries that are not :class:`MediaOffer` (or a dict
+    valid as one) are skipped.
     """
     if not isinstance(offered, list):
         return None
     for entry in offered:
-        if not isinstance(entry, dict) or entry.get("type") != "audio":
+        if not isinstance(entry, MediaOffer):
+            try:
+                entry = MediaOffer.model_validate(entry)
+            except ValidationError:
+                continue
+        if entry.type != "audio" or (entry.format, entry.rate) not in SUPPORTED_FORMATS:
             continue
-        fmt, rate, channels = entry.get("format"), entry.get("rate"), entry.get("channels")
-        if isinstance(rate, bool) or (fmt, rate) not in SUPPORTED_FORMATS:
-            continue
-        if (not isinstance(channels, list) or not 1 <= len(channels) <= 2 or len(set(channels)) != len(channels)
+        channels = entry.channels
+        if (not 1 <= len(channels) <= 2 or len(set(channels)) != len(channels)
                 or not all(channel in CHANNELS for channel in channels)):
             continue
-        return Media(fmt, rate, tuple(channels))
+        return Media(entry.format, entry.rate, tuple(channels))
     return None
 
 
@@ -135,8 +234,8 @@ def deinterleave(data: bytes, media: Media) -> dict[str, np.ndarray]:
 class AudioHookError(ProtocolError):
     """A protocol error answered with ``disconnect`` (``reason`` ``error`` or ``unauthorized``)."""
 
-    def __init__(self, code: int, reason: str, disconnect: str = "error") -> None:
-        super().__init__(code, reason)
+    def __init__(self, code: int, reason: str, disconnect: str = "error", *, end: str = "error") -> None:
+        super().__init__(code, reason, end=end)
         self.disconnect = disconnect
 
 
@@ -165,6 +264,8 @@ class AudioHookSession:
         self.session: Any = None
         self.frames = 0  # sample frames received (and filled) per channel
         self.error: AudioHookError | None = None
+        self.liveness = Liveness.of(host)
+        self.max_fill = float(getattr(getattr(host, "options", None), "max_gap_fill_s", DEFAULT_MAX_FILL_SECONDS))
 
     @property
     def position(self) -> float:
@@ -194,7 +295,7 @@ class AudioHookSession:
             return await self._while_disconnecting(message)
         data = parse_json_object(message)
         type_ = self._check_envelope(data)
-        parameters = data["parameters"]
+        parameters = _parameters(type_, data["parameters"])
         if type_ == "open":
             await self._open(parameters)
         elif type_ == "close":
@@ -204,6 +305,8 @@ class AudioHookSession:
                                                 "position": format_duration(self.position)})
             return True
         elif type_ == "ping":
+            if self.state == "paused":  # no audio while paused: the client's pings show it is there
+                self.liveness.alive()
             await self.send("pong", {})
         elif self.state == "preparing":
             raise _invalid(f"{type_} before open")
@@ -217,13 +320,14 @@ class AudioHookSession:
         elif type_ == "discarded":
             self._fill(parameters)
         elif type_ == "update":
-            language = parameters.get("language")
+            language = parameters.language
             log.info("audiohook update", extra={"source": "audiohook", "call_id": self.call_id,
-                                                "language": language if isinstance(language, str) else None})
+                                                "language": language if language in SUPPORTED_LANGUAGES else None})
         elif type_ == "error":
-            code = parameters.get("code")
+            code = parameters.code
             log.warning("audiohook client error", extra={"source": "audiohook", "call_id": self.call_id,
-                                                         "code": code if isinstance(code, int) else None})
+                                                         "code": code if code is not None and 0 <= code < 1000
+                                                         else None})
         return False
 
     async def _while_disconnecting(self, message: str) -> bool:
@@ -243,51 +347,41 @@ class AudioHookSession:
 
     def _check_envelope(self, data: dict[str, Any]) -> str:
         """Validate the fields every client message has; return its type."""
-        seq, serverseq = data.get("seq"), data.get("serverseq")
         if data.get("version") != VERSION:
             raise _invalid('unsupported or missing "version"')
-        if not isinstance(data.get("type"), str) or not isinstance(data.get("id"), str):
-            raise _invalid('missing "type" or "id"')
-        for name, value in (("seq", seq), ("serverseq", serverseq)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise _invalid(f'missing or invalid "{name}"')
-        if not isinstance(data.get("parameters"), dict):
-            raise _invalid('missing or invalid "parameters"')
         try:
-            parse_duration(data.get("position"))
+            message = AudioHookMessage.model_validate(data)
+        except ValidationError as exc:
+            raise _invalid(f'missing or invalid "{field_path(exc)}"') from None
+        try:
+            parse_duration(message.position)
         except ValueError:
             raise _invalid('missing or invalid "position"') from None
-        if seq != self.clientseq + 1:
-            raise _invalid(f"seq out of order (expected {self.clientseq + 1}, got {seq})")
-        self.clientseq = seq
-        if serverseq > self.seq:
+        if message.seq != self.clientseq + 1:
+            raise _invalid("seq out of order")
+        self.clientseq = message.seq
+        if message.serverseq > self.seq:
             raise _invalid("serverseq is ahead of the server")
         if self.id is None:
-            self.id = data["id"]
-        elif data["id"] != self.id:
+            self.id = message.id
+        elif message.id != self.id:
             raise _invalid("session id mismatch")
-        if data["type"] not in CLIENT_TYPES:
+        if message.type not in CLIENT_TYPES:
             raise _invalid("unknown message type")
-        return data["type"]
+        return message.type
 
-    async def _open(self, parameters: dict[str, Any]) -> None:
+    async def _open(self, parameters: OpenParameters) -> None:
         if self.state != "preparing":
             raise _invalid("unexpected open")
-        organization_id, conversation_id = parameters.get("organizationId"), parameters.get("conversationId")
-        custom = parameters.get("customConfig", {})
-        if (not isinstance(organization_id, str) or not isinstance(conversation_id, str) or not conversation_id
-                or not isinstance(parameters.get("media"), list) or not isinstance(custom, dict)):
-            raise _invalid("invalid open parameters")
+        organization_id, conversation_id = parameters.organizationId, parameters.conversationId
         if self.organization_id is not None and self.organization_id.lower() != organization_id.lower():
             raise AudioHookError(CloseCode.POLICY_VIOLATION, "organization id does not match the request",
                                  "unauthorized")
-        media = negotiate_media(parameters["media"])
+        media = negotiate_media(parameters.media)
         if media is None:
             raise AudioHookError(CloseCode.UNSUPPORTED_DATA,
                                  "no supported media format offered (PCMU 8000 Hz, L16 8000/16000 Hz)")
-        policy = custom.get("policy")
-        if policy is not None and not isinstance(policy, str):
-            raise _invalid("invalid customConfig.policy")
+        policy = parameters.customConfig.policy if parameters.customConfig else None
         self.media = media
         if conversation_id == NULL_UUID:
             log.info("audiohook connection probe", extra={"source": "audiohook"})
@@ -301,8 +395,9 @@ class AudioHookSession:
                 raise
             except ProtocolError as exc:
                 raise AudioHookError(exc.code, exc.reason) from None
+        self.liveness.alive()
         opened: dict[str, Any] = {"media": [media.to_json()], "startPaused": False}
-        if parameters.get("supportedLanguages") is True:
+        if parameters.supportedLanguages is True:
             opened["supportedLanguages"] = list(SUPPORTED_LANGUAGES)
         await self.send("opened", opened)
         self.state = "active"
@@ -317,33 +412,40 @@ class AudioHookSession:
             raise AudioHookError(CloseCode.PROTOCOL_ERROR, "audio before opened")
         try:
             channels = deinterleave(data, self.media)
-        except ValueError as exc:
-            raise AudioHookError(CloseCode.INVALID_DATA, str(exc)) from None
+        except ValueError:
+            step = self.media.sample_width * len(self.media.channels)
+            raise AudioHookError(CloseCode.INVALID_DATA,
+                                 f"audio frame size is not a multiple of {step} bytes") from None
+        self.liveness.alive()
         for wire_channel, samples in channels.items():
             self._feed(CHANNELS[wire_channel], samples)
         self.frames += len(data) // (self.media.sample_width * len(self.media.channels))
 
-    def _fill(self, parameters: dict[str, Any]) -> None:
-        """Silence for audio the client discarded, so every channel stays on call time."""
+    def _fill(self, parameters: SpanParameters) -> None:
+        """Silence for audio the client discarded, so every channel stays on call time.
+
+        At most ``max_gap_fill_s`` is synthesised; the rest of a longer span only moves
+        :attr:`position` on (bounded work per message, whatever the span says).
+        """
         try:
-            parse_duration(parameters.get("start"))
-            seconds = parse_duration(parameters.get("discarded"))
+            parse_duration(parameters.start)
+            seconds = parse_duration(parameters.discarded)
         except ValueError:
             raise _invalid("invalid start or discarded duration") from None
         if self.media is None or seconds <= 0:
             return
-        frames = round(min(seconds, MAX_FILL_SECONDS) * self.media.rate)
+        frames = round(min(seconds, self.max_fill) * self.media.rate)
         for wire_channel in self.media.channels:
             self._feed(CHANNELS[wire_channel], np.zeros(frames, dtype=np.int16))
-        self.frames += frames
+        self.frames += round(min(seconds, 10.0 ** 9) * self.media.rate)
 
     def _feed(self, channel: str, samples: np.ndarray) -> None:
         if self.session is None:  # connection probe
             return
         try:
             self.session.feed(channel, samples, self.media.rate)
-        except ValueError as exc:  # unknown channel or rate: the message is safe
-            raise AudioHookError(CloseCode.UNSUPPORTED_DATA, str(exc)) from None
+        except ValueError:  # unknown channel or rate
+            raise AudioHookError(CloseCode.UNSUPPORTED_DATA, "audio not accepted for this call") from None
 
 
 def _request_header(ws: Any, name: str) -> str | None:
@@ -368,24 +470,26 @@ async def handle_audiohook(ws: Any, host: Any) -> None:
     end = "disconnect"
     try:
         try:
-            deadline: float | None = None
+            deadline: float | None = None  # after our "disconnect": how long we wait for "close"
             while True:
-                if deadline is None:
-                    message = await ws.recv()
-                else:
-                    try:
-                        async with asyncio.timeout_at(deadline):
-                            message = await ws.recv()
-                    except TimeoutError:
-                        break
                 try:
+                    if deadline is None:
+                        message = await receive(ws, hook.liveness)
+                    else:
+                        try:
+                            async with asyncio.timeout_at(deadline):
+                                message = await ws.recv()
+                        except TimeoutError:
+                            break
                     if await hook.receive(message):
-                        end = "close" if hook.error is None else "error"
+                        if hook.error is None:
+                            end = "close"
                         break
                 except ProtocolError as exc:
-                    error = exc if isinstance(exc, AudioHookError) else AudioHookError(exc.code, exc.reason)
+                    error = exc if isinstance(exc, AudioHookError) else AudioHookError(exc.code, exc.reason,
+                                                                                        end=exc.end)
                     await hook.fail(error)
-                    end = "error"
+                    end = error.end
                     deadline = asyncio.get_running_loop().time() + close_timeout
         except ConnectionClosed:
             log.info("audiohook disconnected", extra={"source": "audiohook", "call_id": hook.call_id,

@@ -7,8 +7,10 @@ The client sends one text frame to start::
 
 (``encoding`` is ``pcm_s16le`` or ``mulaw``, ``sample_rate`` 8000 or 16000, ``policy``
 optional; a ``"type": "start"`` member is allowed; other members are ignored with a
-warning), then binary frames of samples interleaved in ``channels`` order, then the text
-frame ``{"type": "stop"}``.
+warning that gives their number, never their names), then binary frames of samples
+interleaved in ``channels`` order, then the text frame ``{"type": "stop"}``. Both text
+frames are validated as schemas (:class:`IngestStart`, :class:`IngestStop`): strict types,
+so ``"encoding": ["mulaw"]`` is a protocol error naming the field, like a missing one.
 
 A token of role ``ingest`` is bound to one call: the router checks the role at the
 handshake and leaves the verified :class:`~redactor.server.auth.Claims` on the connection as
@@ -16,31 +18,60 @@ handshake and leaves the verified :class:`~redactor.server.auth.Claims` on the c
 another call's token). ``ws.claims`` is ``None`` only for ``--dev`` loopback ingest.
 
 Protocol errors close the socket: 1007 for a text frame that is not JSON, 1002 for a
-missing or invalid field, audio before the start frame, a frame that is not a whole number
-of sample frames, or an unknown text frame; 1003 for an unsupported encoding or rate.
+missing or mistyped field, audio before the start frame, a frame that is not a whole number
+of sample frames, or an unknown text frame; 1003 for an unsupported encoding or rate (a
+string or number of the right type that we do not take). Reasons name the field only.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import ConfigDict, Field, StrictInt, StringConstraints
 
 from redactor.audio.codecs import mulaw_decode, pcm16_from_bytes
 from redactor.server.auth import AuthError, authorize
-from redactor.server.wire import CloseCode, ProtocolError, open_call, parse_json_object, serve_stream
+from redactor.server.wire import (
+    CallId,
+    CloseCode,
+    Frame,
+    Liveness,
+    ProtocolError,
+    open_call,
+    parse_json_object,
+    serve_stream,
+    validate,
+)
 
-__all__ = ["ENCODINGS", "SAMPLE_RATES", "IngestFormat", "IngestStream", "handle_ingest", "parse_start"]
+__all__ = ["ENCODINGS", "SAMPLE_RATES", "IngestFormat", "IngestStart", "IngestStop", "IngestStream",
+           "handle_ingest", "parse_start"]
 
 log = logging.getLogger(__name__)
 
 ENCODINGS = {"pcm_s16le": 2, "mulaw": 1}  # encoding → bytes per sample
 SAMPLE_RATES = (8000, 16000)
 CHANNEL_NAMES = ("agent", "customer")
-START_FIELDS = frozenset({"type", "call_id", "channels", "sample_rate", "encoding", "policy"})
-MAX_CALL_ID_LENGTH = 256
+MAX_CALL_ID_LENGTH = 128
+
+
+class IngestStart(Frame):
+    """The start frame; members beyond these are kept (to be counted) and otherwise ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["start"] = "start"
+    call_id: CallId
+    channels: Annotated[list[Literal["agent", "customer"]], Field(min_length=1, max_length=2)]
+    sample_rate: StrictInt
+    encoding: Annotated[str, StringConstraints(max_length=32)]
+    policy: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class IngestStop(Frame):
+    type: Literal["stop"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +83,7 @@ class IngestFormat:
     sample_rate: int
     encoding: str
     policy: str | None = None
+    unknown_fields: int = 0  # members the start frame had beyond the schema (counted, never named)
 
     @property
     def frame_bytes(self) -> int:
@@ -59,31 +91,25 @@ class IngestFormat:
         return ENCODINGS[self.encoding] * len(self.channels)
 
 
-def parse_start(data: dict[str, Any], unknown: list[str] | None = None) -> IngestFormat:
-    """Validate a start frame's JSON object; names of unknown members go to ``unknown``.
+def parse_start(data: dict[str, Any]) -> IngestFormat:
+    """Validate a start frame's JSON object (unknown members are counted in ``unknown_fields``).
 
-    Raises :class:`~redactor.server.wire.ProtocolError` (1002 for missing or invalid
-    fields, 1003 for an unsupported encoding or sample rate).
+    Raises :class:`~redactor.server.wire.ProtocolError` (1002 for a missing or mistyped
+    field, 1003 for an unsupported encoding or sample rate). Reasons name the field, never
+    a value or a member name the client chose.
     """
     if data.get("type", "start") != "start":
         raise ProtocolError(CloseCode.PROTOCOL_ERROR, "the first frame must be the start frame")
-    call_id, channels = data.get("call_id"), data.get("channels")
-    rate, encoding, policy = data.get("sample_rate"), data.get("encoding"), data.get("policy")
-    if not isinstance(call_id, str) or not call_id or len(call_id) > MAX_CALL_ID_LENGTH:
-        raise ProtocolError(CloseCode.PROTOCOL_ERROR, 'missing or invalid "call_id"')
-    if (not isinstance(channels, list) or not channels or len(set(map(str, channels))) != len(channels)
-            or not all(channel in CHANNEL_NAMES for channel in channels)):
+    start = validate(IngestStart, data, what="start frame")
+    if len(set(start.channels)) != len(start.channels):
         raise ProtocolError(CloseCode.PROTOCOL_ERROR,
                             f'"channels" must list distinct channels among {", ".join(CHANNEL_NAMES)}')
-    if encoding not in ENCODINGS:
+    if start.encoding not in ENCODINGS:
         raise ProtocolError(CloseCode.UNSUPPORTED_DATA, f'"encoding" must be one of {", ".join(ENCODINGS)}')
-    if isinstance(rate, bool) or rate not in SAMPLE_RATES:
+    if start.sample_rate not in SAMPLE_RATES:
         raise ProtocolError(CloseCode.UNSUPPORTED_DATA, '"sample_rate" must be 8000 or 16000')
-    if policy is not None and not isinstance(policy, str):
-        raise ProtocolError(CloseCode.PROTOCOL_ERROR, '"policy" must be a string')
-    if unknown is not None:
-        unknown.extend(sorted(str(name) for name in set(data) - START_FIELDS))
-    return IngestFormat(call_id, tuple(channels), int(rate), encoding, policy or None)
+    return IngestFormat(start.call_id, tuple(start.channels), start.sample_rate, start.encoding, start.policy or None,
+                        len(start.model_extra or {}))
 
 
 @dataclass
@@ -95,6 +121,10 @@ class IngestStream:
     format: IngestFormat | None = None
     session: Any = None
     frames: int = 0
+    liveness: Liveness = field(default_factory=Liveness)
+
+    def __post_init__(self) -> None:
+        self.liveness = Liveness.of(self.host)
 
     @property
     def call_id(self) -> str | None:
@@ -109,17 +139,17 @@ class IngestStream:
             await self._start(data)
             return False
         if data.get("type") == "stop":
+            validate(IngestStop, data, what="stop frame")
             log.info("ingest stop", extra={"source": "ingest", "call_id": self.format.call_id,
                                            "seconds": round(self.frames / self.format.sample_rate, 3)})
             return True
         raise ProtocolError(CloseCode.PROTOCOL_ERROR, "unknown text frame (expected stop)")
 
     async def _start(self, data: dict[str, Any]) -> None:
-        unknown: list[str] = []
-        start = parse_start(data, unknown)
-        if unknown:
+        start = parse_start(data)
+        if start.unknown_fields:
             log.warning("ingest start frame: ignoring unknown fields",
-                        extra={"source": "ingest", "call_id": start.call_id, "fields": unknown})
+                        extra={"source": "ingest", "call_id": start.call_id, "unknown_fields": start.unknown_fields})
         if self.claims is not None:
             try:
                 authorize(self.claims, call_id=start.call_id, roles=("ingest",))
@@ -128,6 +158,7 @@ class IngestStream:
         self.format = start
         self.session = await open_call(self.host, start.call_id, start.channels, policy=start.policy,
                                        source="ingest", log=log)
+        self.liveness.alive()
 
     def _audio(self, data: bytes) -> None:
         fmt = self.format
@@ -136,6 +167,7 @@ class IngestStream:
         if len(data) % fmt.frame_bytes:
             raise ProtocolError(CloseCode.PROTOCOL_ERROR,
                                 f"audio frame size is not a multiple of {fmt.frame_bytes} bytes")
+        self.liveness.alive()
         if not data:
             return
         samples = mulaw_decode(data) if fmt.encoding == "mulaw" else pcm16_from_bytes(data)
@@ -143,8 +175,8 @@ class IngestStream:
         for index, channel in enumerate(fmt.channels):
             try:
                 self.session.feed(channel, np.ascontiguousarray(frames[:, index]), fmt.sample_rate)
-            except ValueError as exc:  # unknown channel or rate: the message is safe
-                raise ProtocolError(CloseCode.UNSUPPORTED_DATA, str(exc)) from None
+            except ValueError:  # unknown channel or rate
+                raise ProtocolError(CloseCode.UNSUPPORTED_DATA, "audio not accepted for this call") from None
         self.frames += frames.shape[0]
 
 

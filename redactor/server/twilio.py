@@ -14,11 +14,22 @@ Twilio sends JSON text frames on one socket per stream::
 Both tracks interleave on the socket; ``inbound`` (the caller) is the customer and
 ``outbound`` the agent unless ``host.options.twilio_tracks`` says otherwise. The call id is
 ``start.callSid``. ``media.timestamp`` (ms since the stream started) keeps each channel on
-call time: a track that skipped audio gets silence for the gap.
+call time: a track that skipped audio gets silence for the gap, at most ``max_gap_fill_s``
+(server option, default 5 s) for one gap. A longer jump (a broken or hostile timestamp:
+days ahead) is *accounted, not synthesised*: the track's clock moves on to the new
+timestamp without feeding that silence through the resampler and VAD, and a warning is
+logged once per stream; the channel's later times then run behind call time by the skipped
+amount. So one frame never costs more than ``max_gap_fill_s`` of audio processing on the
+event loop, whatever its timestamp says.
 
-Protocol errors close the socket: 1003 for binary frames or an unsupported media format,
-1007 for a frame that is not JSON (or not base64 audio), 1002 for anything out of order,
-missing or unknown; 1008 for an unknown policy.
+Every frame is validated against a schema (:class:`TwilioStart`, :class:`TwilioMedia`, …):
+strict types, Twilio's numbers-as-strings accepted, members Twilio adds beyond the schema
+ignored. Protocol errors close the socket: 1003 for binary frames or an unsupported media
+format, 1007 for a frame that is not JSON (or not base64 audio), 1002 for anything out of
+order, missing, mistyped or unknown (the reason names the field, never its value); 1008 for
+an unknown policy or a ``streamSid`` this server has already seen (a replayed stream; see
+``ServerOptions.twilio_replay_window_s``: Twilio's handshake signature covers only the URL,
+so it is the same for every stream and cannot itself be made single-use).
 """
 
 from __future__ import annotations
@@ -27,14 +38,27 @@ import base64
 import binascii
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import Field, StrictInt, StringConstraints
 
 from redactor.audio.codecs import mulaw_decode
-from redactor.server.wire import CloseCode, ProtocolError, open_call, parse_json_object, serve_stream
+from redactor.server.wire import (
+    CallId,
+    CloseCode,
+    Count,
+    Frame,
+    Liveness,
+    ProtocolError,
+    SafeId,
+    open_call,
+    parse_json_object,
+    serve_stream,
+    validate,
+)
 
-__all__ = ["DEFAULT_TRACKS", "RATE", "handle_twilio"]
+__all__ = ["DEFAULT_TRACKS", "RATE", "TwilioMedia", "TwilioStart", "handle_twilio"]
 
 log = logging.getLogger(__name__)
 
@@ -43,27 +67,89 @@ DEFAULT_TRACKS = {"inbound": "customer", "outbound": "agent"}
 EVENTS = frozenset({"connected", "start", "media", "mark", "dtmf", "stop"})
 CHANNEL_ORDER = ("agent", "customer")
 GAP_TOLERANCE = RATE * 60 // 1000  # timestamps jitter; fill only gaps longer than 60 ms
-MAX_GAP_FILL = RATE * 300  # never synthesise more than 5 minutes of silence at once
+DEFAULT_MAX_GAP_S = 5.0
+
+Short = Annotated[str, StringConstraints(max_length=64)]
+Text = Annotated[str, StringConstraints(max_length=1024)]
 
 
-def _require(data: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str) -> Any:
-    value = data.get(name)
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise ProtocolError(CloseCode.PROTOCOL_ERROR, f'{where}: missing or invalid "{name}"')
-    return value
+# --- schemas: what Twilio sends (extra members allowed, types strict) ---------------------------
 
 
-def _integer(value: Any, what: str) -> int:
-    """Twilio sends numbers as strings ("12"); accept either."""
-    if isinstance(value, bool):
-        value = None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ProtocolError(CloseCode.PROTOCOL_ERROR, f'invalid "{what}"') from None
-    if number < 0:
-        raise ProtocolError(CloseCode.PROTOCOL_ERROR, f'invalid "{what}"')
-    return number
+class TwilioEnvelope(Frame):
+    event: Short
+
+
+class TwilioConnected(Frame):
+    protocol: Short | None = None
+    version: Short | None = None
+
+
+class TwilioEvent(Frame):
+    """Every event after ``connected``: a sequence number and (optionally) the stream's SID."""
+
+    sequenceNumber: Count
+    streamSid: SafeId | None = None
+
+
+class MediaFormat(Frame):
+    encoding: Short
+    sampleRate: StrictInt
+    channels: StrictInt
+
+
+class StartBody(Frame):
+    callSid: CallId
+    streamSid: SafeId
+    accountSid: SafeId | None = None
+    tracks: Annotated[list[Short], Field(min_length=1, max_length=8)]
+    mediaFormat: MediaFormat
+    customParameters: Annotated[dict[Short, Text], Field(max_length=64)] | None = None
+
+
+class TwilioStart(TwilioEvent):
+    start: StartBody
+
+
+class MediaBody(Frame):
+    track: Short
+    payload: str
+    chunk: Count | None = None
+    timestamp: Count | None = None
+
+
+class TwilioMedia(TwilioEvent):
+    media: MediaBody
+
+
+class MarkBody(Frame):
+    name: Text | None = None
+
+
+class TwilioMark(TwilioEvent):
+    mark: MarkBody | None = None
+
+
+class DtmfBody(Frame):
+    track: Short | None = None
+    digit: Short | None = None
+
+
+class TwilioDtmf(TwilioEvent):
+    dtmf: DtmfBody | None = None
+
+
+class StopBody(Frame):
+    accountSid: Short | None = None
+    callSid: Short | None = None
+
+
+class TwilioStop(TwilioEvent):
+    stop: StopBody | None = None
+
+
+SCHEMAS: dict[str, type[TwilioEvent]] = {"start": TwilioStart, "media": TwilioMedia, "mark": TwilioMark,
+                                         "dtmf": TwilioDtmf, "stop": TwilioStop}
 
 
 @dataclass
@@ -78,32 +164,39 @@ class TwilioStream:
     stream_sid: str | None = None
     session: Any = None
     tracks: dict[str, str] = field(default_factory=dict)  # Twilio track → our channel
-    fed: dict[str, int] = field(default_factory=dict)  # samples fed per track
+    fed: dict[str, int] = field(default_factory=dict)  # samples per track, on call time
     last_sequence: int = -1
     media_frames: int = 0
+    skipped: int = 0  # samples of gaps accounted but not synthesised
+    liveness: Liveness = field(default_factory=Liveness)
+
+    def __post_init__(self) -> None:
+        self.liveness = Liveness.of(self.host)
+        seconds = getattr(getattr(self.host, "options", None), "max_gap_fill_s", DEFAULT_MAX_GAP_S)
+        self.max_gap = max(0, int(seconds * RATE))
 
     async def receive(self, message: str | bytes) -> bool:
         if isinstance(message, bytes):
             raise ProtocolError(CloseCode.UNSUPPORTED_DATA, "binary frames are not part of the Twilio protocol")
         data = parse_json_object(message)
-        event = data.get("event")
-        if not isinstance(event, str) or event not in EVENTS:
-            raise ProtocolError(CloseCode.PROTOCOL_ERROR, "unknown event" if isinstance(event, str)
-                                else 'missing "event"')
+        event = validate(TwilioEnvelope, data, what="message").event
+        if event not in EVENTS:
+            raise ProtocolError(CloseCode.PROTOCOL_ERROR, "unknown event")
         if event == "connected":
+            validate(TwilioConnected, data, what=event)
             log.debug("twilio connected", extra={"source": "twilio"})
             return False
-        self._check_sequence(data)
-        if event == "start":
-            await self._start(data)
+        self._check_sequence(validate(TwilioEvent, data, what=event).sequenceNumber)
+        frame = validate(SCHEMAS[event], data, what=event)
+        if isinstance(frame, TwilioStart):
+            await self._start(frame.start)
             return False
         if self.session is None:
             raise ProtocolError(CloseCode.PROTOCOL_ERROR, f"{event} before start")
-        sid = data.get("streamSid")
-        if sid is not None and sid != self.stream_sid:
+        if frame.streamSid is not None and frame.streamSid != self.stream_sid:
             raise ProtocolError(CloseCode.PROTOCOL_ERROR, "streamSid does not match start")
-        if event == "media":
-            self._media(_require(data, "media", dict, "media"))
+        if isinstance(frame, TwilioMedia):
+            self._media(frame.media)
         elif event == "dtmf":
             # The digit may be part of a card number: never log it.
             log.info("twilio dtmf", extra={"source": "twilio", "call_id": self.call_id})
@@ -111,80 +204,80 @@ class TwilioStream:
             log.debug("twilio mark", extra={"source": "twilio", "call_id": self.call_id})
         elif event == "stop":
             log.info("twilio stop", extra={"source": "twilio", "call_id": self.call_id,
-                                           "media_frames": self.media_frames})
+                                           "media_frames": self.media_frames,
+                                           "skipped_seconds": round(self.skipped / RATE, 3)})
             return True
         return False
 
-    def _check_sequence(self, data: dict[str, Any]) -> None:
-        sequence = _integer(data.get("sequenceNumber"), "sequenceNumber")
+    def _check_sequence(self, sequence: int) -> None:
         if sequence <= self.last_sequence:
-            raise ProtocolError(CloseCode.PROTOCOL_ERROR,
-                                f"sequenceNumber out of order ({sequence} after {self.last_sequence})")
+            raise ProtocolError(CloseCode.PROTOCOL_ERROR, "sequenceNumber out of order")
         self.last_sequence = sequence
 
-    async def _start(self, data: dict[str, Any]) -> None:
+    async def _start(self, start: StartBody) -> None:
         if self.session is not None:
             raise ProtocolError(CloseCode.PROTOCOL_ERROR, "second start")
-        start = _require(data, "start", dict, "start")
-        call_sid = _require(start, "callSid", str, "start")
-        stream_sid = _require(start, "streamSid", str, "start")
-        tracks = _require(start, "tracks", list, "start")
-        media_format = _require(start, "mediaFormat", dict, "start")
-        if not call_sid or not tracks or not all(isinstance(track, str) for track in tracks):
-            raise ProtocolError(CloseCode.PROTOCOL_ERROR, "start: invalid callSid or tracks")
-        if (media_format.get("encoding") != "audio/x-mulaw" or media_format.get("sampleRate") != RATE
-                or media_format.get("channels") != 1):
+        media_format = start.mediaFormat
+        if media_format.encoding != "audio/x-mulaw" or media_format.sampleRate != RATE or media_format.channels != 1:
             raise ProtocolError(CloseCode.UNSUPPORTED_DATA, "unsupported media format")
-        custom = start.get("customParameters") or {}
-        policy = custom.get("policy") if isinstance(custom, dict) else None
-        if not isinstance(custom, dict) or (policy is not None and not isinstance(policy, str)):
-            raise ProtocolError(CloseCode.PROTOCOL_ERROR, "start: invalid customParameters")
+        policy = (start.customParameters or {}).get("policy")
         mapping = getattr(self.host.options, "twilio_tracks", None) or DEFAULT_TRACKS
-        self.tracks = {track: mapping[track] for track in dict.fromkeys(tracks) if track in mapping}
+        self.tracks = {track: mapping[track] for track in dict.fromkeys(start.tracks) if track in mapping}
         if not self.tracks:
             raise ProtocolError(CloseCode.UNSUPPORTED_DATA, "no track is mapped to a channel")
+        seen = getattr(self.host, "twilio_stream_ids", None)  # a ReplayCache on the real server
+        if seen is not None and not seen.add(start.streamSid):
+            raise ProtocolError(CloseCode.POLICY_VIOLATION, "streamSid already seen")
         channels = sorted(set(self.tracks.values()),
                           key=lambda c: (CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else len(CHANNEL_ORDER), c))
-        self.fed = dict.fromkeys(tracks, 0)
-        self.call_id, self.stream_sid = call_sid, stream_sid
-        log.info("twilio start", extra={"source": "twilio", "call_id": call_sid, "stream_sid": stream_sid,
-                                        "tracks": list(tracks)})
-        self.session = await open_call(self.host, call_sid, channels, policy=policy or None, source="twilio",
+        self.fed = dict.fromkeys(start.tracks, 0)
+        self.call_id, self.stream_sid = start.callSid, start.streamSid
+        log.info("twilio start", extra={"source": "twilio", "call_id": start.callSid, "stream_sid": start.streamSid,
+                                        "tracks": list(self.tracks)})
+        self.session = await open_call(self.host, start.callSid, channels, policy=policy or None, source="twilio",
                                        log=log)
+        self.liveness.alive()
 
-    def _media(self, media: dict[str, Any]) -> None:
-        track = _require(media, "track", str, "media")
-        payload = _require(media, "payload", str, "media")
-        if track not in self.fed:
+    def _media(self, media: MediaBody) -> None:
+        if media.track not in self.fed:
             raise ProtocolError(CloseCode.PROTOCOL_ERROR, "media for a track not in start")
         try:
-            audio = base64.b64decode(payload, validate=True)
+            audio = base64.b64decode(media.payload, validate=True)
         except (binascii.Error, ValueError):
             raise ProtocolError(CloseCode.INVALID_DATA, "media payload is not base64") from None
-        timestamp = media.get("timestamp")
         self.media_frames += 1
-        channel = self.tracks.get(track)
+        self.liveness.alive()
+        channel = self.tracks.get(media.track)
         if channel is None:  # a track the configuration does not transcribe
             return
-        if timestamp is not None:
-            self._fill_gap(track, channel, _integer(timestamp, "timestamp") * RATE // 1000)
-        samples = mulaw_decode(audio)
-        self._feed(track, channel, samples)
+        if media.timestamp is not None:
+            self._fill_gap(media.track, channel, media.timestamp * RATE // 1000)
+        self._feed(media.track, channel, mulaw_decode(audio))
 
     def _fill_gap(self, track: str, channel: str, expected: int) -> None:
-        """Feed silence where a track skipped audio, so the channel stays on call time."""
+        """Keep the track on call time: silence for a gap up to ``max_gap``; a longer one is accounted.
+
+        The silence goes through the resampler and VAD like audio, so it is bounded per frame;
+        beyond ``max_gap`` the track's clock moves on without synthesising the rest.
+        """
         gap = expected - self.fed[track]
-        if gap > GAP_TOLERANCE:
-            if gap > MAX_GAP_FILL:
-                log.warning("twilio gap too long to fill", extra={"source": "twilio", "call_id": self.call_id,
-                                                                   "track": track, "gap_samples": gap})
-            self._feed(track, channel, np.zeros(min(gap, MAX_GAP_FILL), dtype=np.int16))
+        if gap <= GAP_TOLERANCE:
+            return
+        fill = min(gap, self.max_gap)
+        if gap > fill:
+            if not self.skipped:
+                log.warning("twilio timestamp jump beyond the maximum gap: not synthesised",
+                            extra={"source": "twilio", "call_id": self.call_id})
+            self.skipped += gap - fill
+            self.fed[track] += gap - fill
+        if fill:
+            self._feed(track, channel, np.zeros(fill, dtype=np.int16))
 
     def _feed(self, track: str, channel: str, samples: np.ndarray) -> None:
         try:
             self.session.feed(channel, samples, RATE)
-        except ValueError as exc:  # unknown channel or rate: the message is safe
-            raise ProtocolError(CloseCode.UNSUPPORTED_DATA, str(exc)) from None
+        except ValueError:  # unknown channel or rate
+            raise ProtocolError(CloseCode.UNSUPPORTED_DATA, "audio not accepted for this call") from None
         self.fed[track] += len(samples)
 
 
