@@ -14,6 +14,7 @@ from redactor.server.auth import (
     AUDIOHOOK_REQUIRED_COMPONENTS,
     AuthError,
     Claims,
+    ReplayCache,
     authorize,
     bearer_token,
     issue_token,
@@ -286,10 +287,39 @@ def test_audiohook_unknown_key_wrong_secret_and_missing_parts() -> None:
 
 
 def test_audiohook_stale_or_future_created_is_refused() -> None:
-    assert _verify(AH_EXAMPLE, now=AH_CREATED + 299) == AH_KEY
-    assert _error(_verify, AH_EXAMPLE, now=AH_CREATED + 301).reason == "stale signature"
-    assert _error(_verify, AH_EXAMPLE, now=AH_CREATED - 301).reason == "stale signature"
-    assert _error(_verify, AH_EXAMPLE, now=AH_CREATED + 20, max_skew=10).reason == "stale signature"
+    # By default a signature is good for 10 s either side of "created" (not Genesys's 300 s).
+    assert _verify(AH_EXAMPLE, now=AH_CREATED + 10) == AH_KEY
+    assert _verify(AH_EXAMPLE, now=AH_CREATED - 10) == AH_KEY
+    assert _error(_verify, AH_EXAMPLE, now=AH_CREATED + 11).reason == "stale signature"
+    assert _error(_verify, AH_EXAMPLE, now=AH_CREATED - 11).reason == "stale signature"
+    assert _verify(AH_EXAMPLE, now=AH_CREATED + 299, max_skew=300) == AH_KEY
+    assert _error(_verify, AH_EXAMPLE, now=AH_CREATED + 301, max_skew=300).reason == "stale signature"
+
+
+def test_audiohook_replayed_signature_is_refused_within_its_window() -> None:
+    replay = ReplayCache()
+    assert _verify(AH_EXAMPLE, now=AH_CREATED + 1, replay=replay) == AH_KEY
+    for now in (AH_CREATED + 2, AH_CREATED + 10):  # the same headers again: refused while they would pass
+        assert _error(_verify, AH_EXAMPLE, now=now, replay=replay).reason == "replayed signature"
+    assert _error(_verify, AH_EXAMPLE, now=AH_CREATED + 11, replay=replay).reason == "stale signature"
+    # A fresh signature (another nonce) from the same client is fine; a refused one is not remembered.
+    fresh = sign_audiohook_request(
+        "wss://audiohook.example.com/api/v1/voicebiometrics/ws", api_key=AH_KEY, client_secret=AH_SECRET,
+        organization_id="o", session_id="s", correlation_id="c", created=AH_CREATED)
+    assert _error(_verify, fresh, now=AH_CREATED, replay=replay, clients={AH_KEY: b"wrong"}).reason == \
+        "invalid signature"
+    assert _verify(fresh, now=AH_CREATED + 3, replay=replay) == AH_KEY
+    assert len(replay) == 2
+
+
+def test_replay_cache_forgets_expired_entries_and_stays_bounded() -> None:
+    cache = ReplayCache(max_entries=3)
+    assert cache.add("a", 10, now=0) and not cache.add("a", 10, now=9.9)
+    assert not cache.add("a", 20, now=10) and cache.add("a", 20, now=10.1)  # expired: a new entry
+    for key in "bcdef":
+        assert cache.add(key, 100, now=11)
+    assert len(cache) == 3  # the oldest were forgotten first
+    assert not cache.add("f", 100, now=12)
 
 
 def test_audiohook_expired_signature_is_refused() -> None:

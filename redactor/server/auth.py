@@ -19,6 +19,15 @@ Three kinds of credentials:
 * **Genesys AudioHook** sends ``X-API-KEY`` and signs the upgrade with HTTP Message
   Signatures (IETF draft that became RFC 9421), HMAC-SHA256 with the client secret
   (:func:`verify_audiohook_request`, :func:`sign_audiohook_request`).
+
+Replays. An AudioHook signature carries ``created`` and a nonce: it is accepted only within
+``max_skew`` seconds (default 10) of ``created``, and with a :class:`ReplayCache` each
+signature is accepted once (remembered until it could no longer pass the clock check, in
+bounded memory). A Twilio signature covers the URL alone and carries no time or nonce: every
+stream to the same URL has the same signature, so it cannot be made single-use and a captured
+one stays valid until the auth token is rotated. What the server can do (and does, see
+``twilio.py``) is remember each ``start.streamSid`` for a while and refuse a stream that
+repeats one; TLS (``wss://``) is what keeps the signature from being captured at all.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import heapq
 import hmac
 import re
 import secrets
@@ -43,6 +53,7 @@ __all__ = [
     "ROLES",
     "AuthError",
     "Claims",
+    "ReplayCache",
     "authorize",
     "bearer_token",
     "issue_token",
@@ -100,6 +111,37 @@ class Claims:
     subject: str | None
     expires_at: int
     token_id: str
+
+
+class ReplayCache:
+    """Keys seen recently, each remembered until its own expiry; at most ``max_entries``.
+
+    :meth:`add` is ``False`` for a key still remembered (a replay). When full, the entry
+    nearest its expiry is forgotten first: to push out a remembered signature early, one would
+    need that many *fresh valid* credentials within its window.
+    """
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self.max_entries = max(1, int(max_entries))
+        self._expiry: dict[object, float] = {}
+        self._heap: list[tuple[float, int, object]] = []
+        self._n = 0
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+    def add(self, key: object, expires_at: float, now: float) -> bool:
+        """Remember ``key`` until ``expires_at`` (inclusive); ``False`` if it is remembered already."""
+        while self._heap and (self._heap[0][0] < now or len(self._expiry) >= self.max_entries):
+            when, _, old = heapq.heappop(self._heap)
+            if self._expiry.get(old) == when:
+                del self._expiry[old]
+        if key in self._expiry:
+            return False
+        self._n += 1
+        self._expiry[key] = expires_at
+        heapq.heappush(self._heap, (expires_at, self._n, key))
+        return True
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -487,7 +529,7 @@ def _derived_component(name: str, *, method: str, path: str, authority: str) -> 
 
 def verify_audiohook_request(headers: object, *, method: str, path: str, authority: str,
                              clients: Mapping[str, bytes], now: float | None = None,
-                             max_skew: int = 300) -> str:
+                             max_skew: float = 10, replay: ReplayCache | None = None) -> str:
     """Check the API key and HTTP message signature of an AudioHook upgrade request.
 
     Genesys Cloud sends ``X-API-KEY`` and signs the request with HMAC-SHA256 keyed with the
@@ -506,11 +548,14 @@ def verify_audiohook_request(headers: object, *, method: str, path: str, authori
     :param clients: API key → client secret (already base64-decoded).
     :param now: the current Unix time (default: the clock).
     :param max_skew: seconds ``created`` may differ from ``now`` either way (so also the
-        largest age of a signature); ``expires`` is honoured with the clock difference
-        tolerated up to 30 seconds.
+        largest age of a signature: 10 by default; Genesys signs each upgrade just before
+        sending it); ``expires`` is honoured with the clock difference tolerated up to 30
+        seconds.
+    :param replay: where accepted signatures are remembered (until ``created + max_skew``,
+        after which the clock check refuses them anyway); a signature seen before is refused.
     :returns: the API key, which identifies the client.
-    :raises AuthError: 401 for a missing or unknown API key, a missing, malformed, stale or
-        wrong signature.
+    :raises AuthError: 401 for a missing or unknown API key, a missing, malformed, stale,
+        replayed or wrong signature.
     """
     now = time.time() if now is None else now
     api_key = _canonical_field(_header_values(headers, "X-API-KEY"))
@@ -575,6 +620,8 @@ def verify_audiohook_request(headers: object, *, method: str, path: str, authori
     expected = hmac.new(key, base, hashlib.sha256).digest()
     if not hmac.compare_digest(expected, signature) or not key_known:
         raise AuthError(401, "unknown API key" if not key_known else "invalid signature")
+    if replay is not None and not replay.add(("audiohook", signature), created + max_skew, now):
+        raise AuthError(401, "replayed signature")
     return api_key
 
 

@@ -1,16 +1,22 @@
-"""Prometheus metrics of the live server (``GET /metrics``), one registry per server."""
+"""Prometheus metrics of the live server (``GET /metrics``), one registry per server.
+
+``/metrics`` needs no credentials (a scraper on the operations network reads it), so it names
+no call: call ids are customer data (a Twilio CallSid, a Genesys conversation id). Lag is
+exported as aggregates over the live calls, without labels: ``redactor_call_lag_seconds`` is
+the largest (what an alert wants: some call is behind) and ``redactor_calls_lagging`` counts
+the calls more than 2 s behind.
+"""
 
 from __future__ import annotations
-
-import contextlib
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 LATENCY_BUCKETS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 10.0)
+LAGGING_S = 2.0
 
 
 class Metrics:
-    """Active calls, per-call lag, utterance-end→final latency, ASR queue depth, viewers."""
+    """Active calls, call lag (largest, and how many are behind), final latency, ASR queue depth, viewers."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -24,7 +30,11 @@ class Metrics:
         self.asr_queue = Gauge("redactor_asr_queue_depth", "Speech decoding jobs waiting", registry=r)
         self.asr_lag = Gauge("redactor_asr_lag_seconds", "Age of the oldest waiting final decode", registry=r)
         self.call_lag = Gauge("redactor_call_lag_seconds",
-                              "Per call: age of its oldest utterance not yet published", ["call_id"], registry=r)
+                              "Largest over live calls: age of a call's oldest utterance not yet published",
+                              registry=r)
+        self.calls_lagging = Gauge("redactor_calls_lagging",
+                                   f"Live calls whose oldest unpublished utterance is over {LAGGING_S:g} s old",
+                                   registry=r)
         self.viewers = Gauge("redactor_agent_viewers", "Agent connections", registry=r)
         self.refused = Counter("redactor_handshakes_refused", "Connections refused at the handshake",
                                ["status"], registry=r)
@@ -35,8 +45,6 @@ class Metrics:
 
     def call_closed(self, call_id: str) -> None:
         self.active_calls.dec()
-        with contextlib.suppress(KeyError):
-            self.call_lag.remove(call_id)
 
     def final_published(self, latency_s: float) -> None:
         self.final_latency.observe(max(0.0, latency_s))
@@ -46,6 +54,7 @@ class Metrics:
         self.asr_queue.set(scheduler.depth)
         self.asr_lag.set(scheduler.lag())
         self.viewers.set(hub.viewer_count())
-        for call_id, session in calls.items():
-            self.call_lag.labels(call_id).set(session.lag())
+        lags = [session.lag() for session in calls.values()]
+        self.call_lag.set(max(lags, default=0.0))
+        self.calls_lagging.set(sum(lag > LAGGING_S for lag in lags))
         return generate_latest(self.registry)
