@@ -32,13 +32,13 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def fired_per_turn(dialogues: list[dict], redactor) -> dict[str, list[str]]:
+def fired_per_turn(dialogues: list[dict], engine) -> dict[str, list[str]]:
     """Kinds fired per turn id (``dialogue/turn``), through ``redactor text``'s loop."""
     lines = [json.dumps({"id": f"{d['id']}/{i}", "call_id": d["id"], "policy": d["policy"],
                          "speaker": turn["speaker"], "text": turn["text"]}, ensure_ascii=False)
              for d in dialogues for i, turn in enumerate(d["turns"])]
     out, err = io.StringIO(), io.StringIO()
-    run(io.BytesIO(("\n".join(lines) + "\n").encode()), out, err, redactor, "general_support")
+    run(io.BytesIO(("\n".join(lines) + "\n").encode()), out, err, engine, "general_support")
     if err.getvalue():
         raise SystemExit(f"redactor text reported errors:\n{err.getvalue()}")
     return {record["id"]: [w["kind"] for w in record["warnings"]]
@@ -99,12 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    from redactor import Redactor
+    from redactor.engine import build_engine
 
     dialogues = load(args.data)
-    redactor = Redactor()
+    engine = build_engine()
     started = time.perf_counter()
-    result = score(dialogues, fired_per_turn(dialogues, redactor))
+    result = score(dialogues, fired_per_turn(dialogues, engine))
     result["seconds"] = round(time.perf_counter() - started, 2)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -11,6 +11,7 @@ An example with every setting is ``samples/redactor.toml``.
 
 from __future__ import annotations
 
+import argparse
 import re
 import tomllib
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from redactor.pii.catalogue import ENTITY_TYPES
+from redactor.pii.catalogue import DIGITS, ENTITY_TYPES
 from redactor.policy.policies import PolicyError, PolicySpec, build_policies
 
 
@@ -103,6 +104,8 @@ class AnalyzerSettings(_Strict):
     context_before: int = Field(default=24, ge=0, le=200, description="cue window, characters")
     context_after: int = Field(default=8, ge=0, le=200)
     slots: bool = Field(default=True, description="mask garbled values after strong cues")
+    entities: list[str] | None = Field(
+        default=None, description="entity types to detect (default: all, including DIGITS)")
 
 
 class RedactorConfig(_Strict):
@@ -121,7 +124,13 @@ class RedactorConfig(_Strict):
             build_policies(self.policies, [*ENTITY_TYPES, *custom], source="policies")
         except PolicyError as exc:
             raise ValueError(str(exc).removeprefix("policies: ")) from None
-        known = {*ENTITY_TYPES, *custom, "default"}
+        selectable = {*ENTITY_TYPES, *custom, DIGITS}
+        if self.analyzer.entities is not None:
+            wrong = [f"#{i + 1}" for i, name in enumerate(self.analyzer.entities) if name not in selectable]
+            if wrong:  # positions, not values: the message must not echo what it cannot trust
+                raise ValueError(f"analyzer.entities: unknown entity type at {', '.join(wrong)} "
+                                 f"(known: {', '.join(sorted(selectable))})")
+        known = {*ENTITY_TYPES, *custom, DIGITS, "default"}
         unknown = sorted(set(self.operators) - known)
         if unknown:
             raise ValueError(
@@ -135,7 +144,26 @@ class RedactorConfig(_Strict):
 
     @property
     def entity_types(self) -> tuple[str, ...]:
+        """Every type this configuration can detect (built-in and configured identifiers)."""
         return (*ENTITY_TYPES, *(identifier.name for identifier in self.identifiers))
+
+    @property
+    def selected_types(self) -> tuple[str, ...]:
+        """The types to detect: ``analyzer.entities``, else all of them plus the ``DIGITS`` net."""
+        if self.analyzer.entities is not None:
+            return tuple(self.analyzer.entities)
+        return (*self.entity_types, DIGITS)
+
+    def with_selection(self, entities: list[str] | tuple[str, ...] | None = None,
+                       score_threshold: float | None = None) -> RedactorConfig:
+        """This configuration with a command line's ``--entities`` / ``--score-threshold`` applied
+        (validated like the TOML: ``ConfigError`` names the option)."""
+        analyzer = self.analyzer.model_dump()
+        if entities is not None:
+            analyzer["entities"] = list(entities)
+        if score_threshold is not None:
+            analyzer["score_threshold"] = score_threshold
+        return parse_config({**self.model_dump(), "analyzer": analyzer}, "command line")
 
 
 def _describe(error: ValidationError, source: str) -> str:
@@ -166,3 +194,18 @@ def load_config(path: str | Path | None) -> RedactorConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     return parse_config(data, str(path))
+
+
+def entity_list(value: str) -> list[str]:
+    """``--entities TYPE,…`` as a list (checked against the configuration when the engine loads)."""
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """The configuration and selection options every command shares."""
+    parser.add_argument("--config", metavar="FILE",
+                        help="TOML configuration (operators, identifiers, policies, analyzer)")
+    parser.add_argument("--entities", type=entity_list, default=None, metavar="TYPE,…",
+                        help="entity types to detect (default: all, and the DIGITS net)")
+    parser.add_argument("--score-threshold", type=float, default=None, metavar="X",
+                        help="minimum detection score, 0–1 (default from the configuration: 0.5)")

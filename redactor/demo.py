@@ -256,7 +256,7 @@ async def demo(args: argparse.Namespace, console: Console) -> int:
 
         if args.policy is not None:
             try:
-                server.calls.warnings.policies.get(args.policy)
+                server.calls.engine.policies.get(args.policy)
             except PolicyError as exc:
                 console.print(f"redactor demo: {exc}", style="red")
                 return 2

@@ -1,29 +1,41 @@
 """``redactor text``: mask Japanese PII in lines of text (JSONL or plain), streaming.
 
-Each input line is a JSON object ``{"id", "text", "speaker"?, "call_id"?, "policy"?}`` or
+Each input line is a JSON object ``{"id", "text", "speaker"?, "call_id"?, "policy"?, "start"?,
+"end"?}`` (times in seconds, when the lines come from a recording) or
 plain text (its id is the 1-based line number).  Each output line is
 ``{"id", "text", "entities", "warnings"}`` in input order.  A line that cannot be read gives
 an error on stderr naming the line (never its content) and an ``{"id", "error"}`` line on
 stdout, so output stays aligned with input; the run goes on and exits with status 1.
-Input is read and written one line at a time, so memory stays constant on any length.
+Input is read and written one line at a time, so memory stays constant on any length:
+a line is read up to ``MAX_LINE_BYTES`` and the rest of a longer one is skipped unread, and
+every failure of a line, whatever its kind, is that line's error (never the run's end).
+An error line's id is the line number.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-from redactor.config import ConfigError
-from redactor.policy import CallStates, PolicyError, PolicySet, WarningEngine, build_policies
+from redactor.config import ConfigError, add_engine_arguments
+from redactor.jsonl import dumps_line
+from redactor.percall import PerCall
+from redactor.policy import PolicyError
+
+if TYPE_CHECKING:
+    from redactor.conversation import Conversation
+    from redactor.engine import Engine
 
 DEFAULT_POLICY = "general_support"
 SPEAKERS = ("agent", "customer")
-KNOWN_FIELDS = frozenset({"id", "text", "speaker", "call_id", "policy"})
+KNOWN_FIELDS = frozenset({"id", "text", "speaker", "call_id", "policy", "start", "end"})
 MAX_LINE_BYTES = 1 << 20
+_SKIP_CHUNK = 1 << 16  # the rest of an overlong line is read and dropped this much at a time
 
 
 class LineError(ValueError):
@@ -37,12 +49,18 @@ class Utterance:
     speaker: str | None = None
     call_id: str | None = None
     policy: str = DEFAULT_POLICY
+    start: float | None = None  # seconds into the call, when the text comes from a recording
+    end: float | None = None
 
 
 def parse_line(raw: bytes, number: int, default_policy: str = DEFAULT_POLICY,
                notes: list[str] | None = None) -> Utterance:
-    """Read one input line (without its newline); raise ``LineError`` if it is malformed."""
-    if len(raw) > MAX_LINE_BYTES:
+    """Read one input line (without its newline); raise ``LineError`` if it is malformed.
+
+    ``raw`` is ``None`` for a line longer than ``MAX_LINE_BYTES`` that was not kept (see
+    ``_lines``).  No message quotes the line: they name a field, a byte or a column.
+    """
+    if raw is None or len(raw) > MAX_LINE_BYTES:
         raise LineError(f"longer than {MAX_LINE_BYTES} bytes")
     try:
         line = raw.decode("utf-8")
@@ -54,30 +72,58 @@ def parse_line(raw: bytes, number: int, default_policy: str = DEFAULT_POLICY,
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise LineError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:  # arrays or objects nested past the interpreter's limit
+        raise LineError("invalid JSON: nested too deeply") from None
+    except ValueError:  # an integer longer than int() accepts (4,300 digits)
+        raise LineError("invalid JSON: a number too long") from None
     if not isinstance(data, dict):
         raise LineError("a JSON line must be an object")
     for name in ("id", "text", "speaker", "call_id", "policy"):
         if name in data and not isinstance(data[name], str):
             raise LineError(f'field "{name}" must be a string')
+    for name in ("start", "end"):
+        if name in data and (isinstance(data[name], bool) or not isinstance(data[name], int | float)
+                             or not math.isfinite(data[name])):
+            raise LineError(f'field "{name}" must be a number of seconds')
     if "text" not in data:
         raise LineError('missing field "text"')
+    for name in ("id", "text", "speaker", "call_id", "policy"):
+        if name in data and not _encodable(data[name]):
+            raise LineError(f'field "{name}" holds a lone surrogate (a \\ud800-\\udfff escape), '
+                            "which is not text and cannot be written as UTF-8")
     if data.get("speaker") is not None and data["speaker"] not in SPEAKERS:
         raise LineError(f'field "speaker" must be one of {", ".join(SPEAKERS)}')
-    unknown = sorted(set(data) - KNOWN_FIELDS)
-    if unknown and notes is not None:
-        notes.append(f"ignoring unknown field(s) {', '.join(unknown)}")
+    unknown = len(set(data) - KNOWN_FIELDS)
+    if unknown and notes is not None:  # counted, not named: a name is input too
+        notes.append(f"ignoring {unknown} unknown field(s)")
     return Utterance(data.get("id", str(number)), data["text"], data.get("speaker"),
-                     data.get("call_id"), data.get("policy", default_policy))
+                     data.get("call_id"), data.get("policy", default_policy), data.get("start"), data.get("end"))
 
 
-def _lines(stream: BinaryIO) -> Iterator[bytes]:
-    for raw in stream:
-        yield raw.rstrip(b"\r\n")
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def policies_of(redactor) -> PolicySet:
-    """Built-in policies with the configuration's ``[policies]`` applied (raises ``PolicyError``)."""
-    return build_policies(redactor.config.policies, redactor.config.entity_types)
+def _lines(stream: BinaryIO) -> Iterator[bytes | None]:
+    """Each line without its newline, or ``None`` for one longer than ``MAX_LINE_BYTES``.
+
+    At most ``MAX_LINE_BYTES`` (plus a CR LF) of a line is held: the rest of a longer one
+    is read in small chunks and dropped, so a line of any length costs bounded memory.
+    """
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 2)
+        if not raw:
+            return
+        if len(raw) == MAX_LINE_BYTES + 2 and not raw.endswith(b"\n"):
+            while (rest := stream.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield raw.rstrip(b"\r\n")
 
 
 def pretty(record: dict, speaker: str | None = None) -> str:
@@ -91,43 +137,43 @@ def pretty(record: dict, speaker: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(stream: BinaryIO, out: TextIO, err: TextIO, redactor, default_policy: str,
-        policies: PolicySet | None = None, output: str = "jsonl") -> int:
+def run(stream: BinaryIO, out: TextIO, err: TextIO, engine: Engine, default_policy: str,
+        output: str = "jsonl") -> int:
     failed = 0
-    calls = redactor.call_contexts()
-    # Lines of one call share a warning state; a line without call_id is a call of its own.
-    warning_states = CallStates(WarningEngine(policies or policies_of(redactor)))
+    # Lines of one call_id are one conversation, in input order (an answer inherits the
+    # question's cue, warnings are stateful); a line without call_id is a call of its own.
+    calls: PerCall[Conversation] = PerCall(engine.conversation)
     for number, raw in enumerate(_lines(stream), start=1):
         notes: list[str] = []
+        utterance: Utterance | None = None
         try:
             utterance = parse_line(raw, number, default_policy, notes)
             try:  # an unknown policy fails this line only
-                warning_states.engine.policies.get(utterance.policy)
-                state = warning_states.get(f"call:{utterance.call_id}" if utterance.call_id
-                                           else f"line:{number}", utterance.policy)
+                engine.policies.get(utterance.policy)
+                conversation = (calls.get(utterance.call_id, utterance.policy) if utterance.call_id
+                                else engine.conversation(f"line:{number}", utterance.policy))
             except PolicyError as exc:
                 raise LineError(str(exc)) from None
-            # Lines of one call are a conversation: an answer inherits the question's cue.
-            context = calls.get(utterance.call_id) if utterance.call_id else None
-            prompt = context.prompt_for(utterance.speaker) if context else None
-            result = redactor.redact(utterance.text, call_id=utterance.call_id or "", prompt=prompt)
-            if context:
-                context.observe(utterance.text, utterance.speaker)
-            warnings = state.observe(text=utterance.text, masked=result.text, entities=result.entities,
-                                     speaker=utterance.speaker, segment_id=utterance.id)
-            record = {"id": utterance.id, "text": result.text,
-                      "entities": [e.to_json() for e in result.entities],
-                      "warnings": [w.to_json() for w in warnings]}
+            turn = conversation.turn(utterance.text, utterance.speaker, start=utterance.start,
+                                     end=utterance.end, segment_id=utterance.id)
+            record = {"id": utterance.id, "text": turn.text,
+                      "entities": [e.to_json() for e in turn.entities],
+                      "warnings": [w.to_json() for w in turn.warnings]}
         except LineError as exc:
             failed += 1
             print(f"redactor text: line {number}: {exc}", file=err)
             record = {"id": str(number), "error": str(exc)}
+        except Exception as exc:  # any failure of one line is that line's error, not the run's
+            # Named by its type only: an exception's message may quote the text.
+            failed += 1
+            print(f"redactor text: line {number}: internal error ({type(exc).__name__})", file=err)
+            record = {"id": str(number), "error": "internal error"}
         for note in notes:
             print(f"redactor text: line {number}: {note}", file=err)
         if output == "pretty":
-            out.write(pretty(record, utterance.speaker if "error" not in record else None))
+            out.write(pretty(record, utterance.speaker if utterance and "error" not in record else None))
         else:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(dumps_line(record) + "\n")
         out.flush()
     if failed:
         print(f"redactor text: {failed} line(s) failed", file=err)
@@ -135,20 +181,19 @@ def run(stream: BinaryIO, out: TextIO, err: TextIO, redactor, default_policy: st
 
 
 def _command(args: argparse.Namespace) -> int:
-    from redactor.pii.redactor import Redactor  # the model loads only when a command needs it
+    from redactor.engine import build_engine  # the model loads only when a command needs it
 
     try:
-        redactor = Redactor(args.config)
-        policies = policies_of(redactor)
-        policies.get(args.policy)
+        engine = build_engine(args.config, entities=args.entities, score_threshold=args.score_threshold)
+        engine.policies.get(args.policy)
     except (ConfigError, PolicyError) as exc:
         print(f"redactor text: configuration error:\n{exc}", file=sys.stderr)
         return 2
     if args.input in (None, "-"):
-        return run(sys.stdin.buffer, sys.stdout, sys.stderr, redactor, args.policy, policies, args.format)
+        return run(sys.stdin.buffer, sys.stdout, sys.stderr, engine, args.policy, args.format)
     try:
         with open(args.input, "rb") as stream:
-            return run(stream, sys.stdout, sys.stderr, redactor, args.policy, policies, args.format)
+            return run(stream, sys.stdout, sys.stderr, engine, args.policy, args.format)
     except OSError as exc:
         print(f"redactor text: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -161,7 +206,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("input", nargs="?", metavar="INPUT",
                         help="file to read; '-' or absent for stdin")
-    parser.add_argument("--config", metavar="FILE", help="TOML configuration (operators, identifiers)")
+    add_engine_arguments(parser)
     parser.add_argument("--format", choices=("jsonl", "pretty"), default="jsonl",
                         help="jsonl (the contract, default) or pretty: masked lines and warnings for people")
     parser.add_argument("--policy", default=DEFAULT_POLICY,

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from redactor.policy import Warning
 from redactor.server.hub import AgentHub, HubOptions, Viewer, _History
+from redactor.stream.events import AgentEvent, CallEnded, Transcript, WarningEvent
 
 
-def _t(segment: str, final: bool, text: str = "x") -> dict:
-    return {"type": "transcript", "call_id": "A", "segment_id": segment, "final": final, "text": text}
+def _t(segment: str, final: bool, text: str = "x") -> Transcript:
+    return Transcript("A", segment.split("-")[0], segment, final, text, 0.0, 1.0)
+
+
+def _json(events) -> list[dict]:
+    """Events as the agent receives them."""
+    return [e.to_json() for e in events]
+
+
+def _ended(call_id: str) -> AgentEvent:
+    return CallEnded(call_id)
 
 
 def test_history_keeps_the_latest_event_of_each_segment_in_order():
     history = _History(limit=100)
     history.add(_t("customer-1", False, "a"))
-    history.add({"type": "warning", "kind": "unneeded_pii"})
+    history.add(WarningEvent("A", Warning("unneeded_pii", "warning", "m", "s")))
     history.add(_t("customer-1", True, "b"))
     history.add(_t("agent-1", True, "c"))
-    events = list(history.events.values())
+    events = _json(history.events.values())
     assert [e.get("text") for e in events if e["type"] == "transcript"] == ["b", "c"]
     assert len(events) == 3
 
@@ -27,7 +38,7 @@ def test_a_slow_viewer_gets_partials_coalesced_then_a_notice_never_losing_finals
     for i in range(4):
         viewer.offer(_t(f"agent-{i}", True))
     viewer.offer(_t("customer-1", False, "p-last"))  # the queue is full: coalesce
-    queued = list(viewer.queue)
+    queued = _json(viewer.queue)
     partial_texts = [e["text"] for e in queued if e["type"] == "transcript" and not e["final"]]
     assert "p0" not in partial_texts and partial_texts[-1] == "p-last"
     assert sum(1 for e in queued if e.get("final")) == 4
@@ -47,15 +58,15 @@ def test_publish_offers_events_only_to_viewers_of_that_call():
     a, b = Viewer(None, "A", 16), Viewer(None, "B", 16)
     hub.viewers = {"A": {a}, "B": {b}}
     hub.publish("A", _t("agent-1", True, "for A"))
-    hub.publish("B", {"type": "call_ended", "call_id": "B"})
-    assert [e.get("text") for e in a.queue] == ["for A"]
-    assert [e["type"] for e in b.queue] == ["call_ended"]
+    hub.publish("B", _ended("B"))
+    assert [e.get("text") for e in _json(a.queue)] == ["for A"]
+    assert [e["type"] for e in _json(b.queue)] == ["call_ended"]
     assert hub.histories["B"].ended
 
 
 def test_a_new_call_with_an_ended_call_id_starts_a_fresh_history():
     hub = AgentHub()
     hub.publish("A", _t("agent-1", True, "old"))
-    hub.publish("A", {"type": "call_ended", "call_id": "A"})
+    hub.publish("A", _ended("A"))
     hub.publish("A", _t("agent-1", True, "new"))
-    assert [e.get("text") for e in hub.histories["A"].events.values()] == ["new"]
+    assert [e.get("text") for e in _json(hub.histories["A"].events.values())] == ["new"]

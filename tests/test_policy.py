@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from redactor.config import parse_config
-from redactor.policy import PolicyError, build_policies, load_policies
+from redactor.config import load_config, parse_config
+from redactor.engine import policies_of
+from redactor.policy import PolicyError, build_policies
 
 
 def test_builtins_follow_the_contract() -> None:
@@ -25,7 +26,7 @@ def test_override_reaches_the_builtins_that_extend_it(tmp_path) -> None:
     path.write_text('[policies.general_support]\nneeds = ["PERSON", "PHONE_NUMBER"]\n\n'
                     '[policies.member]\nextends = "billing"\nneeds = ["MEMBER_ID"]\n\n'
                     '[[identifiers]]\nname = "MEMBER_ID"\npatterns = ["M\\\\d{8}"]\n', encoding="utf-8")
-    policies = load_policies(path)
+    policies = policies_of(load_config(path))
     assert policies.get("general_support").needs == {"PERSON", "PHONE_NUMBER"}
     assert policies.get("billing").needs == {"PERSON", "PHONE_NUMBER", "CREDIT_CARD", "CARD_EXPIRY",
                                              "JP_BANK_ACCOUNT"}

@@ -162,3 +162,37 @@ def test_configured_identifier(tmp_path) -> None:
     r = Redactor(config)
     assert r.redact("会員番号はM12345678です").text == "会員番号は<MEMBER_ID>です"
     assert r.redact("M12345678です").text == "M12345678です"
+
+
+# ------------------------------------------------------------------ recognizer settings
+
+
+def test_a_misspelt_recognizer_setting_fails_when_the_class_is_made() -> None:
+    from redactor.pii.recognizers.base import JapanesePatternRecognizer
+
+    with pytest.raises(TypeError, match="unknown recognizer setting REJECTUNIT_AFTER"):
+        type("Bad", (JapanesePatternRecognizer,), {"ENTITY": "X", "PATTERNS": (), "REJECTUNIT_AFTER": False})
+    with pytest.raises(TypeError, match="CONTEXT_REQUIRED must be"):
+        type("Bad", (JapanesePatternRecognizer,), {"ENTITY": "X", "PATTERNS": (), "CONTEXT_REQUIRED": "yes"})
+
+
+@pytest.mark.parametrize(("text", "entity", "value"), [
+    # Each recognizer whose values may be followed by a unit word keeps them (the override works).
+    ("誕生日は4月12日時点で変わっていません", "DATE_OF_BIRTH", "4月12日"),
+    ("住所は東京都新宿区西新宿2丁目8番1号 5階です", "JP_ADDRESS", "東京都新宿区西新宿2丁目8番1号"),
+    ("有効期限は12月27年まで", "CARD_EXPIRY", "12月27年"),
+    ("メールはtaro@example.com 1個だけです", "EMAIL_ADDRESS", "taro@example.com"),
+])
+def test_recognizers_that_allow_units_after_their_values(redactor, text: str, entity: str, value: str) -> None:
+    assert any(t == entity and value in covered for t, covered in found(redactor, text)), found(redactor, text)
+
+
+def test_identifiers_from_the_configuration_allow_units_after_their_values() -> None:
+    from redactor.config import parse_config
+    from redactor.pii.cues import CueIndex
+    from redactor.pii.recognizers.custom import identifier_recognizer
+
+    spec = parse_config({"identifiers": [{"name": "MEMBER_ID", "patterns": [r"M\d{6}"]}]}).identifiers[0]
+    recognizer = identifier_recognizer(spec, CueIndex())
+    assert recognizer.REJECT_UNIT_AFTER is False
+    assert [r.entity_type for r in recognizer.analyze("M123456円", ["MEMBER_ID"])] == ["MEMBER_ID"]

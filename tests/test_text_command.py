@@ -53,7 +53,7 @@ def test_file_input_and_clean_exit(tmp_path) -> None:
     assert out[1] == {"id": "2", "text": "", "entities": [], "warnings": []}
 
 
-def test_bad_lines_are_reported_and_the_rest_comes_out(redactor) -> None:
+def test_bad_lines_are_reported_and_the_rest_comes_out(engine) -> None:
     data = b"\n".join([
         b'{"id": "a", "text": 5}',
         b'{"id": "b", "text": "x", "speaker": "robot"}',
@@ -63,7 +63,7 @@ def test_bad_lines_are_reported_and_the_rest_comes_out(redactor) -> None:
         b'{"id": "d"}',
     ]) + b"\n"
     out, err = io.StringIO(), io.StringIO()
-    status = run(io.BytesIO(data), out, err, redactor, "general_support")
+    status = run(io.BytesIO(data), out, err, engine, "general_support")
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert status == 1
     assert len(records) == 6
@@ -85,7 +85,7 @@ def test_bad_config_is_a_clear_error(tmp_path) -> None:
     assert "operators.CREDIT_CARD" in done.stderr.decode()
 
 
-def test_an_answer_inherits_the_question_of_the_previous_turn(redactor) -> None:
+def test_an_answer_inherits_the_question_of_the_previous_turn(engine) -> None:
     lines = [
         {"id": "1", "call_id": "c", "speaker": "agent", "text": "生年月日をお伺いできますか。"},
         {"id": "2", "call_id": "c", "speaker": "customer", "text": "4月12日です。"},
@@ -96,7 +96,7 @@ def test_an_answer_inherits_the_question_of_the_previous_turn(redactor) -> None:
     ]
     data = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode() + b"\n"
     out = io.StringIO()
-    run(io.BytesIO(data), out, io.StringIO(), redactor, "general_support")
+    run(io.BytesIO(data), out, io.StringIO(), engine, "general_support")
     texts = [json.loads(line)["text"] for line in out.getvalue().splitlines()]
     assert texts[1] == "<DATE_OF_BIRTH>です。"
     assert texts[2] == "4月12日に届きました。"  # the question was answered already
@@ -104,11 +104,11 @@ def test_an_answer_inherits_the_question_of_the_previous_turn(redactor) -> None:
     assert texts[5] == "4月12日です。"  # another call asked nothing
 
 
-def test_pretty_output_shows_masked_lines_and_warnings(redactor) -> None:
+def test_pretty_output_shows_masked_lines_and_warnings(engine) -> None:
     data = (json.dumps({"id": "x1", "call_id": "c", "speaker": "customer",
                         "text": "マイナンバーは123456789018です"}, ensure_ascii=False) + "\n").encode()
     out = io.StringIO()
-    run(io.BytesIO(data), out, io.StringIO(), redactor, "general_support", output="pretty")
+    run(io.BytesIO(data), out, io.StringIO(), engine, "general_support", output="pretty")
     text = out.getvalue()
     assert text.startswith("x1  [customer] マイナンバーは<JP_MY_NUMBER>です\n")
     assert "⚠ critical unneeded_pii" in text

@@ -18,13 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def converse(redactor, turns: list[tuple[str, str]], policy: str = "general_support") -> list[list[dict]]:
+def converse(engine, turns: list[tuple[str, str]], policy: str = "general_support") -> list[list[dict]]:
     """Warnings per turn for one call of (speaker, text) turns ("A"/"C")."""
     speakers = {"A": "agent", "C": "customer"}
     lines = [json.dumps({"id": str(i), "call_id": "t", "policy": policy, "speaker": speakers[s], "text": t},
                         ensure_ascii=False) for i, (s, t) in enumerate(turns)]
     out, err = io.StringIO(), io.StringIO()
-    assert run(io.BytesIO("\n".join(lines).encode()), out, err, redactor, "general_support") == 0, err.getvalue()
+    assert run(io.BytesIO("\n".join(lines).encode()), out, err, engine, "general_support") == 0, err.getvalue()
     return [json.loads(line)["warnings"] for line in out.getvalue().splitlines()]
 
 
@@ -61,34 +61,34 @@ NEGATIVES = {
 
 
 @pytest.mark.parametrize("kind", sorted(POSITIVES))
-def test_each_kind_fires_on_its_positive(redactor, kind: str) -> None:
-    fired = [k for turn in kinds(converse(redactor, POSITIVES[kind])) for k in turn]
+def test_each_kind_fires_on_its_positive(engine, kind: str) -> None:
+    fired = [k for turn in kinds(converse(engine, POSITIVES[kind])) for k in turn]
     assert kind in fired
 
 
 @pytest.mark.parametrize("kind", sorted(NEGATIVES))
-def test_each_kind_stays_quiet_on_its_negative(redactor, kind: str) -> None:
-    fired = [k for turn in kinds(converse(redactor, NEGATIVES[kind])) for k in turn]
+def test_each_kind_stays_quiet_on_its_negative(engine, kind: str) -> None:
+    fired = [k for turn in kinds(converse(engine, NEGATIVES[kind])) for k in turn]
     assert kind not in fired
 
 
-def test_my_number_outside_tax_social_is_critical_and_allowed_in_it(redactor) -> None:
+def test_my_number_outside_tax_social_is_critical_and_allowed_in_it(engine) -> None:
     turn = [("C", "マイナンバーは1234 5678 9018です。")]
-    (warning,) = converse(redactor, turn)[0]
+    (warning,) = converse(engine, turn)[0]
     assert (warning["kind"], warning["severity"]) == ("unneeded_pii", "critical")
     assert "マイナンバー" in warning["message"] and "1234" not in json.dumps(warning, ensure_ascii=False)
-    assert converse(redactor, turn, policy="tax_social") == [[]]
+    assert converse(engine, turn, policy="tax_social") == [[]]
 
 
-def test_same_kind_and_type_warns_once_per_call(redactor) -> None:
-    per_turn = converse(redactor, [("C", "マイナンバーは1234 5678 9018です。"),
+def test_same_kind_and_type_warns_once_per_call(engine) -> None:
+    per_turn = converse(engine, [("C", "マイナンバーは1234 5678 9018です。"),
                                    ("C", "もう一度、マイナンバーは1234 5678 9018です。"),
                                    ("C", "カード番号は4111 1111 1111 1111です。")])
     assert kinds(per_turn) == [["unneeded_pii"], [], ["unneeded_pii"]]
 
 
-def test_identity_check_state_machine(redactor) -> None:
-    per_turn = kinds(converse(redactor, [
+def test_identity_check_state_machine(engine) -> None:
+    per_turn = kinds(converse(engine, [
         ("A", "ご契約者様のお名前をフルネームでお願いいたします。"),
         ("C", "佐々木健一です。"),
         ("A", "佐々木様ですね。ご登録のお電話番号をお願いできますか。"),  # echo: not a disclosure
@@ -98,8 +98,8 @@ def test_identity_check_state_machine(redactor) -> None:
     assert per_turn == [[], [], [], ["identity_verified"], []]
 
 
-def test_agent_confirmation_completes_the_check(redactor) -> None:
-    per_turn = kinds(converse(redactor, [
+def test_agent_confirmation_completes_the_check(engine) -> None:
+    per_turn = kinds(converse(engine, [
         ("A", "ご本人様確認のため、お名前と生年月日をお願いいたします。"),
         ("C", "井上さくら、平成2年7月7日です。"),
         ("A", "ありがとうございます。ご本人様確認が取れました。"),
@@ -107,14 +107,14 @@ def test_agent_confirmation_completes_the_check(redactor) -> None:
     assert per_turn == [[], [], ["identity_verified"]]
 
 
-def test_confirmation_without_any_check_verifies_nothing(redactor) -> None:
-    per_turn = kinds(converse(redactor, [("A", "ご入金の確認が取れました。"),
+def test_confirmation_without_any_check_verifies_nothing(engine) -> None:
+    per_turn = kinds(converse(engine, [("A", "ご入金の確認が取れました。"),
                                          ("A", "ご登録のお電話番号は03-5412-7788ですね。")]))
     assert per_turn == [[], ["identity_not_verified"]]
 
 
-def test_warning_shape(redactor) -> None:
-    (warning,) = converse(redactor, [("C", "裏のセキュリティコードは123です。")])[0]
+def test_warning_shape(engine) -> None:
+    (warning,) = converse(engine, [("C", "裏のセキュリティコードは123です。")])[0]
     assert set(warning) == {"kind", "severity", "message", "suggestion", "channel", "segment_id", "time"}
     assert (warning["severity"], warning["channel"], warning["segment_id"]) == ("critical", "customer", "0")
     assert "お伺いしておりません" in warning["suggestion"]
@@ -129,12 +129,12 @@ def test_sensitive_categories() -> None:
     assert detector.categories("がん保険の資料をください。教会の隣です。") == []
 
 
-def test_unknown_policy_is_an_error_for_that_line_only(redactor) -> None:
+def test_unknown_policy_is_an_error_for_that_line_only(engine) -> None:
     data = (b'{"id": "a", "text": "x", "policy": "sales"}\n'
             b'{"id": "b", "text": "\xe3\x83\x9e\xe3\x82\xa4\xe3\x83\x8a\xe3\x83\xb3\xe3\x83\x90\xe3\x83\xbc'
             b'\xe3\x81\xaf123456789018", "policy": "tax_social"}\n')
     out, err = io.StringIO(), io.StringIO()
-    assert run(io.BytesIO(data), out, err, redactor, "general_support") == 1
+    assert run(io.BytesIO(data), out, err, engine, "general_support") == 1
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert records[0]["id"] == "1" and "sales" in records[0]["error"]
     assert records[1]["id"] == "b" and records[1]["warnings"] == []
@@ -167,29 +167,29 @@ def test_sample_conversation_through_the_cli() -> None:
     assert "4111" not in everything
 
 
-def test_dev_dialogues_meet_the_targets(redactor) -> None:
+def test_dev_dialogues_meet_the_targets(engine) -> None:
     from benchmarks.warnings import DEFAULT_DATA, fired_per_turn, load, score
 
     dialogues = load(DEFAULT_DATA)
     assert len(dialogues) >= 60 and all(3 <= len(d["turns"]) <= 8 for d in dialogues)
-    result = score(dialogues, fired_per_turn(dialogues, redactor))
+    result = score(dialogues, fired_per_turn(dialogues, engine))
     for kind, figures in result["kinds"].items():
         assert figures["recall"] >= 0.9, (kind, result["errors"])
         assert figures["false_alarm_rate"] <= 0.05, (kind, result["errors"])
 
 
-def test_a_name_before_the_customer_speaks_is_the_agents_own(redactor) -> None:
+def test_a_name_before_the_customer_speaks_is_the_agents_own(engine) -> None:
     from redactor.policy import WarningEngine
 
     state = WarningEngine().new_call("c1", "general_support")
     # 担当の佐藤 garbled by speech recognition into 3等の佐藤: still the agent's own name.
     text = "お電話ありがとうございます、3等の佐藤です"
-    result = redactor.redact(text)
+    result = engine.redactor.redact(text)
     assert any(e.type == "PERSON" for e in result.entities)
     warnings = state.observe(text=text, masked=result.text, entities=result.entities, speaker="agent")
     assert not [w for w in warnings if w.kind == "identity_not_verified"]
     state.observe(text="もしもし", masked="もしもし", entities=[], speaker="customer")
     text = "田中一郎様のご住所は東京都新宿区西新宿2丁目8番1号ですね"
-    result = redactor.redact(text)
+    result = engine.redactor.redact(text)
     warnings = state.observe(text=text, masked=result.text, entities=result.entities, speaker="agent")
     assert [w.kind for w in warnings if w.kind == "identity_not_verified"]

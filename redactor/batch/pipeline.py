@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from redactor.asr.options import AsrOptions
 from redactor.audio.decode import DecodedAudio, decode_file
-from redactor.audio.resample import to_16k
-from redactor.batch.warnings import CallWarnings
+from redactor.conversation import Turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +105,20 @@ class Segment:
 
 # ------------------------------------------------------------------ worker-side state
 
-_state: dict[AsrOptions, tuple[object, object]] = {}
+_state: dict[tuple, tuple[object, object]] = {}
 
 
-def worker_state(asr: AsrOptions):
-    """``(SpeechEngine, Redactor)`` of this process, created once."""
-    if asr not in _state:
-        from redactor import Redactor
+def worker_state(options: BatchOptions):
+    """``(SpeechEngine, Engine)`` of this process for these options, created once."""
+    key = (options.asr, options.config, options.entities, options.score_threshold)
+    if key not in _state:
         from redactor.asr.engine import SpeechEngine
+        from redactor.engine import build_engine
 
-        _state[asr] = (SpeechEngine(asr), Redactor())
-    return _state[asr]
+        _state[key] = (SpeechEngine(options.asr),
+                       build_engine(options.config, entities=options.entities,
+                                    score_threshold=options.score_threshold))
+    return _state[key]
 
 
 def decode_source(source: str | Path | bytes, name: str) -> DecodedAudio:
@@ -125,62 +128,126 @@ def decode_source(source: str | Path | bytes, name: str) -> DecodedAudio:
     return decode_file(source)
 
 
+# ------------------------------------------------------------------ call audio, settings (#9, #11)
+
+
+class CallAudio:
+    """A call's audio for the worker: one channel at a time, decoded straight to 16 kHz.
+
+    A 1-hour stereo call never holds its other channel or a source-rate copy (#11).
+    ``progress_of(index)`` turns the speech engine's position in channel ``index`` into
+    increments of call seconds (each of C channels is 1/C of the call) for ``progress``.
+    """
+
+    def __init__(self, source: str | Path | bytes, name: str,
+                 progress: Callable[[float], None] | None = None) -> None:
+        from redactor.audio.decode import audio_format
+
+        self.source, self.name, self.progress = source, name, progress
+        self.sample_rate, self.channels = audio_format(source, name)
+        self.frames: int | None = None
+        self._done = [0.0] * self.channels  # call seconds reported per channel
+
+    @property
+    def duration(self) -> float:
+        if self.frames is None:
+            self.channel_16k(0)  # decodes once to learn the length (not normally reached)
+        return (self.frames or 0) / self.sample_rate
+
+    def channel_16k(self, index: int):
+        from redactor.audio.decode import decode_channel
+        from redactor.audio.resample import ASR_RATE
+
+        samples, self.frames = decode_channel(self.source, index, ASR_RATE, self.name)
+        for done in range(index):  # the channels before this one are finished
+            self._advance(done, math.inf)
+        return samples
+
+    def progress_of(self, index: int) -> Callable[[float], None] | None:
+        if self.progress is None:
+            return None
+        return lambda seconds: self._advance(index, seconds)
+
+    def _advance(self, index: int, seconds: float) -> None:
+        if self.progress is None or self.frames is None:
+            return
+        share = min(seconds, self.duration) / self.channels
+        if share > self._done[index]:
+            self.progress(share - self._done[index])
+            self._done[index] = share
+
+
+def settings_of(options: BatchOptions, engine) -> dict:
+    """The JSON's ``settings``: model, policy, entities, operators, audio_redaction, version
+    (CONTRACTS.md, second round), from the options and the worker's loaded engine."""
+    import os
+    from importlib.metadata import PackageNotFoundError, version
+
+    from redactor.asr.models import DEFAULT_MODEL
+
+    try:
+        release = version("redactor")
+    except PackageNotFoundError:
+        release = "unknown"
+    return {
+        "model": options.asr.model or os.environ.get("REDACTOR_ASR_MODEL") or DEFAULT_MODEL,
+        **engine.settings(options.policy),
+        "audio_redaction": options.audio_redaction,
+        "version": release,
+    }
+
+
 def transcribe_call(
-    source: str | Path | bytes, name: str, options: BatchOptions
+    source: str | Path | bytes, name: str, options: BatchOptions,
+    progress: Callable[[float], None] | None = None,
 ) -> CallResult:
     """ASR of every channel, then PII redaction of all utterances in time order (a worker).
 
     The PII engine sees the conversation turn by turn across channels, so an answer inherits
     the cue of the other side's question (agent: 生年月日は? customer: 昭和58年…).
     Only masked text leaves this function (unless ``write_unmasked``).
+    ``progress(seconds)`` receives increments of call audio processed (``CallAudio``).
     """
-    audio = decode_source(source, name)
-    engine, redactor = worker_state(options.asr)
+    audio = CallAudio(source, name, progress)  # one channel at a time, straight to 16 kHz (#11)
+    speech, engine = worker_state(options)
     turns = []
     for index in range(audio.channels):
         channel = options.channel_name(index, audio.channels)
-        for utt in engine.transcribe(to_16k(audio.samples[index], audio.sample_rate)):
+        for utt in speech.transcribe(audio.channel_16k(index), audio.progress_of(index)):
             turns.append((utt.start, index, channel, utt))
     turns.sort(key=lambda t: (t[0], t[1]))
-    context = redactor.call_contexts(limit=1).get(name)
-    warnings = CallWarnings(name, options.policy)
+    conversation = engine.conversation(name, options.policy)
+    warnings: list[dict] = []
     segments = []
     counts: dict[str, int] = {}
     for _start, _index, channel, utt in turns:
         counts[channel] = counts.get(channel, 0) + 1
         try:
-            result = redactor.redact(utt.text, call_id=name, prompt=context.prompt_for(channel))
-            context.observe(utt.text, channel)
-            warnings.observe(
-                text=utt.text,
-                masked=result.text,
-                entities=result.entities,
-                channel=channel,
-                segment_id=f"{channel}-{counts[channel]}",
-                time=utt.start,
-            )
+            turn = conversation.turn(utt.text, channel, start=utt.start, end=utt.end,
+                                     segment_id=f"{channel}-{counts[channel]}")
         except Exception as exc:  # never let a transcript travel in an exception
             raise RuntimeError(
                 f"{name}: PII engine failed on a {channel} utterance at {utt.start:.1f} s "
                 f"({type(exc).__name__})"
             ) from None
-        segments.append(_segment(utt, result, channel, audio.duration, options))
-    return CallResult(name, audio.duration, segments, warnings.warnings, audio.channels)
+        warnings += [w.to_json() for w in turn.warnings]
+        segments.append(_segment(utt, turn, channel, audio.duration, options))
+    return CallResult(name, audio.duration, segments, warnings, audio.channels,
+                      settings=settings_of(options, engine))
 
 
-def _segment(utt, result, channel: str, duration: float, options: BatchOptions) -> Segment:
+def _segment(utt, turn: Turn, channel: str, duration: float, options: BatchOptions) -> Segment:
+    """A masked segment; each entity's audio time covers its spoken value and slot
+    (``Turn.audio_spans``), or the whole utterance with ``audio_redaction="utterance"``."""
     from redactor.batch.align import char_span_to_time
 
     entities = []
-    for ent in result.entities:
-        a0, a1 = char_span_to_time(
-            utt.words,
-            ent.start,
-            ent.end,
-            pad=options.pad_s,
-            utterance=(utt.start, utt.end),
-            duration=duration,
-        )
+    for ent, (c0, c1) in zip(turn.entities, turn.audio_spans, strict=True):
+        if options.audio_redaction == "utterance":
+            a0, a1 = max(0.0, utt.start - options.pad_s), min(duration, utt.end + options.pad_s)
+        else:
+            a0, a1 = char_span_to_time(utt.words, c0, c1, pad=options.pad_s,
+                                       utterance=(utt.start, utt.end), duration=duration)
         # Round outwards to the JSON's 10 ms so that the JSON and the bleep agree exactly.
         a0 = math.floor(a0 * 100) / 100
         a1 = min(math.ceil(a1 * 100) / 100, duration)
@@ -189,7 +256,7 @@ def _segment(utt, result, channel: str, duration: float, options: BatchOptions) 
         channel=channel,
         start=utt.start,
         end=utt.end,
-        text=result.text,
+        text=turn.text,
         entities=entities,
         unmasked=utt.text if options.write_unmasked else None,
     )
@@ -207,14 +274,21 @@ class CallResult:
     segments: list[Segment]
     warnings: list[dict]
     channels: int = 1
+    settings: dict | None = None  # settings_of: what produced the output
+    decode_warnings: list[dict] = field(default_factory=list)  # e.g. truncated_audio (probe_file)
 
     def to_json(self) -> dict:
-        return {
+        doc = {
             "source": self.source,
             "duration": round(self.duration, 3),
             "segments": [s.to_json() for s in self.segments],
             "warnings": self.warnings,
         }
+        if self.settings is not None:
+            doc["settings"] = self.settings
+        if self.decode_warnings:  # optional: only when the file is damaged
+            doc["decode_warnings"] = self.decode_warnings
+        return doc
 
     def spans_by_channel(self) -> dict[str, list[tuple[float, float]]]:
         spans: dict[str, list[tuple[float, float]]] = {}

@@ -33,7 +33,7 @@ from redactor.config import (
     RedactorConfig,
     ReplaceOperator,
 )
-from redactor.pii.catalogue import Entity
+from redactor.pii.catalogue import DIGITS, Entity
 from redactor.pii.normalize import normalize
 
 _AES_KEY_LENGTHS = (16, 24, 32)
@@ -71,7 +71,7 @@ class Anonymizer:
         self.engine = AnonymizerEngine()
         # Secrets are read once, and a missing one fails here rather than mid-call.
         self._secrets: dict[str, bytes] = {}
-        for entity_type in (*config.entity_types, "default"):
+        for entity_type in (*config.entity_types, DIGITS, "default"):
             spec = config.operator_for(entity_type)
             setting = f"operators.{entity_type}"
             if isinstance(spec, HashOperator):

@@ -26,6 +26,10 @@ ENTITY_TYPES: tuple[str, ...] = (
     "JP_BANK_ACCOUNT",
 )
 
+# Not a catalogue type: a run of digits no recognizer could label (its cue was garbled by speech
+# recognition), masked by the conversation's safety net (``redactor.conversation``).
+DIGITS = "DIGITS"
+
 # GiNZA tags entities with Sekine's extended named-entity labels.  Only Person is mapped:
 # places (City, Province, Station) are left out because a place in passing is not an
 # address, and GiNZA's Phone_Number/Email/Postal_Address/ID_Number fire on order numbers

@@ -6,6 +6,7 @@ to the input → resolve overlaps → anonymise (Presidio operators per entity t
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from redactor.config import RedactorConfig, load_config
 from redactor.pii.analyzer import build_analyzer
 from redactor.pii.anonymizer import Anonymizer
-from redactor.pii.catalogue import LANGUAGE, Entity
+from redactor.pii.catalogue import DIGITS, LANGUAGE, Entity
 from redactor.pii.context import CallContexts
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers import cue_index
@@ -23,6 +24,11 @@ from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plaus
 _EDGE = " \t\u3000、。,.・:：「」『』()（）"
 _DIGIT = re.compile(r"[0-9]")
 _TRAILING_HONORIFIC = re.compile(rf"(?:{'|'.join(HONORIFICS)})$")
+# Windows for long text (see ``chunks``): 6,000 characters are at most 24 KB, half of
+# SudachiPy's limit, which leaves room for the prompt and for normalisation.
+CHUNK_CHARS = 6_000
+CHUNK_OVERLAP = 600
+_BREAK = re.compile(r"[。？！?!、\s]")
 
 
 @dataclass(slots=True)
@@ -39,18 +45,25 @@ class RedactionResult:
 class Redactor:
     """Loads the analyzer (GiNZA + Japanese recognizers) once and masks text.
 
-    ``config`` is a ``RedactorConfig``, a path to a TOML file, or ``None`` for the defaults.
-    Thread-safe for concurrent ``redact`` calls once constructed.
+    ``config`` is a ``RedactorConfig``, a path to a TOML file, or ``None`` for the defaults;
+    ``entities`` and ``score_threshold`` override its selection (``analyzer.entities`` and
+    ``analyzer.score_threshold``), as ``--entities`` and ``--score-threshold`` do on the
+    command line.  Thread-safe for concurrent ``redact`` calls once constructed.
     """
 
-    def __init__(self, config: RedactorConfig | str | Path | None = None) -> None:
+    def __init__(self, config: RedactorConfig | str | Path | None = None, *,
+                 entities: list[str] | tuple[str, ...] | None = None,
+                 score_threshold: float | None = None) -> None:
         if not isinstance(config, RedactorConfig):
             config = load_config(config)
+        if entities is not None or score_threshold is not None:
+            config = config.with_selection(entities, score_threshold)
         self.config = config
         self.anonymizer = Anonymizer(config)  # first: a missing secret fails before the model loads
         self.cues = cue_index(config)  # one index: the recognizers and the call contexts share it
         self.analyzer = build_analyzer(config, self.cues)
-        self.entity_types = list(config.entity_types)
+        # What the analyzer looks for; DIGITS is the conversation's net, not a recognizer.
+        self.entity_types = [t for t in config.selected_types if t != DIGITS]
         self.nlp = self.analyzer.nlp_engine.nlp[LANGUAGE]  # the GiNZA pipeline
 
     def analyze(self, text: str, *, prompt: str | None = None) -> list[Entity]:
@@ -59,6 +72,19 @@ class Redactor:
         ``prompt`` is a cue the text answers (生年月日 when the agent just asked for the
         date of birth, see ``redactor.pii.context``): the text is read as if it began with it.
         """
+        if not text.strip():
+            return []
+        found = []
+        for start, end, keep_from, keep_to in chunks(text):
+            for entity_type, a, b, score in self._analyze_chunk(text[start:end], prompt if start == 0 else None):
+                if keep_from <= start + a < keep_to:  # each entity from the one chunk that owns it
+                    entity = _trimmed(text, Entity(entity_type, start + a, start + b, score))
+                    if entity is not None:
+                        found.append(entity)
+        return resolve_overlaps(text, found)
+
+    def _analyze_chunk(self, text: str, prompt: str | None) -> list[tuple[str, int, int, float]]:
+        """(type, start, end, score) of what the analyzer finds in ``text``, untrimmed."""
         if not text.strip():
             return []
         normalized = normalize(text)
@@ -76,11 +102,8 @@ class Redactor:
             if result.end <= lead:
                 continue
             a, b = max(result.start, lead) - lead, result.end - lead
-            start, end = normalized.to_original(a, b)
-            entity = _trimmed(text, Entity(result.entity_type, start, end, result.score))
-            if entity is not None:
-                found.append(entity)
-        return resolve_overlaps(text, found)
+            found.append((result.entity_type, *normalized.to_original(a, b), result.score))
+        return found
 
     def redact(self, text: str, *, call_id: str = "", prompt: str | None = None) -> RedactionResult:
         """Mask ``text``; ``call_id`` scopes hash tokens to one conversation."""
@@ -90,6 +113,37 @@ class Redactor:
     def call_contexts(self, limit: int = 10_000) -> CallContexts:
         """Per-call memory of questions, for redacting a conversation turn by turn."""
         return CallContexts(self.cues, limit)
+
+
+def chunks(text: str, size: int = CHUNK_CHARS, overlap: int = CHUNK_OVERLAP) -> list[tuple[int, int, int, int]]:
+    """Windows ``(start, end, keep_from, keep_to)`` covering ``text`` for the analyzer.
+
+    SudachiPy refuses input over about 49 KB, so a longer text is read in windows of at most
+    ``size`` characters (4 bytes each at most), each ending after a sentence end, pause or
+    space where one is near, and overlapping the next by ``overlap // 2`` to ``overlap``
+    characters so that an entity on a boundary is read whole, with its cue, in one of them.
+    An entity belongs to the window whose ``[keep_from, keep_to)`` holds its start: the
+    middle of each overlap divides them, so none is reported twice or cut.
+    """
+    if len(text) <= size:
+        return [(0, len(text), 0, len(text))]
+    windows: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        end = _last_break(text, start + size - overlap // 2, start + size) or start + size
+        windows.append((start, end))
+        start = _last_break(text, end - overlap, end - overlap // 2) or end - overlap
+    windows.append((start, len(text)))
+    cuts = [0] + [(windows[i + 1][0] + windows[i][1]) // 2 for i in range(len(windows) - 1)] + [len(text)]
+    return [(s, e, cuts[i], cuts[i + 1]) for i, (s, e) in enumerate(windows)]
+
+
+def _last_break(text: str, lo: int, hi: int) -> int | None:
+    """The position just after the last sentence end, pause or space in ``text[lo:hi]``."""
+    last = None
+    for match in _BREAK.finditer(text, lo, hi):
+        last = match.end()
+    return last
 
 
 def _trimmed(text: str, entity: Entity) -> Entity | None:
@@ -129,8 +183,14 @@ def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
                                 max(last.score, entity.score))
         else:
             merged.append(entity)
+    # Kept spans are disjoint, so in start order their ends are in order too: a candidate
+    # need only be checked against its two neighbours (a scan of all of them was quadratic
+    # on a long line with thousands of entities).
     kept: list[Entity] = []
+    starts: list[int] = []
     for entity in sorted(merged, key=lambda e: (-e.score, -(e.end - e.start), e.start)):
-        if all(entity.end <= k.start or entity.start >= k.end for k in kept):
-            kept.append(entity)
-    return sorted(kept, key=lambda e: e.start)
+        i = bisect.bisect_right(starts, entity.start)
+        if (i == 0 or kept[i - 1].end <= entity.start) and (i == len(kept) or kept[i].start >= entity.end):
+            kept.insert(i, entity)
+            starts.insert(i, entity.start)
+    return kept

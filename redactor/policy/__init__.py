@@ -9,10 +9,9 @@ from redactor.policy.policies import (
     PolicySet,
     PolicySpec,
     build_policies,
-    load_policies,
 )
 
 __all__ = [
     "BUILTIN_POLICIES", "DEFAULT_POLICY", "CallState", "CallStates", "Policy", "PolicyError", "PolicySet",
-    "PolicySpec", "Warning", "WarningEngine", "build_policies", "load_policies",
+    "PolicySpec", "Warning", "WarningEngine", "build_policies",
 ]

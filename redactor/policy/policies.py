@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -74,8 +73,10 @@ class PolicySet:
         try:
             return self._policies[name]
         except KeyError:
+            # The name is not repeated: it comes from a call or an input line, which a
+            # message must never echo (the known names are the configuration's own).
             known = ", ".join(sorted(self._policies))
-            raise PolicyError(f'unknown policy "{name}" (known: {known})') from None
+            raise PolicyError(f"unknown policy (known: {known})") from None
 
     def __contains__(self, name: object) -> bool:
         return name in self._policies
@@ -129,10 +130,3 @@ def _resolve(name: str, specs: Mapping[str, PolicySpec], source: str) -> frozens
         current = specs[current].extends
     return frozenset(needs)
 
-
-def load_policies(path: str | Path | None) -> PolicySet:
-    """The policies of a configuration file: its ``[policies]`` over the built-ins."""
-    from redactor.config import load_config  # config imports this module for PolicySpec
-
-    config = load_config(path)
-    return build_policies(config.policies, config.entity_types, str(path or "<config>"))

@@ -5,6 +5,12 @@
 Logs are JSON lines on stderr (one object per event, structured fields, never transcript
 text or PII); the audit log (who watched which call) goes to the same stream with
 ``"logger": "redactor.audit"`` unless ``--audit-log FILE`` sends it to a file of its own.
+
+SIGTERM (or SIGINT) drains (see ``Server.stop``): new calls are refused, open calls flushed
+(finals, ``call_ended`` with reason ``shutdown``), every connection closed with 1001, and the
+process exits within ``--shutdown-timeout`` seconds (default 10) whatever clients do: a
+watchdog thread ends it at that bound, and a worker thread still decoding does not hold the
+exit. A second signal exits at once (status 1).
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
+import threading
 import time
+
+from redactor.config import add_engine_arguments
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -49,22 +59,19 @@ def build_options(args: argparse.Namespace):
     """Server options from the command line and the environment."""
     from redactor.server.app import ServerOptions
 
-    return ServerOptions.from_env(host=args.host, port=args.port, public_url=args.public_url, dev=args.dev)
+    limits = {name: getattr(args, name) for name in ("start_timeout_s", "call_idle_timeout_s", "shutdown_timeout_s")
+              if getattr(args, name, None) is not None}
+    return ServerOptions.from_env(host=args.host, port=args.port, public_url=args.public_url, dev=args.dev, **limits)
 
 
 async def serve_forever(args: argparse.Namespace) -> int:
-    from redactor import Redactor
-    from redactor.config import load_config
-    from redactor.policy import WarningEngine, build_policies
+    from redactor.engine import build_engine
     from redactor.server.app import Server
-    from redactor.stream.session import CallManager
 
-    config = load_config(args.config)  # once: the PII engine and the policies share it
     options = build_options(args)
     started = time.monotonic()
-    warnings = WarningEngine(build_policies(config.policies, config.entity_types))
-    server = Server(options, manager=CallManager(lambda *_: None, options.stream,
-                                                 redactor=Redactor(config), warnings=warnings))
+    engine = build_engine(args.config, entities=args.entities, score_threshold=args.score_threshold)
+    server = Server(options, engine=engine)
     await server.start()
     log = logging.getLogger("redactor.server")
     log.info("ready", extra={"url": server.http_url, "public_url": server.public_url, "dev": options.dev,
@@ -74,12 +81,37 @@ async def serve_forever(args: argparse.Namespace) -> int:
         print(f"agent screen: {server.http_url}/\nsupervisor token (12 h): {token}", file=sys.stderr, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            log.warning("second signal: exiting now", extra={"open_calls": len(server.calls.calls)})
+            _exit_now(1)
+        stop.set()
+        # The bound holds whatever happens on the loop: a thread ends the process at the deadline.
+        watchdog = threading.Timer(options.shutdown_timeout_s + 0.5, _deadline_passed)
+        watchdog.daemon = True
+        watchdog.start()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     await stop.wait()
     log.info("shutting down", extra={"open_calls": len(server.calls.calls)})
     await server.stop()
+    log.info("stopped")
     return 0
+
+
+def _exit_now(status: int) -> None:
+    """End the process now: flush the logs, skip joining worker threads (a decode in flight)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def _deadline_passed() -> None:
+    logging.getLogger("redactor.server").error("shutdown deadline passed: exiting now")
+    _exit_now(1)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,10 +119,12 @@ def run(args: argparse.Namespace) -> int:
 
     setup_logging(audit_file=args.audit_log)
     try:
-        return asyncio.run(serve_forever(args))
+        status = asyncio.run(serve_forever(args))
     except (ValueError, ConfigError, OSError) as exc:
         print(f"redactor serve: {exc}", file=sys.stderr)
         return 2
+    _exit_now(status)  # every call is flushed; the speech and PII worker threads need not be joined
+    return status
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -98,9 +132,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--config", help="redactor TOML configuration (policies, operators, identifiers)")
+    add_engine_arguments(parser)
     parser.add_argument("--public-url", help="URL the telephony platform dials (Twilio signs it)")
     parser.add_argument("--dev", action="store_true",
                         help="laptop mode: generated secret, supervisor token printed, loopback ingest unauthenticated")
     parser.add_argument("--audit-log", help="write the audit log (who watched which call) to this file")
+    parser.add_argument("--start-timeout", dest="start_timeout_s", type=float, metavar="SECONDS",
+                        help="close a telephony connection that starts no call within this (default 10)")
+    parser.add_argument("--call-idle-timeout", dest="call_idle_timeout_s", type=float, metavar="SECONDS",
+                        help="end a call that sends no audio for this long, reason timeout (default 30)")
+    parser.add_argument("--shutdown-timeout", dest="shutdown_timeout_s", type=float, metavar="SECONDS",
+                        help="on SIGTERM, drain and exit within this (default 10)")
     parser.set_defaults(func=run)

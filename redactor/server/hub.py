@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from websockets.exceptions import ConnectionClosed
 
+from redactor.stream.events import AgentEvent, CallEnded, IdentityEvent, Notice, Transcript
+
 log = logging.getLogger(__name__)
 audit_log = logging.getLogger("redactor.audit")
 
@@ -47,22 +49,22 @@ class _History:
     """A call's events in order; a transcript segment keeps only its latest event."""
 
     def __init__(self, limit: int) -> None:
-        self.events: collections.OrderedDict[str, dict] = collections.OrderedDict()
+        self.events: collections.OrderedDict[str, AgentEvent] = collections.OrderedDict()
         self.limit = limit
         self._n = 0
         self.ended = False
 
-    def add(self, event: dict) -> None:
-        if event.get("type") == "transcript":
-            key = "t:" + str(event.get("segment_id"))
-        elif event.get("type") == "identity":
+    def add(self, event: AgentEvent) -> None:
+        if isinstance(event, Transcript):
+            key = "t:" + event.segment_id
+        elif isinstance(event, IdentityEvent):
             key = "identity"
             self.events.pop(key, None)
         else:
             self._n += 1
             key = f"e:{self._n}"
         self.events[key] = event
-        if event.get("type") == "call_ended":
+        if isinstance(event, CallEnded):
             self.ended = True
         while len(self.events) > self.limit:
             self.events.popitem(last=False)
@@ -73,12 +75,12 @@ class Viewer:
 
     def __init__(self, ws, call_id: str, size: int) -> None:
         self.ws, self.call_id, self.size = ws, call_id, size
-        self.queue: collections.deque[dict] = collections.deque()
+        self.queue: collections.deque[AgentEvent] = collections.deque()
         self.ready = asyncio.Event()
         self.overflowed = False
         self.dropped = 0
 
-    def offer(self, event: dict) -> None:
+    def offer(self, event: AgentEvent) -> None:
         if len(self.queue) >= self.size:
             self._make_room(event)
         if self.overflowed:
@@ -86,23 +88,17 @@ class Viewer:
         self.queue.append(event)
         self.ready.set()
 
-    def _make_room(self, event: dict) -> None:
+    def _make_room(self, event: AgentEvent) -> None:
         """Coalesce partials, then drop them with a notice; finals alone overflowing end the viewer."""
-        newest: dict[object, dict] = {}
-        for e in self.queue:
-            if e.get("type") == "transcript":
-                newest[e.get("segment_id")] = e
-        kept = collections.deque(
-            e for e in self.queue
-            if not (e.get("type") == "transcript" and not e.get("final") and newest.get(e.get("segment_id")) is not e))
+        newest = {e.segment_id: e for e in self.queue if isinstance(e, Transcript)}
+        kept = collections.deque(e for e in self.queue if not (_is_partial(e) and newest[e.segment_id] is not e))
         if len(kept) >= self.size:
-            kept = collections.deque(e for e in kept if not (e.get("type") == "transcript" and not e.get("final")))
+            kept = collections.deque(e for e in kept if not _is_partial(e))
         dropped = len(self.queue) - len(kept)
         self.queue = kept
         if dropped:
             self.dropped += dropped
-            self.queue.append({"type": "notice", "call_id": self.call_id,
-                               "message": "表示が追いつかないため、途中経過の一部を省略しました。"})
+            self.queue.append(Notice(self.call_id, "表示が追いつかないため、途中経過の一部を省略しました。"))
         if len(self.queue) >= self.size:
             self.overflowed = True
             self.ready.set()
@@ -121,10 +117,10 @@ class AgentHub:
             return len(self.viewers.get(call_id, ()))
         return sum(len(v) for v in self.viewers.values())
 
-    def publish(self, call_id: str, event: dict) -> None:
+    def publish(self, call_id: str, event: AgentEvent) -> None:
         """Record ``event`` and offer it to every viewer of ``call_id`` (never blocks)."""
         history = self.histories.get(call_id)
-        if history is None or (history.ended and event.get("type") != "call_ended"):
+        if history is None or (history.ended and not isinstance(event, CallEnded)):
             history = self.histories[call_id] = _History(self.options.max_history)
         history.add(event)
         self.histories.move_to_end(call_id)
@@ -188,8 +184,8 @@ class AgentHub:
                 return
             while viewer.queue:
                 event = viewer.queue.popleft()
-                await ws.send(json.dumps(event, ensure_ascii=False))
-                if event.get("type") == "call_ended":
+                await ws.send(json.dumps(event.to_json(), ensure_ascii=False))
+                if isinstance(event, CallEnded):
                     await ws.close(1000, "call ended")
                     return
             viewer.ready.clear()
@@ -198,6 +194,10 @@ class AgentHub:
         """Agents only listen; anything they send is ignored (but read, so pings flow)."""
         async for _message in ws:
             pass
+
+
+def _is_partial(event: AgentEvent) -> bool:
+    return isinstance(event, Transcript) and not event.final
 
 
 def _audit(event: str, **fields) -> None:

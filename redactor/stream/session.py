@@ -3,10 +3,11 @@
     adapter ─feed()─► resample to 16 kHz ─► streaming VAD ─► ASR scheduler (shared model)
             ─► PII engine with the call's context ─► warnings ─► publish(event) ─► agent hub
 
-A ``CallManager`` owns the shared parts (speech engine and scheduler, PII ``Redactor``,
-warning engine, one thread for PII analysis) and opens one ``CallSession`` per call.
-Adapters call ``feed``/``set_policy``/``close``; they never see text. Events are the JSON
-objects of CONTRACTS.md "Agent events" (plus ``identity`` for the checklist).
+A ``CallManager`` owns the shared parts (speech engine and scheduler, the PII ``Engine``,
+one thread for PII analysis) and opens one ``CallSession`` per call, whose ``Conversation``
+(``redactor.conversation``, the same one batch and text use) redacts every final and is only
+ever touched from that one PII thread.  Adapters call ``feed``/``set_policy``/``close``; they
+never see text. Events are the types of ``redactor.stream.events`` (docs/events.md).
 
 Raw transcripts live only inside ``_final``/``_partial`` and are never logged or published:
 finals go out masked, partials go out through ``partial_view`` (masked more, tail held back).
@@ -17,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,22 +28,15 @@ import numpy as np
 from redactor.asr.engine import SpeechEngine, Utterance
 from redactor.asr.options import AsrOptions
 from redactor.audio.resample import StreamResampler
-from redactor.pii.cues import CUES
-from redactor.pii.normalize import normalize
-from redactor.policy import DEFAULT_POLICY, WarningEngine
+from redactor.engine import Engine
+from redactor.stream.events import AgentEvent, CallEnded, IdentityEvent, MaskSpan, Transcript, WarningEvent
 from redactor.stream.partial import partial_view
 from redactor.stream.scheduler import AsrScheduler
 from redactor.stream.vad import SAMPLE_RATE, Speech, StreamingVad, StreamVadOptions
 
 log = logging.getLogger(__name__)
-# Values read out in digit groups; a name or an address does not continue into the next utterance.
-CONTINUED = {t for t in CUES if t not in ("PERSON", "JP_ADDRESS", "EMAIL_ADDRESS")}
-# Words after the last value: then the utterance did not end on it (です, ね and punctuation do not count).
-_WORDS = re.compile(r"[^\s、。,.!?！？ですねよ]")
-_DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
-UNLABELLED_DIGITS = "DIGITS"
 SUPPORTED_RATES = (8000, 16000, 24000, 44100, 48000)
-Publish = Callable[[str, dict], None]
+Publish = Callable[[str, AgentEvent], None]
 
 
 class CallRejected(Exception):
@@ -81,8 +74,6 @@ class StreamOptions:
     partial_after_s: float = 1.5
     partial_every_s: float = 1.0
     prompt_chars: int = 48
-    continuation_gap_s: float = 1.5
-    mask_digit_runs: int = 4
     max_calls: int = 8
 
 
@@ -107,10 +98,6 @@ class _Channel:
         self.partials_shown: set[str] = set()
         self.splitting: asyncio.Task | None = None
         self.arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=4096)
-        # A value read out in groups (090… pause 3456… pause 7812) spans utterances: the next
-        # utterance soon after one that ended on a value continues it.
-        self.tail_cue: str | None = None
-        self.last_end = -1e9
 
     def seconds(self, samples: int) -> float:
         return samples / SAMPLE_RATE
@@ -151,17 +138,16 @@ class _Channel:
 class CallManager:
     """Shared models and the table of live calls."""
 
-    def __init__(self, publish: Publish, options: StreamOptions | None = None, *, redactor=None,
-                 warnings: WarningEngine | None = None, metrics=None) -> None:
-        from redactor import Redactor
+    def __init__(self, publish: Publish, options: StreamOptions | None = None, *,
+                 engine: Engine | None = None, metrics=None) -> None:
+        from redactor.engine import build_engine
 
         self.options = options or StreamOptions()
         self.publish = publish
         self.metrics = metrics
-        self.redactor = redactor or Redactor()
-        self.warnings = warnings or WarningEngine()
-        self.engine = SpeechEngine(self.options.asr)
-        self.scheduler = AsrScheduler(self.engine)
+        self.engine = engine or build_engine()
+        self.speech = SpeechEngine(self.options.asr)
+        self.scheduler = AsrScheduler(self.speech)
         self.pii_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pii")
         self.calls: dict[str, CallSession] = {}
 
@@ -179,7 +165,7 @@ class CallManager:
         if not channels or len(set(channels)) != len(channels):
             raise CallRejected(CloseCode.POLICY_VIOLATION, "channels must be distinct names")
         self.scheduler.start()
-        session = CallSession(self, call_id, tuple(channels), policy or DEFAULT_POLICY, source)
+        session = CallSession(self, call_id, tuple(channels), policy, source)
         self.calls[call_id] = session
         if self.metrics:
             self.metrics.call_opened(source)
@@ -201,19 +187,16 @@ class CallManager:
 class CallSession:
     """One live call. Not thread-safe: used from the event loop only."""
 
-    def __init__(self, manager: CallManager, call_id: str, channels: tuple[str, ...], policy: str,
+    def __init__(self, manager: CallManager, call_id: str, channels: tuple[str, ...], policy: str | None,
                  source: str) -> None:
         self.manager, self.call_id, self.channels, self.source = manager, call_id, channels, source
         self.options = manager.options
-        self.state = manager.warnings.new_call(call_id, policy)  # PolicyError for an unknown policy
-        self.context = manager.redactor.call_contexts(limit=1).get(call_id)
+        # The call's PII and warning state: touched only in the manager's one PII thread.
+        self.conversation = manager.engine.conversation(call_id, policy)  # PolicyError if unknown
         self._channels = {name: _Channel(name, self.options.vad) for name in channels}
         self._chain: asyncio.Future | None = None  # finals are published in the order they ended
         self._pending: set[asyncio.Task] = set()
         self._waiting: dict[str, float] = {}  # segment → when its speech ended (for ``lag``)
-        self._identity: tuple | None = None
-        runs = self.options.mask_digit_runs
-        self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1},}}") if runs else None
         self._recent = ""  # tail of the call's raw finals: decoder context, memory only
         self.closed = False
         self._closing: asyncio.Future | None = None
@@ -249,7 +232,8 @@ class CallSession:
 
     def set_policy(self, policy: str) -> None:
         """Switch the call's purpose policy (``PolicyError`` if unknown); warnings keep their history."""
-        self.state.policy = self.manager.warnings.policies.get(policy)
+        self.manager.engine.policies.get(policy)  # PolicyError now, in the caller's frame
+        self._spawn(self._in_pii_thread(self.conversation.set_policy, policy))
 
     async def close(self, reason: str = "stop") -> None:
         """Flush open utterances as finals, then publish ``call_ended``. Idempotent: a second
@@ -269,7 +253,7 @@ class CallSession:
                 self._utterance_ended(ch, speech)
         while self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
-        self.manager.publish(self.call_id, {"type": "call_ended", "call_id": self.call_id, "reason": reason})
+        self.manager.publish(self.call_id, CallEnded(self.call_id, reason))
         self.manager._forget(self)
         log.info("call ended", extra={"call_id": self.call_id, "reason": reason,
                                       "seconds": round(time.monotonic() - self.started, 1)})
@@ -378,16 +362,18 @@ class CallSession:
         utt = await self.manager.scheduler.partial((self.call_id, ch.name), audio, ch.seconds(start), self._prompt())
         if utt is None or not utt.text or ch.segment != segment or self.closed:
             return
-        prompt = self._prompt_for(ch, utt.start)
-        view = await self._in_pii_thread(partial_view, self.manager.redactor, utt.text, prompt=prompt)
+        view = await self._in_pii_thread(self._partial_view, ch.name, utt.text, utt.start)
         if ch.segment != segment or not view.text:  # the final overtook it, or all of it is held back
             return
         ch.partials_shown.add(segment)
-        self.manager.publish(self.call_id, {
-            "type": "transcript", "call_id": self.call_id, "channel": ch.name, "segment_id": segment,
-            "final": False, "text": view.text, "start": round(ch.seconds(start), 2),
-            "end": round(ch.seconds(start + audio.size), 2),
-            "entities": [{"type": s.type, "start": s.start, "end": s.end} for s in view.entities]})
+        self.manager.publish(self.call_id, Transcript(
+            self.call_id, ch.name, segment, False, view.text, ch.seconds(start), ch.seconds(start + audio.size),
+            tuple(MaskSpan(s.type, s.start, s.end) for s in view.entities)))
+
+    def _partial_view(self, speaker: str, text: str, start: float):
+        """In the PII thread: the conversation's state is read where it is written."""
+        prompt = self.conversation.prompt_for(speaker, start)
+        return partial_view(self.manager.engine.redactor, text, prompt=prompt)
 
     async def _publish_final(self, ch: _Channel, segment: str, utt: Utterance | None, start: float, end: float,
                              arrived: float) -> None:
@@ -396,81 +382,23 @@ class CallSession:
         ch.partials_shown.discard(segment)
         if utt is None or not utt.text.strip():
             if partial_shown:  # retract what the partial showed
-                self._send_transcript(ch, segment, "", [], start, end)
+                self._send_transcript(ch, segment, "", (), start, end)
             return
-        result, warnings = await self._in_pii_thread(self._redact, ch, segment, utt)
+        turn = await self._in_pii_thread(self.conversation.turn, utt.text, ch.name, start=utt.start,
+                                         end=utt.end, segment_id=segment)
         self._recent = (self._recent + utt.text)[-self.options.prompt_chars:]
-        entities = [{"type": e.type, "start": e.masked_start, "end": e.masked_end} for e in result.entities]
-        self._send_transcript(ch, segment, result.text, entities, utt.start, utt.end)
-        for warning in warnings:
-            self.manager.publish(self.call_id, {"type": "warning", "call_id": self.call_id, **warning.to_json()})
-        self._send_identity()
+        self._send_transcript(ch, segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end)
+        for warning in turn.warnings:
+            self.manager.publish(self.call_id, WarningEvent(self.call_id, warning))
+        if turn.identity is not None:
+            self.manager.publish(self.call_id, IdentityEvent(self.call_id, turn.identity))
         if self.manager.metrics:
             self.manager.metrics.final_published(time.monotonic() - arrived)
 
-    def _prompt_for(self, ch: _Channel, start: float) -> str | None:
-        """The cue an utterance answers: the other side's question, or the value it continues."""
-        if ch.tail_cue and start - ch.last_end <= self.options.continuation_gap_s:
-            return ch.tail_cue
-        return self.context.prompt_for(ch.name)
-
-    def _redact(self, ch: _Channel, segment: str, utt: Utterance):
-        redactor, speaker = self.manager.redactor, ch.name
-        prompt = self._prompt_for(ch, utt.start)
-        result = redactor.redact(utt.text, call_id=self.call_id, prompt=prompt)
-        found = result.entities  # what the engine recognised: the warnings are about these
-        normalized = normalize(utt.text)
-        if self._digit_run is not None:
-            result = self._mask_digit_runs(utt.text, normalized, result)
-        last = result.entities[-1] if result.entities else None
-        if last is not None and last.type in CONTINUED and not _WORDS.search(utt.text, last.end):
-            ch.tail_cue = CUES[last.type][0]
-        elif prompt and _DIGIT_END.search(normalized.text):
-            ch.tail_cue = prompt  # garbled digits answering a question: the next group answers it too
-        else:
-            ch.tail_cue = None
-        ch.last_end = utt.end
-        self.context.observe(utt.text, speaker)
-        warnings = self.state.observe(text=utt.text, masked=result.text, entities=found,
-                                      speaker=speaker, segment_id=segment, time=round(utt.start, 2),
-                                      channel=speaker)
-        return result, warnings
-
-    def _mask_digit_runs(self, text: str, normalized, result):
-        """Live safety net: a run of digits the engine could not label is masked anyway.
-
-        On the phone, speech recognition garbles the cue (カード番号 → 株番号) far more often than
-        the digits, and an unlabelled fragment of a card number must not reach the screen.
-        """
-        from redactor.pii.catalogue import Entity
-        from redactor.pii.redactor import RedactionResult
-
-        extra = []
-        for match in self._digit_run.finditer(normalized.text):
-            a, b = normalized.to_original(match.start(), match.end())
-            if all(b <= e.start or a >= e.end for e in result.entities):
-                extra.append(Entity(UNLABELLED_DIGITS, a, b, 0.5))
-        if not extra:
-            return result
-        entities = sorted([*result.entities, *extra], key=lambda e: e.start)
-        masked, entities = self.manager.redactor.anonymizer.anonymize(text, entities, self.call_id)
-        return RedactionResult(masked, entities)
-
-    def _send_transcript(self, ch: _Channel, segment: str, text: str, entities: list, start: float,
-                         end: float) -> None:
-        self.manager.publish(self.call_id, {
-            "type": "transcript", "call_id": self.call_id, "channel": ch.name, "segment_id": segment,
-            "final": True, "text": text, "start": round(start, 2), "end": round(end, 2), "entities": entities})
-
-    def _send_identity(self) -> None:
-        s = self.state
-        now = (s.name_asked, s.name_given, s.phone_asked, s.phone_given, s.verified)
-        if now != self._identity:
-            self._identity = now
-            self.manager.publish(self.call_id, {
-                "type": "identity", "call_id": self.call_id, "name_asked": s.name_asked,
-                "name_given": s.name_given, "phone_asked": s.phone_asked, "phone_given": s.phone_given,
-                "verified": s.verified, "policy": s.policy.name})
+    def _send_transcript(self, ch: _Channel, segment: str, text: str, entities: tuple[MaskSpan, ...],
+                         start: float, end: float) -> None:
+        self.manager.publish(self.call_id, Transcript(self.call_id, ch.name, segment, True, text, start, end,
+                                                      entities))
 
     async def _in_pii_thread(self, fn, *args, **kwargs):
         loop = asyncio.get_running_loop()

@@ -50,14 +50,35 @@ def digits_of(text: str) -> str:
 
 
 class JapanesePatternRecognizer(PatternRecognizer):
-    """A pattern recognizer for one Japanese entity type; subclasses declare the data."""
+    """A pattern recognizer for one Japanese entity type; subclasses declare the data.
+
+    The settings are the upper-case class attributes below; a subclass that sets any other
+    upper-case name (a misspelt ``REJECTUNIT_AFTER``) or a setting of the wrong type fails
+    when the class is created, rather than being silently ignored.
+    """
 
     ENTITY: ClassVar[str]
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]]  # (name, regex, score)
     CONTEXT_REQUIRED: ClassVar[bool] = False
     CONTEXT_BOOST: ClassVar[float] = 0.35
     # Quantities (3000円) are dropped unless the recognizer's values carry units themselves.
-    REJECTUNIT_AFTER: ClassVar[bool] = True
+    REJECT_UNIT_AFTER: ClassVar[bool] = True
+    SETTINGS: ClassVar[dict[str, type | tuple[type, ...]]] = {
+        "ENTITY": str, "PATTERNS": tuple, "CONTEXT_REQUIRED": bool, "CONTEXT_BOOST": (int, float),
+        "REJECT_UNIT_AFTER": bool,
+    }
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in vars(cls).items():
+            if not name.isupper() or name == "SETTINGS":
+                continue
+            expected = cls.SETTINGS.get(name)
+            if expected is None:
+                raise TypeError(f"{cls.__name__}: unknown recognizer setting {name} "
+                                f"(settings: {', '.join(cls.SETTINGS)})")
+            if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+                raise TypeError(f"{cls.__name__}: setting {name} must be {expected}")
 
     def __init__(self, cues: CueIndex, name: str | None = None) -> None:
         self.cues = cues
@@ -79,7 +100,7 @@ class JapanesePatternRecognizer(PatternRecognizer):
     ) -> list[RecognizerResult]:
         kept = []
         for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            if self.REJECTUNIT_AFTER and UNIT_AFTER.match(text, result.end):
+            if self.REJECT_UNIT_AFTER and UNIT_AFTER.match(text, result.end):
                 continue
             owner = self.cues.nearest_owner(text, result.start, result.end)
             if owner == NOT_PII or (self.CONTEXT_REQUIRED and owner != self.ENTITY):

@@ -1,0 +1,231 @@
+"""One conversation engine: the only way any mode redacts an utterance.
+
+Live calls, batch recordings and ``redactor text`` lines of one ``call_id`` are all a
+sequence of turns; a ``Conversation`` is one call's memory and ``turn()`` the one decision::
+
+    conversation = engine.conversation("call-1", "general_support")
+    for text, speaker, start, end in turns:
+        turn = conversation.turn(text, speaker, start=start, end=end)
+        turn.text, turn.entities, turn.warnings, turn.identity, turn.audio_spans
+
+What the call remembers, and why it cannot be per utterance:
+
+* **the other side's question** (``CallContext``): 生年月日は? → 昭和58年4月12日です;
+* **a number read out in groups** across utterances (090… / 3456… / 7812…): the next
+  utterance of the same speaker soon after one that ended on a value continues it;
+* **digit runs no recognizer could label** (``DIGITS``): speech recognition garbles the cue
+  (カード番号 → 株番号) far more often than the digits, so a run of ``mask_digit_runs`` digits
+  is masked anyway unless it is a quantity (3000円, 2019年) or a business number (注文番号);
+* **the warning state and the identity checklist** (``redactor.policy``).
+
+A ``Conversation`` is not thread-safe: every call of one conversation must come from one
+thread (the live server runs them all in its single PII thread).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from redactor.pii.catalogue import DIGITS, Entity
+from redactor.pii.context import CallContext
+from redactor.pii.cues import CUES, NOT_PII
+from redactor.pii.normalize import NormalizedText, normalize
+from redactor.pii.recognizers.base import UNIT_AFTER
+from redactor.pii.recognizers.person import HONORIFICS
+from redactor.pii.redactor import RedactionResult, Redactor
+from redactor.policy import CallState, Warning, WarningEngine
+
+# Values read out in digit groups; a name or an address does not continue into the next utterance.
+CONTINUED = frozenset(t for t in CUES if t not in ("PERSON", "JP_ADDRESS", "EMAIL_ADDRESS"))
+# Words after the last value: then the utterance did not end on it (です, ね and punctuation do not count).
+_WORDS = re.compile(r"[^\s、。,.!?！？ですねよ]")
+_DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
+_HONORIFIC_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)})")
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationOptions:
+    """How a conversation carries state between turns.
+
+    Attributes:
+      continuation_gap_s: an utterance starting this soon after one of the same speaker that
+        ended on a value continues that value (read out in groups with pauses).  Turns without
+        times (text lines without ``start``/``end``) never continue one: nothing says how close
+        they are, and the digit-run net still masks a lone group.
+      mask_digit_runs: a run of at least this many digits that no recognizer labelled is
+        masked as ``DIGITS`` (0 = off; also off when ``DIGITS`` is not among the selected types).
+    """
+
+    continuation_gap_s: float = 1.5
+    mask_digit_runs: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The identity checklist of a call (the agent screen's 本人確認 panel)."""
+
+    name_asked: bool
+    name_given: bool
+    phone_asked: bool
+    phone_given: bool
+    verified: bool
+    policy: str
+
+    @classmethod
+    def of(cls, state: CallState) -> Identity:
+        return cls(state.name_asked, state.name_given, state.phone_asked, state.phone_given,
+                   state.verified, state.policy.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One redacted utterance.
+
+    Attributes:
+      text: the masked text.
+      entities: what was masked; ``start/end`` index the input, ``masked_start/masked_end`` ``text``.
+      warnings: warnings this turn raised (new ones only).
+      identity: the identity checklist when this turn changed it (or is the call's first), else ``None``.
+      audio_spans: per entity, the characters of the input whose speech must be silenced:
+        the value, its slot (from the end of its cue, or the start of an answer to a question
+        for it, or of a group continuing a number) and a name's honorific.
+    """
+
+    text: str
+    entities: list[Entity]
+    warnings: list[Warning] = field(default_factory=list)
+    identity: Identity | None = None
+    audio_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def result(self) -> RedactionResult:
+        return RedactionResult(self.text, self.entities)
+
+
+@dataclass(slots=True)
+class _Tail:
+    """The value a speaker's last utterance ended on, which the next one may continue."""
+
+    cue: str | None = None
+    end: float | None = None
+
+
+class Conversation:
+    """One call: its context, continuation, digit-run net, warnings and identity checklist."""
+
+    def __init__(self, redactor: Redactor, warnings: WarningEngine, call_id: str, policy: str,
+                 options: ConversationOptions) -> None:
+        self.redactor, self.call_id, self.options = redactor, call_id, options
+        self.state = warnings.new_call(call_id, policy)  # PolicyError for an unknown policy
+        self.context = CallContext(redactor.cues)
+        self._tails: dict[str | None, _Tail] = {}
+        self._identity: Identity | None = None  # the first turn reports the checklist
+        runs = options.mask_digit_runs if DIGITS in redactor.config.selected_types else 0
+        self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1}}}(?:[-\s]?\d)*") if runs else None
+
+    @property
+    def policy(self) -> str:
+        return self.state.policy.name
+
+    def set_policy(self, policy: str) -> None:
+        """Switch the call's purpose policy (``PolicyError`` if unknown); warnings keep their history."""
+        self.state.policy = self.state.engine.policies.get(policy)
+
+    def prompt_for(self, speaker: str | None, start: float | None = None) -> str | None:
+        """The cue an utterance answers: the value it continues, or the other side's question."""
+        tail = self._tails.get(speaker)
+        if (tail is not None and tail.cue is not None and start is not None and tail.end is not None
+                and start - tail.end <= self.options.continuation_gap_s):
+            return tail.cue
+        return self.context.prompt_for(speaker)
+
+    def turn(self, text: str, speaker: str | None = None, *, start: float | None = None,
+             end: float | None = None, segment_id: str | None = None,
+             channel: str | None = None) -> Turn:
+        """Redact one utterance of the call and update the call's state with it."""
+        prompt = self.prompt_for(speaker, start)
+        result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt)
+        found = result.entities  # what the engine recognised: warnings are about these
+        normalized = normalize(text)
+        if self._digit_run is not None:
+            result = self._mask_digit_runs(text, normalized, result)
+        self._remember_tail(text, normalized, result.entities, speaker, prompt, end)
+        self.context.observe(text, speaker)
+        warnings = self.state.observe(text=text, masked=result.text, entities=found, speaker=speaker,
+                                      segment_id=segment_id,
+                                      time=round(start, 2) if start is not None else None,
+                                      channel=channel if channel is not None else speaker)
+        identity = Identity.of(self.state)
+        changed = identity != self._identity
+        self._identity = identity
+        spans = self._audio_spans(text, normalized, result.entities, answered=prompt is not None)
+        return Turn(result.text, result.entities, warnings, identity if changed else None, spans)
+
+    # ------------------------------------------------------------------ state
+
+    def _remember_tail(self, text: str, normalized: NormalizedText, entities: Sequence[Entity],
+                       speaker: str | None, prompt: str | None, end: float | None) -> None:
+        last = entities[-1] if entities else None
+        if last is not None and last.type in CONTINUED and not _WORDS.search(text, last.end):
+            cue = CUES[last.type][0]
+        elif prompt and _DIGIT_END.search(normalized.text):
+            cue = prompt  # garbled digits answering a question: the next group answers it too
+        else:
+            cue = None
+        self._tails[speaker] = _Tail(cue, end)
+
+    def _mask_digit_runs(self, text: str, normalized: NormalizedText,
+                         result: RedactionResult) -> RedactionResult:
+        """Mask digit runs the engine could not label (the cue was garbled), except quantities
+        and business numbers, which are not personal."""
+        assert self._digit_run is not None
+        extra = []
+        for match in self._digit_run.finditer(normalized.text):
+            if UNIT_AFTER.match(normalized.text, match.end()):
+                continue
+            if self.redactor.cues.nearest_owner(normalized.text, match.start(), match.end()) == NOT_PII:
+                continue
+            a, b = normalized.to_original(match.start(), match.end())
+            if all(b <= e.start or a >= e.end for e in result.entities):
+                extra.append(Entity(DIGITS, a, b, 0.5))
+        if not extra:
+            return result
+        entities = sorted([*result.entities, *extra], key=lambda e: e.start)
+        masked, entities = self.redactor.anonymizer.anonymize(text, entities, self.call_id)
+        return RedactionResult(masked, entities)
+
+    # ------------------------------------------------------------------ audio
+
+    def _audio_spans(self, text: str, normalized: NormalizedText, entities: Sequence[Entity], *,
+                     answered: bool) -> list[tuple[int, int]]:
+        """What to silence for each entity: the value and the slot it fills.
+
+        Speech recognition garbles values, so the words it got right are not the whole value:
+        the slot runs from the end of the value's cue (or from the start of an answer to a
+        question for it) to the end of the value.  A slot never reaches back over an earlier
+        entity of the same utterance; a name keeps its honorific silenced with it.
+        """
+        cues = [c for c in self.redactor.cues.find(normalized.text) if c.owner != NOT_PII]
+        window = self.redactor.config.analyzer.context_before
+        spans, floor = [], 0
+        for index, entity in enumerate(entities):
+            start, end = entity.start, entity.end
+            if entity.type == "PERSON":
+                honorific = _HONORIFIC_AFTER.match(text, end)
+                end = honorific.end() if honorific else end
+            if index == 0 and answered:
+                start = 0
+            else:
+                n_start = bisect.bisect_left(normalized.starts, start)
+                before = [c for c in cues if c.end <= n_start and n_start - c.end <= window
+                          and (c.owner == entity.type or entity.type == DIGITS)]
+                if before:
+                    cue_end = normalized.ends[before[-1].end - 1]
+                    start = max(floor, min(start, cue_end))
+            spans.append((start, end))
+            floor = end
+        return spans
+
