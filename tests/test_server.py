@@ -471,9 +471,9 @@ def _twilio_event(name: str, sequence: int, stream_sid: str = "MZ1", **body: Any
 
 
 def _twilio_start(call_id: str, sequence: int = 1, encoding: str = "audio/x-mulaw", rate: int = 8000,
-                  parameters: dict[str, str] | None = None) -> str:
-    return _twilio_event("start", sequence, start={
-        "accountSid": "AC" + "0" * 32, "callSid": call_id, "streamSid": "MZ1", "tracks": ["inbound", "outbound"],
+                  parameters: dict[str, str] | None = None, stream_sid: str = "MZ1") -> str:
+    return _twilio_event("start", sequence, stream_sid, start={
+        "accountSid": "AC" + "0" * 32, "callSid": call_id, "streamSid": stream_sid, "tracks": ["inbound", "outbound"],
         "customParameters": parameters or {}, "mediaFormat": {"encoding": encoding, "sampleRate": rate, "channels": 1}})
 
 
@@ -573,7 +573,7 @@ def test_the_concurrent_call_limit_and_a_duplicate_call_are_refused_without_harm
                 break
             await asyncio.sleep(0.02)
         over = await _raw(srv, "/twilio", [CONNECTED, _twilio_start(new_call_id())])
-        duplicate = await _raw(srv, "/twilio", [CONNECTED, _twilio_start(call_ids[0])])
+        duplicate = await _raw(srv, "/twilio", [CONNECTED, _twilio_start(call_ids[0], stream_sid="MZ2")])
         agent = await Agent.join(srv, call_ids[0])
         for ws in streams:  # the calls that were already streaming end normally
             await ws.send(_twilio_media(2))
@@ -604,9 +604,15 @@ def test_malformed_ingest_input_gets_a_close_code_and_reason(srv) -> None:
         ([json.dumps(start | {"encoding": "opus"})], 1003),
         ([json.dumps(start), b"\x00\x00\x00"], 1002),  # not a whole number of sample frames
         ([json.dumps(start), json.dumps({"type": "pause"})], 1002),
+        # Wrong types are protocol errors naming the field, never a TypeError (1011).
+        ([json.dumps(start | {"encoding": ["mulaw"]})], 1002),
+        ([json.dumps(start | {"encoding": {}})], 1002),
+        ([json.dumps(start | {"sample_rate": "8000"})], 1002),
+        ([json.dumps(start | {"channels": [["agent"]]})], 1002),
     ]
     for frames, code in cases:
-        assert run(_raw(srv, "/ingest", frames, headers=token), timeout=20)[0] == code
+        got, reason = run(_raw(srv, "/ingest", frames, headers=token), timeout=20)
+        assert got == code, (frames, got, reason)
         assert healthy(srv)
     assert not srv.server.calls.calls
 
@@ -793,3 +799,275 @@ def test_a_long_call_leaks_no_pii_in_partials_finals_warnings_or_logs(srv, caplo
     # No transcript text either: no final's words appear in any record.
     spoken = {e["text"] for e in call.agent.transcripts(final=True) if len(e["text"]) >= 6}
     assert not [(t, s) for t in texts for s in spoken if s in t]
+
+
+# --- issue #11: hostile input, timeouts, replays, shutdown ------------------------------------------
+
+
+@contextlib.contextmanager
+def options_changed(srv: LiveServer, **changes: Any):
+    """The module's server with some options changed (adapters read them per connection)."""
+    import dataclasses
+
+    before = srv.server.options
+    srv.server.options = dataclasses.replace(before, **changes)
+    try:
+        yield
+    finally:
+        srv.server.options = before
+
+
+def test_a_silent_call_is_closed_after_the_inactivity_timeout_and_ends_with_reason_timeout(srv) -> None:
+    call_id = new_call_id()
+
+    async def scenario():
+        agent = await Agent.join(srv, call_id)
+        async with connect(f"{srv.ws_url}/twilio", additional_headers=twilio_headers(srv)) as ws:
+            await ws.send(CONNECTED)
+            await ws.send(_twilio_start(call_id, stream_sid="MZ" + call_id))  # then nothing: no media
+            began = time.monotonic()
+            async with asyncio.timeout(10):
+                await ws.wait_closed()
+            waited = time.monotonic() - began
+        idle = await _raw(srv, "/twilio", [])  # a connection that never starts a call
+        return waited, (ws.close_code, ws.close_reason), idle, await agent.finished(timeout=10)
+
+    with options_changed(srv, call_idle_timeout_s=1.0, start_timeout_s=1.0):
+        waited, closed, idle, events = run(scenario(), timeout=30)
+    assert 0.9 <= waited < 4.0
+    assert closed == (1008, "no media within the call inactivity timeout")
+    assert idle == (1008, "no start frame within the start timeout")
+    assert events[-1] == {"type": "call_ended", "call_id": call_id, "reason": "timeout"}
+    assert call_id not in srv.server.calls.calls and healthy(srv)
+
+
+def _raw_http(srv: LiveServer, request: bytes) -> tuple[int, bytes]:
+    """(status, whole response) of a raw HTTP request: what http.client refuses to send."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+        sock.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    return int(data.split(b" ", 2)[1]), data
+
+
+def test_bad_paths_are_400_or_404_and_http_routes_answer_get_and_head_only(srv, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="redactor")
+    for path, status in ((b"/static/app.js\x00.txt", 400), (b"/static/%00", 400), (b"/static/%zz", 400),
+                         (b"/static/%ff%fe", 400), (b"/static/a%0ab", 400), (b"/agent/%00", 400),
+                         (b"/agent/a%20b", 400), (b"/static/\x7fx", 400), (b"/\x01", 400),
+                         (b"/static/..%2fserver%2fapp.py", 404), (b"/static/.hidden", 404), (b"/agent/a%2fb", 404)):
+        got, data = _raw_http(srv, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert got == status, (path, data[:200])
+    for method in (b"POST", b"PUT", b"DELETE", b"OPTIONS", b"PATCH"):
+        for path in (b"/healthz", b"/metrics", b"/readyz", b"/", b"/static/app.js"):
+            got, data = _raw_http(srv, method + b" " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert got == 405 and b"Allow: GET, HEAD" in data, (method, path)
+    got, data = _raw_http(srv, b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert got == 200 and data.endswith(b"\r\n\r\n") and b"Content-Length: 3" in data
+    assert http_get(srv, "/readyz")[0] == 200
+    # websockets' own refusals quote header values: replaced by fixed texts.
+    got, data = _raw_http(srv, b"GET /ingest HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                               b"Sec-WebSocket-Key: MARKER-not-base64\r\nSec-WebSocket-Version: 13\r\n"
+                               b"Authorization: Bearer " + srv.issue_token("CA-x", "ingest").encode() + b"\r\n\r\n")
+    assert got == 400 and b"MARKER" not in data
+    texts = [text for r in caplog.records for text in _record_texts(r)]
+    assert not [t for t in texts if "MARKER" in t or "%zz" in t or "..%2f" in t]
+    assert healthy(srv)
+
+
+def test_metrics_name_no_call(srv) -> None:
+    call_id = new_call_id("CAsecret")
+
+    async def scenario():
+        async with connect(f"{srv.ws_url}/twilio", additional_headers=twilio_headers(srv)) as ws:
+            await ws.send(CONNECTED)
+            await ws.send(_twilio_start(call_id))
+            await ws.send(_twilio_media(2))
+            for _ in range(100):
+                if call_id in srv.server.calls.calls:
+                    break
+                await asyncio.sleep(0.02)
+            body = await asyncio.to_thread(http_get, srv, "/metrics")
+            await ws.send(_twilio_event("stop", 3))
+            return body
+
+    status, _, body = run(scenario(), timeout=20)
+    assert status == 200
+    assert call_id.encode() not in body and b"call_id" not in body
+    assert re.search(rb"^redactor_call_lag_seconds [0-9.e+-]+$", body, re.M)
+    assert re.search(rb"^redactor_calls_lagging [0-9.e+-]+$", body, re.M)
+    assert re.search(rb"^redactor_active_calls [1-9]", body, re.M)
+
+
+def test_replayed_handshakes_and_streams_are_refused(srv) -> None:
+    headers = _audiohook_headers(srv)
+    assert _handshake(f"{srv.ws_url}/audiohook", headers)[0] == 101
+    assert _handshake(f"{srv.ws_url}/audiohook", headers) == (401, b"replayed signature\n")
+    stale = _audiohook_headers(srv, created=int(time.time()) - 60)
+    assert _handshake(f"{srv.ws_url}/audiohook", stale) == (401, b"stale signature\n")
+    # Twilio's signature is the same for every stream; a replayed start (same call and stream) is refused.
+    call_id = new_call_id()
+    frames = [CONNECTED, _twilio_start(call_id, stream_sid="MZ" + call_id), _twilio_event("stop", 2, "MZ" + call_id)]
+    assert run(_raw(srv, "/twilio", frames), timeout=20) == (1000, "")
+    assert run(_raw(srv, "/twilio", frames), timeout=20) == (1008, "stream already seen (replayed start)")
+
+
+def test_mistyped_audiohook_open_is_disconnected_with_a_protocol_error(srv) -> None:
+    session_id = str(uuid.uuid4())
+    headers = _audiohook_headers(srv, session_id=session_id)
+    open_message = {"version": "2", "id": session_id, "type": "open", "seq": 1, "serverseq": 0, "position": "PT0S",
+                    "parameters": {"organizationId": headers["Audiohook-Organization-Id"],
+                                   "conversationId": str(uuid.uuid4()),
+                                   "media": [{"type": "audio", "format": ["PCMU"], "channels": ["external"],
+                                              "rate": 8000}]}}
+
+    async def scenario():
+        async with connect(f"{srv.ws_url}/audiohook", additional_headers=headers) as ws:
+            await ws.send(json.dumps(open_message))
+            disconnect = json.loads(await ws.recv())
+            await ws.send(json.dumps({"version": "2", "id": session_id, "type": "close", "seq": 2, "serverseq": 1,
+                                      "position": "PT0S", "parameters": {"reason": "error"}}))
+            closed = json.loads(await ws.recv())
+            async with asyncio.timeout(5):
+                await ws.wait_closed()
+            return disconnect, closed, ws.close_code, ws.close_reason
+
+    disconnect, closed, code, reason = run(scenario(), timeout=20)
+    assert disconnect["type"] == "disconnect" and disconnect["parameters"]["reason"] == "error"
+    assert (closed["type"], code) == ("closed", 1002)
+    assert reason == 'open: missing or invalid "parameters.media[0].format"' == disconnect["parameters"]["info"]
+
+
+class ServeProcess:
+    """``redactor serve`` in a subprocess on a free port; its stderr (JSON log lines) collected."""
+
+    def __init__(self, *args: str) -> None:
+        import os
+        import subprocess
+        import sys
+
+        env = os.environ | {"REDACTOR_SECRET": SECRET, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from redactor.cli import main; sys.exit(main())", "serve",
+             "--port", "0", *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True)
+        self.lines: list[dict] = []
+        self.ready = threading.Event()
+        self.port = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                self.lines.append(record)
+                if record.get("message") == "ready":
+                    self.port = int(record["url"].rsplit(":", 1)[1])
+                    self.ready.set()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        assert self.ready.wait(timeout), [r.get("message") for r in self.lines]
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def token(self, call_id: str, role: str = "agent") -> dict[str, str]:
+        from redactor.server.auth import issue_token
+
+        return {"Authorization": f"Bearer {issue_token(SECRET, call_id, role, 600)}"}
+
+    def signal(self) -> float:
+        import signal
+
+        self.proc.send_signal(signal.SIGTERM)
+        return time.monotonic()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(10)
+
+
+async def _collect(ws: ClientConnection) -> list[dict]:
+    events = []
+    with contextlib.suppress(ConnectionClosed):
+        async for message in ws:
+            events.append(json.loads(message))
+    return events
+
+
+@pytest.mark.slow
+def test_sigterm_drains_open_calls_and_exits_within_its_bound_and_a_second_sigterm_exits_at_once() -> None:
+    """A real ``redactor serve``: an ingest stream that never sends stop, its agent, an agent of no live
+    call and a client that never reads; SIGTERM flushes the call (call_ended, reason shutdown), closes
+    every connection with 1001 and exits 0 within --shutdown-timeout. A second process shows that a
+    second SIGTERM exits at once, while the first is still waiting for a stuck client."""
+    bound = 4.0
+    draining, forced = ServeProcess("--shutdown-timeout", str(bound)), ServeProcess("--shutdown-timeout", "60")
+    try:
+        draining.wait_ready()
+        forced.wait_ready()
+        audio = call_audio("short_call")[:, 8000:]
+        call_id = new_call_id("CAdrain")
+
+        async def scenario():
+            agent = await connect(f"{draining.url}/agent/{call_id}", additional_headers=draining.token(call_id))
+            other = await connect(f"{draining.url}/agent/CAnone", additional_headers=draining.token("CAnone"))
+            stuck = await connect(f"{draining.url}/agent/CAstuck", additional_headers=draining.token("CAstuck"))
+            stuck.transport.pause_reading()  # never reads: its closing handshake cannot complete
+            watching = [asyncio.create_task(_collect(ws)) for ws in (agent, other)]
+            ingest = await connect(f"{draining.url}/ingest", additional_headers=draining.token(call_id, "ingest"))
+            await ingest.send(json.dumps({"call_id": call_id, "channels": ["agent", "customer"],
+                                          "sample_rate": 8000, "encoding": "pcm_s16le"}))
+
+            async def stream() -> None:  # real time, never "stop"
+                interleaved = np.ascontiguousarray(audio.T)
+                with contextlib.suppress(ConnectionClosed):
+                    for begin in range(0, len(interleaved), 160):
+                        await ingest.send(interleaved[begin:begin + 160].tobytes())
+                        await asyncio.sleep(0.02)
+                    await ingest.wait_closed()
+
+            streaming = asyncio.create_task(stream())
+            await asyncio.sleep(3.0)
+            sent = await asyncio.to_thread(draining.signal)
+            exit_status = await asyncio.to_thread(draining.proc.wait, 30)
+            exited = time.monotonic() - sent
+            await streaming
+            events, other_events = await asyncio.gather(*watching)
+            return exited, exit_status, events, other_events, (agent.close_code, other.close_code,
+                                                               ingest.close_code, ingest.close_reason)
+
+        exited, status, events, other_events, codes = run(scenario(), timeout=90)
+        assert status == 0 and exited < bound + 1.5, (status, exited)
+        assert events and events[-1] == {"type": "call_ended", "call_id": call_id, "reason": "shutdown"}
+        assert all(e["final"] for e in final_state(events).values())  # no partial left dangling
+        # The agent of the flushed call is closed by the hub after call_ended; everyone else with 1001.
+        assert codes == (1000, 1001, 1001, "server shutting down")
+        assert other_events == []
+        drained = next(r for r in draining.lines if r.get("message") == "drained")
+        assert drained["open_calls"] == 0
+
+        async def stuck_client():
+            ws = await connect(f"{forced.url}/agent/CAstuck", additional_headers=forced.token("CAstuck"))
+            ws.transport.pause_reading()
+            sent = await asyncio.to_thread(forced.signal)
+            await asyncio.sleep(1.0)
+            assert forced.proc.poll() is None  # the first SIGTERM waits (up to 60 s) for the stuck client
+            second = await asyncio.to_thread(forced.signal)
+            status = await asyncio.to_thread(forced.proc.wait, 30)
+            return status, time.monotonic() - second, time.monotonic() - sent
+
+        status, after_second, total = run(stuck_client(), timeout=60)
+        assert status == 1 and after_second < 1.5 and total < 5.0, (status, after_second, total)
+        assert any(r.get("message") == "second signal: exiting now" for r in forced.lines)
+    finally:
+        draining.kill()
+        forced.kill()

@@ -27,7 +27,8 @@ strict types, Twilio's numbers-as-strings accepted, members Twilio adds beyond t
 ignored. Protocol errors close the socket: 1003 for binary frames or an unsupported media
 format, 1007 for a frame that is not JSON (or not base64 audio), 1002 for anything out of
 order, missing, mistyped or unknown (the reason names the field, never its value); 1008 for
-an unknown policy or a ``streamSid`` this server has already seen (a replayed stream; see
+an unknown policy or a ``start`` whose ``callSid`` and ``streamSid`` this server has already
+seen (a replayed stream; see
 ``ServerOptions.twilio_replay_window_s``: Twilio's handshake signature covers only the URL,
 so it is the same for every stream and cannot itself be made single-use).
 """
@@ -225,9 +226,9 @@ class TwilioStream:
         self.tracks = {track: mapping[track] for track in dict.fromkeys(start.tracks) if track in mapping}
         if not self.tracks:
             raise ProtocolError(CloseCode.UNSUPPORTED_DATA, "no track is mapped to a channel")
-        seen = getattr(self.host, "twilio_stream_ids", None)  # a ReplayCache on the real server
-        if seen is not None and not seen.add(start.streamSid):
-            raise ProtocolError(CloseCode.POLICY_VIOLATION, "streamSid already seen")
+        seen = getattr(self.host, "twilio_stream_ids", None)  # recent (callSid, streamSid) on the real server
+        if seen is not None and not seen.add(f"{start.callSid}/{start.streamSid}"):
+            raise ProtocolError(CloseCode.POLICY_VIOLATION, "stream already seen (replayed start)")
         channels = sorted(set(self.tracks.values()),
                           key=lambda c: (CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else len(CHANNEL_ORDER), c))
         self.fed = dict.fromkeys(start.tracks, 0)
