@@ -63,6 +63,7 @@ def test_channel_names_and_subtitles() -> None:
     call = CallResult("x.wav", 5.0, [
         Segment("agent", 0.5, 1.25, "<PERSON>です", [EntitySpan("PERSON", 0, 8, 0.4, 1.0)]),
     ], [])
-    assert to_srt(call) == "1\n00:00:00,500 --> 00:00:01,250\n[agent] <PERSON>です\n"
-    assert "00:00:00.500 --> 00:00:01.250\n<v agent><PERSON>です" in to_vtt(call)
+    # Players read <PERSON> as a tag: subtitles show the Japanese label instead (#9).
+    assert to_srt(call) == "1\n00:00:00,500 --> 00:00:01,250\n[agent] ［お名前］です\n"
+    assert "00:00:00.500 --> 00:00:01.250\n<v agent>［お名前］です" in to_vtt(call)
     assert call.spans_by_channel() == {"agent": [(0.4, 1.0)]}

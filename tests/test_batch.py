@@ -72,7 +72,7 @@ def test_broken_file_fails_alone(batch) -> None:
 def test_json_schema(batch) -> None:
     out, _ = batch
     doc = json.loads((out / "short_call.json").read_text(encoding="utf-8"))
-    assert set(doc) == {"source", "duration", "segments", "warnings"}
+    assert set(doc) == {"source", "duration", "segments", "warnings", "settings"}  # 2nd round: settings
     assert doc["source"] == "short_call.wav" and doc["warnings"] == []
     assert abs(doc["duration"] - GOLD["duration"]) < 0.01
     assert doc["segments"], "the short call has speech"
@@ -128,11 +128,14 @@ def test_redacted_audio(batch) -> None:
 
 def test_ray_engine_gives_the_same_json(batch, tmp_path) -> None:
     out, _ = batch
+    progress: list[float] = []
     outcomes = run_batch(
         [SHORT], tmp_path, BatchOptions(formats=("json",)),
-        RunConfig(engine="ray", workers=2, threads=1),
+        RunConfig(engine="ray", workers=2, threads=1), on_progress=progress.append,
     )
     assert outcomes[0].ok
+    # Progress came back from the actor per decoded window, not once per file.
+    assert len(progress) >= 3 and abs(sum(progress) - outcomes[0].duration) < 1e-6
     local = json.loads((out / "short_call.json").read_text(encoding="utf-8"))
     remote = json.loads((tmp_path / "short_call.json").read_text(encoding="utf-8"))
     assert remote == local

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ctranslate2
@@ -124,20 +125,28 @@ class SpeechEngine:
         self.options = options or AsrOptions()
         self.model = get_model(self.options)
 
-    def transcribe(self, audio: np.ndarray) -> list[Utterance]:
-        """All utterances of one mono 16-kHz float32 channel, in time order."""
+    def transcribe(self, audio: np.ndarray,
+                   progress: Callable[[float], None] | None = None) -> list[Utterance]:
+        """All utterances of one mono 16-kHz float32 channel, in time order.
+
+        ``progress(seconds)``, if given, is called as decoding moves on with the position
+        (seconds of this channel) it has reached.
+        """
         audio = np.asarray(audio, dtype=np.float32)
         if self.options.segmentation.mode == "window":
-            return self.transcribe_windows(audio)
+            return self.transcribe_windows(audio, progress)
         out: list[Utterance] = []
         for start, end in speech_spans(audio, self.options.segmentation):
             clip = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
             utt = self.transcribe_utterance(clip, offset=start)
             if utt is not None:
                 out.append(utt)
+            if progress is not None:
+                progress(end)
         return out
 
-    def transcribe_windows(self, audio: np.ndarray) -> list[Utterance]:
+    def transcribe_windows(self, audio: np.ndarray,
+                           progress: Callable[[float], None] | None = None) -> list[Utterance]:
         """Window mode: the VAD's speech is packed into 30-s windows (faster-whisper's
         ``vad_filter``), decoded with the previous window's text as prompt, and split back
         into utterances at pauses between words."""
@@ -166,6 +175,8 @@ class SpeechEngine:
                 utt = self._guarded(group, s.avg_logprob, s.no_speech_prob, (s.start, s.end))
                 if utt is not None:
                     out.append(utt)
+            if progress is not None:
+                progress(float(s.end))
         return out
 
     def transcribe_utterance(self, clip: np.ndarray, *, offset: float = 0.0,

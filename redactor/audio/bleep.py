@@ -36,20 +36,42 @@ def bleep(
     The tone fades in and out over 5 ms inside the span, so there is no click and nothing
     outside the span changes.
     """
+    out = np.array(samples, copy=True)
+    bleep_into(out, rate, merge_spans(spans), offset=0, total=out.shape[-1], mode=mode,
+               tone_hz=tone_hz, level=level)
+    return out
+
+
+def bleep_into(
+    block: np.ndarray,
+    rate: int,
+    merged: Iterable[tuple[float, float]],
+    *,
+    offset: int,
+    total: int,
+    mode: str = "tone",
+    tone_hz: float = TONE_HZ,
+    level: float = TONE_LEVEL,
+) -> None:
+    """Bleep, in place, the part of ``merged`` spans (``merge_spans``) that falls in ``block``.
+
+    ``block`` holds samples ``offset`` … ``offset + len(block)`` of a channel of ``total``
+    samples: a long file is bleeped block by block with exactly the samples ``bleep`` gives
+    the whole channel (the tone's phase and fades are computed from absolute positions).
+    """
     if mode not in ("tone", "silence"):
         raise ValueError(f"unknown bleep mode {mode!r}")
-    out = np.array(samples, copy=True)
-    n = out.shape[-1]
+    n = block.shape[-1]
     fade = max(1, int(FADE_S * rate))
-    for start, end in merge_spans(spans):
-        i, j = max(0, int(np.floor(start * rate))), min(n, int(np.ceil(end * rate)))
-        if j <= i:
+    for start, end in merged:
+        i, j = max(0, int(np.floor(start * rate))), min(total, int(np.ceil(end * rate)))
+        a, b = max(i, offset), min(j, offset + n)
+        if b <= a:
             continue
         if mode == "silence":
-            out[i:j] = 0
+            block[a - offset : b - offset] = 0
             continue
-        t = np.arange(i, j) / rate
-        tone = level * np.sin(2 * np.pi * tone_hz * t)
-        ramp = np.minimum(1.0, np.minimum(np.arange(j - i) + 1, np.arange(j - i, 0, -1)) / fade)
-        out[i:j] = (tone * ramp).astype(out.dtype)
-    return out
+        g = np.arange(a, b)
+        tone = level * np.sin(2 * np.pi * tone_hz * (g / rate))
+        ramp = np.minimum(1.0, np.minimum(g - i + 1, j - g) / fade)
+        block[a - offset : b - offset] = (tone * ramp).astype(block.dtype)

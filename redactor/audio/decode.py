@@ -1,12 +1,29 @@
-"""Decode any file PyAV reads into float32 samples, keeping channel layout and sample rate."""
+"""Decode any file PyAV reads into float32 samples, keeping channel layout and sample rate.
+
+Three ways in, one decoding loop (``iter_blocks``):
+
+- ``decode_file``: the whole file as one (channels, frames) array (short files, tests);
+- ``decode_channel``: one channel, resampled to 16 kHz for the speech model, written into one
+  preallocated array (a long call never holds its other channels or its source-rate copy);
+- ``probe_file``: rate, channels and length without keeping any samples, and whether the
+  file is truncated (``truncated_audio``: its header promises more audio than it holds).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
+
+Source = str | Path | BinaryIO | bytes
+
+# A file that ends this much (seconds) before its declared length is reported as truncated.
+TRUNCATION_TOLERANCE_S = 0.1
 
 
 class AudioError(RuntimeError):
@@ -29,39 +46,207 @@ class DecodedAudio:
         return self.samples.shape[1] / self.sample_rate
 
 
-def decode_file(source: str | Path | BinaryIO, name: str | None = None) -> DecodedAudio:
-    """Decode the first audio stream of a file (path or file object) to planar float32.
+@dataclass(slots=True)
+class AudioInfo:
+    """What ``probe_file`` learnt by decoding a file without keeping its samples.
+
+    ``warnings``: JSON-ready dicts ``{"kind", "message", ...}`` (``truncated_audio``).
+    """
+
+    sample_rate: int
+    channels: int
+    frames: int
+    warnings: list[dict] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.sample_rate
+
+
+def _name_and_input(source: Source, name: str | None) -> tuple[str, str | BinaryIO]:
+    if isinstance(source, bytes):
+        return name or "<stream>", io.BytesIO(source)
+    if isinstance(source, str | Path):
+        return name or Path(source).name, str(source)
+    return name or "<stream>", source
+
+
+class _Stream:
+    """An open audio stream: its rate and channel count, then its blocks."""
+
+    def __init__(self, source: Source, name: str | None) -> None:
+        import av  # imported lazily: worker processes that never decode don't pay for it
+
+        self.name, target = _name_and_input(source, name)
+        self._av = av
+        try:
+            self.container = av.open(target, metadata_errors="ignore")
+        except (av.error.FFmpegError, OSError, ValueError) as exc:
+            raise AudioError(f"{self.name}: cannot decode audio ({type(exc).__name__})") from None
+        if not self.container.streams.audio:
+            self.container.close()
+            raise AudioError(f"{self.name}: no audio stream")
+        self.stream = self.container.streams.audio[0]
+        self.rate = int(self.stream.codec_context.sample_rate or self.stream.rate)
+        self.channels = int(self.stream.codec_context.channels or 1)
+
+    def declared_seconds(self) -> float | None:
+        """The length the container declares (``None`` when it does not say)."""
+        s = self.stream
+        if s.duration is not None and s.time_base is not None:
+            return float(s.duration * s.time_base)
+        if self.container.duration is not None:
+            return self.container.duration / 1_000_000
+        return None
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """(channels, n) float32 blocks, in order; closes the file at the end."""
+        av = self._av
+        try:
+            resampler = av.AudioResampler(format="fltp", layout=self.stream.layout, rate=self.rate)
+            for frame in self.container.decode(self.stream):
+                frame.pts = None
+                for out in resampler.resample(frame):
+                    yield out.to_ndarray()[: self.channels]
+            for out in resampler.resample(None):
+                yield out.to_ndarray()[: self.channels]
+        except (av.error.FFmpegError, OSError, ValueError) as exc:
+            raise AudioError(f"{self.name}: cannot decode audio ({type(exc).__name__})") from None
+        finally:
+            self.container.close()
+
+
+def iter_blocks(source: Source, name: str | None = None) -> tuple[int, int, Iterator[np.ndarray]]:
+    """``(sample_rate, channels, blocks)``: the file as float32 (channels, n) blocks in order."""
+    stream = _Stream(source, name)
+    return stream.rate, stream.channels, stream.blocks()
+
+
+def decode_file(source: Source, name: str | None = None) -> DecodedAudio:
+    """Decode the first audio stream of a file (path, bytes or file object) to planar float32.
 
     ``name`` is used in error messages (default: the path's file name).
     """
-    import av  # imported lazily: worker processes that never decode don't pay for it
-
-    if isinstance(source, str | Path):
-        name = name or Path(source).name
-        source = str(source)
-    name = name or "<stream>"
-    try:
-        with av.open(source, metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                raise AudioError(f"{name}: no audio stream")
-            stream = container.streams.audio[0]
-            rate = stream.codec_context.sample_rate or stream.rate
-            channels = stream.codec_context.channels or 1
-            resampler = av.AudioResampler(format="fltp", layout=stream.layout, rate=rate)
-            chunks: list[np.ndarray] = []
-            for frame in container.decode(stream):
-                frame.pts = None
-                for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray())
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray())
-    except AudioError:
-        raise
-    except (av.error.FFmpegError, OSError, ValueError) as exc:
-        raise AudioError(f"{name}: cannot decode audio ({type(exc).__name__})") from None
-    if not chunks:
-        raise AudioError(f"{name}: no audio samples")
+    stream = _Stream(source, name)
+    chunks = list(stream.blocks())
+    if not chunks or not sum(c.shape[1] for c in chunks):
+        raise AudioError(f"{stream.name}: no audio samples")
     samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
-    if samples.shape[0] != channels:
-        samples = samples[:channels]
-    return DecodedAudio(np.ascontiguousarray(samples), int(rate))
+    return DecodedAudio(np.ascontiguousarray(samples), stream.rate)
+
+
+class _Growing:
+    """A float32 array filled block by block: preallocated from an estimate, no final copy."""
+
+    def __init__(self, estimate: int) -> None:
+        self.data = np.empty(max(estimate, 0), dtype=np.float32)
+        self.size = 0
+        self.overflow: list[np.ndarray] = []
+
+    def append(self, x: np.ndarray) -> None:
+        if self.overflow or self.size + x.size > self.data.size:
+            self.overflow.append(np.array(x, dtype=np.float32))
+            return
+        self.data[self.size : self.size + x.size] = x
+        self.size += x.size
+
+    def result(self) -> np.ndarray:
+        if self.overflow:  # the estimate was short (a container that under-declares)
+            return np.concatenate([self.data[: self.size], *self.overflow])
+        self.data.resize(self.size, refcheck=False)  # shrinks in place: no second copy
+        return self.data
+
+
+def decode_channel(source: Source, index: int, rate: int | None = None,
+                   name: str | None = None) -> tuple[np.ndarray, int]:
+    """``(samples, source frames)``: channel ``index`` of a file as float32 mono.
+
+    ``rate`` (e.g. 16000 for the speech model) resamples while decoding (soxr HQ, streaming:
+    bit-identical to resampling the whole channel at once), so neither the other channels
+    nor the source-rate channel is ever held whole. ``rate=None`` keeps the source rate.
+    """
+    import soxr
+
+    stream = _Stream(source, name)
+    if not 0 <= index < stream.channels:
+        stream.container.close()
+        raise AudioError(f"{stream.name}: no channel {index}")
+    target = rate or stream.rate
+    declared = stream.declared_seconds()
+    estimate = int(declared * target) + target if declared else 60 * target
+    out = _Growing(estimate)
+    resampler = (
+        None if target == stream.rate
+        else soxr.ResampleStream(stream.rate, target, 1, dtype="float32", quality="HQ")
+    )
+    frames = 0
+    for block in stream.blocks():
+        frames += block.shape[1]
+        x = np.ascontiguousarray(block[index])
+        out.append(x if resampler is None else resampler.resample_chunk(x))
+    if resampler is not None:
+        out.append(resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
+    if not frames:
+        raise AudioError(f"{stream.name}: no audio samples")
+    return out.result(), frames
+
+
+def probe_file(source: Source, name: str | None = None) -> AudioInfo:
+    """Rate, channels and decoded length of a file, keeping no samples; flags truncation."""
+    stream = _Stream(source, name)
+    declared = stream.declared_seconds()
+    frames = sum(block.shape[1] for block in stream.blocks())
+    if not frames:
+        raise AudioError(f"{stream.name}: no audio samples")
+    info = AudioInfo(stream.rate, stream.channels, frames)
+    decoded = frames / stream.rate
+    promised = max(filter(None, (declared, _wav_declared_seconds(source))), default=None)
+    if promised is not None and promised - decoded > TRUNCATION_TOLERANCE_S:
+        info.warnings.append({
+            "kind": "truncated_audio",
+            "message": f"truncated: the file ends at {decoded:.2f} s but declares "
+                       f"{promised:.2f} s of audio",
+            "declared_duration": round(promised, 3),
+            "decoded_duration": round(decoded, 3),
+        })
+    return info
+
+
+def _wav_declared_seconds(source: Source) -> float | None:
+    """The length a RIFF/WAVE header declares (its ``data`` size), ``None`` if not a WAV.
+
+    FFmpeg trims a WAV's length to the bytes present, so a file cut short is only visible
+    by reading the header itself.
+    """
+    try:
+        if isinstance(source, bytes):
+            head = source[:65536]
+        elif isinstance(source, str | Path):
+            with open(source, "rb") as f:
+                head = f.read(65536)
+        else:
+            return None
+    except OSError:
+        return None
+    if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
+        return None
+    endian = "<" if head[:4] == b"RIFF" else ">"
+    pos, byte_rate = 12, 0
+    while pos + 8 <= len(head):
+        chunk, size = head[pos : pos + 4], struct.unpack(endian + "I", head[pos + 4 : pos + 8])[0]
+        if chunk == b"fmt " and pos + 16 <= len(head):
+            byte_rate = struct.unpack(endian + "I", head[pos + 16 : pos + 20])[0]
+        if chunk == b"data":
+            if not byte_rate or size in (0, 0xFFFFFFFF):  # streaming writers leave it unknown
+                return None
+            return size / byte_rate
+        pos += 8 + size + (size & 1)
+    return None
+
+
+
+def audio_format(source: Source, name: str | None = None) -> tuple[int, int]:
+    """``(sample_rate, channels)`` of a file, from its header (nothing decoded)."""
+    stream = _Stream(source, name)
+    stream.container.close()
+    return stream.rate, stream.channels

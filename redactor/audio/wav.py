@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import wave
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -17,15 +18,24 @@ def to_pcm16(samples: np.ndarray) -> np.ndarray:
 
 def write_wav(path: str | Path, samples: np.ndarray, rate: int) -> None:
     """Write (channels, frames) float samples as PCM16; a partial file never remains."""
+    write_wav_blocks(path, [samples], rate, int(np.shape(samples)[0]))
+
+
+def write_wav_blocks(path: str | Path, blocks: Iterable[np.ndarray], rate: int, channels: int) -> None:
+    """Write (channels, n) float blocks, in order, as one PCM16 file (constant memory).
+
+    The file is written under a hidden temporary name and renamed into place at the end: a
+    partial file never remains, even if ``blocks`` raises.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
-    pcm = to_pcm16(samples)
     try:
         with wave.open(str(tmp), "wb") as w:
-            w.setnchannels(pcm.shape[1])
+            w.setnchannels(channels)
             w.setsampwidth(2)
             w.setframerate(int(rate))
-            w.writeframes(pcm.tobytes())
+            for block in blocks:
+                w.writeframes(to_pcm16(block).tobytes())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

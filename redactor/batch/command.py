@@ -14,6 +14,7 @@ from redactor.asr.models import ModelError
 from redactor.asr.options import AsrOptions, SegmentationOptions
 from redactor.batch.pipeline import BatchOptions
 from redactor.batch.writers import FORMATS
+from redactor.config import add_engine_arguments
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -35,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Transcribe recorded calls per channel, mask PII, bleep it in the audio.",
     )
     p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
-                   help="audio files (wav/flac/mp3/ogg/m4a: anything PyAV decodes)")
+                   help="audio files (wav/flac/mp3/ogg/m4a: anything PyAV decodes) or folders "
+                        "of them (their audio files, sorted; not recursive)")
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="local process pool (default) or Ray (RAY_ADDRESS = existing cluster)")
@@ -45,6 +47,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", type=_formats, default=("json", "wav"), dest="formats",
                    help="outputs: any of json,srt,vtt,wav (default json,wav)")
     p.add_argument("--policy", default=None, help="purpose policy of the calls (warnings)")
+    add_engine_arguments(p)
+    p.add_argument("--audio-redaction", choices=("entity", "utterance"), default="entity",
+                   help="entity (default): bleep each spoken value and its slot; "
+                        "utterance: bleep every utterance that carries PII")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace existing outputs (without it, an input whose output exists "
+                        "is refused and the others still run)")
     p.add_argument("--workers", type=int, default=None, help="worker processes / Ray actors")
     p.add_argument("--threads", type=int, default=None, help="model threads per worker")
     p.add_argument("--model", default=None,
@@ -85,6 +94,11 @@ def build_options(args: argparse.Namespace) -> BatchOptions:
         pad_s=args.pad,
         policy=args.policy,
         write_unmasked=args.write_unmasked,
+        config=args.config,
+        entities=tuple(args.entities) if args.entities is not None else None,
+        score_threshold=args.score_threshold,
+        audio_redaction=args.audio_redaction,
+        overwrite=args.overwrite,
     )
 
 
@@ -99,6 +113,7 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
     the same ``summarize`` numbers.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         Progress,
@@ -109,16 +124,19 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
 
     from redactor.batch.report import summarize, write_report
     from redactor.batch.runner import RunConfig, run_batch
-    from redactor.policy import PolicyError, build_policies
+    from redactor.config import ConfigError, load_config
+    from redactor.engine import policies_of
+    from redactor.policy import PolicyError
 
     err = Console(stderr=True)
-    try:  # an unknown policy is a usage error before any audio is touched
-        build_policies().get(args.policy or "general_support")
-    except PolicyError as exc:
-        err.print(f"redactor batch: {exc}", soft_wrap=True)
+    try:  # a bad configuration or policy is a usage error before any audio is touched
+        config = load_config(args.config).with_selection(args.entities, args.score_threshold)
+        policies_of(config).get(args.policy or "general_support")
+    except (ConfigError, PolicyError) as exc:
+        err.print(f"redactor batch: {exc}", soft_wrap=True, highlight=False, markup=False)
         return 2, []
     options = build_options(args)
-    config = RunConfig(engine=args.engine, workers=args.workers, threads=args.threads)
+    run_config = RunConfig(engine=args.engine, workers=args.workers, threads=args.threads)
     progress = Progress(
         TextColumn("[bold]redacting"),
         BarColumn(),
@@ -133,7 +151,10 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
 
     def on_file(outcome) -> None:
         if outcome.error:
-            progress.console.print(f"[red]failed[/red] {outcome.error}", soft_wrap=True)
+            progress.console.print(f"[red]failed[/red] {escape(outcome.error)}", soft_wrap=True)
+        for warning in outcome.decode_warnings:
+            progress.console.print(f"[yellow]warning[/yellow] {escape(outcome.source.name)}: "
+                                   f"{escape(warning['message'])}", soft_wrap=True)
 
     start = time.perf_counter()
     try:
@@ -142,7 +163,7 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
                 list(args.inputs),
                 args.out,
                 options,
-                config,
+                run_config,
                 on_start=lambda total: progress.update(task, total=max(total, 0.001)),
                 on_progress=lambda seconds: progress.advance(task, seconds),
                 on_file=on_file,
@@ -154,7 +175,7 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
     summary = summarize(outcomes, wall)
     _summary(err, outcomes, summary)
     try:
-        report = write_report(args.out, outcomes, summary)
+        report = write_report(args.out, outcomes, summary, overwrite=args.overwrite)
         err.print(f"report: {report}", soft_wrap=True, highlight=False)
     except OSError as exc:
         err.print(f"[red]cannot write the report:[/red] {type(exc).__name__}", highlight=False)
@@ -163,6 +184,7 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
 
 
 def _summary(console, outcomes, summary) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     entities = summary.entities
@@ -178,5 +200,5 @@ def _summary(console, outcomes, summary) -> None:
     console.print(table)
     for o in outcomes:
         if not o.ok:
-            console.print(f"[red]failed:[/red] {o.error}", highlight=False)
+            console.print(f"[red]failed:[/red] {escape(o.error or 'failed')}", highlight=False)
     sys.stderr.flush()

@@ -91,6 +91,7 @@ def render_report(outcomes: Sequence[FileOutcome], summary: BatchSummary) -> str
             ("速度 (speed)", f"実時間の {speed:.1f} 倍 ({speed:.1f}x real time)" if speed is not None else "-"),
             ("検出エンティティ (entities)", sum(summary.entities.values())),
             ("警告 (warnings)", sum(len(o.warnings) for o in ok)),
+            ("音声の問題 (decode warnings)", sum(len(o.decode_warnings) for o in outcomes)),
         ],
     )
     if failed:
@@ -110,6 +111,14 @@ def render_report(outcomes: Sequence[FileOutcome], summary: BatchSummary) -> str
         ]
         rows.append(["**合計 (total)**", *(summary.entities[t] for t in types), sum(summary.entities.values())])
         lines += _table(("ファイル", *types, "計"), rows)
+
+    lines += ["## 音声の問題 (decode warnings)", ""]
+    damaged = [(o, w) for o in outcomes for w in o.decode_warnings]
+    if damaged:
+        lines += _table(("ファイル", "種類 (kind)", "内容 (message)"),
+                        [(o.source.name, w.get("kind"), w.get("message")) for o, w in damaged])
+    else:
+        lines += ["なし (none).", ""]
 
     lines += ["## 警告 (warnings)", ""]
     kinds: Counter = Counter()
@@ -141,8 +150,17 @@ def render_report(outcomes: Sequence[FileOutcome], summary: BatchSummary) -> str
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_report(out_dir: Path, outcomes: Sequence[FileOutcome], summary: BatchSummary) -> Path:
-    """Write ``out_dir/report.md`` (atomically) and return its path."""
+def write_report(out_dir: Path, outcomes: Sequence[FileOutcome], summary: BatchSummary,
+                 *, overwrite: bool = False) -> Path:
+    """Write ``out_dir/report.md`` (atomically) and return its path.
+
+    An existing report is kept unless ``overwrite``: this run's goes to ``report-2.md``,
+    ``report-3.md`` … (the first name free).
+    """
     path = Path(out_dir) / REPORT_NAME
+    k = 1
+    while not overwrite and (path.exists() or path.is_symlink()):
+        k += 1
+        path = Path(out_dir) / f"{Path(REPORT_NAME).stem}-{k}{Path(REPORT_NAME).suffix}"
     _atomic_text(path, render_report(outcomes, summary))
     return path

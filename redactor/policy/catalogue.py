@@ -31,6 +31,7 @@ TYPE_LABELS: dict[str, str] = {
     "JP_PENSION_NUMBER": "基礎年金番号",
     "JP_RESIDENCE_CARD": "在留カード番号",
     "JP_BANK_ACCOUNT": "口座番号",
+    "DIGITS": "数字",  # the safety net for digit runs no recognizer labelled
 }
 
 SENSITIVE_LABELS: dict[str, str] = {
