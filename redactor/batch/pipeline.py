@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redactor.asr.options import AsrOptions
 from redactor.audio.decode import DecodedAudio, decode_file
 from redactor.conversation import Turn
+
+if TYPE_CHECKING:
+    from redactor.asr.engine import Utterance
+    from redactor.engine import Engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +182,56 @@ class CallAudio:
             self._done[index] = share
 
 
+# The speech engine sees at most this much of a channel at once: faster-whisper computes the
+# features of all the speech it is given in one go (an hour of it: gigabytes, #11).
+PIECE_S = 600.0
+CUT_SEARCH_S = 15.0  # a piece ends at the quietest half second this close to PIECE_S
+
+
+def speech_pieces(samples, rate: int = 16000, piece_s: float = PIECE_S,
+                  search_s: float = CUT_SEARCH_S) -> list[tuple[int, int]]:
+    """``(start, end)`` sample ranges of about ``piece_s`` covering a channel, each cut at the
+    quietest half second within ``search_s`` of its target (a pause, not a word). A channel
+    no longer than ``piece_s + search_s`` is one piece (every sample call: unchanged ASR)."""
+    from itertools import pairwise
+
+    import numpy as np
+
+    n, step, search = samples.size, int(piece_s * rate), int(search_s * rate)
+    frame = rate // 20  # 50 ms
+    bounds = [0]
+    while n - bounds[-1] > step + search:
+        lo = bounds[-1] + step - search
+        window = np.asarray(samples[lo : lo + 2 * search], dtype=np.float32)
+        energy = np.square(window[: window.size // frame * frame]).reshape(-1, frame).mean(axis=1)
+        smooth = np.convolve(energy, np.ones(10) / 10, mode="same")  # half a second
+        bounds.append(lo + int(np.argmin(smooth)) * frame + frame // 2)
+    bounds.append(n)
+    return list(pairwise(bounds))
+
+
+def transcribe_long(speech, samples, progress: Callable[[float], None] | None = None) -> list:
+    """``speech.transcribe`` of a channel piece by piece (``speech_pieces``; views, no copies),
+    utterance and word times moved back to the channel's clock."""
+    from dataclasses import replace
+
+    from redactor.audio.resample import ASR_RATE
+
+    out = []
+    for a, b in speech_pieces(samples, ASR_RATE):
+        offset = a / ASR_RATE
+
+        def moved(seconds: float, offset: float = offset) -> None:
+            progress(offset + seconds)
+
+        for utt in speech.transcribe(samples[a:b], moved if progress is not None else None):
+            if offset:
+                words = [replace(w, start=w.start + offset, end=w.end + offset) for w in utt.words]
+                utt = replace(utt, start=utt.start + offset, end=utt.end + offset, words=words)
+            out.append(utt)
+    return out
+
+
 def settings_of(options: BatchOptions, engine) -> dict:
     """The JSON's ``settings``: model, policy, entities, operators, audio_redaction, version
     (CONTRACTS.md, second round), from the options and the worker's loaded engine."""
@@ -213,14 +268,22 @@ def transcribe_call(
     turns = []
     for index in range(audio.channels):
         channel = options.channel_name(index, audio.channels)
-        for utt in speech.transcribe(audio.channel_16k(index), audio.progress_of(index)):
+        for utt in transcribe_long(speech, audio.channel_16k(index), audio.progress_of(index)):
             turns.append((utt.start, index, channel, utt))
     turns.sort(key=lambda t: (t[0], t[1]))
+    segments, warnings = redact_turns(engine, name, [(c, u) for _s, _i, c, u in turns], audio.duration, options)
+    return CallResult(name, audio.duration, segments, warnings, audio.channels,
+                      settings=settings_of(options, engine))
+
+
+def redact_turns(engine: Engine, name: str, turns: Sequence[tuple[str, Utterance]], duration: float,
+                 options: BatchOptions) -> tuple[list[Segment], list[dict]]:
+    """Redact a call's ``(channel, utterance)`` turns, in time order, through one ``Conversation``."""
     conversation = engine.conversation(name, options.policy)
     warnings: list[dict] = []
     segments = []
     counts: dict[str, int] = {}
-    for _start, _index, channel, utt in turns:
+    for channel, utt in turns:
         counts[channel] = counts.get(channel, 0) + 1
         try:
             turn = conversation.turn(utt.text, channel, start=utt.start, end=utt.end,
@@ -231,12 +294,11 @@ def transcribe_call(
                 f"({type(exc).__name__})"
             ) from None
         warnings += [w.to_json() for w in turn.warnings]
-        segments.append(_segment(utt, turn, channel, audio.duration, options))
-    return CallResult(name, audio.duration, segments, warnings, audio.channels,
-                      settings=settings_of(options, engine))
+        segments.append(_segment(utt, turn, channel, duration, options))
+    return segments, warnings
 
 
-def _segment(utt, turn: Turn, channel: str, duration: float, options: BatchOptions) -> Segment:
+def _segment(utt: Utterance, turn: Turn, channel: str, duration: float, options: BatchOptions) -> Segment:
     """A masked segment; each entity's audio time covers its spoken value and slot
     (``Turn.audio_spans``), or the whole utterance with ``audio_redaction="utterance"``."""
     from redactor.batch.align import char_span_to_time

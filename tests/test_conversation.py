@@ -1,0 +1,149 @@
+"""One conversation engine: live, batch and text redact a call's turns the same way.
+
+The turns are garbled transcripts of the kind speech recognition gives on 8-kHz calls (the
+three batch leaks of issue #9 among them); each mode is driven through its own entry point
+with the real GiNZA engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+import unicodedata
+
+import pytest
+
+from redactor.asr.engine import Utterance, Word
+from redactor.batch.pipeline import BatchOptions, redact_turns
+from redactor.conversation import ConversationOptions
+from redactor.engine import Engine
+from redactor.stream.events import Transcript
+from redactor.stream.session import CallManager
+from redactor.text_command import run
+
+# (speaker, start, end, text): one call as speech recognition heard it.
+CALL = [
+    ("agent", 0.0, 2.0, "お電話ありがとうございます。お名前をお願いします。"),
+    ("customer", 2.5, 3.5, "山田太郎です。"),
+    ("agent", 4.0, 6.0, "山田様、ご登録のお電話番号をお願いします。"),
+    ("customer", 6.5, 7.5, "090の5678の"),
+    ("customer", 8.0, 9.0, "1 2 3 4です"),  # the last group of the number, after a pause
+    ("agent", 9.5, 11.0, "ありがとうございます。生年月日をお願いします。"),
+    ("customer", 11.5, 13.0, "昭和58年4月12日です"),
+    ("customer", 14.0, 15.5, "有名番号は168000200023"),  # 郵便番号, garbled
+    ("customer", 16.0, 17.5, "国座番号は三井住友銀行の123万4,567です"),  # 口座番号, garbled
+    ("agent", 18.0, 19.5, "3000円のお支払いで、注文番号は20240917です"),
+]
+# What was said and must not be readable, whatever the mode.
+LEAKS = ["山田太郎", "5678", "1234", "168000200023", "1234567", "0412"]
+# What is not personal and must stay readable.
+KEPT = ["3000円", "20240917"]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[\s\-、。,.ー万年月日の]", "", unicodedata.normalize("NFKC", text))
+
+
+def _utterance(start: float, end: float, text: str) -> Utterance:
+    step = (end - start) / len(text)  # one word per character, evenly timed
+    words = [Word(ch, start + i * step, start + (i + 1) * step, 0.9) for i, ch in enumerate(text)]
+    return Utterance(start, end, text, words)
+
+
+def text_mode(engine: Engine) -> list[str]:
+    lines = [json.dumps({"id": str(i), "call_id": "c1", "speaker": s, "start": a, "end": b, "text": t},
+                        ensure_ascii=False) for i, (s, a, b, t) in enumerate(CALL)]
+    out, err = io.StringIO(), io.StringIO()
+    assert run(io.BytesIO("\n".join(lines).encode()), out, err, engine, "general_support") == 0, err.getvalue()
+    return [json.loads(line)["text"] for line in out.getvalue().splitlines()]
+
+
+def batch_mode(engine: Engine) -> list[str]:
+    turns = [(s, _utterance(a, b, t)) for s, a, b, t in CALL]
+    segments, _warnings = redact_turns(engine, "c1", turns, 20.0, BatchOptions())
+    return [segment.text for segment in segments]
+
+
+def live_mode(engine: Engine) -> list[str]:
+    events: list = []
+
+    async def call() -> None:
+        manager = CallManager(lambda _call, event: events.append(event), engine=engine)
+        session = await manager.open("c1", ("agent", "customer"), policy=None, source="test")
+        for speaker, a, b, text in CALL:  # finals as the scheduler hands them to the session
+            channel = session._channels[speaker]
+            segment = channel.open_segment()
+            channel.segment = None
+            await session._publish_final(channel, segment, _utterance(a, b, text), a, b, 0.0)
+        await session.close()
+        await manager.close_all()
+
+    asyncio.run(call())
+    return [e.text for e in events if isinstance(e, Transcript) and e.final]
+
+
+@pytest.fixture(scope="module")
+def masked(engine: Engine) -> dict[str, list[str]]:
+    return {"text": text_mode(engine), "batch": batch_mode(engine), "live": live_mode(engine)}
+
+
+def test_live_batch_and_text_mask_the_same_turns_the_same_way(masked) -> None:
+    assert len(masked["text"]) == len(CALL)
+    assert masked["batch"] == masked["text"]
+    assert masked["live"] == masked["text"]
+
+
+@pytest.mark.parametrize("mode", ["text", "batch", "live"])
+def test_no_mode_leaks_a_spoken_value(masked, mode: str) -> None:
+    flat = _flat("".join(masked[mode]))
+    assert [leak for leak in LEAKS if leak in flat] == [], masked[mode]
+    assert all(kept in masked[mode][-1] for kept in KEPT), masked[mode][-1]
+
+
+def test_the_three_batch_leaks_are_masked(masked) -> None:
+    postal, account = masked["batch"][7], masked["batch"][8]
+    phone_tail = masked["batch"][4]
+    assert "168000200023" not in postal and "<" in postal
+    assert "4,567" not in account and "123万" not in account
+    assert not re.search(r"\d", phone_tail), phone_tail
+
+
+def test_the_digit_net_spares_quantities_and_business_numbers(engine: Engine) -> None:
+    conversation = engine.conversation("c2")
+    turn = conversation.turn("2019年に3000円、注文番号は12345678です", "customer")
+    assert turn.text == "2019年に3000円、注文番号は12345678です"
+    turn = conversation.turn("会員の方は8765 4321です", "customer")
+    assert turn.text == "会員の方は<DIGITS>です"
+
+
+def test_digit_net_off_when_not_selected(engine: Engine) -> None:
+    from redactor.conversation import Conversation
+
+    off = Conversation(engine.redactor, engine.warnings, "c3", "general_support",
+                       ConversationOptions(mask_digit_runs=0))
+    assert "8765 4321" in off.turn("会員の方は8765 4321です", "customer").text
+
+
+def test_audio_spans_cover_the_slot_from_the_cue_and_a_whole_answer(engine: Engine) -> None:
+    conversation = engine.conversation("c4")
+    text = "郵便番号は、えーと、160の0023です"
+    turn = conversation.turn(text, "customer", start=0.0, end=2.0)
+    (span,) = turn.audio_spans
+    assert text[span[0]:span[1]].startswith("、えーと") or span[0] <= text.index("、")
+    conversation.turn("お名前をお願いします", "agent", start=3.0, end=4.0)
+    answer = "はい、山田太郎さんです"
+    turn = conversation.turn(answer, "customer", start=4.5, end=6.0)
+    (span,) = turn.audio_spans
+    assert span[0] == 0  # an answer to a question for a name: from its first word
+    assert answer[span[0]:span[1]].endswith("さん")  # the honorific is silenced with the name
+
+
+def test_identity_is_reported_first_and_then_only_when_it_changes(engine: Engine) -> None:
+    conversation = engine.conversation("c5")
+    first = conversation.turn("お電話ありがとうございます", "agent")
+    assert first.identity is not None and not first.identity.verified
+    assert conversation.turn("はい", "customer").identity is None
+    asked = conversation.turn("お名前をお願いします", "agent")
+    assert asked.identity is not None and asked.identity.name_asked
