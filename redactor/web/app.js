@@ -10,7 +10,6 @@
 (() => {
   const SUBPROTOCOL = 'redactor.agent.v1';
   const TOKEN_KEY = 'redactor.token';
-  const AUTH_CLOSE_CODES = new Set([4401, 4403]);
   const BACKOFF_MIN_MS = 500;
   const BACKOFF_MAX_MS = 15000;
   const NOTICE_MS = 15000;
@@ -245,10 +244,9 @@
 
   async function onSocketClosed(code, wasOpen) {
     if (conn.ended || conn.stopped || conn.authFailed) return;
-    if (AUTH_CLOSE_CODES.has(code)) {
-      authFailed();
-      return;
-    }
+    // The server refuses credentials at the handshake (HTTP 401/403), never with a close code;
+    // every close after the upgrade (1001 shutdown, 1013 too slow or too many viewers, 1006
+    // lost) is worth a reconnect: the history is replayed (docs/events.md, "Close codes").
     if (!wasOpen && await handshakeRejected()) {
       authFailed();
       return;
