@@ -38,6 +38,7 @@ from rich.live import Live
 from rich.panel import Panel
 from rich.text import Text
 
+from redactor.config import add_engine_arguments
 from redactor.policy.catalogue import TYPE_LABELS
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "calls"
@@ -248,8 +249,16 @@ async def demo(args: argparse.Namespace, console: Console) -> int:
         stream=StreamOptions(partials=not args.no_partials),
         # Twilio sends ~100 messages a second per call at real time; allow the accelerated pace.
         max_messages_per_s=max(400, int(TWILIO_MESSAGES_PER_AUDIO_S * args.speed * 1.5) + 100))
+    from redactor.config import ConfigError
+    from redactor.engine import build_engine
+
     with console.status("音声認識と PII エンジンを読み込み中 (loading the speech and PII engines)…"):
-        server_cm = running_server(options)
+        try:
+            engine = build_engine(args.config, entities=args.entities, score_threshold=args.score_threshold)
+        except (ConfigError, ValueError) as exc:
+            console.print(f"redactor demo: configuration error:\n{exc}", style="red")
+            return 2
+        server_cm = running_server(options, engine=engine)
         server = await server_cm.__aenter__()
     try:
         from redactor.policy.policies import PolicyError
@@ -335,6 +344,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the call's purpose policy (default general_support; e.g. billing for the card call)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--no-partials", action="store_true", help="finals only")
+    add_engine_arguments(parser)
     parser.add_argument("--keep-serving", action="store_true",
                         help="keep the server up after the call, to open the agent page (Ctrl-C ends)")
     parser.set_defaults(func=run)
