@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import signal
@@ -26,6 +25,7 @@ import threading
 import time
 
 from redactor.config import add_engine_arguments
+from redactor.jsonl import dumps_line
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -37,7 +37,7 @@ class JsonFormatter(logging.Formatter):
         data = {"time": round(record.created, 3), "level": record.levelname.lower(), "logger": record.name,
                 "message": record.getMessage()}
         data.update({k: v for k, v in vars(record).items() if k not in _RESERVED and not k.startswith("_")})
-        return json.dumps(data, ensure_ascii=False, default=str)
+        return dumps_line(data, default=str)  # one record a line, U+2028/U+2029 escaped
 
 
 def setup_logging(level: int = logging.INFO, audit_file: str | None = None) -> None:
