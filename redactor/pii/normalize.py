@@ -113,12 +113,17 @@ _DOMAIN_WORDS = {
 }
 _LOCAL_JOINERS = {"アンダーバー": "_", "アンダースコア": "_", "ハイフン": "-", "ドット": ".", "ピリオド": ".",
                   "点": "."}
-_AT = r"(?:アットマーク|アット\s*マーク|あっとまーく|at\s*マーク|@\s*マーク|アット|あっと|(?<=\s)at(?=\s)|@)"
+_AT = (r"(?:アットマーク|アット\s{0,3}マーク|あっとまーく|at\s{0,3}マーク|@\s{0,3}マーク|アット|あっと"
+       r"|(?<=\s)at(?=\s)|@)")
 _DOT = r"(?:ドット|ドッと|どっと|ピリオド|dot|\.)"
-_DOMAIN_WORD = "(?:[A-Za-z0-9-]+|" + "|".join(sorted(_DOMAIN_WORDS, key=len, reverse=True)) + ")"
-_LOCAL = r"[A-Za-z0-9._+-]+(?:\s*(?:アンダーバー|アンダースコア|ハイフン|ドット|ピリオド|点)\s*[A-Za-z0-9._+-]+)*"
+# Every repetition is bounded (an address part is at most 64 characters, a spoken address a
+# few words) and the local part starts where a run of its characters starts: an unbounded
+# run tried from each of its positions made a 16,000-character line take half a minute.
+_DOMAIN_WORD = "(?:[A-Za-z0-9-]{1,63}|" + "|".join(sorted(_DOMAIN_WORDS, key=len, reverse=True)) + ")"
+_LOCAL = (r"(?<![A-Za-z0-9._+-])[A-Za-z0-9._+-]{1,64}"
+          r"(?:\s{0,3}(?:アンダーバー|アンダースコア|ハイフン|ドット|ピリオド|点)\s{0,3}[A-Za-z0-9._+-]{1,64}){0,8}")
 _SPOKEN_EMAIL = re.compile(
-    rf"{_LOCAL}\s*{_AT}\s*{_DOMAIN_WORD}(?:\s*{_DOT}\s*{_DOMAIN_WORD})+", re.IGNORECASE
+    rf"{_LOCAL}\s{{0,3}}{_AT}\s{{0,3}}{_DOMAIN_WORD}(?:\s{{0,3}}{_DOT}\s{{0,3}}{_DOMAIN_WORD}){{1,8}}", re.IGNORECASE
 )
 _EMAIL_PART = re.compile(
     rf"{_AT}|{_DOT}|アンダーバー|アンダースコア|ハイフン|ピリオド|点|{_DOMAIN_WORD}|\s+", re.IGNORECASE
@@ -221,10 +226,12 @@ _KANA_DAYS = {"ついたち": 1, "ふつか": 2, "みっか": 3, "よっか": 4,
 _KANA_UNITS = {"ねん": "年", "がつ": "月", "にち": "日", "さい": "歳"}
 _ERAS = {"めいじ": "明治", "たいしょう": "大正", "しょうわ": "昭和", "へいせい": "平成", "れいわ": "令和"}
 _KANA_NUMERAL_WORD = re.compile(_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS]))
+# At most eight number words (せん きゅう ひゃく きゅう じゅう きゅう is six): an unbounded run
+# was tried to its end from each of its words, quadratic on a long line of さん.
 _KANA_DATE_PART = re.compile(
-    rf"(?P<num>(?:{_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS])})+)"
+    rf"(?P<num>(?:{_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS])}){{1,8}})"
     rf"(?P<unit>{_alternation(_KANA_UNITS)})"
-    rf"|(?P<tens>(?:{_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS])})*じゅう)?"
+    rf"|(?P<tens>(?:{_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS])}){{0,4}}じゅう)?"
     rf"(?P<day>{_alternation(_KANA_DAYS)})"
     rf"|(?P<era>{_alternation(_ERAS)})"
 )
@@ -260,7 +267,9 @@ _KANJI_DIGITS = "〇零一二三四五六七八九"
 _KANJI_DIGIT_RUN = re.compile(rf"[{_KANJI_DIGITS}](?:[の、\-\s]?[{_KANJI_DIGITS}])+")
 # Positional numbers (五十五年, 三丁目, 十二月) only before a unit, where they are numbers.
 _KANJI_UNITS = r"(?:年|月|日|歳|才|丁目|番|号|階|桁|ヶ月|か月)"
-_KANJI_POSITIONAL = re.compile(rf"[{_KANJI_DIGITS}十百千]+(?={_KANJI_UNITS})")
+# From the start of a run only and at most ten characters (千九百六十九 is six), so a long run
+# is not tried to its end from each of its characters.
+_KANJI_POSITIONAL = re.compile(rf"(?<![{_KANJI_DIGITS}十百千])[{_KANJI_DIGITS}十百千]{{1,10}}(?={_KANJI_UNITS})")
 
 
 def _kanji_digits(match: re.Match[str]) -> str:

@@ -71,7 +71,8 @@ _IDENTITY_DONE = re.compile(
     r"確認(が|の方)?(取れ|とれ)ました|確認できました|確認させていただきました|一致(いた)?しました|"
     r"ご登録(の)?(内容|情報)と一致)"
 )
-_SELF_INTRO_AFTER = re.compile(r"^\s*(でございます|と申します|が(承|うけたまわ|担当|対応)|です[。、]?\s*$|より)")
+_SELF_INTRO_AFTER = re.compile(r"\s{0,8}(でございます|と申します|が(承|うけたまわ|担当|対応)|です[。、]?\s*$|より)")
+_BEFORE_WINDOW = 64  # characters a word-before-the-name pattern looks back
 _SELF_INTRO_BEFORE = re.compile(r"(担当|センター|窓口|サポート|デスク|部|課|係|の者|オペレーター)(の|、)?\s*$")
 
 _PRIVACY_TOPIC = re.compile(r"(個人情報|情報|データ|番号|録音|記録|マイナンバー|住所|名前|電話番号|カード)")
@@ -132,8 +133,10 @@ class ActDetector:
 
     def is_self_introduction(self, text: str, start: int, end: int) -> bool:
         """A name the agent says about themself (センターの佐藤でございます), not the customer's."""
-        return bool(_SELF_INTRO_AFTER.match(text[end:]) and (
-            _SELF_INTRO_BEFORE.search(text[:start]) or "ございます" in text[end:end + 8]
+        # Matched in place and only over the last words before the name: slicing the text
+        # and searching all of it for each name was quadratic on a long line of names.
+        return bool(_SELF_INTRO_AFTER.match(text, end) and (
+            _SELF_INTRO_BEFORE.search(text, max(0, start - _BEFORE_WINDOW), start) or "ございます" in text[end:end + 8]
             or "申します" in text[end:end + 6]))
 
     def asks_about_privacy(self, text: str) -> bool:

@@ -91,7 +91,7 @@ class SensitiveDetector:
             for match in pattern.finditer(text):
                 if _PASSING_AFTER.match(text, match.end()) and match.group(0)[-1] not in "てたしで":
                     continue
-                if _TECHNICAL_BEFORE.search(text, 0, match.start()) and "障" in match.group(0):
+                if _TECHNICAL_BEFORE.search(text, max(0, match.start() - 8), match.start()) and "障" in match.group(0):
                     continue
                 found.append(SensitiveMention(category, match.start(), match.end()))
         return sorted(found, key=lambda m: m.start)

@@ -26,7 +26,7 @@ from redactor.pii.cues import NOT_PII, CueIndex
 
 # Digits followed by a counter or a unit are quantities, not identifiers.
 UNIT_AFTER = re.compile(
-    r"\s*(?:円|個|件|回|人|名様|枚|本|台|点|箱|冊|杯|歳|才|時|分|秒|%|％|割|倍|kg|g|km|m|cm|"
+    r"\s{0,8}(?:円|個|件|回|人|名様|枚|本|台|点|箱|冊|杯|歳|才|時|分|秒|%|％|割|倍|kg|g|km|m|cm|"
     r"ミリ|キロ|グラム|ドル|ポイント|年|ヶ月|か月|カ月|日|月|週|泊|階|号室|番目|位|桁|文字|ケタ)",
     re.IGNORECASE,
 )

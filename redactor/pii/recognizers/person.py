@@ -34,7 +34,7 @@ _INTRO_STRIP = re.compile(r"^(?:わたくし|私|わたし|僕|ぼく|あ|はい
 # A surname inside a company name (伊藤水産, 株式会社渡辺鉱業) is not a person.
 _COMPANY_BEFORE = re.compile(r"(?:株式会社|有限会社|合同会社|合資会社|\(株\)|㈱)\s*$")
 _COMPANY_AFTER = re.compile(
-    r"\s*[一-龥ァ-ヴー]{0,4}(?:株式会社|有限会社|合同会社|会社)|\s*(?:通信|株式会社|有限会社|合同会社|商事|商店|商会|水産|工業|建設|鉱業|農林|物産|産業|銀行|保険|情報|印刷|"
+    r"\s{0,8}[一-龥ァ-ヴー]{0,4}(?:株式会社|有限会社|合同会社|会社)|\s{0,8}(?:通信|株式会社|有限会社|合同会社|商事|商店|商会|水産|工業|建設|鉱業|農林|物産|産業|銀行|保険|情報|印刷|"
     r"不動産|電機|電気|製作所|製薬|食品|運輸|病院|医院|クリニック|事務所|ホールディングス|グループ|"
     r"ストア|工務店|興業|証券|信金|信用金庫|カスタマーセンター|サポートセンター|コールセンター|センター|窓口|"
     r"事業部|サービス|ネット|モバイル|でんき|ガス)"
@@ -83,7 +83,7 @@ def plausible_person(text: str, start: int, end: int) -> bool:
         return False
     if re.fullmatch(r"[A-Z]{1,5}", value) or _COMPANY_AFTER.search(value):  # CVV; 中島保険
         return False
-    return not (_COMPANY_BEFORE.search(text, 0, start) or _COMPANY_AFTER.match(text, end))
+    return not (_COMPANY_BEFORE.search(text, max(0, start - 64), start) or _COMPANY_AFTER.match(text, end))
 
 
 def _is_name_tag(tag: str) -> bool:

@@ -37,8 +37,10 @@ _LEAD_IN = re.compile(
     r"(?:の方|のほう|の番号|番号|の記号|記号)?(?:は|が|も|:|：|ですと|だと|で(?=、))?"
     r"(?:\s|、|,|ですね|ですが|ですけど|えーと|えっと|ええと|えー|あのー|あの|はい|ー|っと)*"
 )
+# Spaces before the end are part of the lazy value (the caller strips them), not of the
+# lookahead: a space run there was tried from every start.
 _NAME_VALUE = re.compile(
-    rf"[一-龥々ァ-ヴーぁ-ゖA-Za-z・\s\u3000]{{1,16}}?(?=[\s\u3000]*(?:{_END}|{'|'.join(HONORIFICS)}|、|$))"
+    rf"[一-龥々ァ-ヴーぁ-ゖA-Za-z・\s\u3000]{{1,16}}?(?=(?:{_END}|{'|'.join(HONORIFICS)}|、|$))"
 )
 # Not a value: a question back, or an answer that is not a name (わかりました, 少々お待ちを).
 _QUESTION = re.compile(
@@ -48,7 +50,7 @@ _QUESTION = re.compile(
 _KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖母|祖父|家族|子供|子ども)の")
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
-_COUNTER_AFTER = re.compile(r"\s*(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類)")
+_COUNTER_AFTER = re.compile(r"\s{0,8}(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類)")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _SPOKEN_DIGIT = re.compile(
@@ -62,7 +64,7 @@ _CONTINUATION = re.compile(
 # Garble glued before a value's first digit: letters said as katakana, misheard kanji.
 _GLUE = re.compile(rf"(?:(?!{_CUE_WORD})(?:{_SPOKEN_DIGIT.pattern}|[A-Za-zァ-ヴー一-龥々・、\s])){{1,12}}")
 _PART_CUE = re.compile(r"、\s*(?:番号|記号|枝番|支店番号|口座番号)(?:は|が|:|：)")
-_SENTENCE_START = re.compile(r".*[。？！?!]", re.DOTALL)
+_SENTENCE_ENDS = "。？！?!"
 # が/は closing a value before its cue, a few words apart at most (…が弊社の法人番号).
 _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 
@@ -185,8 +187,9 @@ class SlotRecognizer(EntityRecognizer):
         if particle is None:
             return None
         end = particle.start()
-        sentence = _SENTENCE_START.match(text, floor, end)
-        lo = sentence.end() if sentence else floor
+        # After the last sentence end before the value (a scan, not ``.*[。…]``, which
+        # would be quadratic wherever it is searched rather than matched).
+        lo = max(floor, *(text.rfind(c, floor, end) + 1 for c in _SENTENCE_ENDS))
         first = _DIGIT.search(text, lo, end) or _SPOKEN_DIGIT.search(text, lo, end)
         if first is None:
             return None
