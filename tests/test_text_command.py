@@ -71,9 +71,10 @@ def test_bad_lines_are_reported_and_the_rest_comes_out(engine) -> None:
     assert records[4]["text"] == "<PERSON>様"
     messages = err.getvalue()
     for expected in ('line 1: field "text" must be a string', 'line 2: field "speaker"',
-                     "line 4: not valid UTF-8", "line 5: ignoring unknown field(s) mood",
+                     "line 4: not valid UTF-8", "line 5: ignoring 1 unknown field(s)",
                      'line 6: missing field "text"'):
         assert expected in messages
+    assert "mood" not in messages  # unknown fields are counted, not named
     assert records[2]["text"] == '["not", "an", "object"]'  # not an object: plain text
 
 
