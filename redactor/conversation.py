@@ -28,6 +28,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from redactor.pii.catalogue import DIGITS, Entity
 from redactor.pii.context import CallContext
@@ -38,12 +39,17 @@ from redactor.pii.recognizers.person import HONORIFICS
 from redactor.pii.redactor import RedactionResult, Redactor
 from redactor.policy import CallState, Warning, WarningEngine
 
+if TYPE_CHECKING:  # speech recognition is not loaded for text
+    from redactor.asr.engine import Word
+
 # Values read out in digit groups; a name or an address does not continue into the next utterance.
 CONTINUED = frozenset(t for t in CUES if t not in ("PERSON", "JP_ADDRESS", "EMAIL_ADDRESS"))
 # Words after the last value: then the utterance did not end on it (です, ね and punctuation do not count).
 _WORDS = re.compile(r"[^\s、。,.!?！？ですねよ]")
 _DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
 _HONORIFIC_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)})")
+# A birth date is plausible in a turn that states an age (35歳, 三十五才 once normalised).
+_AGE = re.compile(r"\d{1,3}\s*(?:歳|才)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +63,14 @@ class ConversationOptions:
         they are, and the digit-run net still masks a lone group.
       mask_digit_runs: a run of at least this many digits that no recognizer labelled is
         masked as ``DIGITS`` (0 = off; also off when ``DIGITS`` is not among the selected types).
+      uncertain_word_probability: a recognised word below this probability is uncertain: a
+        name found only in uncertain words, with no honorific, cue or answer slot vouching for
+        it, is not masked (speech recognition turns common words into name-like garbage).
     """
 
     continuation_gap_s: float = 1.5
     mask_digit_runs: int = 4
+    uncertain_word_probability: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +132,7 @@ class Conversation:
         self.state = warnings.new_call(call_id, policy)  # PolicyError for an unknown policy
         self.context = CallContext(redactor.cues)
         self._tails: dict[str | None, _Tail] = {}
+        self._birth_date_cued = False  # some turn of the call named a birth date (生年月日, 誕生日…)
         self._identity: Identity | None = None  # the first turn reports the checklist
         runs = options.mask_digit_runs if DIGITS in redactor.config.selected_types else 0
         self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1}}}(?:[-\s]?\d)*") if runs else None
@@ -144,16 +155,23 @@ class Conversation:
 
     def turn(self, text: str, speaker: str | None = None, *, start: float | None = None,
              end: float | None = None, segment_id: str | None = None,
-             channel: str | None = None) -> Turn:
-        """Redact one utterance of the call and update the call's state with it."""
+             channel: str | None = None, words: Sequence[Word] | None = None) -> Turn:
+        """Redact one utterance of the call and update the call's state with it.
+
+        ``words``: the recogniser's words (``text`` is their concatenation), whose probabilities
+        tell which parts of the text speech recognition was unsure of.
+        """
         prompt = self.prompt_for(speaker, start)
-        result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt)
-        found = result.entities  # what the engine recognised: warnings are about these
         normalized = normalize(text)
+        result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt,
+                                      birth_dates=self._birth_date_plausible(normalized.text),
+                                      uncertain=self._uncertain(text, words))
+        found = result.entities  # what the engine recognised: warnings are about these
         if self._digit_run is not None:
             result = self._mask_digit_runs(text, normalized, result)
         self._remember_tail(text, normalized, result.entities, speaker, prompt, end)
         self.context.observe(text, speaker)
+        self._birth_date_cued |= any(c.owner == "DATE_OF_BIRTH" for c in self.redactor.cues.find(normalized.text))
         warnings = self.state.observe(text=text, masked=result.text, entities=found, speaker=speaker,
                                       segment_id=segment_id,
                                       time=round(start, 2) if start is not None else None,
@@ -165,6 +183,24 @@ class Conversation:
         return Turn(result.text, result.entities, warnings, identity if changed else None, spans)
 
     # ------------------------------------------------------------------ state
+
+    def _birth_date_plausible(self, normalized: str) -> bool:
+        """A birth date may come up now: the call asked for one, an identity check is in
+        progress, or the turn states an age.  Otherwise a past date is an event's date."""
+        state = self.state
+        checking = (state.name_asked or state.phone_asked or state.name_given) and not state.verified
+        return self._birth_date_cued or checking or bool(_AGE.search(normalized))
+
+    def _uncertain(self, text: str, words: Sequence[Word] | None) -> list[tuple[int, int]]:
+        """Character spans of ``text`` covered by words the recogniser was unsure of."""
+        if not words or "".join(w.text for w in words) != text:
+            return []
+        spans, pos = [], 0
+        for word in words:
+            if word.probability < self.options.uncertain_word_probability:
+                spans.append((pos, pos + len(word.text)))
+            pos += len(word.text)
+        return spans
 
     def _remember_tail(self, text: str, normalized: NormalizedText, entities: Sequence[Entity],
                        speaker: str | None, prompt: str | None, end: float | None) -> None:

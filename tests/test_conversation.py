@@ -46,9 +46,9 @@ def _flat(text: str) -> str:
     return re.sub(r"[\s\-、。,.ー万年月日の]", "", unicodedata.normalize("NFKC", text))
 
 
-def _utterance(start: float, end: float, text: str) -> Utterance:
+def _utterance(start: float, end: float, text: str, probability: float = 0.9) -> Utterance:
     step = (end - start) / len(text)  # one word per character, evenly timed
-    words = [Word(ch, start + i * step, start + (i + 1) * step, 0.9) for i, ch in enumerate(text)]
+    words = [Word(ch, start + i * step, start + (i + 1) * step, probability) for i, ch in enumerate(text)]
     return Utterance(start, end, text, words)
 
 
@@ -66,21 +66,22 @@ def batch_mode(engine: Engine) -> list[str]:
     return [segment.text for segment in segments]
 
 
-def live_mode(engine: Engine) -> list[str]:
+def live_mode(engine: Engine, call: list = CALL, probability: float = 0.9) -> list[str]:
     events: list = []
+    turns = call
 
-    async def call() -> None:
+    async def run_call() -> None:
         manager = CallManager(lambda _call, event: events.append(event), engine=engine)
         session = await manager.open("c1", ("agent", "customer"), policy=None, source="test")
-        for speaker, a, b, text in CALL:  # finals as the scheduler hands them to the session
+        for speaker, a, b, text in turns:  # finals as the scheduler hands them to the session
             channel = session._channels[speaker]
             segment = channel.open_segment()
             channel.segment = None
-            await session._publish_final(channel, segment, _utterance(a, b, text), a, b, 0.0)
+            await session._publish_final(channel, segment, _utterance(a, b, text, probability), a, b, 0.0)
         await session.close()
         await manager.close_all()
 
-    asyncio.run(call())
+    asyncio.run(run_call())
     return [e.text for e in events if isinstance(e, Transcript) and e.final]
 
 
@@ -147,3 +148,15 @@ def test_identity_is_reported_first_and_then_only_when_it_changes(engine: Engine
     assert conversation.turn("はい", "customer").identity is None
     asked = conversation.turn("お名前をお願いします", "agent")
     assert asked.identity is not None and asked.identity.name_asked
+
+
+@pytest.mark.parametrize("probability", [0.2, 0.9])
+def test_word_probabilities_flow_from_the_recogniser_into_the_engine(engine: Engine, probability: float) -> None:
+    """A name-like word speech recognition was unsure of (代理 heard as 大利) is not a name."""
+    call = [("customer", 0.0, 1.5, "大利の方が来ました")]
+    batch, _ = redact_turns(engine, "w1", [("customer", _utterance(0.0, 1.5, call[0][3], probability))],
+                            2.0, BatchOptions())
+    live = live_mode(engine, call, probability)
+    expected = "大利の方が来ました" if probability < 0.5 else "<PERSON>の方が来ました"
+    assert [segment.text for segment in batch] == [expected]
+    assert live == [expected]

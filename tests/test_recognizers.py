@@ -53,7 +53,6 @@ POSITIVES = [
     # DATE_OF_BIRTH
     ("生年月日は昭和55年3月2日です", "DATE_OF_BIRTH", "昭和55年3月2日"),
     ("1985年3月2日生まれです", "DATE_OF_BIRTH", "1985年3月2日"),
-    ("1990年10月3日です", "DATE_OF_BIRTH", "1990年10月3日"),  # a full past date needs no cue
     ("誕生日はへいせいしちねん、しがつにじゅうににちです", "DATE_OF_BIRTH", "へいせいしちねん、しがつにじゅうににち"),
     # CREDIT_CARD, CARD_SECURITY_CODE, CARD_EXPIRY
     ("カード番号は4111 1111 1111 1111です", "CREDIT_CARD", "4111 1111 1111 1111"),
@@ -196,3 +195,34 @@ def test_identifiers_from_the_configuration_allow_units_after_their_values() -> 
     recognizer = identifier_recognizer(spec, CueIndex())
     assert recognizer.REJECT_UNIT_AFTER is False
     assert [r.entity_type for r in recognizer.analyze("M123456円", ["MEMBER_ID"])] == ["MEMBER_ID"]
+
+
+def test_an_uncued_old_full_date_is_a_birth_date_only_where_one_is_plausible(redactor) -> None:
+    text = "1990年10月3日です"
+    assert [(e.type, text[e.start:e.end]) for e in redactor.analyze(text, birth_dates=True)] == [
+        ("DATE_OF_BIRTH", "1990年10月3日")]
+    assert redactor.analyze(text) == []  # an event's date, a contract's history
+    event = "1964年10月10日に東京オリンピックが開幕した。"
+    assert redactor.analyze(event) == []
+    cued = "生年月日は1990年10月3日です"  # a cue needs no plausibility
+    assert [e.type for e in redactor.analyze(cued)] == ["DATE_OF_BIRTH"]
+
+
+def test_the_conversation_decides_when_a_birth_date_is_plausible(engine) -> None:
+    quiet = engine.conversation("dob-1")
+    assert quiet.turn("1990年10月3日に創業しました", "agent").text == "1990年10月3日に創業しました"
+    checking = engine.conversation("dob-2")
+    checking.turn("お名前をお願いします", "agent")
+    checking.turn("山田太郎です", "customer")
+    checking.turn("青年学期をお願いします", "agent")  # 生年月日, garbled by speech recognition
+    assert checking.turn("1990年10月3日です", "customer").text == "<DATE_OF_BIRTH>です"
+    age = engine.conversation("dob-3")
+    assert "<DATE_OF_BIRTH>" in age.turn("35歳で、1990年10月3日です", "customer").text
+
+
+def test_a_name_only_in_words_the_recogniser_was_unsure_of_is_not_masked(redactor) -> None:
+    text = "大利の方が来ました"  # 代理 garbled into a name-like word
+    whole = [(0, 2)]
+    assert [e for e in redactor.analyze(text, uncertain=whole) if e.type == "PERSON"] == []
+    vouched = "大利さんが来ました"  # an honorific vouches for it
+    assert [e.type for e in redactor.analyze(vouched, uncertain=whole)] == ["PERSON"]

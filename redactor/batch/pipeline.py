@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from redactor.asr.options import AsrOptions
 from redactor.audio.decode import DecodedAudio, decode_file
@@ -137,11 +139,12 @@ def decode_source(source: str | Path | bytes, name: str) -> DecodedAudio:
 
 
 class CallAudio:
-    """A call's audio for the worker: one channel at a time, decoded straight to 16 kHz.
+    """A call's audio for the worker: one channel at a time, decoded straight to 16 kHz and
+    handed to the speech engine in pieces of at most ~10 minutes (``speech_pieces``).
 
-    A 1-hour stereo call never holds its other channel or a source-rate copy (#11).
-    ``progress_of(index)`` turns the speech engine's position in channel ``index`` into
-    increments of call seconds (each of C channels is 1/C of the call) for ``progress``.
+    A 1-hour stereo call never holds more than one piece of one channel at 16 kHz, nor any
+    source-rate copy (#11). ``progress_of(index)`` turns the speech engine's position in
+    channel ``index`` into increments of call seconds (each of C channels is 1/C of the call).
     """
 
     def __init__(self, source: str | Path | bytes, name: str,
@@ -149,24 +152,27 @@ class CallAudio:
         from redactor.audio.decode import audio_format
 
         self.source, self.name, self.progress = source, name, progress
-        self.sample_rate, self.channels = audio_format(source, name)
+        self.sample_rate, self.channels, self.declared = audio_format(source, name)
         self.frames: int | None = None
         self._done = [0.0] * self.channels  # call seconds reported per channel
 
     @property
     def duration(self) -> float:
+        """The decoded length (known once a channel has been read; before: the declared one)."""
         if self.frames is None:
-            self.channel_16k(0)  # decodes once to learn the length (not normally reached)
-        return (self.frames or 0) / self.sample_rate
+            return self.declared or 0.0
+        return self.frames / self.sample_rate
 
-    def channel_16k(self, index: int):
-        from redactor.audio.decode import decode_channel
+    def pieces_16k(self, index: int) -> Iterator[tuple[int, np.ndarray]]:
+        """``(offset in samples, samples)`` pieces of channel ``index`` at 16 kHz, in order."""
+        from redactor.audio.decode import ChannelReader
         from redactor.audio.resample import ASR_RATE
 
-        samples, self.frames = decode_channel(self.source, index, ASR_RATE, self.name)
         for done in range(index):  # the channels before this one are finished
             self._advance(done, math.inf)
-        return samples
+        reader = ChannelReader(self.source, index, ASR_RATE, self.name)
+        yield from speech_pieces(reader, ASR_RATE)
+        self.frames = reader.frames
 
     def progress_of(self, index: int) -> Callable[[float], None] | None:
         if self.progress is None:
@@ -174,7 +180,7 @@ class CallAudio:
         return lambda seconds: self._advance(index, seconds)
 
     def _advance(self, index: int, seconds: float) -> None:
-        if self.progress is None or self.frames is None:
+        if self.progress is None:
             return
         share = min(seconds, self.duration) / self.channels
         if share > self._done[index]:
@@ -188,47 +194,59 @@ PIECE_S = 600.0
 CUT_SEARCH_S = 15.0  # a piece ends at the quietest half second this close to PIECE_S
 
 
-def speech_pieces(samples, rate: int = 16000, piece_s: float = PIECE_S,
-                  search_s: float = CUT_SEARCH_S) -> list[tuple[int, int]]:
-    """``(start, end)`` sample ranges of about ``piece_s`` covering a channel, each cut at the
-    quietest half second within ``search_s`` of its target (a pause, not a word). A channel
-    no longer than ``piece_s + search_s`` is one piece (every sample call: unchanged ASR)."""
-    from itertools import pairwise
+def speech_pieces(blocks: Iterable[np.ndarray], rate: int = 16000, piece_s: float = PIECE_S,
+                  search_s: float = CUT_SEARCH_S) -> Iterator[tuple[int, np.ndarray]]:
+    """``(offset, samples)``: a channel, arriving as blocks, in pieces of about ``piece_s``.
 
-    import numpy as np
-
-    n, step, search = samples.size, int(piece_s * rate), int(search_s * rate)
+    A piece is cut at the quietest half second within ``search_s`` of its target (a pause,
+    not a word), as soon as more than ``piece_s + search_s`` has arrived; the rest is the last
+    piece. A channel no longer than ``piece_s + search_s`` is one piece (every sample call:
+    the speech engine sees exactly what it saw before).
+    """
+    step, search = int(piece_s * rate), int(search_s * rate)
     frame = rate // 20  # 50 ms
-    bounds = [0]
-    while n - bounds[-1] > step + search:
-        lo = bounds[-1] + step - search
-        window = np.asarray(samples[lo : lo + 2 * search], dtype=np.float32)
-        energy = np.square(window[: window.size // frame * frame]).reshape(-1, frame).mean(axis=1)
-        smooth = np.convolve(energy, np.ones(10) / 10, mode="same")  # half a second
-        bounds.append(lo + int(np.argmin(smooth)) * frame + frame // 2)
-    bounds.append(n)
-    return list(pairwise(bounds))
+    pending: list[np.ndarray] = []
+    size = offset = 0
+    for block in blocks:
+        pending.append(block)
+        size += block.size
+        while size > step + search:
+            whole = np.concatenate(pending)
+            window = whole[step - search : step + search]
+            energy = np.square(window[: window.size // frame * frame]).reshape(-1, frame).mean(axis=1)
+            smooth = np.convolve(energy, np.ones(10) / 10, mode="same")  # half a second
+            cut = step - search + int(np.argmin(smooth)) * frame + frame // 2
+            pending = [whole[cut:].copy()]  # before the yield: the blocks are not kept meanwhile
+            piece, start = whole[:cut], offset
+            size, offset = size - cut, offset + cut
+            del whole, window
+            yield start, piece
+            del piece
+    if size:
+        yield offset, np.concatenate(pending)
 
 
-def transcribe_long(speech, samples, progress: Callable[[float], None] | None = None) -> list:
-    """``speech.transcribe`` of a channel piece by piece (``speech_pieces``; views, no copies),
-    utterance and word times moved back to the channel's clock."""
+def transcribe_long(speech, pieces: Iterable[tuple[int, np.ndarray]],
+                    progress: Callable[[float], None] | None = None) -> list[Utterance]:
+    """``speech.transcribe`` of each piece of a channel (``CallAudio.pieces_16k``), utterance
+    and word times moved back to the channel's clock."""
     from dataclasses import replace
 
     from redactor.audio.resample import ASR_RATE
 
     out = []
-    for a, b in speech_pieces(samples, ASR_RATE):
-        offset = a / ASR_RATE
+    for start, samples in pieces:
+        offset = start / ASR_RATE
 
         def moved(seconds: float, offset: float = offset) -> None:
             progress(offset + seconds)
 
-        for utt in speech.transcribe(samples[a:b], moved if progress is not None else None):
+        for utt in speech.transcribe(samples, moved if progress is not None else None):
             if offset:
                 words = [replace(w, start=w.start + offset, end=w.end + offset) for w in utt.words]
                 utt = replace(utt, start=utt.start + offset, end=utt.end + offset, words=words)
             out.append(utt)
+        del samples
     return out
 
 
@@ -268,7 +286,7 @@ def transcribe_call(
     turns = []
     for index in range(audio.channels):
         channel = options.channel_name(index, audio.channels)
-        for utt in transcribe_long(speech, audio.channel_16k(index), audio.progress_of(index)):
+        for utt in transcribe_long(speech, audio.pieces_16k(index), audio.progress_of(index)):
             turns.append((utt.start, index, channel, utt))
     turns.sort(key=lambda t: (t[0], t[1]))
     segments, warnings = redact_turns(engine, name, [(c, u) for _s, _i, c, u in turns], audio.duration, options)
@@ -287,7 +305,7 @@ def redact_turns(engine: Engine, name: str, turns: Sequence[tuple[str, Utterance
         counts[channel] = counts.get(channel, 0) + 1
         try:
             turn = conversation.turn(utt.text, channel, start=utt.start, end=utt.end,
-                                     segment_id=f"{channel}-{counts[channel]}")
+                                     segment_id=f"{channel}-{counts[channel]}", words=utt.words)
         except Exception as exc:  # never let a transcript travel in an exception
             raise RuntimeError(
                 f"{name}: PII engine failed on a {channel} utterance at {utt.start:.1f} s "

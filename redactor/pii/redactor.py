@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from presidio_analyzer import RecognizerResult
 
 from redactor.config import RedactorConfig, load_config
 from redactor.pii.analyzer import build_analyzer
@@ -24,6 +27,13 @@ from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plaus
 _EDGE = " \t\u3000、。,.・:：「」『』()（）"
 _DIGIT = re.compile(r"[0-9]")
 _TRAILING_HONORIFIC = re.compile(rf"(?:{'|'.join(HONORIFICS)})$")
+# What vouches for a name the recogniser was unsure of: an honorific or a self-introduction.
+_VOUCHED_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)}|と申し|といいます|と言います)")
+# The no-cue birth-date rule (``PastFullDateRecognizer``) applies only where the conversation
+# makes a birth date plausible.
+OLD_FULL_DATE = "PastFullDateRecognizer"
+# Name recognizers without a cue of their own: GiNZA's NER and SudachiPy's name tags.
+UNVOUCHED_PERSON = frozenset({"SpacyRecognizer", "JpPersonRecognizer"})
 # Windows for long text (see ``chunks``): 6,000 characters are at most 24 KB, half of
 # SudachiPy's limit, which leaves room for the prompt and for normalisation.
 CHUNK_CHARS = 6_000
@@ -66,25 +76,38 @@ class Redactor:
         self.entity_types = [t for t in config.selected_types if t != DIGITS]
         self.nlp = self.analyzer.nlp_engine.nlp[LANGUAGE]  # the GiNZA pipeline
 
-    def analyze(self, text: str, *, prompt: str | None = None) -> list[Entity]:
+    def analyze(self, text: str, *, prompt: str | None = None, birth_dates: bool = False,
+                uncertain: Sequence[tuple[int, int]] = ()) -> list[Entity]:
         """Entities in ``text`` (indices into ``text``), without overlaps, in order.
+
+        What the conversation knows and the text alone does not say (``redactor.conversation``):
 
         ``prompt`` is a cue the text answers (生年月日 when the agent just asked for the
         date of birth, see ``redactor.pii.context``): the text is read as if it began with it.
+        ``birth_dates``: a birth date is plausible here (a question for it, an identity check in
+        progress), so a full date old enough to be one is masked without a cue; otherwise only
+        dates with a birth-date cue are (event and contract dates stay visible).
+        ``uncertain``: character spans of words speech recognition was unsure of; a name found
+        only in them, with no honorific, cue or slot to vouch for it, is not a name.
         """
         if not text.strip():
             return []
         found = []
         for start, end, keep_from, keep_to in chunks(text):
-            for entity_type, a, b, score in self._analyze_chunk(text[start:end], prompt if start == 0 else None):
-                if keep_from <= start + a < keep_to:  # each entity from the one chunk that owns it
-                    entity = _trimmed(text, Entity(entity_type, start + a, start + b, score))
-                    if entity is not None:
-                        found.append(entity)
+            for entity_type, a, b, score, source in self._analyze_chunk(
+                    text[start:end], prompt if start == 0 else None):
+                if not keep_from <= start + a < keep_to:  # each entity from the one chunk that owns it
+                    continue
+                if source == OLD_FULL_DATE and not birth_dates:
+                    continue
+                entity = _trimmed(text, Entity(entity_type, start + a, start + b, score))
+                if entity is not None and not (entity.type == "PERSON" and source in UNVOUCHED_PERSON
+                                               and _unsure(text, entity, uncertain)):
+                    found.append(entity)
         return resolve_overlaps(text, found)
 
-    def _analyze_chunk(self, text: str, prompt: str | None) -> list[tuple[str, int, int, float]]:
-        """(type, start, end, score) of what the analyzer finds in ``text``, untrimmed."""
+    def _analyze_chunk(self, text: str, prompt: str | None) -> list[tuple[str, int, int, float, str]]:
+        """(type, start, end, score, recognizer) of what the analyzer finds in ``text``, untrimmed."""
         if not text.strip():
             return []
         normalized = normalize(text)
@@ -102,12 +125,15 @@ class Redactor:
             if result.end <= lead:
                 continue
             a, b = max(result.start, lead) - lead, result.end - lead
-            found.append((result.entity_type, *normalized.to_original(a, b), result.score))
+            source = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+            found.append((result.entity_type, *normalized.to_original(a, b), result.score, source))
         return found
 
-    def redact(self, text: str, *, call_id: str = "", prompt: str | None = None) -> RedactionResult:
-        """Mask ``text``; ``call_id`` scopes hash tokens to one conversation."""
-        masked, entities = self.anonymizer.anonymize(text, self.analyze(text, prompt=prompt), call_id)
+    def redact(self, text: str, *, call_id: str = "", prompt: str | None = None, birth_dates: bool = False,
+               uncertain: Sequence[tuple[int, int]] = ()) -> RedactionResult:
+        """Mask ``text`` (see ``analyze``); ``call_id`` scopes hash tokens to one conversation."""
+        entities = self.analyze(text, prompt=prompt, birth_dates=birth_dates, uncertain=uncertain)
+        masked, entities = self.anonymizer.anonymize(text, entities, call_id)
         return RedactionResult(masked, entities)
 
     def call_contexts(self, limit: int = 10_000) -> CallContexts:
@@ -160,6 +186,13 @@ def _trimmed(text: str, entity: Entity) -> Entity | None:
     if start >= end or (entity.type == "PERSON" and not plausible_person(text, start, end)):
         return None
     return Entity(entity.type, start, end, entity.score)
+
+
+def _unsure(text: str, entity: Entity, uncertain: Sequence[tuple[int, int]]) -> bool:
+    """Every character of the name lies in an uncertain word and nothing after it vouches for it."""
+    if not uncertain or _VOUCHED_AFTER.match(text, entity.end):
+        return False
+    return all(any(a <= i < b for a, b in uncertain) for i in range(entity.start, entity.end))
 
 
 def _touching(text: str, left: Entity, right: Entity) -> bool:

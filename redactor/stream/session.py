@@ -385,7 +385,7 @@ class CallSession:
                 self._send_transcript(ch, segment, "", (), start, end)
             return
         turn = await self._in_pii_thread(self.conversation.turn, utt.text, ch.name, start=utt.start,
-                                         end=utt.end, segment_id=segment)
+                                         end=utt.end, segment_id=segment, words=utt.words)
         self._recent = (self._recent + utt.text)[-self.options.prompt_chars:]
         self._send_transcript(ch, segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end)
         for warning in turn.warnings:

@@ -2,8 +2,10 @@
 
 Other dates (delivery, contract) are not personal information, so a cue is required, with
 one exception: a full date far enough in the past (昭和58年4月12日, 1990年10月3日) is read
-as a birth date without one, because in a support call it almost always is one, and speech
-recognition often garbles the question that asked for it (生年月日 → 青年学期).
+as a birth date without one where the conversation makes a birth date plausible (an identity
+check in progress, a birth date asked for earlier, an age stated: ``redactor.conversation``),
+because speech recognition often garbles the question that asked for it (生年月日 → 青年学期).
+Elsewhere (an event's date in a sentence, a contract's history) it stays visible.
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ class PastFullDateRecognizer(DateOfBirthRecognizer):
         ("past date", rf"{NOT_DIGIT_BEFORE}(?:19|20)\d{{2}}\s*年{_MONTH_DAY}日", 0.55),
     )
     CONTEXT_REQUIRED = False
+    # With a birth-date cue the cued recognizer's result (higher score) is the one kept, so
+    # this rule's results are only the uncued ones, which the conversation may discard.
+    CONTEXT_BOOST = 0.0
 
     def validate_result(self, pattern_text: str) -> bool | None:
         year = _year(pattern_text)
