@@ -50,6 +50,8 @@ _DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
 _HONORIFIC_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)})")
 # A birth date is plausible in a turn that states an age (35歳, 三十五才 once normalised).
 _AGE = re.compile(r"\d{1,3}\s*(?:歳|才)")
+# What a spoken value is made of: digits (written or kanji) and spelt letters (e-mail, IDs).
+_VALUE_CHARS = re.compile(r"[0-9０-９〇一二三四五六七八九十A-Za-zＡ-Ｚａ-ｚ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,10 @@ class Turn:
       identity: the identity checklist when this turn changed it (or is the call's first), else ``None``.
       audio_spans: per entity, the characters of the input whose speech must be silenced:
         the value, its slot (from the end of its cue, or the start of an answer to a question
-        for it, or of a group continuing a number) and a name's honorific.
+        or request, or of a group continuing a number) and a name's honorific.
+      garbled_answer: the utterance answers a question for personal information (or goes on
+        answering it) and the engine recognised nothing in it: speech recognition garbled the
+        value beyond recognition, so its audio is silenced whole (its text stays as heard).
     """
 
     text: str
@@ -109,6 +114,7 @@ class Turn:
     warnings: list[Warning] = field(default_factory=list)
     identity: Identity | None = None
     audio_spans: list[tuple[int, int]] = field(default_factory=list)
+    garbled_answer: bool = False
 
     @property
     def result(self) -> RedactionResult:
@@ -121,6 +127,7 @@ class _Tail:
 
     cue: str | None = None
     end: float | None = None
+    answering: bool = False  # the utterance answered a question for PII with nothing recognised
 
 
 class Conversation:
@@ -162,14 +169,21 @@ class Conversation:
         tell which parts of the text speech recognition was unsure of.
         """
         prompt = self.prompt_for(speaker, start)
+        # An answer to the other side's request: for PII when a cue was heard, or whatever
+        # was asked when the answer holds digits (speech recognition garbles cues first).
+        requested = self.context.answers_request(speaker)
+        answering = requested and (self.context.prompt_for(speaker) is not None or _VALUE_CHARS.search(text))
+        answering = bool(answering) or self._still_answering(speaker, start)
         normalized = normalize(text)
         result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt,
-                                      birth_dates=self._birth_date_plausible(normalized.text),
+                                      birth_dates=self._birth_date_plausible(normalized.text, requested),
                                       uncertain=self._uncertain(text, words))
         found = result.entities  # what the engine recognised: warnings are about these
         if self._digit_run is not None:
             result = self._mask_digit_runs(text, normalized, result)
+        garbled = answering and not result.entities and bool(text.strip())
         self._remember_tail(text, normalized, result.entities, speaker, prompt, end)
+        self._tails[speaker].answering = garbled
         self.context.observe(text, speaker)
         self._birth_date_cued |= any(c.owner == "DATE_OF_BIRTH" for c in self.redactor.cues.find(normalized.text))
         warnings = self.state.observe(text=text, masked=result.text, entities=found, speaker=speaker,
@@ -179,17 +193,26 @@ class Conversation:
         identity = Identity.of(self.state)
         changed = identity != self._identity
         self._identity = identity
-        spans = self._audio_spans(text, normalized, result.entities, answered=prompt is not None)
-        return Turn(result.text, result.entities, warnings, identity if changed else None, spans)
+        spans = self._audio_spans(text, normalized, result.entities, answered=prompt is not None or requested)
+        return Turn(result.text, result.entities, warnings, identity if changed else None, spans, garbled)
 
     # ------------------------------------------------------------------ state
 
-    def _birth_date_plausible(self, normalized: str) -> bool:
-        """A birth date may come up now: the call asked for one, an identity check is in
-        progress, or the turn states an age.  Otherwise a past date is an event's date."""
+    def _birth_date_plausible(self, normalized: str, requested: bool) -> bool:
+        """A birth date may come up now: the call asked for one, the other side just asked
+        for something (speech recognition garbles 生年月日 far more than …をお願いできますか),
+        an identity check is in progress, or the turn states an age.  Otherwise a past date
+        is an event's date."""
         state = self.state
         checking = (state.name_asked or state.phone_asked or state.name_given) and not state.verified
-        return self._birth_date_cued or checking or bool(_AGE.search(normalized))
+        return self._birth_date_cued or requested or checking or bool(_AGE.search(normalized))
+
+    def _still_answering(self, speaker: str | None, start: float | None) -> bool:
+        """The speaker's last utterance was a garbled answer and this one follows it closely
+        (an e-mail address spelt out over several utterances)."""
+        tail = self._tails.get(speaker)
+        return (tail is not None and tail.answering and start is not None and tail.end is not None
+                and start - tail.end <= self.options.continuation_gap_s)
 
     def _uncertain(self, text: str, words: Sequence[Word] | None) -> list[tuple[int, int]]:
         """Character spans of ``text`` covered by words the recogniser was unsure of."""
@@ -252,8 +275,10 @@ class Conversation:
             if entity.type == "PERSON":
                 honorific = _HONORIFIC_AFTER.match(text, end)
                 end = honorific.end() if honorific else end
-            if index == 0 and answered:
+            if index == 0 and answered:  # the whole answer up to its value, and what ends it
                 start = 0
+                if index == len(entities) - 1 and not _WORDS.search(text, end):
+                    end = len(text)
             else:
                 n_start = bisect.bisect_left(normalized.starts, start)
                 before = [c for c in cues if c.end <= n_start and n_start - c.end <= window

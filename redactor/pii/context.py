@@ -13,10 +13,15 @@ speaker only, so a stale question never colours the rest of the call.
 
 from __future__ import annotations
 
+import re
+
 from redactor.percall import PerCall
 from redactor.pii.cues import NOT_PII, CueIndex
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers.slot import WEAK_CUES
+
+# A question or a request for something (ASR keeps these endings far better than the cue).
+_REQUEST = re.compile(r"願い|ねがい|おめが|お伺い|伺え|教えて|ください|いただけ|頂け|ょうか|ますか|ですか|[?？]")
 
 
 class CallContext:
@@ -26,6 +31,12 @@ class CallContext:
         self.cues = cues
         self._cue: str | None = None
         self._asked_by: str | None = None
+        self._request_by: str | None = None  # who made the last turn, if it asked for something
+
+    def answers_request(self, speaker: str | None) -> bool:
+        """The other side's last turn was a question or request (…をお願いします, …できますか)
+        and it has not spoken since, whether or not speech recognition kept its cue."""
+        return self._request_by is not None and speaker is not None and speaker != self._request_by
 
     def prompt_for(self, speaker: str | None) -> str | None:
         """The cue an utterance by ``speaker`` answers, if the previous turn asked one."""
@@ -36,6 +47,12 @@ class CallContext:
     def observe(self, text: str, speaker: str | None) -> None:
         """Record a turn after it has been redacted."""
         normalized = normalize(text).text
+        # A request stays open while the other side answers it, over as many utterances as
+        # it takes, until the one who asked speaks again.
+        if _REQUEST.search(normalized):
+            self._request_by = speaker
+        elif speaker == self._request_by:
+            self._request_by = None
         asked = [c for c in self.cues.find(normalized)
                  if c.owner != NOT_PII and normalized[c.start:c.end] not in WEAK_CUES]
         # Only a turn without a value of its own asks: "電話番号は090…です" answers nothing.

@@ -21,7 +21,8 @@ _TOWN = rf"(?:{_NAME}|[ぁ-ゖ]){{0,12}}?"  # 西新宿, みなとみらい, 大
 # 丁目 as speech recognition writes it too (長目, 町目, ちょうめ); 晩 for 番.
 _BLOCK = r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号|条|線|の|-)?"
 # Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
-_BLOCKS = rf"{_BLOCK}(?:{_NAME}{{0,3}}{_BLOCK}){{0,4}}"
+# Speech recognition puts spaces between the parts (北区梅田 3 丁目 4番).
+_BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"
 # A building and room: 新宿ビル301号室, 駅前第3ビル12階, メゾン山田202.
 _BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]|\s){{0,20}}?\d+(?:号室|階|F)"
              rf"|\s?(?:{_NAME}|[A-Za-z]){{1,15}}?\s?\d+)?")
@@ -38,7 +39,7 @@ class JpAddressRecognizer(JapanesePatternRecognizer):
     REJECT_UNIT_AFTER = False  # an address ends in units of its own (号室, 階)
     PATTERNS = (
         ("municipality and number",
-         rf"(?:{_PREFECTURES})?(?:{_MUNICIPALITY}){{1,3}}{_TOWN}{_BLOCKS}{_BUILDING}", 0.85),
+         rf"(?:{_PREFECTURES})?(?:{_MUNICIPALITY}){{1,3}}{_TOWN}\s?{_BLOCKS}{_BUILDING}", 0.85),
         ("town and chome", rf"(?:{_PREFECTURES})?{_NAME}{{1,8}}\d+丁目(?:\d+番地?)?(?:\d+号)?"
                            rf"{_BUILDING}", 0.85),
     )
