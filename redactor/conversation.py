@@ -66,13 +66,14 @@ class ConversationOptions:
       mask_digit_runs: a run of at least this many digits that no recognizer labelled is
         masked as ``DIGITS`` (0 = off; also off when ``DIGITS`` is not among the selected types).
       uncertain_word_probability: a recognised word below this probability is uncertain: a
-        name found only in uncertain words, with no honorific, cue or answer slot vouching for
-        it, is not masked (speech recognition turns common words into name-like garbage).
+        short name-like fragment found only in uncertain words, with no honorific, cue or answer
+        slot vouching for it, is not masked (speech recognition turns common words into
+        name-like garbage: 代理 → 大利).
     """
 
     continuation_gap_s: float = 1.5
     mask_digit_runs: int = 4
-    uncertain_word_probability: float = 0.5
+    uncertain_word_probability: float = 0.4
 
 
 @dataclass(frozen=True, slots=True)

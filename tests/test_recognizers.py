@@ -226,3 +226,6 @@ def test_a_name_only_in_words_the_recogniser_was_unsure_of_is_not_masked(redacto
     assert [e for e in redactor.analyze(text, uncertain=whole) if e.type == "PERSON"] == []
     vouched = "大利さんが来ました"  # an honorific vouches for it
     assert [e.type for e in redactor.analyze(vouched, uncertain=whole)] == ["PERSON"]
+    # Whisper is unsure of real names too: a full name stays masked however unsure.
+    caller = "もしもし山田花粉"
+    assert [e.type for e in redactor.analyze(caller, uncertain=[(0, len(caller))])] == ["PERSON"]

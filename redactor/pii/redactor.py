@@ -32,6 +32,7 @@ _VOUCHED_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)}|と申し|と
 # The no-cue birth-date rule (``PastFullDateRecognizer``) applies only where the conversation
 # makes a birth date plausible.
 OLD_FULL_DATE = "PastFullDateRecognizer"
+UNSURE_NAME_CHARS = 2
 # Name recognizers without a cue of their own: GiNZA's NER and SudachiPy's name tags.
 UNVOUCHED_PERSON = frozenset({"SpacyRecognizer", "JpPersonRecognizer"})
 # Windows for long text (see ``chunks``): 6,000 characters are at most 24 KB, half of
@@ -189,8 +190,11 @@ def _trimmed(text: str, entity: Entity) -> Entity | None:
 
 
 def _unsure(text: str, entity: Entity, uncertain: Sequence[tuple[int, int]]) -> bool:
-    """Every character of the name lies in an uncertain word and nothing after it vouches for it."""
-    if not uncertain or _VOUCHED_AFTER.match(text, entity.end):
+    """A short name-like fragment (at most ``UNSURE_NAME_CHARS``) lying wholly in words the
+    recogniser was unsure of, with nothing after it vouching for it.  Longer names stay masked:
+    Whisper is unsure of most real names too (山田花子 heard at 0.05–0.8 per token)."""
+    if (not uncertain or entity.end - entity.start > UNSURE_NAME_CHARS
+            or _VOUCHED_AFTER.match(text, entity.end)):
         return False
     return all(any(a <= i < b for a, b in uncertain) for i in range(entity.start, entity.end))
 
