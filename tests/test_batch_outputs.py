@@ -302,3 +302,59 @@ def test_real_subtitles_show_every_entity(runs) -> None:
             found += 1
         assert "<" not in cue.text and "<" not in sub.content
     assert found >= 2  # the short call's name and phone number
+
+
+def test_long_channel_reaches_the_speech_engine_in_pieces(tmp_path) -> None:
+    from redactor.audio.decode import ChannelReader
+    from redactor.batch.pipeline import CUT_SEARCH_S, PIECE_S, CallAudio, speech_pieces
+
+    path = tmp_path / "long.wav"
+    _long_stereo(path, 900.0)  # 15 min stereo 8 kHz
+    channel, _ = decode_channel(path, 1, 16000)
+    tracemalloc.start()
+    try:
+        audio = CallAudio(path, "long.wav")
+        pieces = []
+        for start, samples in audio.pieces_16k(1):  # as transcribe_long: one piece held at a time
+            pieces.append((start, samples.size))
+            del samples
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Never the whole 16-kHz channel (58 MB): about two pieces' worth at the most.
+    assert peak < 2.2 * (PIECE_S + CUT_SEARCH_S) * 16000 * 4 < channel.nbytes
+    assert audio.frames == 900 * 8000 and audio.duration == 900.0
+    assert [s for s, _ in pieces] == [0, *np.cumsum([n for _, n in pieces])[:-1]]  # contiguous
+    assert sum(n for _, n in pieces) == channel.size
+    assert len(pieces) >= 900 / (PIECE_S + CUT_SEARCH_S)
+    assert all(n <= (PIECE_S + CUT_SEARCH_S) * 16000 for _, n in pieces)
+    assert all(abs(n / 16000 - PIECE_S) <= CUT_SEARCH_S for _, n in pieces[:-1])
+    # The same pieces whether the channel arrives in decoder blocks or at once, each cut in a pause.
+    whole = list(speech_pieces([channel], 16000))
+    assert [(s, p.size) for s, p in whole] == pieces
+    assert np.array_equal(np.concatenate([p for _, p in whole]), channel)
+    loud = np.sqrt(np.mean(channel**2))
+    for start, _ in pieces[1:]:
+        assert np.sqrt(np.mean(channel[start - 4000 : start + 4000] ** 2)) < loud / 4
+    for call in CALLS.glob("*.wav"):  # the sample calls are one piece: their ASR is unchanged
+        assert sum(1 for _ in speech_pieces(ChannelReader(call, 0, 16000), 16000)) == 1
+
+
+def test_pieces_keep_the_channel_clock() -> None:
+    from redactor.asr.engine import SpeechEngine
+    from redactor.asr.options import AsrOptions
+    from redactor.batch.pipeline import speech_pieces, transcribe_long
+
+    channel, _ = decode_channel(SHORT, 1, 16000)
+    speech = SpeechEngine(AsrOptions(cpu_threads=1))
+    pieces = list(speech_pieces([channel], 16000, piece_s=8.0, search_s=2.0))
+    assert len(pieces) == 2 and pieces[1][0] > 6 * 16000
+    seen: list[float] = []
+    utts = transcribe_long(speech, pieces, seen.append)
+    offset = pieces[1][0] / 16000
+    later = [u for u in utts if u.start >= offset]
+    assert later and utts[0].start < offset  # both pieces spoke
+    for u in utts:
+        assert 0 <= u.start <= u.end <= channel.size / 16000
+        assert all(u.start - 0.5 <= w.start <= w.end <= u.end + 0.5 for w in u.words)
+    assert seen == sorted(seen) and seen[-1] > offset  # progress on the channel's clock

@@ -157,38 +157,52 @@ class _Growing:
         return self.data
 
 
+class ChannelReader:
+    """Channel ``index`` of a file as float32 mono blocks, resampled to ``rate`` while decoding
+    (soxr HQ, streaming: bit-identical to resampling the whole channel at once).
+
+    Iterate once; ``frames`` then holds the file's length in source samples. Neither the
+    other channels nor the source-rate channel is ever held whole.
+    """
+
+    def __init__(self, source: Source, index: int, rate: int | None = None,
+                 name: str | None = None) -> None:
+        self.stream = _Stream(source, name)
+        if not 0 <= index < self.stream.channels:
+            self.stream.container.close()
+            raise AudioError(f"{self.stream.name}: no channel {index}")
+        self.index = index
+        self.rate = rate or self.stream.rate
+        self.frames = 0
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        import soxr
+
+        stream = self.stream
+        resampler = (
+            None if self.rate == stream.rate
+            else soxr.ResampleStream(stream.rate, self.rate, 1, dtype="float32", quality="HQ")
+        )
+        for block in stream.blocks():
+            self.frames += block.shape[1]
+            x = np.ascontiguousarray(block[self.index])
+            yield x if resampler is None else resampler.resample_chunk(x)
+        if resampler is not None:
+            yield resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True)
+        if not self.frames:
+            raise AudioError(f"{stream.name}: no audio samples")
+
+
 def decode_channel(source: Source, index: int, rate: int | None = None,
                    name: str | None = None) -> tuple[np.ndarray, int]:
-    """``(samples, source frames)``: channel ``index`` of a file as float32 mono.
-
-    ``rate`` (e.g. 16000 for the speech model) resamples while decoding (soxr HQ, streaming:
-    bit-identical to resampling the whole channel at once), so neither the other channels
-    nor the source-rate channel is ever held whole. ``rate=None`` keeps the source rate.
-    """
-    import soxr
-
-    stream = _Stream(source, name)
-    if not 0 <= index < stream.channels:
-        stream.container.close()
-        raise AudioError(f"{stream.name}: no channel {index}")
-    target = rate or stream.rate
-    declared = stream.declared_seconds()
-    estimate = int(declared * target) + target if declared else 60 * target
-    out = _Growing(estimate)
-    resampler = (
-        None if target == stream.rate
-        else soxr.ResampleStream(stream.rate, target, 1, dtype="float32", quality="HQ")
-    )
-    frames = 0
-    for block in stream.blocks():
-        frames += block.shape[1]
-        x = np.ascontiguousarray(block[index])
-        out.append(x if resampler is None else resampler.resample_chunk(x))
-    if resampler is not None:
-        out.append(resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
-    if not frames:
-        raise AudioError(f"{stream.name}: no audio samples")
-    return out.result(), frames
+    """``(samples, source frames)``: channel ``index`` of a file as one float32 mono array
+    (``ChannelReader``), written into one preallocated array. ``rate=None``: the source rate."""
+    reader = ChannelReader(source, index, rate, name)
+    declared = reader.stream.declared_seconds()
+    out = _Growing(int(declared * reader.rate) + reader.rate if declared else 60 * reader.rate)
+    for block in reader:
+        out.append(block)
+    return out.result(), reader.frames
 
 
 def probe_file(source: Source, name: str | None = None) -> AudioInfo:
@@ -245,8 +259,9 @@ def _wav_declared_seconds(source: Source) -> float | None:
 
 
 
-def audio_format(source: Source, name: str | None = None) -> tuple[int, int]:
-    """``(sample_rate, channels)`` of a file, from its header (nothing decoded)."""
+def audio_format(source: Source, name: str | None = None) -> tuple[int, int, float | None]:
+    """``(sample_rate, channels, declared seconds or None)`` of a file, from its header."""
     stream = _Stream(source, name)
+    declared = stream.declared_seconds()
     stream.container.close()
-    return stream.rate, stream.channels
+    return stream.rate, stream.channels, declared

@@ -97,6 +97,7 @@ class Segment:
             "start": round(self.start, 2),
             "end": round(self.end, 2),
             "text": self.text,
+            **extra,
             "entities": [
                 {
                     "type": e.type,
@@ -188,9 +189,10 @@ class CallAudio:
             self._done[index] = share
 
 
-# The speech engine sees at most this much of a channel at once: faster-whisper computes the
-# features of all the speech it is given in one go (an hour of it: gigabytes, #11).
-PIECE_S = 600.0
+# The speech engine sees at most this much of a channel at once: faster-whisper runs the VAD
+# encoder on up to 320 s at a time and computes the features of all the speech it is given in
+# one go (an hour: gigabytes; 600-s pieces: +0.35 GB peaks; 120 s: small), #11.
+PIECE_S = 120.0
 CUT_SEARCH_S = 15.0  # a piece ends at the quietest half second this close to PIECE_S
 
 
@@ -205,25 +207,30 @@ def speech_pieces(blocks: Iterable[np.ndarray], rate: int = 16000, piece_s: floa
     """
     step, search = int(piece_s * rate), int(search_s * rate)
     frame = rate // 20  # 50 ms
-    pending: list[np.ndarray] = []
-    size = offset = 0
+    cap = step + search + 1  # one sample more than a piece may hold: then it is cut
+    buf, size, offset = np.empty(cap, dtype=np.float32), 0, 0
     for block in blocks:
-        pending.append(block)
-        size += block.size
-        while size > step + search:
-            whole = np.concatenate(pending)
-            window = whole[step - search : step + search]
+        pos = 0
+        while pos < block.size:
+            take = min(block.size - pos, cap - size)
+            buf[size : size + take] = block[pos : pos + take]
+            size, pos = size + take, pos + take
+            if size < cap:
+                continue
+            window = buf[step - search : step + search]
             energy = np.square(window[: window.size // frame * frame]).reshape(-1, frame).mean(axis=1)
             smooth = np.convolve(energy, np.ones(10) / 10, mode="same")  # half a second
             cut = step - search + int(np.argmin(smooth)) * frame + frame // 2
-            pending = [whole[cut:].copy()]  # before the yield: the blocks are not kept meanwhile
-            piece, start = whole[:cut], offset
-            size, offset = size - cut, offset + cut
-            del whole, window
+            rest = np.empty(cap, dtype=np.float32)  # pages are touched as the next piece arrives
+            rest[: size - cut] = buf[cut:size]
+            piece, start = buf[:cut], offset
+            buf, size, offset = rest, size - cut, offset + cut
+            del window
             yield start, piece
             del piece
     if size:
-        yield offset, np.concatenate(pending)
+        buf.resize(size, refcheck=False)
+        yield offset, buf
 
 
 def transcribe_long(speech, pieces: Iterable[tuple[int, np.ndarray]],
@@ -247,7 +254,20 @@ def transcribe_long(speech, pieces: Iterable[tuple[int, np.ndarray]],
                 utt = replace(utt, start=utt.start + offset, end=utt.end + offset, words=words)
             out.append(utt)
         del samples
+        _release_freed_memory()
     return out
+
+
+def _release_freed_memory() -> None:
+    """Give the C heap's freed pages back to the system (glibc keeps the ASR's transient
+    buffers otherwise, and a long call's RSS creeps up piece after piece)."""
+    import ctypes
+    import sys
+    from contextlib import suppress
+
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):  # not glibc (musl): nothing to do
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def settings_of(options: BatchOptions, engine) -> dict:
