@@ -18,6 +18,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.recognizers.base import rule_result
+from redactor.pii.recognizers.person_evidence import TITLES, person_spans
 
 HONORIFICS = ("さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生")
 _HONORIFIC_RE = re.compile("|".join(HONORIFICS))
@@ -62,13 +63,19 @@ _SPACED_WORD_AFTER = re.compile(r"[ \u3000][一-龥々ァ-ヴーぁ-ゖ]{1,6}?(?
 _PARTICLE = re.compile(r"[はがのをにで]")
 
 
+# A title or role before a space is not half of a name (代表 大川薫).
+_TITLE_END = re.compile(r"(?:長|員|者|官|師|士|手|家|代表|担当|監督|社長|教授|博士|選手|記者)$")
+_REGNAL = re.compile(r"^[ァ-ヴー・]+\d{1,2}世$")
+
+
 def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
     """A name split by a space is one name: GiNZA often tags half (まえだ [あつし])."""
     before = _SPACED_WORD_BEFORE.search(text, max(0, start - 9), start)
     if before:
         word = before.group(0)
         cut = max((m.end() for m in _PARTICLE.finditer(word) if m.start() > 0), default=0)
-        if cut < len(word) - 1:  # 名義は意図 なおこ → 意図; はやし stays whole
+        if cut < len(word) - 1 and not _TITLE_END.search(word.rstrip()) and word.rstrip()[cut:] not in TITLES:
+            # 名義は意図 なおこ → 意図; はやし stays whole; 代表 大川薫 stays 大川薫
             start = before.start() + cut
     after = _SPACED_WORD_AFTER.match(text, end)
     if after:
@@ -79,15 +86,11 @@ def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
 def plausible_person(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]``, tagged as a name, can be one."""
     value = text[start:end]
-    if any(c.isdigit() for c in value) or value in _NOT_A_NAME:
+    if (any(c.isdigit() for c in value) and not _REGNAL.search(value)) or value in _NOT_A_NAME:
         return False
     if re.fullmatch(r"[A-Z]{1,5}", value) or _COMPANY_AFTER.search(value):  # CVV; 中島保険
         return False
     return not (_COMPANY_BEFORE.search(text, max(0, start - 64), start) or _COMPANY_AFTER.match(text, end))
-
-
-def _is_name_tag(tag: str) -> bool:
-    return "人名" in tag
 
 
 def _is_name_like(token) -> bool:  # a spaCy token
@@ -108,25 +111,15 @@ class JpPersonRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
-        spans: list[tuple[int, int, float]] = []
         tokens = list(nlp_artifacts.tokens) if nlp_artifacts is not None else []
-        run_start = run_end = None
+        # Names the parse gives evidence for (tags, GiNZA's labels, titles): person_evidence.
+        spans = person_spans(nlp_artifacts.tokens) if nlp_artifacts is not None else []
         for i, token in enumerate(tokens):
-            start, end = token.idx, token.idx + len(token.text)
-            if _is_name_tag(token.tag_):
-                run_start = start if run_start is None else run_start
-                run_end = end
-                continue
-            if run_start is not None:
-                spans.append((run_start, run_end, 0.85))
-                run_start = None
             nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
             if _HONORIFIC_RE.fullmatch(nxt) and _is_name_like(token) and (
                 token.text not in _NOT_NAMES
             ):
-                spans.append((start, end, 0.8))
-        if run_start is not None:
-            spans.append((run_start, run_end, 0.85))
+                spans.append((token.idx, token.idx + len(token.text), 0.8))
         spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
         spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
                   for m in pattern.finditer(text) if m.group(1) not in _ROLES and m.group(1) not in _NOT_NAMES]

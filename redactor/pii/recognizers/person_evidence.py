@@ -1,0 +1,302 @@
+"""Evidence for PERSON: a name is masked when the parse supports it, not because a word might be one.
+
+Candidates come from GiNZA's parse of the text (a spaCy ``Doc``):
+
+- runs of tokens SudachiPy tags as personal names (名詞-固有名詞-人名-姓/名/一般);
+- GiNZA's ``Person`` entities (Sekine's extended named-entity labels).
+
+Each candidate is first made whole: a foreign name joined by ``・``/``＝`` (マット・ケイン,
+ジャン=マリー・ルブリ) is one name, a kanji name continues over the single kanji SudachiPy
+splits off (片山英木), a regnal number belongs to its name (ルイ15世), a given name takes the
+surname SudachiPy did not recognise (南々見一也).  A list of kanji names joined by ``・``
+(船田元・二階俊博) stays a list of names.
+
+Then the evidence is weighed:
+
+for   a name tag, a surname + given name shape, a foreign name of several parts, GiNZA's
+      Person label; a title or honorific next to it (大川薫社長, 刑事ジョン・ブック, 田中様)
+      decides on its own;
+against
+      one kanji or a short hiragana word alone (藤, あみ), no name tag at all (GiNZA's Person on
+      a common noun: 右投, トランペット), GiNZA's organisation/facility/product/event/place
+      labels on the same tokens, and a name that is only the first half of a compound
+      (熊井鉄鋼, 森美術館, ボールドウィン社, 小沢艦隊).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+# GiNZA labels that say "not a person" when they lie on a candidate (organisations, facilities,
+# products and works, events, places).  Labels GiNZA scatters over foreign names at random
+# (Dish, Food_Other, Clothing, Flora …) are not evidence either way.
+AGAINST_LABELS = frozenset({
+    # organisations
+    "Company", "Company_Group", "Corporation_Other", "Organization_Other", "Political_Organization_Other",
+    "Political_Party", "Government", "Cabinet", "Military", "International_Organization", "Public_Institution",
+    "School", "Research_Institute", "Pro_Sports_Organization", "Sports_Organization_Other", "Sports_League",
+    "Show_Organization", "Ethnic_Group_Other", "Nationality",
+    # facilities
+    "Facility_Other", "Facility_Part", "Museum", "Theater", "Station", "Airport", "Park", "Zoo", "Amusement_Park",
+    "Worship_Place", "Sports_Facility", "Car_Stop", "Bridge", "Tunnel", "Road", "Railroad", "Line_Other", "Port",
+    "Spa", "Archaeological_Place_Other", "Tumulus", "GOE_Other",
+    # products and works
+    "Product_Other", "N_Product", "Book", "Movie", "Music", "Magazine", "Newspaper", "Broadcast_Program", "Show",
+    "Game", "Award", "Law", "Rule_Other", "Treaty", "Plan", "Printing_Other", "Art_Other", "Car", "Train",
+    "Aircraft", "Ship", "Spaceship", "Vehicle_Other", "Weapon", "Drug", "Title_Other", "Style", "Doctrine_Method_Other",
+    "Theory", "Religion", "Movement", "Culture", "Sport", "Offense", "Language_Other", "National_Language",
+    # events
+    "Event_Other", "Occasion_Other", "Conference", "Incident_Other", "War", "Earthquake", "Natural_Disaster",
+    "Religious_Festival", "Era",
+    # places
+    "City", "Province", "Country", "County", "GPE_Other", "Location_Other", "Domestic_Region", "Continental_Region",
+    "Region_Other", "Geological_Region_Other", "Island", "Mountain", "River", "Lake", "Sea", "Bay", "Canal",
+    "Water_Route", "Astral_Body_Other", "Planet", "Constellation",
+})
+TITLE_LABEL = "Position_Vocation"
+# Titles and roles next to a name (GiNZA's Position_Vocation label finds most; these are the
+# common ones it misses).
+TITLES = frozenset({
+    "社長", "会長", "副社長", "専務", "常務", "代表", "代表取締役", "取締役", "監督", "投手", "捕手", "選手",
+    "主将", "コーチ", "大統領", "副大統領", "首相", "総理", "大臣", "議員", "知事", "市長", "町長", "村長",
+    "教授", "准教授", "博士", "講師", "医師", "弁護士", "作家", "記者", "部長", "課長", "係長", "室長", "所長",
+    "店長", "院長", "理事長", "学長", "校長", "委員長", "総裁", "司令官", "長官", "大将", "中将", "少将",
+    "大佐", "中佐", "少佐", "伯爵", "侯爵", "公爵", "男爵", "子爵", "国王", "女王", "皇帝", "法王", "教皇",
+    "将軍", "提督", "刑事", "警部", "判事", "検事", "牧師", "神父", "僧侶", "師匠", "画家", "歌手", "俳優",
+    "女優", "ライター", "編集長", "次官", "外相", "蔵相", "内相", "書記長", "主席", "総統", "議長", "会頭",
+    "頭取", "棋士", "名人", "横綱", "大関", "関脇", "小結", "騎手", "アナウンサー", "王", "天皇", "帝", "殿下",
+    "陛下", "公", "皇后", "皇太子", "親王", "上皇", "法皇", "船長", "艦長", "機長",
+})
+# Words after a name that keep it a name (フェリージ家, 吉村ら, 万俵鉄平役).
+NAME_SUFFIXES = frozenset({"家", "ら", "等", "一家", "夫妻", "兄弟", "姉妹", "父子", "母子", "親子", "一族", "役", "氏",
+                           "さん", "様", "さま", "くん", "君", "ちゃん", "殿", "先生", "自身", "本人", "没後", "亡き"})
+# Single kanji that end a compound rather than continue a name (…城, …社, …党).
+_COMPOUND_KANJI = set("家等氏城社派軍朝党国県市町村区郡王帝公卿侯殿様君組団丸号寺院山川駅線港島橋園館局庁省府"
+                      "部課室所店校大学会戦役隊艦湖海湾峠谷沢池宮塔門殿堂座場屋道街町通目像賞章記")
+# Kinship words before a given name (弟俊介) are not its surname.
+_KIN = frozenset({
+    "弟", "兄", "姉", "妹", "父", "母", "妻", "夫", "子", "娘", "息子", "孫", "祖父", "祖母", "長男", "次男",
+    "長女", "次女", "叔父", "叔母", "伯父", "伯母", "甥", "姪", "嫁", "婿", "義父", "義母", "故",
+})
+# The last word of a foreign organisation's name (ギブソン・ギター・コーポレーション).
+_ORG_TAIL = frozenset({
+    "コーポレーション", "カンパニー", "アソシエイツ", "グループ", "ホールディングス", "インターナショナル",
+    "エンタテインメント", "エンターテインメント", "ホテル", "タワー", "センター", "シティ", "クラブ",
+    "スタジオ", "レコード", "レコーズ", "ユナイテッド", "エア", "モーターズ", "ブラザーズ",
+})
+# A self-introduction or a name given as a contract's name after the name.
+_INTRO_AFTER = re.compile(r"[ \u3000]?(?:でございます|と申し|が承り|が担当|が契約者|です(?:。|$))")
+_KANJI = re.compile(r"[一-龥々〆ヵヶ]+")
+_KATAKANA_WORD = re.compile(r"[ァ-ヴー]+|[A-Z][A-Za-z.]*")
+_JOINERS = frozenset({"・", "＝", "=", "･"})
+_HIRAGANA = re.compile(r"[ぁ-ゖー]+")
+
+
+def _is_name_tag(token: Token) -> bool:
+    return "人名" in token.tag_
+
+
+def _is_noun(token: Token) -> bool:
+    return token.tag_.startswith(("名詞", "接尾辞-名詞的")) and "数詞" not in token.tag_
+
+
+def _foreign(token: Token) -> bool:
+    return bool(_KATAKANA_WORD.fullmatch(token.text))
+
+
+class _Candidate:
+    __slots__ = ("end", "ginza", "start")
+
+    def __init__(self, start: int, end: int, ginza: bool) -> None:
+        self.start, self.end, self.ginza = start, end, ginza
+
+
+def _candidates(doc: Doc) -> list[_Candidate]:
+    """Name-tag runs and GiNZA Person entities, overlapping ones merged (token ranges)."""
+    found: list[_Candidate] = []
+    i = 0
+    while i < len(doc):
+        if _is_name_tag(doc[i]):
+            j = i + 1
+            while j < len(doc) and _is_name_tag(doc[j]) and not doc[j - 1].whitespace_:
+                j += 1
+            found.append(_Candidate(i, j, False))
+            i = j
+        else:
+            i += 1
+    for ent in doc.ents:
+        if ent.label_ == "Person":
+            start, end = _trim_entity(doc, ent)
+            if start < end:
+                found.append(_Candidate(start, end, True))
+    found.sort(key=lambda c: (c.start, -c.end))
+    merged: list[_Candidate] = []
+    for cand in found:
+        last = merged[-1] if merged else None
+        if last and cand.start < last.end:
+            last.end = max(last.end, cand.end)
+            last.ginza = last.ginza or cand.ginza
+        else:
+            merged.append(cand)
+    return merged
+
+
+def _trim_entity(doc: Doc, ent: Span) -> tuple[int, int]:
+    """GiNZA's Person span without titles, suffixes and common nouns at its edges (小沢艦隊 → 小沢)."""
+    start, end = ent.start, ent.end
+    named = [t.i for t in ent if _is_name_tag(t)]
+    while start < end and (doc[start].text in TITLES or doc[start].text in _JOINERS or doc[start].is_punct
+                           or _in_label(doc, start, TITLE_LABEL) or (named and start < named[0] and _is_noun(doc[start])
+                                                                     and not _foreign(doc[start]))):
+        start += 1
+    while end > start and (doc[end - 1].text in TITLES or doc[end - 1].text in NAME_SUFFIXES or doc[end - 1].is_punct
+                           or (named and end - 1 > named[-1] and _is_noun(doc[end - 1]) and not _foreign(doc[end - 1])
+                               and "人名" not in doc[end - 1].tag_)):
+        end -= 1
+    return start, end
+
+
+def _in_label(doc: Doc, i: int, label: str) -> bool:
+    return any(e.start <= i < e.end and e.label_ == label for e in doc.ents)
+
+
+def _extend(doc: Doc, cand: _Candidate) -> None:
+    """Make the candidate the whole name (see the module docstring)."""
+    # Foreign names: parts joined by ・/＝, when the candidate itself is foreign.
+    if any(_foreign(doc[k]) for k in range(cand.start, cand.end)):
+        while (cand.end + 1 < len(doc) and doc[cand.end].text in _JOINERS and _foreign(doc[cand.end + 1])
+               and not doc[cand.end - 1].whitespace_):
+            cand.end += 2
+        while (cand.start >= 2 and doc[cand.start - 1].text in _JOINERS and _foreign(doc[cand.start - 2])
+               and not doc[cand.start - 2].whitespace_):
+            cand.start -= 2
+    # A regnal number: ルイ15世, フセイン1世.
+    if (cand.end + 1 < len(doc) and "数詞" in doc[cand.end].tag_ and doc[cand.end + 1].text == "世"
+            and _foreign(doc[cand.end - 1])):
+        cand.end += 2
+    text = lambda a, b: "".join(doc[k].text for k in range(a, b))  # noqa: E731
+    if not _KANJI.fullmatch(text(cand.start, cand.end)):
+        return
+    # A kanji name continues over single kanji SudachiPy split off (片山英木, 兪啓威).
+    end = cand.end
+    while (end < len(doc) and len(text(cand.start, end)) < 4 and len(doc[end].text) == 1
+           and _KANJI.fullmatch(doc[end].text) and doc[end].text not in _COMPOUND_KANJI
+           and not doc[end - 1].whitespace_):
+        end += 1
+    if end > cand.end and (end == len(doc) or not _KANJI.match(doc[end].text)):
+        cand.end = end
+    # A surname then a word that ends the utterance: a given name speech recognition garbled
+    # (もしもし山田花粉).
+    last = doc[cand.end - 1]
+    if (last.tag_.endswith("人名-姓") and cand.end < len(doc) and not last.whitespace_
+            and _KANJI.fullmatch(doc[cand.end].text) and len(doc[cand.end].text) <= 2
+            and doc[cand.end].text[-1] not in _COMPOUND_KANJI and _is_noun(doc[cand.end])
+            and (cand.end + 1 == len(doc) or doc[cand.end + 1].is_punct)):
+        cand.end += 1
+    # A given name without its surname: the kanji before it (南々見一也, 車吉章).
+    first = doc[cand.start]
+    if first.tag_.endswith("人名-名") and cand.start >= 1:
+        prev = doc[cand.start - 1]
+        before = doc[cand.start - 2].text if cand.start >= 2 else ""
+        if (_KANJI.fullmatch(prev.text) and len(prev.text) <= 3 and not prev.whitespace_
+                and not _KANJI.search(before[-1:]) and prev.text not in TITLES
+                and not _in_label(doc, cand.start - 1, TITLE_LABEL) and "数詞" not in prev.tag_
+                and prev.text not in _KIN):
+            cand.start -= 1
+
+
+def _next_word(doc: Doc, end: int) -> Token | None:
+    return doc[end] if end < len(doc) else None
+
+
+def _title_after(doc: Doc, end: int) -> bool:
+    nxt = _next_word(doc, end)
+    if nxt is None:
+        return False
+    pair = nxt.text + (doc[end + 1].text if end + 1 < len(doc) else "")
+    return (nxt.text in TITLES or pair in TITLES
+            or (_in_label(doc, end, TITLE_LABEL) and _is_noun(nxt) and not _is_name_tag(nxt)))
+
+
+def _title_before(doc: Doc, start: int) -> bool:
+    if start == 0:
+        return False
+    prev = doc[start - 1]
+    return prev.text in TITLES or (_in_label(doc, start - 1, TITLE_LABEL) and _is_noun(prev) and not _is_name_tag(prev))
+
+
+def _compound_after(doc: Doc, end: int) -> int:
+    """The name is the first half of a compound: a noun follows with no particle (熊井鉄鋼, 森美術館);
+    2 when that noun names an organisation or a place (…社, …城, …大学)."""
+    nxt = _next_word(doc, end)
+    if nxt is None or doc[end - 1].whitespace_ or nxt.text in NAME_SUFFIXES or nxt.text in TITLES:
+        return 0
+    if _title_after(doc, end) or _is_name_tag(nxt) or not _is_noun(nxt) or "数詞" in nxt.tag_:
+        return 0
+    return 2 if nxt.text[-1] in _COMPOUND_KANJI or (len(nxt.text) >= 2 and "普通名詞" in nxt.tag_) else 1
+
+
+def _compound_before(doc: Doc, start: int) -> bool:
+    """A kanji noun glued before a kanji name (旭日重光章, 江戸城松之大廊下): one compound."""
+    if start == 0 or not _KANJI.match(doc[start].text):
+        return False
+    prev = doc[start - 1]
+    return (not prev.whitespace_ and bool(_KANJI.fullmatch(prev.text)) and _is_noun(prev)
+            and not _is_name_tag(prev) and not _title_before(doc, start))
+
+
+def _label_against(doc: Doc, start: int, end: int) -> int:
+    """2 when a non-person entity holds the candidate and more (森美術館), 1 when it is the candidate."""
+    worst = 0
+    for ent in doc.ents:
+        if ent.label_ in AGAINST_LABELS and ent.start < end and ent.end > start:
+            larger = ent.start < start or ent.end > end
+            worst = max(worst, 2 if larger else 1)
+    return worst
+
+
+def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
+    """Character spans ``(start, end, score)`` of the names the parse gives evidence for."""
+    spans = []
+    for cand in _candidates(doc):
+        _extend(doc, cand)
+        tokens = doc[cand.start:cand.end]
+        value = tokens.text
+        named = [t for t in tokens if _is_name_tag(t)]
+        if _INTRO_AFTER.match(doc.text, tokens.end_char) and (named or cand.ginza):
+            spans.append((tokens.start_char, tokens.end_char, 0.85))  # 林でございます: a self-introduction
+            continue
+        if len(value) == 1:
+            continue  # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
+        if _title_after(doc, cand.end) or _title_before(doc, cand.start):
+            if named or cand.ginza:
+                spans.append((tokens.start_char, tokens.end_char, 0.85))
+            continue
+        support = 0
+        support += 1 if named else 0
+        surname = any(t.tag_.endswith("人名-姓") for t in named)
+        given = any(t.tag_.endswith("人名-名") for t in named)
+        parts = sum(1 for t in tokens if _foreign(t))
+        shape = surname and given and (len(value) >= 3 or cand.ginza)
+        chain = named and parts >= 2 and any(t.text in _JOINERS for t in tokens)
+        support += 1 if shape or chain else 0
+        support += 1 if cand.ginza else 0
+        against = 0
+        against += _compound_after(doc, cand.end)
+        label = _label_against(doc, cand.start, cand.end)
+        # GiNZA mixes up foreign names with places and teams: a label on exactly a tagged
+        # name counts less than one over the name and more (森美術館).
+        single = len(tokens) == 1 and len(named) == 1 and len(value) >= 2
+        against += label if label == 2 or not single else 0
+        against += 1 if _compound_before(doc, cand.start) else 0
+        against += 3 if tokens[-1].text in _ORG_TAIL else 0
+        # A given name alone (道実, a misheard word) needs GiNZA's label or a surname.
+        against += 1 if named and all(t.tag_.endswith("人名-名") for t in named) and not cand.ginza else 0
+        against += 1 if _HIRAGANA.fullmatch(value) and len(value) <= 2 else 0
+        against += 1 if not named else 0
+        against += 1 if any("地名" in t.tag_ for t in tokens) and not surname else 0
+        if support - against >= 1:
+            spans.append((tokens.start_char, tokens.end_char, 0.85))
+    return spans
