@@ -80,6 +80,8 @@ for p in (str(ROOT), str(HERE), str(REAL)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
+from bench_common import edit_distance  # noqa: E402
+
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
@@ -267,16 +269,6 @@ class Reader:
 def normalise_kana(s: str) -> str:
     # the long-vowel mark is dropped on both sides: readings write おう/ええ where speech has ー
     return _PUNCT.sub("", katakana(s))
-
-
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_common import edit_distance  # noqa: E402
 
 from redactor.asr.engine import SpeechEngine  # noqa: E402
 from redactor.asr.guards import normalise  # noqa: E402
@@ -68,16 +70,6 @@ CONFIGS = {
     name: (opts if opts is None or name.startswith("win-") else replace(opts, segmentation=_UTTERANCE))
     for name, opts in CONFIGS.items()
 }
-
-
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def load_calls(names: list[str]):

@@ -98,6 +98,17 @@ class System:
     run: Callable[[str], Any]
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (characters), for character error rates."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def load_corpus(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     rows = []
     with path.open(encoding="utf-8") as f:

@@ -90,8 +90,12 @@ class Segment:
     text: str
     entities: list[EntitySpan] = field(default_factory=list)
     unmasked: str | None = None  # only with BatchOptions.write_unmasked
+    # Audio silenced with no entity to show for it: an answer to a question for PII that
+    # speech recognition garbled beyond recognition (``Turn.garbled_answer``).
+    silenced: tuple[float, float] | None = None
 
     def to_json(self) -> dict:
+        extra = {"silenced": [round(self.silenced[0], 2), round(self.silenced[1], 2)]} if self.silenced else {}
         return {
             "channel": self.channel,
             "start": round(self.start, 2),
@@ -359,6 +363,9 @@ def _segment(utt: Utterance, turn: Turn, channel: str, duration: float, options:
         text=turn.text,
         entities=entities,
         unmasked=utt.text if options.write_unmasked else None,
+        silenced=((math.floor(max(0.0, utt.start - options.pad_s) * 100) / 100,
+                   min(math.ceil((utt.end + options.pad_s) * 100) / 100, duration))
+                  if turn.garbled_answer else None),
     )
 
 
@@ -395,6 +402,8 @@ class CallResult:
         for seg in self.segments:
             for e in seg.entities:
                 spans.setdefault(seg.channel, []).append((e.audio_start, e.audio_end))
+            if seg.silenced:
+                spans.setdefault(seg.channel, []).append(seg.silenced)
         return spans
 
 
