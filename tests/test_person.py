@@ -74,3 +74,9 @@ def test_unmapped_ginza_labels_raise_no_presidio_warnings(redactor, caplog) -> N
     with caplog.at_level(logging.WARNING, logger="presidio-analyzer"):
         redactor.analyze("ボールドウィン社はギブソン・ギター・コーポレーションによって買われた。")
     assert not [r for r in caplog.records if "not mapped" in r.getMessage()]
+
+
+def test_kanji_names_in_a_list_are_masked_one_by_one(redactor) -> None:
+    text = "黄川田徹・平野達男らが出席した"
+    assert [(e.type, text[e.start:e.end]) for e in redactor.analyze(text)] == [
+        ("PERSON", "黄川田徹"), ("PERSON", "平野達男")]

@@ -26,6 +26,7 @@ from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plaus
 # Characters a span should not begin or end with once mapped back.
 _EDGE = " \t\u3000、。,.・:：「」『』()（）"
 _DIGIT = re.compile(r"[0-9]")
+_KATAKANA = re.compile(r"[ァ-ヺー]+")
 _TRAILING_HONORIFIC = re.compile(rf"(?:{'|'.join(HONORIFICS)})$")
 # What vouches for a name the recogniser was unsure of: an honorific or a self-introduction.
 _VOUCHED_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)}|と申し|といいます|と言います)")
@@ -200,10 +201,16 @@ def _unsure(text: str, entity: Entity, uncertain: Sequence[tuple[int, int]]) -> 
 
 
 def _touching(text: str, left: Entity, right: Entity) -> bool:
-    """Overlapping, adjacent, or names split by a space (カトウ　カズヤ)."""
+    """Overlapping, adjacent, or one name split by a space (カトウ　カズヤ) or, in katakana,
+    by ・ (マット・ケイン); kanji names joined by ・ are a list (黄川田徹・平野達男)."""
     if right.start <= left.end:
         return True
-    return left.type == "PERSON" and text[left.end:right.start] in (" ", "\u3000", "・")
+    if left.type != "PERSON":
+        return False
+    gap = text[left.end:right.start]
+    if gap in (" ", "\u3000"):
+        return True
+    return gap == "・" and _KATAKANA.fullmatch(text[left.end - 1] + text[right.start]) is not None
 
 
 def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
