@@ -58,3 +58,28 @@ def test_policies_are_checked_at_load() -> None:
     config = parse_config({"identifiers": [{"name": "MEMBER_ID", "patterns": ["M\\d{8}"]}],
                            "policies": {"loyalty": {"extends": "general_support", "needs": ["MEMBER_ID"]}}})
     assert "loyalty" in config.policies
+
+
+def test_selection_from_the_toml_and_the_command_line() -> None:
+    from redactor.config import ConfigError, parse_config
+
+    config = parse_config({"analyzer": {"entities": ["PERSON", "DIGITS"], "score_threshold": 0.7}})
+    assert config.selected_types == ("PERSON", "DIGITS")
+    override = config.with_selection(["PHONE_NUMBER"], 0.4)
+    assert override.selected_types == ("PHONE_NUMBER",) and override.analyzer.score_threshold == 0.4
+    assert "DIGITS" in parse_config({}).selected_types  # default: everything and the net
+    with pytest.raises(ConfigError, match=r"analyzer\.entities: unknown entity type at #2") as error:
+        parse_config({"analyzer": {"entities": ["PERSON", "PHONEE<script>"]}})
+    assert "PHONEE" not in str(error.value)  # positions, not values
+    with pytest.raises(ConfigError, match="score_threshold"):
+        config.with_selection(None, 1.5)
+
+
+def test_entity_selection_reaches_the_engine(engine) -> None:
+    from redactor.engine import build_engine
+
+    only_names = build_engine(entities=["PERSON"])
+    turn = only_names.conversation("sel").turn("山田太郎です。電話番号は090-1234-5678です", "customer")
+    assert turn.text == "<PERSON>です。電話番号は090-1234-5678です"
+    everything = engine.conversation("all").turn("電話番号は090-1234-5678です", "customer")
+    assert everything.text == "電話番号は<PHONE_NUMBER>です"
