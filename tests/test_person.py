@@ -80,3 +80,8 @@ def test_kanji_names_in_a_list_are_masked_one_by_one(redactor) -> None:
     text = "黄川田徹・平野達男らが出席した"
     assert [(e.type, text[e.start:e.end]) for e in redactor.analyze(text)] == [
         ("PERSON", "黄川田徹"), ("PERSON", "平野達男")]
+
+
+def test_an_agent_introducing_themselves_through_garbled_speech(redactor) -> None:
+    """中村でございます as whisper wrote it on the wideband sample call, the pause after 窓口 lost."""
+    assert persons(redactor, "お客様窓口中村へございます") == ["中村"]

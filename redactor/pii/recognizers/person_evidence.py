@@ -87,7 +87,8 @@ _ORG_TAIL = frozenset({
     "スタジオ", "レコード", "レコーズ", "ユナイテッド", "エア", "モーターズ", "ブラザーズ",
 })
 # A self-introduction or a name given as a contract's name after the name.
-_INTRO_AFTER = re.compile(r"[ \u3000]?(?:でございます|と申し|が承り|が担当|が契約者|です(?:。|$))")
+# A self-introduction after the name; speech recognition writes でございます as へございます.
+_INTRO_AFTER = re.compile(r"[ \u3000]?(?:[でへ]ござい|と申し|が承り|が担当|が契約者|です(?:。|$))")
 _KANJI = re.compile(r"[一-龥々〆ヵヶ]+")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]+|[A-Z][A-Za-z.]*")
 _JOINERS = frozenset({"・", "＝", "=", "･"})
