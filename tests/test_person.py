@@ -85,3 +85,9 @@ def test_kanji_names_in_a_list_are_masked_one_by_one(redactor) -> None:
 def test_an_agent_introducing_themselves_through_garbled_speech(redactor) -> None:
     """中村でございます as whisper wrote it on the wideband sample call, the pause after 窓口 lost."""
     assert persons(redactor, "お客様窓口中村へございます") == ["中村"]
+
+
+@pytest.mark.parametrize("text", ["もしもし山田花粉と申します", "もしもし山田花粉 コート申します", "もしもし山田花粉"])
+def test_a_caller_introducing_themselves_through_garbled_speech(redactor, text: str) -> None:
+    """山田花子 as whisper heard it on the short sample call: the whole name, not the greeting."""
+    assert persons(redactor, text) == ["山田花粉"]

@@ -29,7 +29,7 @@ _NOT_NAMES = frozenset({"お客", "客", "皆", "みな", "奥", "お子", "ご�
                         "おじい", "おばあ", "お兄", "お姉", "医者", "お医者"})
 _SELF_INTRODUCTION = re.compile(r"(?:と|って)(?:申します|申し上げます|言います|いいます|いう者|申す者)")
 _INTRO_NAME = re.compile(r"[一-龥々ァ-ヴーぁ-ゖA-Za-z・ ]{1,20}$")
-_INTRO_STRIP = re.compile(r"^(?:わたくし|私|わたし|僕|ぼく|あ|はい|えっと|えーと|あの|担当の?|こちら)+")
+_INTRO_STRIP = re.compile(r"^(?:もしもし|わたくし|私|わたし|僕|ぼく|あ|はい|えっと|えーと|あの|担当の?|こちら)+")
 
 
 # A surname inside a company name (伊藤水産, 株式会社渡辺鉱業) is not a person.

@@ -92,6 +92,8 @@ _INTRO_AFTER = re.compile(r"[ \u3000]?(?:[でへ]ござい|と申し|が承り|�
 _KANJI = re.compile(r"[一-龥々〆ヵヶ]+")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]+|[A-Z][A-Za-z.]*")
 _JOINERS = frozenset({"・", "＝", "=", "･"})
+# What closes a name phrase in speech: the quoting particle of a self-introduction, a copula.
+_PHRASE_END = frozenset({"と", "です", "でござい", "で"})
 _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
 
 
@@ -188,13 +190,14 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
         end += 1
     if end > cand.end and (end == len(doc) or not _KANJI.match(doc[end].text)):
         cand.end = end
-    # A surname then a word that ends the utterance: a given name speech recognition garbled
-    # (もしもし山田花粉).
+    # A surname then a word that ends the utterance or the phrase: a given name speech
+    # recognition garbled (もしもし山田花粉, 山田花粉と申します, 山田花粉 コート申します).
     last = doc[cand.end - 1]
     if (last.tag_.endswith("人名-姓") and cand.end < len(doc) and not last.whitespace_
             and _KANJI.fullmatch(doc[cand.end].text) and len(doc[cand.end].text) <= 2
             and doc[cand.end].text[-1] not in _COMPOUND_KANJI and _is_noun(doc[cand.end])
-            and (cand.end + 1 == len(doc) or doc[cand.end + 1].is_punct)):
+            and (cand.end + 1 == len(doc) or doc[cand.end + 1].is_punct or doc[cand.end].whitespace_
+                 or doc[cand.end + 1].text in _PHRASE_END)):
         cand.end += 1
     # A given name without its surname: the kanji before it (南々見一也, 車吉章).
     first = doc[cand.start]
