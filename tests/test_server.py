@@ -49,7 +49,9 @@ SECRET = "test-secret-" + "x" * 32
 TWILIO_TOKEN = "twilio-auth-token-" + "y" * 14
 AUDIOHOOK_KEY, AUDIOHOOK_SECRET = "audiohook-key-1", b"audiohook-client-secret-bytes"
 SPEED = 8.0  # times real time
-CALL_TIMEOUT = 90.0  # one scenario, wall seconds (a 17-second call takes ~5)
+# One scenario, wall seconds: a bound that only a hang reaches (a 17-second call takes ~5 s on an
+# idle box).  These tests check correctness; latency lives in benchmarks/stream_latency.py.
+CALL_TIMEOUT = 240.0
 
 
 # --- the module's server ------------------------------------------------------------------------
@@ -204,7 +206,7 @@ class Agent:
             async for message in self.ws:
                 self.events.append(json.loads(message))
 
-    async def finished(self, timeout: float = 60.0) -> list[dict]:
+    async def finished(self, timeout: float = 120.0) -> list[dict]:
         async with asyncio.timeout(timeout):
             await self.task
         return self.events
@@ -253,18 +255,27 @@ async def watched_call(srv: LiveServer, source: str, name: str, *, audio: np.nda
                        call_id: str | None = None, join_after: float | None = None) -> CallRun:
     """An agent connects, the call streams, optionally a second agent joins ``join_after`` seconds in."""
     call_id = call_id or new_call_id()
+    audio = call_audio(name) if audio is None else audio
     agent = await Agent.join(srv, call_id)
-    streaming = asyncio.create_task(stream_call(srv, source, call_audio(name) if audio is None else audio, call_id))
+    streaming = asyncio.create_task(stream_call(srv, source, audio, call_id))
     joiner = None
     if join_after is not None:
         await asyncio.sleep(join_after)
         assert not streaming.done()
         joiner = await Agent.join(srv, call_id)
     stats = await streaming
-    await agent.finished()
+    await agent.finished(timeout=decode_budget(audio))
     if joiner is not None:
-        await joiner.finished()
+        await joiner.finished(timeout=decode_budget(audio))
     return CallRun(call_id, stats, agent, joiner)
+
+
+def decode_budget(audio: np.ndarray) -> float:
+    """How long the last finals of a call may take after its stream ended: one shared model decodes
+    every utterance, and a loaded 2-core CI box runs it slower than real time, so the bound grows
+    with the call's length instead of assuming an idle machine (a 60-s fixed wait failed the
+    92-s call with a CPU hog on one core)."""
+    return 60.0 + 1.5 * audio.shape[1] / 8000
 
 
 def assert_complete_masked_call(agent: Agent, call_id: str, name: str) -> None:
