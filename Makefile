@@ -36,6 +36,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/asr_speed.py
 	$(BIN)/python benchmarks/batch_throughput.py
 	$(BIN)/python benchmarks/stream_latency.py
+	$(BIN)/python benchmarks/accuracy_real.py
+	$(BIN)/python benchmarks/batch_redaction.py --only after
+	$(BIN)/python benchmarks/hostile_text.py
+	$(BIN)/python benchmarks/hostile_server.py --frames 2000
 
 clean:
 	rm -rf $(VENV) build *.egg-info

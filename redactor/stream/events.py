@@ -1,8 +1,8 @@
 """Agent events: what a live call sends to the agent's screen, as types.
 
 One JSON object per websocket text frame (``to_json()``); the wire format is documented in
-``docs/events.md`` and CONTRACTS.md "Agent events".  The call session creates them, the hub
-keeps and forwards them and branches on their type, never on dictionary keys.
+``docs/events.md``.  The call session creates them, the hub keeps and forwards them and
+branches on their type, never on dictionary keys.
 
 Every event carries masked content only: a ``Transcript`` is built from a ``Turn`` (final) or
 a ``partial_view`` (partial), a ``WarningEvent`` names types, never values.
@@ -63,7 +63,7 @@ class Transcript:
 
 @dataclass(frozen=True, slots=True)
 class WarningEvent:
-    """A data-minimisation or sensitive-information warning (CONTRACTS "Purpose policies")."""
+    """A data-minimisation or sensitive-information warning (docs/events.md, "warning")."""
 
     TYPE: ClassVar[str] = "warning"
     call_id: str
