@@ -1,7 +1,7 @@
 """State kept per call, bounded: the least recently used call is dropped beyond a limit.
 
-Both the PII context (what the last turn asked for) and the warning state are per call; a
-stream that names millions of calls must still run in constant memory.
+``redactor text`` keeps one ``Conversation`` per ``call_id`` (what the last turn asked for, the
+warning state…); a stream that names millions of calls must still run in constant memory.
 """
 
 from __future__ import annotations

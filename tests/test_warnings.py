@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from redactor.policy import CallStates, WarningEngine
 from redactor.policy.sensitive import SensitiveDetector
 from redactor.text_command import run
 
@@ -142,13 +141,16 @@ def test_unknown_policy_is_an_error_for_that_line_only(engine) -> None:
     assert "line 1: unknown policy (known: " in err.getvalue()
 
 
-def test_call_states_are_bounded() -> None:
-    states = CallStates(WarningEngine(), limit=3)
-    first = states.get("c0")
+def test_conversations_per_call_are_bounded(engine) -> None:
+    """``redactor text`` keeps one Conversation per call_id, least recently used dropped first."""
+    from redactor.percall import PerCall
+
+    calls = PerCall(engine.conversation, limit=3)
+    first = calls.get("c0")
     for i in range(1, 10):
-        states.get(f"c{i}")
-    assert len(states) == 3
-    assert states.get("c0") is not first
+        calls.get(f"c{i}")
+    assert len(calls) == 3
+    assert calls.get("c0") is not first
 
 
 def test_sample_conversation_through_the_cli() -> None:

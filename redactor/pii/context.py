@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-from redactor.percall import PerCall
 from redactor.pii.cues import NOT_PII, CueIndex
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers.slot import WEAK_CUES
@@ -61,9 +60,3 @@ class CallContext:
         else:
             self._cue, self._asked_by = None, None
 
-
-class CallContexts(PerCall[CallContext]):
-    """Call contexts by call id, bounded (see ``redactor.percall``)."""
-
-    def __init__(self, cues: CueIndex, limit: int = 10_000) -> None:
-        super().__init__(lambda _call_id: CallContext(cues), limit)

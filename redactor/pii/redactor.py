@@ -18,7 +18,6 @@ from redactor.config import RedactorConfig, load_config
 from redactor.pii.analyzer import build_analyzer
 from redactor.pii.anonymizer import Anonymizer
 from redactor.pii.catalogue import DIGITS, LANGUAGE, Entity
-from redactor.pii.context import CallContexts
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers import cue_index
 from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plausible_person
@@ -137,10 +136,6 @@ class Redactor:
         entities = self.analyze(text, prompt=prompt, birth_dates=birth_dates, uncertain=uncertain)
         masked, entities = self.anonymizer.anonymize(text, entities, call_id)
         return RedactionResult(masked, entities)
-
-    def call_contexts(self, limit: int = 10_000) -> CallContexts:
-        """Per-call memory of questions, for redacting a conversation turn by turn."""
-        return CallContexts(self.cues, limit)
 
 
 def chunks(text: str, size: int = CHUNK_CHARS, overlap: int = CHUNK_OVERLAP) -> list[tuple[int, int, int, int]]:

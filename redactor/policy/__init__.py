@@ -1,6 +1,6 @@
 """Purpose policies and the data-minimisation / sensitive-information warnings they drive."""
 
-from redactor.policy.engine import CallState, CallStates, Warning, WarningEngine
+from redactor.policy.engine import CallState, Warning, WarningEngine
 from redactor.policy.policies import (
     BUILTIN_POLICIES,
     DEFAULT_POLICY,
@@ -12,6 +12,6 @@ from redactor.policy.policies import (
 )
 
 __all__ = [
-    "BUILTIN_POLICIES", "DEFAULT_POLICY", "CallState", "CallStates", "Policy", "PolicyError", "PolicySet",
+    "BUILTIN_POLICIES", "DEFAULT_POLICY", "CallState", "Policy", "PolicyError", "PolicySet",
     "PolicySpec", "Warning", "WarningEngine", "build_policies",
 ]

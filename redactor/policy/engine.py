@@ -21,7 +21,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from redactor.percall import PerCall
 from redactor.pii.catalogue import Entity
 from redactor.pii.normalize import normalize
 from redactor.policy.acts import ActDetector
@@ -188,10 +187,3 @@ class WarningEngine:
         """A fresh call; raises ``PolicyError`` for a policy nobody defined."""
         return CallState(call_id, self.policies.get(policy_name), self)
 
-
-class CallStates(PerCall[CallState]):
-    """Warning states by call id; a call keeps the policy it started with (``PolicyError`` if unknown)."""
-
-    def __init__(self, engine: WarningEngine, limit: int = 10_000) -> None:
-        super().__init__(engine.new_call, limit)
-        self.engine = engine

@@ -58,12 +58,11 @@ class StreamOptions:
       overload_utterance_s: the maximum when finals are queuing (fewer, longer decodes).
       partials: send partial transcripts of long utterances when the model is idle.
       partial_after_s / partial_every_s: first partial after, and then every, this much speech.
-      continuation_gap_s: an utterance starting this soon after one of the same speaker that
-        ended on a number continues that number (read out in groups with pauses).
-      mask_digit_runs: on the agent screen, a run of at least this many digits the engine did
-        not label is masked as ``DIGITS`` (0 = off): cues are what speech recognition garbles most.
       prompt_chars: characters of the call's last finals given to the decoder as context.
       max_calls: concurrent calls; more are refused (close 1013, try again later).
+
+    How a call's turns are redacted (numbers read in groups, the digit-run net) is the engine's
+    ``ConversationOptions``, the same for every mode.
     """
 
     asr: AsrOptions = field(default_factory=lambda: AsrOptions(cpu_threads=2))
