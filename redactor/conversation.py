@@ -117,10 +117,6 @@ class Turn:
     audio_spans: list[tuple[int, int]] = field(default_factory=list)
     garbled_answer: bool = False
 
-    @property
-    def result(self) -> RedactionResult:
-        return RedactionResult(self.text, self.entities)
-
 
 @dataclass(slots=True)
 class _Tail:
@@ -145,19 +141,14 @@ class Conversation:
         runs = options.mask_digit_runs if DIGITS in redactor.config.selected_types else 0
         self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1}}}(?:[-\s]?\d)*") if runs else None
 
-    @property
-    def policy(self) -> str:
-        return self.state.policy.name
-
     def set_policy(self, policy: str) -> None:
         """Switch the call's purpose policy (``PolicyError`` if unknown); warnings keep their history."""
         self.state.policy = self.state.engine.policies.get(policy)
 
     def prompt_for(self, speaker: str | None, start: float | None = None) -> str | None:
         """The cue an utterance answers: the value it continues, or the other side's question."""
-        tail = self._tails.get(speaker)
-        if (tail is not None and tail.cue is not None and start is not None and tail.end is not None
-                and start - tail.end <= self.options.continuation_gap_s):
+        tail = self._follows(speaker, start)
+        if tail is not None and tail.cue is not None:
             return tail.cue
         return self.context.prompt_for(speaker)
 
@@ -183,8 +174,7 @@ class Conversation:
         if self._digit_run is not None:
             result = self._mask_digit_runs(text, normalized, result)
         garbled = answering and not result.entities and bool(text.strip())
-        self._remember_tail(text, normalized, result.entities, speaker, prompt, end)
-        self._tails[speaker].answering = garbled
+        self._remember_tail(text, normalized, result.entities, speaker, prompt, end, garbled)
         self.context.observe(text, speaker)
         self._birth_date_cued |= any(c.owner == "DATE_OF_BIRTH" for c in self.redactor.cues.find(normalized.text))
         warnings = self.state.observe(text=text, masked=result.text, entities=found, speaker=speaker,
@@ -208,12 +198,20 @@ class Conversation:
         checking = (state.name_asked or state.phone_asked or state.name_given) and not state.verified
         return self._birth_date_cued or requested or checking or bool(_AGE.search(normalized))
 
+    def _follows(self, speaker: str | None, start: float | None) -> _Tail | None:
+        """The speaker's last utterance, when this one (starting at ``start``) follows it within
+        ``continuation_gap_s``; never for turns without times."""
+        tail = self._tails.get(speaker)
+        if (tail is not None and start is not None and tail.end is not None
+                and start - tail.end <= self.options.continuation_gap_s):
+            return tail
+        return None
+
     def _still_answering(self, speaker: str | None, start: float | None) -> bool:
         """The speaker's last utterance was a garbled answer and this one follows it closely
         (an e-mail address spelt out over several utterances)."""
-        tail = self._tails.get(speaker)
-        return (tail is not None and tail.answering and start is not None and tail.end is not None
-                and start - tail.end <= self.options.continuation_gap_s)
+        tail = self._follows(speaker, start)
+        return tail is not None and tail.answering
 
     def _uncertain(self, text: str, words: Sequence[Word] | None) -> list[tuple[int, int]]:
         """Character spans of ``text`` covered by words the recogniser was unsure of."""
@@ -227,7 +225,7 @@ class Conversation:
         return spans
 
     def _remember_tail(self, text: str, normalized: NormalizedText, entities: Sequence[Entity],
-                       speaker: str | None, prompt: str | None, end: float | None) -> None:
+                       speaker: str | None, prompt: str | None, end: float | None, garbled: bool) -> None:
         last = entities[-1] if entities else None
         if last is not None and last.type in CONTINUED and not _WORDS.search(text, last.end):
             cue = CUES[last.type][0]
@@ -235,7 +233,7 @@ class Conversation:
             cue = prompt  # garbled digits answering a question: the next group answers it too
         else:
             cue = None
-        self._tails[speaker] = _Tail(cue, end)
+        self._tails[speaker] = _Tail(cue, end, garbled)
 
     def _mask_digit_runs(self, text: str, normalized: NormalizedText,
                          result: RedactionResult) -> RedactionResult:

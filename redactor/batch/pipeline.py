@@ -345,16 +345,14 @@ def _segment(utt: Utterance, turn: Turn, channel: str, duration: float, options:
     (``Turn.audio_spans``), or the whole utterance with ``audio_redaction="utterance"``."""
     from redactor.batch.align import char_span_to_time
 
+    whole = _outward(utt.start - options.pad_s, utt.end + options.pad_s, duration)
     entities = []
     for ent, (c0, c1) in zip(turn.entities, turn.audio_spans, strict=True):
         if options.audio_redaction == "utterance":
-            a0, a1 = max(0.0, utt.start - options.pad_s), min(duration, utt.end + options.pad_s)
+            a0, a1 = whole
         else:
-            a0, a1 = char_span_to_time(utt.words, c0, c1, pad=options.pad_s,
-                                       utterance=(utt.start, utt.end), duration=duration)
-        # Round outwards to the JSON's 10 ms so that the JSON and the bleep agree exactly.
-        a0 = math.floor(a0 * 100) / 100
-        a1 = min(math.ceil(a1 * 100) / 100, duration)
+            a0, a1 = _outward(*char_span_to_time(utt.words, c0, c1, pad=options.pad_s,
+                                                 utterance=(utt.start, utt.end), duration=duration), duration)
         entities.append(EntitySpan(ent.type, ent.masked_start, ent.masked_end, a0, a1, ent.score))
     return Segment(
         channel=channel,
@@ -363,10 +361,14 @@ def _segment(utt: Utterance, turn: Turn, channel: str, duration: float, options:
         text=turn.text,
         entities=entities,
         unmasked=utt.text if options.write_unmasked else None,
-        silenced=((math.floor(max(0.0, utt.start - options.pad_s) * 100) / 100,
-                   min(math.ceil((utt.end + options.pad_s) * 100) / 100, duration))
-                  if turn.garbled_answer else None),
+        silenced=whole if turn.garbled_answer else None,
     )
+
+
+def _outward(start: float, end: float, duration: float) -> tuple[float, float]:
+    """A span clipped to the audio and rounded outwards to the JSON's 10 ms, so that the JSON
+    and the bleep agree exactly."""
+    return math.floor(max(0.0, start) * 100) / 100, min(math.ceil(end * 100) / 100, duration)
 
 
 # ------------------------------------------------------------------ driver-side assembly
