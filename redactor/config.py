@@ -108,8 +108,21 @@ class AnalyzerSettings(_Strict):
         default=None, description="entity types to detect (default: all, including DIGITS)")
 
 
+class RetentionSettings(_Strict):
+    """How long masked call data is kept (the domain brief's disposal rule).
+
+    ``events_hours``: a live call's masked events on the bus (Redis TTL), counted from the
+    call's end. ``records_days``: call records written by ``serve --records DIR``, removed by
+    ``redactor records purge``.
+    """
+
+    events_hours: float = Field(default=24, gt=0, le=24 * 366)
+    records_days: float = Field(default=30, gt=0, le=3660)
+
+
 class RedactorConfig(_Strict):
     analyzer: AnalyzerSettings = AnalyzerSettings()
+    retention: RetentionSettings = RetentionSettings()
     operators: dict[str, OperatorSpec] = Field(default_factory=dict)
     identifiers: list[IdentifierConfig] = Field(default_factory=list)
     policies: dict[str, PolicySpec] = Field(default_factory=dict)
