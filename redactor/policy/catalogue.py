@@ -13,6 +13,8 @@ from typing import Literal
 
 Severity = Literal["info", "warning", "critical"]
 
+# The one mapping from mask type to the Japanese label every human-facing surface shows (terminal,
+# agent page via /static/labels.json, subtitles); files keep the <TYPE> contract. docs/labels.md.
 TYPE_LABELS: dict[str, str] = {
     "PERSON": "お名前",
     "PHONE_NUMBER": "電話番号",
@@ -32,6 +34,7 @@ TYPE_LABELS: dict[str, str] = {
     "JP_RESIDENCE_CARD": "在留カード番号",
     "JP_BANK_ACCOUNT": "口座番号",
     "DIGITS": "数字",  # the safety net for digit runs no recognizer labelled
+    "PENDING": "確認中",  # live partials only: held back until the final decides (docs/events.md)
 }
 
 SENSITIVE_LABELS: dict[str, str] = {

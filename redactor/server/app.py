@@ -22,6 +22,7 @@ import asyncio
 import base64
 import contextlib
 import ipaddress
+import json
 import logging
 import os
 import re
@@ -39,6 +40,7 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 
 from redactor.engine import Engine
+from redactor.policy.catalogue import TYPE_LABELS
 from redactor.server import auth
 from redactor.server.hub import AgentHub, HubOptions
 from redactor.server.metrics import Metrics
@@ -48,7 +50,8 @@ from redactor.stream.session import CallManager, StreamOptions
 log = logging.getLogger(__name__)
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
+                 ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8",
+                 ".svg": "image/svg+xml", ".png": "image/png"}
 INGEST_PATHS = ("/twilio", "/audiohook", "/ingest")
 HTTP_ROUTES = ("/healthz", "/readyz", "/metrics")
 HTTP_METHODS = ("GET", "HEAD")
@@ -318,13 +321,16 @@ class Server:
     def _static(self, connection: ServerConnection, path: str) -> Response:
         """A file of the agent screen; only plain names (no ``..``, escapes or controls) are looked up."""
         name = "index.html" if path == "/" else path[len("/static/"):]
-        if not STATIC_NAME.fullmatch(name) or ".." in name.split("/"):
-            return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
-        file = (WEB_ROOT / name).resolve()
-        if WEB_ROOT not in file.parents or not file.is_file():
-            return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
-        response = _response(connection, HTTPStatus.OK, file.read_bytes(),
-                             CONTENT_TYPES.get(file.suffix, "application/octet-stream"))
+        if name == "labels.json":  # the mask labels, served from their one home (docs/labels.md)
+            body, content_type = json.dumps(TYPE_LABELS, ensure_ascii=False).encode(), CONTENT_TYPES[".json"]
+        else:
+            if not STATIC_NAME.fullmatch(name) or ".." in name.split("/"):
+                return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
+            file = (WEB_ROOT / name).resolve()
+            if WEB_ROOT not in file.parents or not file.is_file():
+                return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
+            body, content_type = file.read_bytes(), CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+        response = _response(connection, HTTPStatus.OK, body, content_type)
         response.headers["Cache-Control"] = "no-store"
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
