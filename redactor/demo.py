@@ -3,14 +3,16 @@
 ``redactor demo [CALL.wav] [--speed X] [--policy NAME] [--port P] [--no-partials] [--keep-serving]``
 
 Starts the live server in this process on 127.0.0.1 (a random token secret and Twilio auth
-token, generated here and never printed except the agent token at the end), connects as an
-agent with a token it issued, and plays a stereo sample call (channel 0 agent, channel 1
-customer) into ``/twilio`` exactly as Twilio Media Streams would: μ-law 8 kHz, both tracks,
-a signed handshake, at real-time pace (``--speed 4`` plays four times faster). The terminal
-shows what the agent's screen shows: each speaker's finals with masked values as labelled
-chips (［電話番号］), the open utterance's partial (dim, replaced by its final), warnings with
-their suggestion, and the identity check. At the end: a summary, the agent page URL and a
-token for it. The server stops with the demo unless ``--keep-serving`` keeps it up (Ctrl-C).
+token, generated here and never printed), prints the agent page URL and an agent token for it
+before the call streams (open the page to watch the call live; ``--speed 1`` is real time),
+connects as an agent with a token it issued, and plays a stereo sample call (channel 0 agent,
+channel 1 customer) into ``/twilio`` exactly as Twilio Media Streams would: μ-law 8 kHz, both
+tracks, a signed handshake, at real-time pace (``--speed 4`` plays four times faster). The
+terminal shows what the agent's screen shows: each speaker's finals with masked values as
+labelled chips (［電話番号］, the labels of ``catalogue.TYPE_LABELS``), the open utterance's
+partial (dim, replaced by its final), warnings with their suggestion, and the identity check.
+At the end: a summary. The server stops with the demo unless ``--keep-serving`` keeps it up
+(Ctrl-C).
 
 Without a terminal (CI logs, a pipe) the same finals and warnings are printed as plain lines;
 only the transient partial/status area is left out.
@@ -220,6 +222,15 @@ def summary(view: AgentView, audio_s: float) -> Group:
     return Group(*parts)
 
 
+def print_page(console: Console, page: str, token: str) -> None:
+    """The agent page and a token for it, before the call streams, so the call can be watched live."""
+    # soft_wrap: the URL and the token stay on one line each, whatever the width, so they can be copied.
+    console.print(Text.assemble(("エージェント画面 (agent page): ", "bold"), (page, "underline")), soft_wrap=True)
+    console.print(Text.assemble(("トークン (agent token, 1 h): ", "bold"), token), soft_wrap=True)
+    console.print(Text("ブラウザでページを開いてトークンを入力すると、通話をリアルタイムで表示します"
+                       "（--speed 1 で実時間）。", style="dim"))
+
+
 async def _clock(view: AgentView, live: Live) -> None:
     while True:
         await asyncio.sleep(0.25)
@@ -275,8 +286,10 @@ async def demo(args: argparse.Namespace, console: Console) -> int:
                                     (f"{server.ws_url}/twilio", "underline"),
                                     f"  speed {args.speed:g}  policy {args.policy or 'general_support'}  "
                                     f"partials {'off' if args.no_partials else 'on'}"))
-        console.print(Text("エージェント画面と同じ内容を表示します（マスク済みの値は ［種類］ で表示）",
-                           style="dim"))
+        console.print(Text(f"エージェント画面と同じ内容を表示します（マスク済みの値は {chip_label('PHONE_NUMBER')} "
+                           "のように種類で表示）", style="dim"))
+        page = f"{server.http_url}/#call={call_id}"
+        print_page(console, page, server.issue_token(call_id, ttl=3600, subject="demo"))
         live = Live(view.status(), console=console, refresh_per_second=8, transient=True) \
             if console.is_terminal else None
         ready = asyncio.Event()
@@ -295,11 +308,6 @@ async def demo(args: argparse.Namespace, console: Console) -> int:
             if clock is not None:
                 clock.cancel()
         console.print(summary(view, audio_s))
-        token = server.issue_token(call_id, ttl=3600, subject="demo")
-        page = f"{server.http_url}/#call={call_id}"
-        # soft_wrap: the URL and the token stay on one line each, whatever the width, so they can be copied.
-        console.print(Text.assemble(("エージェント画面 (agent page): ", "bold"), (page, "underline")), soft_wrap=True)
-        console.print(Text.assemble(("トークン (agent token, 1 h): ", "bold"), token), soft_wrap=True)
         if args.keep_serving:
             console.print(Text(f"サーバーは稼働中です: ブラウザで {page} を開き、トークンを入力してください。"
                                "Ctrl-C で終了します。", style="green"))

@@ -1,8 +1,9 @@
 """``redactor demo``: the real command, end to end, in a subprocess without a terminal.
 
 The short sample call goes through the in-process server's Twilio adapter at 8× real time;
-the plain (non-TTY) output must carry the finals, the end of the call and the summary, and
-never a gold PII value of the call.
+the plain (non-TTY) output must carry the page URL and a token before the call streams, the
+finals, the end of the call and the summary, masked values only as the Japanese labels of
+``catalogue.TYPE_LABELS``, and never a gold PII value of the call.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
+from redactor.policy.catalogue import TYPE_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 CALL = ROOT / "samples" / "calls" / "short_call.wav"
@@ -47,9 +50,34 @@ def test_demo_prints_finals_summary_and_page(demo) -> None:
     assert "まとめ (summary)" in out and "発話 (utterances):" in out
     match = re.search(r"発話 \(utterances\): (\d+)", out)
     assert match and int(match.group(1)) >= 2
-    assert re.search(r"http://127\.0\.0\.1:\d+/#call=CA[0-9a-f]{32}", out)
-    assert re.search(r"agent token, 1 h\): \S+\.\S+\.\S+", out)  # a JWT
     assert "\x1b[" not in out  # no terminal: no escape codes, no transient frames
+
+
+def test_demo_prints_page_and_token_before_the_call(demo) -> None:
+    out = demo.stdout
+    page = re.search(r"http://127\.0\.0\.1:\d+/#call=CA[0-9a-f]{32}", out)
+    token = re.search(r"agent token, 1 h\): \S+\.\S+\.\S+", out)  # a JWT
+    assert page and token
+    first_final = re.search(r"^\s*\d+\.\d+s (エージェント|お客様)", out, re.M)
+    assert first_final, out[:2000]
+    # Printed before anything of the call, so the page can be opened to watch it live.
+    assert page.start() < first_final.start() and token.start() < first_final.start()
+    assert out.count("agent token, 1 h)") == 1  # once: stdout stays tidy
+
+
+def test_demo_labels_are_the_catalogue_labels(demo) -> None:
+    chips = re.findall(r"［([^］]*)］", demo.stdout)
+    assert chips, "no masked value in the demo output"
+    assert set(chips) <= set(TYPE_LABELS.values()), set(chips) - set(TYPE_LABELS.values())
+    assert not re.search(r"［[A-Z_]+］", demo.stdout)  # never a raw type name such as ［DIGITS］
+
+
+def test_version_is_the_package_version() -> None:
+    from importlib.metadata import version
+
+    out = subprocess.run([sys.executable, "-m", "redactor.cli", "--version"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == f"redactor {version('redactor')}"
 
 
 def test_demo_shows_masks_not_gold_values(demo) -> None:
