@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "redactor.server.command",
     "redactor.demo",
     "redactor.token_command",
+    "redactor.records_command",
 )
 
 

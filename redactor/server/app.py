@@ -41,6 +41,7 @@ from websockets.protocol import State
 
 from redactor.engine import Engine
 from redactor.policy.catalogue import TYPE_LABELS
+from redactor.records import attach_records
 from redactor.server import auth
 from redactor.server.hub import AgentHub, HubOptions
 from redactor.server.metrics import Metrics
@@ -118,6 +119,7 @@ class ServerOptions:
     replay_entries: int = 100_000
     stream: StreamOptions = field(default_factory=StreamOptions)
     hub: HubOptions = field(default_factory=HubOptions)
+    records: str | Path | None = None  # --records DIR: call records (redactor.records), None = off
 
     @classmethod
     def from_env(cls, **kwargs) -> ServerOptions:
@@ -146,6 +148,7 @@ class Server:
         self.hub = AgentHub(options.hub)
         self.metrics = Metrics()
         self.calls = CallManager(self.hub.publish, options.stream, engine=engine, metrics=self.metrics)
+        self.records = attach_records(self.calls, options.records, self.metrics)  # wraps calls.publish
         self._server = None
         self.port = options.port
         self.draining = False  # read by the adapters: no new call while draining

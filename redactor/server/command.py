@@ -61,7 +61,8 @@ def build_options(args: argparse.Namespace):
 
     limits = {name: getattr(args, name) for name in ("start_timeout_s", "call_idle_timeout_s", "shutdown_timeout_s")
               if getattr(args, name, None) is not None}
-    return ServerOptions.from_env(host=args.host, port=args.port, public_url=args.public_url, dev=args.dev, **limits)
+    return ServerOptions.from_env(host=args.host, port=args.port, public_url=args.public_url, dev=args.dev,
+                                  records=getattr(args, "records", None), **limits)
 
 
 async def serve_forever(args: argparse.Namespace) -> int:
@@ -143,4 +144,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="end a call that sends no audio for this long, reason timeout (default 30)")
     parser.add_argument("--shutdown-timeout", dest="shutdown_timeout_s", type=float, metavar="SECONDS",
                         help="on SIGTERM, drain and exit within this (default 10)")
+    parser.add_argument("--records", metavar="DIR",
+                        help="write each call's masked transcript here when it ends (see `redactor records purge`)")
     parser.set_defaults(func=run)
