@@ -52,6 +52,31 @@ def test_words_and_quantities_stay(text: str) -> None:
     assert normalize(text).text == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # issue #10, real text (Wikipedia): the surname 二階 became 2階, and the name was lost
+        "羽田孜・船田元・岡田克也・二階俊博・野田毅",
+        "二階さんに確認します",
+        "加藤一二三は棋士",  # a given name written in kanji numerals
+    ],
+)
+def test_kanji_numerals_inside_a_name_stay(text: str) -> None:
+    assert normalize(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ビルの二階です", "ビルの2階です"),  # the same word as a floor
+        ("五月十日生まれ", "5月10日生まれ"),  # 五月 is also a name: a date reads on
+        ("電話は〇九〇の一二三四の五六七八です", "電話は09012345678です"),
+    ],
+)
+def test_numbers_next_to_name_words_still_normalise(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
 def test_mapping_of_a_spoken_number_covers_its_words() -> None:
     text = "電話はゼロキューゼロに"
     n = normalize(text)

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["NormalizedText", "normalize"]
 
@@ -272,11 +273,58 @@ _KANJI_UNITS = r"(?:年|月|日|歳|才|丁目|番|号|階|桁|ヶ月|か月)"
 _KANJI_POSITIONAL = re.compile(rf"(?<![{_KANJI_DIGITS}十百千])[{_KANJI_DIGITS}十百千]{{1,10}}(?={_KANJI_UNITS})")
 
 
+# Kanji that continue a number rather than a name (五月十日: 五月 is a date, not the name 五月).
+_NUMBER_CONTEXT = set(_KANJI_DIGITS) | set("十百千万億年月日歳才時分")
+_HONORIFIC_AFTER = re.compile(r"さん|様|さま|氏|君|くん|ちゃん|先生")
+_KANJI = re.compile(r"[一-龥々]")
+
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    """SudachiPy's core dictionary (the one GiNZA tokenizes with), for word look-ups."""
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+@lru_cache(maxsize=4096)
+def _name_kind(word: str) -> str:
+    """"姓"/"名" when SudachiPy's dictionary knows ``word`` as a surname / given name, else ""."""
+    kinds = {m.part_of_speech()[3] for m in _dictionary().lookup(word) if m.part_of_speech()[2] == "人名"}
+    return "姓" if "姓" in kinds else "名" if "名" in kinds else ""
+
+
+def _in_name(match: re.Match[str]) -> bool:
+    """Whether the kanji numeral of ``match`` is part of a personal name (二階俊博, 加藤一二三, 二階さん).
+
+    A word starting at the numeral that the dictionary knows as a name counts when the name
+    continues: a surname before a given name or an honorific, a given name after a surname.
+    Dates and counts read on (五月十日) stay numbers."""
+    text, start = match.string, match.start()
+    for length in range(max(2, len(match.group(0))), min(len(match.group(0)) + 3, len(text) - start) + 1):
+        word = text[start:start + length]
+        kind = _name_kind(word)
+        if not kind:
+            continue
+        after, before = text[start + length:start + length + 1], text[start - 1:start] if start else ""
+        honorific = bool(_HONORIFIC_AFTER.match(text, start + length))
+        if kind == "姓" and (honorific or (_KANJI.fullmatch(after or "x") and after not in _NUMBER_CONTEXT)):
+            return True
+        if kind == "名" and (honorific or (_KANJI.fullmatch(before or "x") and before not in _NUMBER_CONTEXT)):
+            return True
+    return False
+
+
+
 def _kanji_digits(match: re.Match[str]) -> str:
+    if _in_name(match):
+        return match.group(0)
     return "".join(str(_KANJI_DIGIT[c]) if c in _KANJI_DIGIT else c for c in match.group(0))
 
 
 def _kanji_positional(match: re.Match[str]) -> str:
+    if _in_name(match):
+        return match.group(0)
     total, digit = 0, None
     for c in match.group(0):
         if c in _KANJI_DIGIT:
