@@ -1,7 +1,9 @@
 """The websockets app of ``redactor serve``: routes, handshake authentication, limits.
 
 Routes (CONTRACTS.md): ``/twilio``, ``/audiohook``, ``/ingest`` (telephony in), ``/agent/{call_id}``
-(masked events out), ``/`` and ``/static/*`` (the agent screen), ``/healthz``, ``/metrics``.
+(masked events out), ``/calls`` (active calls, supervisors), ``/`` and ``/static/*`` (the agent
+screen), ``/healthz``, ``/readyz``, ``/metrics``. Agents and ``/calls`` go through the event bus
+(``redactor.server.bus``): in process by default, Redis Streams with ``bus``.
 Every credential is checked in ``process_request``, before the upgrade: a refused connection
 gets HTTP 401/403 and never reaches a handler. Handlers run one adapter per connection;
 one bad connection is closed with a code and reason and never affects another call.
@@ -43,7 +45,8 @@ from redactor.engine import Engine
 from redactor.policy.catalogue import TYPE_LABELS
 from redactor.records import attach_records
 from redactor.server import auth
-from redactor.server.hub import AgentHub, HubOptions
+from redactor.server.bus import BUS_VARIABLE, EventBus, audit, open_bus
+from redactor.server.hub import HubOptions
 from redactor.server.metrics import Metrics
 from redactor.server.wire import close_connection
 from redactor.stream.session import CallManager, StreamOptions
@@ -54,7 +57,7 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; c
                  ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8",
                  ".svg": "image/svg+xml", ".png": "image/png"}
 INGEST_PATHS = ("/twilio", "/audiohook", "/ingest")
-HTTP_ROUTES = ("/healthz", "/readyz", "/metrics")
+HTTP_ROUTES = ("/healthz", "/readyz", "/metrics", "/calls")
 HTTP_METHODS = ("GET", "HEAD")
 STATIC_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
 BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -95,7 +98,11 @@ class ServerOptions:
         repeats one is refused (Twilio's URL-only signature cannot itself be single-use).
       replay_entries: most signatures / stream ids remembered (oldest forgotten first).
       stream: live-call options (speech model, VAD, partials, concurrent call limit).
-      hub: agent hub limits.
+      hub: agent hub limits (every bus keeps them per viewer).
+      bus: ``redis://HOST:PORT/DB`` to share calls between instances (``REDACTOR_BUS``);
+        ``None``: in process.
+      instance: this instance's name on the bus and in audit lines (``REDACTOR_INSTANCE``;
+        default host and pid).
     """
 
     host: str = "127.0.0.1"
@@ -119,6 +126,8 @@ class ServerOptions:
     replay_entries: int = 100_000
     stream: StreamOptions = field(default_factory=StreamOptions)
     hub: HubOptions = field(default_factory=HubOptions)
+    bus: str | None = None
+    instance: str | None = None
     records: str | Path | None = None  # --records DIR: call records (redactor.records), None = off
 
     @classmethod
@@ -132,11 +141,13 @@ class ServerOptions:
         kwargs.setdefault("secret", env.get("REDACTOR_SECRET"))
         kwargs.setdefault("twilio_auth_token", env.get("TWILIO_AUTH_TOKEN"))
         kwargs.setdefault("audiohook_clients", clients)
+        if kwargs.get("bus") is None:
+            kwargs["bus"] = env.get(BUS_VARIABLE) or None
         return cls(**kwargs)
 
 
 class Server:
-    """The running app: call manager, agent hub, metrics and the websockets server."""
+    """The running app: call manager, event bus (``hub``), metrics and the websockets server."""
 
     def __init__(self, options: ServerOptions, *, engine: Engine | None = None) -> None:
         """``engine``: the PII engine from ``redactor.engine.build_engine`` (default: the defaults)."""
@@ -145,10 +156,11 @@ class Server:
                 raise ValueError("REDACTOR_SECRET is required (or use --dev on a laptop)")
             options = replace(options, secret=secrets.token_urlsafe(32))
         self.options = options
-        self.hub = AgentHub(options.hub)
+        self.hub: EventBus = open_bus(options.bus, options.hub, instance=options.instance)
         self.metrics = Metrics()
         self.calls = CallManager(self.hub.publish, options.stream, engine=engine, metrics=self.metrics)
         self.records = attach_records(self.calls, options.records, self.metrics)  # wraps calls.publish
+        self.hub.bind(self.calls, self.metrics)
         self._server = None
         self.port = options.port
         self.draining = False  # read by the adapters: no new call while draining
@@ -159,6 +171,7 @@ class Server:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
+        await self.hub.start()
         self._server = await serve(
             self._handle, self.options.host, self.options.port,
             process_request=self._process_request,
@@ -233,6 +246,9 @@ class Server:
                 await self.calls.close_all()
                 if server is not None:
                     await server.wait_closed()
+        with contextlib.suppress(TimeoutError):  # the bus writes what is waiting (call_ended) while it can
+            async with asyncio.timeout_at(max(deadline, loop.time() + 0.5)):
+                await self.hub.stop()
         log.info("drained", extra={"seconds": round(loop.time() - started, 2), "open_calls": len(self.calls.calls),
                                    "connections_left": len(server.connections) if server is not None else 0})
 
@@ -241,7 +257,7 @@ class Server:
 
     # ------------------------------------------------------------------ handshake
 
-    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+    async def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         path = urlsplit(request.path).path
         route = _route(connection)
         try:
@@ -252,7 +268,7 @@ class Server:
                 response.headers["Allow"] = ", ".join(HTTP_METHODS)
                 return response
             if route == "http":
-                return _head(request, self._http_route(connection, path))
+                return _head(request, await self._http_route(connection, request, path))
             if route == "static":
                 return _head(request, self._static(connection, path))
             if route == "other":
@@ -284,7 +300,9 @@ class Server:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="redactor"'
             return response
 
-    def _http_route(self, connection: ServerConnection, path: str) -> Response:
+    async def _http_route(self, connection: ServerConnection, request: Request, path: str) -> Response:
+        if path == "/calls":
+            return await self._list_calls(connection, request)
         if path == "/healthz":
             return connection.respond(HTTPStatus.OK, "ok\n")
         if path == "/readyz":
@@ -294,6 +312,26 @@ class Server:
             return connection.respond(HTTPStatus.OK, f"ok {free}\n")
         body = self.metrics.render(self.calls.calls, self.calls.scheduler, self.hub)
         return _response(connection, HTTPStatus.OK, body, "text/plain; version=0.0.4; charset=utf-8")
+
+    async def _list_calls(self, connection: ServerConnection, request: Request) -> Response:
+        """``GET /calls``: every active call on the bus, newest first, for a supervisor token (audited)."""
+        token = auth.bearer_token(request.headers)
+        if token is None:
+            raise auth.AuthError(401, "missing bearer token")
+        claims = auth.verify_token(self.options.secret, token)
+        auth.authorize(claims, call_id=None, roles=("supervisor",))
+        try:
+            calls = await self.hub.active_calls()
+        except Exception as exc:  # the bus is unreachable: say so, never half a list
+            log.warning("calls not listed", extra={"error": type(exc).__name__})
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "event bus unavailable\n")
+        audit("calls_listed", subject=claims.subject, role=claims.role, token_id=claims.token_id,
+              remote=_remote(connection), instance=self.hub.instance, calls=len(calls))
+        body = json.dumps({"instance": self.hub.instance, "calls": [c.to_json() for c in calls]},
+                          ensure_ascii=False).encode()
+        response = _response(connection, HTTPStatus.OK, body, "application/json")
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def _authenticate_ingest(self, connection: ServerConnection, request: Request, path: str):
         """Claims for /ingest (None when not token-based); raises AuthError."""

@@ -18,14 +18,15 @@ import collections
 import json
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 
 from websockets.exceptions import ConnectionClosed
 
+from redactor.server.bus import CallInfo, audit, call_info, newest_first
 from redactor.stream.events import AgentEvent, CallEnded, IdentityEvent, Notice, Transcript
 
 log = logging.getLogger(__name__)
-audit_log = logging.getLogger("redactor.audit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +106,31 @@ class Viewer:
 
 
 class AgentHub:
-    """Publishes call events to the agents watching them."""
+    """The in-process :class:`~redactor.server.bus.EventBus`: publishes call events to the agents
+    of this instance (the default without ``--bus``)."""
 
-    def __init__(self, options: HubOptions | None = None) -> None:
+    def __init__(self, options: HubOptions | None = None, *, instance: str = "local") -> None:
         self.options = options or HubOptions()
+        self.instance = instance
         self.histories: collections.OrderedDict[str, _History] = collections.OrderedDict()
         self.viewers: dict[str, set[Viewer]] = {}
+        self.calls = None  # the CallManager (bind)
+
+    def bind(self, calls, metrics=None) -> None:
+        self.calls = calls
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    def backlog(self) -> int:
+        return 0
+
+    async def active_calls(self) -> list[CallInfo]:
+        sessions = self.calls.calls.values() if self.calls is not None else ()
+        return newest_first([call_info(s, self.instance, self.viewer_count(s.call_id)) for s in sessions])
 
     def viewer_count(self, call_id: str | None = None) -> int:
         if call_id is not None:
@@ -136,69 +156,96 @@ class AgentHub:
 
     async def attach(self, ws, call_id: str, claims) -> None:
         """Serve one agent connection until the call ends or the agent leaves."""
-        from websockets.frames import CloseCode
-
-        viewers = self.viewers.setdefault(call_id, set())
-        if len(viewers) >= self.options.max_viewers_per_call:
-            await ws.close(CloseCode.TRY_AGAIN_LATER, "too many viewers for this call")
+        viewer = await admit(ws, call_id, self.viewers, self.options)
+        if viewer is None:
             return
-        viewer = Viewer(ws, call_id, self.options.queue_size)
         history = self.histories.get(call_id)
         for event in (history.events.values() if history else ()):
             viewer.queue.append(event)
         viewer.ready.set()
-        viewers.add(viewer)
-        remote = ws.remote_address[0] if ws.remote_address else None
-        who = {"call_id": call_id, "subject": getattr(claims, "subject", None),
-               "role": getattr(claims, "role", None), "token_id": getattr(claims, "token_id", None),
-               "remote": remote}
-        _audit("agent_connected", **who)
-        started = time.monotonic()
-        # Either side may end the connection: the call ends (the pump closes it) or the agent
-        # leaves (the drain ends). Then the other task is cancelled, so the viewer is removed
-        # at once and a closed connection never holds a handler (or the server's shutdown).
-        tasks = [asyncio.ensure_future(self._pump(viewer)), asyncio.ensure_future(self._drain_incoming(ws))]
         try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            await serve_viewer(viewer, claims, self.instance)
+        finally:
+            release(viewer, self.viewers)
+
+
+async def admit(ws, call_id: str, viewers: dict[str, set[Viewer]], options: HubOptions) -> Viewer | None:
+    """A new viewer of ``call_id``, registered in ``viewers``; ``None`` (closed 1013) at the viewer limit."""
+    from websockets.frames import CloseCode
+
+    watching = viewers.setdefault(call_id, set())
+    if len(watching) >= options.max_viewers_per_call:
+        await ws.close(CloseCode.TRY_AGAIN_LATER, "too many viewers for this call")
+        return None
+    viewer = Viewer(ws, call_id, options.queue_size)
+    watching.add(viewer)
+    return viewer
+
+
+def release(viewer: Viewer, viewers: dict[str, set[Viewer]]) -> None:
+    watching = viewers.get(viewer.call_id, set())
+    watching.discard(viewer)
+    if not watching:
+        viewers.pop(viewer.call_id, None)
+
+
+async def serve_viewer(viewer: Viewer, claims, instance: str, feed: Coroutine | None = None) -> None:
+    """Send ``viewer``'s queue until the call ends or the agent leaves; audit both ends.
+
+    ``feed`` (the bus reader that offers events to the viewer) runs alongside; the connection
+    ends when the pump has sent ``call_ended`` (or closed a slow viewer) or the agent leaves.
+    """
+    ws = viewer.ws
+    remote = ws.remote_address[0] if ws.remote_address else None
+    who = {"call_id": viewer.call_id, "subject": getattr(claims, "subject", None),
+           "role": getattr(claims, "role", None), "token_id": getattr(claims, "token_id", None),
+           "remote": remote, "instance": instance}
+    audit("agent_connected", **who)
+    started = time.monotonic()
+    # Either side may end the connection: the call ends (the pump closes it) or the agent
+    # leaves (the drain ends). Then the other task is cancelled, so the viewer is removed
+    # at once and a closed connection never holds a handler (or the server's shutdown).
+    tasks = [asyncio.ensure_future(_pump(viewer)), asyncio.ensure_future(_drain_incoming(ws))]
+    if feed is not None:
+        tasks.append(asyncio.ensure_future(feed))
+    try:
+        pending = set(tasks)
+        while not (tasks[0].done() or tasks[1].done()):  # a feed that is done (call ended) ends nothing
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 if not isinstance(task.exception(), (ConnectionClosed, type(None))):
                     raise task.exception()
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            viewers.discard(viewer)
-            if not viewers:
-                self.viewers.pop(call_id, None)
-            _audit("agent_disconnected", **who, seconds=round(time.monotonic() - started, 1),
-                   dropped_events=viewer.dropped)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        audit("agent_disconnected", **who, seconds=round(time.monotonic() - started, 1),
+              dropped_events=viewer.dropped)
 
-    async def _pump(self, viewer: Viewer) -> None:
-        from websockets.frames import CloseCode
 
-        ws = viewer.ws
-        while True:
-            await viewer.ready.wait()
-            if viewer.overflowed:
-                await ws.close(CloseCode.TRY_AGAIN_LATER, "viewer too slow; reconnect for the history")
+async def _pump(viewer: Viewer) -> None:
+    from websockets.frames import CloseCode
+
+    ws = viewer.ws
+    while True:
+        await viewer.ready.wait()
+        if viewer.overflowed:
+            await ws.close(CloseCode.TRY_AGAIN_LATER, "viewer too slow; reconnect for the history")
+            return
+        while viewer.queue:
+            event = viewer.queue.popleft()
+            await ws.send(json.dumps(event.to_json(), ensure_ascii=False))
+            if isinstance(event, CallEnded):
+                await ws.close(1000, "call ended")
                 return
-            while viewer.queue:
-                event = viewer.queue.popleft()
-                await ws.send(json.dumps(event.to_json(), ensure_ascii=False))
-                if isinstance(event, CallEnded):
-                    await ws.close(1000, "call ended")
-                    return
-            viewer.ready.clear()
+        viewer.ready.clear()
 
-    async def _drain_incoming(self, ws) -> None:
-        """Agents only listen; anything they send is ignored (but read, so pings flow)."""
-        async for _message in ws:
-            pass
+
+async def _drain_incoming(ws) -> None:
+    """Agents only listen; anything they send is ignored (but read, so pings flow)."""
+    async for _message in ws:
+        pass
 
 
 def _is_partial(event: AgentEvent) -> bool:
     return isinstance(event, Transcript) and not event.final
-
-
-def _audit(event: str, **fields) -> None:
-    audit_log.info(event, extra={"audit": {"event": event, "time": time.time(), **fields}})
