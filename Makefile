@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.bootstrapped
 
 CHROMIUM := /usr/bin/chromium
+REDIS    := /usr/bin/redis-server
 # Root on CI; sudo on a workstation.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -22,10 +23,15 @@ $(CHROMIUM):  # fonts-noto-cjk: Japanese in screenshots
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk
 
+# The event-bus tests start Debian's Redis on a free port of their own (no service is enabled).
+$(REDIS):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server
+
 run: $(STAMP)
 	$(BIN)/redactor demo --speed 4
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(REDIS)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
