@@ -19,7 +19,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+
+from redactor.pii.lexicon import entry
 
 __all__ = ["NormalizedText", "normalize"]
 
@@ -279,19 +280,10 @@ _HONORIFIC_AFTER = re.compile(r"さん|様|さま|氏|君|くん|ちゃん|先�
 _KANJI = re.compile(r"[一-龥々]")
 
 
-@lru_cache(maxsize=1)
-def _dictionary():
-    """SudachiPy's core dictionary (the one GiNZA tokenizes with), for word look-ups."""
-    from sudachipy import Dictionary
-
-    return Dictionary(dict="core")
-
-
-@lru_cache(maxsize=4096)
 def _name_kind(word: str) -> str:
     """"姓"/"名" when SudachiPy's dictionary knows ``word`` as a surname / given name, else ""."""
-    kinds = {m.part_of_speech()[3] for m in _dictionary().lookup(word) if m.part_of_speech()[2] == "人名"}
-    return "姓" if "姓" in kinds else "名" if "名" in kinds else ""
+    found = entry(word)
+    return "姓" if found.surname else "名" if found.given else ""
 
 
 def _in_name(match: re.Match[str]) -> bool:

@@ -29,6 +29,8 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from redactor.pii.lexicon import entry
+
 # GiNZA labels that say "not a person" when they lie on a candidate (organisations, facilities,
 # products and works, events, places).  Labels GiNZA scatters over foreign names at random
 # (Dish, Food_Other, Clothing, Flora …) are not evidence either way.
@@ -86,6 +88,10 @@ _ORG_TAIL = frozenset({
     "エンタテインメント", "エンターテインメント", "ホテル", "タワー", "センター", "シティ", "クラブ",
     "スタジオ", "レコード", "レコーズ", "ユナイテッド", "エア", "モーターズ", "ブラザーズ",
 })
+# The first word of a band's or a work's name (ザ・ビートルズ).
+_GROUP_HEAD = frozenset({"ザ", "ジ"})
+# Case particles after a noun phrase: the word is used as a name in a sentence (行長は, 竹蔵の).
+_CASE_PARTICLES = frozenset({"は", "が", "を", "の", "に", "と", "も", "へ", "や", "から", "より"})
 # A self-introduction or a name given as a contract's name after the name.
 # A self-introduction after the name; speech recognition writes でございます as へございます.
 _INTRO_AFTER = re.compile(r"[ \u3000]?(?:[でへ]ござい|と申し|が承り|が担当|が契約者|です(?:。|$))")
@@ -98,7 +104,23 @@ _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
 
 
 def _is_name_tag(token: Token) -> bool:
-    return "人名" in token.tag_
+    """Tagged as a personal name here, or a word the dictionary knows only as one (ナーセル, 行長)."""
+    return "人名" in token.tag_ or (len(token.text) >= 2 and entry(token.text).only_person)
+
+
+def _kind(token: Token) -> str:
+    """姓, 名 or 一般 for a name token (the tag in context first, then the dictionary), else ""."""
+    if "人名" in token.tag_:
+        return token.tag_.rsplit("-", 1)[-1]
+    found = entry(token.text) if len(token.text) >= 2 else None
+    if found is None or not found.only_person:
+        return ""
+    return "姓" if found.surname else "名" if found.given else "一般"
+
+
+def _unknown_foreign(token: Token) -> bool:
+    """A katakana word the dictionary does not know: a foreign name more often than not (ロマス)."""
+    return bool(re.fullmatch(r"[ァ-ヴー]{3,}", token.text)) and not entry(token.text).known
 
 
 def _is_noun(token: Token) -> bool:
@@ -110,10 +132,11 @@ def _foreign(token: Token) -> bool:
 
 
 class _Candidate:
-    __slots__ = ("end", "ginza", "start")
+    __slots__ = ("end", "ginza", "lexical", "start")
 
-    def __init__(self, start: int, end: int, ginza: bool) -> None:
-        self.start, self.end, self.ginza = start, end, ginza
+    def __init__(self, start: int, end: int, ginza: bool, lexical: bool = False) -> None:
+        # lexical: a name shape from the dictionary (surname + given name, a foreign chain)
+        self.start, self.end, self.ginza, self.lexical = start, end, ginza, lexical
 
 
 def _candidates(doc: Doc) -> list[_Candidate]:
@@ -134,6 +157,7 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             start, end = _trim_entity(doc, ent)
             if start < end:
                 found.append(_Candidate(start, end, True))
+    found += _kanji_shapes(doc) + _foreign_chains(doc)
     found.sort(key=lambda c: (c.start, -c.end))
     merged: list[_Candidate] = []
     for cand in found:
@@ -141,9 +165,64 @@ def _candidates(doc: Doc) -> list[_Candidate]:
         if last and cand.start < last.end:
             last.end = max(last.end, cand.end)
             last.ginza = last.ginza or cand.ginza
+            last.lexical = last.lexical or cand.lexical
         else:
             merged.append(cand)
     return merged
+
+
+def _given_part(token: Token) -> bool:
+    """A kanji token that can be (part of) a given name after a surname."""
+    if not _KANJI.fullmatch(token.text) or token.text in TITLES or token.text in NAME_SUFFIXES:
+        return False
+    if _kind(token) == "名" or entry(token.text).given or not entry(token.text).known:
+        return True
+    return len(token.text) == 1 and token.text not in _COMPOUND_KANJI and "数詞" not in token.tag_
+
+
+def _kanji_shapes(doc: Doc) -> list[_Candidate]:
+    """A word the dictionary knows as a surname, then one or two kanji of a given name, then
+    the end of the word (林文察は, 中野雅至や, 平田玉蘊、): the tagger read the surname as a
+    place or a common noun and split the given name it did not know."""
+    found = []
+    for i, tok in enumerate(doc):
+        if (not _KANJI.fullmatch(tok.text) or len(tok.text) > 3 or tok.whitespace_
+                or not (_kind(tok) == "姓" or entry(tok.text).surname)):
+            continue
+        if i > 0 and not doc[i - 1].whitespace_ and _KANJI.search(doc[i - 1].text[-1:]) and not _title_before(doc, i):
+            continue  # the end of a longer compound (国務院長, 旭日重光)
+        j, chars = i + 1, 0
+        while j < len(doc) and not doc[j - 1].whitespace_ and _given_part(doc[j]) and chars + len(doc[j].text) <= 2:
+            chars += len(doc[j].text)
+            j += 1
+        given = doc[i + 1:j]
+        # One of them must be a given name or a kanji the dictionary does not know (千葉子: no).
+        if (chars and any(_kind(t) == "名" or entry(t.text).given or not entry(t.text).known for t in given)
+                and (j == len(doc) or not _KANJI.match(doc[j].text)) and "人名" not in doc[i + 1].tag_ + tok.tag_):
+            found.append(_Candidate(i, j, False, lexical=True))
+    return found
+
+
+def _foreign_chains(doc: Doc) -> list[_Candidate]:
+    """Katakana words joined by ・/＝ (ビル・ロマス, F・R・チェスニー) where one part is a word the
+    dictionary does not know or knows only as a name: a foreign full name."""
+    found = []
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and (_foreign(doc[j]) or (doc[j].text in _JOINERS and j > i)) and (
+                j == i or not doc[j - 1].whitespace_):
+            j += 1
+        while j > i and doc[j - 1].text in _JOINERS:
+            j -= 1
+        if j - i >= 2 and _position_code(doc, i):
+            i += 1
+        run = doc[i:j]
+        if (any(t.text in _JOINERS for t in run)
+                and any(_unknown_foreign(t) or (_kind(t) and len(t.text) >= 2) for t in run)):
+            found.append(_Candidate(i, j, False, lexical=True))
+        i = max(j, i + 1)
+    return found
 
 
 def _trim_entity(doc: Doc, ent: Span) -> tuple[int, int]:
@@ -156,9 +235,25 @@ def _trim_entity(doc: Doc, ent: Span) -> tuple[int, int]:
         start += 1
     while end > start and (doc[end - 1].text in TITLES or doc[end - 1].text in NAME_SUFFIXES or doc[end - 1].is_punct
                            or (named and end - 1 > named[-1] and _is_noun(doc[end - 1]) and not _foreign(doc[end - 1])
-                               and "人名" not in doc[end - 1].tag_)):
+                               and "人名" not in doc[end - 1].tag_ and not _given_after_surname(doc, end - 1))):
         end -= 1
+    # A position abbreviation glued before a name (FW向井章人, MFルーカス) is not part of it.
+    if end - start >= 2 and _position_code(doc, start):
+        start += 1
     return start, end
+
+
+def _position_code(doc: Doc, i: int) -> bool:
+    """A player's position glued before the name (FW向井章人, MFルーカス・ポドルスキ)."""
+    return (i + 1 < len(doc) and bool(re.fullmatch(r"[A-Z]{2,3}", doc[i].text)) and not doc[i].whitespace_
+            and doc[i + 1].text not in _JOINERS and not re.match(r"[A-Za-z]", doc[i + 1].text))
+
+
+def _given_after_surname(doc: Doc, i: int) -> bool:
+    """A short kanji word right after a surname, inside GiNZA's Person span: the given name (楊秀麗)."""
+    word = doc[i].text
+    return (i > 0 and _kind(doc[i - 1]) == "姓" and not doc[i - 1].whitespace_ and bool(_KANJI.fullmatch(word))
+            and len(word) <= 2 and word[-1] not in _COMPOUND_KANJI and word not in TITLES)
 
 
 def _in_label(doc: Doc, i: int, label: str) -> bool:
@@ -261,6 +356,20 @@ def _label_against(doc: Doc, start: int, end: int) -> int:
     return worst
 
 
+def _listed_name(token: Token) -> bool:
+    """A kanji word the dictionary lists as a name among other readings (宗像, 中野, 林)."""
+    return bool(_KANJI.fullmatch(token.text)) and bool(entry(token.text).kinds)
+
+
+def _next_text(doc: Doc, end: int) -> str:
+    return doc[end].text if end < len(doc) else ""
+
+
+def _work_title(doc: Doc, start: int, end: int) -> bool:
+    """The candidate fills a 「…」 quote: the title of a work (「モンコク・カルメン」), not a person."""
+    return start > 0 and end < len(doc) and doc[start - 1].text in "「『" and doc[end].text in "」』"
+
+
 def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
     """Character spans ``(start, end, score)`` of the names the parse gives evidence for."""
     spans = []
@@ -268,7 +377,11 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
         _extend(doc, cand)
         tokens = doc[cand.start:cand.end]
         value = tokens.text
-        named = [t for t in tokens if _is_name_tag(t)]
+        # With GiNZA's label or a name shape, the dictionary's readings count as much as the
+        # tag chosen in context (宗像: tagged a place, listed as a surname too).
+        vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
+        named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
+                 or (cand.ginza and _unknown_foreign(t))]
         if _INTRO_AFTER.match(doc.text, tokens.end_char) and (named or cand.ginza):
             spans.append((tokens.start_char, tokens.end_char, 0.85))  # 林でございます: a self-introduction
             continue
@@ -280,11 +393,13 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
             continue
         support = 0
         support += 1 if named else 0
-        surname = any(t.tag_.endswith("人名-姓") for t in named)
-        given = any(t.tag_.endswith("人名-名") for t in named)
+        surname = any(_kind(t) == "姓" or (vouched and _KANJI.fullmatch(t.text) and entry(t.text).surname)
+                      for t in named)
+        given = any(_kind(t) == "名" for t in named)
         parts = sum(1 for t in tokens if _foreign(t))
-        shape = surname and given and (len(value) >= 3 or cand.ginza)
-        chain = named and parts >= 2 and any(t.text in _JOINERS for t in tokens)
+        shape = surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza)
+        chain = parts >= 2 and any(t.text in _JOINERS for t in tokens) and (
+            bool(named) or any(_unknown_foreign(t) for t in tokens))
         support += 1 if shape or chain else 0
         support += 1 if cand.ginza else 0
         against = 0
@@ -295,11 +410,15 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
         single = len(tokens) == 1 and len(named) == 1 and len(value) >= 2
         against += label if label == 2 or not single else 0
         against += 1 if _compound_before(doc, cand.start) else 0
-        against += 3 if tokens[-1].text in _ORG_TAIL else 0
-        # A given name alone (道実, a misheard word) needs GiNZA's label or a surname.
-        against += 1 if named and all(t.tag_.endswith("人名-名") for t in named) and not cand.ginza else 0
+        against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD else 0
+        against += 2 if _work_title(doc, cand.start, cand.end) else 0
+        # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
+        # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
+        against += 1 if (named and all(_kind(t) == "名" for t in named) and not cand.ginza
+                         and not (len(named) == 1 and entry(named[0].text).only_person and len(value) >= 2
+                                  and _next_text(doc, cand.end) in _CASE_PARTICLES)) else 0
         against += 1 if _HIRAGANA.fullmatch(value) and len(value) <= 2 else 0
-        against += 1 if not named else 0
+        against += 1 if not named and not chain else 0
         against += 1 if any("地名" in t.tag_ for t in tokens) and not surname else 0
         if support - against >= 1:
             spans.append((tokens.start_char, tokens.end_char, 0.85))
