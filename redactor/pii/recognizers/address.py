@@ -19,7 +19,8 @@ _NAME = r"[一-龥々〆ヶケァ-ヴー]"
 _MUNICIPALITY = rf"(?:{_NAME}{{1,6}}?|[ぁ-ゖ]{{2,5}})(?:市|区|郡|町|村)"
 _TOWN = rf"(?:{_NAME}|[ぁ-ゖ]){{0,12}}?"  # 西新宿, みなとみらい, 大字…
 # 丁目 as speech recognition writes it too (長目, 町目, ちょうめ); 晩 for 番.
-_BLOCK = r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号|条|線|の|-)?"
+# A number followed by a counter of something else is no house number (市長職は1999年, 景観100選).
+_BLOCK = r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号|条|線|の|-|(?![\d年月日人円選位回件個名歳%％万億]))"
 # Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
 # Speech recognition puts spaces between the parts (北区梅田 3 丁目 4番).
 _BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"

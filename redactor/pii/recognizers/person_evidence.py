@@ -175,8 +175,10 @@ def _given_part(token: Token) -> bool:
     """A kanji token that can be (part of) a given name after a surname."""
     if not _KANJI.fullmatch(token.text) or token.text in TITLES or token.text in NAME_SUFFIXES:
         return False
-    if _kind(token) == "名" or entry(token.text).given or not entry(token.text).known:
+    if _kind(token) == "名" or not entry(token.text).known:
         return True
+    if entry(token.text).given:  # 雅, 文; not a common word that is also a name (工事)
+        return len(token.text) == 1 or "普通名詞" not in token.tag_
     return len(token.text) == 1 and token.text not in _COMPOUND_KANJI and "数詞" not in token.tag_
 
 
@@ -186,7 +188,7 @@ def _kanji_shapes(doc: Doc) -> list[_Candidate]:
     place or a common noun and split the given name it did not know."""
     found = []
     for i, tok in enumerate(doc):
-        if (not _KANJI.fullmatch(tok.text) or len(tok.text) > 3 or tok.whitespace_
+        if (not _KANJI.fullmatch(tok.text) or len(tok.text) > 3 or tok.whitespace_ or "サ変" in tok.tag_
                 or not (_kind(tok) == "姓" or entry(tok.text).surname)):
             continue
         if i > 0 and not doc[i - 1].whitespace_ and _KANJI.search(doc[i - 1].text[-1:]) and not _title_before(doc, i):
@@ -198,9 +200,26 @@ def _kanji_shapes(doc: Doc) -> list[_Candidate]:
         given = doc[i + 1:j]
         # One of them must be a given name or a kanji the dictionary does not know (千葉子: no).
         if (chars and any(_kind(t) == "名" or entry(t.text).given or not entry(t.text).known for t in given)
+                and len(tok.text) + chars >= 3
                 and (j == len(doc) or not _KANJI.match(doc[j].text)) and "人名" not in doc[i + 1].tag_ + tok.tag_):
             found.append(_Candidate(i, j, False, lexical=True))
     return found
+
+
+def _split_parts(run: Span) -> list[list[Token]]:
+    parts: list[list[Token]] = [[]]
+    for t in run:
+        if t.text in _JOINERS:
+            parts.append([])
+        else:
+            parts[-1].append(t)
+    return [p for p in parts if p]
+
+
+def _name_like_part(token: Token) -> bool:
+    """Unknown to the dictionary, listed as a name, or an initial (F・R・チェスニー)."""
+    return (bool(re.fullmatch(r"[A-Z]\.?", token.text)) or _unknown_foreign(token)
+            or bool(entry(token.text).kinds) or "人名" in token.tag_)
 
 
 def _foreign_chains(doc: Doc) -> list[_Candidate]:
@@ -218,7 +237,10 @@ def _foreign_chains(doc: Doc) -> list[_Candidate]:
         if j - i >= 2 and _position_code(doc, i):
             i += 1
         run = doc[i:j]
-        if (any(t.text in _JOINERS for t in run)
+        parts = _split_parts(run)
+        # Every part a name-like word (ジュピラー・プロ・リーグ: プロ is a common word), one of them
+        # unknown or known only as a name.
+        if (len(parts) >= 2 and all(any(_name_like_part(t) for t in part) for part in parts)
                 and any(_unknown_foreign(t) or (_kind(t) and len(t.text) >= 2) for t in run)):
             found.append(_Candidate(i, j, False, lexical=True))
         i = max(j, i + 1)
