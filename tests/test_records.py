@@ -142,7 +142,7 @@ def test_memory_is_bounded_and_the_record_says_what_was_left_out() -> None:
     limits = RecordLimits(max_segments=3, max_warnings=1)
     events = [final(f"customer-{i}", f"発話{i}", start=float(i)) for i in range(5)]
     record = built(*events, final("customer-0", "訂正", 1), warning(), warning("sensitive_information"),
-                   limits=limits)
+                   warning(), limits=limits)  # a repeat of a kept warning is not "left out"
     assert texts(record) == {"customer-0": "訂正", "customer-1": "発話1", "customer-2": "発話2"}
     assert record["truncated"] == {"segments": 2, "warnings": 1}
 
