@@ -178,7 +178,7 @@ class Conversation:
         self.context.observe(text, speaker)
         self._birth_date_cued |= any(c.owner == "DATE_OF_BIRTH" for c in self.redactor.cues.find(normalized.text))
         warnings = self.state.observe(text=text, masked=result.text, entities=found, speaker=speaker,
-                                      segment_id=segment_id,
+                                      segment_id=segment_id, parse=result.parse,
                                       time=round(start, 2) if start is not None else None,
                                       channel=channel if channel is not None else speaker)
         identity = Identity.of(self.state)
@@ -253,7 +253,7 @@ class Conversation:
             return result
         entities = sorted([*result.entities, *extra], key=lambda e: e.start)
         masked, entities = self.redactor.anonymizer.anonymize(text, entities, self.call_id)
-        return RedactionResult(masked, entities)
+        return RedactionResult(masked, entities, result.parse)
 
     # ------------------------------------------------------------------ audio
 

@@ -21,6 +21,7 @@ from redactor.pii.catalogue import DIGITS, LANGUAGE, Entity
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers import cue_index
 from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plausible_person
+from redactor.policy.parse import Parse, Word, join, snapshot
 
 # Characters a span should not begin or end with once mapped back.
 _EDGE = " \t\u3000、。,.・:：「」『』()（）"
@@ -47,10 +48,12 @@ class RedactionResult:
     """Masked text plus the entities found.
 
     ``entities[i].start/end`` index the input text; ``masked_start/masked_end`` index ``text``.
+    ``parse``: GiNZA's parse of the input, copied for the warning rules (no second parse).
     """
 
     text: str
     entities: list[Entity] = field(default_factory=list)
+    parse: Parse = ()
 
 
 class Redactor:
@@ -91,12 +94,18 @@ class Redactor:
         ``uncertain``: character spans of words speech recognition was unsure of; a name found
         only in them, with no honorific, cue or slot to vouch for it, is not a name.
         """
+        return self._analyze(text, prompt, birth_dates, uncertain)[0]
+
+    def _analyze(self, text: str, prompt: str | None, birth_dates: bool,
+                 uncertain: Sequence[tuple[int, int]]) -> tuple[list[Entity], Parse]:
+        """``analyze``'s entities and GiNZA's parse of ``text``."""
         if not text.strip():
-            return []
-        found = []
+            return [], ()
+        found, parses = [], []
         for start, end, keep_from, keep_to in chunks(text):
-            for entity_type, a, b, score, source in self._analyze_chunk(
-                    text[start:end], prompt if start == 0 else None):
+            results, words = self._analyze_chunk(text[start:end], prompt if start == 0 else None)
+            parses.append(words)
+            for entity_type, a, b, score, source in results:
                 if not keep_from <= start + a < keep_to:  # each entity from the one chunk that owns it
                     continue
                 if source == OLD_FULL_DATE and not birth_dates:
@@ -105,12 +114,14 @@ class Redactor:
                 if entity is not None and not (entity.type == "PERSON" and source in UNVOUCHED_PERSON
                                                and _unsure(text, entity, uncertain)):
                     found.append(entity)
-        return resolve_overlaps(text, found)
+        return resolve_overlaps(text, found), join(parses)
 
-    def _analyze_chunk(self, text: str, prompt: str | None) -> list[tuple[str, int, int, float, str]]:
-        """(type, start, end, score, recognizer) of what the analyzer finds in ``text``, untrimmed."""
+    def _analyze_chunk(self, text: str, prompt: str | None) -> tuple[list[tuple[str, int, int, float, str]],
+                                                                      list[Word]]:
+        """(type, start, end, score, recognizer) of what the analyzer finds in ``text``, untrimmed,
+        and the words of GiNZA's parse of it."""
         if not text.strip():
-            return []
+            return [], []
         normalized = normalize(text)
         analysed = (f"{prompt}は、" if prompt else "") + normalized.text
         lead = len(analysed) - len(normalized.text)
@@ -121,6 +132,7 @@ class Redactor:
             artifacts = self.analyzer.nlp_engine.process_text(_DIGIT.sub("0", analysed), LANGUAGE)
             results = self.analyzer.analyze(analysed, language=LANGUAGE, entities=self.entity_types,
                                             nlp_artifacts=artifacts)
+            words = snapshot(artifacts.tokens, lead)
         found = []
         for result in results:
             if result.end <= lead:
@@ -128,14 +140,14 @@ class Redactor:
             a, b = max(result.start, lead) - lead, result.end - lead
             source = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
             found.append((result.entity_type, *normalized.to_original(a, b), result.score, source))
-        return found
+        return found, words
 
     def redact(self, text: str, *, call_id: str = "", prompt: str | None = None, birth_dates: bool = False,
                uncertain: Sequence[tuple[int, int]] = ()) -> RedactionResult:
         """Mask ``text`` (see ``analyze``); ``call_id`` scopes hash tokens to one conversation."""
-        entities = self.analyze(text, prompt=prompt, birth_dates=birth_dates, uncertain=uncertain)
+        entities, parse = self._analyze(text, prompt, birth_dates, uncertain)
         masked, entities = self.anonymizer.anonymize(text, entities, call_id)
-        return RedactionResult(masked, entities)
+        return RedactionResult(masked, entities, parse)
 
 
 def chunks(text: str, size: int = CHUNK_CHARS, overlap: int = CHUNK_OVERLAP) -> list[tuple[int, int, int, int]]:

@@ -1,7 +1,10 @@
 """What an utterance *does*: asks for a type, asks about data handling, offers more data.
 
 The PII engine says which values were spoken; the warnings also need the speech acts around
-them.  Each detector is a small rule over the utterance's surface text, sentence by
+them.  Privacy questions and offers are read from the structure of GiNZA's parse when the
+utterance comes with one (``redactor.policy.clauses``: verb classes, object classes and the
+predicate's form); the phrase rules below are the fallback without a parse and catch the
+fixed expressions the parse adds nothing to.  Each detector works sentence by
 sentence, because a Japanese request and its cue sit in one sentence
 (「ご登録の電話番号を教えていただけますか」) while a refusal in the next sentence
 (「セキュリティコードはお伺いしておりません」) must not read as a request.
@@ -16,6 +19,8 @@ from __future__ import annotations
 import re
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex
+from redactor.policy.clauses import ClauseRules, clauses
+from redactor.policy.parse import Parse
 
 # Cue words too generic to say which type an agent asks for.
 _WEAK_REQUEST_CUES = frozenset({
@@ -111,6 +116,7 @@ class ActDetector:
 
     def __init__(self) -> None:
         self.cues = CueIndex(REQUEST_CUES)
+        self.structure = ClauseRules(self.cues)
 
     def requested_types(self, text: str) -> list[str]:
         """Types the speaker asks the other side to give (cue + request form, not a refusal)."""
@@ -139,8 +145,14 @@ class ActDetector:
             _SELF_INTRO_BEFORE.search(text, max(0, start - _BEFORE_WINDOW), start) or "ございます" in text[end:end + 8]
             or "申します" in text[end:end + 6]))
 
-    def asks_about_privacy(self, text: str) -> bool:
-        """The customer asks how their data is used, kept, shared or deleted."""
+    def asks_about_privacy(self, text: str, parse: Parse = (), *, has_pii: bool = False) -> bool:
+        """The customer asks how their data is used, kept, shared or deleted.
+
+        ``parse``: GiNZA's parse of ``text``; ``has_pii``: the utterance states PII (so
+        「それって保存されますか」 is about it)."""
+        if parse:  # the structure decides; the phrase rules only add the fixed purpose questions
+            return any(self.structure.privacy_question(c, has_pii=has_pii) or _PURPOSE_ASK.search(c.text)
+                       for c in clauses(parse))
         for sentence in sentences(text):
             if _PURPOSE_ASK.search(sentence):
                 return True
@@ -152,6 +164,11 @@ class ActDetector:
     def offers_more(self, text: str) -> bool:
         """The customer offers information beyond what was asked (必要なら…も言いますよ)."""
         return any(_OFFER_VERB.search(s) and _OFFER_SCOPE.search(s) for s in sentences(text))
+
+    def offers(self, parse: Parse) -> list[tuple[list[str], bool]]:
+        """Offers read from the parse: per offering sentence, the types it names and whether it
+        offers *more* (も, とか, 他の, a condition such as 必要なら)."""
+        return [offer for c in clauses(parse) if (offer := self.structure.offered(c)) is not None]
 
     def offered_types(self, text: str) -> list[str]:
         """Types the speaker offers or announces they will give (cue + offer verb in one sentence)."""

@@ -25,6 +25,7 @@ from redactor.pii.catalogue import Entity
 from redactor.pii.normalize import normalize
 from redactor.policy.acts import ActDetector
 from redactor.policy.catalogue import Severity, render
+from redactor.policy.parse import Parse
 from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_policies
 from redactor.policy.sensitive import SensitiveDetector
 
@@ -92,17 +93,20 @@ class CallState:
     phone_given: bool = False
     verified: bool = False
     customer_spoke: bool = False
+    agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
     fired: set[tuple[str, str | None]] = field(default_factory=set)
     _customer_values: set[bytes] = field(default_factory=set, repr=False)
 
     def observe(self, *, text: str | None = None, masked: str | None = None,
                 entities: Sequence[Entity] = (), speaker: str | None = None,
                 segment_id: str | None = None, time: float | None = None,
-                channel: str | None = None) -> list[Warning]:
+                channel: str | None = None, parse: Parse = ()) -> list[Warning]:
         """Warnings raised by one utterance (new ones only; each kind and type once per call).
 
         ``text`` is the raw utterance (entity offsets index it); without it the masked text
         is used, which is enough for every rule except recognising the agent's echoes.
+        ``parse`` is GiNZA's parse of it from the redactor (``RedactionResult.parse``): with it
+        privacy questions, offers and sensitive mentions are read from the sentence structure.
         """
         raw = text if text is not None else (masked or "")
         channel = channel if channel is not None else speaker
@@ -119,6 +123,7 @@ class CallState:
 
         if speaker == "agent":
             requested = acts.requested_types(raw)
+            self.agent_asked = tuple(requested)
             found += [("agent_requests_unneeded", t) for t in requested if not self.policy.allows(t)]
             self.name_asked |= "PERSON" in requested
             self.phone_asked |= "PHONE_NUMBER" in requested
@@ -140,13 +145,24 @@ class CallState:
                 self.verified = True
                 found.append(("identity_verified", None))
 
-        found += [("sensitive_info", category) for category in engine.sensitive.categories(raw)]
+        found += [("sensitive_info", category) for category in engine.sensitive.categories(raw, parse)]
         if speaker != "agent":
-            if acts.asks_about_privacy(raw):
+            if acts.asks_about_privacy(raw, parse, has_pii=bool(entities)):
                 found.append(("privacy_question", None))
-            if acts.offers_more(raw) or any(not self.policy.allows(t) for t in acts.offered_types(raw)):
+            if (acts.offers_more(raw) or any(not self.policy.allows(t) for t in acts.offered_types(raw))
+                    or any(self._offers(types, more, {e.type for e in entities})
+                           for types, more in acts.offers(parse))):
                 found.append(("volunteered_info_offer", None))
         return self._new(found, channel, segment_id, time)
+
+    def _offers(self, types: list[str], more: bool, stated: set[str]) -> bool:
+        """An offer of ``types`` goes beyond the request: a type the agent did not just ask for
+        that the policy does not need, or *more* (も, とか, 必要なら) than what was asked.  A type
+        the utterance already states is not offered but given (``unneeded_pii`` covers it)."""
+        if types and all(t in stated for t in types):
+            return False
+        fresh = [t for t in types if t not in self.agent_asked and t not in stated]
+        return (more and (bool(fresh) or not types)) or any(not self.policy.allows(t) for t in fresh)
 
     def _discloses(self, text: str, entity: Entity) -> bool:
         """An agent's entity is a disclosure unless it is their own name, a business number or an echo."""

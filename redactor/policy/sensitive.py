@@ -9,14 +9,24 @@ something *about a person* (入院しています, 障害者手帳, 前科, 詐�
 remove the remaining passing uses: a phrase followed by a place or service word
 (…の近く, …センター, …保険) and a 障害 preceded by a technical word (通信障害, システム障害).
 
-Plain regular expressions over the surface text: a few microseconds per utterance, no
-model, and it works on masked text too (masking never hides these words).
+Named conditions, medications, devices and practices say it without a category word
+(リウマチで, インスリンを打って, 補聴器をつけて, ラマダン中は, 母が韓国出身で), so the lexicon
+names them by class.  With GiNZA's parse of the utterance (``redactor.policy.parse``, the
+analyzer's own parse, no second one) three more rules apply: a match inside a longer place,
+company or product name stays quiet (あおばリウマチクリニック), a device that is bought,
+ordered or repaired is merchandise (補聴器の電池を注文したい), and an origin is read from
+GiNZA's Country/Nationality labels (韓国出身, フィリピン人の母) rather than a list of countries.
+
+Plain regular expressions over the surface text (the parse's text when there is one): a few
+microseconds per utterance, and it works on masked text too (masking never hides these words).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from redactor.policy.parse import Parse, Word
 
 _LEXICON: dict[str, tuple[str, ...]] = {
     "medical": (
@@ -28,12 +38,35 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"透析", r"不妊治療", r"妊娠(中|して|しま)", r"HIV", r"エイズ", r"難病", r"喘息", r"ぜんそく",
         r"病気(で|になっ|をし|が見つか|療養|の治療|が悪化|を患)", r"要介護", r"介護認定",
         r"薬を(飲んで|服用)", r"服薬", r"骨折(して|し[てた]|で)",
+        # named conditions (no category word needed)
+        r"リウマチ", r"膠原病", r"甲状腺(の病気|機能|が悪)", r"バセドウ", r"橋本病", r"てんかん", r"癲癇",
+        r"パーキンソン", r"(?<![A-Za-z])ALS(?![A-Za-z])",
+        r"筋ジストロフィー", r"白血病", r"リンパ腫", r"腫瘍", r"肝炎", r"肝硬変",
+        r"腎臓病", r"腎不全", r"心不全", r"不整脈", r"狭心症", r"脳出血", r"くも膜下", r"ヘルニア",
+        r"骨粗しょう症", r"緑内障", r"白内障", r"結核", r"肺炎(に|で)",
+        r"(乳|胃|肺|大腸|肝臓|膵臓|子宮|前立腺)(がん|癌|ガン)",
+        r"子宮(筋腫|内膜症)", r"卵巣", r"(切迫)?(流産|早産)", r"つわり", r"悪阻", r"妊娠(高血圧|糖尿病|中毒)",
+        r"帝王切開", r"不妊", r"更年期", r"自律神経", r"摂食障害", r"拒食", r"過食症", r"依存症", r"PTSD",
+        r"ADHD", r"自閉", r"アスペルガー", r"躁うつ", r"不安障害", r"強迫性", r"不眠症", r"睡眠障害", r"心の病",
+        r"メンタル(の不調|が不調|をやられ|クリニック)", r"(コロナ|インフルエンザ|インフル)(に)?(感染|かか|陽性)",
+        r"陽性(と|に|で|反応)", r"化学療法", r"放射線治療", r"リハビリ(中|に通|を受け)", r"寝たきり", r"余命",
+        r"末期(がん|癌|の|で|と)", r"アトピー", r"(点滴|注射)を(受け|打)",
+        # medications
+        r"インスリン", r"抗うつ(薬|剤)", r"睡眠(薬|導入剤)", r"抗不安薬", r"(精神)?安定剤", r"降圧(剤|薬)",
+        r"血圧の薬", r"抗凝固", r"血液(を)?サラサラ", r"ワーファリン", r"ワルファリン", r"ステロイド",
+        r"抗てんかん薬", r"抗精神病薬", r"免疫抑制", r"処方(され|薬|して|箋をもら)", r"服用", r"お薬手帳",
+        r"薬(を)?(飲んで|が手放せ)",
+        # devices and aids that only a condition explains
+        r"ペースメーカー", r"人工(肛門|膀胱|呼吸器|関節|内耳|透析)", r"ストーマ", r"在宅酸素", r"酸素(ボンベ|吸入)",
+        r"吸引器", r"胃(ろう|瘻)", r"インスリンポンプ", r"カテーテル", r"松葉杖",
     ),
     "disability": (
         r"障[害がい碍]+者手帳", r"療育手帳", r"身体障[害がい碍]", r"知的障[害がい碍]", r"精神障[害がい碍]",
         r"発達障[害がい碍]", r"聴覚障[害がい碍]", r"視覚障[害がい碍]", r"障[害がい碍]+年金",
         r"障[害碍](が|を)(あ|持|抱)", r"障がい(が|を)(あ|持|抱)", r"車[椅いイ]子", r"耳が(聞こえ|遠)",
         r"目が(見えな|不自由)", r"(足|体|身体)が不自由",
+        r"補聴器", r"白杖", r"(盲導|介助|聴導)犬", r"義(足|手|眼)", r"歩行器", r"杖を(つ|突|使)", r"杖が(ない|必要)",
+        r"手話", r"(耳|目|足)が悪", r"電動(車[椅いイ]子|カート)", r"補装具",
     ),
     "health_check": (
         r"(健康診断|健診|人間ドック|検診|ストレスチェック)(の結果|結果|で引っかか|で見つか|で再検査|で要)",
@@ -44,29 +77,56 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"信仰", r"宗教(上|的|の関係|を信|に入|団体に|をして|をやって)", r"信者", r"入信",
         r"(キリスト|イスラム|ヒンドゥー|ユダヤ)教(徒|を信|の信|なので|で)", r"仏教徒", r"創価学会",
         r"学会員", r"教会に通", r"檀家", r"支持政党", r"党員", r"思想信条",
+        r"礼拝(?!堂)", r"断食", r"ラマダン", r"ハラール", r"ハラル", r"洗礼", r"受洗", r"ミサ(に|へ)", r"(?<!聖地)巡礼",
+        r"宗派", r"宗旨", r"クリスチャン", r"カトリック", r"プロテスタント", r"ムスリム", r"イスラム",
+        r"モスク", r"エホバ", r"モルモン", r"天理教", r"統一教会", r"幸福の科学", r"立正佼成会", r"真如苑",
+        r"氏子", r"お祈り(の時間|を(し|する|します)|があ)", r"戒律", r"(牧師|神父|住職|僧侶)(を|として|なので|です)",
+        r"輸血(を|が)?(拒|でき(ない|ません)|しない)",
     ),
     "race": (
-        r"人種", r"民族", r"在日(韓国|朝鮮|コリアン)", r"アイヌ", r"混血",
+        r"人種", r"民族", r"在日(韓国|朝鮮|コリアン|外国人|の|で|な|です|[、。])", r"アイヌ", r"混血", r"帰化",
+        r"(外国)?国籍(が|は|を|の関係|なので|で)", r"琉球", r"ルーツ", r"(人|国)とのハーフ",
+        r"ハーフ(なので|です|で[、。])",
     ),
     "social_status": (
-        r"被差別部落", r"部落(出身|の出)", r"同和地区", r"門地",
+        r"被差別部落", r"部落", r"同和", r"門地",
     ),
     "criminal_record": (
         r"前科", r"前歴", r"逮捕(され|歴)", r"服役", r"刑務所(に|から|を出|にい)", r"有罪(判決|にな)",
         r"執行猶予", r"起訴され", r"書類送検", r"少年院", r"出所(し|後)", r"受刑", r"保護観察",
+        r"懲役", r"実刑", r"刑期", r"仮釈放", r"勾留", r"拘置所", r"罰金刑", r"保釈",
     ),
     "crime_victim": (
         r"(詐欺|空き巣|泥棒|強盗|ひったくり|スリ|痴漢|暴行|傷害|ストーカー|盗難)(に遭|にあ|被害|の被害|を受け)",
         r"被害に(遭|あ)", r"被害届", r"盗まれ", r"騙され", r"だまされ", r"犯罪被害",
         r"ストーカー(され|行為)", r"(DV|家庭内暴力)(を受け|被害|から逃|で避難|を)", r"暴力を(受け|振る)",
+        r"(振り込め|特殊|オレオレ|架空請求|投資)詐欺", r"殴られ", r"脅され", r"恐喝", r"脅迫(され|を受け)", r"襲われ",
+        r"虐待(を受け|され)", r"盗撮", r"性(的)?被害", r"乱暴され", r"空き巣に入られ", r"押し入られ",
     ),
 }
 
 # A phrase followed by one of these is a place or a service, not a fact about a person.
-_PASSING_AFTER = re.compile(r"^(の)?(近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|"
-                            r"センター|駅|バス停|保険|特約|プラン|保障)")
+# (Used with ``match(text, pos)``, which anchors at ``pos``; a ``^`` would never match there.)
+_PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|"
+                            r"センター|駅|バス停|保険|特約|プラン|保障|売り場|売場|コーナー|専門店|ショップ|メーカー|"
+                            r"教室|講座|サークル|大会|特集|番組|ツアー)")
 # 障害 after a technical word is an outage, not a disability.
 _TECHNICAL_BEFORE = re.compile(r"(通信|回線|電波|システム|サーバー?|ネットワーク|接続|電源|機器)$")
+
+# GiNZA labels of names a match may be part of (あおばリウマチクリニック, 手話センター前駅).
+_NAME_LABELS = re.compile(r"^(GOE|Facility|City|Province|County|Station|Company|Corporation|Organization|Product|"
+                          r"Road|Railroad|Line|Airport|Port|Park|Location|School|Museum|Theater|Spa|Car_Stop|Bridge|"
+                          r"Market|Sports_Facility|Amusement_Place|Show_Organization|Title|Book|Broadcast)")
+# Aids that are also merchandise: bought, ordered or repaired, they say nothing about the caller.
+_DEVICES = re.compile(r"(補聴器|車[椅いイ]子|歩行器|杖|カテーテル|吸引器|酸素ボンベ|義(足|手|眼)|補装具)")
+_COMMERCE = frozenset({"買う", "購入", "注文", "取り寄せる", "販売", "売る", "探す", "在庫", "返品", "交換", "修理",
+                       "配送", "発送", "入荷", "値段", "価格", "電池", "部品", "レンタル", "見積もり", "カタログ",
+                       "商品", "製品", "取り扱い"})
+# An origin said with GiNZA's Country/Nationality labels (韓国出身, 父がフィリピン人で…).
+_ORIGIN_AFTER_COUNTRY = re.compile(r"(出身|系|籍|生まれ|の血|にルーツ|人とのハーフ|とのハーフ)")
+_ORIGIN_AFTER_NATIONALITY = re.compile(r"(です|で[、。]|なので|なんです|だから|だ[。よ]|とのハーフ|系|"
+                                       r"の(父|母|夫|妻|両親|家系|血|ハーフ))")
+_KIN = re.compile(r"(私|僕|俺|父|母|夫|妻|主人|家内|両親|祖父|祖母|親|家族|うち|息子|娘)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +145,12 @@ class SensitiveDetector:
         self._patterns = {category: re.compile("|".join(f"(?:{p})" for p in phrases))
                           for category, phrases in lexicon.items()}
 
-    def find(self, text: str) -> list[SensitiveMention]:
+    def find(self, text: str, parse: Parse = ()) -> list[SensitiveMention]:
+        """Mentions in ``text``, or, given GiNZA's ``parse`` of it, in the parse's text (offsets
+        then index that text: normalised, digits read as 0)."""
+        words = _Words(parse) if parse else None
+        if words is not None:
+            text = words.text
         found = []
         for category, pattern in self._patterns.items():
             for match in pattern.finditer(text):
@@ -93,9 +158,70 @@ class SensitiveDetector:
                     continue
                 if _TECHNICAL_BEFORE.search(text, max(0, match.start() - 8), match.start()) and "障" in match.group(0):
                     continue
+                if words is not None and (words.inside_name(match.start(), match.end())
+                                          or (_DEVICES.search(match.group(0))
+                                              and words.traded(match.start(), match.end()))):
+                    continue
                 found.append(SensitiveMention(category, match.start(), match.end()))
+        if words is not None:
+            found += [SensitiveMention("race", a, b) for a, b in words.origins()]
         return sorted(found, key=lambda m: m.start)
 
-    def categories(self, text: str) -> list[str]:
+    def categories(self, text: str, parse: Parse = ()) -> list[str]:
         """The categories found, each once, in order of first mention."""
-        return list(dict.fromkeys(m.category for m in self.find(text)))
+        return list(dict.fromkeys(m.category for m in self.find(text, parse)))
+
+
+class _Words:
+    """A parse with the character span of each word in its text."""
+
+    def __init__(self, parse: Parse) -> None:
+        self.parse = parse
+        self.spans: list[tuple[int, int]] = []
+        pieces, pos = [], 0
+        for word in parse:
+            self.spans.append((pos, pos + len(word.text)))
+            piece = word.text + (" " if word.space else "")
+            pieces.append(piece)
+            pos += len(piece)
+        self.text = "".join(pieces)
+
+    def covering(self, start: int, end: int) -> list[Word]:
+        return [w for w, (a, b) in zip(self.parse, self.spans, strict=True) if a < end and start < b]
+
+    def inside_name(self, start: int, end: int) -> bool:
+        """The span is part of a longer place, company or product name GiNZA labelled."""
+        covered = self.covering(start, end)
+        if not covered:
+            return False
+        before = self.parse[covered[0].i - 1] if covered[0].i > 0 else None
+        after = self.parse[covered[-1].i + 1] if covered[-1].i + 1 < len(self.parse) else None
+        return any(w.ent and _NAME_LABELS.match(w.ent)
+                   and any(n is not None and n.ent == w.ent for n in (before, after)) for w in covered)
+
+    def traded(self, start: int, end: int) -> bool:
+        """The span's word is the object of buying, ordering or repairing (up to three heads up)."""
+        for word in self.covering(start, end):
+            seen = word
+            for _ in range(3):
+                if seen.lemma in _COMMERCE or any(c.lemma in _COMMERCE for c in self.parse
+                                                  if c.head == seen.i and c.i != seen.i and c.dep == "compound"):
+                    return True
+                if seen.head == seen.i:
+                    break
+                seen = self.parse[seen.head]
+        return False
+
+    def origins(self) -> list[tuple[int, int]]:
+        """Spans of a Country + 出身/系/籍 or a Nationality said of the caller or kin."""
+        found = []
+        for word, (a, b) in zip(self.parse, self.spans, strict=True):
+            if word.ent == "Country" and _ORIGIN_AFTER_COUNTRY.match(self.text, b):
+                found.append((a, b))
+            elif word.ent == "Nationality" and (word.i + 1 == len(self.parse)
+                                                or self.parse[word.i + 1].ent != "Nationality"):
+                sentence = "".join(w.text for w in self.parse if w.sent == word.sent)
+                if _ORIGIN_AFTER_NATIONALITY.match(self.text, b) or (
+                        _ORIGIN_AFTER_COUNTRY.match(self.text, b) or _KIN.search(sentence)):
+                    found.append((a, b))
+        return found

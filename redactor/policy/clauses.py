@@ -1,0 +1,275 @@
+"""Speech acts read from GiNZA's dependency parse: what a sentence does, not which phrase it uses.
+
+A customer asks about data handling in endless wordings (「この通話って録音されてるんですか」,
+「さっき言った番号、そちらに残るんでしょうか」, 「他社に回したりしないですよね？」) and offers more
+data in as many (「生年月日も言った方がいいですか」, 「必要なら保険証の番号も言えますけど」,
+「免許証とかいります？」).  What they share is a structure:
+
+* a privacy question = a question, concern or request form + a predicate of a *handling class*
+  (retention, deletion, transfer, use, access) + a *data object* (a data noun, a PII cue, what
+  the customer said, or a recipient such as 他社 that makes the object implicit);
+* an offer = a predicate of *telling or giving* in an offering form (volitional question,
+  方がいい, ばいい, a condition such as 必要なら, a potential form) or a *need question*
+  (いります？/必要ですか) + an identifier object.
+
+Lexicons here are small and categorical: verb classes by lemma, object classes by noun.  A
+predicate's form is read from the surface of its own chain (the word and the auxiliaries,
+particles and fixed words that depend on it), a sentence's mood from its end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from redactor.pii.cues import NOT_PII, CueIndex
+from redactor.policy.parse import Parse, Word
+
+# --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
+RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる"})
+DELETE = frozenset({"消す", "削除", "消去", "破棄", "廃棄", "抹消"})
+TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す", "流れる", "売る", "提供", "転送", "漏れる",
+                      "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売"})
+USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "活用"})
+ACCESS = frozenset({"見る", "聞く", "閲覧", "確認"})
+TELL = frozenset({"言う", "伝える", "教える", "知らせる", "読み上げる", "送る", "出す", "見せる", "提示", "提出",
+                  "申告", "書く", "用意", "話す"})
+# Potential forms GiNZA lemmatises as verbs of their own (言える, 出せる…).
+TELL_POTENTIAL = frozenset({"言える", "伝えられる", "教えられる", "出せる", "送れる", "見せられる", "書ける",
+                            "話せる"})
+NEED = frozenset({"いる", "要る", "必要"})
+# Harm done to data: the noun says which object it is about (情報漏洩は大丈夫ですか).
+LEAK = frozenset({"漏洩", "流出", "悪用"})
+HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
+
+# --- object classes ----------------------------------------------------------------------
+# Nouns that name data about the customer by themselves.
+DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録", "録音", "通話", "会話", "内容", "履歴", "音声",
+                        "やりとり", "やり取り", "個人データ", "プライバシー"})
+# 情報 and データ name the customer's data only when bare or modified by one of these
+# (not 商品情報, キャンペーン情報, データ容量).
+PERSONAL_MODIFIERS = frozenset({"個人", "顧客", "お客様", "お客さま", "会員", "登録", "契約", "カード", "口座",
+                                "位置", "健康", "利用者", "本人", "私", "僕", "自分", "うち", "家族", "申込"})
+OPEN_DATA_NOUNS = frozenset({"情報", "データ"})
+# Whoever receives data: with a transfer verb the object goes without saying (他社に渡ったり…).
+RECIPIENTS = frozenset({"他社", "第三者", "外部", "業者", "よそ", "提携先", "関連会社", "グループ会社", "子会社",
+                        "広告会社", "別会社", "他人", "誰", "会社"})
+# Generic identifiers an offer may name (番号も言えます, 他の情報も).
+GENERIC_IDENTIFIERS = frozenset({"番号", "情報", "身分証", "証明書", "身分証明書", "本人確認書類", "コピー"})
+INTERROGATIVES = frozenset({"何", "なに", "なん", "どう", "どこ", "どの", "どのよう", "どれ", "誰", "いつ", "なぜ",
+                            "どうして", "どれくらい", "どのくらい", "いつまで"})
+_PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
+
+# --- forms (surface of a predicate's chain or of a sentence's end) ------------------------
+_QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|でしょう|だろう)[。.!！\s]*$")
+_CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
+_REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
+_NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ)")
+_PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
+_PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の|ほかの|ほか|他に)")
+_VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう)か|ましょう[?？]")
+_BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い)")
+_IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
+_CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|よければ|よろしければ|良ければ|なんなら|"
+                        r"もし(よかったら|必要)|要る(なら|んだったら)|いる(なら|んだったら))")
+_TENTATIVE = re.compile(r"(とか|など|なんか)")
+_MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
+_CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
+# The customer's own action (控えてもいいですか, 消した方がいいですか): not about the company.
+_SELF_ACTION = re.compile(r"^.{0,4}(ても(いい|よい|よろし|大丈夫|構)|ば(いい|よい|よろし)|(方|ほう)が|ましょうか|"
+                          r"ておき|ておけ|とき(ます|ましょう))")
+# A predicate: a verb, or a サ変 noun with its する (録音される, 削除して).
+_SURU = re.compile(r"^(さ|し|す|され|でき|出来)")
+# Purpose asked without naming the data (何に使うんですか, 何のために必要…).
+_PURPOSE_ASK = re.compile(r"((何|なに|なん)(に|の(ため|目的))|目的|どういう目的|どうして必要|なぜ必要|なんで必要)")
+# A how-to question (消す方法, 消し方) asks for instructions, not about the data.
+HOW_TO = frozenset({"方法", "やり方", "仕方", "手順", "方"})
+
+
+def member(lemma: str, cls: frozenset[str]) -> bool:
+    """``lemma`` is in the class, or is a compound ending in one of its words of two or more
+    characters (情報漏洩 is a 漏洩, 電話番号 a 番号)."""
+    return lemma in cls or any(len(x) >= 2 and len(lemma) > len(x) and lemma.endswith(x) for x in cls)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A sentence's words with what its rules ask of them."""
+
+    words: Parse
+    parse: Parse
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text + (" " if w.space else "") for w in self.words)
+
+    def chain(self, word: Word, limit: int = 8) -> str:
+        """The surface after ``word`` up to its next content word: its auxiliaries and particles."""
+        out = []
+        for w in self.words[self.words.index(word) + 1:]:
+            if len(out) >= limit or (w.dep not in ("aux", "mark", "fixed", "cop", "compound")
+                                     and w.pos not in ("AUX", "SCONJ", "PART")):
+                break
+            out.append(w.text)
+        return "".join(out)
+
+    def after(self, word: Word) -> str:
+        """The surface from ``word`` (exclusive) to the end of the sentence."""
+        return "".join(w.text for w in self.words[self.words.index(word) + 1:])
+
+    def children(self, word: Word) -> list[Word]:
+        return [w for w in self.words if w.head == word.i and w.i != word.i]
+
+    def compound(self, word: Word) -> str:
+        """The noun with its compound and prefix dependents (カード番号, ご登録情報)."""
+        parts = [w for w in self.words if w.head == word.i and w.dep == "compound" and w.i < word.i]
+        return "".join(w.text for w in parts) + word.text
+
+    def is_question(self) -> bool:
+        return bool(_QUESTION_END.search(self.text.strip()))
+
+    def has_concern(self) -> bool:
+        return bool(_CONCERN.search(self.text))
+
+
+def clauses(parse: Parse) -> list[Clause]:
+    """One ``Clause`` per sentence of the parse."""
+    groups: dict[int, list[Word]] = {}
+    for word in parse:
+        groups.setdefault(word.sent, []).append(word)
+    return [Clause(tuple(g), parse) for g in groups.values()]
+
+
+class ClauseRules:
+    """The structural rules; holds only the cue index (thread-safe)."""
+
+    def __init__(self, cues: CueIndex) -> None:
+        self.cues = cues
+
+    # ---------------------------------------------------------------- objects
+
+    def data_object(self, clause: Clause, *, has_pii: bool = False) -> bool:
+        """The sentence names the customer's data: a data noun, a PII cue, or what they said."""
+        for word in clause.words:
+            if word.dep == "compound":
+                continue
+            if member(word.lemma, DATA_NOUNS) and self._personal(clause, word):
+                return True
+            if word.lemma in TELL and word.dep == "acl":  # 言った番号, 話した内容, お伝えしたこと
+                return True
+            if has_pii and word.lemma in _PRONOUNS:
+                return True
+        return bool(self.identifier_types(clause.text))
+
+    def _other_object(self, clause: Clause, word: Word) -> bool:
+        """The predicate's own object or subject is a noun that is not data (在庫を回す)."""
+        for child in clause.children(word):
+            if child.dep in ("obj", "nsubj") and child.pos == "NOUN" and not member(child.lemma, DATA_NOUNS) \
+                    and not self.identifier_types(clause.compound(child)):
+                return True
+        return False
+
+    def _personal(self, clause: Clause, word: Word) -> bool:
+        compound = clause.compound(word)
+        if any(c.owner == NOT_PII for c in self.cues.find(compound)):  # 注文番号, 管理番号
+            return False
+        if compound not in OPEN_DATA_NOUNS and any(compound.endswith(x) for x in OPEN_DATA_NOUNS):
+            return any(m in compound for m in PERSONAL_MODIFIERS)  # 商品情報 is not the caller's
+        return True
+
+    def identifier_types(self, text: str) -> list[str]:
+        """PII types named by strong cues (the request cues) in ``text``, NOT_PII excluded."""
+        found = self.cues.find(text)
+        if any(c.owner == NOT_PII for c in found):
+            found = [c for c in found if not any(n.owner == NOT_PII and n.start <= c.start < n.end for n in found)]
+        return list(dict.fromkeys(c.owner for c in found if c.owner != NOT_PII))
+
+    # ---------------------------------------------------------------- privacy
+
+    def privacy_question(self, clause: Clause, *, has_pii: bool = False) -> bool:
+        """Question/concern/request + handling predicate + data object (see the module doc)."""
+        question, concern = clause.is_question(), clause.has_concern()
+        negative_request = bool(_NEGATIVE_REQUEST.search(clause.text))
+        if not (question or concern or negative_request or _REQUEST_CHAIN.search(clause.text)):
+            return False
+        lemmas = {w.lemma for w in clause.words}
+        asks_how = bool(lemmas & INTERROGATIVES)
+        data = self.data_object(clause, has_pii=has_pii)
+        recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
+                                                     for w in clause.words)
+        for word in clause.words:
+            lemma, chain = word.lemma, clause.chain(word)
+            if not member(lemma, HANDLING) or (word.dep == "compound" and not member(lemma, LEAK)):
+                continue
+            if not (word.pos == "VERB" or _SURU.search(chain) or concern):
+                continue  # 利用記録, 管理画面: a noun, not a predicate
+            head = clause.parse[word.head]
+            if _SELF_ACTION.search(clause.after(word)) or (head.lemma in HOW_TO and head.i != word.i):
+                continue
+            passive = bool(_PASSIVE_CHAIN.search(chain))
+            request = bool(_REQUEST_CHAIN.search(chain))
+            if member(lemma, LEAK) and (question or concern):
+                return True
+            if member(lemma, RETAIN):
+                # 控えておいてもらえますか asks the agent to note something: not a worry about it.
+                if request and not negative_request:
+                    continue
+                if (data or lemma == "録音") and (question or concern or negative_request):
+                    return True
+            elif member(lemma, DELETE):
+                if data and (question or concern or request):
+                    return True
+            elif member(lemma, TRANSFER):
+                # 回してもらえますか asks for a transfer; 在庫を回す moves stock, not data.
+                if (request and not negative_request) or self._other_object(clause, word):
+                    continue
+                if (data or recipient) and (question or concern or negative_request):
+                    return True
+            elif member(lemma, USE):
+                purpose = passive or asks_how or bool(_PURPOSE.search(clause.text))
+                if ((purpose and data) or _PURPOSE_ASK.search(clause.text)) and (
+                        question or concern or negative_request):
+                    return True
+            elif member(lemma, ACCESS) and "誰" in lemmas and data and question:
+                return True
+        return False
+
+    # ---------------------------------------------------------------- offers
+
+    def offered(self, clause: Clause) -> tuple[list[str], bool] | None:
+        """An offer in this sentence: (types named, marked as *more*: も/とか/他/全部), else ``None``.
+
+        Forms: a volitional question (お伝えしましょうか), 方がいい/ばいい questions, a condition
+        (必要なら…言えます), a potential with も (番号も言えます), and a tentative need question
+        (免許証とかいります？)."""
+        text = clause.text
+        condition = bool(_CONDITION.search(text))
+        question = clause.is_question()
+        asks_what = bool({w.lemma for w in clause.words} & INTERROGATIVES)  # 何を言えばいいですか
+        # 免許証とかいります？ offers; 〜も必要ですか asks what the procedure needs.
+        tentative = bool(_TENTATIVE.search(text))
+        forms = set()
+        for word in clause.words:
+            chain = clause.chain(word)
+            if word.lemma in TELL_POTENTIAL or (word.lemma in TELL and _CAN.search(chain)):
+                forms.add("potential")
+            elif word.lemma in TELL:
+                after = clause.after(word)
+                volitional = _VOLITIONAL_Q.search(chain + ("か" if question else ""))
+                better = question and not asks_what and (_BETTER.search(after) or _IF_GOOD.search(after))
+                if volitional or better:
+                    forms.add("question")
+                elif condition:
+                    forms.add("condition")
+            elif word.lemma in NEED and question and word.dep == "ROOT" and not asks_what and tentative:
+                forms.add("need")
+        if not forms:
+            return None
+        types = self.identifier_types(text)
+        generic = any(w.lemma in GENERIC_IDENTIFIERS for w in clause.words)
+        more = tentative or any(w.text == "も" and w.pos == "ADP" for w in clause.words) or bool(_MORE.search(text))
+        if not types and not generic:
+            return None
+        if forms == {"potential"} and not (more or condition):
+            return None  # 言えます alone answers a question (番号は言えますけど、…)
+        return types, more or condition
