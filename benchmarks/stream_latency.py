@@ -215,7 +215,7 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
                    gold_script(calls[i % len(calls)])) for i in range(n_calls)]
     async with running_server(options) as server:
         # Warm the model (first decode allocates) so that the first utterance is not penalised.
-        await asyncio.to_thread(server.calls.engine.transcribe_utterance,
+        await asyncio.to_thread(server.calls.speech.transcribe_utterance,
                                 np.zeros(16000, dtype=np.float32), offset=0.0, prompt=None)
         metrics_url = server.http_url + "/metrics"
         traces: list[CallTrace] = []
@@ -255,8 +255,10 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
         cpu = time.process_time() - cpu0
         busy = server.calls.scheduler.busy_s - busy0
         rows = await asyncio.to_thread(scrape, metrics_url)
-    return summarise(traces, lag_samples, rows, n_calls=len(audios), partials=partials, speed=speed,
-                     wall=wall, cpu=cpu, busy=busy)
+    result = summarise(traces, lag_samples, rows, n_calls=len(audios), partials=partials, speed=speed,
+                       wall=wall, cpu=cpu, busy=busy)
+    result["live"] = [live_transcripts(t, speed) for t in traces if not long_minutes]
+    return result
 
 
 def summarise(traces: list[CallTrace], lag_samples, rows, *, n_calls: int, partials: bool, speed: float,
@@ -337,6 +339,123 @@ def summarise(traces: list[CallTrace], lag_samples, rows, *, n_calls: int, parti
     }
 
 
+# --------------------------------------------------------------------------- live vs batch (#12)
+
+_PUNCT = re.compile(r"[\s、。，．,.!?！？「」『』（）()・…〜~ー-]")
+
+
+def live_transcripts(trace: CallTrace, speed: float) -> dict[str, Any]:
+    """What the agent saw of one call: per segment its first and its last final (masked), the
+    delay from the end of the utterance to the last revision, warnings and the identity checklist."""
+    first: dict[str, dict] = {}
+    last: dict[str, tuple[float, dict]] = {}
+    revision_delays, warnings, identity = [], [], None
+    for arrived, e in trace.events:
+        if e.get("type") == "transcript" and e.get("final"):
+            first.setdefault(e["segment_id"], e)
+            last[e["segment_id"]] = (arrived, e)
+        elif e.get("type") == "warning":
+            warnings.append(e["kind"])
+        elif e.get("type") == "identity":
+            identity = {k: e[k] for k in ("name_given", "phone_given", "verified")}
+    for seg, (arrived, e) in last.items():
+        if e.get("revision") and trace.started_at is not None:
+            revision_delays.append(arrived - (trace.started_at + first[seg]["end"] / speed))
+    rows = lambda events: [(e["channel"], e["start"], e["end"], e["text"]) for e in events if e["text"]]  # noqa: E731
+    return {"source": trace.source, "first": rows(first.values()), "revised": rows(e for _a, e in last.values()),
+            "revisions": sum(1 for _a, e in last.values() if e.get("revision")),
+            "revision_delays": revision_delays, "warnings": sorted(warnings), "identity": identity}
+
+
+def pii_free_lines(name: str) -> list[tuple[str, float, float, str]]:
+    """The scripted lines of a sample call in which no PII is said (CER is compared on these)."""
+    gold = CALLS_DIR / (Path(name).stem + ".gold.json")
+    if not gold.is_file():
+        return []
+    doc = json.loads(gold.read_text(encoding="utf-8"))
+    with_pii = {p["line"] for p in doc.get("pii", [])}
+    return [(x["channel"], x["start"], x["end"], x["text"]) for i, x in enumerate(doc["script"]) if i not in with_pii]
+
+
+def by_line(rows: list[tuple[str, float, float, str]], lines) -> list[str]:
+    """Each transcript row goes to the scripted line of its channel it overlaps most; per line,
+    the texts of its rows in time order."""
+    out = [[] for _ in lines]
+    for channel, start, end, text in sorted(rows, key=lambda r: r[1]):
+        overlaps = [(min(end, b) - max(start, a), i) for i, (c, a, b, _t) in enumerate(lines) if c == channel]
+        best = max(overlaps, default=(0.0, -1))
+        if best[0] > 0:
+            out[best[1]].append(text)
+    return ["".join(texts) for texts in out]
+
+
+def cer(pairs: list[tuple[str, str]]) -> dict[str, float]:
+    """Surface and kana CER over (reference, hypothesis) pairs (punctuation and spaces removed)."""
+    import unicodedata
+
+    from accuracy_real import Reader, normalise_kana
+    from bench_common import edit_distance
+
+    reader = Reader()
+    surface = lambda t: _PUNCT.sub("", unicodedata.normalize("NFKC", t))  # noqa: E731
+    kana = lambda t: normalise_kana(reader(surface(t))) if surface(t) else ""  # noqa: E731
+    out = {}
+    for name, form in (("surface", surface), ("kana", kana)):
+        edits = sum(edit_distance(form(r), form(h)) for r, h in pairs)
+        out[name] = edits / max(1, sum(len(form(r)) for r, _h in pairs))
+    return out
+
+
+def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """CER of live first-pass and revised finals and of batch (same audio, run now), on the
+    scripted lines without PII; warnings and identity live vs batch."""
+    from redactor.batch.pipeline import BatchOptions, transcribe_call
+
+    batch: dict[str, Any] = {}
+    pairs: dict[str, list[tuple[str, str]]] = {"first": [], "revised": [], "batch": []}
+    warnings = {"live": [], "batch": []}
+    identity, delays, revisions = [], [], 0
+    for r in results:
+        for call in r.get("live", []):
+            source, lines = call["source"], pii_free_lines(call["source"])
+            if source not in batch:
+                result = transcribe_call(CALLS_DIR / source, source, BatchOptions())
+                batch[source] = result
+                rows = [(s.channel, s.start, s.end, s.text) for s in result.segments]
+                pairs["batch"] += list(zip([x[3] for x in lines], by_line(rows, lines), strict=True))
+                warnings["batch"].append(sorted(w["kind"] for w in result.warnings))
+            for kind in ("first", "revised"):
+                rows = [tuple(x) for x in call[kind]]
+                pairs[kind] += [(ref[3], hyp) for ref, hyp in zip(lines, by_line(rows, lines), strict=True)]
+            warnings["live"].append((source, call["warnings"]))
+            identity.append((source, call["identity"]))
+            delays += call["revision_delays"]
+            revisions += call["revisions"]
+    batch_warnings = {s: sorted(w["kind"] for w in res.warnings) for s, res in batch.items()}
+    return {"cer": {k: cer(v) for k, v in pairs.items() if v}, "lines": len(pairs["batch"]),
+            "revisions": revisions, "revision_delay_p50": percentile(delays, 50),
+            "revision_delay_p95": percentile(delays, 95),
+            "warnings_equal": sum(w == batch_warnings[s] for s, w in warnings["live"]),
+            "warnings_calls": len(warnings["live"]),
+            "warnings": {"live": warnings["live"], "batch": batch_warnings},
+            "identity": identity}
+
+
+def cer_report(v: dict[str, Any]) -> str:
+    rows = ["| transcript | surface CER | kana CER | vs batch (kana) |", "|---|---|---|---|"]
+    base = v["cer"].get("batch", {}).get("kana")
+    for kind, title in (("first", "live, first pass"), ("revised", "live, revised"), ("batch", "batch")):
+        if kind in v["cer"]:
+            c = v["cer"][kind]
+            ratio = f"{c['kana'] / base:.2f}×" if base else "–"
+            rows.append(f"| {title} | {c['surface']:.1%} | {c['kana']:.1%} | {ratio} |")
+    return "\n".join(rows) + (
+        f"\n\n{v['lines']} scripted lines without PII (batch); {v['revisions']} segments revised, utterance end → "
+        f"last revision p50 / p95 {fmt(v['revision_delay_p50'], '{:.2f}')} / "
+        f"{fmt(v['revision_delay_p95'], '{:.2f}')} s; "
+        f"warnings live = batch in {v['warnings_equal']}/{v['warnings_calls']} calls; identity: {v['identity']}")
+
+
 # --------------------------------------------------------------------------- report
 
 COLUMNS = [
@@ -401,6 +520,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu-threads", type=int, default=None, help="ASR threads (default: StreamOptions)")
     parser.add_argument("--partial-every", type=float, default=None, metavar="S",
                         help="seconds of speech between partials (default: StreamOptions.partial_every_s)")
+    parser.add_argument("--cer", action="store_true",
+                        help="also decode the played calls in batch and compare CER, warnings and identity")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
     args = parser.parse_args(argv)
@@ -428,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
         if over:
             break
     document = {"machine": machine(), "args": vars(args), "results": results}
+    if args.cer:
+        document["live_vs_batch"] = live_vs_batch(results)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
     if args.json:
@@ -440,6 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     for r in results:
         print(f"\n{r['calls']} call(s), partials {'on' if r['partials'] else 'off'}: {lag_report(r)}")
+    if args.cer:
+        print("\nlive vs batch (same audio, this run):\n" + cer_report(document["live_vs_batch"]))
     if args.stop_above is not None:
         fit = [r["calls"] for r in results if r["partials"] and headline_p95(r) <= args.stop_above]
         print(f"\nlargest concurrency with p95 ≤ {args.stop_above} s (partials on, script-end p95 where the calls "

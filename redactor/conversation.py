@@ -138,6 +138,9 @@ class Conversation:
         self._tails: dict[str | None, _Tail] = {}
         self._birth_date_cued = False  # some turn of the call named a birth date (生年月日, 誕生日…)
         self._identity: Identity | None = None  # the first turn reports the checklist
+        # Per segment id: the cue it answered, whether it answered a request, and whether it was
+        # an answer (what a revision of that segment is redacted with).
+        self._asked: dict[str, tuple[str | None, bool, bool]] = {}
         runs = options.mask_digit_runs if DIGITS in redactor.config.selected_types else 0
         self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1}}}(?:[-\s]?\d)*") if runs else None
 
@@ -166,17 +169,52 @@ class Conversation:
         requested = self.context.answers_request(speaker)
         answering = requested and (self.context.prompt_for(speaker) is not None or _VALUE_CHARS.search(text))
         answering = bool(answering) or self._still_answering(speaker, start)
+        if segment_id is not None:
+            self._asked[segment_id] = (prompt, requested, answering)
         normalized = normalize(text)
-        result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt,
-                                      birth_dates=self._birth_date_plausible(normalized.text, requested),
-                                      uncertain=self._uncertain(text, words))
-        found = result.entities  # what the engine recognised: warnings are about these
-        if self._digit_run is not None:
-            result = self._mask_digit_runs(text, normalized, result)
+        result, found = self._redact(text, normalized, prompt, requested, words)
         garbled = answering and not result.entities and bool(text.strip())
         self._remember_tail(text, normalized, result.entities, speaker, prompt, end, garbled)
         self.context.observe(text, speaker)
         self._birth_date_cued |= any(c.owner == "DATE_OF_BIRTH" for c in self.redactor.cues.find(normalized.text))
+        return self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
+                             answered=prompt is not None or requested, garbled=garbled)
+
+    def revise(self, text: str, speaker: str | None = None, *, start: float | None = None,
+               segment_id: str | None = None, channel: str | None = None, words: Sequence[Word] | None = None,
+               keep: Sequence[tuple[int, int, str]] = ()) -> Turn:
+        """Redact a corrected version of an earlier turn (a live call's second pass).
+
+        The revision is redacted as its turn was, with the cue that turn answered (the call has
+        moved on since: the context, continuation and tails are not updated again), and with the
+        call's digit-run net; ``keep`` lists character spans ``(start, end, type)`` that an
+        earlier version masked and that stay masked whatever the engine says now.  Warnings and
+        the identity checklist see the revised text: a warning the first version missed may fire
+        now, and each warning is still raised once per call.
+        """
+        prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
+        normalized = normalize(text)
+        result, found = self._redact(text, normalized, prompt, requested, words)
+        result = self._keep_masked(text, result, keep)
+        garbled = answering and not result.entities and bool(text.strip())
+        return self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
+                             answered=prompt is not None or requested, garbled=garbled)
+
+    def _redact(self, text: str, normalized: NormalizedText, prompt: str | None, requested: bool,
+                words: Sequence[Word] | None) -> tuple[RedactionResult, list[Entity]]:
+        """The engine's entities (what warnings are about) and the masked result (with the digit-run net)."""
+        result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt,
+                                      birth_dates=self._birth_date_plausible(normalized.text, requested),
+                                      uncertain=self._uncertain(text, words))
+        found = result.entities
+        if self._digit_run is not None:
+            result = self._mask_digit_runs(text, normalized, result)
+        return result, found
+
+    def _decided(self, text: str, normalized: NormalizedText, result: RedactionResult, found: list[Entity],
+                 speaker: str | None, start: float | None, segment_id: str | None, channel: str | None, *,
+                 answered: bool, garbled: bool) -> Turn:
+        """Warnings and the identity checklist for a redacted utterance, and its ``Turn``."""
         warnings = self.state.observe(text=text, masked=result.text, entities=found, speaker=speaker,
                                       segment_id=segment_id, parse=result.parse,
                                       time=round(start, 2) if start is not None else None,
@@ -184,7 +222,7 @@ class Conversation:
         identity = Identity.of(self.state)
         changed = identity != self._identity
         self._identity = identity
-        spans = self._audio_spans(text, normalized, result.entities, answered=prompt is not None or requested)
+        spans = self._audio_spans(text, normalized, result.entities, answered=answered)
         return Turn(result.text, result.entities, warnings, identity if changed else None, spans, garbled)
 
     # ------------------------------------------------------------------ state
@@ -234,6 +272,17 @@ class Conversation:
         else:
             cue = None
         self._tails[speaker] = _Tail(cue, end, garbled)
+
+    def _keep_masked(self, text: str, result: RedactionResult,
+                     keep: Sequence[tuple[int, int, str]]) -> RedactionResult:
+        """Mask also the ``keep`` spans that no entity of ``result`` covers (overlaps are merged)."""
+        extra = [Entity(kind, a, b, 1.0) for a, b, kind in keep
+                 if a < b and not any(e.start <= a and b <= e.end for e in result.entities)]
+        if not extra:
+            return result
+        entities = _disjoint(sorted([*result.entities, *extra], key=lambda e: e.start))
+        masked, entities = self.redactor.anonymizer.anonymize(text, entities, self.call_id)
+        return RedactionResult(masked, entities, result.parse)
 
     def _mask_digit_runs(self, text: str, normalized: NormalizedText,
                          result: RedactionResult) -> RedactionResult:
@@ -289,3 +338,14 @@ class Conversation:
             floor = end
         return spans
 
+
+def _disjoint(entities: list[Entity]) -> list[Entity]:
+    """Sorted entities with overlaps merged (the first one's type wins)."""
+    out: list[Entity] = []
+    for e in entities:
+        if out and e.start < out[-1].end:
+            last = out[-1]
+            out[-1] = Entity(last.type, last.start, max(last.end, e.end), max(last.score, e.score))
+        else:
+            out.append(e)
+    return out

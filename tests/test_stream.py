@@ -83,3 +83,97 @@ def test_scheduler_runs_finals_before_partials_and_drops_superseded_partials(cus
     assert done == ["final", "partial"]
     assert final is not None and final.text and final.start >= 10.8
     assert partial is not None
+
+
+# --- issue #12: the second pass, speculative endpointing -------------------------------------------
+
+
+def _words(*spec: tuple[str, float, float]):
+    from redactor.asr.engine import Word
+
+    return [Word(text, start, end, 0.9) for text, start, end in spec]
+
+
+def test_a_revision_keeps_masked_what_an_earlier_version_masked_by_audio_time():
+    from redactor.pii.catalogue import Entity
+    from redactor.stream.revision import kept_spans, masked_times
+
+    first = _words(("伊藤", 1.0, 1.4), ("です", 1.4, 1.7))
+    masked = masked_times([Entity("PERSON", 0, 2, 0.9)], first, 1.0, 1.7)
+    assert masked == [(1.0, 1.4, "PERSON")]
+    # The second decode spells the name differently and dates it 40 ms later: still masked;
+    # the copula after it and a word clear of the stretch stay visible.
+    second = _words(("移動", 1.04, 1.42), ("です", 1.42, 1.7), ("ね", 1.7, 1.8), ("はい", 2.5, 2.7))
+    assert kept_spans(second, masked) == [(0, 2, "PERSON")]
+    # A word that only grazes the stretch by 20 ms is not inside it; one that covers it is.
+    assert kept_spans(_words(("確認", 1.38, 1.9)), masked) == []
+    assert kept_spans(_words(("いとう", 0.9, 1.6)), masked) == [(0, 3, "PERSON")]
+
+
+def test_conversation_revise_masks_the_kept_spans_and_raises_a_warning_once(engine):
+    conversation = engine.conversation("rev-1", "general_support")
+    # Pass 1 garbled the customer's My Number beyond recognition: no warning.
+    first = conversation.turn("はい、そうです", "customer", start=1.0, end=2.0, segment_id="customer-1")
+    assert not [w for w in first.warnings if w.kind == "unneeded_pii"]
+    revised = conversation.revise("マイナンバーは123456789018です", "customer", start=1.0, segment_id="customer-1")
+    assert "123456789018" not in revised.text
+    kinds = [w.kind for w in revised.warnings]
+    assert "unneeded_pii" in kinds
+    again = conversation.revise("マイナンバーは123456789018です。", "customer", start=1.0, segment_id="customer-1")
+    assert "unneeded_pii" not in [w.kind for w in again.warnings]  # once per call
+    # An earlier version masked a name where the revision hears a common word: the engine would
+    # show it, the kept span keeps it masked.
+    plain = conversation.revise("ありがとうございます", "customer", start=5.0, segment_id="customer-2")
+    kept = conversation.revise("ありがとうございます", "customer", start=5.0, segment_id="customer-2",
+                               keep=[(0, 5, "PERSON")])
+    assert plain.text == "ありがとうございます"
+    assert kept.text == "<PERSON>ございます"
+    assert [(e.type, e.start, e.end) for e in kept.entities] == [("PERSON", 0, 5)]
+
+
+def test_tentative_end_is_the_utterance_the_pause_then_ends(customer_16k):
+    from redactor.stream.vad import StreamingVad
+
+    vad, guesses, ended = StreamingVad(), [], []
+    for i in range(0, customer_16k.size, 320):
+        for speech in vad.push(customer_16k[i:i + 320]):
+            ended.append(speech)
+        if vad.pause_samples >= 200 * 16:
+            guess = vad.tentative()
+            if guess is not None and (not guesses or guesses[-1] != guess):
+                guesses.append(guess)
+    assert ended
+    for speech in ended:  # every utterance that ended was guessed, exactly, at 200 ms of pause
+        assert speech in guesses
+
+
+@pytest.mark.slow
+def test_scheduler_revisions_wait_for_quiet_are_superseded_and_queued_finals_can_be_withdrawn(customer_16k):
+    from redactor.asr.engine import SpeechEngine
+    from redactor.stream.scheduler import AsrScheduler
+
+    a = customer_16k[int(4.5 * 16000):int(6.9 * 16000)]
+    b = customer_16k[int(10.8 * 16000):int(15.2 * 16000)]
+    quiet = [False]
+
+    async def run():
+        scheduler = AsrScheduler(SpeechEngine(), quiet=lambda: quiet[0], revision_wait_s=30)
+        scheduler.start()
+        old = scheduler.revision(("A", "customer"), [(4.5, a)], None)
+        new = scheduler.revision(("A", "customer"), [(4.5, a), (10.8, b)], None)  # covers the old one
+        withdrawn = scheduler.final(a, 4.5, None)
+        final = scheduler.final(b, 10.8, None)
+        assert scheduler.cancel(withdrawn)
+        assert await old is None and await withdrawn is None
+        assert (await final).text
+        await asyncio.sleep(0.3)
+        assert not new.done()  # not quiet: the revision waits
+        quiet[0] = True
+        pieces = await asyncio.wait_for(new, 60)
+        await scheduler.stop()
+        return pieces
+
+    pieces = asyncio.run(run())
+    assert len(pieces) == 2 and all(p is not None and p.text for p in pieces)
+    assert 4.5 <= pieces[0].start <= pieces[0].end <= 6.95
+    assert 10.8 <= pieces[1].start <= pieces[1].end <= 15.25

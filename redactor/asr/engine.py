@@ -9,9 +9,11 @@ the hallucination guards of ``guards.py``. Times are seconds from the start of t
 
 from __future__ import annotations
 
+import bisect
+import collections
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import ctranslate2
@@ -124,6 +126,8 @@ class SpeechEngine:
     def __init__(self, options: AsrOptions | None = None) -> None:
         self.options = options or AsrOptions()
         self.model = get_model(self.options)
+        # Utterances the guards dropped, by reason (each is also logged, with its time only).
+        self.drops: collections.Counter[str] = collections.Counter()
 
     def transcribe(self, audio: np.ndarray,
                    progress: Callable[[float], None] | None = None) -> list[Utterance]:
@@ -218,6 +222,55 @@ class SpeechEngine:
         avg_logprob = float(np.mean(logprobs)) if logprobs else -10.0
         return self._guarded(words, avg_logprob, no_speech, (offset, offset + duration))
 
+    def transcribe_pieces(self, pieces: Sequence[tuple[float, np.ndarray]], *, prompt: str | None = None,
+                          gap_s: float = 0.2) -> list[Utterance | None]:
+        """Decode a channel's recent utterances together, as batch does: packed into one window
+        (at most 30 s) with the preceding text as prompt, so that each utterance is heard with
+        the others' audio around it. ``pieces`` are ``(offset_s, clip)`` in time order; returns
+        per piece its words (channel time) as a guarded utterance, or ``None``.
+
+        Words are mapped back to the pieces by time (the middle of the word in the packed
+        audio); pieces are kept ``gap_s`` apart by silence so that no word straddles two.
+        """
+        o = self.options
+        gap = np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.float32)
+        parts, starts, pos = [], [], 0
+        for _offset, clip in pieces:
+            if parts:
+                parts.append(gap)
+                pos += gap.size
+            starts.append(pos)
+            parts.append(np.asarray(clip, dtype=np.float32))
+            pos += clip.size
+        if not parts:
+            return []
+        ctranslate2.set_random_seed(o.seed)
+        segments, _info = self.model.transcribe(
+            np.concatenate(parts), **self._decoding(), condition_on_previous_text=o.condition_on_previous_text,
+            initial_prompt=prompt if prompt is not None else o.initial_prompt, word_timestamps=True,
+            vad_filter=False)
+        words: list[list[Word]] = [[] for _ in pieces]
+        stats: list[list[tuple[float, float]]] = [[] for _ in pieces]
+        for seg in segments:
+            for w in seg.words or []:
+                middle = (float(w.start) + float(w.end)) / 2 * SAMPLE_RATE
+                i = max(0, bisect.bisect_right(starts, middle + gap.size / 2) - 1)
+                offset, base = pieces[i][0], starts[i] / SAMPLE_RATE
+                start = offset + max(0.0, float(w.start) - base)
+                end = offset + min(max(0.0, float(w.end) - base), pieces[i][1].size / SAMPLE_RATE)
+                words[i].append(Word(w.word, start, max(start, end), w.probability))
+                stats[i].append((seg.avg_logprob, seg.no_speech_prob))
+        out: list[Utterance | None] = []
+        for (offset, clip), piece_words, piece_stats in zip(pieces, words, stats, strict=True):
+            if not piece_words:
+                out.append(None)
+                continue
+            logprob = float(np.mean([a for a, _ in piece_stats]))
+            no_speech = max(b for _, b in piece_stats)
+            span = (offset, offset + clip.size / SAMPLE_RATE)
+            out.append(self._guarded(piece_words, logprob, no_speech, span, count=False))
+        return out
+
     def _decoding(self) -> dict[str, object]:
         """Decoding settings both modes share (language, beam, temperatures, guards)."""
         o, g = self.options, self.options.guards
@@ -236,8 +289,11 @@ class SpeechEngine:
         avg_logprob: float,
         no_speech: float,
         span: tuple[float, float],
+        *,
+        count: bool = True,
     ) -> Utterance | None:
-        """Apply the hallucination guards to a decoded utterance."""
+        """Apply the hallucination guards to a decoded utterance (``count``: a drop is counted
+        in ``drops`` and logged: it loses an utterance; a second pass's drop loses nothing)."""
         g = self.options.guards
         words = _strip_leading_space(words)
         text = "".join(w.text for w in words)
@@ -247,7 +303,9 @@ class SpeechEngine:
             text = "".join(w.text for w in words)
         reason = guard.rejects(text, avg_logprob, no_speech, g)
         if reason is not None:
-            log.debug("dropped an utterance at %.2f s: %s", span[0], reason)
+            if count:
+                log.info("dropped an utterance at %.2f s: %s", span[0], reason)
+                self.drops[reason] += 1
             return None
         return Utterance(
             start=min(words[0].start, span[1]) if words else span[0],

@@ -5,9 +5,17 @@ channels submit jobs here; one worker thread runs them:
 
 * **finals** (an utterance has ended, or reached its maximum length) go first, oldest first,
   so every call stays near real time and no call can starve another;
-* **partials** only run when no final waits, and only the newest request of a channel is
-  kept (an older partial is stale the moment a newer one is asked for). Under load they
-  simply stop: the degradation the agent sees is fewer partials, never a late final.
+* **revisions** (the second pass: a channel's recent utterances decoded together) use idle
+  time: only the newest request of a channel is kept (it covers the older one's utterances),
+  and one starts only when ``quiet()`` says that no utterance is about to end (a decode is not
+  preemptible: started in a pause, it would delay that utterance's final), unless it has
+  waited ``revision_wait_s``;
+* **partials** only run when no final or due revision waits, and only the newest request of a
+  channel is kept (an older partial is stale the moment a newer one is asked for). Under load
+  they simply stop: the degradation the agent sees is fewer partials, never a late final.
+
+A queued final or revision can be withdrawn (``cancel``): a speculative final whose utterance
+went on after all.
 
 ``lag`` (the age of the oldest waiting final) and ``depth`` are exported as metrics.
 """
@@ -16,39 +24,51 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from redactor.asr.engine import SpeechEngine, Utterance
+from redactor.asr.engine import SpeechEngine
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
 class _Job:
-    audio: np.ndarray
-    offset: float
-    prompt: str | None
+    decode: Callable[[], Any]
     future: asyncio.Future
     key: tuple[str, str] | None = None
     queued_at: float = field(default_factory=time.monotonic)
 
 
 class AsrScheduler:
-    """Finals first, newest partial per channel second, one decode at a time."""
+    """Finals first, then due revisions, then the newest partial per channel; one decode at a time."""
 
-    def __init__(self, engine: SpeechEngine) -> None:
+    def __init__(self, engine: SpeechEngine, *, quiet: Callable[[], bool] = lambda: True,
+                 revision_wait_s: float = 2.5) -> None:
         self.engine = engine
+        self.quiet = quiet
+        self.revision_wait_s = revision_wait_s
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asr")
         self._finals: collections.deque[_Job] = collections.deque()
+        self._revisions: dict[tuple[str, str], _Job] = {}
         self._partials: dict[tuple[str, str], _Job] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.busy_s = 0.0  # decoding time so far (utilisation = busy_s / uptime)
+        # Utterances with audio that produced no final, by reason ("too_short" before decoding;
+        # the speech engine's guards count theirs): /metrics exports them with ``drops``.
+        self.dropped: collections.Counter[str] = collections.Counter()
+
+    def drops(self) -> dict[str, int]:
+        """Utterances dropped so far, by reason (the session's and the speech engine's guards')."""
+        return dict(self.dropped + self.engine.drops)
 
     def start(self) -> None:
         if self._task is None:
@@ -63,7 +83,7 @@ class AsrScheduler:
     @property
     def depth(self) -> int:
         """Jobs waiting (finals and partials)."""
-        return len(self._finals) + len(self._partials)
+        return len(self._finals) + len(self._revisions) + len(self._partials)
 
     @property
     def finals_waiting(self) -> int:
@@ -74,26 +94,53 @@ class AsrScheduler:
         return time.monotonic() - self._finals[0].queued_at if self._finals else 0.0
 
     def final(self, audio: np.ndarray, offset: float, prompt: str | None) -> asyncio.Future:
-        """Decode an utterance for its final transcript (never dropped)."""
-        job = _Job(audio, offset, prompt, asyncio.get_running_loop().create_future())
+        """Decode an utterance for its final transcript (never dropped, unless ``cancel``led)."""
+        job = self._job(self.engine.transcribe_utterance, audio, offset=offset, prompt=prompt)
         self._finals.append(job)
         self._wake.set()
         return job.future
 
+    def revision(self, key: tuple[str, str], pieces: Sequence[tuple[float, np.ndarray]],
+                 prompt: str | None) -> asyncio.Future:
+        """Decode a channel's recent utterances together (``SpeechEngine.transcribe_pieces``);
+        resolves to ``None`` if a newer request of the channel superseded it."""
+        return self._newest(self._revisions, key, self._job(self.engine.transcribe_pieces, pieces, prompt=prompt,
+                                                            key=key))
+
     def partial(self, key: tuple[str, str], audio: np.ndarray, offset: float,
                 prompt: str | None) -> asyncio.Future:
         """Decode the open part of an utterance; resolves to ``None`` if superseded or dropped."""
-        job = _Job(audio, offset, prompt, asyncio.get_running_loop().create_future(), key)
-        old = self._partials.pop(key, None)
+        return self._newest(self._partials, key, self._job(self.engine.transcribe_utterance, audio, offset=offset,
+                                                           prompt=prompt, key=key))
+
+    def cancel(self, future: asyncio.Future) -> bool:
+        """Withdraw a job that has not started (its future resolves to ``None``); ``False`` if it
+        is running or done."""
+        for job in self._finals:
+            if job.future is future:
+                self._finals.remove(job)
+                future.set_result(None)
+                return True
+        return False
+
+    def _job(self, fn: Callable[..., Any], *args, key: tuple[str, str] | None = None, **kwargs) -> _Job:
+        return _Job(lambda: fn(*args, **kwargs), asyncio.get_running_loop().create_future(), key)
+
+    def _newest(self, jobs: dict[tuple[str, str], _Job], key: tuple[str, str], job: _Job) -> asyncio.Future:
+        old = jobs.pop(key, None)
         if old is not None and not old.future.done():
             old.future.set_result(None)
-        self._partials[key] = job
+        jobs[key] = job
         self._wake.set()
         return job.future
 
     def _next(self) -> _Job | None:
         if self._finals:
             return self._finals.popleft()
+        if self._revisions:
+            key = min(self._revisions, key=lambda k: self._revisions[k].queued_at)
+            if self.quiet() or time.monotonic() - self._revisions[key].queued_at >= self.revision_wait_s:
+                return self._revisions.pop(key)
         if self._partials:
             key = min(self._partials, key=lambda k: self._partials[k].queued_at)
             return self._partials.pop(key)
@@ -105,19 +152,18 @@ class AsrScheduler:
             job = self._next()
             if job is None:
                 self._wake.clear()
-                await self._wake.wait()
+                # A revision held back for a pause is looked at again soon.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), 0.05 if self._revisions else None)
                 continue
             if job.future.done():
                 continue
             started = time.monotonic()
             try:
-                result = await loop.run_in_executor(self._pool, self._decode, job)
+                result = await loop.run_in_executor(self._pool, job.decode)
             except Exception as exc:  # a decoding failure ends this job, not the scheduler
                 log.error("speech decoding failed", extra={"error": type(exc).__name__})
                 result = None
             self.busy_s += time.monotonic() - started
             if not job.future.done():
                 job.future.set_result(result)
-
-    def _decode(self, job: _Job) -> Utterance | None:
-        return self.engine.transcribe_utterance(job.audio, offset=job.offset, prompt=job.prompt)

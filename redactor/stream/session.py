@@ -9,8 +9,15 @@ one thread for PII analysis) and opens one ``CallSession`` per call, whose ``Con
 ever touched from that one PII thread.  Adapters call ``feed``/``set_policy``/``close``; they
 never see text. Events are the types of ``redactor.stream.events`` (docs/events.md).
 
-Raw transcripts live only inside ``_final``/``_partial`` and are never logged or published:
-finals go out masked, partials go out through ``partial_view`` (masked more, tail held back).
+Raw transcripts live only inside ``_final``/``_partial``/``_revise`` (and, for the second pass,
+in the channel's ``history`` in memory) and are never logged or published: finals go out masked,
+partials go out through ``partial_view`` (masked more, tail held back).
+
+Two passes (issue #12): the first final of an utterance is decoded alone, as soon as possible —
+speculatively from the first 200 ms of a pause, published once the 500-ms silence confirms the
+end. Then, when the model has room, the channel's recent finals are decoded again together as
+batch does (``redactor.stream.revision``) and a segment whose text changed gets a revised final
+(same ``segment_id``, ``revision`` n), redacted through ``Conversation.revise``.
 """
 
 from __future__ import annotations
@@ -25,12 +32,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from redactor.asr import guards
 from redactor.asr.engine import SpeechEngine, Utterance
 from redactor.asr.options import AsrOptions
 from redactor.audio.resample import StreamResampler
 from redactor.engine import Engine
+from redactor.stream import revision
 from redactor.stream.events import AgentEvent, CallEnded, IdentityEvent, MaskSpan, Transcript, WarningEvent
 from redactor.stream.partial import partial_view
+from redactor.stream.revision import Published
 from redactor.stream.scheduler import AsrScheduler
 from redactor.stream.vad import SAMPLE_RATE, Speech, StreamingVad, StreamVadOptions
 
@@ -60,6 +70,12 @@ class StreamOptions:
       partial_after_s / partial_every_s: first partial after, and then every, this much speech.
       prompt_chars: characters of the call's last finals given to the decoder as context.
       max_calls: concurrent calls; more are refused (close 1013, try again later).
+      revisions: decode a channel's recent finals again together and publish revised finals.
+      revision_window_s: seconds of a channel's speech decoded together by the second pass.
+      revision_wait_s: a revision waits at most this long for a moment when no utterance is
+        about to end, then runs anyway (revisions come within a few seconds).
+      speculate_ms: a pause this long in an open utterance starts its final's decode early
+        (reused if the pause becomes the end of the utterance; 0 = off).
 
     How a call's turns are redacted (numbers read in groups, the digit-run net) is the engine's
     ``ConversationOptions``, the same for every mode.
@@ -74,6 +90,10 @@ class StreamOptions:
     partial_every_s: float = 1.0
     prompt_chars: int = 48
     max_calls: int = 8
+    revisions: bool = True
+    revision_window_s: float = 20.0
+    revision_wait_s: float = 2.5
+    speculate_ms: int = 200
 
 
 class _Channel:
@@ -96,6 +116,8 @@ class _Channel:
         # this one's final is decoded, and an empty final must still retract its partial.
         self.partials_shown: set[str] = set()
         self.splitting: asyncio.Task | None = None
+        self.speculation: _Speculation | None = None  # the open utterance's early decode
+        self.history: collections.deque[Published] = collections.deque()  # recent finals, second pass
         self.arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=4096)
 
     def seconds(self, samples: int) -> float:
@@ -134,6 +156,15 @@ class _Channel:
         return self.segment
 
 
+@dataclass(slots=True)
+class _Speculation:
+    """A final decoded from the first moments of a pause, valid if the utterance ends as ``speech``."""
+
+    speech: Speech
+    start: int
+    future: asyncio.Future
+
+
 class CallManager:
     """Shared models and the table of live calls."""
 
@@ -146,7 +177,8 @@ class CallManager:
         self.metrics = metrics
         self.engine = engine or build_engine()
         self.speech = SpeechEngine(self.options.asr)
-        self.scheduler = AsrScheduler(self.speech)
+        self.scheduler = AsrScheduler(self.speech, quiet=self._quiet,
+                                      revision_wait_s=self.options.revision_wait_s)
         self.pii_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pii")
         self.calls: dict[str, CallSession] = {}
 
@@ -169,6 +201,11 @@ class CallManager:
         if self.metrics:
             self.metrics.call_opened(source)
         return session
+
+    def _quiet(self) -> bool:
+        """No open utterance is pausing (an utterance about to end would wait for a long decode)."""
+        return not any(ch.vad.in_speech and not ch.vad.hearing_speech
+                       for call in self.calls.values() for ch in call._channels.values())
 
     def _forget(self, session: CallSession) -> None:
         if self.calls.get(session.call_id) is session:
@@ -226,6 +263,7 @@ class CallSession:
         ch.arrivals.append((ch.clock, time.monotonic()))
         for speech in ch.vad.push(audio):
             self._utterance_ended(ch, speech)
+        self._maybe_speculate(ch)
         self._maybe_partial_or_split(ch)
         self._trim(ch)
 
@@ -284,10 +322,33 @@ class CallSession:
         audio, start = ch.clip(speech.start, speech.end), speech.start
         arrived = ch.arrived_at(max(speech.start, speech.end - self.options.vad.speech_pad_ms * 16))
         split = ch.splitting
+        early, ch.speculation = ch.speculation, None
+        if early is not None and (early.speech != speech or split is not None):
+            self.manager.scheduler.cancel(early.future)  # the utterance went on: decode it whole
+            early = None
         self._waiting[segment] = arrived
         prev = self._chain
-        task = self._spawn(self._final(ch, segment, audio, start, speech.end, arrived, prev, split))
+        task = self._spawn(self._final(ch, segment, audio, start, speech.end, arrived, prev, split, early))
         self._chain = task
+
+    def _maybe_speculate(self, ch: _Channel) -> None:
+        """At the first sign of a pause, decode the utterance as it would end there; speech
+        coming back withdraws it (``_utterance_ended`` reuses it if the pause ends the utterance)."""
+        spec = ch.speculation
+        if spec is not None and ch.vad.hearing_speech:
+            self.manager.scheduler.cancel(spec.future)
+            ch.speculation = spec = None
+        o = self.options
+        pause = ch.vad.pause_samples
+        if (spec is not None or not o.speculate_ms or ch.splitting is not None or self.closed
+                or pause < max(o.speculate_ms, o.vad.speech_pad_ms) * SAMPLE_RATE // 1000):
+            return
+        speech = ch.vad.tentative()
+        if speech is None or speech.end > ch.clock:
+            return
+        start = max(speech.start, ch.cut)
+        future = self.manager.scheduler.final(ch.clip(start, speech.end), ch.seconds(start), self._prompt())
+        ch.speculation = _Speculation(speech, start, future)
 
     def _maybe_partial_or_split(self, ch: _Channel) -> None:
         start = ch.vad.speech_start
@@ -313,7 +374,8 @@ class CallSession:
             self._spawn(self._partial(ch, segment, ch.clip(start, ch.clock), start))
 
     def _trim(self, ch: _Channel) -> None:
-        """Keep only the audio a pending or open utterance may still need."""
+        """Keep only the audio a pending or open utterance may still need (the second pass keeps
+        its finals' clips in ``history``)."""
         keep_from = ch.clock - SAMPLE_RATE  # pre-roll for the VAD's padding
         if ch.vad.speech_start is not None:
             keep_from = min(keep_from, max(ch.vad.speech_start, ch.cut) - SAMPLE_RATE // 2)
@@ -325,17 +387,24 @@ class CallSession:
     # ------------------------------------------------------------------ stages
 
     async def _final(self, ch: _Channel, segment: str, audio: np.ndarray, start: int, end: int,
-                     arrived: float, prev, split) -> None:
+                     arrived: float, prev, split, early: _Speculation | None = None) -> None:
         if split is not None:  # the utterance was split meanwhile: decode only what is left
             await asyncio.gather(split, return_exceptions=True)
             if ch.cut > start:
                 audio, start = audio[ch.cut - start:], ch.cut
+        prompt = self._prompt()
         utt = None
-        if audio.size >= SAMPLE_RATE // 10:
-            utt = await self.manager.scheduler.final(audio, ch.seconds(start), self._prompt())
+        if early is not None:  # decoded speculatively from the first moments of the pause
+            audio, start = audio[early.start - start:], early.start
+            utt = await early.future
+        elif audio.size >= SAMPLE_RATE // 10:
+            utt = await self.manager.scheduler.final(audio, ch.seconds(start), prompt)
+        elif audio.size:
+            self._dropped("too_short")
         if prev is not None:
             await asyncio.gather(prev, return_exceptions=True)
-        await self._publish_final(ch, segment, utt, ch.seconds(start), ch.seconds(end), arrived)
+        await self._publish_final(ch, segment, utt, ch.seconds(start), ch.seconds(end), arrived,
+                                  clip=(start, audio), prompt=prompt)
 
     async def _split(self, ch: _Channel, segment: str, audio: np.ndarray, start: int, prev) -> None:
         """An utterance too long to wait for: finalise it up to a pause between words."""
@@ -353,7 +422,8 @@ class CallSession:
                 head = Utterance(words[0].start, words[cut_at].end, "".join(w.text for w in words[:cut_at + 1]),
                                  words[:cut_at + 1], utt.avg_logprob, utt.no_speech_prob)
             ch.segment = None if ch.segment == segment else ch.segment
-            await self._publish_final(ch, segment, head, ch.seconds(start), ch.seconds(ch.cut), time.monotonic())
+            await self._publish_final(ch, segment, head, ch.seconds(start), ch.seconds(ch.cut), time.monotonic(),
+                                      clip=(start, audio[:max(0, ch.cut - start)]), prompt=self._prompt())
         finally:
             ch.splitting = None
 
@@ -375,7 +445,8 @@ class CallSession:
         return partial_view(self.manager.engine.redactor, text, prompt=prompt)
 
     async def _publish_final(self, ch: _Channel, segment: str, utt: Utterance | None, start: float, end: float,
-                             arrived: float) -> None:
+                             arrived: float, *, clip: tuple[int, np.ndarray] | None = None,
+                             prompt: str | None = None) -> None:
         self._waiting.pop(segment, None)
         partial_shown = segment in ch.partials_shown
         ch.partials_shown.discard(segment)
@@ -387,17 +458,65 @@ class CallSession:
                                          end=utt.end, segment_id=segment, words=utt.words)
         self._recent = (self._recent + utt.text)[-self.options.prompt_chars:]
         self._send_transcript(ch, segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end)
+        self._publish_state(turn)
+        if self.manager.metrics:
+            self.manager.metrics.final_published(time.monotonic() - arrived)
+        if clip is not None and self.options.revisions and clip[1].size:
+            masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
+            ch.history.append(Published(segment, ch.seconds(clip[0]), clip[1], prompt, utt.text, masked))
+            self._spawn(self._revise(ch))
+
+    def _publish_state(self, turn) -> None:
+        """A turn's new warnings and changed identity checklist."""
         for warning in turn.warnings:
             self.manager.publish(self.call_id, WarningEvent(self.call_id, warning))
         if turn.identity is not None:
             self.manager.publish(self.call_id, IdentityEvent(self.call_id, turn.identity))
-        if self.manager.metrics:
-            self.manager.metrics.final_published(time.monotonic() - arrived)
+
+    def _dropped(self, reason: str) -> None:
+        """An utterance with audio produced no final before decoding: say why (the speech
+        engine logs and counts its own guards' reasons)."""
+        log.info("utterance dropped", extra={"call_id": self.call_id, "reason": reason})
+        self.manager.scheduler.dropped[reason] += 1
+
+    async def _revise(self, ch: _Channel) -> None:
+        """The second pass: the channel's last finals decoded together; a revised final for each
+        one whose text changed (redacted by ``Conversation.revise``, never revealing what an
+        earlier version masked, see ``redactor.stream.revision``)."""
+        pieces = revision.window(ch.history, self.options.revision_window_s)
+        for p in ch.history:  # fell out of the window unrevised: the first pass stands
+            if p not in pieces:
+                p.revised = True
+        while len(ch.history) > len(pieces) and ch.history[0].revised:
+            ch.history.popleft()
+        if all(p.revised for p in pieces):
+            return
+        utts = await self.manager.scheduler.revision((self.call_id, ch.name), [(p.offset, p.clip) for p in pieces],
+                                                     pieces[0].prompt)
+        if utts is None:  # a newer request of this channel covers these finals
+            return
+        for p, utt in zip(pieces, utts, strict=True):
+            if p.revised:  # context only
+                continue
+            p.revised = True
+            if utt is None or not utt.text.strip() or guards.normalise(utt.text) == guards.normalise(p.text):
+                continue
+            keep = revision.kept_spans(utt.words, p.masked)
+            turn = await self._in_pii_thread(self.conversation.revise, utt.text, ch.name, start=utt.start,
+                                             segment_id=p.segment, words=utt.words, keep=keep)
+            p.revision += 1
+            p.text = utt.text
+            p.masked += revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
+            self._send_transcript(ch, p.segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end,
+                                  revision=p.revision)
+            self._publish_state(turn)
+            if self.manager.metrics and hasattr(self.manager.metrics, "revision_published"):
+                self.manager.metrics.revision_published()
 
     def _send_transcript(self, ch: _Channel, segment: str, text: str, entities: tuple[MaskSpan, ...],
-                         start: float, end: float) -> None:
+                         start: float, end: float, revision: int | None = None) -> None:
         self.manager.publish(self.call_id, Transcript(self.call_id, ch.name, segment, True, text, start, end,
-                                                      entities))
+                                                      entities, revision))
 
     async def _in_pii_thread(self, fn, *args, **kwargs):
         loop = asyncio.get_running_loop()

@@ -74,6 +74,22 @@ class StreamingVad:
         """Whether the last scored window was speech (a pause may be the utterance ending)."""
         return self._last_speech is not None and self._last_speech == self._clock
 
+    @property
+    def pause_samples(self) -> int:
+        """Samples scored since the open utterance's last speech window (0 while speech is heard)."""
+        return self._clock - self._last_speech if self._last_speech is not None else 0
+
+    def tentative(self) -> Speech | None:
+        """The open utterance as it would end if the current pause ends it: what ``push`` will
+        return once the pause reaches ``min_silence_ms`` and no speech came back (the basis of
+        speculative decoding), or ``None`` if nothing would be returned."""
+        o = self.options
+        start, end = self._speech_start, self._last_speech
+        if start is None or end is None or end - start < o.min_speech_ms * SAMPLE_RATE // 1000:
+            return None
+        pad = o.speech_pad_ms * SAMPLE_RATE // 1000
+        return Speech(max(0, start - pad), end + pad)
+
     def push(self, audio: np.ndarray) -> list[Speech]:
         """Score new audio; returns the utterances that ended in it."""
         audio = np.concatenate([self._pending, np.asarray(audio, dtype=np.float32)])

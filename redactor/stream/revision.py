@@ -1,0 +1,107 @@
+"""The second pass of a live call: what a revised final may show.
+
+A channel's finals are decoded again together (``SpeechEngine.transcribe_pieces``) and a
+segment whose text changed gets a revised final.  Each published version masked some stretches
+of audio; the rule for a revision:
+
+    audio time masked in any earlier version stays masked: every word of the revision that
+    overlaps it is masked (with the earlier type), unless the word cannot be personal data at
+    all: punctuation, or a particle, copula or backchannel (``NEVER_PII``).
+
+The engine may mask more in a revision (it heard the value better), never less. Times, not
+characters, because the two decodes spell the same speech differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from redactor.asr.engine import Word
+from redactor.asr.guards import normalise
+from redactor.pii.catalogue import Entity
+
+# Words that cannot carry a value whatever they overlap: revealing them reveals nothing.
+NEVER_PII = frozenset({
+    "です", "ます", "でした", "ました", "でございます", "ございます", "はい", "ええ", "えー", "あの", "えっと",
+    "は", "が", "を", "に", "で", "と", "も", "の", "ね", "よ", "か", "な", "へ",
+})
+# A word overlapping a masked stretch by at least this long (or half its own length) is inside it:
+# the two decodes' word times differ by tens of milliseconds.
+MIN_OVERLAP_S = 0.05
+
+
+@dataclass(slots=True)
+class Published:
+    """A final the agent has seen, kept in memory for its second pass (never logged).
+
+    ``masked`` holds the audio times ``(start, end, type)`` every version so far has masked."""
+
+    segment: str
+    offset: float  # channel seconds of the clip's first sample
+    clip: np.ndarray
+    prompt: str | None  # the call's text before it, the decoder's context
+    text: str
+    masked: list[tuple[float, float, str]] = field(default_factory=list)
+    revision: int = 0
+    revised: bool = False
+
+    @property
+    def seconds(self) -> float:
+        return self.clip.size / 16000
+
+
+def word_chars(words: Sequence[Word]) -> list[tuple[int, int]]:
+    """Character range of each word in the concatenated text."""
+    out, pos = [], 0
+    for w in words:
+        out.append((pos, pos + len(w.text)))
+        pos += len(w.text)
+    return out
+
+
+def masked_times(entities: Sequence[Entity], words: Sequence[Word], start: float,
+                 end: float) -> list[tuple[float, float, str]]:
+    """The audio time each entity covers: from the first to the last word it touches (the whole
+    utterance when the words do not spell the text, e.g. after a guard cut)."""
+    chars = word_chars(words)
+    out = []
+    for e in entities:
+        touched = [w for w, (a, b) in zip(words, chars, strict=True) if a < e.end and e.start < b]
+        if touched:
+            out.append((min(w.start for w in touched), max(w.end for w in touched), e.type))
+        else:
+            out.append((start, end, e.type))
+    return out
+
+
+def kept_spans(words: Sequence[Word], masked: Sequence[tuple[float, float, str]]) -> list[tuple[int, int, str]]:
+    """Character spans of a revision that stay masked: its words that overlap audio an earlier
+    version masked, unless the word cannot be personal data (``NEVER_PII``)."""
+    out = []
+    for w, (a, b) in zip(words, word_chars(words), strict=True):
+        word = normalise(w.text)
+        if not word or word in NEVER_PII:
+            continue
+        for t0, t1, kind in masked:
+            overlap = min(w.end, t1) - max(w.start, t0)
+            inside = t0 <= w.start and w.end <= t1  # a zero-length word inside a masked stretch
+            if inside or (overlap >= min(MIN_OVERLAP_S, (w.end - w.start) / 2) and overlap > 0):
+                out.append((a, b, kind))
+                break
+    return out
+
+
+def window(history: Sequence[Published], seconds: float) -> list[Published]:
+    """The last finals of a channel to decode together: every one not yet revised, preceded by
+    revised ones as context, ``seconds`` of speech at most (the newest always)."""
+    picked: list[Published] = []
+    total = 0.0
+    for p in reversed(history):
+        if picked and total + p.seconds > seconds:
+            break
+        picked.append(p)
+        total += p.seconds
+    return picked[::-1]
