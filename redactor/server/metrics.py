@@ -29,6 +29,8 @@ class Metrics:
             buckets=LATENCY_BUCKETS, registry=r)
         self.asr_queue = Gauge("redactor_asr_queue_depth", "Speech decoding jobs waiting", registry=r)
         self.asr_lag = Gauge("redactor_asr_lag_seconds", "Age of the oldest waiting final decode", registry=r)
+        self.dropped = Gauge("redactor_utterances_dropped", "Utterances with audio that produced no final, by reason",
+                             ["reason"], registry=r)
         self.call_lag = Gauge("redactor_call_lag_seconds",
                               "Largest over live calls: age of a call's oldest utterance not yet published",
                               registry=r)
@@ -53,6 +55,8 @@ class Metrics:
         """The exposition text, with the gauges read at scrape time."""
         self.asr_queue.set(scheduler.depth)
         self.asr_lag.set(scheduler.lag())
+        for reason, count in scheduler.drops().items():
+            self.dropped.labels(reason).set(count)
         self.viewers.set(hub.viewer_count())
         lags = [session.lag() for session in calls.values()]
         self.call_lag.set(max(lags, default=0.0))
