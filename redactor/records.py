@@ -58,7 +58,6 @@ class RecordLimits:
     max_segments: int = 20_000  # a 3-hour call has ~5,000 finals on two channels
     max_warnings: int = 1_000
     max_open: int = 1_024
-    recently_ended: int = 1_024  # events after call_ended never start a new record
 
 
 def utc_iso(seconds: float) -> str:
@@ -266,12 +265,16 @@ class CallRecorder:
     ``call_ended`` the record goes to the sink in a worker thread (inline without a loop)."""
 
     def __init__(self, publish: Publish, sink: RecordSink, *, settings: Settings | None = None,
-                 limits: RecordLimits | None = None, metrics: RecordMetrics | None = None) -> None:
-        self.forward, self.sink, self.settings = publish, sink, settings
+                 is_live: Callable[[str], bool] | None = None, limits: RecordLimits | None = None,
+                 metrics: RecordMetrics | None = None) -> None:
+        """``settings(call_id, policy)``: the record's ``settings``; ``is_live(call_id)``: whether
+        the call is streaming now (an event for a call that is not, a straggler after its
+        ``call_ended``, starts no record; a new call reusing the id, an AudioHook reconnection,
+        does)."""
+        self.forward, self.sink, self.settings, self.is_live = publish, sink, settings, is_live
         self.limits = limits or RecordLimits()
         self.metrics = metrics or RecordMetrics(registry=None)
         self.open: collections.OrderedDict[str, RecordBuilder] = collections.OrderedDict()
-        self.ended: collections.OrderedDict[str, None] = collections.OrderedDict()
         self.pending: set[asyncio.Future] = set()
 
     def __call__(self, call_id: str, event: AgentEvent) -> None:
@@ -284,15 +287,12 @@ class CallRecorder:
     def _record(self, call_id: str, event: AgentEvent) -> None:
         if isinstance(event, CallEnded):
             builder = self.open.pop(call_id, None) or RecordBuilder(call_id, self.limits)
-            self.ended[call_id] = None
-            while len(self.ended) > self.limits.recently_ended:
-                self.ended.popitem(last=False)
             settings = self.settings(call_id, builder.policy) if self.settings else None
             self._submit(call_id, builder.to_json(event.reason, settings))
             return
         builder = self.open.get(call_id)
         if builder is None:
-            if call_id in self.ended:
+            if self.is_live is not None and not self.is_live(call_id):
                 return  # a straggler after call_ended: the record is already written
             builder = self.open[call_id] = RecordBuilder(call_id, self.limits)
             while len(self.open) > self.limits.max_open:
@@ -349,6 +349,7 @@ def attach_records(calls, directory: str | Path | None, metrics=None) -> CallRec
         return {"model": model, **calls.engine.settings(policy), "version": package_version()}
 
     recorder = CallRecorder(calls.publish, DirectoryRecordSink(directory), settings=settings,
+                            is_live=calls.calls.__contains__,  # a session is listed until its call_ended
                             metrics=RecordMetrics(getattr(metrics, "registry", None)))
     calls.publish = recorder
     return recorder

@@ -166,8 +166,8 @@ class FailingSink:
 
 
 def test_the_recorder_forwards_every_event_and_writes_the_record_at_call_ended() -> None:
-    forwarded, sink = [], ListSink()
-    recorder = CallRecorder(lambda cid, e: forwarded.append((cid, e)), sink)
+    forwarded, sink, live = [], ListSink(), {CALL}
+    recorder = CallRecorder(lambda cid, e: forwarded.append((cid, e)), sink, is_live=live.__contains__)
     events = [partial("customer-1", "や"), final("customer-1", "<PERSON>です。"), warning(),
               CallEnded(CALL, "disconnect")]
     for event in events:
@@ -175,8 +175,13 @@ def test_the_recorder_forwards_every_event_and_writes_the_record_at_call_ended()
     assert forwarded == [(CALL, e) for e in events]
     assert [(cid, r["reason"], texts(r)) for cid, r in sink.records] == [
         (CALL, "disconnect", {"customer-1": "<PERSON>です。"})]
-    recorder(CALL, final("customer-9", "遅れて届いた"))  # a straggler after call_ended starts no record
+    live.clear()  # the session is forgotten right after its call_ended
+    recorder(CALL, final("customer-9", "遅れて届いた"))  # a straggler starts no record
     assert not recorder.open and len(sink.records) == 1
+    live.add(CALL)  # the same call id streams again (an AudioHook reconnection): a record of its own
+    recorder(CALL, final("customer-1", "再接続後"))
+    recorder(CALL, CallEnded(CALL))
+    assert [texts(r) for _, r in sink.records] == [{"customer-1": "<PERSON>です。"}, {"customer-1": "再接続後"}]
 
 
 def test_a_failing_sink_is_logged_without_values_counted_and_never_breaks_the_call(caplog) -> None:
