@@ -13,22 +13,29 @@ import contextlib
 import http.client
 import json
 import shutil
+import socket
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
+import redis
 from test_server import (  # the sample calls, gold PII and serve-process helpers of the server tests
     SECRET,
+    TWILIO_TOKEN,
     ServeProcess,
     call_audio,
     decode_budget,
+    final_state,
     new_call_id,
+    pii_found,
     run,
 )
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from redactor.server.auth import issue_token
-from redactor.server.clients import stream_ingest
+from redactor.server.clients import stream_ingest, stream_twilio
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 SPEED = 4.0
@@ -57,8 +64,7 @@ def audit_lines(process: ServeProcess, event: str) -> list[dict]:
             and r.get("audit", {}).get("event") == event]
 
 
-async def collect(ws) -> list[dict]:
-    events = []
+async def collect(ws, events: list[dict]) -> list[dict]:
     with contextlib.suppress(ConnectionClosed):
         async for message in ws:
             events.append(json.loads(message))
@@ -66,10 +72,11 @@ async def collect(ws) -> list[dict]:
 
 
 async def agent(port: int, call_id: str, role: str = "agent"):
-    """An agent connection and the task collecting its events until the server closes it."""
+    """An agent connection and the task collecting its events (``ws.seen`` so far) until the server closes it."""
     ws = await connect(f"ws://127.0.0.1:{port}/agent/{call_id}",
                        additional_headers={"Authorization": f"Bearer {_token(call_id, role)}"})
-    return ws, asyncio.create_task(collect(ws))
+    ws.seen = []
+    return ws, asyncio.create_task(collect(ws, ws.seen))
 
 
 # --- GET /calls on the in-process hub -------------------------------------------------------------
@@ -130,3 +137,220 @@ def test_calls_lists_active_calls_for_supervisors_only_newest_first_and_audits_w
     assert listed_by and listed_by[0]["subject"] == "pytest" and listed_by[0]["role"] == "supervisor"
     assert listed_by[0]["instance"] == body["instance"]
     assert len(listed_by) == 2  # refused requests list nothing and are not "listed"
+
+
+# --- the Redis bus between instances --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A real ``redis-server`` on a free port, its files in a temporary directory; stopped after."""
+    assert Path(REDIS_SERVER).exists(), "redis-server is missing: `make test` installs it (apt redis-server)"
+    port, folder = _free_port(), tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
+                                "--save", "", "--appendonly", "no", "--logfile", ""],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline and process.poll() is None, "redis-server did not start"
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def store(redis_url):
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    client.close()
+
+
+def _config(tmp_path_factory, name: str, events_hours: float) -> str:
+    path = tmp_path_factory.mktemp("config") / name
+    path.write_text(f"[retention]\nevents_hours = {events_hours}\n", encoding="utf-8")
+    return str(path)
+
+
+LONG_RETENTION_H = 0.05  # 180 s: histories outlive every scenario of the module
+TINY_RETENTION_H = 0.001  # 3.6 s
+
+
+@pytest.fixture(scope="module")
+def pair(redis_url, tmp_path_factory):
+    """Instances A and B of ``redactor serve`` sharing the bus (both load while the other does)."""
+    config = _config(tmp_path_factory, "long.toml", LONG_RETENTION_H)
+    a, b = (ServeProcess("--bus", redis_url, "--config", config, "--shutdown-timeout", "5") for _ in range(2))
+    try:
+        a.wait_ready(240)
+        b.wait_ready(240)
+        yield a, b
+    finally:
+        a.kill()
+        b.kill()
+
+
+def instance_of(process: ServeProcess) -> str:
+    return get_calls(process.port, _token("*", "supervisor"))[1]["instance"]
+
+
+def redis_strings(store) -> list[str]:
+    """Every key name and every value in the Redis database, whatever the key's type."""
+    texts = []
+    for key in store.scan_iter(count=1000):
+        texts.append(key)
+        kind = store.type(key)
+        if kind == "stream":
+            texts += [v for _, fields in store.xrange(key) for item in fields.items() for v in item]
+        elif kind == "hash":
+            texts += [v for item in store.hgetall(key).items() for v in item]
+        elif kind == "zset":
+            texts += store.zrange(key, 0, -1)
+        elif kind == "string":
+            texts.append(store.get(key))
+        else:
+            texts += [str(store.dump(key))]
+    return texts
+
+
+@pytest.mark.slow
+def test_a_twilio_call_into_a_is_watched_from_b_with_history_and_nothing_unmasked_reaches_redis(pair, store) -> None:
+    a, b = pair
+    name = "call_card_payment"
+    audio = call_audio(name)[:, :50 * 8000]  # through the card number, at 2x: partials (the model has idle time)
+    call_id = new_call_id()
+
+    async def scenario():
+        viewer, watching = await agent(b.port, call_id)
+        streaming = asyncio.create_task(stream_twilio(f"ws://127.0.0.1:{a.port}/twilio", audio[0], audio[1],
+                                                      speed=2.0, call_sid=call_id, auth_token=TWILIO_TOKEN))
+        await asyncio.sleep(3.0)
+        listed = await asyncio.to_thread(get_calls, b.port, _token("*", "supervisor"))
+        stats = await streaming
+        events = await asyncio.wait_for(watching, decode_budget(audio))
+        late, late_events = await agent(b.port, call_id, role="supervisor")
+        return listed, stats, events, await asyncio.wait_for(late_events, 20), viewer.close_code, late.close_code
+
+    listed, stats, events, late_events, code, late_code = run(scenario())
+    assert stats.close_code == 1000
+    # Every instance lists every instance's calls: B lists A's call, with B's viewer.
+    status, body = listed
+    mine = [c for c in body["calls"] if c["call_id"] == call_id]
+    assert status == 200 and body["instance"] == instance_of(b) != instance_of(a)
+    assert len(mine) == 1 and mine[0]["instance"] == instance_of(a) and mine[0]["source"] == "twilio"
+    assert mine[0]["viewers"] == 1
+    # B's agent saw the call A ingested: partials, finals on both channels, warnings, call_ended last.
+    kinds = [e["type"] for e in events]
+    assert any(e["type"] == "transcript" and not e["final"] for e in events), "no partial crossed the bus"
+    finals = [e for e in events if e["type"] == "transcript" and e["final"] and e["text"]]
+    assert {e["channel"] for e in finals} == {"agent", "customer"}
+    masked = {entity["type"] for e in finals for entity in e["entities"]}
+    assert masked, "nothing was masked at all"
+    assert "warning" in kinds and events[-1] == {"type": "call_ended", "call_id": call_id, "reason": "stop"}
+    assert kinds.count("call_ended") == 1 and code == 1000
+    # The late supervisor on B gets the history: the same final screen, then call_ended.
+    assert final_state(late_events) == final_state(events) and late_code == 1000
+    assert late_events[-1]["type"] == "call_ended"
+    assert [e for e in late_events if e["type"] == "warning"] == [e for e in events if e["type"] == "warning"]
+    # Nothing unmasked anywhere in Redis (every key, every value), though the call's events are there.
+    texts = redis_strings(store)
+    assert any(f"<{kind}>" in t for t in texts for kind in masked)
+    assert not pii_found(texts, name)
+    assert not pii_found([json.dumps(r, ensure_ascii=False) for p in pair for r in p.lines], name)
+    # The call ended: it is no longer active, and its keys expire by the retention rule.
+    assert call_id not in store.zrange("redactor:calls", 0, -1)
+    ttl = store.ttl(f"redactor:call:{call_id}:events")
+    assert 0 < ttl <= LONG_RETENTION_H * 3600
+    # B's audit log names the viewer and the instance that served it.
+    connected = [r for r in audit_lines(b, "agent_connected") if r["call_id"] == call_id]
+    assert {r["instance"] for r in connected} == {instance_of(b)} and {r["subject"] for r in connected} == {"pytest"}
+
+
+@pytest.mark.slow
+def test_sigkill_of_the_owner_ends_the_call_as_lost_on_b_and_a_restarted_a_reads_the_history(
+        pair, redis_url, tmp_path_factory, store) -> None:
+    a, b = pair
+    audio = call_audio("call_address_change")[:, :60 * 8000]
+    call_id = new_call_id("CAkill")
+    bound = 15.0
+
+    async def scenario():
+        viewer, watching = await agent(b.port, call_id)
+
+        async def stream() -> None:
+            with contextlib.suppress(ConnectionClosed, OSError):
+                await stream_ingest(f"ws://127.0.0.1:{a.port}/ingest", audio, token=_token(call_id, "ingest"),
+                                    call_id=call_id, speed=1.0)
+
+        streaming = asyncio.create_task(stream())
+        deadline = time.monotonic() + 60
+        while not any(e.get("final") for e in viewer.seen) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        await asyncio.to_thread(a.kill)  # SIGKILL: no drain, no call_ended from A
+        killed = time.monotonic()
+        events = await asyncio.wait_for(watching, bound + 10)
+        ended = time.monotonic() - killed
+        await streaming
+        return events, ended, viewer.close_code
+
+    events, ended, code = run(scenario())
+    assert any(e["type"] == "transcript" and e["final"] for e in events)
+    assert events[-1] == {"type": "call_ended", "call_id": call_id, "reason": "lost"} and code == 1000
+    assert ended <= bound, ended
+    assert call_id not in store.zrange("redactor:calls", 0, -1)
+    status, body = get_calls(b.port, _token("*", "supervisor"))
+    assert status == 200 and call_id not in {c["call_id"] for c in body["calls"]}
+
+    # A comes back (this time with a 3.6-s retention): the lost call's history is still readable there.
+    config = _config(tmp_path_factory, "tiny.toml", TINY_RETENTION_H)
+    restarted = ServeProcess("--bus", redis_url, "--config", config)
+    try:
+        restarted.wait_ready(240)
+
+        async def history(call: str):
+            ws, task = await agent(restarted.port, call, role="supervisor")
+            return await asyncio.wait_for(task, 20), ws.close_code
+
+        replay, replay_code = run(history(call_id))
+        assert final_state(replay) == final_state(events) and replay[-1]["reason"] == "lost" and replay_code == 1000
+
+        # A call the restarted A ends: its keys expire by that instance's retention (3.6 s).
+        short = new_call_id("CAttl")
+        run(stream_ingest(f"ws://127.0.0.1:{restarted.port}/ingest", call_audio("short_call"),
+                          token=_token(short, "ingest"), call_id=short, speed=8.0))
+        keys = [f"redactor:call:{short}:{part}" for part in ("events", "info")]
+        deadline = time.monotonic() + decode_budget(call_audio("short_call"))
+        while not any(t["type"] == "call_ended" for t in _stream(store, short)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert any(t["type"] == "transcript" for t in _stream(store, short))
+        assert 0 < store.ttl(keys[0]) <= 4
+        time.sleep(TINY_RETENTION_H * 3600 + 1.0)
+        assert store.exists(*keys) == 0
+
+        async def expired():  # nothing left to show: an agent of an expired call waits for a new one
+            ws, task = await agent(restarted.port, short, role="supervisor")
+            await asyncio.sleep(2.0)
+            await ws.close()
+            return await task
+
+        assert run(expired()) == []
+    finally:
+        restarted.kill()
+
+
+def _stream(store, call_id: str) -> list[dict]:
+    return [json.loads(fields["e"]) for _, fields in store.xrange(f"redactor:call:{call_id}:events")]

@@ -1,6 +1,9 @@
 """``redactor serve``: the live-call server (see CONTRACTS.md and the README's "Live calls").
 
-``redactor serve [--host 127.0.0.1] [--port 8765] [--config FILE] [--public-url URL] [--dev]``
+``redactor serve [--host 127.0.0.1] [--port 8765] [--config FILE] [--public-url URL] [--dev] [--bus URL]``
+
+``--bus redis://HOST:PORT/DB`` (or ``REDACTOR_BUS``) shares live calls between instances on Redis
+Streams (docs/scaling.md); ``REDACTOR_INSTANCE`` names this instance there and in the audit log.
 
 Logs are JSON lines on stderr (one object per event, structured fields, never transcript
 text or PII); the audit log (who watched which call) goes to the same stream with
@@ -62,7 +65,7 @@ def build_options(args: argparse.Namespace):
     limits = {name: getattr(args, name) for name in ("start_timeout_s", "call_idle_timeout_s", "shutdown_timeout_s")
               if getattr(args, name, None) is not None}
     return ServerOptions.from_env(host=args.host, port=args.port, public_url=args.public_url, dev=args.dev,
-                                  records=getattr(args, "records", None), **limits)
+                                  records=getattr(args, "records", None), bus=getattr(args, "bus", None), **limits)
 
 
 async def serve_forever(args: argparse.Namespace) -> int:
@@ -138,6 +141,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dev", action="store_true",
                         help="laptop mode: generated secret, supervisor token printed, loopback ingest unauthenticated")
     parser.add_argument("--audit-log", help="write the audit log (who watched which call) to this file")
+    parser.add_argument("--bus", metavar="URL",
+                        help="redis://HOST:PORT/DB: share live calls between instances (default: REDACTOR_BUS, "
+                             "else in process)")
     parser.add_argument("--start-timeout", dest="start_timeout_s", type=float, metavar="SECONDS",
                         help="close a telephony connection that starts no call within this (default 10)")
     parser.add_argument("--call-idle-timeout", dest="call_idle_timeout_s", type=float, metavar="SECONDS",

@@ -16,7 +16,8 @@ LAGGING_S = 2.0
 
 
 class Metrics:
-    """Active calls, call lag (largest, and how many are behind), final latency, ASR queue depth, viewers."""
+    """Active calls, call lag (largest, and how many are behind), final latency, ASR queue depth, viewers,
+    event bus health (backlog, writes, drops, errors, lost calls)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -40,6 +41,18 @@ class Metrics:
         self.viewers = Gauge("redactor_agent_viewers", "Agent connections", registry=r)
         self.refused = Counter("redactor_handshakes_refused", "Connections refused at the handshake",
                                ["status"], registry=r)
+        # The event bus (--bus): an outage shows here, never as a stalled call.
+        self.bus_backlog = Gauge("redactor_bus_backlog", "Events waiting to be written to the event bus",
+                                 registry=r)
+        self.bus_events = Counter("redactor_bus_events", "Events written to the event bus", registry=r)
+        self.bus_dropped = Counter("redactor_bus_dropped_events",
+                                   "Events dropped because the event bus queue was full", registry=r)
+        self.bus_errors = Counter("redactor_bus_errors", "Failed event bus operations", registry=r)
+        self.bus_up = Gauge("redactor_bus_up", "1 while the event bus answers (in process: always)", registry=r)
+        self.bus_up.set(1)
+        self.bus_lost_calls = Counter("redactor_bus_lost_calls",
+                                      "Calls this instance ended as lost (their instance stopped heartbeating)",
+                                      registry=r)
 
     def call_opened(self, source: str) -> None:
         self.calls_total.labels(source).inc()
@@ -58,6 +71,7 @@ class Metrics:
         for reason, count in scheduler.drops().items():
             self.dropped.labels(reason).set(count)
         self.viewers.set(hub.viewer_count())
+        self.bus_backlog.set(hub.backlog())
         lags = [session.lag() for session in calls.values()]
         self.call_lag.set(max(lags, default=0.0))
         self.calls_lagging.set(sum(lag > LAGGING_S for lag in lags))
