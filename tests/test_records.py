@@ -26,6 +26,7 @@ from test_server import (  # the server tests' sample calls, gold PII and client
     LiveServer,
     call_audio,
     final_state,
+    http_get,
     new_call_id,
     pii_found,
     run,
@@ -398,6 +399,8 @@ def test_a_live_call_leaves_a_masked_record_and_a_call_cut_by_shutdown_one_too(t
         raw = (directory / next(p.name for p in directory.glob("*.json"))).read_text(encoding="utf-8")
         assert not pii_found([raw], "short_call")
         assert list(directory.glob(".*.tmp")) == []
+        _, _, metrics = http_get(live, "/metrics")
+        assert b'redactor_call_records_total{outcome="written"} 1.0' in metrics
 
         # A call still streaming when the server stops is recorded with reason "shutdown".
         async def cut_short() -> None:
