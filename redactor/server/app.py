@@ -244,6 +244,8 @@ class Server:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout_at(deadline):
                 await self.calls.close_all()
+                if self.records is not None:  # the records of the calls just ended are on disk
+                    await self.records.drain()
                 if server is not None:
                     await server.wait_closed()
         with contextlib.suppress(TimeoutError):  # the bus writes what is waiting (call_ended) while it can
