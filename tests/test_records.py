@@ -359,6 +359,15 @@ def test_purge_with_a_bad_configuration_fails_clearly(store, tmp_path, capsys) -
     assert all(p.exists() for p in paths.values())
 
 
+def test_serve_records_flag_reaches_the_server_options(tmp_path) -> None:
+    from redactor.cli import build_parser
+    from redactor.server.command import build_options
+
+    args = build_parser().parse_args(["serve", "--dev", "--records", str(tmp_path / "r")])
+    assert str(build_options(args).records) == str(tmp_path / "r")
+    assert build_options(build_parser().parse_args(["serve", "--dev"])).records is None
+
+
 # --- end to end: a real server, a real call ---------------------------------------------------------------
 
 
