@@ -196,3 +196,155 @@ def test_a_name_before_the_customer_speaks_is_the_agents_own(engine) -> None:
     result = engine.redactor.redact(text)
     warnings = state.observe(text=text, masked=result.text, entities=result.entities, speaker="agent")
     assert [w.kind for w in warnings if w.kind == "identity_not_verified"]
+
+
+# --- #14: speech acts read from the parse, and sensitive information without a category word.
+# Each case is one call; "A:"/"C:" turns before the last set the context.  Written for these
+# families, not taken from the held-out set.
+FAMILIES: dict[str, tuple[str, list[str | tuple[str, ...]], list[str | tuple[str, ...]]]] = {
+    "privacy question without 個人情報/データ": ("privacy_question", [
+        "この通話って録音されてるんですか？",
+        "さっき言った番号、そちらに残るんでしょうか。",
+        "私の電話番号、他社に回したりしないですよね？",
+        "話した内容は後で消してもらえますか。",
+        "僕の連絡先、業者とかに渡ったりしませんか。",
+        "それって御社のほうで消してもらえるんですか？",
+        "この会話、誰が聞くんですか？",
+        "メールアドレスが外部に漏れたりしないか心配なんです。",
+    ], [
+        "データ容量を使い切ったんですが、追加できますか？",
+        "受付番号を控えておいた方がいいですか？",
+        "履歴を消す方法を教えてください。",
+        "他の店舗に在庫を回してもらえますか。",
+        "キャンペーン情報をメールで共有してもらえますか。",
+        "電話番号の登録ってどうやるんですか？",
+        "そちらで在庫を管理してるんですか？",
+        "領収書は残しておいてもらえますか？",
+        "水が漏れてるんですけど大丈夫ですか？",
+    ]),
+    "offer as a question": ("volunteered_info_offer", [
+        "生年月日も言った方がいいですか？",
+        "カード番号もお伝えしましょうか。",
+        "免許証とかいります？",
+        "口座番号も教えたほうがいいですか？",
+    ], [
+        ("A:お名前をお願いします。", "C:フルネームで言った方がいいですか？"),
+        ("A:生年月日をお願いします。", "C:西暦で言った方がいいですか？"),
+        "何を言えばいいですか？",
+        "申込書って必要ですか？",
+        "身分証を見せればいいですか？",
+    ]),
+    "offer as a conditional": ("volunteered_info_offer", [
+        "必要なら保険証の番号も言えますけど。",
+        "よろしければ勤務先の電話番号もお伝えできますよ。",
+    ], [
+        "電話番号は言えますけど、住所はちょっと覚えてなくて。",
+        "必要なら書類を郵送で送り直してもらえますか。",
+    ]),
+    "named condition": ("sensitive_info", [
+        "リウマチで手が動かなくて、書類が書けないんです。",
+        "切迫早産と言われて安静にしています。",
+        "自律神経の調子が悪くて、夜に電話できないんです。",
+    ], [
+        "聖路加病院前のバス停で降ります。",
+        "入院保険の請求をしたいんですが。",
+        "透析センターの隣のビルです。",
+        "月末期限の請求書が届きました。",
+    ]),
+    "medication": ("sensitive_info", [
+        "インスリンを毎日打っているので、冷蔵の配送は助かります。",
+        "抗うつ剤を飲んでいるので、運転はしていません。",
+    ], [
+        "薬局で受け取れますか。",
+        "ドラッグストアで薬を買いました。",
+    ]),
+    "device": ("sensitive_info", [
+        "補聴器をつけているので、大きめの声でお願いします。",
+        "ペースメーカーを入れているので、IH機器が心配で。",
+        "人工肛門なので、トイレの近い席がいいんです。",
+    ], [
+        "血圧計を買いたいんですが、在庫はありますか。",
+        "補聴器の電池を注文したいんですが。",
+        "車椅子対応の部屋はありますか。",
+    ]),
+    "religious practice": ("sensitive_info", [
+        "ラマダン中は日中の配達を避けてほしいんです。",
+        "ハラールの食材しか使えなくて。",
+        "毎週日曜は礼拝に行ってます。",
+    ], [
+        "天神駅の近くに住んでいます。",
+        "奈良の大仏の近くです。",
+        "駅前の教会の向かいのマンションです。",
+    ]),
+    "origin": ("sensitive_info", [
+        "母が韓国出身なので、書類は母に読んでもらいます。",
+        "父はフィリピン人です。",
+        "うちは在日なので、名前の表記が二つあるんです。",
+    ], [
+        "韓国出身の俳優のグッズが届きません。",
+        "韓国料理のお店の隣です。",
+        "データ容量を増やしたいんです。",
+    ]),
+}
+
+
+def _turns(case: str | tuple[str, ...]) -> list[tuple[str, str]]:
+    lines = (case,) if isinstance(case, str) else case
+    return [(line[0], line[2:]) if line[:2] in ("A:", "C:") else ("C", line) for line in lines]
+
+
+def _family_cases(positive: bool) -> list:
+    index = 1 if positive else 2
+    return [pytest.param(kind, case, id=f"{family}-{n}")
+            for family, (kind, *lists) in FAMILIES.items() for n, case in enumerate(lists[index - 1])]
+
+
+@pytest.mark.parametrize(("kind", "case"), _family_cases(True))
+def test_family_positive_fires_on_its_last_turn(engine, kind: str, case) -> None:
+    assert kind in kinds(converse(engine, _turns(case)))[-1]
+
+
+@pytest.mark.parametrize(("kind", "case"), _family_cases(False))
+def test_family_negative_stays_quiet(engine, kind: str, case) -> None:
+    assert kind not in [k for turn in kinds(converse(engine, _turns(case))) for k in turn]
+
+
+def test_structure_not_phrases_catches_the_new_forms(engine) -> None:
+    """Without the parse (the phrase rules alone) these forms go unnoticed; with it they fire."""
+    from redactor.policy import WarningEngine
+
+    cases = [("privacy_question", "私の電話番号、他社に回したりしないですよね？"),
+             ("volunteered_info_offer", "免許証とかいります？"),
+             ("sensitive_info", "父はフィリピン人です。")]
+    for kind, text in cases:
+        result = engine.redactor.redact(text)
+        assert result.parse, text
+        for parse, expected in (((), False), (result.parse, True)):
+            state = WarningEngine().new_call("c", "general_support")
+            warnings = state.observe(text=text, masked=result.text, entities=result.entities,
+                                     speaker="customer", parse=parse)
+            assert (kind in [w.kind for w in warnings]) is expected, (text, parse != ())
+
+
+def test_one_parse_per_utterance(engine, monkeypatch) -> None:
+    """The warning rules read the analyzer's parse: GiNZA runs once per utterance."""
+    nlp_engine = engine.redactor.analyzer.nlp_engine
+    calls = []
+    original = nlp_engine.process_text
+
+    def counted(text, language):
+        calls.append(len(text))
+        return original(text, language)
+
+    monkeypatch.setattr(nlp_engine, "process_text", counted)
+    per_turn = kinds(converse(engine, [("C", "この通話って録音されてるんですか？"), ("C", "父はフィリピン人です。")]))
+    assert per_turn == [["privacy_question"], ["sensitive_info"]]
+    assert len(calls) == 2
+
+
+def test_long_text_is_parsed_in_windows(engine) -> None:
+    """Text over one analyzer window still reaches the rules (the windows' parses are joined)."""
+    text = "配送の件でお電話しました。" * 520 + "補聴器をつけているので、大きめの声でお願いします。"
+    result = engine.redactor.redact(text)
+    assert len(text) > 6_000 and result.parse[-1].sent > 0
+    assert "sensitive_info" in kinds(converse(engine, [("C", text)]))[0]

@@ -54,6 +54,8 @@ OPEN_DATA_NOUNS = frozenset({"情報", "データ"})
 # Whoever receives data: with a transfer verb the object goes without saying (他社に渡ったり…).
 RECIPIENTS = frozenset({"他社", "第三者", "外部", "業者", "よそ", "提携先", "関連会社", "グループ会社", "子会社",
                         "広告会社", "別会社", "他人", "誰", "会社"})
+# The company as the one handling: 「そちらでどう管理されるんですか」 is about the caller's data.
+_HANDLER = re.compile(r"(そちら|御社|貴社|おたく|お宅|そっち)(様|さん)?(で|に|の(方|ほう)|側|は|って|が|では)")
 # Generic identifiers an offer may name (番号も言えます, 他の情報も).
 GENERIC_IDENTIFIERS = frozenset({"番号", "情報", "身分証", "証明書", "身分証明書", "本人確認書類", "コピー"})
 INTERROGATIVES = frozenset({"何", "なに", "なん", "どう", "どこ", "どの", "どのよう", "どれ", "誰", "いつ", "なぜ",
@@ -197,6 +199,8 @@ class ClauseRules:
         data = self.data_object(clause, has_pii=has_pii)
         recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
                                                      for w in clause.words)
+        # With the company as the handler the object goes without saying (asked right after giving it).
+        implied = bool(_HANDLER.search(clause.text)) and (question or concern)
         for word in clause.words:
             lemma, chain = word.lemma, clause.chain(word)
             if not member(lemma, HANDLING) or (word.dep == "compound" and not member(lemma, LEAK)):
@@ -210,24 +214,26 @@ class ClauseRules:
             request = bool(_REQUEST_CHAIN.search(chain))
             if member(lemma, LEAK) and (question or concern):
                 return True
+            if self._other_object(clause, word):
+                continue  # 在庫を管理, 商品を回す: the predicate's own object is not data
             if member(lemma, RETAIN):
                 # 控えておいてもらえますか asks the agent to note something: not a worry about it.
                 if request and not negative_request:
                     continue
-                if (data or lemma == "録音") and (question or concern or negative_request):
+                if (data or implied or lemma == "録音") and (question or concern or negative_request):
                     return True
             elif member(lemma, DELETE):
-                if data and (question or concern or request):
+                if (data or implied) and (question or concern or request):
                     return True
             elif member(lemma, TRANSFER):
                 # 回してもらえますか asks for a transfer; 在庫を回す moves stock, not data.
-                if (request and not negative_request) or self._other_object(clause, word):
+                if request and not negative_request:
                     continue
                 if (data or recipient) and (question or concern or negative_request):
                     return True
             elif member(lemma, USE):
                 purpose = passive or asks_how or bool(_PURPOSE.search(clause.text))
-                if ((purpose and data) or _PURPOSE_ASK.search(clause.text)) and (
+                if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
                     return True
             elif member(lemma, ACCESS) and "誰" in lemmas and data and question:

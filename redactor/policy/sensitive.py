@@ -78,7 +78,8 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"(キリスト|イスラム|ヒンドゥー|ユダヤ)教(徒|を信|の信|なので|で)", r"仏教徒", r"創価学会",
         r"学会員", r"教会に通", r"檀家", r"支持政党", r"党員", r"思想信条",
         r"礼拝(?!堂)", r"断食", r"ラマダン", r"ハラール", r"ハラル", r"洗礼", r"受洗", r"ミサ(に|へ)", r"(?<!聖地)巡礼",
-        r"宗派", r"宗旨", r"クリスチャン", r"カトリック", r"プロテスタント", r"ムスリム", r"イスラム",
+        r"宗派", r"宗旨", r"クリスチャン", r"カトリック", r"プロテスタント", r"ムスリム",
+        r"イスラム(?!料理|圏|美術|建築|風|史)",
         r"モスク", r"エホバ", r"モルモン", r"天理教", r"統一教会", r"幸福の科学", r"立正佼成会", r"真如苑",
         r"氏子", r"お祈り(の時間|を(し|する|します)|があ)", r"戒律", r"(牧師|神父|住職|僧侶)(を|として|なので|です)",
         r"輸血(を|が)?(拒|でき(ない|ません)|しない)",
@@ -109,7 +110,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
 # (Used with ``match(text, pos)``, which anchors at ``pos``; a ``^`` would never match there.)
 _PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|"
                             r"センター|駅|バス停|保険|特約|プラン|保障|売り場|売場|コーナー|専門店|ショップ|メーカー|"
-                            r"教室|講座|サークル|大会|特集|番組|ツアー)")
+                            r"教室|講座|サークル|大会|特集|番組|ツアー|対応|用|可|専用|貸し?出し|レンタル)")
 # 障害 after a technical word is an outage, not a disability.
 _TECHNICAL_BEFORE = re.compile(r"(通信|回線|電波|システム|サーバー?|ネットワーク|接続|電源|機器)$")
 
@@ -216,7 +217,8 @@ class _Words:
         """Spans of a Country + 出身/系/籍 or a Nationality said of the caller or kin."""
         found = []
         for word, (a, b) in zip(self.parse, self.spans, strict=True):
-            if word.ent == "Country" and _ORIGIN_AFTER_COUNTRY.match(self.text, b):
+            origin = _ORIGIN_AFTER_COUNTRY.match(self.text, b)
+            if word.ent == "Country" and origin and not self._of_someone_else(origin.end()):
                 found.append((a, b))
             elif word.ent == "Nationality" and (word.i + 1 == len(self.parse)
                                                 or self.parse[word.i + 1].ent != "Nationality"):
@@ -225,3 +227,7 @@ class _Words:
                         _ORIGIN_AFTER_COUNTRY.match(self.text, b) or _KIN.search(sentence)):
                     found.append((a, b))
         return found
+
+    def _of_someone_else(self, pos: int) -> bool:
+        """韓国出身の俳優: the origin qualifies a noun other than the caller's kin."""
+        return self.text.startswith("の", pos) and not _KIN.match(self.text, pos + 1)
