@@ -91,6 +91,8 @@ _ORG_TAIL = frozenset({
 # The first word of a band's or a work's name (ザ・ビートルズ).
 _GROUP_HEAD = frozenset({"ザ", "ジ"})
 # Case particles after a noun phrase: the word is used as a name in a sentence (行長は, 竹蔵の).
+_SUBJECT = frozenset({"は", "が"})
+_FAMILY = frozenset({"家", "一家", "夫妻", "氏", "ら", "兄弟", "姉妹"})
 _CASE_PARTICLES = frozenset({"は", "が", "を", "の", "に", "と", "も", "へ", "や", "から", "より"})
 # A self-introduction or a name given as a contract's name after the name.
 # A self-introduction after the name; speech recognition writes でございます as へございます.
@@ -101,6 +103,8 @@ _JOINERS = frozenset({"・", "＝", "=", "･"})
 # What closes a name phrase in speech: the quoting particle of a self-introduction, a copula.
 _PHRASE_END = frozenset({"と", "です", "でござい", "で"})
 _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
+_KATAKANA = re.compile(r"[ァ-ヴー]+")
+_PUNCT_SPACE = re.compile(r"[\s、。,.!?！？「」…]+")
 
 
 def _is_name_tag(token: Token) -> bool:
@@ -157,7 +161,7 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             start, end = _trim_entity(doc, ent)
             if start < end:
                 found.append(_Candidate(start, end, True))
-    found += _kanji_shapes(doc) + _foreign_chains(doc)
+    found += _kanji_shapes(doc) + _foreign_chains(doc) + _foreign_words(doc)
     found.sort(key=lambda c: (c.start, -c.end))
     merged: list[_Candidate] = []
     for cand in found:
@@ -203,6 +207,22 @@ def _kanji_shapes(doc: Doc) -> list[_Candidate]:
                 and len(tok.text) + chars >= 3
                 and (j == len(doc) or not _KANJI.match(doc[j].text)) and "人名" not in doc[i + 1].tag_ + tok.tag_):
             found.append(_Candidate(i, j, False, lexical=True))
+    return found
+
+
+def _foreign_words(doc: Doc) -> list[_Candidate]:
+    """A katakana word standing as a noun phrase (…は, …が, …の) that the dictionary does not
+    know (シャマランは, バザーリアが), or knows as a name before a family word (クレーマー家)."""
+    found = []
+    for i, tok in enumerate(doc):
+        nxt = _next_text(doc, i + 1)
+        if not _KATAKANA.fullmatch(tok.text) or len(tok.text) < 3 or tok.whitespace_:
+            continue
+        if i > 0 and not doc[i - 1].whitespace_ and (_KATAKANA.search(doc[i - 1].text[-1:]) or _foreign(doc[i - 1])):
+            continue  # the end of a longer word
+        unlabelled = not any(e.start <= i < e.end for e in doc.ents)
+        if (_unknown_foreign(tok) and nxt in _SUBJECT and unlabelled) or (entry(tok.text).kinds and nxt in _FAMILY):
+            found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
 
 
@@ -345,6 +365,8 @@ def _title_before(doc: Doc, start: int) -> bool:
     if start == 0:
         return False
     prev = doc[start - 1]
+    if prev.text in _KIN or (prev.text in {"・", "の"} and start >= 2 and doc[start - 2].text in _KIN):
+        return True  # kinship before a name: 父・種次郎, 母・タマエ, 父の林文察
     return prev.text in TITLES or (_in_label(doc, start - 1, TITLE_LABEL) and _is_noun(prev) and not _is_name_tag(prev))
 
 
@@ -360,12 +382,19 @@ def _compound_after(doc: Doc, end: int) -> int:
 
 
 def _compound_before(doc: Doc, start: int) -> bool:
-    """A kanji noun glued before a kanji name (旭日重光章, 江戸城松之大廊下): one compound."""
-    if start == 0 or not _KANJI.match(doc[start].text):
+    """A noun glued before a name in the same script: one compound (旭日重光章, 江戸城松之大廊下;
+    チェーンバーチェ, speech recognition's rendering of one word)."""
+    if start == 0:
         return False
     prev = doc[start - 1]
-    return (not prev.whitespace_ and bool(_KANJI.fullmatch(prev.text)) and _is_noun(prev)
-            and not _is_name_tag(prev) and not _title_before(doc, start))
+    if prev.whitespace_ or not _is_noun(prev) or _is_name_tag(prev) or _title_before(doc, start):
+        return False
+    return any(script.match(doc[start].text) and script.fullmatch(prev.text) for script in (_KANJI, _KATAKANA))
+
+
+def _lone(doc: Doc, start: int, end: int) -> bool:
+    """The candidate is all the text says: one word on its own (a word clip, a garbled answer)."""
+    return not _PUNCT_SPACE.sub("", doc.text[:doc[start].idx] + doc.text[doc[end - 1].idx + len(doc[end - 1].text):])
 
 
 def _label_against(doc: Doc, start: int, end: int) -> int:
@@ -403,7 +432,9 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
         # tag chosen in context (宗像: tagged a place, listed as a surname too).
         vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
         named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
-                 or (cand.ginza and _unknown_foreign(t))]
+                 or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
+                 or (cand.lexical and _KATAKANA.fullmatch(t.text) and _next_text(doc, cand.end) in _FAMILY
+                     and bool(entry(t.text).kinds))]
         if _INTRO_AFTER.match(doc.text, tokens.end_char) and (named or cand.ginza):
             spans.append((tokens.start_char, tokens.end_char, 0.85))  # 林でございます: a self-introduction
             continue
@@ -423,6 +454,11 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
         chain = parts >= 2 and any(t.text in _JOINERS for t in tokens) and (
             bool(named) or any(_unknown_foreign(t) for t in tokens))
         support += 1 if shape or chain else 0
+        if _lone(doc, cand.start, cand.end) and not ((shape and given and len(value) >= 3) or chain):
+            # A word alone is no name without a full-name shape: speech recognition renders
+            # common words as rare names (ツル, ブロイ, 生月); an answer to a name question
+            # arrives with the question (the conversation's prompt) and is decided there.
+            continue
         support += 1 if cand.ginza else 0
         against = 0
         against += _compound_after(doc, cand.end)
