@@ -31,6 +31,8 @@ Usage::
     python benchmarks/stream_latency.py --long --minutes 10
     python benchmarks/stream_latency.py --calls 2 --speed 4   # quick check, not a measurement
     python benchmarks/stream_latency.py --json > out.json
+    python benchmarks/stream_latency.py --calls 2 --partials on --bus redis://127.0.0.1:6379/0
+                                          # each run twice: in-process hub, then the Redis bus
 """
 
 from __future__ import annotations
@@ -198,7 +200,7 @@ async def watch(ws_url: str, call_id: str, token: str, trace: CallTrace, ready: 
 
 async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[str], long_minutes: float | None,
                    stagger_s: float, scrape_every: float, cpu_threads: int | None,
-                   partial_every: float | None = None) -> dict[str, Any]:
+                   partial_every: float | None = None, bus: str | None = None) -> dict[str, Any]:
     stream = StreamOptions(partials=partials, max_calls=max(8, n_calls))
     if partial_every is not None:
         stream = replace(stream, partial_every_s=partial_every)
@@ -207,7 +209,7 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
     auth_token = secrets.token_hex(16)
     rate = int(TWILIO_MESSAGES_PER_AUDIO_S * max(1.0, speed) * 1.5) + 100
     options = ServerOptions(host="127.0.0.1", port=0, secret=secrets.token_urlsafe(32),
-                            twilio_auth_token=auth_token, stream=stream, max_messages_per_s=rate)
+                            twilio_auth_token=auth_token, stream=stream, max_messages_per_s=rate, bus=bus)
     if long_minutes:
         audios = [("long:" + "+".join(Path(c).stem for c in calls), *build_long_call(calls, long_minutes))]
     else:
@@ -258,6 +260,7 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
     result = summarise(traces, lag_samples, rows, n_calls=len(audios), partials=partials, speed=speed,
                        wall=wall, cpu=cpu, busy=busy)
     result["live"] = [live_transcripts(t, speed) for t in traces if not long_minutes]
+    result["bus"] = "redis" if bus else "hub"
     return result
 
 
@@ -380,13 +383,17 @@ def pii_free_lines(name: str) -> list[tuple[str, float, float, str]]:
 def by_line(rows: list[tuple[str, float, float, str]], lines) -> list[str]:
     """Each transcript row goes to the scripted line of its channel it overlaps most; per line,
     the texts of its rows in time order."""
-    out = [[] for _ in lines]
+    return ["".join(texts) for texts in rows_by_line(rows, lines)]
+
+
+def rows_by_line(rows: list[tuple[str, float, float, str]], lines) -> list[list[str]]:
+    out: list[list[str]] = [[] for _ in lines]
     for channel, start, end, text in sorted(rows, key=lambda r: r[1]):
         overlaps = [(min(end, b) - max(start, a), i) for i, (c, a, b, _t) in enumerate(lines) if c == channel]
         best = max(overlaps, default=(0.0, -1))
         if best[0] > 0:
             out[best[1]].append(text)
-    return ["".join(texts) for texts in out]
+    return out
 
 
 def cer(pairs: list[tuple[str, str]]) -> dict[str, float]:
@@ -415,6 +422,7 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
     pairs: dict[str, list[tuple[str, str]]] = {"first": [], "revised": [], "batch": []}
     warnings = {"live": [], "batch": []}
     identity, delays, revisions = [], [], 0
+    lines_n = split = missed = 0
     for r in results:
         for call in r.get("live", []):
             source, lines = call["source"], pii_free_lines(call["source"])
@@ -430,9 +438,15 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
             warnings["live"].append((source, call["warnings"]))
             identity.append((source, call["identity"]))
             delays += call["revision_delays"]
+            script = [(c, a, b, "") for c, a, b in gold_script(source)]
+            per_line = rows_by_line([tuple(x) for x in call["first"]], script)
+            lines_n += len(script)
+            split += sum(len(texts) > 1 for texts in per_line)
+            missed += sum(not texts for texts in per_line)
             revisions += call["revisions"]
     batch_warnings = {s: sorted(w["kind"] for w in res.warnings) for s, res in batch.items()}
     return {"cer": {k: cer(v) for k, v in pairs.items() if v}, "lines": len(pairs["batch"]),
+            "script_lines": lines_n, "split_lines": split, "lines_without_final": missed,
             "revisions": revisions, "revision_delay_p50": percentile(delays, 50),
             "revision_delay_p95": percentile(delays, 95),
             "warnings_equal": sum(w == batch_warnings[s] for s, w in warnings["live"]),
@@ -453,7 +467,9 @@ def cer_report(v: dict[str, Any]) -> str:
         f"\n\n{v['lines']} scripted lines without PII (batch); {v['revisions']} segments revised, utterance end → "
         f"last revision p50 / p95 {fmt(v['revision_delay_p50'], '{:.2f}')} / "
         f"{fmt(v['revision_delay_p95'], '{:.2f}')} s; "
-        f"warnings live = batch in {v['warnings_equal']}/{v['warnings_calls']} calls; identity: {v['identity']}")
+        f"scripted lines split over 2+ finals {v['split_lines']}/{v['script_lines']}, without a final "
+        f"{v['lines_without_final']}; warnings live = batch in {v['warnings_equal']}/{v['warnings_calls']} calls; "
+        f"identity: {v['identity']}")
 
 
 # --------------------------------------------------------------------------- report
@@ -524,6 +540,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="also decode the played calls in batch and compare CER, warnings and identity")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
+    parser.add_argument("--bus", metavar="URL", help="also run each case on this Redis event bus (same run)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     for noisy in ("faster_whisper", "presidio-analyzer", "websockets"):
@@ -535,13 +552,13 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for n in counts:
         over = False
-        for partials in modes:
-            print(f"# running {n} call(s), partials {'on' if partials else 'off'}, speed {args.speed} …",
-                  file=sys.stderr, flush=True)
+        for partials, bus in [(p, b) for p in modes for b in ([None, args.bus] if args.bus else [None])]:
+            print(f"# running {n} call(s), partials {'on' if partials else 'off'}, speed {args.speed}, "
+                  f"{'bus ' + bus if bus else 'in-process hub'} …", file=sys.stderr, flush=True)
             r = asyncio.run(run_once(n, partials=partials, speed=args.speed, calls=calls,
                                      long_minutes=args.minutes if args.long else None, stagger_s=args.stagger,
                                      scrape_every=args.scrape_every, cpu_threads=args.cpu_threads,
-                                     partial_every=args.partial_every))
+                                     partial_every=args.partial_every, bus=bus))
             results.append(r)
             print(table([r]).splitlines()[-1], file=sys.stderr, flush=True)
             if partials and args.stop_above is not None and headline_p95(r) > args.stop_above:
@@ -563,6 +580,12 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     for r in results:
         print(f"\n{r['calls']} call(s), partials {'on' if r['partials'] else 'off'}: {lag_report(r)}")
+    if args.bus:  # the bus against the hub, same calls, same run
+        for hub, redis in zip(results[::2], results[1::2], strict=True):
+            extra = 1000 * (redis["latency_p95"] - hub["latency_p95"])
+            print(f"\n{hub['calls']} call(s), partials {'on' if hub['partials'] else 'off'}: final latency p50/p95 "
+                  f"hub {hub['latency_p50']:.3f}/{hub['latency_p95']:.3f} s, Redis bus {redis['latency_p50']:.3f}/"
+                  f"{redis['latency_p95']:.3f} s, p95 difference {extra:+.0f} ms")
     if args.cer:
         print("\nlive vs batch (same audio, this run):\n" + cer_report(document["live_vs_batch"]))
     if args.stop_above is not None:

@@ -204,7 +204,9 @@ class SpeechEngine:
             clip,
             **self._decoding(),
             condition_on_previous_text=False,
-            without_timestamps=True,
+            # With timestamp tokens the decoder can say where speech ends; without them it
+            # went on into the padding and appended stray tokens (issue #12, RESULTS.md).
+            without_timestamps=False,
             word_timestamps=True,
             vad_filter=False,
             initial_prompt=prompt,
@@ -348,6 +350,10 @@ def _split_at_pauses(words: list[Word], gap: float, min_chars: int = 4) -> list[
 
 
 def _strip_leading_space(words: list[Word]) -> list[Word]:
+    """Words without the leading space, and without the replacement character a multi-byte
+    character cut by the token budget leaves."""
+    for w in words:
+        w.text = w.text.replace("\ufffd", "")
     if words:
         words[0].text = words[0].text.lstrip()
     return [w for w in words if w.text]

@@ -6,6 +6,11 @@ inputs, and the decoder (cross-attention) and the word aligner (``num_frames``) 
 whatever encoder length they are given. ``ShortContextWhisperModel`` cuts the zero padding
 that ``pad_or_trim`` appended, keeping ``pad_frames`` of it so the model still sees where the
 audio ends. The padding is recognisable: real log-Mel columns are never all exactly zero.
+
+The kept padding is filled with *silence* (issue #12). A zero log-Mel column is not silence:
+the feature extractor clamps the log-Mel at 8 below its maximum, i.e. silence is the
+maximum − 2.0 after its (x + 4) / 4 scaling, and 0 sits well above that, a faint hiss. Whisper
+transcribed that hiss: short utterances ended in stray tokens (``…です行``, ``… ok``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 
 FULL_FRAMES = 3000
+SILENCE_BELOW_MAX = 2.0  # the extractor's floor: 8 (log10) below the maximum, scaled by 1/4
 
 
 def content_frames(features: np.ndarray) -> int:
@@ -33,8 +39,11 @@ class ShortContextWhisperModel(WhisperModel):
     def encode(self, features: np.ndarray):
         frames = features.shape[-1]
         if frames == FULL_FRAMES:
-            keep = min(FULL_FRAMES, content_frames(features) + self.pad_frames)
+            content = content_frames(features)
+            keep = min(FULL_FRAMES, content + self.pad_frames)
             keep = max(keep + (keep % 2), 2)  # the encoder's convolution has stride 2
             if keep < frames:
-                features = np.ascontiguousarray(features[..., :keep])
+                features = np.array(features[..., :keep], dtype=features.dtype, copy=True)
+                if content:
+                    features[..., content:] = features[..., :content].max() - SILENCE_BELOW_MAX
         return super().encode(features)
