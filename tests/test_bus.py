@@ -148,11 +148,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    """A real ``redis-server`` on a free port, its files in a temporary directory; stopped after."""
+@contextlib.contextmanager
+def redis_process(port: int, folder: Path):
+    """A real ``redis-server`` on ``port`` (files in ``folder``, nothing saved), ready; stopped after."""
     assert Path(REDIS_SERVER).exists(), "redis-server is missing: `make test` installs it (apt redis-server)"
-    port, folder = _free_port(), tmp_path_factory.mktemp("redis")
     process = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
                                 "--save", "", "--appendonly", "no", "--logfile", ""],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -171,6 +170,12 @@ def redis_url(tmp_path_factory):
         client.close()
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    with redis_process(_free_port(), tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -354,3 +359,78 @@ def test_sigkill_of_the_owner_ends_the_call_as_lost_on_b_and_a_restarted_a_reads
 
 def _stream(store, call_id: str) -> list[dict]:
     return [json.loads(fields["e"]) for _, fields in store.xrange(f"redactor:call:{call_id}:events")]
+
+
+# --- the bus itself: wire format and outages (real Redis, synthetic masked events) ------------------
+
+
+def _events(call_id: str) -> list:
+    from redactor.conversation import Identity
+    from redactor.policy import Warning
+    from redactor.stream.events import CallEnded, IdentityEvent, MaskSpan, Notice, Transcript, WarningEvent
+
+    return [Transcript(call_id, "customer", "customer-1", False, "お名前は<PENDING>", 1.0, 2.5,
+                       (MaskSpan("PENDING", 4, 13),)),
+            Transcript(call_id, "customer", "customer-1", True, "お名前は<PERSON>です", 1.0, 2.9,
+                       (MaskSpan("PERSON", 4, 12),), revision=2),
+            WarningEvent(call_id, Warning("unneeded_pii", "critical", "m", "s", "customer", "customer-1", 2.9)),
+            IdentityEvent(call_id, Identity(True, True, False, False, False, "billing")),
+            Notice(call_id, "n"), CallEnded(call_id, "lost")]
+
+
+def test_every_agent_event_crosses_the_bus_unchanged() -> None:
+    from redactor.server.bus import event_from_json
+
+    for event in _events("CAwire"):
+        wire = json.loads(json.dumps(event.to_json(), ensure_ascii=False))
+        assert event_from_json(wire) == event
+    with pytest.raises(ValueError):
+        event_from_json({"type": "raw_audio", "call_id": "CAwire"})
+
+
+def test_a_redis_outage_never_blocks_a_call_drops_beyond_the_bound_and_recovers(tmp_path, caplog) -> None:
+    """Nothing listens on the bus's port: publishing stays instant, the queue stops at its bound
+    (the rest dropped, counted, logged once, without content); when Redis comes up the writer
+    delivers what waited and says how many were dropped."""
+    import logging
+
+    from redactor.server.metrics import Metrics
+    from redactor.server.redis_bus import BusSettings, RedisBus, call_key
+    from redactor.stream.events import Transcript
+
+    caplog.set_level(logging.INFO, logger="redactor")
+    port, secret_text = _free_port(), "山田花子の電話は09012345678"
+    metrics = Metrics()
+
+    async def scenario():
+        bus = RedisBus(f"redis://127.0.0.1:{port}/0", instance="outage",
+                       settings=BusSettings(queue_size=100, timeout_s=0.3, heartbeat_s=0.2))
+        bus.bind(None, metrics)
+        await bus.start()
+        started = time.perf_counter()
+        for i in range(1000):
+            bus.publish("CAoutage", Transcript("CAoutage", "agent", f"agent-{i}", True, secret_text, i, i + 1))
+        publishing = time.perf_counter() - started
+        backlog = bus.backlog()
+        await asyncio.sleep(1.0)  # the writer retries meanwhile
+        with redis_process(port, tmp_path) as url:
+            client = redis.Redis.from_url(url)
+            deadline = time.monotonic() + 15
+            while client.xlen(call_key("CAoutage", "events")) < 100 and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            stored = client.xlen(call_key("CAoutage", "events"))
+            client.close()
+            await bus.stop()
+        return publishing, backlog, stored
+
+    publishing, backlog, stored = run(scenario(), timeout=60)
+    assert publishing < 0.5 and backlog == 100 and stored == 100
+    sample = metrics.registry.get_sample_value
+    assert sample("redactor_bus_dropped_events_total") == 900 and sample("redactor_bus_errors_total") >= 1
+    assert sample("redactor_bus_events_total") == 100 and sample("redactor_bus_up") == 1
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("redactor")]
+    assert messages.count("event bus unavailable: events wait in a bounded queue") == 1
+    assert messages.count("event bus queue full: dropping events") == 1
+    back = [r for r in caplog.records if r.getMessage() == "event bus available again"]
+    assert len(back) == 1 and back[0].dropped_events == 900
+    assert not any(secret_text in json.dumps(vars(r), ensure_ascii=False, default=str) for r in caplog.records)
