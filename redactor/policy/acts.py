@@ -118,8 +118,9 @@ class ActDetector:
         self.cues = CueIndex(REQUEST_CUES)
         self.structure = ClauseRules(self.cues)
 
-    def requested_types(self, text: str) -> list[str]:
-        """Types the speaker asks the other side to give (cue + request form, not a refusal)."""
+    def requested_types(self, text: str, parse: Parse = ()) -> list[str]:
+        """Types the speaker asks the other side to give (cue + request form, not a refusal);
+        with the parse also by the request's structure (``ClauseRules.requested``)."""
         types: list[str] = []
         for sentence in sentences(text):
             if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence):
@@ -127,6 +128,9 @@ class ActDetector:
             for cue in self.cues.find(sentence):
                 if cue.owner != NOT_PII and cue.owner not in types:
                     types.append(cue.owner)
+        for clause in clauses(parse):
+            if not _NOT_A_REQUEST.search(clause.text):
+                types += [t for t in self.structure.requested(clause) if t not in types]
         return types
 
     def is_identity_check(self, text: str) -> bool:

@@ -38,6 +38,11 @@ TELL = frozenset({"言う", "伝える", "教える", "知らせる", "読み上
 TELL_POTENTIAL = frozenset({"言える", "伝えられる", "教えられる", "出せる", "送れる", "見せられる", "書ける",
                             "話せる"})
 NEED = frozenset({"いる", "要る", "必要"})
+# What an agent asks the customer to do with a value: say it, show it, confirm it.
+ASK = frozenset({"教える", "伺う", "聞く", "聞かせる", "言う", "伝える", "知らせる", "読み上げる", "願う", "いただく",
+                 "頂戴", "確認", "用意", "提示", "入力", "おっしゃる", "仰る", "申し出る", "見せる", "読む"})
+# Asking whether the customer has or knows it comes before asking for it (お手元にございますか).
+HAVE = frozenset({"ある", "ござる", "持つ", "分かる", "わかる", "お持ち"})
 # Harm done to data: the noun says which object it is about (情報漏洩は大丈夫ですか).
 LEAK = frozenset({"漏洩", "流出", "悪用"})
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
@@ -74,6 +79,9 @@ _BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い)")
 _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
 _CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|よければ|よろしければ|良ければ|なんなら|"
                         r"もし(よかったら|必要)|要る(なら|んだったら)|いる(なら|んだったら))")
+_ASK_CHAIN = re.compile(r"((て|で)(いただ|頂|もら|くだ|下さ|ほし)|させて|てもよろし|お願い|願え|願い)")
+_NEGATED = re.compile(r"(ない|ません|ず|なく|不要|結構)")
+_WHICH_NUMBER = re.compile(r"(何番|何桁|なんばん)")
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
 _MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
 _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
@@ -239,6 +247,22 @@ class ClauseRules:
             elif member(lemma, ACCESS) and "誰" in lemmas and data and question:
                 return True
         return False
+
+    # ---------------------------------------------------------------- requests
+
+    def requested(self, clause: Clause) -> list[str]:
+        """Types an agent's sentence asks for: an identifier with a request form of an asking
+        verb (ご用意いただけますか, 確認させてください), a question whether the customer has or
+        knows it (お手元にございますか, わかりますか), or which number it is (何番ですか)."""
+        question = clause.is_question()
+        asks = bool(_WHICH_NUMBER.search(clause.text)) and question
+        for word in clause.words:
+            chain = clause.chain(word)
+            if _NEGATED.search(chain):
+                continue
+            if (member(word.lemma, ASK) and _ASK_CHAIN.search(chain)) or (word.lemma in HAVE and question):
+                asks = True
+        return self.identifier_types(clause.text) if asks else []
 
     # ---------------------------------------------------------------- offers
 

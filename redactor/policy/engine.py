@@ -122,7 +122,7 @@ class CallState:
             found.append(("card_security_code", None))
 
         if speaker == "agent":
-            requested = acts.requested_types(raw)
+            requested = acts.requested_types(raw, parse)
             self.agent_asked = tuple(requested)
             found += [("agent_requests_unneeded", t) for t in requested if not self.policy.allows(t)]
             self.name_asked |= "PERSON" in requested
