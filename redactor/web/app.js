@@ -14,27 +14,12 @@
   const BACKOFF_MAX_MS = 15000;
   const NOTICE_MS = 15000;
 
-  // Japanese labels of the entity types; mirrors redactor/policy/catalogue.py TYPE_LABELS
-  // (tests/test_agent_screen.py checks that the two agree).
-  const TYPE_LABELS = {
-    PERSON: 'お名前',
-    PHONE_NUMBER: '電話番号',
-    EMAIL_ADDRESS: 'メールアドレス',
-    JP_ADDRESS: '住所',
-    JP_POSTAL_CODE: '郵便番号',
-    DATE_OF_BIRTH: '生年月日',
-    CREDIT_CARD: 'カード番号',
-    CARD_SECURITY_CODE: 'セキュリティコード',
-    CARD_EXPIRY: 'カードの有効期限',
-    JP_MY_NUMBER: 'マイナンバー',
-    JP_CORPORATE_NUMBER: '法人番号',
-    JP_DRIVERS_LICENSE: '運転免許証番号',
-    JP_PASSPORT: 'パスポート番号',
-    JP_HEALTH_INSURANCE: '健康保険証の番号',
-    JP_PENSION_NUMBER: '基礎年金番号',
-    JP_RESIDENCE_CARD: '在留カード番号',
-    JP_BANK_ACCOUNT: '口座番号',
-  };
+  const CALLS_POLL_MS = 2000;
+  // The Japanese mask labels are served from their one home, redactor/policy/catalogue.py
+  // TYPE_LABELS (/static/labels.json, docs/labels.md); the page keeps no copy.
+  const LABELS_URL = '/static/labels.json';
+  const UNKNOWN_LABEL = '個人情報';
+  let typeLabels = {};
 
   const KIND_LABELS = {
     unneeded_pii: '不要な個人情報',
@@ -68,9 +53,18 @@
     token: $('token'),
     connectBtn: $('connect-btn'),
     disconnectBtn: $('disconnect-btn'),
+    callsBtn: $('calls-btn'),
     formError: $('form-error'),
+    formToggle: $('form-toggle'),
+    callsReopen: $('calls-reopen'),
     state: $('conn-state'),
     connCall: $('conn-call'),
+    callsPanel: $('calls-panel'),
+    callsStatus: $('calls-status'),
+    callsError: $('calls-error'),
+    callsList: $('calls-list'),
+    callsEmpty: $('calls-empty'),
+    callsClose: $('calls-close'),
     notice: $('notice'),
     transcript: $('transcript'),
     transcriptEmpty: $('transcript-empty'),
@@ -82,6 +76,7 @@
     warnings: $('warnings'),
     warningsEmpty: $('warnings-empty'),
     warningCount: $('warning-count'),
+    warningsAll: $('warnings-all'),
     alertLive: $('alert-live'),
   };
 
@@ -126,8 +121,21 @@
   }
 
   function labelFor(type) {
-    return TYPE_LABELS[type] || '個人情報';
+    const label = Object.hasOwn(typeLabels, type) ? typeLabels[type] : '';
+    return typeof label === 'string' && label ? label : UNKNOWN_LABEL;
   }
+
+  /** Fetched once at start; a connection waits for it so the first chips already carry labels. */
+  const labelsReady = (async () => {
+    try {
+      const res = await fetch(LABELS_URL, { cache: 'no-store', credentials: 'omit' });
+      const data = res.ok ? await res.json() : null;
+      if (data && typeof data === 'object' && !Array.isArray(data)) typeLabels = data;
+    } catch { /* unreachable: chips fall back to the generic label */ }
+    for (const chip of document.querySelectorAll('.chip[data-type]')) {
+      chip.textContent = `［${labelFor(chip.dataset.type)}］`;
+    }
+  })();
 
   /** The masked text as DOM nodes: plain text runs and a chip per placeholder. */
   function renderMasked(text) {
@@ -137,14 +145,8 @@
     for (let m = PLACEHOLDER.exec(text); m !== null; m = PLACEHOLDER.exec(text)) {
       if (m.index > last) frag.append(text.slice(last, m.index));
       const type = m[1];
-      let chip;
-      if (type === 'PENDING') {
-        chip = make('span', 'chip chip-pending', '［確認中］');
-        chip.title = '認識が確定するまで表示を保留しています';
-      } else {
-        chip = make('span', 'chip', `［${labelFor(type)}］`);
-        chip.title = `マスク済み：${labelFor(type)}`;
-      }
+      const chip = make('span', type === 'PENDING' ? 'chip chip-pending' : 'chip', `［${labelFor(type)}］`);
+      chip.title = type === 'PENDING' ? '認識が確定するまで表示を保留しています' : `マスク済み：${labelFor(type)}`;
       chip.dataset.type = type;
       frag.append(chip);
       last = m.index + m[0].length;
@@ -294,6 +296,7 @@
       '認証エラー：アクセストークンが無効か、この通話を表示する権限がありません。新しいトークンを入力してください。';
     el.connectBtn.disabled = false;
     el.callId.readOnly = false;
+    showForm(true);
     el.token.focus();
   }
 
@@ -331,7 +334,16 @@
     // The call id (not secret) goes into the fragment so a reload reconnects; the token never does.
     const fragment = `#call=${encodeURIComponent(callId)}`;
     if (location.hash !== fragment) history.replaceState(null, '', fragment);
-    openSocket();
+    showForm(false); // the transcript gets the room; 接続設定 brings the form back
+    labelsReady.then(() => { if (!conn.stopped && conn.callId === callId && !conn.ws) openSocket(); });
+  }
+
+  /** Show or collapse the connect form; once collapsed, the 接続設定 button reopens it. */
+  function showForm(open) {
+    el.form.hidden = !open;
+    el.formToggle.hidden = false;
+    el.formToggle.setAttribute('aria-expanded', String(open));
+    document.body.classList.toggle('form-collapsed', !open);
   }
 
   function disconnect() {
@@ -339,6 +351,7 @@
     clearTimers();
     closeSocket(1000);
     setState(conn.ended ? 'ended' : 'closed');
+    showForm(true);
     el.connectBtn.focus();
   }
 
@@ -352,9 +365,11 @@
     el.transcriptEmpty.hidden = false;
     el.warnings.replaceChildren();
     el.warningsEmpty.hidden = false;
+    showAllWarnings(false);
     updateWarningCount();
     applyIdentity({});
     el.jump.hidden = true;
+    following = true;
   }
 
   // ---- events --------------------------------------------------------------------------
@@ -370,6 +385,15 @@
     }
   }
 
+  /** Whether the transcript follows the newest row: true until the agent scrolls up, true again
+   *  at the bottom. Kept from scroll events, not measured per update, because the panel itself
+   *  shrinks when a warning appears (narrow screens) and that is no reason to stop following. */
+  let following = true;
+
+  function scrollToLatest() {
+    el.transcript.scrollTop = el.transcript.scrollHeight;
+  }
+
   function nearBottom() {
     const t = el.transcript;
     return t.scrollHeight - t.scrollTop - t.clientHeight < 48;
@@ -381,11 +405,15 @@
     if (!id || typeof msg.text !== 'string') return;
     const channel = msg.channel === 'agent' ? 'agent' : 'customer';
     const final = msg.final === true;
-    const stick = nearBottom();
+    const stick = following;
     let seg = segments.get(id);
     let added = false;
 
     if (seg && seg.final && !final) return; // a final is the last word on its segment
+    // A corrected final (docs/events.md "revision") replaces the row in place; an older
+    // revision arriving late (a replay after a reconnect) never undoes a newer one.
+    const revision = final && Number.isInteger(msg.revision) && msg.revision > 0 ? msg.revision : 0;
+    if (seg && seg.final && final && revision < seg.revision) return;
 
     if (!seg) {
       seg = createRow(id, channel, typeof msg.start === 'number' ? msg.start : Infinity);
@@ -395,6 +423,9 @@
     }
     seg.final = final;
     seg.stale = false;
+    seg.revision = revision;
+    seg.row.classList.toggle('revised', revision > 0);
+    seg.revised.hidden = revision === 0;
     seg.row.classList.toggle('partial', !final);
     seg.row.classList.remove('stale');
     seg.state.textContent = '認識中';
@@ -405,7 +436,7 @@
     seg.text.replaceChildren(renderMasked(msg.text));
 
     if (stick) {
-      el.transcript.scrollTop = el.transcript.scrollHeight;
+      scrollToLatest();
     } else if (added) {
       el.jump.hidden = false;
     }
@@ -420,7 +451,13 @@
     const body = make('span', 'utt-body');
     const text = make('span', 'utt-text');
     const state = make('span', 'utt-state', '認識中');
-    body.append(text, state);
+    // Shown once a corrected final replaced the first one: the row changed after it was final.
+    const revised = make('span', 'utt-revised', '修正');
+    revised.setAttribute('role', 'note');
+    revised.setAttribute('aria-label', '修正済み：認識結果が訂正されました');
+    revised.title = '認識結果が訂正されました';
+    revised.hidden = true;
+    body.append(text, state, revised);
     row.append(time, speaker, body);
 
     el.transcriptEmpty.hidden = true;
@@ -433,7 +470,7 @@
       before = rows[i];
     }
     el.transcript.insertBefore(row, before);
-    return { row, text, state, time, final: false, start, channel, stale: false };
+    return { row, text, state, revised, time, final: false, revision: 0, start, channel, stale: false };
   }
 
   /** After a reconnect, a partial whose utterance ended while we were away is never completed. */
@@ -488,6 +525,7 @@
     el.warnings.prepend(item); // newest first
     el.warningsEmpty.hidden = true;
     warningTotal += 1;
+    el.warningsAll.hidden = warningTotal < 2 && !document.body.classList.contains('warnings-all');
     if (severity === 'critical') criticalTotal += 1;
     updateWarningCount();
 
@@ -495,6 +533,14 @@
       announce(`重大な警告：${message}${suggestion ? ` おすすめの対応：${suggestion}` : ''}`);
     }
     if (kind === 'identity_verified') applyIdentity({ ...lastIdentity, verified: true });
+  }
+
+  /** On a narrow screen only the newest warning shows (next to the transcript); this shows all. */
+  function showAllWarnings(all) {
+    document.body.classList.toggle('warnings-all', all);
+    el.warningsAll.setAttribute('aria-expanded', String(all));
+    el.warningsAll.textContent = all ? '最新のみ表示' : 'すべて表示';
+    if (!all) el.warningsAll.hidden = warningTotal < 2;
   }
 
   function announce(text) {
@@ -555,6 +601,146 @@
     setState('ended');
   }
 
+  // ---- supervisor: the list of active calls ---------------------------------------------
+
+  /** GET /calls (supervisor token in the Authorization header, never in the URL) every ~2 s
+   *  while the list is open; rows are keyed by call id and updated in place. */
+  const sup = { open: false, timer: 0, token: '', rows: new Map(), generation: 0 };
+
+  const CALLS_ERRORS = {
+    401: '認証エラー：トークンが無効か期限切れです。新しいスーパーバイザー用トークンを入力してください。',
+    403: 'このトークンでは通話一覧を表示できません。スーパーバイザー用のトークンを入力してください。',
+    404: 'このサーバーは通話一覧に対応していません。',
+  };
+
+  function openCalls() {
+    const token = el.token.value.trim();
+    el.formError.textContent = '';
+    if (!token) {
+      el.formError.textContent = 'スーパーバイザー用のアクセストークンを入力してください。';
+      showForm(true);
+      el.token.focus();
+      return;
+    }
+    try { sessionStorage.setItem(TOKEN_KEY, token); } catch { /* storage disabled */ }
+    sup.token = token;
+    sup.open = true;
+    sup.generation += 1;
+    el.callsPanel.hidden = false;
+    el.callsError.textContent = '';
+    el.callsStatus.textContent = '読み込み中…';
+    el.callsReopen.hidden = true;
+    pollCalls(sup.generation);
+  }
+
+  function closeCalls() {
+    sup.open = false;
+    sup.generation += 1;
+    if (sup.timer) clearTimeout(sup.timer);
+    sup.timer = 0;
+    el.callsPanel.hidden = true;
+    el.callsReopen.hidden = !sup.token;
+  }
+
+  async function pollCalls(generation) {
+    let message = '';
+    let retry = true;
+    try {
+      const res = await fetch('/calls', {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${sup.token}` },
+        cache: 'no-store',
+        credentials: 'omit',
+        redirect: 'manual',
+      });
+      if (generation !== sup.generation) return;
+      if (CALLS_ERRORS[res.status]) {
+        message = CALLS_ERRORS[res.status];
+        retry = false;
+      } else if (!res.ok) {
+        message = `通話一覧を取得できませんでした（${res.status}）。再試行しています…`;
+      } else {
+        const data = await res.json();
+        if (generation !== sup.generation) return;
+        renderCalls(data && Array.isArray(data.calls) ? data.calls : []);
+      }
+    } catch {
+      if (generation !== sup.generation) return;
+      message = 'サーバーに接続できません。再試行しています…';
+    }
+    el.callsError.textContent = message;
+    if (message) el.callsStatus.textContent = '';
+    if (!retry) {
+      sup.token = '';
+      if (message === CALLS_ERRORS[401] || message === CALLS_ERRORS[403]) {
+        showForm(true);
+        el.token.focus();
+      }
+      return;
+    }
+    if (sup.open) sup.timer = setTimeout(() => pollCalls(generation), CALLS_POLL_MS);
+  }
+
+  function formatClock(unixSeconds) {
+    if (typeof unixSeconds !== 'number' || !Number.isFinite(unixSeconds)) return '';
+    const d = new Date(unixSeconds * 1000);
+    return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  }
+
+  function renderCalls(calls) {
+    const valid = calls.filter((c) => c && typeof c.call_id === 'string' && c.call_id);
+    const seen = new Set();
+    const items = [];
+    for (const call of valid) {
+      seen.add(call.call_id);
+      let row = sup.rows.get(call.call_id);
+      if (!row) row = createCallRow(call.call_id);
+      sup.rows.set(call.call_id, row);
+      const elapsed = typeof call.started === 'number' ? Date.now() / 1000 - call.started : NaN;
+      const meta = [
+        typeof call.policy === 'string' && call.policy ? `用件 ${call.policy}` : '',
+        formatClock(call.started) ? `開始 ${formatClock(call.started)}（${formatTime(elapsed) || '0:00'}経過）` : '',
+        Number.isInteger(call.viewers) ? `表示中 ${call.viewers}人` : '',
+        typeof call.source === 'string' && call.source ? `受信 ${call.source}` : '',
+      ].filter(Boolean).join(' · ');
+      row.meta.textContent = meta;
+      const current = conn.callId === call.call_id && !conn.stopped;
+      row.item.classList.toggle('current', current);
+      if (current) row.open.setAttribute('aria-current', 'true');
+      else row.open.removeAttribute('aria-current');
+      items.push(row.item);
+    }
+    for (const [id, row] of sup.rows) {
+      if (!seen.has(id)) { row.item.remove(); sup.rows.delete(id); }
+    }
+    // Reorder only when the order changed, so a focused button keeps its focus.
+    const order = Array.from(el.callsList.children);
+    if (order.length !== items.length || order.some((node, i) => node !== items[i])) {
+      el.callsList.replaceChildren(...items);
+    }
+    el.callsEmpty.hidden = items.length > 0;
+    el.callsStatus.textContent = `${items.length}件 · ${formatClock(Date.now() / 1000)} 更新`;
+  }
+
+  function createCallRow(callId) {
+    const item = make('li', 'call-item');
+    item.dataset.call = callId;
+    const open = make('button', 'call-open');
+    open.type = 'button';
+    const id = make('span', 'call-id', callId);
+    const meta = make('span', 'call-meta');
+    const action = make('span', 'call-action', '表示する');
+    open.append(id, meta, action);
+    open.setAttribute('aria-label', `通話 ${callId} を表示`);
+    open.addEventListener('click', () => {
+      el.callId.value = callId;
+      closeCalls();
+      connect();
+    });
+    item.append(open);
+    return { item, open, meta };
+  }
+
   // ---- wiring --------------------------------------------------------------------------
 
   function callIdFromFragment() {
@@ -575,14 +761,29 @@
     connect();
   });
   el.disconnectBtn.addEventListener('click', disconnect);
+  el.callsBtn.addEventListener('click', openCalls);
+  el.callsReopen.addEventListener('click', openCalls);
+  el.callsClose.addEventListener('click', closeCalls);
+  el.formToggle.addEventListener('click', () => {
+    const open = el.form.hidden;
+    showForm(open);
+    if (open) (el.callId.value ? el.token : el.callId).focus();
+  });
+  el.warningsAll.addEventListener('click', () => {
+    showAllWarnings(!document.body.classList.contains('warnings-all'));
+  });
   el.jump.addEventListener('click', () => {
-    el.transcript.scrollTop = el.transcript.scrollHeight;
+    following = true;
+    scrollToLatest();
     el.jump.hidden = true;
     el.transcript.focus();
   });
   el.transcript.addEventListener('scroll', () => {
-    if (nearBottom()) el.jump.hidden = true;
+    following = nearBottom();
+    if (following) el.jump.hidden = true;
   }, { passive: true });
+  // A resize (a warning taking room, rotation, the keyboard) keeps a following transcript at its end.
+  new ResizeObserver(() => { if (following) scrollToLatest(); }).observe(el.transcript);
   window.addEventListener('hashchange', () => {
     if (conn.stopped || conn.ended || conn.authFailed) {
       const id = callIdFromFragment();
