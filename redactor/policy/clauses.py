@@ -73,6 +73,8 @@ _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|�
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 _NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ)")
 _PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
+# How, by whom, where: what a use question asks (not どのくらい, which asks an amount).
+_MANNER = re.compile(r"(どう|どのよう|どんなふう|誰が|だれが|どこで|どこに|何に|なにに|なんに)")
 _PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の|ほかの|ほか|他に)")
 _VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう)か|ましょう[?？]")
 _BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い)")
@@ -203,7 +205,6 @@ class ClauseRules:
         if not (question or concern or negative_request or _REQUEST_CHAIN.search(clause.text)):
             return False
         lemmas = {w.lemma for w in clause.words}
-        asks_how = bool(lemmas & INTERROGATIVES)
         data = self.data_object(clause, has_pii=has_pii)
         recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
                                                      for w in clause.words)
@@ -240,7 +241,7 @@ class ClauseRules:
                 if (data or recipient) and (question or concern or negative_request):
                     return True
             elif member(lemma, USE):
-                purpose = passive or asks_how or bool(_PURPOSE.search(clause.text))
+                purpose = passive or bool(_PURPOSE.search(clause.text) or _MANNER.search(clause.text))
                 if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
                     return True
