@@ -6,7 +6,11 @@ figures are those a user of ``redactor text`` gets.  A warning counts as correct
 fires on the turn labelled with its kind.  A dialogue is *negative* for a kind when no turn
 expects it; a false alarm is a negative dialogue where the kind fires anyway.
 
-    .venv/bin/python benchmarks/warnings.py [--data FILE] [--json]
+    .venv/bin/python benchmarks/warnings.py [--data FILE] [--json] [--cost]
+
+``--cost`` also times, per utterance, what the parse-based rules add to a turn: copying
+GiNZA's parse out of the analyzer (``snapshot``) and the warning engine's ``observe`` with
+and without the parse (medians over 5 passes of every turn).
 """
 
 from __future__ import annotations
@@ -81,6 +85,29 @@ def score(dialogues: list[dict], fired: dict[str, list[str]]) -> dict:
             "kinds": kinds, "errors": misses}
 
 
+def cost(dialogues: list[dict], engine) -> dict[str, float]:
+    """Median microseconds per utterance: parse copy, observe with the parse, observe without."""
+    from statistics import median
+
+    from redactor.policy.parse import snapshot
+
+    nlp = engine.redactor.nlp
+    turns = [(t["speaker"], t["text"]) for d in dialogues for t in d["turns"]]
+    prepared = [(speaker, text, engine.redactor.redact(text), nlp(text)) for speaker, text in turns]
+    timings: dict[str, list[float]] = {"snapshot_us": [], "observe_parse_us": [], "observe_text_us": []}
+    for _ in range(5):
+        for speaker, text, result, doc in prepared:
+            started = time.perf_counter()
+            snapshot(doc)
+            timings["snapshot_us"].append(time.perf_counter() - started)
+            for key, parse in (("observe_parse_us", result.parse), ("observe_text_us", ())):
+                state = engine.warnings.new_call("cost", "general_support")
+                started = time.perf_counter()
+                state.observe(text=text, masked=result.text, entities=result.entities, speaker=speaker, parse=parse)
+                timings[key].append(time.perf_counter() - started)
+    return {key: round(median(values) * 1e6, 1) for key, values in timings.items()}
+
+
 def table(result: dict) -> str:
     def fmt(value: float | None) -> str:
         return "-" if value is None else f"{value:.2f}"
@@ -98,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--cost", action="store_true", help="also time the parse copy and the rules per utterance")
     args = parser.parse_args(argv)
     from redactor.engine import build_engine
 
@@ -106,10 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     result = score(dialogues, fired_per_turn(dialogues, engine))
     result["seconds"] = round(time.perf_counter() - started, 2)
+    if args.cost:
+        result["cost"] = cost(dialogues, engine)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print(table(result))
+        if args.cost:
+            print("per utterance (median µs): " + ", ".join(f"{k} {v}" for k, v in result["cost"].items()))
         for line in result["errors"]:
             print("  " + line)
     return 0
