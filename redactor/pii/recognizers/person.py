@@ -42,8 +42,9 @@ _COMPANY_AFTER = re.compile(
 )
 # Words GiNZA sometimes tags as names.
 _NOT_A_NAME = frozenset({"フリガナ", "ふりがな", "カタカナ", "ひらがな", "ですね", "こちら", "わたくし"})
+# Michael S. Maurer氏: up to three words, a middle initial among them.
 _ROMAJI_NAME = re.compile(
-    r"[A-Z][a-z]+(?:[ \u3000][A-Z][a-z]+)?(?=[ \u3000]?(?:様|さん|さま|です|と申|でござ|って言))"
+    r"[A-Z][a-z]+(?:[ \u3000](?:[A-Z]\.|[A-Z][a-z]+)){0,2}(?=[ \u3000]?(?:様|さん|さま|氏|です|と申|でござ|って言))"
 )
 # The agent's own name: …センターの鈴木でございます, 本日は高橋が承りました.
 _AGENT_NAME = re.compile(

@@ -91,6 +91,7 @@ _ORG_TAIL = frozenset({
 # The first word of a band's or a work's name (ザ・ビートルズ).
 _GROUP_HEAD = frozenset({"ザ", "ジ"})
 # Case particles after a noun phrase: the word is used as a name in a sentence (行長は, 竹蔵の).
+_PLACE_UNIT = frozenset("都道府県市区町村郡州省")
 _SUBJECT = frozenset({"は", "が"})
 _FAMILY = frozenset({"家", "一家", "夫妻", "氏", "ら", "兄弟", "姉妹"})
 _CASE_PARTICLES = frozenset({"は", "が", "を", "の", "に", "と", "も", "へ", "や", "から", "より"})
@@ -337,15 +338,22 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
                  or doc[cand.end + 1].text in _PHRASE_END)):
         cand.end += 1
     # A given name without its surname: the kanji before it (南々見一也, 車吉章).
+    # Two pieces when the tokenizer split the surname too (南々|見, 伍|廷): the first one a
+    # listed surname or a word the dictionary does not know.
     first = doc[cand.start]
     if first.tag_.endswith("人名-名") and cand.start >= 1:
-        prev = doc[cand.start - 1]
-        before = doc[cand.start - 2].text if cand.start >= 2 else ""
-        if (_KANJI.fullmatch(prev.text) and len(prev.text) <= 3 and not prev.whitespace_
-                and not _KANJI.search(before[-1:]) and prev.text not in TITLES
-                and not _in_label(doc, cand.start - 1, TITLE_LABEL) and "数詞" not in prev.tag_
-                and prev.text not in _KIN):
-            cand.start -= 1
+        for pieces in (1, 2):
+            start = cand.start - pieces
+            if start < 0:
+                break
+            prevs = doc[start:cand.start]
+            before = doc[start - 1].text if start >= 1 else ""
+            if (all(_KANJI.fullmatch(p.text) and not p.whitespace_ and p.text not in TITLES and p.text not in _KIN
+                    and "数詞" not in p.tag_ and not _in_label(doc, p.i, TITLE_LABEL) for p in prevs)
+                    and len(prevs.text) <= 3 and not _KANJI.search(before[-1:])
+                    and (pieces == 1 or entry(prevs[0].text).surname or not entry(prevs[0].text).known)):
+                cand.start = start
+                break
 
 
 def _next_word(doc: Doc, end: int) -> Token | None:
@@ -416,6 +424,20 @@ def _next_text(doc: Doc, end: int) -> str:
     return doc[end].text if end < len(doc) else ""
 
 
+def _common_word(tokens: Span) -> bool:
+    """Only words the dictionary knows as common nouns (テノール歌手, チーフディレクター)."""
+    return all("普通名詞" in t.tag_ and not entry(t.text).kinds for t in tokens)
+
+
+def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
+    """A place or body before its office (成田市長, 青森県議会議員, 自由民主党総裁): not a name."""
+    last = doc[cand.end - 1]
+    if last.text[-1] in _COMPOUND_KANJI and "人名" not in last.tag_:
+        return True
+    nxt = _next_text(doc, cand.end)
+    return bool(nxt) and nxt[0] in _PLACE_UNIT and any("地名" in t.tag_ for t in doc[cand.start:cand.end])
+
+
 def _work_title(doc: Doc, start: int, end: int) -> bool:
     """The candidate fills a 「…」 quote: the title of a work (「モンコク・カルメン」), not a person."""
     return start > 0 and end < len(doc) and doc[start - 1].text in "「『" and doc[end].text in "」』"
@@ -441,7 +463,7 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
         if len(value) == 1:
             continue  # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
         if _title_after(doc, cand.end) or _title_before(doc, cand.start):
-            if named or cand.ginza:
+            if (named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand):
                 spans.append((tokens.start_char, tokens.end_char, 0.85))
             continue
         support = 0
