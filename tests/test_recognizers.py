@@ -229,3 +229,14 @@ def test_a_name_only_in_words_the_recogniser_was_unsure_of_is_not_masked(redacto
     # Whisper is unsure of real names too: a full name stays masked however unsure.
     caller = "もしもし山田花粉"
     assert [e.type for e in redactor.analyze(caller, uncertain=[(0, len(caller))])] == ["PERSON"]
+
+
+# Issue #10 continued: false masks from real text (dev half of benchmarks/real/text_persons.jsonl).
+@pytest.mark.parametrize("text", [
+    "上級市長職は1999年以降アンドレアス・ラープが務めている。",  # 市 inside 市長職, a year as the "number"
+    "また、周辺地区は都市景観100選に選定されている。",
+    "2018年8月17日、トリノFCに買い取りオプション付きの期限付き移籍をした。",  # a loan's term, no card
+])
+def test_a_year_or_count_is_no_address_and_a_loan_no_card_expiry(redactor, text: str) -> None:
+    types = {e.type for e in redactor.analyze(text)}
+    assert not types & {"JP_ADDRESS", "CARD_EXPIRY", "DATE_OF_BIRTH"}

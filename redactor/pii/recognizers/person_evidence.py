@@ -491,7 +491,7 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
         against += label if label == 2 or not single else 0
         against += 1 if _compound_before(doc, cand.start) else 0
         against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD else 0
-        against += 2 if _work_title(doc, cand.start, cand.end) else 0
+        against += 3 if _work_title(doc, cand.start, cand.end) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
         # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
         against += 1 if (named and all(_kind(t) == "名" for t in named) and not cand.ginza
