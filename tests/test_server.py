@@ -1082,3 +1082,42 @@ def test_sigterm_drains_open_calls_and_exits_within_its_bound_and_a_second_sigte
     finally:
         draining.kill()
         forced.kill()
+
+
+# --- issue #12: revised finals, clean endings, nothing lost ----------------------------------------
+
+
+def stray_tail(text: str) -> str | None:
+    """The final's last token when it stands apart: 1–2 characters after a space or punctuation
+    (``… 1``, ``OK 3 4``), or a short run of Latin letters glued to Japanese (``…ですOK``)."""
+    text = re.sub(r"<[A-Z_]+>", "", text).rstrip(" 、。,.!?！？")
+    found = (re.search(r"[\s、。,.!?！？]([^\s、。,.!?！？]{1,2})$", text)
+             or re.search(r"(?<=[^\x00-\x7f])([A-Za-z]{1,3})$", text))
+    return _norm(found.group(1)) if found else None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["call_card_payment", "call_address_change"])
+def test_live_finals_are_revised_in_place_cover_every_line_and_end_cleanly(srv, name) -> None:
+    call = run(watched_call(srv, "twilio", name))
+    assert_complete_masked_call(call.agent, call.call_id, name)  # revisions included: nothing unmasked
+    finals = call.agent.transcripts(final=True)
+    # A revision follows its segment's first final and counts up; at least one line was corrected.
+    versions: dict[str, int] = {}
+    for event in finals:
+        segment, revision = event["segment_id"], event.get("revision", 0)
+        assert revision == (versions[segment] + 1 if revision else 0) and (revision or segment not in versions)
+        versions[segment] = revision
+    assert any(versions.values()), "no final was revised"
+    # Every scripted line has a final on the agent's screen at the end (nothing lost).
+    screen = [e for e in final_state(call.agent.events).values() if e["final"] and e["text"]]
+    script = gold(name)["script"]
+    missing = [i for i, line in enumerate(script)
+               if not any(e["channel"] == line["channel"] and e["start"] < line["end"] + 0.3
+                          and line["start"] - 0.3 < e["end"] for e in screen)]
+    assert not missing, f"scripted lines without a final: {missing}"
+    # No final (first pass or revised) ends in a stray token that is not in the script.
+    said = {c: _norm("".join(line["text"] for line in script if line["channel"] == c)) for c in ("agent", "customer")}
+    strays = [(e["segment_id"], stray_tail(e["text"])) for e in finals
+              if stray_tail(e["text"]) and stray_tail(e["text"]) not in said[e["channel"]]]
+    assert not strays

@@ -108,6 +108,8 @@ def test_a_revision_keeps_masked_what_an_earlier_version_masked_by_audio_time():
     # A word that only grazes the stretch by 20 ms is not inside it; one that covers it is.
     assert kept_spans(_words(("確認", 1.38, 1.9)), masked) == []
     assert kept_spans(_words(("いとう", 0.9, 1.6)), masked) == [(0, 3, "PERSON")]
+    # Neighbouring words in one masked stretch are one span (one placeholder).
+    assert kept_spans(_words(("い", 1.0, 1.2), ("とう", 1.2, 1.4)), masked) == [(0, 3, "PERSON")]
 
 
 def test_conversation_revise_masks_the_kept_spans_and_raises_a_warning_once(engine):

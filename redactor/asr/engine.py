@@ -24,6 +24,7 @@ from redactor.asr.models import ModelError, resolve_model
 from redactor.asr.options import AsrOptions, SegmentationOptions
 
 SAMPLE_RATE = 16000
+MAX_CHARS_PER_S = 12.0  # fast Japanese speech is about 8–10 characters a second
 log = logging.getLogger(__name__)
 
 _models: dict[tuple, object] = {}
@@ -264,8 +265,14 @@ class SpeechEngine:
                 stats[i].append((seg.avg_logprob, seg.no_speech_prob))
         out: list[Utterance | None] = []
         for (offset, clip), piece_words, piece_stats in zip(pieces, words, stats, strict=True):
-            if not piece_words:
-                out.append(None)
+            end = offset + clip.size / SAMPLE_RATE
+            # Words the aligner could place on no audio at the end of a piece are the decoder
+            # running on past the speech (またね! after the call's last words): not heard.
+            while piece_words and piece_words[-1].end - piece_words[-1].start < 0.02 and (
+                    piece_words[-1].probability < 0.5 or piece_words[-1].start >= end - 0.02):
+                piece_words.pop()
+            if not piece_words or len("".join(w.text for w in piece_words)) > MAX_CHARS_PER_S * (end - offset) + 4:
+                out.append(None)  # nothing, or more text than the audio can hold: a loop
                 continue
             logprob = float(np.mean([a for a, _ in piece_stats]))
             no_speech = max(b for _, b in piece_stats)

@@ -42,7 +42,7 @@ class Published:
     segment: str
     offset: float  # channel seconds of the clip's first sample
     clip: np.ndarray
-    prompt: str | None  # the call's text before it, the decoder's context
+    context: str | None  # the call's text before it: the prompt of a window that starts with it
     text: str
     masked: list[tuple[float, float, str]] = field(default_factory=list)
     revision: int = 0
@@ -89,7 +89,10 @@ def kept_spans(words: Sequence[Word], masked: Sequence[tuple[float, float, str]]
             overlap = min(w.end, t1) - max(w.start, t0)
             inside = t0 <= w.start and w.end <= t1  # a zero-length word inside a masked stretch
             if inside or (overlap >= min(MIN_OVERLAP_S, (w.end - w.start) / 2) and overlap > 0):
-                out.append((a, b, kind))
+                if out and out[-1][1] == a and out[-1][2] == kind:  # one placeholder per stretch
+                    out[-1] = (out[-1][0], b, kind)
+                else:
+                    out.append((a, b, kind))
                 break
     return out
 

@@ -68,7 +68,12 @@ class StreamOptions:
       overload_utterance_s: the maximum when finals are queuing (fewer, longer decodes).
       partials: send partial transcripts of long utterances when the model is idle.
       partial_after_s / partial_every_s: first partial after, and then every, this much speech.
-      prompt_chars: characters of the call's last finals given to the decoder as context.
+      prompt_chars: characters of the call's last finals given to the first-pass decoder as a
+        prompt. 0 (none) by default: a prompt made short utterances run on past their end
+        into stray tokens (twice as many on the sample calls, benchmarks/RESULTS.md #12); the
+        second pass gives the context instead.
+      revision_prompt_chars: characters of the call's finals before a revision window given to
+        the second pass as its prompt (as batch prompts a window with the previous one).
       max_calls: concurrent calls; more are refused (close 1013, try again later).
       revisions: decode a channel's recent finals again together and publish revised finals.
       revision_window_s: seconds of a channel's speech decoded together by the second pass.
@@ -88,7 +93,8 @@ class StreamOptions:
     partials: bool = True
     partial_after_s: float = 1.5
     partial_every_s: float = 1.0
-    prompt_chars: int = 48
+    prompt_chars: int = 0
+    revision_prompt_chars: int = 48
     max_calls: int = 8
     revisions: bool = True
     revision_window_s: float = 20.0
@@ -381,7 +387,13 @@ class CallSession:
             keep_from = min(keep_from, max(ch.vad.speech_start, ch.cut) - SAMPLE_RATE // 2)
         ch.trim(keep_from)
 
+    def _context(self) -> str | None:
+        """The call's text before an utterance, for a revision window that starts with it."""
+        return self._recent[-self.options.revision_prompt_chars:] or None
+
     def _prompt(self) -> str | None:
+        if not self.options.prompt_chars:
+            return None
         return self._recent[-self.options.prompt_chars:] or None
 
     # ------------------------------------------------------------------ stages
@@ -392,7 +404,7 @@ class CallSession:
             await asyncio.gather(split, return_exceptions=True)
             if ch.cut > start:
                 audio, start = audio[ch.cut - start:], ch.cut
-        prompt = self._prompt()
+        prompt, context = self._prompt(), self._context()
         utt = None
         if early is not None:  # decoded speculatively from the first moments of the pause
             audio, start = audio[early.start - start:], early.start
@@ -404,7 +416,7 @@ class CallSession:
         if prev is not None:
             await asyncio.gather(prev, return_exceptions=True)
         await self._publish_final(ch, segment, utt, ch.seconds(start), ch.seconds(end), arrived,
-                                  clip=(start, audio), prompt=prompt)
+                                  clip=(start, audio), context=context)
 
     async def _split(self, ch: _Channel, segment: str, audio: np.ndarray, start: int, prev) -> None:
         """An utterance too long to wait for: finalise it up to a pause between words."""
@@ -423,7 +435,7 @@ class CallSession:
                                  words[:cut_at + 1], utt.avg_logprob, utt.no_speech_prob)
             ch.segment = None if ch.segment == segment else ch.segment
             await self._publish_final(ch, segment, head, ch.seconds(start), ch.seconds(ch.cut), time.monotonic(),
-                                      clip=(start, audio[:max(0, ch.cut - start)]), prompt=self._prompt())
+                                      clip=(start, audio[:max(0, ch.cut - start)]), context=self._context())
         finally:
             ch.splitting = None
 
@@ -446,7 +458,7 @@ class CallSession:
 
     async def _publish_final(self, ch: _Channel, segment: str, utt: Utterance | None, start: float, end: float,
                              arrived: float, *, clip: tuple[int, np.ndarray] | None = None,
-                             prompt: str | None = None) -> None:
+                             context: str | None = None) -> None:
         self._waiting.pop(segment, None)
         partial_shown = segment in ch.partials_shown
         ch.partials_shown.discard(segment)
@@ -456,14 +468,14 @@ class CallSession:
             return
         turn = await self._in_pii_thread(self.conversation.turn, utt.text, ch.name, start=utt.start,
                                          end=utt.end, segment_id=segment, words=utt.words)
-        self._recent = (self._recent + utt.text)[-self.options.prompt_chars:]
+        self._recent = (self._recent + utt.text)[-max(self.options.prompt_chars, self.options.revision_prompt_chars):]
         self._send_transcript(ch, segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end)
         self._publish_state(turn)
         if self.manager.metrics:
             self.manager.metrics.final_published(time.monotonic() - arrived)
         if clip is not None and self.options.revisions and clip[1].size:
             masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
-            ch.history.append(Published(segment, ch.seconds(clip[0]), clip[1], prompt, utt.text, masked))
+            ch.history.append(Published(segment, ch.seconds(clip[0]), clip[1], context, utt.text, masked))
             self._spawn(self._revise(ch))
 
     def _publish_state(self, turn) -> None:
@@ -492,7 +504,7 @@ class CallSession:
         if all(p.revised for p in pieces):
             return
         utts = await self.manager.scheduler.revision((self.call_id, ch.name), [(p.offset, p.clip) for p in pieces],
-                                                     pieces[0].prompt)
+                                                     pieces[0].context)
         if utts is None:  # a newer request of this channel covers these finals
             return
         for p, utt in zip(pieces, utts, strict=True):
