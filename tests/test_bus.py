@@ -112,7 +112,13 @@ def test_calls_lists_active_calls_for_supervisors_only_newest_first_and_audits_w
         forged = await asyncio.to_thread(get_calls, single.port, issue_token("x" * 40, "*", "supervisor", 60))
         await asyncio.gather(*calls)
         await asyncio.wait_for(watching, decode_budget(audio))
-        after = await asyncio.to_thread(get_calls, single.port, _token("*", "supervisor"))
+        deadline = time.monotonic() + decode_budget(audio)  # the second call may still be flushing finals
+        while True:
+            after = await asyncio.to_thread(get_calls, single.port, _token("*", "supervisor"))
+            if after[0] != 200 or not {first, second} & {c["call_id"] for c in after[1]["calls"]}:
+                break
+            assert time.monotonic() < deadline, "an ended call is still listed"
+            await asyncio.sleep(0.5)
         await viewer.close()
         return during, missing, forged, after
 
@@ -136,7 +142,8 @@ def test_calls_lists_active_calls_for_supervisors_only_newest_first_and_audits_w
     listed_by = audit_lines(single, "calls_listed")
     assert listed_by and listed_by[0]["subject"] == "pytest" and listed_by[0]["role"] == "supervisor"
     assert listed_by[0]["instance"] == body["instance"]
-    assert len(listed_by) == 2  # refused requests list nothing and are not "listed"
+    assert len(listed_by) >= 2  # refused requests list nothing and are not "listed"
+    assert all(r["subject"] == "pytest" and r["role"] == "supervisor" for r in listed_by)
 
 
 # --- the Redis bus between instances --------------------------------------------------------------
@@ -236,13 +243,14 @@ def redis_strings(store) -> list[str]:
 def test_a_twilio_call_into_a_is_watched_from_b_with_history_and_nothing_unmasked_reaches_redis(pair, store) -> None:
     a, b = pair
     name = "call_card_payment"
-    audio = call_audio(name)[:, :50 * 8000]  # through the card number, at 2x: partials (the model has idle time)
+    audio = call_audio(name)[:, :45 * 8000]  # through the card number, in real time: the model has idle time
+    # for partials (with 2 calls' worth of load on 2 cores, 2x left none)
     call_id = new_call_id()
 
     async def scenario():
         viewer, watching = await agent(b.port, call_id)
         streaming = asyncio.create_task(stream_twilio(f"ws://127.0.0.1:{a.port}/twilio", audio[0], audio[1],
-                                                      speed=2.0, call_sid=call_id, auth_token=TWILIO_TOKEN))
+                                                      speed=1.0, call_sid=call_id, auth_token=TWILIO_TOKEN))
         await asyncio.sleep(3.0)
         listed = await asyncio.to_thread(get_calls, b.port, _token("*", "supervisor"))
         stats = await streaming
@@ -267,6 +275,7 @@ def test_a_twilio_call_into_a_is_watched_from_b_with_history_and_nothing_unmaske
     assert masked, "nothing was masked at all"
     assert "warning" in kinds and events[-1] == {"type": "call_ended", "call_id": call_id, "reason": "stop"}
     assert kinds.count("call_ended") == 1 and code == 1000
+    assert events == _stream(store, call_id)  # exactly what A appended, in order
     # The late supervisor on B gets the history: the same final screen, then call_ended.
     assert final_state(late_events) == final_state(events) and late_code == 1000
     assert late_events[-1]["type"] == "call_ended"

@@ -11,15 +11,17 @@ Keys (``redactor:`` prefix, one Redis database per deployment):
 ``redactor:call:{id}:viewers``         hash: instance → agent connections there
 ``redactor:calls``                     sorted set: active call ids, scored by start time
 ``redactor:instance:{name}``           string with TTL: the instance is alive
+``redactor:watcher``                   string with TTL: the instance watching for lost calls
 =====================================  =====================================================
 
 The owner appends (one writer task, so the order is the order of ``publish``); viewers on any
 instance read the stream: history by ``XRANGE`` (compacted like the hub's: the latest event per
 segment), then live by ``XREAD BLOCK``, into the same per-viewer queue (partials coalesced, 1013
-when finals alone overflow). Every instance watches the active calls: one whose owner key
-expired (the owner died) is ended with ``call_ended`` reason ``lost``, once (``ZREM`` decides who
-writes it). When a call ends its keys get ``EXPIRE retention``; while it runs they are refreshed
-to ``retention + owner_ttl`` so that nothing outlives the rule even if every instance dies.
+when finals alone overflow). One instance (a lease any instance takes over) watches the active
+calls: one whose owner key expired (the owner died) is ended with ``call_ended`` reason ``lost``,
+once (``ZREM`` decides who writes it). When a call ends its keys get ``EXPIRE retention``; while
+it runs they are refreshed to ``retention + owner_ttl`` so that nothing outlives the rule even if
+every instance dies.
 
 Redis being slow or down never blocks a call: :meth:`RedisBus.publish` only appends to a bounded
 queue (full: the event is dropped, counted, logged once per outage); the writer retries with
@@ -46,6 +48,7 @@ from redactor.stream.events import AgentEvent, CallEnded
 log = logging.getLogger(__name__)
 PREFIX = "redactor:"
 CALLS = PREFIX + "calls"
+WATCHER = PREFIX + "watcher"  # the instance that watches for lost calls (a lease)
 BUS_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
 
 
@@ -134,7 +137,10 @@ class RedisBus:
                 finally:
                     self._task.cancel()
         with contextlib.suppress(*BUS_ERRORS):
-            await self.redis.delete(instance_key(self.instance))
+            async with asyncio.timeout(self.settings.timeout_s):
+                await self.redis.delete(instance_key(self.instance))
+                if await self.redis.get(WATCHER) == self.instance:  # hand the watch on at once
+                    await self.redis.delete(WATCHER)
         await self.redis.aclose()
 
     def publish(self, call_id: str, event: AgentEvent) -> None:
@@ -336,7 +342,18 @@ class RedisBus:
         self._owned.update(registered)
 
     async def _watch(self) -> None:
-        """End the active calls whose owner is gone, with reason ``lost`` (one instance writes it)."""
+        """End the active calls whose owner is gone, with reason ``lost`` (one instance writes it).
+
+        One instance at a time watches (a lease that expires like an owner key), so Redis checks
+        each call once a round, not once per instance; a dead watcher's lease passes on within
+        ``owner_ttl_s``, the same bound as a dead owner's calls.
+        """
+        ttl_ms = int(self.settings.owner_ttl_s * 1000)
+        holder = await self.redis.set(WATCHER, self.instance, nx=True, px=ttl_ms, get=True)
+        if holder is not None and holder != self.instance:
+            return
+        if holder == self.instance:
+            await self.redis.pexpire(WATCHER, ttl_ms)
         ids = await self.redis.zrange(CALLS, 0, -1)
         if not ids:
             return
