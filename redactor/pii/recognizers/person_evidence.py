@@ -92,7 +92,9 @@ _ORG_TAIL = frozenset({
 _GROUP_HEAD = frozenset({"ザ", "ジ"})
 # Case particles after a noun phrase: the word is used as a name in a sentence (行長は, 竹蔵の).
 _PLACE_UNIT = frozenset("都道府県市区町村郡州省")
-_SUBJECT = frozenset({"は", "が"})
+_LIST_JOINERS = frozenset({"、", "と", "や", "・", "，"})
+_LIST_WORDS = _LIST_JOINERS - {"・"}
+_SUBJECT = frozenset({"は", "が", "も"})
 _FAMILY = frozenset({"家", "一家", "夫妻", "氏", "ら", "兄弟", "姉妹"})
 _CASE_PARTICLES = frozenset({"は", "が", "を", "の", "に", "と", "も", "へ", "や", "から", "より"})
 # A self-introduction or a name given as a contract's name after the name.
@@ -162,7 +164,7 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             start, end = _trim_entity(doc, ent)
             if start < end:
                 found.append(_Candidate(start, end, True))
-    found += _kanji_shapes(doc) + _foreign_chains(doc) + _foreign_words(doc)
+    found += _kanji_shapes(doc) + _foreign_chains(doc) + _foreign_words(doc) + _list_members(doc)
     found.sort(key=lambda c: (c.start, -c.end))
     merged: list[_Candidate] = []
     for cand in found:
@@ -221,9 +223,26 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
             continue
         if i > 0 and not doc[i - 1].whitespace_ and (_KATAKANA.search(doc[i - 1].text[-1:]) or _foreign(doc[i - 1])):
             continue  # the end of a longer word
-        unlabelled = not any(e.start <= i < e.end for e in doc.ents)
-        if (_unknown_foreign(tok) and nxt in _SUBJECT and unlabelled) or (entry(tok.text).kinds and nxt in _FAMILY):
+        # GiNZA's random labels on foreign words (Dish, Clothing …) say nothing; an organisation,
+        # place or work label does.
+        unlabelled = not any(e.start <= i < e.end and e.label_ in AGAINST_LABELS for e in doc.ents)
+        regnal = "数詞" in doc[i + 1].tag_ and _next_text(doc, i + 2) == "世" if i + 2 < len(doc) else False
+        if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal) and unlabelled)
+                or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))):
             found.append(_Candidate(i, i + 1, False, lexical=True))
+    return found
+
+
+def _list_members(doc: Doc) -> list[_Candidate]:
+    """Words next to a list's joiner that could be names (an unknown katakana word, a listed
+    surname): no evidence alone, a name when the list holds a name (see ``_coordinated``)."""
+    found = []
+    for i, tok in enumerate(doc):
+        # (・ joins the parts of one foreign name too, so it does not make a list here)
+        listed = (i > 0 and doc[i - 1].text in _LIST_WORDS) or _next_text(doc, i + 1) in _LIST_WORDS
+        if listed and (_unknown_foreign(tok) or (_KANJI.fullmatch(tok.text) and len(tok.text) >= 2
+                                                 and entry(tok.text).surname)):
+            found.append(_Candidate(i, i + 1, False))
     return found
 
 
@@ -445,7 +464,40 @@ def _work_title(doc: Doc, start: int, end: int) -> bool:
 
 def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
     """Character spans ``(start, end, score)`` of the names the parse gives evidence for."""
+    spans, weak = _weigh(doc)
+    return spans + _coordinated(doc, spans, weak)
+
+
+def _list_member(tokens: Span) -> bool:
+    return len(tokens) == 1 and (_unknown_foreign(tokens[0]) or (
+        bool(_KANJI.fullmatch(tokens[0].text)) and entry(tokens[0].text).surname))
+
+
+def _coordinated(doc: Doc, spans: list[tuple[int, int, float]], weak: list[Span]) -> list[tuple[int, int, float]]:
+    """A name-like word listed with a name (真田、佐渡; ムンムン、コスイネン、キョカンチン; 大島と柴田)
+    is a name too: a list holds things of one kind."""
+    found: list[tuple[int, int, float]] = []
+    accepted = [(a, b) for a, b, _ in spans]
+    for _ in range(len(weak)):
+        added = False
+        for cand in weak:
+            if any(a == cand.start_char for a, _ in accepted):
+                continue
+            before = doc[cand.start - 2] if cand.start >= 2 and doc[cand.start - 1].text in _LIST_JOINERS else None
+            after = doc[cand.end + 1] if cand.end + 1 < len(doc) and doc[cand.end].text in _LIST_JOINERS else None
+            if any(t is not None and any(a <= t.idx < b for a, b in accepted) for t in (before, after)):
+                accepted.append((cand.start_char, cand.end_char))
+                found.append((cand.start_char, cand.end_char, 0.7))
+                added = True
+        if not added:
+            break
+    return found
+
+
+def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
+    """The candidates with enough evidence, and the rejected ones that still look like names."""
     spans = []
+    weak: list[Span] = []
     for cand in _candidates(doc):
         _extend(doc, cand)
         tokens = doc[cand.start:cand.end]
@@ -502,4 +554,6 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
         against += 1 if any("地名" in t.tag_ for t in tokens) and not surname else 0
         if support - against >= 1:
             spans.append((tokens.start_char, tokens.end_char, 0.85))
-    return spans
+        elif (named or _list_member(tokens)) and against <= 1 and not _lone(doc, cand.start, cand.end):
+            weak.append(tokens)
+    return spans, weak
