@@ -337,7 +337,9 @@ def test_twilio_call_reaches_the_agent_masked_and_a_late_supervisor_gets_the_his
     # The latency histogram saw these finals.
     _, _, body = http_get(srv, "/metrics")
     count = re.search(rb"^redactor_final_latency_seconds_count (\S+)$", body, re.M)
-    assert count and float(count.group(1)) >= len([e for e in call.agent.transcripts(final=True) if e["text"]])
+    # The latency histogram saw these finals (first passes: a revision's delay is not a final's latency).
+    assert count and float(count.group(1)) >= len([e for e in call.agent.transcripts(final=True)
+                                                   if e["text"] and not e.get("revision")])
 
 
 @pytest.mark.slow
@@ -1116,8 +1118,12 @@ def test_live_finals_are_revised_in_place_cover_every_line_and_end_cleanly(srv, 
                if not any(e["channel"] == line["channel"] and e["start"] < line["end"] + 0.3
                           and line["start"] - 0.3 < e["end"] for e in screen)]
     assert not missing, f"scripted lines without a final: {missing}"
-    # No final (first pass or revised) ends in a stray token that is not in the script.
+    # No final (first pass or revised) ends in a stray token that is not in the script. Spelled-out
+    # values (an e-mail address letter by letter) are short tokens by nature: their stretches are
+    # left out (and masked or checked by assert_no_pii above).
     said = {c: _norm("".join(line["text"] for line in script if line["channel"] == c)) for c in ("agent", "customer")}
+    values = [(p["channel"], p["audio_start"], p["audio_end"]) for p in gold(name)["pii"]]
     strays = [(e["segment_id"], stray_tail(e["text"])) for e in finals
-              if stray_tail(e["text"]) and stray_tail(e["text"]) not in said[e["channel"]]]
+              if stray_tail(e["text"]) and stray_tail(e["text"]) not in said[e["channel"]]
+              and not any(c == e["channel"] and a < e["end"] and e["start"] < b for c, a, b in values)]
     assert not strays
