@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -201,6 +202,13 @@ class SpeechEngine:
         # Temperature fallback samples: a fixed seed per utterance makes every worker (process
         # pool or Ray actor) produce the same text for the same audio.
         ctranslate2.set_random_seed(o.seed)
+        padding = getattr(self.model, "silence_padding", contextlib.nullcontext)
+        with padding():
+            return self._utterance(clip, offset, prompt, budget)
+
+    def _utterance(self, clip: np.ndarray, offset: float, prompt: str | None, budget: int) -> Utterance | None:
+        """``transcribe_utterance``'s decode (inside the model's silence padding)."""
+        duration = clip.size / SAMPLE_RATE
         segments, _info = self.model.transcribe(
             clip,
             **self._decoding(),

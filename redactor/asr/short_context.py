@@ -7,13 +7,18 @@ whatever encoder length they are given. ``ShortContextWhisperModel`` cuts the ze
 that ``pad_or_trim`` appended, keeping ``pad_frames`` of it so the model still sees where the
 audio ends. The padding is recognisable: real log-Mel columns are never all exactly zero.
 
-The kept padding is filled with *silence* (issue #12). A zero log-Mel column is not silence:
-the feature extractor clamps the log-Mel at 8 below its maximum, i.e. silence is the
-maximum − 2.0 after its (x + 4) / 4 scaling, and 0 sits well above that, a faint hiss. Whisper
-transcribed that hiss: short utterances ended in stray tokens (``…です行``, ``… ok``).
+Inside ``silence_padding()`` (one utterance decoded alone) the kept padding is filled with
+*silence* (issue #12). A zero log-Mel column is not silence: the feature extractor clamps the
+log-Mel at 8 below its maximum, i.e. silence is the maximum − 2.0 after its (x + 4) / 4
+scaling, and 0 sits well above that, a faint hiss that short utterances went on transcribing
+(``…です行``, ``… ok``). Window decoding (batch, the live second pass) keeps the zeros: on
+the sample calls silence there raised batch's kana CER from 24 % to 29 % (RESULTS.md #12).
 """
 
 from __future__ import annotations
+
+import contextlib
+import threading
 
 import numpy as np
 from faster_whisper import WhisperModel
@@ -35,6 +40,18 @@ class ShortContextWhisperModel(WhisperModel):
     def __init__(self, *args, pad_frames: int = 100, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pad_frames = int(pad_frames)
+        self.pad_silence = True  # False: zeros even in silence_padding() (benchmarks/stream_endings.py)
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def silence_padding(self):
+        """Pad with silence in this thread while the block runs (iterate the segments inside it:
+        faster-whisper encodes lazily)."""
+        self._local.silence = True
+        try:
+            yield
+        finally:
+            self._local.silence = False
 
     def encode(self, features: np.ndarray):
         frames = features.shape[-1]
@@ -44,6 +61,6 @@ class ShortContextWhisperModel(WhisperModel):
             keep = max(keep + (keep % 2), 2)  # the encoder's convolution has stride 2
             if keep < frames:
                 features = np.array(features[..., :keep], dtype=features.dtype, copy=True)
-                if content:
+                if content and self.pad_silence and getattr(self._local, "silence", False):
                     features[..., content:] = features[..., :content].max() - SILENCE_BELOW_MAX
         return super().encode(features)

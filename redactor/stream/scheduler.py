@@ -9,7 +9,8 @@ channels submit jobs here; one worker thread runs them:
   time: only the newest request of a channel is kept (it covers the older one's utterances),
   and one starts only when ``quiet()`` says that no utterance is about to end (a decode is not
   preemptible: started in a pause, it would delay that utterance's final), unless it has
-  waited ``revision_wait_s``;
+  waited ``revision_wait_s``; one that has waited ``revision_drop_s`` is dropped (the model
+  is overloaded: the first pass stands);
 * **partials** only run when no final or due revision waits, and only the newest request of a
   channel is kept (an older partial is stale the moment a newer one is asked for). Under load
   they simply stop: the degradation the agent sees is fewer partials, never a late final.
@@ -51,10 +52,10 @@ class AsrScheduler:
     """Finals first, then due revisions, then the newest partial per channel; one decode at a time."""
 
     def __init__(self, engine: SpeechEngine, *, quiet: Callable[[], bool] = lambda: True,
-                 revision_wait_s: float = 2.5) -> None:
+                 revision_wait_s: float = 2.5, revision_drop_s: float = 6.0) -> None:
         self.engine = engine
         self.quiet = quiet
-        self.revision_wait_s = revision_wait_s
+        self.revision_wait_s, self.revision_drop_s = revision_wait_s, revision_drop_s
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asr")
         self._finals: collections.deque[_Job] = collections.deque()
         self._revisions: dict[tuple[str, str], _Job] = {}
@@ -137,9 +138,12 @@ class AsrScheduler:
     def _next(self) -> _Job | None:
         if self._finals:
             return self._finals.popleft()
+        now = time.monotonic()
+        for key in [k for k, job in self._revisions.items() if now - job.queued_at >= self.revision_drop_s]:
+            self._revisions.pop(key).future.set_result(None)
         if self._revisions:
             key = min(self._revisions, key=lambda k: self._revisions[k].queued_at)
-            if self.quiet() or time.monotonic() - self._revisions[key].queued_at >= self.revision_wait_s:
+            if self.quiet() or now - self._revisions[key].queued_at >= self.revision_wait_s:
                 return self._revisions.pop(key)
         if self._partials:
             key = min(self._partials, key=lambda k: self._partials[k].queued_at)

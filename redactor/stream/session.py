@@ -97,7 +97,7 @@ class StreamOptions:
     revision_prompt_chars: int = 48
     max_calls: int = 8
     revisions: bool = True
-    revision_window_s: float = 20.0
+    revision_window_s: float = 12.0
     revision_wait_s: float = 2.5
     speculate_ms: int = 200
 
@@ -346,7 +346,9 @@ class CallSession:
             ch.speculation = spec = None
         o = self.options
         pause = ch.vad.pause_samples
+        # Not while finals queue: a guess would only delay them.
         if (spec is not None or not o.speculate_ms or ch.splitting is not None or self.closed
+                or self.manager.scheduler.finals_waiting
                 or pause < max(o.speculate_ms, o.vad.speech_pad_ms) * SAMPLE_RATE // 1000):
             return
         speech = ch.vad.tentative()
