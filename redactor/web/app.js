@@ -341,7 +341,7 @@
   /** Show or collapse the connect form; once collapsed, the 接続設定 button reopens it. */
   function showForm(open) {
     el.form.hidden = !open;
-    el.formToggle.hidden = false;
+    el.formToggle.hidden = open && !conn.callId; // nothing to fold back to before a first call
     el.formToggle.setAttribute('aria-expanded', String(open));
     document.body.classList.toggle('form-collapsed', !open);
   }
@@ -708,6 +708,7 @@
       row.item.classList.toggle('current', current);
       if (current) row.open.setAttribute('aria-current', 'true');
       else row.open.removeAttribute('aria-current');
+      row.action.textContent = current ? '表示中' : '表示する';
       items.push(row.item);
     }
     for (const [id, row] of sup.rows) {
@@ -738,7 +739,7 @@
       connect();
     });
     item.append(open);
-    return { item, open, meta };
+    return { item, open, meta, action };
   }
 
   // ---- wiring --------------------------------------------------------------------------
@@ -778,8 +779,14 @@
     el.jump.hidden = true;
     el.transcript.focus();
   });
+  // Only a move up (the agent reading back) stops following; a panel that shrank under a new
+  // warning moved nothing, and reaching the end again resumes it.
+  let lastScrollTop = 0;
   el.transcript.addEventListener('scroll', () => {
-    following = nearBottom();
+    const top = el.transcript.scrollTop;
+    if (nearBottom()) following = true;
+    else if (top < lastScrollTop) following = false;
+    lastScrollTop = top;
     if (following) el.jump.hidden = true;
   }, { passive: true });
   // A resize (a warning taking room, rotation, the keyboard) keeps a following transcript at its end.
