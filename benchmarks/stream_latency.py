@@ -120,8 +120,8 @@ def script_latencies(trace: CallTrace, speed: float) -> list[float]:
     """
     if trace.started_at is None:
         return []
-    finals = [(arrived, e) for arrived, e in trace.events
-              if e.get("type") == "transcript" and e.get("final") and e.get("text")]
+    finals = [(arrived, e) for arrived, e in trace.events  # first passes: a revision is not a final's latency
+              if e.get("type") == "transcript" and e.get("final") and e.get("text") and not e.get("revision")]
     out = []
     for channel, _start, end in trace.script:
         near = [(abs(e["end"] - end), arrived) for arrived, e in finals if e["channel"] == channel]
@@ -291,6 +291,8 @@ def summarise(traces: list[CallTrace], lag_samples, rows, *, n_calls: int, parti
                 else:
                     first_partial.append(event["end"] - event["start"])
                 last_partial[seg] = arrived
+            elif kind == "transcript" and event.get("revision"):
+                continue  # a revised final (live_transcripts measures its delay)
             elif kind == "transcript":
                 if not event["text"]:
                     empty_finals += 1
