@@ -10,6 +10,9 @@ one placeholder) through the real buses, no speech model:
   memory (``used_memory``) per event, read from the server before and after. Then
   ``--viewers`` agents read every call's stream as the agent endpoint does (XRANGE + XREAD),
   with Redis's CPU per delivered event.
+* **liveness**: ``--live-calls`` active calls owned by one instance (synthetic sessions: what
+  the heartbeat reads of a call) heartbeating and watched for ``--seconds``: Redis commands and
+  CPU per second, what keeping 1,000 calls alive costs whatever they say.
 * **latency**: publish → received by an agent over a real websocket on 127.0.0.1, for the
   in-process hub and the Redis bus in the same run: ``--rate`` events a second on ``--calls``
   calls, one agent each; medians and p95 (the bus's extra hop is the difference).
@@ -37,6 +40,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -132,6 +136,30 @@ async def throughput(url: str, n_events: int, n_calls: int, n_viewers: int) -> d
             "redis_cpu_us_per_delivered": 1e6 * (cpu2 - cpu1) / max(1, delivered)}
 
 
+async def liveness(url: str, n_calls: int, seconds: float) -> dict[str, Any]:
+    """Redis load of heartbeats and the lost-call watch for ``n_calls`` active calls of one instance."""
+    client = aioredis.from_url(url, decode_responses=True)
+    now = time.monotonic()
+    sessions = {f"CAlive{c:05d}": SimpleNamespace(call_id=f"CAlive{c:05d}", channels=("agent", "customer"),
+                                                  source="twilio", started=now) for c in range(n_calls)}
+    bus = open_bus(url, HubOptions(), instance="bench-liveness")
+    bus.bind(SimpleNamespace(calls=sessions))
+    await bus.start()
+    await asyncio.sleep(2 * bus.settings.heartbeat_s)  # every call registered
+    stats0, (cpu0, _) = await client.info("stats"), await redis_info(client)
+    await asyncio.sleep(seconds)
+    stats1, (cpu1, _) = await client.info("stats"), await redis_info(client)
+    listed = len(await bus.active_calls())
+    for call_id in sessions:
+        bus.publish(call_id, CallEnded(call_id))
+    bus.calls = None
+    await bus.stop()
+    await client.aclose()
+    commands = stats1["total_commands_processed"] - stats0["total_commands_processed"]
+    return {"calls": n_calls, "listed": listed, "seconds": seconds, "commands_per_s": commands / seconds,
+            "redis_cpu_share": (cpu1 - cpu0) / seconds}
+
+
 async def latency(url: str | None, n_calls: int, rate: float, seconds: float) -> dict[str, Any]:
     """Publish → agent websocket receive, per event, for one bus (``url`` None: the hub)."""
     bus = open_bus(url, HubOptions(), instance="bench-latency")
@@ -175,7 +203,8 @@ async def latency(url: str | None, n_calls: int, rate: float, seconds: float) ->
 
 async def main_async(args) -> dict[str, Any]:
     with redis_server(args.redis) as url:
-        result = {"throughput": await throughput(url, args.events, args.calls, args.viewers)}
+        result = {"throughput": await throughput(url, args.events, args.calls, args.viewers),
+                  "liveness": await liveness(url, args.live_calls, args.seconds)}
         result["latency"] = [await latency(None, args.latency_calls, args.rate, args.seconds),
                              await latency(url, args.latency_calls, args.rate, args.seconds)]
         client = aioredis.from_url(url)
@@ -192,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=100_000, help="events for the throughput run")
     parser.add_argument("--calls", type=int, default=100, help="calls the throughput events spread over")
     parser.add_argument("--viewers", type=int, default=100, help="agents reading the streams after")
+    parser.add_argument("--live-calls", type=int, default=1000, help="active calls in the liveness run")
     parser.add_argument("--latency-calls", type=int, default=2, help="calls (one agent each) in the latency run")
     parser.add_argument("--rate", type=float, default=50.0, help="events a second in the latency run")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each latency run")
@@ -211,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"readers: {t['viewers']} agents read {t['delivered']} events in {t['read_s']:.2f} s "
           f"({t['read_events_per_s']:,.0f} events/s); Redis CPU {t['redis_cpu_us_per_delivered']:.1f} µs per event "
           f"delivered")
+    live = result["liveness"]
+    print(f"liveness: {live['calls']} active calls heartbeating and watched ({live['listed']} listed by /calls): "
+          f"{live['commands_per_s']:,.0f} Redis commands/s, Redis CPU {100 * live['redis_cpu_share']:.2f} % of a core")
     for r in result["latency"]:
         print(f"latency {r['bus']:>5}: {r['events']} events, publish → agent p50 {r['p50_ms']:.2f} ms, "
               f"p95 {r['p95_ms']:.2f} ms, max {r['max_ms']:.2f} ms")

@@ -295,7 +295,7 @@ def test_a_twilio_call_into_a_is_watched_from_b_with_history_and_nothing_unmaske
 
 
 @pytest.mark.slow
-def test_sigkill_of_the_owner_ends_the_call_as_lost_on_b_and_a_restarted_a_reads_the_history(
+def test_sigkill_of_the_owner_ends_the_call_as_lost_on_b_a_restarted_a_reads_the_history_and_drains(
         pair, redis_url, tmp_path_factory, store) -> None:
     a, b = pair
     audio = call_audio("call_address_change")[:, :60 * 8000]
@@ -362,6 +362,26 @@ def test_sigkill_of_the_owner_ends_the_call_as_lost_on_b_and_a_restarted_a_reads
             return await task
 
         assert run(expired()) == []
+
+        # SIGTERM drains through the bus: B's agent of a call on A gets call_ended "shutdown", A exits 0.
+        draining = new_call_id("CAdrain")
+
+        async def drain():
+            viewer, watching = await agent(b.port, draining)
+            streaming = asyncio.create_task(stream_ingest(
+                f"ws://127.0.0.1:{restarted.port}/ingest", call_audio("short_call"),
+                token=_token(draining, "ingest"), call_id=draining, speed=1.0))
+            await asyncio.sleep(6.0)
+            await asyncio.to_thread(restarted.signal)
+            status = await asyncio.to_thread(restarted.proc.wait, 30)
+            with contextlib.suppress(ConnectionClosed, OSError):
+                await streaming
+            return status, await asyncio.wait_for(watching, 20), viewer.close_code
+
+        status, events, code = run(drain())
+        assert status == 0 and code == 1000
+        assert events[-1] == {"type": "call_ended", "call_id": draining, "reason": "shutdown"}
+        assert all(e["final"] for e in final_state(events).values())  # flushed: no partial left dangling
     finally:
         restarted.kill()
 

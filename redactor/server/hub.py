@@ -8,7 +8,10 @@ newest per segment is kept), then dropped with a ``notice``; if finals alone ove
 the viewer is disconnected (close 1013) and reconnects to the history.
 
 Every connection and disconnection is written to the audit log: who (token subject, role,
-token id), which call, when, from where — never transcript content.
+token id), which call, when, from where, served by which instance — never transcript content.
+
+:class:`AgentHub` is the in-process :class:`~redactor.server.bus.EventBus`; the viewer rules
+here (:class:`Viewer`, :func:`admit`, :func:`serve_viewer`) are shared with the Redis bus.
 """
 
 from __future__ import annotations
