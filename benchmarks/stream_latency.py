@@ -256,16 +256,17 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
         wall = time.monotonic() - t0
         cpu = time.process_time() - cpu0
         busy = server.calls.scheduler.busy_s - busy0
+        busy_by = {k: round(v, 1) for k, v in getattr(server.calls.scheduler, "busy_by", {}).items()}
         rows = await asyncio.to_thread(scrape, metrics_url)
     result = summarise(traces, lag_samples, rows, n_calls=len(audios), partials=partials, speed=speed,
-                       wall=wall, cpu=cpu, busy=busy)
+                       wall=wall, cpu=cpu, busy=busy, busy_by=busy_by)
     result["live"] = [live_transcripts(t, speed) for t in traces if not long_minutes]
     result["bus"] = "redis" if bus else "hub"
     return result
 
 
 def summarise(traces: list[CallTrace], lag_samples, rows, *, n_calls: int, partials: bool, speed: float,
-              wall: float, cpu: float, busy: float) -> dict[str, Any]:
+              wall: float, cpu: float, busy: float, busy_by: dict[str, float] | None = None) -> dict[str, Any]:
     latencies: list[float] = []
     scripted = [x for trace in traces for x in script_latencies(trace, speed)]
     by_minute: dict[int, list[float]] = {}
@@ -341,6 +342,7 @@ def summarise(traces: list[CallTrace], lag_samples, rows, *, n_calls: int, parti
         "lag_samples": [[round(x, 3) for x in s] for s in lag_samples],
         "cpu_s": round(cpu, 1), "cpu_cores": cpu / wall if wall else float("nan"),
         "asr_busy": busy / wall if wall else float("nan"),
+        "asr_busy_by": busy_by,
     }
 
 

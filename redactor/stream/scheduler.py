@@ -9,8 +9,9 @@ channels submit jobs here; one worker thread runs them:
   time: only the newest request of a channel is kept (it covers the older one's utterances),
   and one starts only when ``quiet()`` says that no utterance is about to end (a decode is not
   preemptible: started in a pause, it would delay that utterance's final), unless it has
-  waited ``revision_wait_s``; one that has waited ``revision_drop_s`` is dropped (the model
-  is overloaded: the first pass stands);
+  waited ``revision_wait_s``; one that has waited ``revision_drop_s`` is dropped, and none
+  runs while the model was busy more than ``spare_below`` of the last ``UTILISATION_S``
+  seconds (overload: the first pass stands, first finals keep their latency);
 * **partials** only run when no final or due revision waits, and only the newest request of a
   channel is kept (an older partial is stale the moment a newer one is asked for). Under load
   they simply stop: the degradation the agent sees is fewer partials, never a late final.
@@ -38,12 +39,14 @@ import numpy as np
 from redactor.asr.engine import SpeechEngine
 
 log = logging.getLogger(__name__)
+UTILISATION_S = 20.0  # the window over which the model's load is judged
 
 
 @dataclass(slots=True)
 class _Job:
     decode: Callable[[], Any]
     future: asyncio.Future
+    kind: str
     key: tuple[str, str] | None = None
     queued_at: float = field(default_factory=time.monotonic)
 
@@ -52,10 +55,13 @@ class AsrScheduler:
     """Finals first, then due revisions, then the newest partial per channel; one decode at a time."""
 
     def __init__(self, engine: SpeechEngine, *, quiet: Callable[[], bool] = lambda: True,
-                 revision_wait_s: float = 2.5, revision_drop_s: float = 6.0) -> None:
+                 revision_wait_s: float = 2.5, revision_drop_s: float = 6.0, spare_below: float = 0.6) -> None:
         self.engine = engine
         self.quiet = quiet
         self.revision_wait_s, self.revision_drop_s = revision_wait_s, revision_drop_s
+        self.spare_below = spare_below
+        self._recent: collections.deque[tuple[float, float]] = collections.deque()  # decode (start, end)
+        self.busy_by: collections.Counter[str] = collections.Counter()  # decoding seconds per kind
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asr")
         self._finals: collections.deque[_Job] = collections.deque()
         self._revisions: dict[tuple[str, str], _Job] = {}
@@ -90,13 +96,24 @@ class AsrScheduler:
     def finals_waiting(self) -> int:
         return len(self._finals)
 
+    def utilisation(self) -> float:
+        """Share of the last ``UTILISATION_S`` seconds spent decoding."""
+        now = time.monotonic()
+        while self._recent and self._recent[0][1] < now - UTILISATION_S:
+            self._recent.popleft()
+        return sum(b - max(a, now - UTILISATION_S) for a, b in self._recent) / UTILISATION_S
+
+    def has_spare_time(self) -> bool:
+        """Room for optional work (revisions, speculative finals) without delaying first finals."""
+        return not self._finals and self.utilisation() < self.spare_below
+
     def lag(self) -> float:
         """Seconds the oldest waiting final has waited (0 when none waits)."""
         return time.monotonic() - self._finals[0].queued_at if self._finals else 0.0
 
     def final(self, audio: np.ndarray, offset: float, prompt: str | None) -> asyncio.Future:
         """Decode an utterance for its final transcript (never dropped, unless ``cancel``led)."""
-        job = self._job(self.engine.transcribe_utterance, audio, offset=offset, prompt=prompt)
+        job = self._job("final", self.engine.transcribe_utterance, audio, offset=offset, prompt=prompt)
         self._finals.append(job)
         self._wake.set()
         return job.future
@@ -105,14 +122,14 @@ class AsrScheduler:
                  prompt: str | None) -> asyncio.Future:
         """Decode a channel's recent utterances together (``SpeechEngine.transcribe_pieces``);
         resolves to ``None`` if a newer request of the channel superseded it."""
-        return self._newest(self._revisions, key, self._job(self.engine.transcribe_pieces, pieces, prompt=prompt,
-                                                            key=key))
+        job = self._job("revision", self.engine.transcribe_pieces, pieces, prompt=prompt, key=key)
+        return self._newest(self._revisions, key, job)
 
     def partial(self, key: tuple[str, str], audio: np.ndarray, offset: float,
                 prompt: str | None) -> asyncio.Future:
         """Decode the open part of an utterance; resolves to ``None`` if superseded or dropped."""
-        return self._newest(self._partials, key, self._job(self.engine.transcribe_utterance, audio, offset=offset,
-                                                           prompt=prompt, key=key))
+        job = self._job("partial", self.engine.transcribe_utterance, audio, offset=offset, prompt=prompt, key=key)
+        return self._newest(self._partials, key, job)
 
     def cancel(self, future: asyncio.Future) -> bool:
         """Withdraw a job that has not started (its future resolves to ``None``); ``False`` if it
@@ -124,8 +141,9 @@ class AsrScheduler:
                 return True
         return False
 
-    def _job(self, fn: Callable[..., Any], *args, key: tuple[str, str] | None = None, **kwargs) -> _Job:
-        return _Job(lambda: fn(*args, **kwargs), asyncio.get_running_loop().create_future(), key)
+    def _job(self, kind: str, fn: Callable[..., Any], *args, key: tuple[str, str] | None = None,
+             **kwargs) -> _Job:
+        return _Job(lambda: fn(*args, **kwargs), asyncio.get_running_loop().create_future(), kind, key)
 
     def _newest(self, jobs: dict[tuple[str, str], _Job], key: tuple[str, str], job: _Job) -> asyncio.Future:
         old = jobs.pop(key, None)
@@ -141,7 +159,7 @@ class AsrScheduler:
         now = time.monotonic()
         for key in [k for k, job in self._revisions.items() if now - job.queued_at >= self.revision_drop_s]:
             self._revisions.pop(key).future.set_result(None)
-        if self._revisions:
+        if self._revisions and self.utilisation() < self.spare_below:
             key = min(self._revisions, key=lambda k: self._revisions[k].queued_at)
             if self.quiet() or now - self._revisions[key].queued_at >= self.revision_wait_s:
                 return self._revisions.pop(key)
@@ -168,6 +186,9 @@ class AsrScheduler:
             except Exception as exc:  # a decoding failure ends this job, not the scheduler
                 log.error("speech decoding failed", extra={"error": type(exc).__name__})
                 result = None
-            self.busy_s += time.monotonic() - started
+            ended = time.monotonic()
+            self.busy_s += ended - started
+            self.busy_by[job.kind] += ended - started
+            self._recent.append((started, ended))
             if not job.future.done():
                 job.future.set_result(result)

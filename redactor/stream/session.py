@@ -346,9 +346,9 @@ class CallSession:
             ch.speculation = spec = None
         o = self.options
         pause = ch.vad.pause_samples
-        # Not while finals queue: a guess would only delay them.
+        # Only with time to spare: a guess must not delay real finals.
         if (spec is not None or not o.speculate_ms or ch.splitting is not None or self.closed
-                or self.manager.scheduler.finals_waiting
+                or not self.manager.scheduler.has_spare_time()
                 or pause < max(o.speculate_ms, o.vad.speech_pad_ms) * SAMPLE_RATE // 1000):
             return
         speech = ch.vad.tentative()
