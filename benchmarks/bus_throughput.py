@@ -62,6 +62,13 @@ def event(call_id: str, i: int, final: bool = True) -> Transcript:
                       i * 2.0 + 1.8, (MaskSpan("PHONE_NUMBER", start, start + len("<PHONE_NUMBER>")),))
 
 
+def synthetic_calls(call_ids: list[str]) -> SimpleNamespace:
+    """A call manager's table of live calls as the bus reads it (the bus heartbeats these calls)."""
+    now = time.monotonic()
+    return SimpleNamespace(calls={c: SimpleNamespace(call_id=c, channels=("agent", "customer"), source="twilio",
+                                                     started=now) for c in call_ids})
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
@@ -98,9 +105,9 @@ async def throughput(url: str, n_events: int, n_calls: int, n_viewers: int) -> d
     await client.flushdb()
     bus = open_bus(url, HubOptions(), instance="bench")
     bus.settings = replace(bus.settings, queue_size=n_events + n_calls)  # measure Redis, not the drop rule
-    bus.bind(None)
-    await bus.start()
     calls = [f"CAbench{c:05d}" for c in range(n_calls)]
+    bus.bind(synthetic_calls(calls))
+    await bus.start()
     cpu0, mem0 = await redis_info(client)
     t0 = time.perf_counter()
     for i in range(n_events):
@@ -139,18 +146,16 @@ async def throughput(url: str, n_events: int, n_calls: int, n_viewers: int) -> d
 async def liveness(url: str, n_calls: int, seconds: float) -> dict[str, Any]:
     """Redis load of heartbeats and the lost-call watch for ``n_calls`` active calls of one instance."""
     client = aioredis.from_url(url, decode_responses=True)
-    now = time.monotonic()
-    sessions = {f"CAlive{c:05d}": SimpleNamespace(call_id=f"CAlive{c:05d}", channels=("agent", "customer"),
-                                                  source="twilio", started=now) for c in range(n_calls)}
+    manager = synthetic_calls([f"CAlive{c:05d}" for c in range(n_calls)])
     bus = open_bus(url, HubOptions(), instance="bench-liveness")
-    bus.bind(SimpleNamespace(calls=sessions))
+    bus.bind(manager)
     await bus.start()
     await asyncio.sleep(2 * bus.settings.heartbeat_s)  # every call registered
     stats0, (cpu0, _) = await client.info("stats"), await redis_info(client)
     await asyncio.sleep(seconds)
     stats1, (cpu1, _) = await client.info("stats"), await redis_info(client)
     listed = len(await bus.active_calls())
-    for call_id in sessions:
+    for call_id in manager.calls:
         bus.publish(call_id, CallEnded(call_id))
     bus.calls = None
     await bus.stop()
@@ -162,8 +167,9 @@ async def liveness(url: str, n_calls: int, seconds: float) -> dict[str, Any]:
 
 async def latency(url: str | None, n_calls: int, rate: float, seconds: float) -> dict[str, Any]:
     """Publish → agent websocket receive, per event, for one bus (``url`` None: the hub)."""
+    calls = [f"CAlat{os.getpid()}{c:04d}{int(time.time() * 1000) % 100000}" for c in range(n_calls)]
     bus = open_bus(url, HubOptions(), instance="bench-latency")
-    bus.bind(None)
+    bus.bind(synthetic_calls(calls))
     await bus.start()
     sent: dict[tuple[str, str], float] = {}
     delays: list[float] = []
@@ -171,7 +177,6 @@ async def latency(url: str | None, n_calls: int, rate: float, seconds: float) ->
     async def handler(ws) -> None:
         await bus.attach(ws, ws.request.path.rsplit("/", 1)[1], None)
 
-    calls = [f"CAlat{os.getpid()}{c:04d}{int(time.time() * 1000) % 100000}" for c in range(n_calls)]
     async with serve(handler, "127.0.0.1", 0, compression=None) as server:
         port = server.sockets[0].getsockname()[1]
 

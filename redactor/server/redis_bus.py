@@ -340,6 +340,12 @@ class RedisBus:
                     pipe.expire(call_key(call_id, part), live_ttl)
         await pipe.execute()
         self._owned.update(registered)
+        # A call that left this instance without its call_ended reaching the bus (dropped in an
+        # outage) is no longer ours: its owner key lapses and the watcher ends it as lost.
+        gone = self._owned - {s.call_id for s in local} - queued
+        self._owned -= gone
+        for call_id in gone:
+            self._infos.pop(call_id, None)
 
     async def _watch(self) -> None:
         """End the active calls whose owner is gone, with reason ``lost`` (one instance writes it).
@@ -359,7 +365,7 @@ class RedisBus:
             return
         owners = await self.redis.mget([call_key(call_id, "owner") for call_id in ids])
         for call_id, owner in zip(ids, owners, strict=True):
-            if owner is not None or call_id in self._owned:
+            if owner is not None or (self.calls is not None and call_id in self.calls.calls):
                 continue
             if not await self.redis.zrem(CALLS, call_id):
                 continue  # another instance wrote it, or the call ended meanwhile
