@@ -156,13 +156,14 @@ def test_scheduler_revisions_wait_for_quiet_are_superseded_and_queued_finals_can
 
     a = customer_16k[int(4.5 * 16000):int(6.9 * 16000)]
     b = customer_16k[int(10.8 * 16000):int(15.2 * 16000)]
+    stretch = customer_16k[int(4.0 * 16000):int(15.5 * 16000)]  # both utterances and the pause between
     quiet = [False]
 
     async def run():
         scheduler = AsrScheduler(SpeechEngine(), quiet=lambda: quiet[0], revision_wait_s=30)
         scheduler.start()
-        old = scheduler.revision(("A", "customer"), [(4.5, a)], None)
-        new = scheduler.revision(("A", "customer"), [(4.5, a), (10.8, b)], None)  # covers the old one
+        old = scheduler.revision(("A", "customer"), stretch[:int(3.0 * 16000)], 4.0, [(4.5, 6.9)], None)
+        new = scheduler.revision(("A", "customer"), stretch, 4.0, [(4.5, 6.9), (10.8, 15.2)], None)  # covers the old
         withdrawn = scheduler.final(a, 4.5, None)
         final = scheduler.final(b, 10.8, None)
         assert scheduler.cancel(withdrawn)
@@ -177,5 +178,6 @@ def test_scheduler_revisions_wait_for_quiet_are_superseded_and_queued_finals_can
 
     pieces = asyncio.run(run())
     assert len(pieces) == 2 and all(p is not None and p.text for p in pieces)
-    assert 4.5 <= pieces[0].start <= pieces[0].end <= 6.95
-    assert 10.8 <= pieces[1].start <= pieces[1].end <= 15.25
+    # Each utterance got the words the window decode heard in it (times in channel seconds).
+    assert 4.2 <= pieces[0].start <= pieces[0].end <= 7.5
+    assert 10.5 <= pieces[1].start <= pieces[1].end <= 15.5

@@ -26,6 +26,7 @@ from redactor.asr.options import AsrOptions, SegmentationOptions
 
 SAMPLE_RATE = 16000
 MAX_CHARS_PER_S = 12.0  # fast Japanese speech is about 8–10 characters a second
+SPAN_SLACK_S = 0.3  # a word's middle this close outside an utterance still belongs to it
 log = logging.getLogger(__name__)
 
 _models: dict[tuple, object] = {}
@@ -156,6 +157,20 @@ class SpeechEngine:
         """Window mode: the VAD's speech is packed into 30-s windows (faster-whisper's
         ``vad_filter``), decoded with the previous window's text as prompt, and split back
         into utterances at pauses between words."""
+        seg = self.options.segmentation
+        out: list[Utterance] = []
+        for s in self._window_segments(audio):
+            words = [Word(w.word, float(w.start), float(w.end), w.probability) for w in s.words or []]
+            for group in _split_at_pauses(words, seg.split_gap_s):
+                utt = self._guarded(group, s.avg_logprob, s.no_speech_prob, (s.start, s.end))
+                if utt is not None:
+                    out.append(utt)
+            if progress is not None:
+                progress(float(s.end))
+        return out
+
+    def _window_segments(self, audio: np.ndarray, prompt: str | None = None):
+        """faster-whisper's segments of window mode (lazy: decoding happens as they are read)."""
         from faster_whisper.vad import VadOptions
 
         o, seg = self.options, self.options.segmentation
@@ -164,7 +179,7 @@ class SpeechEngine:
             audio,
             **self._decoding(),
             condition_on_previous_text=o.condition_on_previous_text,
-            initial_prompt=o.initial_prompt,
+            initial_prompt=prompt if prompt is not None else o.initial_prompt,
             word_timestamps=True,
             vad_filter=True,
             vad_parameters=VadOptions(
@@ -174,16 +189,7 @@ class SpeechEngine:
                 speech_pad_ms=seg.window_speech_pad_ms,
             ),
         )
-        out: list[Utterance] = []
-        for s in segments:
-            words = [Word(w.word, float(w.start), float(w.end), w.probability) for w in s.words or []]
-            for group in _split_at_pauses(words, seg.split_gap_s):
-                utt = self._guarded(group, s.avg_logprob, s.no_speech_prob, (s.start, s.end))
-                if utt is not None:
-                    out.append(utt)
-            if progress is not None:
-                progress(float(s.end))
-        return out
+        return segments
 
     def transcribe_utterance(self, clip: np.ndarray, *, offset: float = 0.0,
                              prompt: str | None = None) -> Utterance | None:
@@ -233,59 +239,41 @@ class SpeechEngine:
         avg_logprob = float(np.mean(logprobs)) if logprobs else -10.0
         return self._guarded(words, avg_logprob, no_speech, (offset, offset + duration))
 
-    def transcribe_pieces(self, pieces: Sequence[tuple[float, np.ndarray]], *, prompt: str | None = None,
-                          gap_s: float = 0.2) -> list[Utterance | None]:
-        """Decode a channel's recent utterances together, as batch does: packed into one window
-        (at most 30 s) with the preceding text as prompt, so that each utterance is heard with
-        the others' audio around it. ``pieces`` are ``(offset_s, clip)`` in time order; returns
-        per piece its words (channel time) as a guarded utterance, or ``None``.
-
-        Words are mapped back to the pieces by time (the middle of the word in the packed
-        audio); pieces are kept ``gap_s`` apart by silence so that no word straddles two.
+    def transcribe_spans(self, audio: np.ndarray, offset: float, spans: Sequence[tuple[float, float]], *,
+                         prompt: str | None = None) -> list[Utterance | None]:
+        """Decode a stretch of a channel the way batch does (``transcribe_windows``: its speech
+        packed by the VAD, previous text as prompt, word timestamps) and hand each of ``spans``
+        (channel seconds, e.g. the utterances a live call has already finalised) the words
+        whose middle falls in it (or within ``SPAN_SLACK_S`` of it); ``audio`` starts at
+        ``offset``. Per span: a guarded utterance, or ``None``.
         """
-        o = self.options
-        gap = np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.float32)
-        parts, starts, pos = [], [], 0
-        for _offset, clip in pieces:
-            if parts:
-                parts.append(gap)
-                pos += gap.size
-            starts.append(pos)
-            parts.append(np.asarray(clip, dtype=np.float32))
-            pos += clip.size
-        if not parts:
-            return []
-        ctranslate2.set_random_seed(o.seed)
-        segments, _info = self.model.transcribe(
-            np.concatenate(parts), **self._decoding(), condition_on_previous_text=o.condition_on_previous_text,
-            initial_prompt=prompt if prompt is not None else o.initial_prompt, word_timestamps=True,
-            vad_filter=False)
-        words: list[list[Word]] = [[] for _ in pieces]
-        stats: list[list[tuple[float, float]]] = [[] for _ in pieces]
-        for seg in segments:
+        words: list[list[Word]] = [[] for _ in spans]
+        stats: list[list[tuple[float, float]]] = [[] for _ in spans]
+        starts = [a for a, _b in spans]
+        for seg in self._window_segments(np.asarray(audio, dtype=np.float32), prompt):
             for w in seg.words or []:
-                middle = (float(w.start) + float(w.end)) / 2 * SAMPLE_RATE
-                i = max(0, bisect.bisect_right(starts, middle + gap.size / 2) - 1)
-                offset, base = pieces[i][0], starts[i] / SAMPLE_RATE
-                start = offset + max(0.0, float(w.start) - base)
-                end = offset + min(max(0.0, float(w.end) - base), pieces[i][1].size / SAMPLE_RATE)
-                words[i].append(Word(w.word, start, max(start, end), w.probability))
-                stats[i].append((seg.avg_logprob, seg.no_speech_prob))
+                start, end = offset + float(w.start), offset + float(w.end)
+                middle = (start + end) / 2
+                i = max(0, bisect.bisect_right(starts, middle) - 1)
+                if middle > spans[i][1] + SPAN_SLACK_S and i + 1 < len(spans) and (
+                        spans[i + 1][0] - middle <= SPAN_SLACK_S):
+                    i += 1
+                if spans[i][0] - SPAN_SLACK_S <= middle <= spans[i][1] + SPAN_SLACK_S:
+                    words[i].append(Word(w.word, start, max(start, end), w.probability))
+                    stats[i].append((seg.avg_logprob, seg.no_speech_prob))
         out: list[Utterance | None] = []
-        for (offset, clip), piece_words, piece_stats in zip(pieces, words, stats, strict=True):
-            end = offset + clip.size / SAMPLE_RATE
-            # Words the aligner could place on no audio at the end of a piece are the decoder
-            # running on past the speech (またね! after the call's last words): not heard.
-            while piece_words and piece_words[-1].end - piece_words[-1].start < 0.02 and (
-                    piece_words[-1].probability < 0.5 or piece_words[-1].start >= end - 0.02):
-                piece_words.pop()
-            if not piece_words or len("".join(w.text for w in piece_words)) > MAX_CHARS_PER_S * (end - offset) + 4:
+        for (a, b), span_words, span_stats in zip(spans, words, stats, strict=True):
+            # Words the aligner could place on no audio at the end are the decoder running on
+            # past the speech (またね! after the call's last words): not heard.
+            while span_words and span_words[-1].end - span_words[-1].start < 0.02 and (
+                    span_words[-1].probability < 0.5 or span_words[-1].start >= b - 0.02):
+                span_words.pop()
+            if not span_words or len("".join(w.text for w in span_words)) > MAX_CHARS_PER_S * (b - a) + 4:
                 out.append(None)  # nothing, or more text than the audio can hold: a loop
                 continue
-            logprob = float(np.mean([a for a, _ in piece_stats]))
-            no_speech = max(b for _, b in piece_stats)
-            span = (offset, offset + clip.size / SAMPLE_RATE)
-            out.append(self._guarded(piece_words, logprob, no_speech, span, count=False))
+            logprob = float(np.mean([x for x, _ in span_stats]))
+            no_speech = max(y for _, y in span_stats)
+            out.append(self._guarded(span_words, logprob, no_speech, (a, b), count=False))
         return out
 
     def _decoding(self) -> dict[str, object]:

@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from redactor.asr.engine import Word
 from redactor.asr.guards import normalise
 from redactor.pii.catalogue import Entity
@@ -40,17 +38,13 @@ class Published:
     ``masked`` holds the audio times ``(start, end, type)`` every version so far has masked."""
 
     segment: str
-    offset: float  # channel seconds of the clip's first sample
-    clip: np.ndarray
+    offset: float  # channel seconds: where its decoded audio starts ...
+    end: float  # ... and ends
     context: str | None  # the call's text before it: the prompt of a window that starts with it
     text: str
     masked: list[tuple[float, float, str]] = field(default_factory=list)
     revision: int = 0
     revised: bool = False
-
-    @property
-    def seconds(self) -> float:
-        return self.clip.size / 16000
 
 
 def word_chars(words: Sequence[Word]) -> list[tuple[int, int]]:
@@ -98,13 +92,10 @@ def kept_spans(words: Sequence[Word], masked: Sequence[tuple[float, float, str]]
 
 
 def window(history: Sequence[Published], seconds: float) -> list[Published]:
-    """The last finals of a channel to decode together: every one not yet revised, preceded by
-    revised ones as context, ``seconds`` of speech at most (the newest always)."""
-    picked: list[Published] = []
-    total = 0.0
-    for p in reversed(history):
-        if picked and total + p.seconds > seconds:
-            break
-        picked.append(p)
-        total += p.seconds
-    return picked[::-1]
+    """The last finals of a channel to decode together: the stretch of the channel, at most
+    ``seconds`` long, that ends with the newest (revised ones in it are context)."""
+    if not history:
+        return []
+    end = history[-1].end
+    picked = [p for p in history if end - p.offset <= seconds]
+    return picked or [history[-1]]

@@ -118,11 +118,12 @@ class AsrScheduler:
         self._wake.set()
         return job.future
 
-    def revision(self, key: tuple[str, str], pieces: Sequence[tuple[float, np.ndarray]],
+    def revision(self, key: tuple[str, str], audio: np.ndarray, offset: float, spans: Sequence[tuple[float, float]],
                  prompt: str | None) -> asyncio.Future:
-        """Decode a channel's recent utterances together (``SpeechEngine.transcribe_pieces``);
-        resolves to ``None`` if a newer request of the channel superseded it."""
-        job = self._job("revision", self.engine.transcribe_pieces, pieces, prompt=prompt, key=key)
+        """Decode a stretch of a channel as batch does and split it over its utterances
+        (``SpeechEngine.transcribe_spans``); resolves to ``None`` if a newer request of the
+        channel superseded it (or it was dropped)."""
+        job = self._job("revision", self.engine.transcribe_spans, audio, offset, spans, prompt=prompt, key=key)
         return self._newest(self._revisions, key, job)
 
     def partial(self, key: tuple[str, str], audio: np.ndarray, offset: float,

@@ -76,7 +76,8 @@ class StreamOptions:
         the second pass as its prompt (as batch prompts a window with the previous one).
       max_calls: concurrent calls; more are refused (close 1013, try again later).
       revisions: decode a channel's recent finals again together and publish revised finals.
-      revision_window_s: seconds of a channel's speech decoded together by the second pass.
+      revision_window_s: seconds of a channel's audio decoded together by the second pass (its
+        speech packed by the VAD, as batch does), ending with the newest final.
       revision_wait_s: a revision waits at most this long for a moment when no utterance is
         about to end, then runs anyway (revisions come within a few seconds).
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -97,7 +98,7 @@ class StreamOptions:
     revision_prompt_chars: int = 48
     max_calls: int = 8
     revisions: bool = True
-    revision_window_s: float = 12.0
+    revision_window_s: float = 20.0
     revision_wait_s: float = 2.5
     speculate_ms: int = 200
 
@@ -387,6 +388,8 @@ class CallSession:
         keep_from = ch.clock - SAMPLE_RATE  # pre-roll for the VAD's padding
         if ch.vad.speech_start is not None:
             keep_from = min(keep_from, max(ch.vad.speech_start, ch.cut) - SAMPLE_RATE // 2)
+        if ch.history:  # the second pass decodes the channel's audio from its oldest kept final
+            keep_from = min(keep_from, int(ch.history[0].offset * SAMPLE_RATE))
         ch.trim(keep_from)
 
     def _context(self) -> str | None:
@@ -477,7 +480,8 @@ class CallSession:
             self.manager.metrics.final_published(time.monotonic() - arrived)
         if clip is not None and self.options.revisions and clip[1].size:
             masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
-            ch.history.append(Published(segment, ch.seconds(clip[0]), clip[1], context, utt.text, masked))
+            offset = ch.seconds(clip[0])
+            ch.history.append(Published(segment, offset, offset + ch.seconds(clip[1].size), context, utt.text, masked))
             self._spawn(self._revise(ch))
 
     def _publish_state(self, turn) -> None:
@@ -505,8 +509,9 @@ class CallSession:
             ch.history.popleft()
         if all(p.revised for p in pieces):
             return
-        utts = await self.manager.scheduler.revision((self.call_id, ch.name), [(p.offset, p.clip) for p in pieces],
-                                                     pieces[0].context)
+        start, end = int(pieces[0].offset * SAMPLE_RATE), int(pieces[-1].end * SAMPLE_RATE)
+        utts = await self.manager.scheduler.revision((self.call_id, ch.name), ch.clip(start, end), ch.seconds(start),
+                                                     [(p.offset, p.end) for p in pieces], pieces[0].context)
         if utts is None:  # a newer request of this channel covers these finals
             return
         for p, utt in zip(pieces, utts, strict=True):
