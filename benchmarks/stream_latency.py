@@ -200,10 +200,13 @@ async def watch(ws_url: str, call_id: str, token: str, trace: CallTrace, ready: 
 
 async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[str], long_minutes: float | None,
                    stagger_s: float, scrape_every: float, cpu_threads: int | None,
-                   partial_every: float | None = None, bus: str | None = None) -> dict[str, Any]:
+                   partial_every: float | None = None, bus: str | None = None,
+                   live: dict[str, Any] | None = None) -> dict[str, Any]:
     stream = StreamOptions(partials=partials, max_calls=max(8, n_calls))
     if partial_every is not None:
         stream = replace(stream, partial_every_s=partial_every)
+    if live:  # issue #12's switches: revisions, speculative endpointing
+        stream = replace(stream, **live)
     if cpu_threads is not None:
         stream = replace(stream, asr=replace(stream.asr, cpu_threads=cpu_threads))
     auth_token = secrets.token_hex(16)
@@ -538,6 +541,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stagger", type=float, default=1.0, help="seconds between call starts")
     parser.add_argument("--scrape-every", type=float, default=5.0, help="seconds between /metrics samples")
     parser.add_argument("--cpu-threads", type=int, default=None, help="ASR threads (default: StreamOptions)")
+    parser.add_argument("--revisions", choices=("on", "off"), default=None,
+                        help="second-pass revised finals (default: StreamOptions.revisions)")
+    parser.add_argument("--speculate-ms", type=int, default=None, metavar="MS",
+                        help="pause that starts a speculative final decode, 0 = off (default: StreamOptions)")
     parser.add_argument("--partial-every", type=float, default=None, metavar="S",
                         help="seconds of speech between partials (default: StreamOptions.partial_every_s)")
     parser.add_argument("--cer", action="store_true",
@@ -562,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
             r = asyncio.run(run_once(n, partials=partials, speed=args.speed, calls=calls,
                                      long_minutes=args.minutes if args.long else None, stagger_s=args.stagger,
                                      scrape_every=args.scrape_every, cpu_threads=args.cpu_threads,
-                                     partial_every=args.partial_every, bus=bus))
+                                     partial_every=args.partial_every, bus=bus, live=live_switches(args)))
             results.append(r)
             print(table([r]).splitlines()[-1], file=sys.stderr, flush=True)
             if partials and args.stop_above is not None and headline_p95(r) > args.stop_above:
@@ -597,6 +604,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nlargest concurrency with p95 ≤ {args.stop_above} s (partials on, script-end p95 where the calls "
               f"have a script): {max(fit, default=0)}")
     return 0
+
+
+def live_switches(args) -> dict[str, Any]:
+    """``StreamOptions`` overrides from --revisions / --speculate-ms."""
+    out: dict[str, Any] = {}
+    if args.revisions is not None:
+        out["revisions"] = args.revisions == "on"
+    if args.speculate_ms is not None:
+        out["speculate_ms"] = args.speculate_ms
+    return out
 
 
 def headline_p95(r: dict[str, Any]) -> float:
