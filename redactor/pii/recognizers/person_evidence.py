@@ -87,7 +87,15 @@ _ORG_TAIL = frozenset({
     "コーポレーション", "カンパニー", "アソシエイツ", "グループ", "ホールディングス", "インターナショナル",
     "エンタテインメント", "エンターテインメント", "ホテル", "タワー", "センター", "シティ", "クラブ",
     "スタジオ", "レコード", "レコーズ", "ユナイテッド", "エア", "モーターズ", "ブラザーズ",
+    "プロダクション", "プロダクションズ", "システムズ", "テクノロジーズ", "インダストリーズ", "レーベル",
+    "ラボ", "パートナーズ", "ネットワークス", "エンタープライズ", "ファンド", "リーグ",
 })
+# A category noun of organisations in apposition before a name (不動産会社ゼウス, 鉄鋼メーカー、ユジノール).
+_ORG_CATEGORY = re.compile(
+    r"(?:会社|企業|メーカー|バンド|チーム|球団|クラブ|レーベル|出版社|新聞|雑誌|ブランド|ユニット)$")
+# Player positions glued before a name (FW向井章人); other capitals glued before one name a
+# club or a company (CRヴァスコ・ダ・ガマ, FCバルセロナ).
+_POSITIONS = frozenset({"GK", "DF", "MF", "FW", "CF", "WG", "SB", "DH", "SS", "CB", "LB", "RB"})
 # The first word of a band's or a work's name (ザ・ビートルズ).
 _GROUP_HEAD = frozenset({"ザ", "ジ"})
 # Case particles after a noun phrase: the word is used as a name in a sentence (行長は, 竹蔵の).
@@ -307,8 +315,21 @@ def _trim_entity(doc: Doc, ent: Span) -> tuple[int, int]:
 
 def _position_code(doc: Doc, i: int) -> bool:
     """A player's position glued before the name (FW向井章人, MFルーカス・ポドルスキ)."""
-    return (i + 1 < len(doc) and bool(re.fullmatch(r"[A-Z]{2,3}", doc[i].text)) and not doc[i].whitespace_
+    return (i + 1 < len(doc) and doc[i].text in _POSITIONS and not doc[i].whitespace_
             and doc[i + 1].text not in _JOINERS and not re.match(r"[A-Za-z]", doc[i + 1].text))
+
+
+def _organisation_before(doc: Doc, start: int) -> bool:
+    """A club code (CRヴァスコ) or an organisation's category (不動産会社ゼウス) right before."""
+    if start == 0:
+        return False
+    prev = doc[start - 1]
+    if prev.text in {"、", "，"} and start >= 2:
+        prev = doc[start - 2]
+    elif prev.whitespace_:
+        return False
+    return bool(_ORG_CATEGORY.search(prev.text)) or (
+        bool(re.fullmatch(r"[A-Z]{2,3}", prev.text)) and prev.text not in _POSITIONS and prev.i == start - 1)
 
 
 def _given_after_surname(doc: Doc, i: int) -> bool:
@@ -544,6 +565,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         against += 1 if _compound_before(doc, cand.start) else 0
         against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD else 0
         against += 3 if _work_title(doc, cand.start, cand.end) else 0
+        against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
         # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
         against += 1 if (named and all(_kind(t) == "名" for t in named) and not cand.ginza
