@@ -529,8 +529,6 @@ class CallSession:
             self._send_transcript(ch, p.segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end,
                                   revision=p.revision)
             self._publish_state(turn)
-            if self.manager.metrics and hasattr(self.manager.metrics, "revision_published"):
-                self.manager.metrics.revision_published()
 
     def _send_transcript(self, ch: _Channel, segment: str, text: str, entities: tuple[MaskSpan, ...],
                          start: float, end: float, revision: int | None = None) -> None:
