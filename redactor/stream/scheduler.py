@@ -132,6 +132,12 @@ class AsrScheduler:
         job = self._job("partial", self.engine.transcribe_utterance, audio, offset=offset, prompt=prompt, key=key)
         return self._newest(self._partials, key, job)
 
+    def withdraw_revision(self, key: tuple[str, str]) -> None:
+        """Drop a channel's queued revision (its future resolves to ``None``)."""
+        job = self._revisions.pop(key, None)
+        if job is not None and not job.future.done():
+            job.future.set_result(None)
+
     def cancel(self, future: asyncio.Future) -> bool:
         """Withdraw a job that has not started (its future resolves to ``None``); ``False`` if it
         is running or done."""

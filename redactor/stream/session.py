@@ -241,6 +241,7 @@ class CallSession:
         self._pending: set[asyncio.Task] = set()
         self._waiting: dict[str, float] = {}  # segment → when its speech ended (for ``lag``)
         self._recent = ""  # tail of the call's raw finals: decoder context, memory only
+        self._revising = self.options.revisions
         self.closed = False
         self._closing: asyncio.Future | None = None
         self.started = time.monotonic()
@@ -288,6 +289,10 @@ class CallSession:
 
     async def _close(self, reason: str) -> None:
         self.closed = True
+        if reason == "shutdown":  # the server must drain within its bound: first passes only
+            self._revising = False
+            for name in self._channels:
+                self.manager.scheduler.withdraw_revision((self.call_id, name))
         for ch in self._channels.values():
             if ch.resampler is not None:
                 tail = ch.resampler.push(np.zeros(0, dtype=np.float32), last=True)
@@ -478,7 +483,7 @@ class CallSession:
         self._publish_state(turn)
         if self.manager.metrics:
             self.manager.metrics.final_published(time.monotonic() - arrived)
-        if clip is not None and self.options.revisions and clip[1].size:
+        if clip is not None and self._revising and clip[1].size:
             masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
             offset = ch.seconds(clip[0])
             ch.history.append(Published(segment, offset, offset + ch.seconds(clip[1].size), context, utt.text, masked))
@@ -507,7 +512,7 @@ class CallSession:
                 p.revised = True
         while len(ch.history) > len(pieces) and ch.history[0].revised:
             ch.history.popleft()
-        if all(p.revised for p in pieces):
+        if all(p.revised for p in pieces) or not self._revising:
             return
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(pieces[-1].end * SAMPLE_RATE)
         utts = await self.manager.scheduler.revision((self.call_id, ch.name), ch.clip(start, end), ch.seconds(start),
