@@ -27,11 +27,13 @@ from redactor.policy.parse import Parse, Word
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
 RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる"})
-DELETE = frozenset({"消す", "削除", "消去", "破棄", "廃棄", "抹消"})
+DELETE = frozenset({"消す", "消せる", "削除", "消去", "破棄", "廃棄", "抹消"})
 TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す", "流れる", "売る", "提供", "転送", "漏れる",
                       "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売"})
-USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "活用"})
-ACCESS = frozenset({"見る", "聞く", "閲覧", "確認"})
+USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "扱い", "取り扱い", "取扱い", "活用"})
+ACCESS = frozenset({"見る", "聞く", "聞ける", "見れる", "見られる", "閲覧", "確認"})
+# A handling noun that heads these asks about the handling itself (保存期間, 保存先).
+HANDLING_HEADS = frozenset({"期間", "期限", "先", "場所", "範囲"})
 TELL = frozenset({"言う", "伝える", "教える", "知らせる", "読み上げる", "送る", "出す", "見せる", "提示", "提出",
                   "申告", "書く", "用意", "話す"})
 # Potential forms GiNZA lemmatises as verbs of their own (言える, 出せる…).
@@ -54,7 +56,8 @@ DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録
 # 情報 and データ name the customer's data only when bare or modified by one of these
 # (not 商品情報, キャンペーン情報, データ容量).
 PERSONAL_MODIFIERS = frozenset({"個人", "顧客", "お客様", "お客さま", "会員", "登録", "契約", "カード", "口座",
-                                "位置", "健康", "利用者", "本人", "私", "僕", "自分", "うち", "家族", "申込"})
+                                "位置", "健康", "利用者", "本人", "私", "僕", "自分", "うち", "家族", "申込", "録音",
+                                "通話", "音声"})
 OPEN_DATA_NOUNS = frozenset({"情報", "データ"})
 # Whoever receives data: with a transfer verb the object goes without saying (他社に渡ったり…).
 RECIPIENTS = frozenset({"他社", "第三者", "外部", "業者", "よそ", "提携先", "関連会社", "グループ会社", "子会社",
@@ -79,11 +82,14 @@ _PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の
 _VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう)か|ましょう[?？]")
 _BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い)")
 _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
-_CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|よければ|よろしければ|良ければ|なんなら|"
+_CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|必要.{0,6}(あれば|あったら)|"
+                        r"よければ|よろしければ|良ければ|なんなら|"
                         r"もし(よかったら|必要)|要る(なら|んだったら)|いる(なら|んだったら))")
 _ASK_CHAIN = re.compile(r"((て|で)(いただ|頂|もら|くだ|下さ|ほし)|させて|てもよろし|お願い|願え|願い)")
 _NEGATED = re.compile(r"(ない|ません|ず|なく|不要|結構)")
 _WHICH_NUMBER = re.compile(r"(何番|何桁|なんばん)")
+# 〜でもいいですか offers an alternative the agent did not ask for (マイナンバーカードでもいいですか).
+_ALTERNATIVE = re.compile(r"(でも|で)(いい|大丈夫|よろし|構いません|かまいません|構わない|OK)")
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
 _MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
 _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
@@ -173,6 +179,11 @@ class ClauseRules:
                 return True
         return bool(self.identifier_types(clause.text))
 
+    def _of_data(self, clause: Clause, word: Word) -> bool:
+        """A handling noun with a data noun depending on it (個人情報の取り扱い, 番号の管理)."""
+        return any(c.dep == "nmod" and member(c.lemma, DATA_NOUNS) and self._personal(clause, c)
+                   for c in clause.children(word))
+
     def _other_object(self, clause: Clause, word: Word) -> bool:
         """The predicate's own object or subject is a noun that is not data (在庫を回す)."""
         for child in clause.children(word):
@@ -212,10 +223,14 @@ class ClauseRules:
         implied = bool(_HANDLER.search(clause.text)) and (question or concern)
         for word in clause.words:
             lemma, chain = word.lemma, clause.chain(word)
-            if not member(lemma, HANDLING) or (word.dep == "compound" and not member(lemma, LEAK)):
+            if not member(lemma, HANDLING):
                 continue
-            if not (word.pos == "VERB" or _SURU.search(chain) or concern):
-                continue  # 利用記録, 管理画面: a noun, not a predicate
+            of_handling = clause.parse[word.head].lemma in HANDLING_HEADS and (question or concern)
+            if word.dep == "compound" and not member(lemma, LEAK) and not of_handling:
+                continue
+            if not (word.pos == "VERB" or _SURU.search(chain) or concern or of_handling
+                    or self._of_data(clause, word)):
+                continue  # 利用記録, 管理画面: a noun, not a predicate (個人情報の取り扱い is one)
             head = clause.parse[word.head]
             if _SELF_ACTION.search(clause.after(word)) or (head.lemma in HOW_TO and head.i != word.i):
                 continue
@@ -279,9 +294,11 @@ class ClauseRules:
         asks_what = bool({w.lemma for w in clause.words} & INTERROGATIVES)  # 何を言えばいいですか
         # 免許証とかいります？ offers; 〜も必要ですか asks what the procedure needs.
         tentative = bool(_TENTATIVE.search(text))
-        forms = set()
+        forms = {"alternative"} if question and _ALTERNATIVE.search(text) else set()
         for word in clause.words:
             chain = clause.chain(word)
+            if _NEGATED.search(chain):
+                continue  # 言えないです, お伝えしません
             if word.lemma in TELL_POTENTIAL or (word.lemma in TELL and _CAN.search(chain)):
                 forms.add("potential")
             elif word.lemma in TELL:
@@ -301,6 +318,8 @@ class ClauseRules:
         more = tentative or any(w.text == "も" and w.pos == "ADP" for w in clause.words) or bool(_MORE.search(text))
         if not types and not generic:
             return None
-        if forms == {"potential"} and not (more or condition):
-            return None  # 言えます alone answers a question (番号は言えますけど、…)
+        if forms <= {"potential", "alternative"} and not (more or condition):
+            # 番号は言えますけど / 携帯の番号でいいですか answer a request: an offer only of a type
+            # the policy does not need (the engine decides), never "more".
+            return (types, False) if types else None
         return types, more or condition
