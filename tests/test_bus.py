@@ -243,14 +243,15 @@ def redis_strings(store) -> list[str]:
 def test_a_twilio_call_into_a_is_watched_from_b_with_history_and_nothing_unmasked_reaches_redis(pair, store) -> None:
     a, b = pair
     name = "call_card_payment"
-    audio = call_audio(name)[:, :45 * 8000]  # through the card number, in real time: the model has idle time
-    # for partials (with 2 calls' worth of load on 2 cores, 2x left none)
+    # The whole call (its card number is what a general_support call warns about), a little faster than
+    # real time: the model keeps idle time for partials (at 2.5x on a loaded 2-core box it had none).
+    audio = call_audio(name)
     call_id = new_call_id()
 
     async def scenario():
         viewer, watching = await agent(b.port, call_id)
         streaming = asyncio.create_task(stream_twilio(f"ws://127.0.0.1:{a.port}/twilio", audio[0], audio[1],
-                                                      speed=1.0, call_sid=call_id, auth_token=TWILIO_TOKEN))
+                                                      speed=1.25, call_sid=call_id, auth_token=TWILIO_TOKEN))
         await asyncio.sleep(3.0)
         listed = await asyncio.to_thread(get_calls, b.port, _token("*", "supervisor"))
         stats = await streaming
@@ -273,7 +274,8 @@ def test_a_twilio_call_into_a_is_watched_from_b_with_history_and_nothing_unmaske
     assert {e["channel"] for e in finals} == {"agent", "customer"}
     masked = {entity["type"] for e in finals for entity in e["entities"]}
     assert masked, "nothing was masked at all"
-    assert "warning" in kinds and events[-1] == {"type": "call_ended", "call_id": call_id, "reason": "stop"}
+    assert "warning" in kinds, (masked, [e["text"] for e in finals])
+    assert events[-1] == {"type": "call_ended", "call_id": call_id, "reason": "stop"}
     assert kinds.count("call_ended") == 1 and code == 1000
     assert events == _stream(store, call_id)  # exactly what A appended, in order
     # The late supervisor on B gets the history: the same final screen, then call_ended.

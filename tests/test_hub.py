@@ -70,3 +70,22 @@ def test_a_new_call_with_an_ended_call_id_starts_a_fresh_history():
     hub.publish("A", _ended("A"))
     hub.publish("A", _t("agent-1", True, "new"))
     assert [e.get("text") for e in _json(hub.histories["A"].events.values())] == ["new"]
+
+
+def test_the_hub_lists_its_live_calls_newest_first_with_their_viewers():
+    """``GET /calls`` on the in-process hub: the bound call table as it is now (the table's sessions
+    are stand-ins here: only what a listing reads; real calls are in tests/test_bus.py)."""
+    import asyncio
+    import time
+    from types import SimpleNamespace
+
+    now = time.monotonic()
+    sessions = {cid: SimpleNamespace(call_id=cid, channels=("agent", "customer"), source="twilio", started=now - age)
+                for cid, age in (("old", 30.0), ("new", 5.0))}
+    hub = AgentHub(instance="i-1")
+    hub.bind(SimpleNamespace(calls=sessions))
+    hub.viewers = {"old": {Viewer(None, "old", 4), Viewer(None, "old", 4)}}
+    calls = asyncio.run(hub.active_calls())
+    assert [(c.call_id, c.viewers, c.instance) for c in calls] == [("new", 0, "i-1"), ("old", 2, "i-1")]
+    assert abs(calls[1].started - (time.time() - 30.0)) < 1.0
+    assert calls[0].to_json()["channels"] == ["agent", "customer"] and calls[0].policy is None

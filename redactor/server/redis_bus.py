@@ -127,21 +127,22 @@ class RedisBus:
         self._task = asyncio.ensure_future(self._run())
 
     async def stop(self) -> None:
-        """Write what is waiting (the caller bounds the time), then release the connection."""
-        if self._task is not None:
-            self._closing = True
-            self._wake.set()
-            with contextlib.suppress(asyncio.CancelledError):
-                try:
-                    await self._task
-                finally:
-                    self._task.cancel()
-        with contextlib.suppress(*BUS_ERRORS):
-            async with asyncio.timeout(self.settings.timeout_s):
-                await self.redis.delete(instance_key(self.instance))
-                if await self.redis.get(WATCHER) == self.instance:  # hand the watch on at once
-                    await self.redis.delete(WATCHER)
-        await self.redis.aclose()
+        """Write what is waiting, then release the connection. The caller bounds the time: when it
+        cancels, the writer is cancelled too and the connection still closed."""
+        try:
+            if self._task is not None:
+                self._closing = True
+                self._wake.set()
+                await self._task
+            with contextlib.suppress(*BUS_ERRORS):
+                async with asyncio.timeout(self.settings.timeout_s):
+                    await self.redis.delete(instance_key(self.instance))
+                    if await self.redis.get(WATCHER) == self.instance:  # hand the watch on at once
+                        await self.redis.delete(WATCHER)
+        finally:
+            if self._task is not None:
+                self._task.cancel()
+            await self.redis.aclose()
 
     def publish(self, call_id: str, event: AgentEvent) -> None:
         """Queue ``event`` for the writer (never blocks: a full queue drops it, counted and logged)."""
@@ -266,6 +267,11 @@ class RedisBus:
                 self._bus_down(exc)
                 await asyncio.sleep(min(2.0, 0.1 * 2 ** failures))
                 continue
+            except Exception as exc:  # a bug must not end the writer: say so (type only) and go on
+                failures += 1
+                log.error("event bus writer failed", extra={"error": type(exc).__name__})
+                await asyncio.sleep(min(2.0, 0.1 * 2 ** failures))
+                continue
             failures = 0
             self._bus_up()
             if self._closing and not self._queue:
@@ -334,8 +340,10 @@ class RedisBus:
             if call_id not in self._owned and call_id not in queued:
                 self._register(pipe, call_info(session, self.instance))
                 registered.append(call_id)
-            elif call_id in self._owned:
+            elif call_id in self._owned:  # alive; its policy may have changed
                 pipe.set(call_key(call_id, "owner"), self.instance, px=ttl_ms)
+                info = call_info(session, self.instance)
+                pipe.hset(call_key(call_id, "info"), mapping={"json": json.dumps(info.to_json(), ensure_ascii=False)})
                 for part in ("events", "info"):
                     pipe.expire(call_key(call_id, part), live_ttl)
         await pipe.execute()
