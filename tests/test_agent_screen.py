@@ -429,6 +429,56 @@ def test_long_labels_and_unbroken_text_stay_inside_on_a_phone(server: Server, br
     page.close()
 
 
+def test_supervisor_switches_calls_from_the_list(server: Server, browser) -> None:
+    """Watching one call, a supervisor opens another from the list: the first socket is closed and
+    nothing of the first call shows. ``/calls`` and ``/agent`` are answered by the test here (two
+    simultaneous real calls would double the CPU of the live tests); the real ones are exercised by
+    test_supervisor_lists_active_calls_and_opens_one."""
+    page = browser.new_page(viewport=PHONE, locale="ja-JP")
+    sockets: list = []
+    closed: list[str] = []
+
+    def on_socket(ws) -> None:
+        sockets.append(ws)
+        ws.on_close(lambda code, reason: closed.append(ws.url))
+
+    page.route_web_socket(re.compile(r"/agent/"), on_socket)
+    now = time.time()
+    calls = [{"call_id": cid, "policy": policy, "started": now - age, "channels": ["agent", "customer"],
+              "source": "twilio", "instance": "i1", "viewers": 0}
+             for cid, policy, age in (("CA-b", "billing", 30), ("CA-a", "general_support", 90))]
+    auth_headers: list[str] = []
+
+    def on_calls(route) -> None:
+        auth_headers.append(route.request.headers.get("authorization", ""))
+        route.fulfill(status=200, content_type="application/json", body=json.dumps({"instance": "i1", "calls": calls}))
+
+    page.route(re.compile(r"/calls$"), on_calls)
+    page.goto(f"{server.http}/")
+    page.fill("#token", "scripted-supervisor")
+    page.click("#calls-btn")
+    page.wait_for_selector(".call-item[data-call='CA-a']", timeout=10_000)
+    assert page.eval_on_selector_all(".call-item", "items => items.map(i => i.dataset.call)") == ["CA-b", "CA-a"]
+    assert set(auth_headers) == {"Bearer scripted-supervisor"}  # the token in the header, never the URL
+    assert "scripted-supervisor" not in page.url
+
+    page.click(".call-item[data-call='CA-a'] .call-open")
+    page.wait_for_selector("body[data-connection=connected]", timeout=10_000)
+    seg = {"type": "transcript", "channel": "customer", "start": 1.0, "end": 2.0, "final": True}
+    _send(page, sockets[0], **seg, segment_id="customer-1", text="一件目の通話です")
+    page.click("#calls-reopen")
+    page.wait_for_selector(".call-item.current[data-call='CA-a']", timeout=10_000)
+    page.click(".call-item[data-call='CA-b'] .call-open")
+    page.wait_for_selector("body[data-connection=connected]", timeout=10_000)
+    page.wait_for_timeout(300)
+    assert [ws.url.rsplit("/", 1)[-1] for ws in sockets] == ["CA-a", "CA-b"]
+    assert closed and closed[0].endswith("/agent/CA-a"), "the first call's socket stayed open"
+    _send(page, sockets[1], **seg, segment_id="customer-1", text="二件目の通話です")
+    assert page.locator(".utt-text").all_inner_texts() == ["二件目の通話です"]
+    assert page.input_value("#call-id") == "CA-b"
+    page.close()
+
+
 @pytest.mark.slow
 def test_agent_screen_live_call(server: Server, browser, tmp_path: Path) -> None:
     call_id = "CA" + secrets.token_hex(16)

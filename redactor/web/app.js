@@ -323,6 +323,9 @@
       return;
     }
     try { sessionStorage.setItem(TOKEN_KEY, token); } catch { /* storage disabled */ }
+    // A supervisor may switch calls from the list while watching one: drop the old socket first.
+    clearTimers();
+    closeSocket(1000);
     if (callId !== conn.callId) resetCall();
     conn.callId = callId;
     conn.token = token;
