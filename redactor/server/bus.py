@@ -126,6 +126,12 @@ def audit(event: str, **fields: object) -> None:
     audit_log.info(event, extra={"audit": {"event": event, "time": time.time(), **fields}})
 
 
+def check_url(url: str) -> None:
+    """``ValueError`` (naming the option, not the value) unless ``url`` is a Redis URL."""
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("--bus must be a redis://, rediss:// or unix:// URL")
+
+
 def open_bus(url: str | None, options: Any = None, *, instance: str | None = None) -> EventBus:
     """The bus of ``url`` (``redis://…``, ``rediss://…``), or the in-process hub when ``url`` is empty."""
     from redactor.server.hub import AgentHub, HubOptions
@@ -134,8 +140,7 @@ def open_bus(url: str | None, options: Any = None, *, instance: str | None = Non
     instance = instance or instance_id()
     if not url:
         return AgentHub(options, instance=instance)
-    if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError("--bus must be a redis://, rediss:// or unix:// URL")
+    check_url(url)
     from redactor.server.redis_bus import RedisBus
 
     return RedisBus(url, options, instance=instance)

@@ -73,6 +73,10 @@ async def serve_forever(args: argparse.Namespace) -> int:
     from redactor.server.app import Server
 
     options = build_options(args)
+    if options.bus:  # before the models load: a wrong URL fails at once
+        from redactor.server.bus import check_url
+
+        check_url(options.bus)
     started = time.monotonic()
     engine = build_engine(args.config, entities=args.entities, score_threshold=args.score_threshold)
     server = Server(options, engine=engine)
