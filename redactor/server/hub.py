@@ -136,9 +136,7 @@ class AgentHub:
         return newest_first([call_info(s, self.instance, self.viewer_count(s.call_id)) for s in sessions])
 
     def viewer_count(self, call_id: str | None = None) -> int:
-        if call_id is not None:
-            return len(self.viewers.get(call_id, ()))
-        return sum(len(v) for v in self.viewers.values())
+        return count_viewers(self.viewers, call_id)
 
     def publish(self, call_id: str, event: AgentEvent) -> None:
         """Record ``event`` and offer it to every viewer of ``call_id`` (never blocks)."""
@@ -183,6 +181,13 @@ async def admit(ws, call_id: str, viewers: dict[str, set[Viewer]], options: HubO
     viewer = Viewer(ws, call_id, options.queue_size)
     watching.add(viewer)
     return viewer
+
+
+def count_viewers(viewers: dict[str, set[Viewer]], call_id: str | None = None) -> int:
+    """This instance's agent connections to ``call_id``, or to every call."""
+    if call_id is not None:
+        return len(viewers.get(call_id, ()))
+    return sum(len(v) for v in viewers.values())
 
 
 def release(viewer: Viewer, viewers: dict[str, set[Viewer]]) -> None:

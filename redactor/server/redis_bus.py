@@ -42,7 +42,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from redactor.server.bus import CallInfo, call_info, event_from_json, newest_first
-from redactor.server.hub import HubOptions, Viewer, _History, admit, release, serve_viewer
+from redactor.server.hub import HubOptions, Viewer, _History, admit, count_viewers, release, serve_viewer
 from redactor.stream.events import AgentEvent, CallEnded
 
 log = logging.getLogger(__name__)
@@ -164,9 +164,7 @@ class RedisBus:
         return len(self._queue)
 
     def viewer_count(self, call_id: str | None = None) -> int:
-        if call_id is not None:
-            return len(self.viewers.get(call_id, ()))
-        return sum(len(v) for v in self.viewers.values())
+        return count_viewers(self.viewers, call_id)
 
     async def active_calls(self) -> list[CallInfo]:
         """Every instance's active calls (this instance's, even if not yet registered), newest first."""
