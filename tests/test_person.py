@@ -148,9 +148,15 @@ def test_a_place_body_or_common_word_before_a_title_is_not_a_name(redactor, text
     "2015年12月28日にジュピラー・プロ・リーグのクラブ・ブルッヘと2年半の契約を結んだ。",  # a league: プロ
     "1989年の香港電影祭にて「モンコク・カルメン」の邦題で上映された。",  # a work's title in 「」
     "また、周辺地区は都市景観100選に選定されている。",
+    "フランスの鉄鋼メーカー、ユジノールとの包括提携をまとめた。",  # a category in apposition
 ])
 def test_organisations_and_titles_are_not_names(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+def test_a_club_code_makes_a_club_not_a_name(redactor) -> None:
+    text = "12月19日にアレクサンドロとのトレードでCRヴァスコ・ダ・ガマに期限付き移籍。"
+    assert not any("ヴァスコ" in m for m in persons(redactor, text))
 
 
 # Real speech (benchmarks/real/speech): whisper's transcripts of single common words.
