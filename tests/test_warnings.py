@@ -372,3 +372,10 @@ def test_long_text_is_parsed_in_windows(engine) -> None:
     result = engine.redactor.redact(text)
     assert len(text) > 6_000 and result.parse[-1].sent > 0
     assert "sensitive_info" in kinds(converse(engine, [("C", text)]))[0]
+
+
+def test_the_copied_parse_stays_out_of_repr(engine) -> None:
+    """The parse holds the unmasked words: a logged result must not show them."""
+    result = engine.redactor.redact("山田太郎です。電話番号は090-1234-5678です。")
+    assert any(w.text == "山田" or "山田" in w.text for w in result.parse)
+    assert "山田" not in repr(result) and "山田" not in result.text

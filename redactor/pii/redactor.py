@@ -48,12 +48,13 @@ class RedactionResult:
     """Masked text plus the entities found.
 
     ``entities[i].start/end`` index the input text; ``masked_start/masked_end`` index ``text``.
-    ``parse``: GiNZA's parse of the input, copied for the warning rules (no second parse).
+    ``parse``: GiNZA's parse of the input, copied for the warning rules (no second parse); it
+    holds the unmasked words, so it stays out of ``repr`` (and so out of any log of a result).
     """
 
     text: str
     entities: list[Entity] = field(default_factory=list)
-    parse: Parse = ()
+    parse: Parse = field(default=(), repr=False)
 
 
 class Redactor:
