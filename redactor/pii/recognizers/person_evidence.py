@@ -102,7 +102,7 @@ _GROUP_HEAD = frozenset({"ザ", "ジ"})
 _PLACE_UNIT = frozenset("都道府県市区町村郡州省")
 _LIST_JOINERS = frozenset({"、", "と", "や", "・", "，"})
 _LIST_WORDS = _LIST_JOINERS - {"・"}
-_SUBJECT = frozenset({"は", "が", "も"})
+_SUBJECT = frozenset({"は", "が"})
 _FAMILY = frozenset({"家", "一家", "夫妻", "氏", "ら", "兄弟", "姉妹"})
 _CASE_PARTICLES = frozenset({"は", "が", "を", "の", "に", "と", "も", "へ", "や", "から", "より"})
 # A self-introduction or a name given as a contract's name after the name.
