@@ -2,8 +2,13 @@
 
 Candidates come from GiNZA's parse of the text (a spaCy ``Doc``):
 
-- runs of tokens SudachiPy tags as personal names (名詞-固有名詞-人名-姓/名/一般);
-- GiNZA's ``Person`` entities (Sekine's extended named-entity labels).
+- runs of tokens SudachiPy tags as personal names (名詞-固有名詞-人名-姓/名/一般), or that its
+  dictionary lists only as names (``redactor.pii.lexicon``: the tag is one reading in context);
+- GiNZA's ``Person`` entities (Sekine's extended named-entity labels);
+- name shapes from the dictionary: a listed surname + the kanji of a given name (林文察), katakana
+  words joined by ・/＝ with a part the dictionary does not know (ビル・ロマス), an unknown
+  katakana word as a subject (シャマランは), a listed name before a family word (クレーマー家);
+- words next to a list's joiner, which become names only when the list holds a name (真田、佐渡).
 
 Each candidate is first made whole: a foreign name joined by ``・``/``＝`` (マット・ケイン,
 ジャン=マリー・ルブリ) is one name, a kanji name continues over the single kanji SudachiPy
@@ -17,10 +22,13 @@ for   a name tag, a surname + given name shape, a foreign name of several parts,
       Person label; a title or honorific next to it (大川薫社長, 刑事ジョン・ブック, 田中様)
       decides on its own;
 against
-      one kanji or a short hiragana word alone (藤, あみ), no name tag at all (GiNZA's Person on
-      a common noun: 右投, トランペット), GiNZA's organisation/facility/product/event/place
-      labels on the same tokens, and a name that is only the first half of a compound
-      (熊井鉄鋼, 森美術館, ボールドウィン社, 小沢艦隊).
+      one kanji or a short hiragana word alone (藤, あみ), a word that is all the text says
+      (a word clip: ツル), no name tag at all (GiNZA's Person on a common noun: 右投, トランペット),
+      GiNZA's organisation/facility/product/event/place labels on the same tokens, a name that
+      is only part of a compound (熊井鉄鋼, 森美術館, ボールドウィン社, 小沢艦隊, チェーンバーチェ),
+      a 「work title」, an organisation's category or a club code before it (鉄鋼メーカー、ユジノール,
+      CRヴァスコ・ダ・ガマ); a title does not make a place or body before its office a name
+      (成田市長, 自由民主党総裁).
 """
 
 from __future__ import annotations
