@@ -26,8 +26,9 @@ from redactor.pii.cues import NOT_PII, CueIndex
 from redactor.policy.parse import Parse, Word
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
-RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる"})
-DELETE = frozenset({"消す", "消せる", "削除", "消去", "破棄", "廃棄", "抹消"})
+RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる",
+                    "メモ", "書き留める"})
+DELETE = frozenset({"消す", "消せる", "消える", "削除", "消去", "破棄", "廃棄", "抹消"})
 TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す", "流れる", "売る", "提供", "転送", "漏れる",
                       "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売"})
 USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "扱い", "取り扱い", "取扱い", "活用"})
@@ -52,7 +53,7 @@ HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
 # --- object classes ----------------------------------------------------------------------
 # Nouns that name data about the customer by themselves.
 DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録", "録音", "通話", "会話", "内容", "履歴", "音声",
-                        "やりとり", "やり取り", "個人データ", "プライバシー"})
+                        "話", "やりとり", "やり取り", "個人データ", "プライバシー"})
 # 情報 and データ name the customer's data only when bare or modified by one of these
 # (not 商品情報, キャンペーン情報, データ容量).
 PERSONAL_MODIFIERS = frozenset({"個人", "顧客", "お客様", "お客さま", "会員", "登録", "契約", "カード", "口座",
@@ -71,7 +72,8 @@ INTERROGATIVES = frozenset({"何", "なに", "なん", "どう", "どこ", "ど�
 _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 
 # --- forms (surface of a predicate's chain or of a sentence's end) ------------------------
-_QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|でしょう|だろう)[。.!！\s]*$")
+# A question may end before a phrase said after it (来ないですよね、この番号に。).
+_QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|でしょう|だろう)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 _NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ)")
@@ -80,7 +82,7 @@ _PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
 _MANNER = re.compile(r"(どう|どのよう|どんなふう|誰が|だれが|どこで|どこに|何に|なにに|なんに)")
 _PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の|ほかの|ほか|他に)")
 _VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう)か|ましょう[?？]")
-_BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い)")
+_BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い|早い|はやい|楽|確実|スムーズ)")
 _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
 _CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|必要.{0,6}(あれば|あったら)|"
                         r"よければ|よろしければ|良ければ|なんなら|"
@@ -98,6 +100,8 @@ _SELF_ACTION = re.compile(r"^.{0,4}(ても(いい|よい|よろし|大丈夫|構
                           r"ておき|ておけ|とき(ます|ましょう))")
 # A predicate: a verb, or a サ変 noun with its する (録音される, 削除して).
 _SURU = re.compile(r"^(さ|し|す|され|でき|出来)")
+# Secondary use the caller fears: marketing calls or mail to what they gave.
+_MARKETING = re.compile(r"(勧誘|営業の(電話|メール)|セールス|ダイレクトメール|DM|広告(の)?メール|迷惑(電話|メール))")
 # Purpose asked without naming the data (何に使うんですか, 何のために必要…).
 _PURPOSE_ASK = re.compile(r"((何|なに|なん)(に|の(ため|目的))|目的|どういう目的|どうして必要|なぜ必要|なんで必要)")
 # A how-to question (消す方法, 消し方) asks for instructions, not about the data.
@@ -216,6 +220,8 @@ class ClauseRules:
         if not (question or concern or negative_request or _REQUEST_CHAIN.search(clause.text)):
             return False
         lemmas = {w.lemma for w in clause.words}
+        if _MARKETING.search(clause.text) and (question or concern or negative_request):
+            return True
         data = self.data_object(clause, has_pii=has_pii)
         recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
                                                      for w in clause.words)
@@ -309,7 +315,8 @@ class ClauseRules:
                     forms.add("question")
                 elif condition:
                     forms.add("condition")
-            elif word.lemma in NEED and question and word.dep == "ROOT" and not asks_what and tentative:
+            elif (word.lemma in NEED and question and word.dep == "ROOT" and not asks_what
+                  and (tentative or word.lemma != "必要")):  # 〜って要ります？ offers; 〜も必要ですか asks
                 forms.add("need")
         if not forms:
             return None

@@ -33,7 +33,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"持病", r"既往歴", r"病歴", r"入院(?!手続きの窓口)", r"通院", r"手術(を受け|をし|して|した|予定|後)",
         r"治療(中|を受け|して|し[てた]|のため)", r"闘病", r"療養(中|して)", r"診断(され|を受け)",
         r"(がん|癌|ガン)(に|で|が見つか|と診断|を患|の治療|が再発)", r"抗がん剤", r"糖尿病", r"高血圧",
-        r"心臓病", r"心筋梗塞", r"脳梗塞", r"脳卒中", r"うつ病", r"鬱病", r"うつ(状態|っぽく)",
+        r"心臓病", r"心筋梗塞", r"脳梗塞", r"脳卒中", r"うつ病", r"鬱病", r"うつ(状態|っぽく|で|に(なっ|な)|と診断)",
         r"適応障害", r"統合失調症", r"認知症", r"パニック障害", r"双極性", r"精神科", r"心療内科",
         r"透析", r"不妊治療", r"妊娠(中|して|しま)", r"HIV", r"エイズ", r"難病", r"喘息", r"ぜんそく",
         r"病気(で|になっ|をし|が見つか|療養|の治療|が悪化|を患)", r"要介護", r"介護認定",
@@ -129,6 +129,7 @@ _COMMERCE = frozenset({"買う", "購入", "注文", "取り寄せる", "販売"
 _ORIGIN_AFTER_COUNTRY = re.compile(r"(出身|系|籍|生まれ|の血|にルーツ|人とのハーフ|とのハーフ)")
 _ORIGIN_AFTER_NATIONALITY = re.compile(r"(です|で[、。]|なので|なんです|だから|だ[。よ]|とのハーフ|系|"
                                        r"の(父|母|夫|妻|両親|家系|血|ハーフ))")
+_MIGRATED = re.compile(r"から(来|き|移住|移り|渡っ|帰化|引っ越して来)")
 _KIN = re.compile(r"(私|僕|俺|父|母|夫|妻|主人|家内|両親|祖父|祖母|親|家族|うち|息子|娘)")
 
 
@@ -220,15 +221,21 @@ class _Words:
         found = []
         for word, (a, b) in zip(self.parse, self.spans, strict=True):
             origin = _ORIGIN_AFTER_COUNTRY.match(self.text, b)
+            if word.ent == "Country" and _MIGRATED.match(self.text, b) and _KIN.search(self._sentence(word)):
+                found.append((a, b))  # 祖父母が中国から来たので
+                continue
             if word.ent == "Country" and origin and not self._of_someone_else(origin.end()):
                 found.append((a, b))
             elif word.ent == "Nationality" and (word.i + 1 == len(self.parse)
                                                 or self.parse[word.i + 1].ent != "Nationality"):
-                sentence = "".join(w.text for w in self.parse if w.sent == word.sent)
+                sentence = self._sentence(word)
                 if _ORIGIN_AFTER_NATIONALITY.match(self.text, b) or (
                         _ORIGIN_AFTER_COUNTRY.match(self.text, b) or _KIN.search(sentence)):
                     found.append((a, b))
         return found
+
+    def _sentence(self, word: Word) -> str:
+        return "".join(w.text for w in self.parse if w.sent == word.sent)
 
     def _of_someone_else(self, pos: int) -> bool:
         """韓国出身の俳優: the origin qualifies a noun other than the caller's kin."""
