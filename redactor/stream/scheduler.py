@@ -48,6 +48,7 @@ class _Job:
     future: asyncio.Future
     kind: str
     key: tuple[str, str] | None = None
+    urgent: bool = False  # a revision at the end of a call: runs as soon as no final waits
     queued_at: float = field(default_factory=time.monotonic)
 
 
@@ -119,11 +120,13 @@ class AsrScheduler:
         return job.future
 
     def revision(self, key: tuple[str, str], audio: np.ndarray, offset: float, spans: Sequence[tuple[float, float]],
-                 prompt: str | None) -> asyncio.Future:
+                 prompt: str | None, *, urgent: bool = False) -> asyncio.Future:
         """Decode a stretch of a channel as batch does and split it over its utterances
         (``SpeechEngine.transcribe_spans``); resolves to ``None`` if a newer request of the
-        channel superseded it (or it was dropped)."""
+        channel superseded it (or it was dropped). ``urgent`` (the call has ended): it runs as
+        soon as no final waits, and is never dropped."""
         job = self._job("revision", self.engine.transcribe_spans, audio, offset, spans, prompt=prompt, key=key)
+        job.urgent = urgent
         return self._newest(self._revisions, key, job)
 
     def partial(self, key: tuple[str, str], audio: np.ndarray, offset: float,
@@ -164,11 +167,14 @@ class AsrScheduler:
         if self._finals:
             return self._finals.popleft()
         now = time.monotonic()
-        for key in [k for k, job in self._revisions.items() if now - job.queued_at >= self.revision_drop_s]:
+        for key in [k for k, job in self._revisions.items()
+                    if not job.urgent and now - job.queued_at >= self.revision_drop_s]:
             self._revisions.pop(key).future.set_result(None)
-        if self._revisions and self.utilisation() < self.spare_below:
-            key = min(self._revisions, key=lambda k: self._revisions[k].queued_at)
-            if self.quiet() or now - self._revisions[key].queued_at >= self.revision_wait_s:
+        if self._revisions:
+            key = min(self._revisions, key=lambda k: (not self._revisions[k].urgent, self._revisions[k].queued_at))
+            job = self._revisions[key]
+            if job.urgent or (self.utilisation() < self.spare_below
+                              and (self.quiet() or now - job.queued_at >= self.revision_wait_s)):
                 return self._revisions.pop(key)
         if self._partials:
             key = min(self._partials, key=lambda k: self._partials[k].queued_at)

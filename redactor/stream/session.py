@@ -300,6 +300,8 @@ class CallSession:
                     ch.append(tail)
             for speech in ch.vad.flush():
                 self._utterance_ended(ch, speech)
+            if self._revising and any(not p.revised for p in ch.history):
+                self._spawn(self._revise(ch))  # as urgent: the call's last words get their second pass
         while self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
         self.manager.publish(self.call_id, CallEnded(self.call_id, reason))
@@ -515,8 +517,10 @@ class CallSession:
         if all(p.revised for p in pieces) or not self._revising:
             return
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(pieces[-1].end * SAMPLE_RATE)
-        utts = await self.manager.scheduler.revision((self.call_id, ch.name), ch.clip(start, end), ch.seconds(start),
-                                                     [(p.offset, p.end) for p in pieces], pieces[0].context)
+        scheduler = self.manager.scheduler
+        utts = await scheduler.revision((self.call_id, ch.name), ch.clip(start, end), ch.seconds(start),
+                                                     [(p.offset, p.end) for p in pieces], pieces[0].context,
+                                                     urgent=self.closed)
         if utts is None:  # a newer request of this channel covers these finals
             return
         for p, utt in zip(pieces, utts, strict=True):
