@@ -78,6 +78,8 @@ class StreamOptions:
       revisions: decode a channel's recent finals again together and publish revised finals.
       revision_window_s: seconds of a channel's audio decoded together by the second pass (its
         speech packed by the VAD, as batch does), ending with the newest final.
+      revision_backlog_s: finals the model had no time to revise during the call are kept (with
+        their audio, in memory) this long, for an end-of-call pass; older ones keep the first pass.
       revision_wait_s: a revision waits at most this long for a moment when no utterance is
         about to end, then runs anyway (revisions come within a few seconds).
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -100,6 +102,7 @@ class StreamOptions:
     revisions: bool = True
     revision_window_s: float = 20.0
     revision_wait_s: float = 2.5
+    revision_backlog_s: float = 90.0
     speculate_ms: int = 200
 
 
@@ -300,8 +303,8 @@ class CallSession:
                     ch.append(tail)
             for speech in ch.vad.flush():
                 self._utterance_ended(ch, speech)
-            if self._revising and any(not p.revised for p in ch.history):
-                self._spawn(self._revise(ch))  # as urgent: the call's last words get their second pass
+            if self._revising:  # urgent now: the call ends with every kept final revised
+                self._spawn(self._revise_backlog(ch))
         while self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
         self.manager.publish(self.call_id, CallEnded(self.call_id, reason))
@@ -504,23 +507,36 @@ class CallSession:
         log.info("utterance dropped", extra={"call_id": self.call_id, "reason": reason})
         self.manager.scheduler.dropped[reason] += 1
 
-    async def _revise(self, ch: _Channel) -> None:
+    async def _revise_backlog(self, ch: _Channel) -> None:
+        """End of the call: every final still unrevised gets its second pass, window by window."""
+        while self._revising:
+            todo = [p for p in ch.history if not p.revised]
+            if not todo:
+                return
+            first = todo[0]
+            pieces = [p for p in ch.history
+                      if p.offset >= first.offset and p.end - first.offset <= self.options.revision_window_s]
+            await self._revise(ch, pieces or [first], key=f"{ch.name}#end")
+            first.revised = True  # whatever happened to it, the loop moves on
+
+    async def _revise(self, ch: _Channel, pieces: list[Published] | None = None, *, key: str | None = None) -> None:
         """The second pass: the channel's last finals decoded together; a revised final for each
         one whose text changed (redacted by ``Conversation.revise``, never revealing what an
         earlier version masked, see ``redactor.stream.revision``)."""
-        pieces = revision.window(ch.history, self.options.revision_window_s)
-        for p in ch.history:  # fell out of the window unrevised: the first pass stands
-            if p not in pieces:
-                p.revised = True
-        while len(ch.history) > len(pieces) and ch.history[0].revised:
-            ch.history.popleft()
+        if pieces is None:
+            pieces = revision.window(ch.history, self.options.revision_window_s)
+            horizon = ch.history[-1].end - self.options.revision_backlog_s
+            for p in ch.history:  # too old to wait for the end-of-call pass: the first pass stands
+                if p not in pieces and p.end < horizon:
+                    p.revised = True
+            while len(ch.history) > len(pieces) and ch.history[0].revised:
+                ch.history.popleft()
         if all(p.revised for p in pieces) or not self._revising:
             return
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(pieces[-1].end * SAMPLE_RATE)
         scheduler = self.manager.scheduler
-        utts = await scheduler.revision((self.call_id, ch.name), ch.clip(start, end), ch.seconds(start),
-                                                     [(p.offset, p.end) for p in pieces], pieces[0].context,
-                                                     urgent=self.closed)
+        utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
+                                        [(p.offset, p.end) for p in pieces], pieces[0].context, urgent=self.closed)
         if utts is None:  # a newer request of this channel covers these finals
             return
         for p, utt in zip(pieces, utts, strict=True):
