@@ -30,8 +30,10 @@ def is_silence_phrase(text: str, guards: GuardOptions) -> bool:
 def repetition_cut(text: str, guards: GuardOptions) -> int | None:
     """Character index where a repetition loop starts repeating, or ``None``.
 
-    A unit of 2-15 characters repeated more than ``max_repeats`` times in a row (a single
-    character: more than twice that) is a decoding loop. A unit of digits is a loop only when
+    A unit of 2 characters repeated more than ``max_repeats`` times in a row (a single
+    character: more than twice that; 3-15 characters, a phrase: more than
+    ``max_phrase_repeats`` times) is a decoding loop: people say はいはいはい, not
+    植物は植物は植物は. A unit of digits is a loop only when
     the repeated run holds more digits than any identifier (``max_loop_digits``), so card
     numbers such as 4111 1111 1111 1111 are left alone; a short unit of digits with separators
     ("1-1-1-1-1-", "1、2、1、2、1、2、") repeated more than ``max_repeats`` times is a loop.
@@ -48,13 +50,20 @@ def repetition_cut(text: str, guards: GuardOptions) -> int | None:
                 separated and repeats > guards.max_repeats
             ):
                 continue
-        elif repeats <= (guards.max_repeats if len(unit) > 1 else 2 * guards.max_repeats):
+        elif repeats <= _allowed_repeats(norm, guards):
             continue
         return match.start() + len(unit)
     return None
 
 
-_REPEAT = re.compile(r"(.{1,15}?)\1{3,}", re.DOTALL)
+def _allowed_repeats(unit: str, guards: GuardOptions) -> int:
+    if len(unit) >= 3:
+        return guards.max_phrase_repeats
+    return guards.max_repeats if len(unit) == 2 else 2 * guards.max_repeats
+
+
+# Three or more occurrences in a row; which of them is a loop is decided per unit length.
+_REPEAT = re.compile(r"(.{1,15}?)\1{2,}", re.DOTALL)
 
 
 def rejects(

@@ -48,6 +48,8 @@ class GuardOptions:
       compression_ratio_threshold: gzip compression ratio above which text is a loop.
       max_repeats: a unit of text repeated more than this many times in a row is cut back
         to one occurrence (see ``guards.repetition_cut``).
+      max_phrase_repeats: a unit of three or more characters (a word or phrase, not はい)
+        repeated more than this many times in a row is a loop: 植物は植物は植物は.
       max_loop_digits: a repeated run of digits longer than this is a loop.
       tokens_per_second: token budget per second of audio (plus ``token_budget_base``),
         so that a decoding loop ends early.
@@ -58,6 +60,7 @@ class GuardOptions:
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     max_repeats: int = 4
+    max_phrase_repeats: int = 2
     max_loop_digits: int = 16
     tokens_per_second: float = 15.0
     token_budget_base: int = 16
