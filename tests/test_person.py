@@ -171,3 +171,10 @@ def test_a_word_alone_from_speech_is_not_a_name(redactor, text: str) -> None:
 
 def test_a_full_name_alone_is_still_a_name(redactor) -> None:
     assert persons(redactor, "山田花子") == ["山田花子"]
+
+
+# A live second pass can leave a segment holding only the customer's surname (seen on the card
+# sample call: 伊藤 reached the agent unmasked); a word the dictionary knows only as a name is one.
+@pytest.mark.parametrize("text", ["伊藤", "伊藤。", "高橋、", "佐藤"])
+def test_a_surname_alone_that_is_only_a_name_is_a_name(redactor, text: str) -> None:
+    assert persons(redactor, text) == [text.rstrip("。、")]

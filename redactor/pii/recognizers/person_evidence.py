@@ -463,6 +463,11 @@ def _label_against(doc: Doc, start: int, end: int) -> int:
     return worst
 
 
+def _only_a_name(value: str) -> bool:
+    """Two or more kanji the dictionary lists only as a personal name (伊藤; not 生月, 大島)."""
+    return len(value) >= 2 and bool(_KANJI.fullmatch(value)) and entry(value).only_person
+
+
 def _listed_name(token: Token) -> bool:
     """A kanji word the dictionary lists as a name among other readings (宗像, 中野, 林)."""
     return bool(_KANJI.fullmatch(token.text)) and bool(entry(token.text).kinds)
@@ -557,10 +562,13 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         chain = parts >= 2 and any(t.text in _JOINERS for t in tokens) and (
             bool(named) or any(_unknown_foreign(t) for t in tokens))
         support += 1 if shape or chain else 0
-        if _lone(doc, cand.start, cand.end) and not ((shape and given and len(value) >= 3) or chain):
+        if _lone(doc, cand.start, cand.end) and not ((shape and given and len(value) >= 3) or chain
+                                                      or _only_a_name(value)):
             # A word alone is no name without a full-name shape: speech recognition renders
             # common words as rare names (ツル, ブロイ, 生月); an answer to a name question
-            # arrives with the question (the conversation's prompt) and is decided there.
+            # arrives with the question (the conversation's prompt) and is decided there. A
+            # kanji word the dictionary knows only as a name (伊藤) is a name even alone: a
+            # live utterance is often just the surname.
             continue
         support += 1 if cand.ginza else 0
         against = 0
