@@ -11,7 +11,10 @@ tracks, a signed handshake, at real-time pace (``--speed 4`` plays four times fa
 terminal shows what the agent's screen shows: each speaker's finals with masked values as
 labelled chips (［電話番号］, the labels of ``catalogue.TYPE_LABELS``), the open utterance's
 partial (dim, replaced by its final), warnings with their suggestion, and the identity check.
-At the end: a summary. The server stops with the demo unless ``--keep-serving`` keeps it up
+A revised final (the second pass, ``revision`` n ≥ 1) is printed again under a 修正 (corrected)
+mark with its start time, so the line it replaces can be found above (a terminal cannot rewrite
+a line that has scrolled away; the agent page replaces the row in place); it is not counted as
+another utterance. At the end: a summary. The server stops with the demo unless ``--keep-serving`` keeps it up
 (Ctrl-C).
 
 Without a terminal (CI logs, a pipe) the same finals and warnings are printed as plain lines;
@@ -93,9 +96,12 @@ def transcript_line(event: dict[str, Any]) -> Text:
     partial = not event.get("final")
     line = Text(f"{float(event.get('start', 0.0)):6.1f}s ", style="dim")
     line.append_text(speaker_label(str(event.get("channel"))))
-    line.append(" … " if partial else "   ", style="dim")
-    if partial and not event.get("text"):
-        return line.append("（発話中）", style="dim italic")  # everything still held back
+    if event.get("revision"):
+        line.append(" 修正 ", style="bold black on bright_white")  # replaces the line of the same start time
+    else:
+        line.append(" … " if partial else "   ", style="dim")
+    if not event.get("text"):  # a partial holding everything back, or a revision retracting its line
+        return line.append("（発話中）" if partial else "（取り消し）", style="dim italic")
     line.append_text(render_text(str(event.get("text", "")), event.get("entities") or [], partial=partial))
     return line
 
@@ -138,7 +144,9 @@ class AgentView:
     started_at: float | None = None  # monotonic time of audio time 0 (from the Twilio client)
     open: dict[str, dict[str, Any]] = field(default_factory=dict)  # channel → latest partial
     finals: collections.Counter = field(default_factory=collections.Counter)  # channel → utterances
-    entities: collections.Counter = field(default_factory=collections.Counter)
+    revised: set[str] = field(default_factory=set)  # segment ids with a corrected final
+    # Entity types of each segment's latest version: a revision replaces its segment's count.
+    masked_by_segment: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     identity: dict[str, Any] | None = None
     partials: int = 0
@@ -146,6 +154,23 @@ class AgentView:
     arrivals: list[tuple[float, float]] = field(default_factory=list)  # (monotonic arrival, audio end) of finals
     ended: bool = False
     audio_now: float = 0.0
+
+    @property
+    def entities(self) -> collections.Counter:
+        """Masked values by type, over each segment's latest version."""
+        return collections.Counter(t for types in self.masked_by_segment.values() for t in types)
+
+    def final(self, event: dict[str, Any]) -> None:
+        """Count a final: a first final is an utterance; a revision replaces its segment's version."""
+        segment = str(event.get("segment_id", ""))
+        types = [str(e.get("type")) for e in event.get("entities") or []]
+        if event.get("revision"):
+            self.revised.add(segment)
+            self.masked_by_segment[segment] = types
+        elif event.get("text"):
+            self.finals[str(event.get("channel"))] += 1
+            self.masked_by_segment[segment] = types
+            self.arrivals.append((time.monotonic(), float(event.get("end", 0.0))))
 
     def status(self) -> Group:
         lines = [transcript_line(e) for _, e in sorted(self.open.items())]
@@ -170,11 +195,9 @@ async def _agent(ws_url: str, token: str, view: AgentView, console: Console, liv
                 channel = str(event.get("channel"))
                 if event.get("final"):
                     view.open.pop(channel, None)
-                    if event.get("text"):
-                        view.finals[channel] += 1
-                        view.entities.update(str(e.get("type")) for e in event.get("entities") or [])
+                    view.final(event)
+                    if event.get("text") or event.get("revision"):
                         console.print(transcript_line(event))
-                        view.arrivals.append((time.monotonic(), float(event.get("end", 0.0))))
                 else:
                     view.partials += 1
                     view.open[channel] = event
@@ -201,7 +224,8 @@ def summary(view: AgentView, audio_s: float) -> Group:
     parts: list[Text] = [Text("まとめ (summary)", style="bold underline")]
     by_speaker = "、".join(f"{SPEAKERS.get(c, (c,))[0]} {n}" for c, n in sorted(view.finals.items()))
     parts.append(Text(f"発話 (utterances): {sum(view.finals.values())}（{by_speaker or '—'}）、"
-                      f"途中表示 (partials): {view.partials}、通話 {audio_s:.0f}s"))
+                      f"修正 (revised): {len(view.revised)}、途中表示 (partials): {view.partials}、"
+                      f"通話 {audio_s:.0f}s"))
     masked = Text(f"マスクした値 (entities): {sum(view.entities.values())}  ")
     for entity_type, n in view.entities.most_common():
         masked.append(chip_label(entity_type), style=_CHIP_STYLES.get(entity_type, _DEFAULT_CHIP))

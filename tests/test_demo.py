@@ -86,3 +86,28 @@ def test_demo_shows_masks_not_gold_values(demo) -> None:
     for item in GOLD["pii"]:
         for needle in [item["value"], *item.get("leaks", [])]:
             assert _normal(needle) not in out, f"gold {item['type']} visible in the demo output"
+
+
+def _final(segment: str, text: str, entities: list[dict], revision: int | None = None) -> dict:
+    event = {"type": "transcript", "channel": "customer", "segment_id": segment, "final": True,
+             "start": 4.6, "end": 6.0, "text": text, "entities": entities}
+    if revision is not None:
+        event["revision"] = revision
+    return event
+
+
+def test_a_revised_final_is_marked_and_replaces_its_line_in_the_counts() -> None:
+    from redactor.demo import AgentView, transcript_line
+
+    view = AgentView(call_id="CA1", speed=1.0)
+    view.final(_final("customer-1", "もしもし<PERSON>", [{"type": "PERSON", "start": 4, "end": 12}]))
+    revised = _final("customer-1", "<PERSON>です、<PHONE_NUMBER>",
+                     [{"type": "PERSON", "start": 0, "end": 8}, {"type": "PHONE_NUMBER", "start": 11, "end": 25}], 1)
+    view.final(revised)
+    assert sum(view.finals.values()) == 1  # one utterance, corrected once
+    assert view.revised == {"customer-1"}
+    assert view.entities == {"PERSON": 1, "PHONE_NUMBER": 1}  # the latest version's masks, not both versions'
+    assert "修正" in transcript_line(revised).plain
+    assert "修正" not in transcript_line(_final("customer-2", "はい", [])).plain
+    retracted = transcript_line(_final("customer-1", "", [], 2)).plain
+    assert "修正" in retracted and "取り消し" in retracted
