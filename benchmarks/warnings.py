@@ -8,6 +8,15 @@ expects it; a false alarm is a negative dialogue where the kind fires anyway.
 
     .venv/bin/python benchmarks/warnings.py [--data FILE] [--json] [--cost]
 
+Security-code convention (a scoring rule, not a rule of the engine): the engine raises only
+``card_security_code`` when a security code is asked for or said (docs/events.md: one act, one
+warning, the more specific one).  The old held-out set's author labels such a turn
+``unneeded_pii`` or ``agent_requests_unneeded`` as well (or instead); the blind sets' authors
+label ``card_security_code`` only.  So a ``card_security_code`` fired on a turn labelled
+``unneeded_pii``/``agent_requests_unneeded`` counts as that label: a hit for it, and not an
+unexpected ``card_security_code`` when the turn does not label one.  How often this applied is
+printed (``convention``).
+
 ``--cost`` also times, per utterance, what the parse-based rules add to a turn: copying
 GiNZA's parse out of the analyzer (``snapshot``) and the warning engine's ``observe`` with
 and without the parse (medians over 5 passes of every turn).
@@ -49,15 +58,36 @@ def fired_per_turn(dialogues: list[dict], engine) -> dict[str, list[str]]:
             for record in map(json.loads, out.getvalue().splitlines())}
 
 
+# Labels a fired card_security_code stands for (see the module doc).
+SECURITY_CODE_STANDS_FOR = ("unneeded_pii", "agent_requests_unneeded")
+
+
+def apply_convention(got: set[str], want: set[str]) -> tuple[set[str], list[str]]:
+    """``got`` as scored: a card_security_code on a turn labelled unneeded_pii or
+    agent_requests_unneeded stands for that label; also returns the labels it stood for."""
+    if "card_security_code" not in got:
+        return got, []
+    stands_for = [k for k in SECURITY_CODE_STANDS_FOR if k in want and k not in got]
+    if not stands_for:
+        return got, []
+    scored = got | set(stands_for)
+    if "card_security_code" not in want:
+        scored.discard("card_security_code")
+    return scored, stands_for
+
+
 def score(dialogues: list[dict], fired: dict[str, list[str]]) -> dict:
     tp, fp, fn = Counter(), Counter(), Counter()
     negatives, false_alarms = Counter(), Counter()
     misses: list[str] = []
+    convention: list[str] = []
     for d in dialogues:
         expected_kinds = {k for turn in d["turns"] for k in turn["expect"]}
         fired_kinds: set[str] = set()
         for i, turn in enumerate(d["turns"]):
-            got, want = set(fired[f"{d['id']}/{i}"]), set(turn["expect"])
+            want = set(turn["expect"])
+            got, stood_for = apply_convention(set(fired[f"{d['id']}/{i}"]), want)
+            convention += [f"{d['id']}/{i} card_security_code counted as {k}" for k in stood_for]
             fired_kinds |= got
             for kind in got & want:
                 tp[kind] += 1
@@ -82,7 +112,7 @@ def score(dialogues: list[dict], fired: dict[str, list[str]]) -> dict:
             "false_alarm_rate": round(false_alarms[kind] / negatives[kind], 3) if negatives[kind] else None,
         }
     return {"dialogues": len(dialogues), "turns": sum(len(d["turns"]) for d in dialogues),
-            "kinds": kinds, "errors": misses}
+            "kinds": kinds, "errors": misses, "convention": convention}
 
 
 def cost(dialogues: list[dict], engine) -> dict[str, float]:
@@ -142,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         print(table(result))
         if args.cost:
             print("per utterance (median µs): " + ", ".join(f"{k} {v}" for k, v in result["cost"].items()))
-        for line in result["errors"]:
+        print(f"security-code convention applied on {len(result['convention'])} turn(s)")
+        for line in result["convention"] + result["errors"]:
             print("  " + line)
     return 0
 

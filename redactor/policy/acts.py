@@ -68,7 +68,7 @@ _REQUEST = re.compile(
 _NOT_A_REQUEST = re.compile(
     r"(しておりません|してません|しません|いたしません|不要|必要(あり|ござい)ません|結構です|いただかなくて|"
     r"なくて(大丈夫|結構|構いません)|お控えください|控えて|言わないで|お伝えにならない|受け付けておりません|"
-    r"お預かりしておりません|お伺いできません)"
+    r"お預かりしておりません|(お?伺い|お聞き|頂戴|お預かり)(でき(ない|ません)|いたしかね|しかね))"
 )
 _IDENTITY_CHECK = re.compile(r"(ご)?本人(様)?(確認|かどうか)")
 _IDENTITY_DONE = re.compile(
@@ -155,8 +155,13 @@ class ActDetector:
         ``parse``: GiNZA's parse of ``text``; ``has_pii``: the utterance states PII (so
         「それって保存されますか」 is about it)."""
         if parse:  # the structure decides; the phrase rules only add the fixed purpose questions
-            return any(self.structure.privacy_question(c, has_pii=has_pii) or _PURPOSE_ASK.search(c.text)
-                       for c in clauses(parse))
+            context = False  # an earlier sentence named the data a later one leaves unsaid
+            for clause in clauses(parse):
+                if (self.structure.privacy_question(clause, has_pii=has_pii, context=context)
+                        or _PURPOSE_ASK.search(clause.text)):
+                    return True
+                context = context or self.structure.data_object(clause)
+            return False
         for sentence in sentences(text):
             if _PURPOSE_ASK.search(sentence):
                 return True
@@ -172,7 +177,15 @@ class ActDetector:
     def offers(self, parse: Parse) -> list[tuple[list[str], bool]]:
         """Offers read from the parse: per offering sentence, the types it names and whether it
         offers *more* (も, とか, 他の, a condition such as 必要なら)."""
-        return [offer for c in clauses(parse) if (offer := self.structure.offered(c)) is not None]
+        found: list[tuple[list[str], bool]] = []
+        named: list[str] = []  # types earlier sentences named: 在留カードならあります。番号、言いましょうか？
+        for clause in clauses(parse):
+            offer = self.structure.offered(clause)
+            if offer is not None:
+                types, more = offer
+                found.append((types or named, more))
+            named = self.structure.identifier_types(clause.text) or named
+        return found
 
     def offered_types(self, text: str) -> list[str]:
         """Types the speaker offers or announces they will give (cue + offer verb in one sentence)."""

@@ -112,10 +112,17 @@ CATALOGUE: dict[str, KindSpec] = {
 
 KINDS: tuple[str, ...] = tuple(CATALOGUE)
 
+# The "type" of a card_security_code the agent asked for (``None``: one that was said).  A
+# request raises this kind only, not agent_requests_unneeded as well: one act, one warning,
+# the more specific one.  Its own key, because the customer saying the code afterwards is a
+# second act with its own advice (do not note it down).
+REQUESTED = "request"
+_SECURITY_CODE_REQUESTED = "カードのセキュリティコードをお伺いしています。PCI DSSによりお伺い・保存・メモは禁止です。"
+
 
 def label_for(entity_type: str | None) -> str:
     """The Japanese label of an entity type or sensitive category (custom types keep their name)."""
-    if entity_type is None:
+    if entity_type is None or entity_type == REQUESTED:
         return ""
     return TYPE_LABELS.get(entity_type) or SENSITIVE_LABELS.get(entity_type) or entity_type
 
@@ -133,6 +140,8 @@ def render(kind: str, entity_type: str | None, policy: str) -> tuple[Severity, s
     label = label_for(entity_type)
     values = {"label": label, "policy": policy}
     message = spec.message.format(**values)
+    if kind == "card_security_code" and entity_type == REQUESTED:
+        message = _SECURITY_CODE_REQUESTED
     if kind == "unneeded_pii" and entity_type == "JP_MY_NUMBER":
         message += "マイナンバーは社会保障・税以外の目的で取得できません。"
     return severity_for(kind, entity_type), message, spec.suggestion.format(**values)

@@ -48,6 +48,14 @@ ASK = frozenset({"教える", "伺う", "聞く", "聞かせる", "言う", "伝
 HAVE = frozenset({"ある", "ござる", "持つ", "分かる", "わかる", "お持ち"})
 # Harm done to data: the noun says which object it is about (情報漏洩は大丈夫ですか).
 LEAK = frozenset({"漏洩", "流出", "悪用"})
+# Telling someone else (そっちで話しちゃうの, 住所とか教えちゃうことって): the company tells a third
+# party.  Asked with the party or the company as the teller; the customer's own telling is an offer.
+DISCLOSE = frozenset({"話す", "教える", "伝える", "言う", "喋る", "しゃべる", "知らせる", "見せる", "漏らす", "バラす",
+                      "ばらす", "明かす", "連絡"})
+# Data reaching someone (業者さんにも行っちゃうの): the data is the subject, the party the goal.
+REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る"})
+# Becoming known to others: the word carries the third party (私のことが筒抜けになる).
+EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
 
 # --- object classes ----------------------------------------------------------------------
@@ -63,6 +71,16 @@ OPEN_DATA_NOUNS = frozenset({"情報", "データ"})
 # Whoever receives data: with a transfer verb the object goes without saying (他社に渡ったり…).
 RECIPIENTS = frozenset({"他社", "第三者", "外部", "業者", "よそ", "提携先", "関連会社", "グループ会社", "子会社",
                         "広告会社", "別会社", "他人", "誰", "会社"})
+# People and bodies data can reach besides the caller: staff, family, contractors, authorities.
+PARTIES = frozenset({
+    "人", "職員", "社員", "スタッフ", "担当者", "係", "係員", "オペレーター", "業者", "家族", "息子", "娘",
+    "夫", "妻", "主人", "旦那", "元夫", "元妻", "元彼", "親", "親族", "子供", "子ども", "他人", "第三者",
+    "会社", "他社", "外部", "警察", "役所", "市役所", "区役所", "税務署", "勤務先", "職場", "上司", "取引先",
+    "委託先", "提携先", "関連会社", "誰", "だれ", "みんな", "近所"})
+# The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
+SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
+# Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
+STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書"})
 # The company as the one handling: 「そちらでどう管理されるんですか」 is about the caller's data.
 _HANDLER = re.compile(r"(そちら|御社|貴社|おたく|お宅|そっち)(様|さん)?(で|に|の(方|ほう)|側|は|って|が|では)")
 # Generic identifiers an offer may name (番号も言えます, 他の情報も).
@@ -81,8 +99,11 @@ _PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
 # How, by whom, where: what a use question asks (not どのくらい, which asks an amount).
 _MANNER = re.compile(r"(どう|どのよう|どんなふう|誰が|だれが|どこで|どこに|何に|なにに|なんに)")
 _PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の|ほかの|ほか|他に)")
-_VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう)か|ましょう[?？]")
-_BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い|早い|はやい|楽|確実|スムーズ)")
+# Volitional questions: 言いましょうか, 伝えようか, 言おうか, 言っとこうか / 言っとこっか.
+_VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう|[おこそとのほもろごぞぼ]う|[こそとろ]っ)か|ましょう[?？]")
+# 〜とく/ておく asked (言っとく？, 書いときます？): an offer to put it on record.
+_PUT_ON_RECORD = re.compile(r"^(とく|とき(ます|ましょう)|ておく|ておき(ます|ましょう))")
+_BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い|(早|はや)(い|く|か)|楽|確実|スムーズ|安心|便利|話が早)")
 _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
 _CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|必要.{0,6}(あれば|あったら)|"
                         r"よければ|よろしければ|良ければ|なんなら|"
@@ -98,6 +119,8 @@ _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
 # The customer's own action (控えてもいいですか, 消した方がいいですか): not about the company.
 _SELF_ACTION = re.compile(r"^.{0,4}(ても(いい|よい|よろし|大丈夫|構)|ば(いい|よい|よろし)|(方|ほう)が|ましょうか|"
                           r"ておき|ておけ|とき(ます|ましょう))")
+# A predicate in a background clause (〜てるんですけど, 〜ので): what the speaker states.
+_BACKGROUND = re.compile(r"(けど|けれど|けれども|ので|から)$")
 # A predicate: a verb, or a サ変 noun with its する (録音される, 削除して).
 _SURU = re.compile(r"^(さ|し|す|され|でき|出来)")
 # Secondary use the caller fears: marketing calls or mail to what they gave.
@@ -213,8 +236,11 @@ class ClauseRules:
 
     # ---------------------------------------------------------------- privacy
 
-    def privacy_question(self, clause: Clause, *, has_pii: bool = False) -> bool:
-        """Question/concern/request + handling predicate + data object (see the module doc)."""
+    def privacy_question(self, clause: Clause, *, has_pii: bool = False, context: bool = False) -> bool:
+        """Question/concern/request + handling predicate + data object (see the module doc).
+
+        ``context``: an earlier sentence of the utterance named the customer's data, which a
+        question may then leave unsaid (番号ってどうなるんですか？ ずっと会社に残るんですか？)."""
         question, concern = clause.is_question(), clause.has_concern()
         negative_request = bool(_NEGATIVE_REQUEST.search(clause.text))
         if not (question or concern or negative_request or _REQUEST_CHAIN.search(clause.text)):
@@ -222,15 +248,21 @@ class ClauseRules:
         lemmas = {w.lemma for w in clause.words}
         if _MARKETING.search(clause.text) and (question or concern or negative_request):
             return True
-        data = self.data_object(clause, has_pii=has_pii)
+        data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause)
+        if (question or concern or negative_request) and (
+                self._told_to_others(clause, data) or (question and self._fate(clause, has_pii))):
+            return True
         recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
                                                      for w in clause.words)
-        # With the company as the handler the object goes without saying (asked right after giving it).
-        implied = bool(_HANDLER.search(clause.text)) and (question or concern)
+        # With the company as the handler the object goes without saying (asked right after giving
+        # it), and so it does right after a sentence that named it.
+        implied = (bool(_HANDLER.search(clause.text)) or context) and (question or concern)
         for word in clause.words:
             lemma, chain = word.lemma, clause.chain(word)
             if not member(lemma, HANDLING):
                 continue
+            if _BACKGROUND.search(chain) and not concern and word.dep != "ROOT":
+                continue  # 母のカードも預かってるんですけど、番号とかいります？: stated, not asked
             of_handling = clause.parse[word.head].lemma in HANDLING_HEADS and (question or concern)
             if word.dep == "compound" and not member(lemma, LEAK) and not of_handling:
                 continue
@@ -266,9 +298,76 @@ class ClauseRules:
                 if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
                     return True
-            elif member(lemma, ACCESS) and "誰" in lemmas and data and question:
+            elif member(lemma, ACCESS) and data and question and (
+                    "誰" in lemmas or any(self._party(clause, c) for c in clause.children(word))):
+                return True  # 誰が聞くんですか, 市役所の人ってどこまで私の個人情報見られるんですか
+        return False
+
+    def _about_self(self, clause: Clause) -> bool:
+        """こと or a data noun owned by the speaker (私のこと, 私の口座のこととか)."""
+        for word in clause.words:
+            if word.lemma not in ("こと", "事") and not member(word.lemma, DATA_NOUNS | STORED):
+                continue
+            owners = clause.children(word)
+            owners += [g for c in owners for g in clause.children(c)]
+            if any(o.lemma in SELF and o.dep == "nmod" for o in owners):
                 return True
         return False
+
+    def _told_to_others(self, clause: Clause, data: bool) -> bool:
+        """The company tells a third party, or the data reaches one or becomes known.
+
+        A telling verb counts with a party or the company (そっちで, 業者に) and without the
+        customer's own offering or asking forms (言いましょうか, 教えてもらえますか); a reaching
+        verb with the data as its subject and a party as its goal (名前って業者さんにも行くの);
+        a word of exposure (筒抜け, バレる) with the data alone."""
+        if not data:
+            return False
+        handler = bool(_HANDLER.search(clause.text))
+        for word in clause.words:
+            chain, after = clause.chain(word), clause.after(word)
+            if word.lemma in EXPOSE:
+                return True
+            parties = [c for c in clause.children(word) if self._party(clause, c)]
+            if word.lemma in DISCLOSE and word.pos in ("VERB", "NOUN"):
+                if _REQUEST_CHAIN.search(chain) or _SELF_ACTION.search(after) or _VOLITIONAL_Q.search(
+                        word.text + chain) or _CAN.search(chain) or _BACKGROUND.search(chain):
+                    continue
+                others = parties or any(self._party(clause, w) and w.dep in ("nsubj", "obl")
+                                        for w in clause.words if w.i != word.i)
+                if handler or others:
+                    return True
+            elif word.lemma in REACH and word.pos == "VERB":
+                goal = any(self._marked(clause, c, ("に", "へ", "まで")) for c in parties)
+                subject = any(member(c.lemma, DATA_NOUNS) or self.identifier_types(clause.compound(c))
+                              for c in clause.children(word) if not self._marked(clause, c, ("に", "へ", "で")))
+                if goal and subject:
+                    return True
+        return False
+
+    def _fate(self, clause: Clause, has_pii: bool) -> bool:
+        """What becomes of stored data: 登録した情報ってどうなるんですか, (a number just given)
+        番号ってどうなるんですか."""
+        for word in clause.words:
+            if word.lemma != "なる" or not any(c.lemma == "どう" for c in clause.children(word)):
+                continue
+            for c in clause.children(word):
+                if member(c.lemma, STORED) and self._personal(clause, c):
+                    return True
+                if has_pii and c.lemma in ("番号", "それ", "これ", "あれ"):
+                    return True
+        return False
+
+    @staticmethod
+    def _party(clause: Clause, word: Word) -> bool:
+        """A person or body other than the caller, with its compound (業者さん) or owner (市役所の人)."""
+        return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or any(
+            c.dep == "compound" and member(c.lemma, PARTIES) for c in clause.children(word))
+
+    @staticmethod
+    def _marked(clause: Clause, word: Word, particles: tuple[str, ...]) -> bool:
+        """``word`` takes one of the case particles (業者に, 業者さんにも)."""
+        return any(c.dep == "case" and c.text in particles for c in clause.children(word))
 
     # ---------------------------------------------------------------- requests
 
@@ -309,7 +408,8 @@ class ClauseRules:
                 forms.add("potential")
             elif word.lemma in TELL:
                 after = clause.after(word)
-                volitional = _VOLITIONAL_Q.search(chain + ("か" if question else ""))
+                volitional = _VOLITIONAL_Q.search(word.text + chain + ("か" if question else "")) or (
+                    question and _PUT_ON_RECORD.search(chain))
                 better = question and not asks_what and (_BETTER.search(after) or _IF_GOOD.search(after))
                 if volitional or better:
                     forms.add("question")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from redactor.pii.catalogue import Entity
 from redactor.pii.normalize import normalize
 from redactor.policy.acts import ActDetector
-from redactor.policy.catalogue import Severity, render
+from redactor.policy.catalogue import REQUESTED, Severity, render
 from redactor.policy.parse import Parse
 from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_policies
 from redactor.policy.sensitive import SensitiveDetector
@@ -124,7 +124,10 @@ class CallState:
         if speaker == "agent":
             requested = acts.requested_types(raw, parse)
             self.agent_asked = tuple(requested)
-            found += [("agent_requests_unneeded", t) for t in requested if not self.policy.allows(t)]
+            # A security code asked for raises the specific warning only (its own key: the
+            # customer saying it later is a second act, with its own advice).
+            found += [("card_security_code", REQUESTED) if t == "CARD_SECURITY_CODE"
+                      else ("agent_requests_unneeded", t) for t in requested if not self.policy.allows(t)]
             self.name_asked |= "PERSON" in requested
             self.phone_asked |= "PHONE_NUMBER" in requested
             if not self.verified and acts.confirms_identity(raw) and (self.name_asked or self.phone_asked):
