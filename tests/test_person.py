@@ -178,3 +178,44 @@ def test_a_full_name_alone_is_still_a_name(redactor) -> None:
 @pytest.mark.parametrize("text", ["伊藤", "伊藤。", "高橋、", "佐藤"])
 def test_a_surname_alone_that_is_only_a_name_is_a_name(redactor, text: str) -> None:
     assert persons(redactor, text) == [text.rstrip("。、")]
+
+
+# Issue #10 round 3: families from the dev half, each tested on sentences written here.
+@pytest.mark.parametrize(("text", "names"), [
+    # a name mentioned again by its last part or as a whole: the same person
+    ("翌年、ウィリアム・ペンバートンが社長に就任し、ペンバートンは工場を拡張した。",
+     ["ウィリアム・ペンバートン", "ペンバートン"]),
+    # a katakana word the dictionary lists as a name among other readings, with GiNZA's Person label
+    ("試合の後、フォードは記者会見で引退を表明した。", ["フォード"]),
+    # a title, then の, then a name the dictionary does not know
+    ("表紙を描いたのはイラストレーターのモリカワユウコである。", ["モリカワユウコ"]),
+    ("編集を担当したのは記者のアサヒナトオルだった。", ["アサヒナトオル"]),
+    # a name before a noun it modifies (works, criticism), not a compound organisation
+    ("学生時代にドストエフスキー作品を読みふけった。", ["ドストエフスキー"]),
+    ("ゴルバチョフ批判が党内で強まった。", ["ゴルバチョフ"]),
+    # a katakana word in a list of names
+    ("舞台にはジェニー、ハニー、ロイが並んで立った。", ["ジェニー", "ハニー", "ロイ"]),
+    # a three-kanji surname keeps a given name SudachiPy split into two single kanji
+    ("式には勅使河原宏順・田中正義らが出席した。", ["勅使河原宏順", "田中正義"]),
+])
+def test_round3_names_are_found_whole(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+def test_a_second_mention_glued_to_a_compound_is_not_a_name(redactor) -> None:
+    """The station named after the person (…グリア駅) is a place, even with the person in the text."""
+    text = "ジョン・ハーヴェイ・グリアの土地に駅が造られ、グリア駅と呼ばれた。"
+    assert persons(redactor, text) == ["ジョン・ハーヴェイ・グリア"]
+
+
+@pytest.mark.parametrize(("name", "team"), [
+    ("ニューオーリンズ・セインツ", True), ("マンチェスター・シティFC", True),
+    ("ジョルジュ・ドン", False), ("ジョン・ハーヴェイ・グリア", False),
+])
+def test_a_club_named_after_its_city_is_a_team(redactor, name: str, team: bool) -> None:
+    """A place, then a plural nickname or a club code (GiNZA sometimes labels these Person)."""
+    from redactor.pii.recognizers.person_evidence import _team
+
+    doc = redactor.nlp(f"{name}でプレーした。")
+    span = doc.char_span(0, len(name))
+    assert span is not None and _team(span) is team

@@ -82,6 +82,12 @@ TITLES = frozenset({
 # Words after a name that keep it a name (フェリージ家, 吉村ら, 万俵鉄平役).
 NAME_SUFFIXES = frozenset({"家", "ら", "等", "一家", "夫妻", "兄弟", "姉妹", "父子", "母子", "親子", "一族", "役", "氏",
                            "さん", "様", "さま", "くん", "君", "ちゃん", "殿", "先生", "自身", "本人", "没後", "亡き"})
+# Words right after a name that only a person takes (バンナー亡き後, ケイン夫妻): as decisive as a title.
+_PERSON_SUFFIXES = frozenset({"氏", "夫妻", "亡き", "没後", "一家", "兄弟", "姉妹", "父子", "母子", "親子", "自身"})
+# Nouns a name modifies without becoming an organisation (シェークスピア作品, ジダーノフ批判; not
+# …派 or …政権, which name a group):
+# a word the dictionary tags as a name keeps its evidence before them.
+_PERSON_HEADS = frozenset({"作品", "批判", "夫人", "像", "邸", "門下", "監督作品"})
 # Single kanji that end a compound rather than continue a name (…城, …社, …党).
 _COMPOUND_KANJI = set("家等氏城社派軍朝党国県市町村区郡王帝公卿侯殿様君組団丸号寺院山川駅線港島橋園館局庁省府"
                       "部課室所店校大学会戦役隊艦湖海湾峠谷沢池宮塔門殿堂座場屋道街町通目像賞章記")
@@ -244,7 +250,9 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
         unlabelled = not any(e.start <= i < e.end and e.label_ in AGAINST_LABELS for e in doc.ents)
         regnal = "数詞" in doc[i + 1].tag_ and _next_text(doc, i + 2) == "世" if i + 2 < len(doc) else False
         if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal) and unlabelled)
-                or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))):
+                or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))
+                # a word only a person takes after it, or a title and の before it (デザイナーの…)
+                or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)))):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
 
@@ -253,11 +261,10 @@ def _list_members(doc: Doc) -> list[_Candidate]:
     """Words next to a list's joiner that could be names (an unknown katakana word, a listed
     surname): no evidence alone, a name when the list holds a name (see ``_coordinated``)."""
     found = []
-    for i, tok in enumerate(doc):
+    for i in range(len(doc)):
         # (・ joins the parts of one foreign name too, so it does not make a list here)
         listed = (i > 0 and doc[i - 1].text in _LIST_WORDS) or _next_text(doc, i + 1) in _LIST_WORDS
-        if listed and (_unknown_foreign(tok) or (_KANJI.fullmatch(tok.text) and len(tok.text) >= 2
-                                                 and entry(tok.text).surname)):
+        if listed and _list_member(doc[i:i + 1]):
             found.append(_Candidate(i, i + 1, False))
     return found
 
@@ -370,7 +377,9 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
         return
     # A kanji name continues over single kanji SudachiPy split off (片山英木, 兪啓威).
     end = cand.end
-    while (end < len(doc) and len(text(cand.start, end)) < 4 and len(doc[end].text) == 1
+    # up to four kanji, or a listed surname and two kanji of a given name (名渡山|愛|順)
+    limit = max(4, len(doc[cand.start].text) + 2) if _kind(doc[cand.start]) == "姓" else 4
+    while (end < len(doc) and len(text(cand.start, end)) < limit and len(doc[end].text) == 1
            and _KANJI.fullmatch(doc[end].text) and doc[end].text not in _COMPOUND_KANJI
            and not doc[end - 1].whitespace_):
         end += 1
@@ -423,6 +432,8 @@ def _title_before(doc: Doc, start: int) -> bool:
     prev = doc[start - 1]
     if prev.text in _KIN or (prev.text in {"・", "の"} and start >= 2 and doc[start - 2].text in _KIN):
         return True  # kinship before a name: 父・種次郎, 母・タマエ, 父の林文察
+    if prev.text == "の" and start >= 2 and not doc[start - 2].whitespace_:
+        prev, start = doc[start - 2], start - 1  # a title, then の: 代表の伍廷芳, デザイナーの…
     return prev.text in TITLES or (_in_label(doc, start - 1, TITLE_LABEL) and _is_noun(prev) and not _is_name_tag(prev))
 
 
@@ -468,6 +479,12 @@ def _only_a_name(value: str) -> bool:
     return len(value) >= 2 and bool(_KANJI.fullmatch(value)) and entry(value).only_person
 
 
+def _listed_foreign(token: Token) -> bool:
+    """A katakana word the dictionary lists as a personal name among other readings (フォード,
+    ブライ): a name when GiNZA's Person label lies on it too."""
+    return bool(_KATAKANA.fullmatch(token.text)) and len(token.text) >= 2 and bool(entry(token.text).kinds)
+
+
 def _listed_name(token: Token) -> bool:
     """A kanji word the dictionary lists as a name among other readings (宗像, 中野, 林)."""
     return bool(_KANJI.fullmatch(token.text)) and bool(entry(token.text).kinds)
@@ -491,6 +508,22 @@ def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
     return bool(nxt) and nxt[0] in _PLACE_UNIT and any("地名" in t.tag_ for t in doc[cand.start:cand.end])
 
 
+_PLURAL_END = re.compile(r"(?:ズ|ツ|ス)$")
+
+
+def _team(tokens: Span) -> bool:
+    """A club named after its city (ニューオーリンズ・セインツ, …・シティFC): a place first, then a
+    plural nickname or a club code, not a person's name."""
+    parts = _split_parts(tokens)
+    if len(parts) < 2:
+        return False
+    last = parts[-1]
+    if re.fullmatch(r"[A-Z]{2,3}", last[-1].text):
+        return True
+    return ("地名" in parts[0][0].tag_ and bool(_PLURAL_END.search(last[-1].text))
+            and not any("人名" in t.tag_ for t in last))
+
+
 def _work_title(doc: Doc, start: int, end: int) -> bool:
     """The candidate fills a 「…」 quote: the title of a work (「モンコク・カルメン」), not a person."""
     return start > 0 and end < len(doc) and doc[start - 1].text in "「『" and doc[end].text in "」』"
@@ -499,12 +532,60 @@ def _work_title(doc: Doc, start: int, end: int) -> bool:
 def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
     """Character spans ``(start, end, score)`` of the names the parse gives evidence for."""
     spans, weak = _weigh(doc)
-    return spans + _coordinated(doc, spans, weak)
+    spans += _coordinated(doc, spans, weak)
+    return spans + _mentioned_again(doc, spans)
 
 
 def _list_member(tokens: Span) -> bool:
-    return len(tokens) == 1 and (_unknown_foreign(tokens[0]) or (
-        bool(_KANJI.fullmatch(tokens[0].text)) and entry(tokens[0].text).surname))
+    """One word that can be a name in a list: a listed surname, or a katakana word that is
+    unknown, listed as a name or no common noun or place (ムンムン, ガーネット)."""
+    if len(tokens) != 1:
+        return False
+    tok = tokens[0]
+    if _KANJI.fullmatch(tok.text):
+        return len(tok.text) >= 2 and entry(tok.text).surname
+    return bool(re.fullmatch(r"[ァ-ヴー]{3,}", tok.text)) and (
+        _unknown_foreign(tok) or bool(entry(tok.text).kinds) or not re.search("普通名詞|地名", tok.tag_))
+
+
+# Short particles of foreign names (ジョルジュ・ド・…, ヴァスコ・ダ・ガマ) are no name on their own.
+_NAME_PARTICLES = frozenset({"ド", "ダ", "デ", "ディ", "デル", "ドゥ", "ラ", "ル", "フォン", "ファン", "ヴァン",
+                             "ヴォン", "ベン", "アル"})
+
+
+def _surname_of(doc: Doc, start: int, end: int) -> str:
+    """The part of a found name it is mentioned again by: a foreign name's last part
+    (ジョルジュ・ドン → ドン), a kanji full name's surname (木村拓也 → 木村), a one-word name itself."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return ""
+    parts = [p for p in _split_parts(span) if p]
+    if len(parts) >= 2:
+        last = "".join(t.text for t in parts[-1])
+        return last if len(last) >= 2 and last not in _NAME_PARTICLES else ""
+    if len(span) >= 2 and _KANJI.fullmatch(span.text) and _kind(span[0]) == "姓":
+        return span[0].text if len(span[0].text) >= 2 else ""
+    return span.text if len(span) == 1 and len(span.text) >= 2 else ""
+
+
+def _mentioned_again(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """A found name mentioned again by its surname or as a whole (フランコ・バザーリア … バザーリアが;
+    木村拓也 … 木村は): the same person, whatever the tagger made of the second mention."""
+    words = {w for a, b, _ in spans if (w := _surname_of(doc, a, b))}
+    found: list[tuple[int, int, float]] = []
+    taken = [(a, b) for a, b, _ in spans]
+    for tok in doc:
+        if tok.text not in words or any(a <= tok.idx < b for a, b in taken):
+            continue
+        script = _KATAKANA if _KATAKANA.fullmatch(tok.text) else _KANJI
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        glued_before = prev is not None and not prev.whitespace_ and bool(script.fullmatch(prev.text[-1:]))
+        glued_after = (not tok.whitespace_ and tok.i + 1 < len(doc)
+                       and bool(script.match(doc[tok.i + 1].text)) and doc[tok.i + 1].text not in NAME_SUFFIXES)
+        if not (glued_before or glued_after or _compound_after(doc, tok.i + 1) or _work_title(doc, tok.i, tok.i + 1)):
+            found.append((tok.idx, tok.idx + len(tok.text), 0.7))
+            taken.append((tok.idx, tok.idx + len(tok.text)))
+    return found
 
 
 def _coordinated(doc: Doc, spans: list[tuple[int, int, float]], weak: list[Span]) -> list[tuple[int, int, float]]:
@@ -540,6 +621,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         # tag chosen in context (宗像: tagged a place, listed as a surname too).
         vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
         named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
+                 or (cand.ginza and len(tokens) == 1 and _listed_foreign(t))
                  or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
                  or (cand.lexical and _KATAKANA.fullmatch(t.text) and _next_text(doc, cand.end) in _FAMILY
                      and bool(entry(t.text).kinds))]
@@ -548,7 +630,12 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
             continue
         if len(value) == 1:
             continue  # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
-        if _title_after(doc, cand.end) or _title_before(doc, cand.start):
+        if (_next_text(doc, cand.end) in _PERSON_HEADS and not tokens[-1].whitespace_
+                and any(_is_name_tag(t) for t in tokens)):
+            spans.append((tokens.start_char, tokens.end_char, 0.85))  # シェークスピア作品
+            continue
+        if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
+                or _next_text(doc, cand.end) in _PERSON_SUFFIXES):
             if (named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand):
                 spans.append((tokens.start_char, tokens.end_char, 0.85))
             continue
@@ -579,7 +666,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         single = len(tokens) == 1 and len(named) == 1 and len(value) >= 2
         against += label if label == 2 or not single else 0
         against += 1 if _compound_before(doc, cand.start) else 0
-        against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD else 0
+        against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or _team(tokens) else 0
         against += 3 if _work_title(doc, cand.start, cand.end) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
