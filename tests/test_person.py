@@ -219,3 +219,34 @@ def test_a_club_named_after_its_city_is_a_team(redactor, name: str, team: bool) 
     doc = redactor.nlp(f"{name}でプレーした。")
     span = doc.char_span(0, len(name))
     assert span is not None and _team(span) is team
+
+
+@pytest.mark.parametrize("text", [
+    "翌年、劇団は「詩人・宮沢賢治の青春」を上演した。",  # a name inside a short quoted title
+    "記念碑には「歌人石川啄木ここに眠る」と刻まれている。",
+    "1637年、島原で天草四郎の乱が起こった。",  # an event named after a person
+])
+def test_a_name_inside_a_work_or_event_title_is_not_masked(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("田中は「山田です」と名乗った。", ["田中", "山田"]),  # quoted speech is no title
+    ("受付で「鈴木様をお願いします」と言われた。", ["鈴木"]),
+])
+def test_a_name_in_quoted_speech_is_still_masked(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("J・K・ローリングは、その年に新作を発表した。", ["J・K・ローリング"]),  # initials make a person
+    ("撮影を担当したのはカメラマンのTakumiである。", ["Takumi"]),  # a Latin name after a title and の
+    ("左に動いたスペイン代表GKカシージャスがキャッチした。", ["カシージャス"]),  # the country stays visible
+])
+def test_round3_initials_latin_names_and_countries(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize("text", ["J・リーグは1993年に開幕した。", "BBC Microは大ヒットした。"])
+def test_initials_or_capitals_alone_make_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []

@@ -128,6 +128,7 @@ _JOINERS = frozenset({"・", "＝", "=", "･"})
 # What closes a name phrase in speech: the quoting particle of a self-introduction, a copula.
 _PHRASE_END = frozenset({"と", "です", "でござい", "で"})
 _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
+_LATIN_WORD = re.compile(r"[A-Z][a-z]{2,}")
 _KATAKANA = re.compile(r"[ァ-ヴー]+")
 _PUNCT_SPACE = re.compile(r"[\s、。,.!?！？「」…]+")
 
@@ -241,7 +242,8 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
     found = []
     for i, tok in enumerate(doc):
         nxt = _next_text(doc, i + 1)
-        if not _KATAKANA.fullmatch(tok.text) or len(tok.text) < 3 or tok.whitespace_:
+        if (not (_KATAKANA.fullmatch(tok.text) or _LATIN_WORD.fullmatch(tok.text)) or len(tok.text) < 3
+                or tok.whitespace_):
             continue
         if i > 0 and not doc[i - 1].whitespace_ and (_KATAKANA.search(doc[i - 1].text[-1:]) or _foreign(doc[i - 1])):
             continue  # the end of a longer word
@@ -252,7 +254,8 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
         if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal) and unlabelled)
                 or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))
                 # a word only a person takes after it, or a title and の before it (デザイナーの…)
-                or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)))):
+                or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)))
+                or (_LATIN_WORD.fullmatch(tok.text) and doc[i - 1].text == "の" and _title_before(doc, i))):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
 
@@ -279,9 +282,13 @@ def _split_parts(run: Span) -> list[list[Token]]:
     return [p for p in parts if p]
 
 
+def _initial(token: Token) -> bool:
+    return bool(re.fullmatch(r"[A-Z]\.?", token.text))
+
+
 def _name_like_part(token: Token) -> bool:
     """Unknown to the dictionary, listed as a name, or an initial (F・R・チェスニー)."""
-    return (bool(re.fullmatch(r"[A-Z]\.?", token.text)) or _unknown_foreign(token)
+    return (_initial(token) or _unknown_foreign(token)
             or bool(entry(token.text).kinds) or "人名" in token.tag_)
 
 
@@ -303,8 +310,12 @@ def _foreign_chains(doc: Doc) -> list[_Candidate]:
         parts = _split_parts(run)
         # Every part a name-like word (ジュピラー・プロ・リーグ: プロ is a common word), one of them
         # unknown or known only as a name.
-        if (len(parts) >= 2 and all(any(_name_like_part(t) for t in part) for part in parts)
-                and any(_unknown_foreign(t) or (_kind(t) and len(t.text) >= 2) for t in run)):
+        initials = any(_initial(t) for t in run)
+        if len(parts) >= 2 and (
+                (all(any(_name_like_part(t) for t in part) for part in parts)
+                 and any(_unknown_foreign(t) or (_kind(t) and len(t.text) >= 2) for t in run))
+                # initials and katakana words (J・K・ローリング): initials are a person's
+                or (initials and all(_initial(p[0]) or _KATAKANA.fullmatch(p[0].text) for p in parts))):
             found.append(_Candidate(i, j, False, lexical=True))
         i = max(j, i + 1)
     return found
@@ -504,6 +515,8 @@ def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
     last = doc[cand.end - 1]
     if last.text[-1] in _COMPOUND_KANJI and "人名" not in last.tag_:
         return True
+    if any(t.tag_.endswith("地名-国") for t in doc[cand.start:cand.end]):
+        return True  # a country before its representative or ruler (イングランド代表, フランス国王)
     nxt = _next_text(doc, cand.end)
     return bool(nxt) and nxt[0] in _PLACE_UNIT and any("地名" in t.tag_ for t in doc[cand.start:cand.end])
 
@@ -524,9 +537,27 @@ def _team(tokens: Span) -> bool:
             and not any("人名" in t.tag_ for t in last))
 
 
+_QUOTE = re.compile(r"[「『]([^「『」』]*)[」』]")
+# How quoted speech ends (「田中です」, 「山田と申します」): not a title.
+_SPEECH_END = re.compile(r"(?:です|ます|でございます|申します|さん|様|だ|た|よ|ね|か)[。！？!?]?$")
+# An event named after a person (平将門の乱, 本能寺の変): the event, not the person.
+_EVENT_HEADS = frozenset({"乱", "変", "役", "陣", "戦い"})
+
+
 def _work_title(doc: Doc, start: int, end: int) -> bool:
-    """The candidate fills a 「…」 quote: the title of a work (「モンコク・カルメン」), not a person."""
-    return start > 0 and end < len(doc) and doc[start - 1].text in "「『" and doc[end].text in "」』"
+    """The candidate fills a 「…」 quote (「モンコク・カルメン」) or lies inside a short one that reads
+    as a title, not speech (「詩人・X の世界」, 「3年B組X先生」): a work, not a person."""
+    if start > 0 and end < len(doc) and doc[start - 1].text in "「『" and doc[end].text in "」』":
+        return True
+    a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    return any(m.start(1) <= a and b <= m.end(1) and len(m.group(1)) <= 20
+               and not re.search("[、。,]", m.group(1)) and not _SPEECH_END.search(m.group(1))
+               for m in _QUOTE.finditer(doc.text))
+
+
+def _event_named_after(doc: Doc, end: int) -> bool:
+    """X の乱 / X の変: an event named after the person."""
+    return _next_text(doc, end) == "の" and _next_text(doc, end + 1) in _EVENT_HEADS
 
 
 def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
@@ -622,6 +653,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
         named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
                  or (cand.ginza and len(tokens) == 1 and _listed_foreign(t))
+                 or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
                  or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
                  or (cand.lexical and _KATAKANA.fullmatch(t.text) and _next_text(doc, cand.end) in _FAMILY
                      and bool(entry(t.text).kinds))]
@@ -636,7 +668,8 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
             continue
         if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
                 or _next_text(doc, cand.end) in _PERSON_SUFFIXES):
-            if (named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand):
+            if ((named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand)
+                    and not _work_title(doc, cand.start, cand.end)):
                 spans.append((tokens.start_char, tokens.end_char, 0.85))
             continue
         support = 0
@@ -646,9 +679,12 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         given = any(_kind(t) == "名" for t in named)
         parts = sum(1 for t in tokens if _foreign(t))
         shape = surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza)
+        initials = any(_initial(t) for t in tokens)
         chain = parts >= 2 and any(t.text in _JOINERS for t in tokens) and (
-            bool(named) or any(_unknown_foreign(t) for t in tokens))
+            bool(named) or initials or any(_unknown_foreign(t) for t in tokens))
         support += 1 if shape or chain else 0
+        # an initial in a foreign chain (F・R・チェスニー): a person's name, whatever GiNZA's label
+        support += 1 if chain and initials else 0
         if _lone(doc, cand.start, cand.end) and not ((shape and given and len(value) >= 3) or chain
                                                       or _only_a_name(value)):
             # A word alone is no name without a full-name shape: speech recognition renders
@@ -667,7 +703,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         against += label if label == 2 or not single else 0
         against += 1 if _compound_before(doc, cand.start) else 0
         against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or _team(tokens) else 0
-        against += 3 if _work_title(doc, cand.start, cand.end) else 0
+        against += 3 if _work_title(doc, cand.start, cand.end) or _event_named_after(doc, cand.end) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
         # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
