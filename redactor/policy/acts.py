@@ -20,7 +20,7 @@ import re
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex
 from redactor.policy.clauses import ClauseRules, clauses
-from redactor.policy.parse import Parse
+from redactor.policy.parse import Parse, join
 
 # Cue words too generic to say which type an agent asks for.
 _WEAK_REQUEST_CUES = frozenset({
@@ -63,7 +63,8 @@ _REQUEST = re.compile(
     r"(教えて(いただ|頂|くだ|下さ|もら|ください)|お(願|ねが)い(でき|いた|し|致)|頂戴|ちょうだい|お伺い(でき|して|し|さ)|"
     r"伺(え|って|わせ)|お聞かせ|お聞き(して|でき|し)|おっしゃって|仰って|お知らせ(いただ|くだ|下さ)|"
     r"お申し出|読み上げ|お伝え(いただ|くだ|下さ|願)|言って(いただ|もら|くだ)|ご提示|ご入力(いただ|くだ)|"
-    r"いただけ(ます|ません)か|いただいて(も|よろしい)|よろしいでしょうか|お教え)"
+    r"いただけ(ます|ません)か|いただいて(も|よろしい)|よろしいでしょうか|お教え|"
+    r"で(ご)?(本人)?(確認|照合|お調べ)(いた|し|させ))"
 )
 _NOT_A_REQUEST = re.compile(
     r"(しておりません|してません|しません|いたしません|不要|必要(あり|ござい)ません|結構です|いただかなくて|"
@@ -169,6 +170,21 @@ class ActDetector:
                     and _PRIVACY_ASK.search(sentence)):
                 return True
         return False
+
+    def statements(self, text: str, parse: Parse = ()) -> tuple[str, Parse]:
+        """``text`` and ``parse`` without their questions and requests: what the speaker states
+        (an agent's ご入院の時期をお伺いできますか asks; the caller's answer states it)."""
+        if parse:
+            kept = [c for c in clauses(parse) if not (c.is_question() or _REQUEST.search(c.text))]
+            parse = join(c.words for c in kept)
+            return "".join(w.text + (" " if w.space else "") for w in parse), parse
+        asking = ("か。", "か", "？", "?")
+        return "".join(s for s in sentences(text) if not (_REQUEST.search(s) or s.endswith(asking))), ()
+
+    def disclosed(self, parse: Parse) -> list[tuple[str, str]]:
+        """Registered facts an agent states without a maskable value (``ClauseRules.disclosed``),
+        in a statement or a confirming question (…のご住所でよろしいでしょうか)."""
+        return [fact for c in clauses(parse) for fact in self.structure.disclosed(c)]
 
     def offers_more(self, text: str) -> bool:
         """The customer offers information beyond what was asked (必要なら…も言いますよ)."""

@@ -48,6 +48,12 @@ SENSITIVE_LABELS: dict[str, str] = {
     "crime_victim": "犯罪被害",
 }
 
+# Registered facts an agent may read out that are no maskable value (identity_not_verified).
+REGISTERED_LABELS: dict[str, str] = {
+    "ACCOUNT_AMOUNT": "ご請求・お支払いの金額",
+    "CONTRACT_PLAN": "ご契約のプラン",
+}
+
 # Types whose mere presence is a legal problem, not only a minimisation one.
 CRITICAL_TYPES = frozenset({"JP_MY_NUMBER", "CARD_SECURITY_CODE"})
 
@@ -124,7 +130,8 @@ def label_for(entity_type: str | None) -> str:
     """The Japanese label of an entity type or sensitive category (custom types keep their name)."""
     if entity_type is None or entity_type == REQUESTED:
         return ""
-    return TYPE_LABELS.get(entity_type) or SENSITIVE_LABELS.get(entity_type) or entity_type
+    return (TYPE_LABELS.get(entity_type) or SENSITIVE_LABELS.get(entity_type) or REGISTERED_LABELS.get(entity_type)
+            or entity_type)
 
 
 def severity_for(kind: str, entity_type: str | None) -> Severity:

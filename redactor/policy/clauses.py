@@ -81,6 +81,21 @@ PARTIES = frozenset({
 SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
 STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書"})
+# --- registered information an agent reads out (identity_not_verified without a PII value) --
+# What an account says about money: an amount with one of these is the caller's, not a price.
+ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額", "引き落とし", "引落し", "引落", "振り込み",
+                           "振込", "振り込む", "入金", "残高", "利用額", "利用金額", "支給", "支給額", "年金額", "返金",
+                           "延滞"})
+# Where the caller's address is named (練馬区豊玉北のご住所, お届け先は…).
+ADDRESS_NOUNS = frozenset({"住所", "届け先", "お届け先", "送付先", "住まい", "お住まい", "配送先", "請求先"})
+# A contract's plan is registered when it is the caller's current one (現在は…のプランで).
+_CURRENT = re.compile(r"(現在|ただいま|ご契約|ご加入|ご利用中|ご登録)")
+# A place name by its ending (杉並区阿佐谷南, さいたま市…): the value, not ご登録の/新しい.
+_PLACE = re.compile(r"..*(都|道|府|県|市|区|町|村|郡|丁目|番地)")
+# Banks by their ending (みなと銀行, ひまわり信金): with 口座 the caller's account is named.
+_BANK = re.compile(r"(銀行|信用金庫|信金|信用組合|労金|農協|ゆうちょ|JA)$")
+# A card's last digits (末尾9032, 下4桁は…).
+_CARD_TAIL = re.compile(r"(末尾|下(4|四|４)桁|下(4|四|４)けた|最後の(4|四|４)桁)")
 # The company as the one handling: 「そちらでどう管理されるんですか」 is about the caller's data.
 _HANDLER = re.compile(r"(そちら|御社|貴社|おたく|お宅|そっち)(様|さん)?(で|に|の(方|ほう)|側|は|って|が|では)")
 # Generic identifiers an offer may name (番号も言えます, 他の情報も).
@@ -368,6 +383,38 @@ class ClauseRules:
     def _marked(clause: Clause, word: Word, particles: tuple[str, ...]) -> bool:
         """``word`` takes one of the case particles (業者に, 業者さんにも)."""
         return any(c.dep == "case" and c.text in particles for c in clause.children(word))
+
+    # ---------------------------------------------------------------- registered
+
+    def disclosed(self, clause: Clause) -> list[tuple[str, str]]:
+        """Registered facts an agent's sentence states without a PII value the engine masks:
+        ``(type, word)`` for an address by its place name (練馬区豊玉北のご住所), a bank with 口座
+        (みなと銀行の口座から), a card's last digits (末尾9032), an amount the account owes or was
+        paid (8,640円が未納, 口座に…円をお振り込み) and the current plan.  ``word`` is the value's
+        surface in the parse (digits read as 0), for recognising the caller's own words."""
+        found: list[tuple[str, str]] = []
+        lemmas = {w.lemma for w in clause.words}
+        money = any(w.ent == "Money" or (w.lemma == "円" and w.i > 0 and clause.parse[w.i - 1].pos == "NUM")
+                    for w in clause.words)
+        for word in clause.words:
+            if word.lemma in ADDRESS_NOUNS:
+                for c in clause.children(word):
+                    if c.dep == "nmod" and _PLACE.match(c.text):
+                        found.append(("JP_ADDRESS", c.text))
+                if clause.parse[word.head].i != word.i:  # お届け先は杉並区…: the predicate's noun
+                    found += [("JP_ADDRESS", c.text) for c in clause.words
+                              if c.i > word.i and _PLACE.match(c.text) and c.pos in ("NOUN", "PROPN", "ADJ")][:1]
+            elif word.lemma == "口座":
+                for c in clause.children(word):
+                    owners = [c, *clause.children(c)]
+                    found += [("JP_BANK_ACCOUNT", o.text) for o in owners if _BANK.search(o.text)]
+            elif _CARD_TAIL.search(word.text) and any(c.pos == "NUM" for c in clause.words):
+                found.append(("CREDIT_CARD", word.text))
+        if money and any(member(lemma, ACCOUNT_MONEY) for lemma in lemmas):
+            found.append(("ACCOUNT_AMOUNT", ""))
+        if "プラン" in lemmas and _CURRENT.search(clause.text) and (money or found):
+            found.append(("CONTRACT_PLAN", ""))
+        return list(dict.fromkeys(found))
 
     # ---------------------------------------------------------------- requests
 

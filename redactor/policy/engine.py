@@ -32,6 +32,12 @@ from redactor.policy.sensitive import SensitiveDetector
 # A spoken security code the PII engine missed: the cue, then 3-4 digits close after it.
 _SECURITY_CODE_SPOKEN = re.compile(
     r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|裏(面|側)?の(3|三)桁)[^0-9]{0,10}\d{3,4}(?!\d)")
+# An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
+_CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
+# A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
+_REGISTERED_NAME = re.compile(r"(登録|契約者|名義|申込者|加入者)")
+_BEFORE_NAME = 24
+_AMOUNT = re.compile(r"(\d[\d,]*)円")
 # Business numbers an agent may read out freely (toll-free, navi-dial).
 _BUSINESS_PHONE = re.compile(r"^(0120|0800|0570)")
 # Per-process key: echo hashes cannot be compared across processes or reversed by lookup.
@@ -76,6 +82,11 @@ def _echo_key(entity_type: str, value: str) -> bytes:
     return _hash(entity_type, digits if digits and entity_type != "PERSON" else re.sub(r"[\s・]", "", text))
 
 
+def _amounts(raw: str) -> list[str]:
+    """The amounts of money in ``raw``, as digits."""
+    return [m.group(1).replace(",", "") for m in _AMOUNT.finditer(normalize(raw).text)]
+
+
 def _hash(entity_type: str, form: str) -> bytes:
     return hashlib.blake2b(f"{entity_type}\0{form}".encode(), key=_ECHO_KEY, digest_size=12).digest()
 
@@ -116,7 +127,8 @@ class CallState:
         for entity in entities:
             if entity.type == "CARD_SECURITY_CODE":
                 found.append(("card_security_code", None))
-            elif not self.policy.allows(entity.type):
+            elif not self.policy.allows(entity.type) and speaker != "agent":
+                # What the agent says is their request, echo or disclosure: warned as such.
                 found.append(("unneeded_pii", entity.type))
         if _SECURITY_CODE_SPOKEN.search(normalize(raw).text):
             found.append(("card_security_code", None))
@@ -128,16 +140,22 @@ class CallState:
             # customer saying it later is a second act, with its own advice).
             found += [("card_security_code", REQUESTED) if t == "CARD_SECURITY_CODE"
                       else ("agent_requests_unneeded", t) for t in requested if not self.policy.allows(t)]
-            self.name_asked |= "PERSON" in requested
-            self.phone_asked |= "PHONE_NUMBER" in requested
+            # Confirming a name or number (お電話は048から始まる番号でよろしいでしょうか) asks for it too.
+            confirming = {e.type for e in entities} if _CONFIRMING.search(normalize(raw).text) else set()
+            self.name_asked |= "PERSON" in requested or "PERSON" in confirming
+            self.phone_asked |= "PHONE_NUMBER" in requested or "PHONE_NUMBER" in confirming
             if not self.verified and acts.confirms_identity(raw) and (self.name_asked or self.phone_asked):
                 self.verified = True
                 found.append(("identity_verified", None))
             if not self.verified and text is not None:
                 found += [("identity_not_verified", e.type) for e in entities if self._discloses(text, e)]
+                found += [("identity_not_verified", t) for t, word in acts.disclosed(parse)
+                          if not self._echoes(t, word, raw)]
         elif text is not None:
             for entity in entities:
                 self._customer_values |= _echo_keys(entity.type, text[entity.start:entity.end])
+            self._customer_values |= {_hash("WORD", w.text) for w in parse}
+            self._customer_values |= {_hash("AMOUNT", a) for a in _amounts(raw)}
         if speaker == "customer":
             self.customer_spoke = True
         if speaker == "customer" and not self.verified:
@@ -148,7 +166,9 @@ class CallState:
                 self.verified = True
                 found.append(("identity_verified", None))
 
-        found += [("sensitive_info", category) for category in engine.sensitive.categories(raw, parse)]
+        # An agent's question presupposes what the caller has to tell: the warning waits for that.
+        said, said_parse = acts.statements(raw, parse) if speaker == "agent" else (raw, parse)
+        found += [("sensitive_info", category) for category in engine.sensitive.categories(said, said_parse)]
         if speaker != "agent":
             if acts.asks_about_privacy(raw, parse, has_pii=bool(entities)):
                 found.append(("privacy_question", None))
@@ -167,11 +187,20 @@ class CallState:
         fresh = [t for t in types if t not in self.agent_asked and t not in stated]
         return (more and (bool(fresh) or not types)) or any(not self.policy.allows(t) for t in fresh)
 
+    def _echoes(self, entity_type: str, word: str, raw: str) -> bool:
+        """A registered fact the caller said first: the same word, or every amount said again."""
+        if entity_type == "ACCOUNT_AMOUNT":
+            amounts = _amounts(raw)
+            return bool(amounts) and all(_hash("AMOUNT", a) in self._customer_values for a in amounts)
+        return bool(word) and _hash("WORD", word) in self._customer_values
+
     def _discloses(self, text: str, entity: Entity) -> bool:
-        """An agent's entity is a disclosure unless it is their own name, a business number or an echo."""
+        """An agent's entity is a disclosure unless it is their own name, a business number or an
+        echo; a name only when read as the registered one (ご契約者は…様): 〜様ですね addresses the caller."""
         value = text[entity.start:entity.end]
         if entity.type == "PERSON" and (
-            self.engine.acts.is_self_introduction(text, entity.start, entity.end)
+            not _REGISTERED_NAME.search(text, max(0, entity.start - _BEFORE_NAME), entity.start)
+            or self.engine.acts.is_self_introduction(text, entity.start, entity.end)
             # Before the customer has said a word, a name the agent says is their own
             # (speech recognition often garbles the 担当の… that would show it).
             or not self.customer_spoke

@@ -51,6 +51,15 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"メンタル(の不調|が不調|をやられ|クリニック)", r"(コロナ|インフルエンザ|インフル)(に)?(感染|かか|陽性)",
         r"陽性(と|に|で|反応)", r"化学療法", r"放射線治療", r"リハビリ(中|に通|を受け)", r"寝たきり", r"余命",
         r"末期(がん|癌|の|で|と)", r"アトピー", r"(点滴|注射)を(受け|打)",
+        # dementia and other named neurological conditions
+        r"アルツハイマー", r"レビー小体", r"物忘れ外来", r"脳腫瘍", r"脊髄損傷", r"脳性(まひ|麻痺)",
+        r"発作(が|を|で)",
+        # reproductive medicine and pregnancy (morning sickness, IVF: no category word)
+        r"体外受精", r"顕微授精", r"人工授精", r"胚移植", r"採卵", r"妊活", r"妊婦", r"臨月", r"産後",
+        r"出産(予定|を控え|したばかり|直後|して間もな)",
+        # other conditions people name in passing
+        r"アレルギー(が(あ|出)|持ち|体質|で|なので)", r"アナフィラキシー", r"糖尿(?!病)", r"ステント", r"バイパス手術",
+        r"心臓(の病気|が悪|を悪)", r"カウンセリング(に通|を受け)", r"介護(が必要|を受け)",
         # medications
         r"妊娠[0-9０-９一二三四五六七八九十]+(か月|ヶ月|カ月|ヵ月|週)",
         r"インスリン", r"抗うつ(薬|剤)", r"睡眠(薬|導入剤)", r"眠剤", r"抗不安薬", r"(精神)?安定剤", r"降圧(剤|薬)",
@@ -64,10 +73,10 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "disability": (
         r"障[害がい碍]+者手帳", r"療育手帳", r"身体障[害がい碍]", r"知的障[害がい碍]", r"精神障[害がい碍]",
         r"発達障[害がい碍]", r"聴覚障[害がい碍]", r"視覚障[害がい碍]", r"障[害がい碍]+年金",
-        r"障[害碍](が|を)(あ|持|抱)", r"障がい(が|を)(あ|持|抱)", r"車[椅いイ]子", r"耳が(聞こえ|遠)",
+        r"障[害碍](が|を)(あ|持|抱)", r"障がい(が|を)(あ|持|抱)", r"車(椅子|いす|イス|椅子)", r"耳が(聞こえ|遠)",
         r"目が(見えな|見えにく|不自由)", r"耳が聞こえにく", r"(足|体|身体)が不自由", r"難聴", r"弱視", r"全盲", r"失明",
         r"補聴器", r"白杖", r"(盲導|介助|聴導)犬", r"義(足|手|眼)", r"歩行器", r"杖を(つ|突|使)", r"杖が(ない|必要)",
-        r"手話", r"(耳|目|足)が悪", r"電動(車[椅いイ]子|カート)", r"補装具",
+        r"手話", r"(耳|目|足)が悪", r"電動(車(椅子|いす|イス)|カート)", r"補装具", r"点字", r"筆談",
     ),
     "health_check": (
         r"(健康診断|健診|人間ドック|検診|ストレスチェック)(の結果|結果|で引っかか|で見つか|で再検査|で要)",
@@ -105,12 +114,14 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"ストーカー(され|行為)", r"(DV|家庭内暴力)(を受け|被害|から逃|で避難|を)", r"暴力を(受け|振る)",
         r"(振り込め|特殊|オレオレ|架空請求|投資)詐欺", r"殴られ", r"脅され", r"恐喝", r"脅迫(され|を受け)", r"襲われ",
         r"虐待(を受け|され)", r"盗撮", r"性(的)?被害", r"乱暴され", r"空き巣に入られ", r"押し入られ",
+        r"(財布|カード|バッグ|かばん|鞄|スマホ)を(すら|盗ら|ひったくら)れ", r"ひったくられ",
     ),
 }
 
 # A phrase followed by one of these is a place or a service, not a fact about a person.
 # (Used with ``match(text, pos)``, which anchors at ``pos``; a ``^`` would never match there.)
-_PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|"
+_PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|給付|一時金|"
+                            r"保険金|共済|"
                             r"センター|駅|バス停|保険|特約|プラン|保障|売り場|売場|コーナー|専門店|ショップ|メーカー|"
                             r"教室|講座|サークル|大会|特集|番組|ツアー|対応|用|可|専用|貸し?出し|レンタル)")
 # 障害 after a technical word is an outage, not a disability.
@@ -121,7 +132,7 @@ _NAME_LABELS = re.compile(r"^(GOE|Facility|City|Province|County|Station|Company|
                           r"Road|Railroad|Line|Airport|Port|Park|Location|School|Museum|Theater|Spa|Car_Stop|Bridge|"
                           r"Market|Sports_Facility|Amusement_Place|Show_Organization|Title|Book|Broadcast)")
 # Aids that are also merchandise: bought, ordered or repaired, they say nothing about the caller.
-_DEVICES = re.compile(r"(補聴器|車[椅いイ]子|歩行器|杖|カテーテル|吸引器|酸素ボンベ|義(足|手|眼)|補装具)")
+_DEVICES = re.compile(r"(補聴器|車(椅子|いす|イス)|歩行器|杖|カテーテル|吸引器|酸素ボンベ|義(足|手|眼)|補装具)")
 _COMMERCE = frozenset({"買う", "購入", "注文", "取り寄せる", "販売", "売る", "探す", "在庫", "返品", "交換", "修理",
                        "配送", "発送", "入荷", "値段", "価格", "電池", "部品", "レンタル", "見積もり", "カタログ",
                        "商品", "製品", "取り扱い"})
