@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex
-from redactor.policy.clauses import ClauseRules, clauses
+from redactor.policy.clauses import SECURITY_CODE_DESCRIBED, ClauseRules, clauses
 from redactor.policy.parse import Parse, join
 
 # Cue words too generic to say which type an agent asks for.
@@ -97,7 +97,9 @@ _OFFER_VERB = re.compile(
     r"(言い(ます|ましょうか)|言えます|お伝え(し|でき)(ます|ましょうか)|伝え(ます|ましょうか|られます)|"
     r"教え(ます|ましょうか|られます)|お教えし|お送り(し|でき)(ます|ましょうか)|送り(ます|ましょうか)|"
     r"読み上げ(ます|ましょうか)|出せます|出し(ます|ましょうか)|提供(し|でき)ます|お知らせ(し|でき)ます|"
-    r"お見せ(し|でき)|見せ(ます|ましょうか|られます)|写真(送|撮))"
+    r"お見せ(し|でき)|見せ(ます|ましょうか|られます)|写真(送|撮)|"
+    # volitionals (言おうか, 書いとこうか), also where the analyser's text misreads ようか as a date
+    r"(言お|言っとこ|言っておこ|伝えよ|伝えとこ|教えよ|読み上げよ|送ろ|書こ|書いとこ|出そ|見せよ)うか)"
 )
 # Announcing a value nobody asked for (「番号とセキュリティコードを言いますね」) offers it too.
 _ANNOUNCE_VERB = re.compile(r"(言いますね|お伝えしますね|伝えますね|読み上げますね|教えますね)")
@@ -129,6 +131,8 @@ class ActDetector:
             for cue in self.cues.find(sentence):
                 if cue.owner != NOT_PII and cue.owner not in types:
                     types.append(cue.owner)
+            if SECURITY_CODE_DESCRIBED.search(sentence) and "CARD_SECURITY_CODE" not in types:
+                types.append("CARD_SECURITY_CODE")
         for clause in clauses(parse):
             if not _NOT_A_REQUEST.search(clause.text):
                 types += [t for t in self.structure.requested(clause) if t not in types]

@@ -81,6 +81,9 @@ PARTIES = frozenset({
 SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
 STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書"})
+# A security code described by where it is printed (裏にある3桁, 裏面に記載の3桁の番号).
+SECURITY_CODE_DESCRIBED = re.compile(r"裏(面|側)?(に|の)?(ある|書いてある|書かれて(いる|る)|書かれた|記載の|"
+                                     r"記載されて(いる|る)|印字(された|されて(いる|る)|の))?(3|三|３|4|四|４)(桁|けた)")
 # --- registered information an agent reads out (identity_not_verified without a PII value) --
 # What an account says about money: an amount with one of these is the caller's, not a price.
 ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額", "引き落とし", "引落し", "引落", "振り込み",
@@ -118,7 +121,8 @@ _PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の
 _VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう|[おこそとのほもろごぞぼ]う|[こそとろ]っ)か|ましょう[?？]")
 # 〜とく/ておく asked (言っとく？, 書いときます？): an offer to put it on record.
 _PUT_ON_RECORD = re.compile(r"^(とく|とき(ます|ましょう)|ておく|ておき(ます|ましょう))")
-_BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い|(早|はや)(い|く|か)|楽|確実|スムーズ|安心|便利|話が早)")
+_BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い|(早|はや)(い|く|か)|楽|確実|スムーズ|安心|便利|"
+                     r"話(が)?(早|はや))")
 _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
 _CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|必要.{0,6}(あれば|あったら)|"
                         r"よければ|よろしければ|良ければ|なんなら|"
@@ -230,7 +234,7 @@ class ClauseRules:
         """The predicate's own object or subject is a noun that is not data (在庫を回す)."""
         for child in clause.children(word):
             if child.dep in ("obj", "nsubj") and child.pos == "NOUN" and not member(child.lemma, DATA_NOUNS) \
-                    and not self.identifier_types(clause.compound(child)):
+                    and not self.identifier_types(clause.compound(child)) and not self._party(clause, child):
                 return True
         return False
 
@@ -247,7 +251,10 @@ class ClauseRules:
         found = self.cues.find(text)
         if any(c.owner == NOT_PII for c in found):
             found = [c for c in found if not any(n.owner == NOT_PII and n.start <= c.start < n.end for n in found)]
-        return list(dict.fromkeys(c.owner for c in found if c.owner != NOT_PII))
+        types = [c.owner for c in found if c.owner != NOT_PII]
+        if SECURITY_CODE_DESCRIBED.search(text):
+            types.append("CARD_SECURITY_CODE")
+        return list(dict.fromkeys(types))
 
     # ---------------------------------------------------------------- privacy
 
@@ -263,9 +270,11 @@ class ClauseRules:
         lemmas = {w.lemma for w in clause.words}
         if _MARKETING.search(clause.text) and (question or concern or negative_request):
             return True
-        data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause)
+        data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause, ("こと", "事"))
+        # Anything of the caller's (私の病歴) is theirs to worry about when others see or hear it.
+        owned = data or self._about_self(clause)
         if (question or concern or negative_request) and (
-                self._told_to_others(clause, data) or (question and self._fate(clause, has_pii))):
+                self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))):
             return True
         recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
                                                      for w in clause.words)
@@ -313,15 +322,15 @@ class ClauseRules:
                 if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
                     return True
-            elif member(lemma, ACCESS) and data and question and (
+            elif member(lemma, ACCESS) and owned and question and (
                     "誰" in lemmas or any(self._party(clause, c) for c in clause.children(word))):
                 return True  # 誰が聞くんですか, 市役所の人ってどこまで私の個人情報見られるんですか
         return False
 
-    def _about_self(self, clause: Clause) -> bool:
-        """こと or a data noun owned by the speaker (私のこと, 私の口座のこととか)."""
+    def _about_self(self, clause: Clause, nouns: tuple[str, ...] = ()) -> bool:
+        """A noun (one of ``nouns`` if given) owned by the speaker (私のこと, 私の口座のこととか, 私の病歴)."""
         for word in clause.words:
-            if word.lemma not in ("こと", "事") and not member(word.lemma, DATA_NOUNS | STORED):
+            if word.pos != "NOUN" or (nouns and word.lemma not in nouns):
                 continue
             owners = clause.children(word)
             owners += [g for c in owners for g in clause.children(c)]
@@ -374,6 +383,20 @@ class ClauseRules:
         return False
 
     @staticmethod
+    def _near(clause: Clause, a: Word, b: Word, steps: int) -> bool:
+        """``a`` and ``b`` meet at a common head within ``steps`` arcs in all."""
+        def heads(word: Word) -> dict[int, int]:
+            out, seen = {word.i: 0}, word
+            for n in range(1, steps + 1):
+                if seen.head == seen.i:
+                    break
+                seen = clause.parse[seen.head]
+                out.setdefault(seen.i, n)
+            return out
+        up_a, up_b = heads(a), heads(b)
+        return any(up_a[i] + up_b[i] <= steps for i in up_a.keys() & up_b.keys())
+
+    @staticmethod
     def _party(clause: Clause, word: Word) -> bool:
         """A person or body other than the caller, with its compound (業者さん) or owner (市役所の人)."""
         return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or any(
@@ -394,8 +417,8 @@ class ClauseRules:
         surface in the parse (digits read as 0), for recognising the caller's own words."""
         found: list[tuple[str, str]] = []
         lemmas = {w.lemma for w in clause.words}
-        money = any(w.ent == "Money" or (w.lemma == "円" and w.i > 0 and clause.parse[w.i - 1].pos == "NUM")
-                    for w in clause.words)
+        amounts = [w for w in clause.words if w.lemma == "円" and w.i > 0 and clause.parse[w.i - 1].pos == "NUM"]
+        money = bool(amounts)
         for word in clause.words:
             if word.lemma in ADDRESS_NOUNS:
                 for c in clause.children(word):
@@ -410,7 +433,10 @@ class ClauseRules:
                     found += [("JP_BANK_ACCOUNT", o.text) for o in owners if _BANK.search(o.text)]
             elif _CARD_TAIL.search(word.text) and any(c.pos == "NUM" for c in clause.words):
                 found.append(("CREDIT_CARD", word.text))
-        if money and any(member(lemma, ACCOUNT_MONEY) for lemma in lemmas):
+        # The amount is the account's when it and the money word are close in the tree (8,640円が
+        # 未納, 口座に…円をお振り込み), not a price said near one (振込手数料は220円, ご入金の後に…円分の).
+        if any(member(w.lemma, ACCOUNT_MONEY) and w.dep != "compound" and self._near(clause, w, a, 3)
+               for w in clause.words for a in amounts):
             found.append(("ACCOUNT_AMOUNT", ""))
         if "プラン" in lemmas and _CURRENT.search(clause.text) and (money or found):
             found.append(("CONTRACT_PLAN", ""))
@@ -455,7 +481,9 @@ class ClauseRules:
                 forms.add("potential")
             elif word.lemma in TELL:
                 after = clause.after(word)
-                volitional = _VOLITIONAL_Q.search(word.text + chain + ("か" if question else "")) or (
+                # 書いとこうか: GiNZA may read とこう as a noun of its own, outside the chain.
+                volitional = _VOLITIONAL_Q.search(word.text + (chain or clause.after(word)[:5])
+                                                  + ("か" if question else "")) or (
                     question and _PUT_ON_RECORD.search(chain))
                 better = question and not asks_what and (_BETTER.search(after) or _IF_GOOD.search(after))
                 if volitional or better:

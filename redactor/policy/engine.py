@@ -37,6 +37,9 @@ _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|です�
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
 _REGISTERED_NAME = re.compile(r"(登録|契約者|名義|申込者|加入者)")
 _BEFORE_NAME = 24
+# The company's own places (当センターの所在地は…, 本社は…).
+_BUSINESS_PLACE = re.compile(r"(所在地|当社|弊社|当店|当センター|当院|当行|本社|支社|支店|営業所|店舗|事務所|会場|"
+                             r"窓口)")
 _AMOUNT = re.compile(r"(\d[\d,]*)円")
 # Business numbers an agent may read out freely (toll-free, navi-dial).
 _BUSINESS_PHONE = re.compile(r"^(0120|0800|0570)")
@@ -206,6 +209,9 @@ class CallState:
             or not self.customer_spoke
         ):
             return False
+        if entity.type == "JP_ADDRESS" and _BUSINESS_PLACE.search(text, max(0, entity.start - _BEFORE_NAME),
+                                                                  entity.start):
+            return False  # 当センターの所在地は…: the company's own address
         if entity.type == "PHONE_NUMBER" and _BUSINESS_PHONE.match(
                 "".join(ch for ch in normalize(value).text if ch.isdigit())):
             return False
