@@ -32,11 +32,12 @@ DELETE = frozenset({"消す", "消せる", "消える", "削除", "消去", "破
 TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す", "流れる", "売る", "提供", "転送", "漏れる",
                       "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売"})
 USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "扱い", "取り扱い", "取扱い", "活用"})
-ACCESS = frozenset({"見る", "聞く", "聞ける", "見れる", "見られる", "閲覧", "確認"})
+ACCESS = frozenset({"見る", "聞く", "聞ける", "見れる", "見られる", "閲覧", "確認", "知る", "聞き直す", "聞き返す",
+                    "見返す", "再生"})
 # A handling noun that heads these asks about the handling itself (保存期間, 保存先).
 HANDLING_HEADS = frozenset({"期間", "期限", "先", "場所", "範囲"})
-TELL = frozenset({"言う", "伝える", "教える", "知らせる", "読み上げる", "送る", "出す", "見せる", "提示", "提出",
-                  "申告", "書く", "用意", "話す"})
+TELL = frozenset({"言う", "伝える", "教える", "知らせる", "読み上げる", "読む", "送る", "出す", "見せる", "提示",
+                  "提出", "申告", "書く", "用意", "話す"})
 # Potential forms GiNZA lemmatises as verbs of their own (言える, 出せる…).
 TELL_POTENTIAL = frozenset({"言える", "伝えられる", "教えられる", "出せる", "送れる", "見せられる", "書ける",
                             "話せる"})
@@ -76,7 +77,8 @@ PARTIES = frozenset({
     "人", "職員", "社員", "スタッフ", "担当者", "係", "係員", "オペレーター", "業者", "家族", "息子", "娘",
     "夫", "妻", "主人", "旦那", "元夫", "元妻", "元彼", "親", "親族", "子供", "子ども", "他人", "第三者",
     "会社", "他社", "外部", "警察", "役所", "市役所", "区役所", "税務署", "勤務先", "職場", "上司", "取引先",
-    "委託先", "提携先", "関連会社", "誰", "だれ", "みんな", "近所"})
+    "委託先", "提携先", "関連会社", "誰", "だれ", "みんな", "近所",
+    "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
 SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
@@ -89,6 +91,15 @@ SECURITY_CODE_DESCRIBED = re.compile(r"裏(面|側)?(に|の)?(ある|書いて�
 ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額", "引き落とし", "引落し", "引落", "振り込み",
                            "振込", "振り込む", "入金", "残高", "利用額", "利用金額", "支給", "支給額", "年金額", "返金",
                            "延滞"})
+# Paying not done (お支払いいただけていない, ご入金が確認できておりません): an amount owed.
+PAY = frozenset({"支払い", "支払う", "払う", "入金", "納付", "払い込み", "払い込む", "振替"})
+_NOT_DONE = re.compile(r"^.{0,12}(ていない|てない|ておりません|ていません|てません|がない|ございません|"
+                       r"できておりません|できていない)")
+# Prices and fees: an amount of one of these is the company's tariff, not the caller's account.
+FEES = frozenset({"手数料", "解約金", "違約金", "年会費", "会費", "送料", "割引", "ポイント", "税込",
+                  "キャッシュバック"})
+# The company's own account or address (当社指定の口座, 本社宛): no registered fact.
+_OURS = re.compile(r"(当社|弊社|当店|当センター|当院|当行|当方|指定の|こちらの口座|下記|本社|支店宛|宛に|宛て)")
 # Where the caller's address is named (練馬区豊玉北のご住所, お届け先は…).
 ADDRESS_NOUNS = frozenset({"住所", "届け先", "お届け先", "送付先", "住まい", "お住まい", "配送先", "請求先"})
 # A contract's plan is registered when it is the caller's current one (現在は…のプランで).
@@ -98,7 +109,7 @@ _PLACE = re.compile(r"..*(都|道|府|県|市|区|町|村|郡|丁目|番地)")
 # Banks by their ending (みなと銀行, ひまわり信金): with 口座 the caller's account is named.
 _BANK = re.compile(r"(銀行|信用金庫|信金|信用組合|労金|農協|ゆうちょ|JA)$")
 # A card's last digits (末尾9032, 下4桁は…).
-_CARD_TAIL = re.compile(r"(末尾|下(4|四|４)桁|下(4|四|４)けた|最後の(4|四|４)桁)")
+_CARD_TAIL = re.compile(r"(末尾|下(0|4|四|４)(桁|けた)|最後の(0|4|四|４)桁)")  # the parse reads digits as 0
 # The company as the one handling: 「そちらでどう管理されるんですか」 is about the caller's data.
 _HANDLER = re.compile(r"(そちら|御社|貴社|おたく|お宅|そっち)(様|さん)?(で|に|の(方|ほう)|側|は|って|が|では)")
 # Generic identifiers an offer may name (番号も言えます, 他の情報も).
@@ -112,7 +123,8 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|でしょう|だろう)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
-_NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ)")
+_NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ)|ないように(して|お願い)|"
+                               r"(の|こと)(は|を)?(やめて|止めて|控えて)(ほしい|欲しい|ください|もらえ|いただ)")
 _PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
 # How, by whom, where: what a use question asks (not どのくらい, which asks an amount).
 _MANNER = re.compile(r"(どう|どのよう|どんなふう|誰が|だれが|どこで|どこに|何に|なにに|なんに)")
@@ -125,7 +137,7 @@ _BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い|(�
                      r"話(が)?(早|はや))")
 _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
 _CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|必要.{0,6}(あれば|あったら)|"
-                        r"よければ|よろしければ|良ければ|なんなら|"
+                        r"よければ|よろしければ|良ければ|なんなら|なんでしたら|なんだったら|(もし)?あれなら|"
                         r"もし(よかったら|必要)|要る(なら|んだったら)|いる(なら|んだったら))")
 _ASK_CHAIN = re.compile(r"((て|で)(いただ|頂|もら|くだ|下さ|ほし)|させて|てもよろし|お願い|願え|願い)")
 _NEGATED = re.compile(r"(ない|ません|ず|なく|不要|結構)")
@@ -223,6 +235,8 @@ class ClauseRules:
                 return True
             if has_pii and word.lemma in _PRONOUNS:
                 return True
+            if word.lemma in ("電話", "お電話") and any(c.lemma in ("この", "今") for c in clause.children(word)):
+                return True  # この電話って…: the call itself
         return bool(self.identifier_types(clause.text))
 
     def _of_data(self, clause: Clause, word: Word) -> bool:
@@ -329,14 +343,15 @@ class ClauseRules:
 
     def _about_self(self, clause: Clause, nouns: tuple[str, ...] = ()) -> bool:
         """A noun (one of ``nouns`` if given) owned by the speaker (私のこと, 私の口座のこととか, 私の病歴)."""
-        for word in clause.words:
-            if word.pos != "NOUN" or (nouns and word.lemma not in nouns):
-                continue
-            owners = clause.children(word)
-            owners += [g for c in owners for g in clause.children(c)]
-            if any(o.lemma in SELF and o.dep == "nmod" for o in owners):
-                return True
-        return False
+        return any(word.pos == "NOUN" and (not nouns or word.lemma in nouns) and self._owned(clause, word)
+                   for word in clause.words)
+
+    @staticmethod
+    def _owned(clause: Clause, word: Word) -> bool:
+        """``word`` is the speaker's: 私の, or 私の…の (私の病気のこと)."""
+        owners = clause.children(word)
+        owners += [g for c in owners for g in clause.children(c)]
+        return any(o.lemma in SELF and o.dep == "nmod" for o in owners)
 
     def _told_to_others(self, clause: Clause, data: bool) -> bool:
         """The company tells a third party, or the data reaches one or becomes known.
@@ -364,6 +379,7 @@ class ClauseRules:
             elif word.lemma in REACH and word.pos == "VERB":
                 goal = any(self._marked(clause, c, ("に", "へ", "まで")) for c in parties)
                 subject = any(member(c.lemma, DATA_NOUNS) or self.identifier_types(clause.compound(c))
+                              or self._owned(clause, c)
                               for c in clause.children(word) if not self._marked(clause, c, ("に", "へ", "で")))
                 if goal and subject:
                     return True
@@ -373,7 +389,7 @@ class ClauseRules:
         """What becomes of stored data: 登録した情報ってどうなるんですか, (a number just given)
         番号ってどうなるんですか."""
         for word in clause.words:
-            if word.lemma != "なる" or not any(c.lemma == "どう" for c in clause.children(word)):
+            if word.lemma not in ("なる", "する") or not any(c.lemma == "どう" for c in clause.children(word)):
                 continue
             for c in clause.children(word):
                 if member(c.lemma, STORED) and self._personal(clause, c):
@@ -416,9 +432,14 @@ class ClauseRules:
         paid (8,640円が未納, 口座に…円をお振り込み) and the current plan.  ``word`` is the value's
         surface in the parse (digits read as 0), for recognising the caller's own words."""
         found: list[tuple[str, str]] = []
+        if _OURS.search(clause.text):
+            return found
         lemmas = {w.lemma for w in clause.words}
         amounts = [w for w in clause.words if w.lemma == "円" and w.i > 0 and clause.parse[w.i - 1].pos == "NUM"]
         money = bool(amounts)
+        # 解約金として1,100円を, 送料は800円: a tariff
+        amounts = [a for a in amounts if not any(member(w.lemma, FEES) and self._near(clause, w, a, 3)
+                                                 for w in clause.words)]
         for word in clause.words:
             if word.lemma in ADDRESS_NOUNS:
                 for c in clause.children(word):
@@ -435,7 +456,8 @@ class ClauseRules:
                 found.append(("CREDIT_CARD", word.text))
         # The amount is the account's when it and the money word are close in the tree (8,640円が
         # 未納, 口座に…円をお振り込み), not a price said near one (振込手数料は220円, ご入金の後に…円分の).
-        if any(member(w.lemma, ACCOUNT_MONEY) and w.dep != "compound" and self._near(clause, w, a, 3)
+        owed = [w for w in clause.words if w.lemma in PAY and _NOT_DONE.search(clause.after(w))]
+        if any((member(w.lemma, ACCOUNT_MONEY) or w in owed) and w.dep != "compound" and self._near(clause, w, a, 3)
                for w in clause.words for a in amounts):
             found.append(("ACCOUNT_AMOUNT", ""))
         if "プラン" in lemmas and _CURRENT.search(clause.text) and (money or found):
@@ -496,7 +518,8 @@ class ClauseRules:
         if not forms:
             return None
         types = self.identifier_types(text)
-        generic = any(w.lemma in GENERIC_IDENTIFIERS for w in clause.words)
+        generic = any(w.lemma in GENERIC_IDENTIFIERS and not any(c.owner == NOT_PII for c in self.cues.find(
+            clause.compound(w))) for w in clause.words)  # 注文番号も言った方が… names no identifier
         more = tentative or any(w.text == "も" and w.pos == "ADP" for w in clause.words) or bool(_MORE.search(text))
         if not types and not generic:
             return None

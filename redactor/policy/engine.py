@@ -37,6 +37,10 @@ _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|です�
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
 _REGISTERED_NAME = re.compile(r"(登録|契約者|名義|申込者|加入者)")
 _BEFORE_NAME = 24
+# What marks a value as the caller's: honorific attribute nouns and registration words.
+_POSSESSION = re.compile(r"((ご|お)(登録|契約|住所|住まい|届け先|電話|連絡先|口座|自宅|勤務先|生年月日|誕生日|名前|"
+                         r"メール|携帯|カード|客様の|母様|父様|家族)|登録|契約|送付先|届け先|請求先|様の|名義|カードの)")
+_SENTENCE_END = "。？?！!\n"
 # The company's own places (当センターの所在地は…, 本社は…).
 _BUSINESS_PLACE = re.compile(r"(所在地|当社|弊社|当店|当センター|当院|当行|本社|支社|支店|営業所|店舗|事務所|会場|"
                              r"窓口)")
@@ -83,6 +87,13 @@ def _echo_key(entity_type: str, value: str) -> bytes:
     text = normalize(value).text
     digits = "".join(ch for ch in text if ch.isdigit())
     return _hash(entity_type, digits if digits and entity_type != "PERSON" else re.sub(r"[\s・]", "", text))
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` holding the span ``start:end``."""
+    left = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
+    ends = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i >= 0]
+    return text[left:min(ends) if ends else len(text)]
 
 
 def _amounts(raw: str) -> list[str]:
@@ -198,9 +209,12 @@ class CallState:
         return bool(word) and _hash("WORD", word) in self._customer_values
 
     def _discloses(self, text: str, entity: Entity) -> bool:
-        """An agent's entity is a disclosure unless it is their own name, a business number or an
-        echo; a name only when read as the registered one (ご契約者は…様): 〜様ですね addresses the caller."""
+        """An agent's entity is a disclosure when its sentence reads it as the caller's (ご登録の,
+        ご住所, お届け先…) and it is not their own name, a business number or an echo; a name only
+        when read as the registered one (ご契約者は…様): 〜様ですね addresses the caller."""
         value = text[entity.start:entity.end]
+        if not _POSSESSION.search(_sentence_of(text, entity.start, entity.end)):
+            return False  # 新宿区西新宿のビルの2階でございます: a place, nobody's registered data
         if entity.type == "PERSON" and (
             not _REGISTERED_NAME.search(text, max(0, entity.start - _BEFORE_NAME), entity.start)
             or self.engine.acts.is_self_introduction(text, entity.start, entity.end)
