@@ -260,3 +260,16 @@ def test_what_the_sentence_says_makes_a_club_or_a_thing_no_person(redactor, text
 
 def test_a_definition_of_a_person_keeps_the_name(redactor) -> None:
     assert persons(redactor, "マルティネスは、スペインの政治家。") == ["マルティネス"]
+
+
+@pytest.mark.parametrize("text", [
+    "北部最大の港町であるマルセリナは川の河口にある。",  # a place category, then である, before it
+    "古くからの宿場町であるベルンハルトは交通の要所だった。",
+    "彼は1985年に旭日重光章を受けた。",  # an award: a compound, though 重光 is a surname
+])
+def test_a_place_in_apposition_or_an_award_is_not_a_name(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+def test_a_katakana_word_glued_to_a_title_is_not_a_name(redactor) -> None:
+    assert persons(redactor, "プロジェクトはチーフプロデューサーの山本一郎が率いた。") == ["山本一郎"]

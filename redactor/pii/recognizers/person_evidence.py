@@ -582,6 +582,17 @@ _THING_CATEGORIES = re.compile(
 _DEFINITION_END = frozenset({"。", "である", "だ", "です", "で", "あり", "ある", "と", "も"})
 
 
+def _thing_in_apposition(doc: Doc, start: int) -> bool:
+    """A category of things or places, then である, right before (…の開拓地であるペンビナ)."""
+    if doc[start - 1:start].text == "である":
+        i = start - 2
+    elif doc[max(0, start - 2):start].text == "である":
+        i = start - 3
+    else:
+        return False
+    return i >= 0 and _is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text) or doc[i].text.endswith("地"))
+
+
 def _defined_as_a_thing(doc: Doc, cand: _Candidate) -> bool:
     """A sentence that opens with the candidate as its topic (Xは、 / Xとは) and ends by
     saying it is a thing, a place or a body (…の水上機母艦。, …に位置する小惑星である。)."""
@@ -708,8 +719,11 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
             continue
         if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
                 or _next_text(doc, cand.end) in _PERSON_SUFFIXES):
+            # (a katakana word GiNZA alone calls a name, glued to a katakana title: チーフディレクター)
+            glued = (not named and len(tokens) == 1 and not tokens[0].whitespace_
+                     and bool(_KATAKANA.fullmatch(value)) and bool(_KATAKANA.match(_next_text(doc, cand.end))))
             if ((named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand)
-                    and not _work_title(doc, cand.start, cand.end)):
+                    and not _work_title(doc, cand.start, cand.end) and not glued):
                 spans.append((tokens.start_char, tokens.end_char, 0.85))
             continue
         support = 0
@@ -741,10 +755,12 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         # name counts less than one over the name and more (森美術館).
         single = len(tokens) == 1 and len(named) == 1 and len(value) >= 2
         against += label if label == 2 or not single else 0
-        against += 1 if _compound_before(doc, cand.start) else 0
+        # a compound noun before, and the candidate ends like a compound's head (旭日重光章): a compound
+        against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
         against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or _team(tokens) else 0
         against += 3 if _work_title(doc, cand.start, cand.end) or _event_named_after(doc, cand.end) else 0
-        against += 3 if _organisation_predicate(doc, cand.end) or _defined_as_a_thing(doc, cand) else 0
+        against += 3 if (_organisation_predicate(doc, cand.end) or _defined_as_a_thing(doc, cand)
+                         or _thing_in_apposition(doc, cand.start)) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
         # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
