@@ -71,6 +71,8 @@ _NOT_A_REQUEST = re.compile(
     r"なくて(大丈夫|結構|構いません)|お控えください|控えて|言わないで|お伝えにならない|受け付けておりません|"
     r"お預かりしておりません|(お?伺い|お聞き|頂戴|お預かり)(でき(ない|ません)|いたしかね|しかね))"
 )
+# A procedure about a document (マイナンバーカードの申請は市役所でお願いします): not its value.
+_PROCEDURE = re.compile(r"(の)?(申請|手続き|更新|再発行|発行|切り替え|切替|届け?出|紛失|返納|取得|作成|交付|受け取り)")
 _IDENTITY_CHECK = re.compile(r"(ご)?本人(様)?(確認|かどうか)")
 _IDENTITY_DONE = re.compile(
     r"((ご)?本人(様)?(確認|の確認)(が|を)?(取れ|とれ|でき|完了|させていただきました|済)|"
@@ -129,7 +131,7 @@ class ActDetector:
             if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence):
                 continue
             for cue in self.cues.find(sentence):
-                if cue.owner != NOT_PII and cue.owner not in types:
+                if cue.owner != NOT_PII and cue.owner not in types and not _PROCEDURE.match(sentence, cue.end):
                     types.append(cue.owner)
             if SECURITY_CODE_DESCRIBED.search(sentence) and "CARD_SECURITY_CODE" not in types:
                 types.append("CARD_SECURITY_CODE")

@@ -54,7 +54,7 @@ LEAK = frozenset({"漏洩", "流出", "悪用"})
 DISCLOSE = frozenset({"話す", "教える", "伝える", "言う", "喋る", "しゃべる", "知らせる", "見せる", "漏らす", "バラす",
                       "ばらす", "明かす", "連絡"})
 # Data reaching someone (業者さんにも行っちゃうの): the data is the subject, the party the goal.
-REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る"})
+REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る", "出る", "漏れる"})
 # Becoming known to others: the word carries the third party (私のことが筒抜けになる).
 EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
@@ -78,7 +78,7 @@ PARTIES = frozenset({
     "夫", "妻", "主人", "旦那", "元夫", "元妻", "元彼", "親", "親族", "子供", "子ども", "他人", "第三者",
     "会社", "他社", "外部", "警察", "役所", "市役所", "区役所", "税務署", "勤務先", "職場", "上司", "取引先",
     "委託先", "提携先", "関連会社", "誰", "だれ", "みんな", "近所",
-    "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか"})
+    "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか", "外", "部署", "部門", "社内", "方"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
 SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
@@ -181,13 +181,21 @@ class Clause:
 
     def chain(self, word: Word, limit: int = 8) -> str:
         """The surface after ``word`` up to its next content word: its auxiliaries and particles."""
-        out = []
+        return "".join(w.text for w in self.chain_words(word, limit))
+
+    def chain_words(self, word: Word, limit: int = 8) -> list[Word]:
+        out: list[Word] = []
         for w in self.words[self.words.index(word) + 1:]:
             if len(out) >= limit or (w.dep not in ("aux", "mark", "fixed", "cop", "compound")
                                      and w.pos not in ("AUX", "SCONJ", "PART")):
                 break
-            out.append(w.text)
-        return "".join(out)
+            out.append(w)
+        return out
+
+    def next_after_chain(self, word: Word) -> Word | None:
+        """The word after ``word``'s chain (a comma that closes its clause, or the next phrase)."""
+        index = self.words.index(word) + 1 + len(self.chain_words(word))
+        return self.words[index] if index < len(self.words) else None
 
     def after(self, word: Word) -> str:
         """The surface from ``word`` (exclusive) to the end of the sentence."""
@@ -299,7 +307,8 @@ class ClauseRules:
             lemma, chain = word.lemma, clause.chain(word)
             if not member(lemma, HANDLING):
                 continue
-            if _BACKGROUND.search(chain) and not concern and word.dep != "ROOT":
+            if (_BACKGROUND.search(chain) or self._te_clause(clause, word, chain)) and not concern \
+                    and word.dep != "ROOT":
                 continue  # 母のカードも預かってるんですけど、番号とかいります？: stated, not asked
             of_handling = clause.parse[word.head].lemma in HANDLING_HEADS and (question or concern)
             if word.dep == "compound" and not member(lemma, LEAK) and not of_handling:
@@ -397,6 +406,13 @@ class ClauseRules:
                 if has_pii and c.lemma in ("番号", "それ", "これ", "あれ"):
                     return True
         return False
+
+    @staticmethod
+    def _te_clause(clause: Clause, word: Word, chain: str) -> bool:
+        """A て-clause closed by a comma (データが消えちゃって、復元できますか): an event told
+        before the question, which another predicate asks."""
+        after = clause.next_after_chain(word)
+        return chain.endswith(("て", "で")) and after is not None and after.text in ("、", ",")
 
     @staticmethod
     def _near(clause: Clause, a: Word, b: Word, steps: int) -> bool:

@@ -29,9 +29,11 @@ from redactor.policy.parse import Parse
 from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_policies
 from redactor.policy.sensitive import SensitiveDetector
 
-# A spoken security code the PII engine missed: the cue, then 3-4 digits close after it.
+# A spoken security code the PII engine missed: the cue (or where it is printed: 裏に書いてある
+# 番号), then 3-4 digits close after it.
 _SECURITY_CODE_SPOKEN = re.compile(
-    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|裏(面|側)?の(3|三)桁)[^0-9]{0,10}\d{3,4}(?!\d)")
+    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|裏(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8})?の?(番号|数字))"
+    r"[^0-9]{0,10}\d{3,4}(?!\d)")
 # An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
 _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
