@@ -470,3 +470,359 @@ def test_a_redis_outage_never_blocks_a_call_drops_beyond_the_bound_and_recovers(
     back = [r for r in caplog.records if r.getMessage() == "event bus available again"]
     assert len(back) == 1 and back[0].dropped_events == 900
     assert not any(secret_text in json.dumps(vars(r), ensure_ascii=False, default=str) for r in caplog.records)
+
+
+# --- the bus under faults: in-process buses on a fresh Redis, real websocket agents ----------------
+# Two RedisBus objects in the test's event loop stand for two instances (A ingests, B serves agents).
+# Faults are made on the network, not in the code: A may reach Redis through a TCP proxy on
+# 127.0.0.1 that can swallow Redis's replies (a write that half-succeeded) or cut A off entirely
+# (a partition). Calls are stand-ins for the call table (only what the bus reads of a session).
+
+FAST = dict(heartbeat_s=0.2, owner_ttl_s=0.8, timeout_s=0.3, block_ms=200)
+
+
+@pytest.fixture
+def fresh_redis(tmp_path):
+    """A redis-server of this test alone (its watcher lease and keys are nobody else's)."""
+    with redis_process(_free_port(), tmp_path) as url:
+        yield url
+
+
+class Proxy:
+    """A TCP proxy to Redis that can lose replies (``mute``) or cut its clients off (``cut``)."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port, self.mute, self.cut_off = target_port, False, False
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._server = None
+
+    async def __aenter__(self) -> str:
+        self._server = await asyncio.start_server(self._client, "127.0.0.1", 0)
+        return f"redis://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/0"
+
+    async def __aexit__(self, *exc) -> None:
+        self.cut()
+        self._server.close()
+
+    def cut(self) -> None:
+        """Close every connection and refuse new ones until ``cut_off`` is reset."""
+        self.cut_off = True
+        for writer in list(self._writers):
+            writer.close()
+
+    async def _client(self, reader, writer) -> None:
+        if self.cut_off:
+            writer.close()
+            return
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self._writers |= {writer, up_writer}
+
+        async def pipe(src, dst, replies: bool) -> None:
+            with contextlib.suppress(OSError, ConnectionError):
+                while data := await src.read(65536):
+                    if not (replies and self.mute):
+                        dst.write(data)
+                        await dst.drain()
+            dst.close()
+
+        try:
+            await asyncio.gather(pipe(reader, up_writer, False), pipe(up_reader, writer, True))
+        finally:
+            self._writers -= {writer, up_writer}
+
+
+def _port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].split("/")[0])
+
+
+def _calls(*call_ids: str):
+    """A stand-in call table holding ``call_ids`` as live sessions."""
+    from types import SimpleNamespace
+
+    now = time.monotonic()
+    return SimpleNamespace(calls={c: SimpleNamespace(call_id=c, channels=("customer",), source="ingest", started=now)
+                                  for c in call_ids})
+
+
+@contextlib.asynccontextmanager
+async def agents_of(bus):
+    """A websocket server on 127.0.0.1 serving ``/agent/{id}`` from ``bus``; yields its URL."""
+    from websockets.asyncio.server import serve
+
+    async def handler(ws):
+        await bus.attach(ws, ws.request.path.rsplit("/", 1)[1], None)
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        yield f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
+async def _watch(url: str, call_id: str, **kwargs):
+    ws = await connect(f"{url}/agent/{call_id}", **kwargs)
+    ws.seen = []
+    return ws, asyncio.create_task(collect(ws, ws.seen))
+
+
+def _warning(call_id: str, i: int):
+    from redactor.policy import Warning
+    from redactor.stream.events import WarningEvent
+
+    return WarningEvent(call_id, Warning("unneeded_pii", "warning", f"m{i}", "s", "customer", f"customer-{i}", i))
+
+
+async def _until(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        await asyncio.sleep(0.02)
+
+
+def _bus(url: str, instance: str, calls=None, metrics=None, **settings):
+    from redactor.server.hub import HubOptions
+    from redactor.server.redis_bus import BusSettings, RedisBus
+
+    bus = RedisBus(url, HubOptions(queue_size=settings.pop("queue_size", 256)), instance=instance,
+                   settings=BusSettings(**(FAST | settings)))
+    bus.bind(calls, metrics)
+    return bus
+
+
+def test_a_retried_write_that_had_half_succeeded_reaches_no_agent_twice(fresh_redis) -> None:
+    """Redis executed a batch but its replies were lost, so the writer retries it: the stream holds
+    each event once, and agents (live and late) get each event once, in order."""
+    from redactor.stream.events import CallEnded
+
+    call_id = "CAretry"
+    store = redis.Redis.from_url(fresh_redis, decode_responses=True)
+
+    async def scenario():
+        proxy = Proxy(_port_of(fresh_redis))
+        async with proxy as via_proxy:
+            a = _bus(via_proxy, "A", _calls(call_id))
+            b = _bus(fresh_redis, "B")
+            await a.start()
+            await b.start()
+            async with agents_of(b) as url:
+                live, watching = await _watch(url, call_id)
+                a.publish(call_id, _warning(call_id, 0))
+                await _until(lambda: len(live.seen) == 1)
+                proxy.mute = True  # Redis runs the next batch; its replies never come back
+                for i in range(1, 4):
+                    a.publish(call_id, _warning(call_id, i))
+                await _until(lambda: store.xlen(f"redactor:call:{call_id}:events") == 4)
+                await asyncio.sleep(0.5)  # the writer gives up on the replies
+                unanswered = a.backlog()  # Redis has these events, the writer still holds them to retry
+                proxy.mute = False
+                await _until(lambda: a.backlog() == 0)  # retried, this time answered
+                a.publish(call_id, CallEnded(call_id))
+                events = await asyncio.wait_for(watching, 10)
+                _, late_events = await _watch(url, call_id)
+                late_events = await asyncio.wait_for(late_events, 10)
+            await a.stop()
+            await b.stop()
+            return events, late_events, unanswered
+
+    events, late_events, unanswered = run(scenario(), timeout=60)
+    stored = [json.loads(f["e"]) for _, f in store.xrange(f"redactor:call:{call_id}:events")]
+    store.close()
+    assert unanswered == 3, "the fault did not leave a written batch to retry: the test proves nothing"
+    expected = [f"m{i}" for i in range(4)] + [None]
+    assert [e.get("message") for e in stored] == expected  # each event once in Redis too
+    assert [e.get("message") for e in events] == expected
+    assert [e.get("message") for e in late_events] == expected
+
+
+def _final(call_id: str, i: int, text: str = "お名前は<PERSON>です"):
+    from redactor.stream.events import MaskSpan, Transcript
+
+    return Transcript(call_id, "customer", f"customer-{i}", True, text, i, i + 1.0, (MaskSpan("PERSON", 4, 12),))
+
+
+class StalledAgent:
+    """A real websocket agent that reads nothing until :meth:`events` (websockets' sans-I/O client on
+    an asyncio stream, whose flow control stops reading the socket: the server's sends must wait)."""
+
+    @classmethod
+    async def join(cls, url: str) -> StalledAgent:
+        from websockets.client import ClientProtocol
+        from websockets.uri import parse_uri
+
+        self = cls()
+        self.protocol = ClientProtocol(parse_uri(url), max_size=None)
+        host, port = url.split("/")[2].split(":")
+        self.reader, self.writer = await asyncio.open_connection(host, int(port), limit=2**12)
+        self.protocol.send_request(self.protocol.connect())
+        self._flush()
+        while not self.protocol.events_received():  # the handshake's response, then nothing more
+            self.protocol.receive_data(await self.reader.read(256))
+        return self
+
+    def _flush(self) -> None:
+        for data in self.protocol.data_to_send():
+            if data:
+                self.writer.write(data)
+
+    async def events(self) -> list[dict]:
+        """Every event until the server closes, as the agent would receive them."""
+        from websockets.frames import Opcode
+
+        events = []
+        while data := await self.reader.read(2**16):
+            self.protocol.receive_data(data)
+            events += [json.loads(f.data) for f in self.protocol.events_received() if f.opcode is Opcode.TEXT]
+            self._flush()
+        self.protocol.receive_eof()
+        self.writer.close()
+        return events
+
+
+@pytest.mark.parametrize("kind", ["hub", "redis"])
+def test_a_late_agent_of_a_long_call_gets_its_whole_history_though_it_exceeds_the_live_queue(kind, request) -> None:
+    """A call's history (here 600 finals) is longer than a viewer's live queue (16): a late agent whose
+    socket is still taking the history when the next event comes is not closed as too slow (1013)."""
+    from redactor.server.hub import AgentHub, HubOptions
+    from redactor.stream.events import CallEnded
+
+    call_id, n = "CAlong", 600
+    text = "お名前は<PERSON>です" + "。" * 20_000  # 60 KB a frame: 36 MB of history outgrow the socket buffers
+
+    async def scenario():
+        if kind == "hub":
+            owner = serving = AgentHub(HubOptions(queue_size=16))
+        else:
+            url = request.getfixturevalue("fresh_redis")
+            # 36 MB of events keep the one event loop of both buses busy: a longer owner TTL than FAST's,
+            # or the call is (rightly) ended as lost while A cannot heartbeat
+            owner, serving = _bus(url, "A", _calls(call_id), owner_ttl_s=30), _bus(url, "B", queue_size=16)
+            await owner.start()
+            await serving.start()
+        for i in range(n):
+            owner.publish(call_id, _final(call_id, i, text))
+        await _until(lambda: owner.backlog() == 0)
+        async with agents_of(serving) as url:
+            agent = await StalledAgent.join(f"{url}/agent/{call_id}")
+            await asyncio.sleep(1.0)  # the agent reads nothing yet: the server's sends wait
+            owner.publish(call_id, _final(call_id, n))
+            owner.publish(call_id, CallEnded(call_id))
+            await asyncio.sleep(1.0)
+            events = await asyncio.wait_for(agent.events(), 30)
+        await owner.stop()
+        await serving.stop()
+        return events, agent.protocol.close_code
+
+    events, code = run(scenario(), timeout=90)
+    assert code == 1000
+    assert [e.get("segment_id") for e in events] == [f"customer-{i}" for i in range(n + 1)] + [None]
+
+
+@pytest.mark.parametrize("kind", ["hub", "redis"])
+def test_an_agent_too_slow_for_the_live_finals_is_closed_1013_not_left_frozen(kind, request) -> None:
+    """Live finals overflow a stalled agent's queue: it is told to reconnect (1013) once the server
+    has sent what it had queued, instead of waiting forever for events it will never get."""
+    from redactor.server.hub import AgentHub, HubOptions
+
+    call_id, n = "CAslow", 600
+    text = "お名前は<PERSON>です" + "。" * 20_000
+
+    async def scenario():
+        if kind == "hub":
+            owner = serving = AgentHub(HubOptions(queue_size=16))
+        else:
+            url = request.getfixturevalue("fresh_redis")
+            # 36 MB of events keep the one event loop of both buses busy: a longer owner TTL than FAST's,
+            # or the call is (rightly) ended as lost while A cannot heartbeat
+            owner, serving = _bus(url, "A", _calls(call_id), owner_ttl_s=30), _bus(url, "B", queue_size=16)
+            await owner.start()
+            await serving.start()
+        async with agents_of(serving) as url:
+            agent = await StalledAgent.join(f"{url}/agent/{call_id}")
+            await asyncio.sleep(0.3)
+            for i in range(n):
+                owner.publish(call_id, _final(call_id, i, text))
+                await asyncio.sleep(0)
+            await _until(lambda: owner.backlog() == 0)
+            await asyncio.sleep(1.0)
+            events = await asyncio.wait_for(agent.events(), 30)
+        await owner.stop()
+        await serving.stop()
+        return events, agent.protocol.close_code
+
+    events, code = run(scenario(), timeout=90)
+    assert code == 1013
+    segments = [e["segment_id"] for e in events]
+    assert 0 < len(segments) < n and segments == [f"customer-{i}" for i in range(len(segments))]
+
+
+def test_a_call_declared_lost_while_its_owner_was_cut_off_stays_ended(fresh_redis) -> None:
+    """A is cut off from Redis longer than the owner TTL: B's watcher ends A's call as ``lost``. When A
+    is back, nothing more of that call is appended after its ``call_ended`` (the contract: it is the
+    last event) and A does not bring the ended call back to life in ``/calls``."""
+    from redactor.server.metrics import Metrics
+    from redactor.stream.events import CallEnded
+
+    call_id = "CAcut"
+    store = redis.Redis.from_url(fresh_redis, decode_responses=True)
+    metrics = Metrics()
+
+    async def scenario():
+        proxy = Proxy(_port_of(fresh_redis))
+        async with proxy as via_proxy:
+            a, b = _bus(via_proxy, "A", _calls(call_id), metrics), _bus(fresh_redis, "B")
+            await a.start()
+            await b.start()
+            async with agents_of(b) as url:
+                live, watching = await _watch(url, call_id)
+                a.publish(call_id, _warning(call_id, 0))
+                await _until(lambda: len(live.seen) == 1)
+                proxy.cut()
+                events = await asyncio.wait_for(watching, 10)
+                proxy.cut_off = False
+                for i in range(1, 4):
+                    a.publish(call_id, _warning(call_id, i))
+                await asyncio.sleep(1.0)  # several heartbeats of A, back on the bus
+                listed = await b.active_calls()
+                a.publish(call_id, CallEnded(call_id))
+                await _until(lambda: a.backlog() == 0)
+            await a.stop()
+            await b.stop()
+            return events, listed
+
+    events, listed = run(scenario(), timeout=60)
+    stored = [json.loads(f["e"]) for _, f in store.xrange(f"redactor:call:{call_id}:events")]
+    owner_left = store.exists(f"redactor:call:{call_id}:owner")
+    store.close()
+    assert events[-1] == {"type": "call_ended", "call_id": call_id, "reason": "lost"}
+    assert [e.get("message") for e in stored] == ["m0", None] and stored[-1]["reason"] == "lost"
+    assert call_id not in {c.call_id for c in listed} and not owner_left
+    assert metrics.registry.get_sample_value("redactor_bus_dropped_events_total") == 4
+
+
+def test_viewer_counts_on_the_bus_heal_after_a_lost_update(fresh_redis) -> None:
+    """The per-instance viewer count of a call is a value, not a running sum: an update Redis missed
+    (here: overwritten by hand) is set right by the next heartbeat, and a count never goes negative."""
+    call_id = "CAcount"
+    store = redis.Redis.from_url(fresh_redis, decode_responses=True)
+    key = f"redactor:call:{call_id}:viewers"
+
+    async def scenario():
+        a, b = _bus(fresh_redis, "A", _calls(call_id)), _bus(fresh_redis, "B")
+        await a.start()
+        await b.start()
+        a.publish(call_id, _warning(call_id, 0))
+        async with agents_of(b) as url:
+            first, _ = await _watch(url, call_id)
+            await _until(lambda: len(first.seen) == 1)
+            store.hset(key, "B", 7)  # a lost or doubled update
+            await asyncio.sleep(0.6)
+            healed = store.hget(key, "B")
+            await first.close()
+            await _until(lambda: b.viewer_count(call_id) == 0)
+            store.hset(key, "B", 1)  # the decrement was lost
+            await asyncio.sleep(0.6)
+            after = store.hget(key, "B")
+        await a.stop()
+        await b.stop()
+        return healed, after
+
+    healed, after = run(scenario(), timeout=30)
+    store.close()
+    assert healed == "1" and after in (None, "0")

@@ -75,22 +75,41 @@ class _History:
 
 
 class Viewer:
-    """One agent connection's outgoing queue."""
+    """One agent connection's outgoing events: the call's history, then a bounded live queue.
+
+    The history a late joiner gets is as long as the call (up to ``max_history``); only events
+    that arrive while it is being sent count against ``size``, so a long call's history never
+    makes its agent look too slow.
+    """
 
     def __init__(self, ws, call_id: str, size: int) -> None:
         self.ws, self.call_id, self.size = ws, call_id, size
+        self.history: collections.deque[AgentEvent] = collections.deque()
         self.queue: collections.deque[AgentEvent] = collections.deque()
         self.ready = asyncio.Event()
         self.overflowed = False
         self.dropped = 0
 
+    def start(self, history) -> None:
+        """Queue the call's history (sent before any live event)."""
+        self.history.extend(history)
+        self.ready.set()
+
     def offer(self, event: AgentEvent) -> None:
-        if len(self.queue) >= self.size:
-            self._make_room(event)
         if self.overflowed:
             return
+        if len(self.queue) >= self.size:
+            self._make_room(event)
+            if self.overflowed:
+                return
         self.queue.append(event)
         self.ready.set()
+
+    def next_event(self) -> AgentEvent | None:
+        """The next event to send: the history first; ``None`` when both are empty."""
+        if self.history:
+            return self.history.popleft()
+        return self.queue.popleft() if self.queue else None
 
     def _make_room(self, event: AgentEvent) -> None:
         """Coalesce partials, then drop them with a notice; finals alone overflowing end the viewer."""
@@ -161,9 +180,7 @@ class AgentHub:
         if viewer is None:
             return
         history = self.histories.get(call_id)
-        for event in (history.events.values() if history else ()):
-            viewer.queue.append(event)
-        viewer.ready.set()
+        viewer.start(history.events.values() if history else ())
         try:
             await serve_viewer(viewer, claims, self.instance)
         finally:
@@ -232,21 +249,21 @@ async def serve_viewer(viewer: Viewer, claims, instance: str, feed: Coroutine | 
 
 
 async def _pump(viewer: Viewer) -> None:
+    """Send the viewer's events until ``call_ended`` (close 1000) or an overflow (close 1013)."""
     from websockets.frames import CloseCode
 
     ws = viewer.ws
     while True:
         await viewer.ready.wait()
-        if viewer.overflowed:
-            await ws.close(CloseCode.TRY_AGAIN_LATER, "viewer too slow; reconnect for the history")
-            return
-        while viewer.queue:
-            event = viewer.queue.popleft()
+        viewer.ready.clear()  # before sending: an overflow or event offered meanwhile wakes the next round
+        while not viewer.overflowed and (event := viewer.next_event()) is not None:
             await ws.send(json.dumps(event.to_json(), ensure_ascii=False))
             if isinstance(event, CallEnded):
                 await ws.close(1000, "call ended")
                 return
-        viewer.ready.clear()
+        if viewer.overflowed:
+            await ws.close(CloseCode.TRY_AGAIN_LATER, "viewer too slow; reconnect for the history")
+            return
 
 
 async def _drain_incoming(ws) -> None:

@@ -26,6 +26,12 @@ every instance dies.
 Redis being slow or down never blocks a call: :meth:`RedisBus.publish` only appends to a bounded
 queue (full: the event is dropped, counted, logged once per outage); the writer retries with
 backoff. Log lines name the error type and counts, never an event.
+
+What must not interleave runs in Redis as one script (:data:`SCRIPTS`): registering a call,
+appending an event (each carries a sequence number, so a batch retried after Redis ran it but its
+replies were lost appends nothing twice), the owner's heartbeat and the watcher's ``lost`` (an
+owner that was cut off longer than ``owner_ttl_s`` finds its call ended and appends nothing more
+to it: ``call_ended`` stays the last event).
 """
 
 from __future__ import annotations
@@ -54,6 +60,61 @@ BUS_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
 
 def call_key(call_id: str, part: str) -> str:
     return f"{PREFIX}call:{call_id}:{part}"
+
+
+# Lua scripts: each runs atomically in Redis. KEYS[1] is always the active-call set, ARGV[1] the call id.
+SCRIPTS = {
+    # A call this instance ingests. A fresh stream unless it is already listed as ours (a retried
+    # registration must not delete what the first attempt wrote); an ended call's id may be reused.
+    # KEYS: calls, owner, events, info; ARGV: id, instance, owner ttl ms, info json, info ttl s, started.
+    "register": """
+if redis.call('GET', KEYS[2]) ~= ARGV[2] or not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('DEL', KEYS[3], KEYS[4])
+end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('HSET', KEYS[4], 'json', ARGV[4])
+redis.call('EXPIRE', KEYS[4], ARGV[5])
+redis.call('ZADD', KEYS[1], ARGV[6], ARGV[1])
+return 1""",
+    # One event of an active call, once: a sequence number not above the last written one is a retry.
+    # KEYS: calls, events, info; ARGV: id, maxlen, event json, sequence number. 0: the call is not active.
+    "append": """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+if tonumber(ARGV[4]) <= tonumber(redis.call('HGET', KEYS[3], 'seq') or '0') then return 1 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[3])
+redis.call('HSET', KEYS[3], 'seq', ARGV[4])
+return 1""",
+    # The owner is alive. 1: refreshed; 0: the call was ended elsewhere (lost) while this instance
+    # was cut off; -1: its keys are gone (Redis lost its data): register it again.
+    # KEYS: calls, owner, info, events; ARGV: id, instance, owner ttl ms, info json, ttl s.
+    "heartbeat": """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+  return -1
+end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('HSET', KEYS[3], 'json', ARGV[4])
+redis.call('EXPIRE', KEYS[3], ARGV[5])
+redis.call('EXPIRE', KEYS[4], ARGV[5])
+return 1""",
+    # The call's owner is gone: end it as lost, once, unless its owner came back meanwhile.
+    # KEYS: calls, owner, events, info, viewers; ARGV: id, maxlen, event json, retention s.
+    "lost": """
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[3])
+for i = 3, 5 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
+return 1""",
+}
+
+
+@dataclass(slots=True)
+class _Owned:
+    """A call this instance ingests, as the bus knows it."""
+
+    info: CallInfo
+    registered: bool = False  # on the bus (its registration succeeded)
+    fenced: bool = False  # ended elsewhere as lost while this instance was cut off: nothing more is written
 
 
 def instance_key(instance: str) -> str:
@@ -100,9 +161,11 @@ class RedisBus:
         self.calls = None
         self.metrics = None
         self.viewers: dict[str, set[Viewer]] = {}
-        self._queue: collections.deque[tuple[str, AgentEvent]] = collections.deque()
-        self._infos: dict[str, CallInfo] = {}  # calls of this instance not yet registered on the bus
-        self._owned: set[str] = set()  # registered, not ended
+        self._queue: collections.deque[tuple[str, int, AgentEvent]] = collections.deque()  # call, seq, event
+        self._owned: dict[str, _Owned] = {}  # this instance's calls until their call_ended is written
+        self._seq = 0  # the last sequence number given: microseconds, rising across restarts
+        self._counted: set[str] = set()  # calls whose viewer count this instance has written
+        self._shas: dict[str, str] | None = None  # SCRIPTS as loaded (again after any error: a restarted Redis forgets)
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._down_since: float | None = None
@@ -142,23 +205,45 @@ class RedisBus:
         finally:
             if self._task is not None:
                 self._task.cancel()
+            if self._queue:  # the caller's deadline came first (Redis down or slow): say how many, not what
+                log.error("event bus stopped with events unwritten", extra={"events": len(self._queue)})
             await self.redis.aclose()
 
     def publish(self, call_id: str, event: AgentEvent) -> None:
         """Queue ``event`` for the writer (never blocks: a full queue drops it, counted and logged)."""
-        if call_id not in self._owned and call_id not in self._infos:
-            session = self.calls.calls.get(call_id) if self.calls is not None else None
-            self._infos[call_id] = (call_info(session, self.instance) if session is not None
-                                    else CallInfo(call_id, None, time.time(), (), "unknown", self.instance))
+        owned = self._own(call_id)
+        if owned.fenced:  # its call_ended ("lost") is written: nothing may follow it
+            self._drop()
+            if isinstance(event, CallEnded):
+                del self._owned[call_id]
+            return
         if len(self._queue) >= self.settings.queue_size:
-            self._dropped += 1
-            if self.metrics is not None:
-                self.metrics.bus_dropped.inc()
+            self._drop()
             if self._dropped == 1:
                 log.warning("event bus queue full: dropping events", extra={"queue_size": self.settings.queue_size})
             return
-        self._queue.append((call_id, event))
+        self._seq = max(self._seq + 1, time.time_ns() // 1000)
+        self._queue.append((call_id, self._seq, event))
         self._wake.set()
+
+    def _drop(self) -> None:
+        self._dropped += 1
+        if self.metrics is not None:
+            self.metrics.bus_dropped.inc()
+
+    def _own(self, call_id: str) -> _Owned:
+        """The bus state of a call this instance ingests (created at its first event)."""
+        owned = self._owned.get(call_id)
+        if owned is None:
+            owned = self._owned[call_id] = _Owned(self._call_info(call_id))
+        return owned
+
+    def _call_info(self, call_id: str) -> CallInfo:
+        """The call as ``GET /calls`` lists it (from the call table; bare if it is not there)."""
+        session = self.calls.calls.get(call_id) if self.calls is not None else None
+        if session is not None:
+            return call_info(session, self.instance)
+        return CallInfo(call_id, None, time.time(), (), "unknown", self.instance)
 
     def backlog(self) -> int:
         return len(self._queue)
@@ -191,12 +276,12 @@ class RedisBus:
         viewer = await admit(ws, call_id, self.viewers, self.options)
         if viewer is None:
             return
-        await self._count_viewer(call_id, 1)
+        await self._write_viewer_count(call_id)
         try:
             await serve_viewer(viewer, claims, self.instance, feed=self._feed(viewer))
         finally:
             release(viewer, self.viewers)
-            await self._count_viewer(call_id, -1)
+            await self._write_viewer_count(call_id)
 
     # ------------------------------------------------------------------ viewers
 
@@ -209,8 +294,7 @@ class RedisBus:
                 event = _decode(fields)
                 if event is not None:
                     history.add(event)
-            viewer.queue.extend(history.events.values())
-            viewer.ready.set()
+            viewer.start(history.events.values())
             if history.ended:
                 return
             while True:
@@ -232,14 +316,23 @@ class RedisBus:
                 self.metrics.bus_errors.inc()
             await viewer.ws.close(1013, "event bus unavailable; reconnect")
 
-    async def _count_viewer(self, call_id: str, delta: int) -> None:
-        key = call_key(call_id, "viewers")
+    async def _write_viewer_count(self, call_id: str) -> None:
+        """This instance's viewer count of the call, as a value (a missed update is not carried on:
+        the heartbeat writes the counts again)."""
         with contextlib.suppress(*BUS_ERRORS):
             async with asyncio.timeout(self.settings.timeout_s):
                 pipe = self.redis.pipeline(transaction=False)
-                pipe.hincrby(key, self.instance, delta)
-                pipe.expire(key, int(self.settings.retention_s + self.settings.owner_ttl_s))
+                self._viewer_count(pipe, call_id)
                 await pipe.execute()
+
+    def _viewer_count(self, pipe, call_id: str) -> None:
+        key, count = call_key(call_id, "viewers"), self.viewer_count(call_id)
+        if count:
+            pipe.hset(key, self.instance, count)
+            pipe.expire(key, self._live_ttl())
+            self._counted.add(call_id)
+        else:
+            pipe.hdel(key, self.instance)
 
     # ------------------------------------------------------------------ the writer
 
@@ -255,6 +348,8 @@ class RedisBus:
             self._wake.clear()
             try:
                 async with asyncio.timeout(self.settings.timeout_s * 2):
+                    if self._shas is None:
+                        self._shas = {name: await self.redis.script_load(body) for name, body in SCRIPTS.items()}
                     await self._write()
                     if loop.time() >= next_beat:
                         await self._heartbeat()
@@ -262,6 +357,7 @@ class RedisBus:
                         next_beat = loop.time() + self.settings.heartbeat_s
             except BUS_ERRORS as exc:
                 failures += 1
+                self._shas = None
                 self._bus_down(exc)
                 await asyncio.sleep(min(2.0, 0.1 * 2 ** failures))
                 continue
@@ -276,82 +372,112 @@ class RedisBus:
                 return
 
     async def _write(self) -> None:
+        """Write the queue in batches; a batch leaves the queue only once Redis answered it (a failed
+        one is retried whole: the scripts make a retry append and register nothing twice)."""
         while self._queue:
             batch = [self._queue[i] for i in range(min(self.settings.batch, len(self._queue)))]
             pipe = self.redis.pipeline(transaction=False)
-            ended, registered = [], []
-            for call_id, event in batch:
-                if call_id not in self._owned:
-                    self._register(pipe, self._infos.get(call_id) or CallInfo(
-                        call_id, None, time.time(), (), "unknown", self.instance))
-                    self._owned.add(call_id)
-                    registered.append(call_id)
-                pipe.xadd(call_key(call_id, "events"), {"e": json.dumps(event.to_json(), ensure_ascii=False)},
-                          maxlen=self.settings.stream_maxlen, approximate=True)
+            registered, appends = [], []
+            for call_id, seq, event in batch:
+                owned = self._own(call_id)
+                if not owned.registered:
+                    self._register(pipe, owned)
+                    registered.append(owned)
+                appends.append(len(pipe))
+                self._script(pipe, "append", [CALLS, call_key(call_id, "events"), call_key(call_id, "info")],
+                             [call_id, self.settings.stream_maxlen, _entry(event), seq])
                 if isinstance(event, CallEnded):
                     self._end(pipe, call_id)
-                    ended.append(call_id)
             try:
-                await pipe.execute()
+                replies = await pipe.execute()
             except BaseException:
-                self._owned.difference_update(registered)  # registered again with the retry
+                for owned in registered:  # registered again with the retry
+                    owned.registered = False
                 raise
-            for _ in batch:  # written: only now leave the queue (a failed batch is retried whole)
+            for _ in batch:
                 self._queue.popleft()
-            for call_id in ended:
-                self._owned.discard(call_id)
-                self._infos.pop(call_id, None)
+            written = 0
+            for (call_id, _seq, event), at in zip(batch, appends, strict=True):
+                if replies[at]:
+                    written += 1
+                else:  # the call is no longer active on the bus (ended elsewhere as lost)
+                    self._drop()
+                if isinstance(event, CallEnded):
+                    self._owned.pop(call_id, None)
             if self.metrics is not None:
-                self.metrics.bus_events.inc(len(batch))
+                self.metrics.bus_events.inc(written)
 
-    def _register(self, pipe, info: CallInfo) -> None:
-        """A call this instance ingests: a fresh stream (an ended call's id may be reused), owner first."""
-        call_id, live_ttl = info.call_id, self._live_ttl()
-        pipe.delete(call_key(call_id, "events"))
-        pipe.set(call_key(call_id, "owner"), self.instance, px=int(self.settings.owner_ttl_s * 1000))
-        info_key = call_key(call_id, "info")
-        pipe.delete(info_key)
-        pipe.hset(info_key, mapping={"json": json.dumps(info.to_json(), ensure_ascii=False)})
-        pipe.expire(info_key, live_ttl)
-        pipe.zadd(CALLS, {call_id: info.started})
+    def _script(self, client, name: str, keys: list[str], args: list):
+        """Run (or, on a pipeline, queue) one of :data:`SCRIPTS` by its SHA (loaded by the writer)."""
+        return client.evalsha(self._shas[name], len(keys), *keys, *args)
+
+    def _register(self, pipe, owned: _Owned) -> None:
+        """Queue in ``pipe`` putting a call this instance ingests on the bus; see ``SCRIPTS["register"]``."""
+        call_id, info = owned.info.call_id, owned.info
+        owned.registered = True
+        self._script(pipe, "register",
+                     [CALLS, call_key(call_id, "owner"), call_key(call_id, "events"), call_key(call_id, "info")],
+                     [call_id, self.instance, int(self.settings.owner_ttl_s * 1000), _info_json(info),
+                      self._live_ttl(), info.started])
 
     def _end(self, pipe, call_id: str) -> None:
         """The call ended: off the active list, owner released (after the list: no false "lost"), keys expire."""
         pipe.zrem(CALLS, call_id)
         pipe.delete(call_key(call_id, "owner"))
         for part in ("events", "info", "viewers"):
-            pipe.expire(call_key(call_id, part), max(1, round(self.settings.retention_s)))
+            pipe.expire(call_key(call_id, part), self._retention())
+
+    def _retention(self) -> int:
+        return max(1, round(self.settings.retention_s))
 
     def _live_ttl(self) -> int:
         return max(1, round(self.settings.retention_s + self.settings.owner_ttl_s))
 
     async def _heartbeat(self) -> None:
-        """This instance is alive; so are its calls (those not yet registered are registered now)."""
-        local = list(self.calls.calls.values()) if self.calls is not None else []
-        pipe = self.redis.pipeline(transaction=False)
+        """This instance is alive; so are its calls (those not yet registered are registered now);
+        its viewer counts are written again (one a missed update left wrong is set right)."""
+        local = {s.call_id: s for s in self.calls.calls.values()} if self.calls is not None else {}
+        queued = {call_id for call_id, _, _ in self._queue}  # the writer registers these before their events
         ttl_ms, live_ttl = int(self.settings.owner_ttl_s * 1000), self._live_ttl()
-        queued = {call_id for call_id, _ in self._queue}  # the writer registers these before their events
+        pipe = self.redis.pipeline(transaction=False)
         pipe.set(instance_key(self.instance), "1", px=ttl_ms)
-        registered = []
-        for session in local:
-            call_id = session.call_id
-            if call_id not in self._owned and call_id not in queued:
-                self._register(pipe, call_info(session, self.instance))
-                registered.append(call_id)
-            elif call_id in self._owned:  # alive; its policy may have changed
-                pipe.set(call_key(call_id, "owner"), self.instance, px=ttl_ms)
-                info = call_info(session, self.instance)
-                pipe.hset(call_key(call_id, "info"), mapping={"json": json.dumps(info.to_json(), ensure_ascii=False)})
-                for part in ("events", "info"):
-                    pipe.expire(call_key(call_id, part), live_ttl)
-        await pipe.execute()
-        self._owned.update(registered)
+        registered, beats = [], []
+        for call_id, session in local.items():
+            owned = self._own(call_id)
+            if owned.fenced:
+                continue
+            if not owned.registered:
+                if call_id not in queued:
+                    self._register(pipe, owned)
+                    registered.append(owned)
+                continue
+            owned.info = call_info(session, self.instance)  # alive; its policy may have changed
+            beats.append((owned, len(pipe)))
+            self._script(pipe, "heartbeat",
+                         [CALLS, call_key(call_id, "owner"), call_key(call_id, "info"), call_key(call_id, "events")],
+                         [call_id, self.instance, ttl_ms, _info_json(owned.info), live_ttl])
+        counted = self._counted | set(self.viewers)
+        self._counted = set()
+        for call_id in counted:
+            self._viewer_count(pipe, call_id)
+        try:
+            replies = await pipe.execute()
+        except BaseException:
+            for owned in registered:
+                owned.registered = False
+            self._counted |= counted
+            raise
+        for owned, at in beats:
+            if replies[at] == 0:
+                owned.fenced = True
+                log.warning("call ended elsewhere as lost while this instance was cut off from the event bus; "
+                            "its further events are not written", extra={"call_id": owned.info.call_id})
+            elif replies[at] == -1:
+                owned.registered = False  # Redis lost the call's keys: registered again next round
         # A call that left this instance without its call_ended reaching the bus (dropped in an
         # outage) is no longer ours: its owner key lapses and the watcher ends it as lost.
-        gone = self._owned - {s.call_id for s in local} - queued
-        self._owned -= gone
-        for call_id in gone:
-            self._infos.pop(call_id, None)
+        for call_id in set(self._owned) - set(local) - queued:
+            del self._owned[call_id]
 
     async def _watch(self) -> None:
         """End the active calls whose owner is gone, with reason ``lost`` (one instance writes it).
@@ -373,13 +499,12 @@ class RedisBus:
         for call_id, owner in zip(ids, owners, strict=True):
             if owner is not None or (self.calls is not None and call_id in self.calls.calls):
                 continue
-            if not await self.redis.zrem(CALLS, call_id):
-                continue  # another instance wrote it, or the call ended meanwhile
-            pipe = self.redis.pipeline(transaction=False)
-            pipe.xadd(call_key(call_id, "events"), {"e": json.dumps(CallEnded(call_id, "lost").to_json())},
-                      maxlen=self.settings.stream_maxlen, approximate=True)
-            self._end(pipe, call_id)
-            await pipe.execute()
+            keys = [CALLS] + [call_key(call_id, part) for part in ("owner", "events", "info", "viewers")]
+            lost = _entry(CallEnded(call_id, "lost"))
+            ended = await self._script(self.redis, "lost", keys,
+                                       [call_id, self.settings.stream_maxlen, lost, self._retention()])
+            if not ended:
+                continue  # its owner is back, another instance wrote it, or the call ended meanwhile
             log.warning("call lost: its instance stopped heartbeating", extra={"call_id": call_id})
             if self.metrics is not None:
                 self.metrics.bus_lost_calls.inc()
@@ -404,6 +529,15 @@ class RedisBus:
                         extra={"seconds_down": round(time.monotonic() - (self._down_since or time.monotonic()), 1),
                                "dropped_events": self._dropped})
             self._down_since, self._dropped = None, 0
+
+
+def _entry(event: AgentEvent) -> str:
+    """An event as a stream entry stores it: its agent wire JSON."""
+    return json.dumps(event.to_json(), ensure_ascii=False)
+
+
+def _info_json(info: CallInfo) -> str:
+    return json.dumps(info.to_json(), ensure_ascii=False)
 
 
 def _decode(fields: dict[str, str]) -> AgentEvent | None:
