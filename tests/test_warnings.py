@@ -320,6 +320,93 @@ FAMILIES: dict[str, tuple[str, list[str | tuple[str, ...]], list[str | tuple[str
         "A:マイナンバーについてのご質問でしょうか。",
         "A:保険証の切り替えは、お勤め先で手続きしてください。",
     ]),
+    # --- #14 round 2: families from studying the second blind set's misses, each with new wording.
+    "privacy: the company tells or lets others see": ("privacy_question", [
+        "主人から電話があったら、私の借入のこと話したりしませんよね？",
+        "この住所って、配達の人以外にも伝わるんですか？",
+        "会社に電話番号がバレたりしませんか？",
+        "保険会社の人って、私の病歴まで見られるんですか？",
+        "オペレーターさんは私の口座番号を全部見られるの？",
+        ("A:ご住所をお願いします。", "C:横浜市中区本町1-2-3です。これ、よその会社に教えたりしないよね？"),
+        "娘に私の病気のことが伝わらないようにしてもらえますか。",
+        "ここで話した内容が外に出ることはないですよね？",
+        "お伝えした口座のこと、他の部署の方も見られるんでしょうか。",
+        "この電話って、あとで誰かが聞き直したりするんですか？",
+        "マイナンバーって、会社のどこまでの人が知ることになるんですか？",
+    ], [
+        "息子に代わりに話してもらってもいいですか？",
+        "担当の人の名前を教えてもらえますか？",
+        "業者の人に鍵を渡せばいいですか？",
+        "修理の人は家の中まで見るんですか？",
+        "家族にもこのサービスのこと教えていいですか？",
+        "担当の方に伝えておいてもらえますか？",
+        "そちらの会社の住所を教えてもらえますか？",
+    ]),
+    "privacy: what becomes of data, said or left unsaid": ("privacy_question", [
+        "登録した写真って、審査が終わったらどうなりますか？",
+        "提出した免許証のコピーは、その後どうされるんですか？",
+        "マイナンバーは1234 5678 9018です。辞めたら、番号ってどうなるんですか？ ずっと残るんですか？",
+        "個人情報を広告に使うのはやめてほしいんですけど。",
+    ], [
+        "住所が変わったら、会員番号ってどうなるんですか？",
+        "ポイントって解約したらどうなるんですか？",
+        "写真のデータが消えちゃって、復元できますか？",
+        "解約したら残りのギガってどうなるんですか？",
+        ("C:あ、母のマイナンバーカードも預かってるんですけど、番号とかいります？",),
+    ]),
+    "offer forms, round 2": ("volunteered_info_offer", [
+        "保険証の番号も一緒に言っちゃおうか？",
+        "免許証の番号、書いとこうか？",
+        "勤務先の電話番号も伝えといた方が話早いですかね？",
+        "年金手帳なら手元にあります。番号いります？",
+        "もしあれなら、保険証の番号も読みますけど。",
+        "なんだったら免許証の番号も言いますよ。",
+    ], [
+        ("A:お電話番号をお願いします。", "C:090-1234-5678です。番号、もう一回言いましょうか？"),
+        "注文番号も言った方がいいですか？",
+        "型番とか言った方が早いですか？",
+        "印鑑も持って行った方がいいですか？",
+        "折り返しお電話しましょうか？",
+    ]),
+    "conditions, treatments and victims without a category word": ("sensitive_info", [
+        "父がレビー小体型認知症で、書類が読めないんです。",
+        "今、人工授精を試していて、通院が多いんです。",
+        "妻がつわりがひどくて、代わりに電話してます。",
+        "母は車いすなので、玄関まで運んでもらえますか。",
+        "先週、駅で財布をすられてしまって、カードを止めたいんです。",
+        "息子に食物アレルギーがあって、成分表が知りたいんです。",
+    ], [
+        "車いす用のスロープはありますか。",
+        "入院給付金の請求書類を送ってください。",
+        "妊婦向けのプランはありますか。",
+        "点字ブロックの上に自転車が置かれています。",
+        "アレルギー対応のメニューはありますか。",
+        "A:ご入院の日数をお伺いできますか。",
+    ]),
+    "registered facts read out before the check": ("identity_not_verified", [
+        ("C:請求のことで。", "A:田中様ですね。お引き落とし口座は、ひまわり信金の口座で登録されております。"),
+        ("C:請求のことで。", "A:今月のご請求額は12,300円で、27日にお引き落としの予定です。"),
+        ("C:荷物のことで。", "A:お届け先は名古屋市中区栄のご住所でお間違いないですか。"),
+        ("C:カードのことで。", "A:カードの下4桁は1234ですね。"),
+        ("C:料金のことで。", "A:確認いたしますと、3月分の4,980円がまだお支払いいただけていない状況です。"),
+    ], [
+        ("C:年会費は？", "A:年会費は1,100円でございます。"),
+        ("C:手数料は？", "A:振込手数料は220円かかります。"),
+        ("C:振込先は？", "A:お振込みは、当社指定のみなと銀行の口座にお願いします。"),
+        ("C:解約金は？", "A:解約金として1,100円をご請求させていただきます。"),
+        ("C:お店はどこですか。", "A:新宿区西新宿のビルの2階でございます。"),
+        ("C:場所は？", "A:当センターの所在地は大阪市北区です。"),
+        ("C:住所は札幌市中央区北1条です。", "A:札幌市中央区北1条のご住所ですね。"),
+        ("C:配送状況を知りたいです。", "A:受取人様のお名前をお願いします。"),
+    ]),
+    "asking for a value, or for a procedure": ("agent_requests_unneeded", [
+        "A:本人確認のため、保険証の記号と番号で確認させていただきます。",
+        "A:念のため、年金手帳の番号もお聞きしてよろしいですか。",
+    ], [
+        "A:マイナンバーはこちらではお伺いいたしかねます。",
+        "A:マイナンバーカードの申請は市役所でお願いいたします。",
+        "A:カードの裏にある3桁の番号もお願いします。",  # a security code: card_security_code only
+    ]),
 }
 
 
@@ -390,3 +477,45 @@ def test_the_copied_parse_stays_out_of_repr(engine) -> None:
     result = engine.redactor.redact("山田太郎です。電話番号は090-1234-5678です。")
     assert any(w.text == "山田" or "山田" in w.text for w in result.parse)
     assert "山田" not in repr(result) and "山田" not in result.text
+
+
+def test_a_security_code_asked_then_said_warns_twice_with_card_security_code_only(engine) -> None:
+    """Asked: card_security_code with its own advice, never agent_requests_unneeded as well; said
+    afterwards: card_security_code again (a second act: do not note it down)."""
+    per_turn = converse(engine, [("A", "カードの裏にある3桁の番号もお願いします。"), ("C", "裏の3桁は456です。")],
+                        policy="billing")
+    assert [[w["kind"] for w in turn] for turn in per_turn] == [["card_security_code"], ["card_security_code"]]
+    asked, said = per_turn[0][0], per_turn[1][0]
+    assert asked["severity"] == said["severity"] == "critical"
+    assert "お伺い" in asked["message"] and asked["message"] != said["message"]
+    assert "456" not in json.dumps(per_turn, ensure_ascii=False)
+
+
+def test_the_scorer_counts_a_security_code_as_the_old_held_out_labels() -> None:
+    from benchmarks.warnings import apply_convention
+
+    assert apply_convention({"card_security_code"}, {"agent_requests_unneeded"}) == (
+        {"agent_requests_unneeded"}, ["agent_requests_unneeded"])
+    assert apply_convention({"card_security_code"}, {"card_security_code", "unneeded_pii"}) == (
+        {"card_security_code", "unneeded_pii"}, ["unneeded_pii"])
+    # Only a security code stands for those labels; nothing else changes.
+    assert apply_convention({"privacy_question"}, {"unneeded_pii"}) == ({"privacy_question"}, [])
+    assert apply_convention({"card_security_code"}, set()) == ({"card_security_code"}, [])
+
+
+def test_unneeded_pii_is_what_the_customer_says(engine) -> None:
+    """The agent's value is a request, an echo or a disclosure (warned as such), not unneeded_pii."""
+    per_turn = kinds(converse(engine, [("C", "年金の件です。"), ("A", "ご登録の口座番号は1234567ですね。")]))
+    assert "unneeded_pii" not in per_turn[1] and "identity_not_verified" in per_turn[1]
+    assert kinds(converse(engine, [("C", "口座番号は1234567です。")]))[0] == ["unneeded_pii"]
+
+
+def test_a_confirming_question_or_a_check_by_name_and_phone_asks_for_them(engine) -> None:
+    confirm = [("A", "お名前をお願いします。"), ("C", "山本です。"),
+               ("A", "ご登録のお電話は03から始まる番号でしょうか。"), ("C", "はい、03-1234-5678です。")]
+    assert "identity_verified" in kinds(converse(engine, confirm))[-1]
+    method = [("A", "会員番号が分からなければ、お名前とお電話番号で確認いたします。"),
+              ("C", "木村花子です。電話は080-1111-2222です。")]
+    assert "identity_verified" in kinds(converse(engine, method))[-1]
+    # Without any request or confirmation, a name and a number verify nothing.
+    assert "identity_verified" not in kinds(converse(engine, [("C", "木村花子です。電話は080-1111-2222です。")]))[-1]
