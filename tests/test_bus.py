@@ -826,3 +826,33 @@ def test_viewer_counts_on_the_bus_heal_after_a_lost_update(fresh_redis) -> None:
     healed, after = run(scenario(), timeout=30)
     store.close()
     assert healed == "1" and after in (None, "0")
+
+
+def test_a_live_call_is_listed_again_after_redis_lost_its_data(fresh_redis) -> None:
+    """Redis comes back empty (a restart without persistence, here FLUSHALL): the owner's next
+    heartbeat registers its live call again, so ``/calls`` lists it and its next events reach agents."""
+    call_id = "CAwiped"
+    store = redis.Redis.from_url(fresh_redis, decode_responses=True)
+
+    async def scenario():
+        a, b = _bus(fresh_redis, "A", _calls(call_id)), _bus(fresh_redis, "B")
+        await a.start()
+        await b.start()
+        a.publish(call_id, _warning(call_id, 0))
+        await _until(lambda: store.xlen(f"redactor:call:{call_id}:events") == 1)
+        store.flushall()
+        await _until(lambda: store.zscore("redactor:calls", call_id) is not None, 5)
+        listed = await b.active_calls()
+        async with agents_of(b) as url:
+            agent, _ = await _watch(url, call_id)
+            a.publish(call_id, _warning(call_id, 1))
+            await _until(lambda: len(agent.seen) == 1)
+            await agent.close()
+        await a.stop()
+        await b.stop()
+        return listed, agent.seen
+
+    listed, seen = run(scenario(), timeout=30)
+    store.close()
+    assert [c.call_id for c in listed if c.instance == "A"] == [call_id]
+    assert [e["message"] for e in seen] == ["m1"]
