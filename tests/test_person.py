@@ -273,3 +273,25 @@ def test_a_place_in_apposition_or_an_award_is_not_a_name(redactor, text: str) ->
 
 def test_a_katakana_word_glued_to_a_title_is_not_a_name(redactor) -> None:
     assert persons(redactor, "プロジェクトはチーフプロデューサーの山本一郎が率いた。") == ["山本一郎"]
+
+
+def test_a_word_between_two_names_of_a_list_is_a_name(redactor) -> None:
+    text = "委員には岡本洋一・門真・吉田健太郎らが選ばれた。"  # 門真: a place to the tagger
+    assert persons(redactor, text) == ["岡本洋一", "門真", "吉田健太郎"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("大学時代は「桂亭小吉」を名乗り、寄席に出た。", "桂亭小吉"),  # a stage name taken
+    ("翌年、「北斗星人」と改名した。", "北斗星人"),
+])
+def test_a_name_taken_in_quotes_is_a_name(redactor, text: str, name: str) -> None:
+    assert name in persons(redactor, text)
+
+
+def test_a_quoted_self_introduction_masks_the_name_only(redactor) -> None:
+    assert persons(redactor, "駅前で「田中と申します」と名乗った。") == ["田中"]
+
+
+def test_a_title_and_a_dot_before_a_split_surname(redactor) -> None:
+    """女子高生・土宮美咲: 土|宮 are no surname to the dictionary, together no word at all."""
+    assert persons(redactor, "主人公は女子高生・土宮美咲である。") == ["土宮美咲"]

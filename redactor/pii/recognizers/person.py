@@ -126,7 +126,7 @@ class JpPersonRecognizer(EntityRecognizer):
                   for m in pattern.finditer(text) if m.group(1) not in _ROLES and m.group(1) not in _NOT_NAMES]
         for match in _SELF_INTRODUCTION.finditer(text):
             head = text[max(0, match.start() - 20):match.start()]
-            head = re.split(r"[、。,.!?！？\u3000]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]
+            head = re.split(r"[、。,.!?！？\u3000「」『』]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]
             name = _INTRO_STRIP.sub("", head)
             if name and _INTRO_NAME.search(name) and not re.search(r"\d", name):
                 spans.append((match.start() - len(name), match.start(), 0.8))

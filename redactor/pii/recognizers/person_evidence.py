@@ -420,7 +420,8 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
             if (all(_KANJI.fullmatch(p.text) and not p.whitespace_ and p.text not in TITLES and p.text not in _KIN
                     and "数詞" not in p.tag_ and not _in_label(doc, p.i, TITLE_LABEL) for p in prevs)
                     and len(prevs.text) <= 3 and not _KANJI.search(before[-1:])
-                    and (pieces == 1 or entry(prevs[0].text).surname or not entry(prevs[0].text).known)):
+                    and (pieces == 1 or entry(prevs[0].text).surname or not entry(prevs[0].text).known
+                         or not entry(prevs.text).known)):  # 土|宮: together no word, a rare surname
                 cand.start = start
                 break
 
@@ -444,8 +445,8 @@ def _title_before(doc: Doc, start: int) -> bool:
     prev = doc[start - 1]
     if prev.text in _KIN or (prev.text in {"・", "の"} and start >= 2 and doc[start - 2].text in _KIN):
         return True  # kinship before a name: 父・種次郎, 母・タマエ, 父の林文察
-    if prev.text == "の" and start >= 2 and not doc[start - 2].whitespace_:
-        prev, start = doc[start - 2], start - 1  # a title, then の: 代表の伍廷芳, デザイナーの…
+    if prev.text in {"の", "・"} and start >= 2 and not doc[start - 2].whitespace_:
+        prev, start = doc[start - 2], start - 1  # a title, then の or ・: 代表の伍廷芳, 女子高生・…
     return prev.text in TITLES or (_in_label(doc, start - 1, TITLE_LABEL) and _is_noun(prev) and not _is_name_tag(prev))
 
 
@@ -533,6 +534,7 @@ def _team(tokens: Span) -> bool:
 
 
 _QUOTE = re.compile(r"[「『]([^「『」』]*)[」』]")
+_SELF_INTRO_IN = re.compile(r"(?:と|って)(?:申し|言い|いい)")
 # How quoted speech ends (「田中です」, 「山田と申します」): not a title.
 _SPEECH_END = re.compile(r"(?:です|ます|でございます|申します|さん|様|だ|た|よ|ね|か)[。！？!?]?$")
 # An event named after a person (平将門の乱, 本能寺の変): the event, not the person.
@@ -616,7 +618,29 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
     """Character spans ``(start, end, score)`` of the names the parse gives evidence for."""
     spans, weak = _weigh(doc)
     spans += _coordinated(doc, spans, weak)
+    spans += _between_names(doc, spans) + _assumed_names(doc.text)
     return spans + _mentioned_again(doc, spans)
+
+
+# A name someone takes or is given, in quotes: 「…」を名乗る, 「…」と改名 (a stage or pen name).
+_ASSUMED_NAME = re.compile(r"[「『]([^「」『』、。]{2,12})[」』](?:を|と)(?:名乗|改名|称し)")
+
+
+def _assumed_names(text: str) -> list[tuple[int, int, float]]:
+    return [(m.start(1), m.end(1), 0.85) for m in _ASSUMED_NAME.finditer(text)
+            if not _SPEECH_END.search(m.group(1)) and not _SELF_INTRO_IN.search(m.group(1))]
+
+
+def _between_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Kanji between two names of a ・ list (中塚一宏・階猛・黄川田徹): a name the tagger split into
+    common words, since a list holds things of one kind."""
+    found: list[tuple[int, int, float]] = []
+    starts, ends = {a for a, _, _ in spans}, {b for _, b, _ in spans}
+    for m in re.finditer(r"(?<=・)([一-龥々]{2,4})(?=・)", doc.text):
+        a, b = m.span(1)
+        if a - 1 in ends and b + 1 in starts and not any(x < b and a < y for x, y, _ in spans):
+            found.append((a, b, 0.7))
+    return found
 
 
 def _list_member(tokens: Span) -> bool:
