@@ -1,9 +1,10 @@
-"""The agent hub's history and slow-viewer rules (pure logic; real sockets are in test_server.py)."""
+"""The agent hub's history and slow-viewer rules (pure logic; real sockets: tests/test_server.py,
+and tests/test_bus.py for slow and late agents of both buses)."""
 
 from __future__ import annotations
 
 from redactor.policy import Warning
-from redactor.server.hub import AgentHub, HubOptions, Viewer, _History
+from redactor.server.hub import AgentHub, History, HubOptions, Viewer
 from redactor.stream.events import AgentEvent, CallEnded, Transcript, WarningEvent
 
 
@@ -21,7 +22,7 @@ def _ended(call_id: str) -> AgentEvent:
 
 
 def test_history_keeps_the_latest_event_of_each_segment_in_order():
-    history = _History(limit=100)
+    history = History(limit=100)
     history.add(_t("customer-1", False, "a"))
     history.add(WarningEvent("A", Warning("unneeded_pii", "warning", "m", "s")))
     history.add(_t("customer-1", True, "b"))

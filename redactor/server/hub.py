@@ -10,8 +10,9 @@ the viewer is disconnected (close 1013) and reconnects to the history.
 Every connection and disconnection is written to the audit log: who (token subject, role,
 token id), which call, when, from where, served by which instance — never transcript content.
 
-:class:`AgentHub` is the in-process :class:`~redactor.server.bus.EventBus`; the viewer rules
-here (:class:`Viewer`, :func:`admit`, :func:`serve_viewer`) are shared with the Redis bus.
+:class:`AgentHub` is the in-process :class:`~redactor.server.bus.EventBus`; the history
+compaction (:class:`History`) and the viewer rules (:class:`Viewer`, :func:`admit`,
+:func:`serve_viewer`) are shared with the Redis bus.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class HubOptions:
     max_history: int = 5000
 
 
-class _History:
+class History:
     """A call's events in order; a transcript segment keeps only its latest event."""
 
     def __init__(self, limit: int) -> None:
@@ -134,7 +135,7 @@ class AgentHub:
     def __init__(self, options: HubOptions | None = None, *, instance: str = "local") -> None:
         self.options = options or HubOptions()
         self.instance = instance
-        self.histories: collections.OrderedDict[str, _History] = collections.OrderedDict()
+        self.histories: collections.OrderedDict[str, History] = collections.OrderedDict()
         self.viewers: dict[str, set[Viewer]] = {}
         self.calls = None  # the CallManager (bind)
 
@@ -161,7 +162,7 @@ class AgentHub:
         """Record ``event`` and offer it to every viewer of ``call_id`` (never blocks)."""
         history = self.histories.get(call_id)
         if history is None or (history.ended and not isinstance(event, CallEnded)):
-            history = self.histories[call_id] = _History(self.options.max_history)
+            history = self.histories[call_id] = History(self.options.max_history)
         history.add(event)
         self.histories.move_to_end(call_id)
         if history.ended:  # only an ending call can push an old history out

@@ -48,7 +48,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from redactor.server.bus import CallInfo, call_info, event_from_json, newest_first
-from redactor.server.hub import HubOptions, Viewer, _History, admit, count_viewers, release, serve_viewer
+from redactor.server.hub import History, HubOptions, Viewer, admit, count_viewers, release, serve_viewer
 from redactor.stream.events import AgentEvent, CallEnded
 
 log = logging.getLogger(__name__)
@@ -288,7 +288,7 @@ class RedisBus:
     async def _feed(self, viewer: Viewer) -> None:
         key = call_key(viewer.call_id, "events")
         try:
-            history, last = _History(self.options.max_history), "0-0"
+            history, last = History(self.options.max_history), "0-0"
             for entry_id, fields in await self.redis.xrange(key):
                 last = entry_id
                 event = _decode(fields)
