@@ -109,6 +109,8 @@ class AsrOptions:
       condition_on_previous_text: window mode: prompt each window with the previous one.
       seed: random seed for sampling at temperature > 0, set before each utterance so that
         results are reproducible and identical across workers.
+      nice: lower the OS priority of the model's compute threads by this much (a separate model
+        instance for optional work: live revisions and partials, ``AsrScheduler``).
     """
 
     model: str | None = None
@@ -123,5 +125,6 @@ class AsrOptions:
     seed: int = 0
     condition_on_previous_text: bool = True
     initial_prompt: str | None = None
+    nice: int = 0
     segmentation: SegmentationOptions = field(default_factory=SegmentationOptions)
     guards: GuardOptions = field(default_factory=GuardOptions)

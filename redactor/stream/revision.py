@@ -1,8 +1,9 @@
 """The second pass of a live call: what a revised final may show.
 
-A channel's finals are decoded again together (``SpeechEngine.transcribe_pieces``) and a
-segment whose text changed gets a revised final.  Each published version masked some stretches
-of audio; the rule for a revision:
+A channel's finals are decoded again together (``SpeechEngine.transcribe_spans``) and a
+segment whose text changed gets a revised final: first as soon as the low lane decodes the window
+that ends with it, once more when a window reads it with later speech after it (``due``).
+Each published version masked some stretches of audio; the rule for a revision:
 
     audio time masked in any earlier version stays masked: every word of the revision that
     overlaps it is masked (with the earlier type), unless the word cannot be personal data at
@@ -44,7 +45,15 @@ class Published:
     text: str
     masked: list[tuple[float, float, str]] = field(default_factory=list)
     revision: int = 0
-    revised: bool = False
+    revised: bool = False  # decoded by a second pass (at the latest in the end-of-call pass)
+    settled: bool = False  # ... with ``revision_settle_s`` of the channel's speech after it
+
+
+def due(p: Published, window_end: float, settle_s: float) -> bool:
+    """Whether a window ending at ``window_end`` should (re)decide ``p``'s text: its first second
+    pass, or the one that first reads it with ``settle_s`` of later speech (Whisper decodes a
+    stretch better with context on both sides; a final revised as the newest had none after it)."""
+    return not p.revised or (not p.settled and window_end - p.end >= settle_s)
 
 
 def word_chars(words: Sequence[Word]) -> list[tuple[int, int]]:

@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -73,15 +73,21 @@ class StreamOptions:
         into stray tokens (twice as many on the sample calls, benchmarks/RESULTS.md #12); the
         second pass gives the context instead.
       revision_prompt_chars: characters of the call's finals before a revision window given to
-        the second pass as its prompt (as batch prompts a window with the previous one).
+        the second pass as its prompt. 0 (none) by default: the call's first-pass text (both
+        speakers, errors included) as a prompt raised the second pass's kana CER from 33 % to
+        43 % in an offline replay (benchmarks/stream_replay.py); the window holds its context.
       max_calls: concurrent calls; more are refused (close 1013, try again later).
       revisions: decode a channel's recent finals again together and publish revised finals.
       revision_window_s: seconds of a channel's audio decoded together by the second pass (its
-        speech packed by the VAD, as batch does), ending with the newest final.
+        speech packed by the VAD, as batch does), ending with the newest final: Whisper's own
+        30-s window (20 s lost 1–2 points of CER in the replay).
+      revision_settle_s: a final revised while it was the newest is revised once more by the
+        first window in which this much of the channel's later speech follows it: Whisper reads
+        it with context on both sides, as batch does (the replay: 27.8 % → 23.4 % kana CER).
       revision_backlog_s: finals the model had no time to revise during the call are kept (with
         their audio, in memory) this long, for an end-of-call pass; older ones keep the first pass.
-      revision_wait_s: a revision waits at most this long for a moment when no utterance is
-        about to end, then runs anyway (revisions come within a few seconds).
+      low_nice: how much lower the OS priority of the second model instance is, the one that
+        decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
         (reused if the pause becomes the end of the utterance; 0 = off).
 
@@ -97,11 +103,12 @@ class StreamOptions:
     partial_after_s: float = 1.5
     partial_every_s: float = 1.0
     prompt_chars: int = 0
-    revision_prompt_chars: int = 48
+    revision_prompt_chars: int = 0
     max_calls: int = 8
     revisions: bool = True
-    revision_window_s: float = 20.0
-    revision_wait_s: float = 2.5
+    revision_window_s: float = 30.0
+    revision_settle_s: float = 5.0
+    low_nice: int = 10
     revision_backlog_s: float = 90.0
     speculate_ms: int = 200
 
@@ -187,8 +194,10 @@ class CallManager:
         self.metrics = metrics
         self.engine = engine or build_engine()
         self.speech = SpeechEngine(self.options.asr)
-        self.scheduler = AsrScheduler(self.speech, quiet=self._quiet,
-                                      revision_wait_s=self.options.revision_wait_s)
+        # Optional work gets its own model instance (one thread, lower priority): a final never
+        # waits for a revision or a partial to finish (a decode cannot be interrupted).
+        low = SpeechEngine(replace(self.options.asr, cpu_threads=1, nice=self.options.low_nice))
+        self.scheduler = AsrScheduler(self.speech, low_engine=low, low_nice=self.options.low_nice)
         self.pii_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pii")
         self.calls: dict[str, CallSession] = {}
 
@@ -211,11 +220,6 @@ class CallManager:
         if self.metrics:
             self.metrics.call_opened(source)
         return session
-
-    def _quiet(self) -> bool:
-        """No open utterance is pausing (an utterance about to end would wait for a long decode)."""
-        return not any(ch.vad.in_speech and not ch.vad.hearing_speech
-                       for call in self.calls.values() for ch in call._channels.values())
 
     def _forget(self, session: CallSession) -> None:
         if self.calls.get(session.call_id) is session:
@@ -404,7 +408,8 @@ class CallSession:
 
     def _context(self) -> str | None:
         """The call's text before an utterance, for a revision window that starts with it."""
-        return self._recent[-self.options.revision_prompt_chars:] or None
+        chars = self.options.revision_prompt_chars
+        return (self._recent[-chars:] or None) if chars else None
 
     def _prompt(self) -> str | None:
         if not self.options.prompt_chars:
@@ -483,7 +488,8 @@ class CallSession:
             return
         turn = await self._in_pii_thread(self.conversation.turn, utt.text, ch.name, start=utt.start,
                                          end=utt.end, segment_id=segment, words=utt.words)
-        self._recent = (self._recent + utt.text)[-max(self.options.prompt_chars, self.options.revision_prompt_chars):]
+        keep = max(self.options.prompt_chars, self.options.revision_prompt_chars)
+        self._recent = (self._recent + utt.text)[-keep:] if keep else ""
         self._send_transcript(ch, segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end)
         self._publish_state(turn)
         if self.manager.metrics:
@@ -531,7 +537,8 @@ class CallSession:
                     p.revised = True
             while len(ch.history) > len(pieces) and ch.history[0].revised:
                 ch.history.popleft()
-        if all(p.revised for p in pieces) or not self._revising:
+        settle, window_end = self.options.revision_settle_s, pieces[-1].end
+        if not self._revising or not any(revision.due(p, window_end, settle) for p in pieces):
             return
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(pieces[-1].end * SAMPLE_RATE)
         scheduler = self.manager.scheduler
@@ -540,9 +547,10 @@ class CallSession:
         if utts is None:  # a newer request of this channel covers these finals
             return
         for p, utt in zip(pieces, utts, strict=True):
-            if p.revised:  # context only
+            if not revision.due(p, window_end, settle):  # context only
                 continue
             p.revised = True
+            p.settled = window_end - p.end >= settle
             if utt is None or not utt.text.strip() or guards.normalise(utt.text) == guards.normalise(p.text):
                 continue
             keep = revision.kept_spans(utt.words, p.masked)

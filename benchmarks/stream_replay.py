@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Live second pass without real time (issue #12): what CER the revision ALGORITHM reaches.
+
+``stream_latency.py --cer`` measures revised finals under real-time load, where revisions are
+dropped or late when the model is busy; this script separates the algorithm from the
+scheduling. Each sample call goes through the real live code (``CallManager``/``CallSession``:
+streaming VAD, first-pass finals, ``redactor.stream.revision``, ``Conversation.revise``) fed
+20-ms Twilio frames (μ-law round trip, both tracks) with *infinite compute*: after every frame
+all of the call's pending work (finals, revisions) is awaited, and the scheduler never drops
+or defers a revision. So every final gets its second pass, exactly as the algorithm asks for.
+
+Reported, on the scripted lines without PII (as ``stream_latency.py --cer``, batch run in the
+same process): kana and surface CER of the first pass, of the revised finals and of batch,
+segments revised, warnings and identity live vs batch. ``--window``/``--prompt-chars`` try
+other second-pass settings in the same run. No text is written anywhere but stdout (and only
+CER figures, warning kinds and the identity checklist: no transcript).
+
+Usage::
+
+    python benchmarks/stream_replay.py                       # the two calls stream_latency plays
+    python benchmarks/stream_replay.py --window 20 --window 30 --call call_card_payment.wav
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from stream_latency import CALLS_DIR, DEFAULT_CALLS, CallTrace, cer_report, live_transcripts, live_vs_batch, machine
+
+from redactor.audio.codecs import mulaw_decode, mulaw_encode
+from redactor.server.clients import load_call_audio
+from redactor.stream.session import CallManager, StreamOptions
+
+FRAME = 160  # 20 ms at 8 kHz, as Twilio sends
+
+
+async def replay(name: str, stream: StreamOptions, engine) -> tuple[CallTrace, dict[str, float]]:
+    """Play one call through a live session with every job awaited after each frame."""
+    events: list[tuple[float, dict[str, Any]]] = []
+    manager = CallManager(lambda _call, event: events.append((time.monotonic(), event.to_json())), stream,
+                          engine=engine)
+    manager.scheduler.revision_drop_s = float("inf")  # infinite compute: no revision is dropped
+    audio = load_call_audio(CALLS_DIR / name)
+    agent, customer = (mulaw_decode(mulaw_encode(x)) for x in audio)
+    session = await manager.open(f"replay-{Path(name).stem}", ("customer", "agent"), policy=None, source="replay")
+    try:
+        for i in range(0, audio.shape[1], FRAME):
+            session.feed("customer", customer[i:i + FRAME], 8000)
+            session.feed("agent", agent[i:i + FRAME], 8000)
+            while session._pending:
+                await asyncio.gather(*list(session._pending), return_exceptions=True)
+        await session.close()
+    finally:
+        await manager.close_all()
+    trace = CallTrace(session.call_id, name, audio.shape[1] / 8000, events=events)
+    return trace, dict(manager.scheduler.busy_by)
+
+
+def run(calls: list[str], stream: StreamOptions, engine) -> dict[str, Any]:
+    traces, busy = [], {}
+    for name in calls:
+        trace, by = asyncio.run(replay(name, stream, engine))
+        traces.append(trace)
+        for k, v in by.items():
+            busy[k] = busy.get(k, 0.0) + v
+    return {"live": [live_transcripts(t, 1.0) for t in traces], "busy_by": busy}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--call", action="append", dest="calls", metavar="WAV",
+                        help="sample call(s) (default: the two stream_latency --calls 2 plays)")
+    parser.add_argument("--window", action="append", type=float, metavar="S",
+                        help="revision_window_s to try (repeatable; default: StreamOptions)")
+    parser.add_argument("--prompt-chars", type=int, default=None, help="revision_prompt_chars (default: StreamOptions)")
+    parser.add_argument("--settle", type=float, default=None, metavar="S",
+                        help="revision_settle_s (default: StreamOptions; 1e9 = no second look)")
+    parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    for noisy in ("faster_whisper", "presidio-analyzer"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    from redactor.engine import build_engine
+
+    calls = args.calls or list(DEFAULT_CALLS[:2])
+    engine = build_engine()
+    base = StreamOptions(partials=False, speculate_ms=0)
+    if args.prompt_chars is not None:
+        base = dataclasses.replace(base, revision_prompt_chars=args.prompt_chars)
+    if args.settle is not None:
+        base = dataclasses.replace(base, revision_settle_s=args.settle)
+    print(f"machine: {machine()}; calls {', '.join(calls)}; replay (no real time, every revision run)")
+    document: dict[str, Any] = {"machine": machine(), "args": vars(args), "runs": []}
+    for seconds in args.window or [base.revision_window_s]:
+        stream = dataclasses.replace(base, revision_window_s=seconds)
+        t0 = time.monotonic()
+        result = run(calls, stream, engine)
+        report = live_vs_batch([result])
+        document["runs"].append({"window_s": seconds, "busy_by": result["busy_by"], "report": report})
+        decode = {k: round(v, 1) for k, v in result["busy_by"].items()}
+        print(f"\nrevision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
+              f"settle {stream.revision_settle_s:g} s "
+              f"({time.monotonic() - t0:.0f} s wall; decode s {decode}):")
+        print(cer_report(report))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
