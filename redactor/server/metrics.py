@@ -46,7 +46,8 @@ class Metrics:
                                  registry=r)
         self.bus_events = Counter("redactor_bus_events", "Events written to the event bus", registry=r)
         self.bus_dropped = Counter("redactor_bus_dropped_events",
-                                   "Events dropped because the event bus queue was full", registry=r)
+                                   "Events not written to the event bus (queue full, or their call ended there)",
+                                   registry=r)
         self.bus_errors = Counter("redactor_bus_errors", "Failed event bus operations", registry=r)
         self.bus_up = Gauge("redactor_bus_up", "1 while the event bus answers (in process: always)", registry=r)
         self.bus_up.set(1)
