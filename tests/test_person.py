@@ -295,3 +295,14 @@ def test_a_quoted_self_introduction_masks_the_name_only(redactor) -> None:
 def test_a_title_and_a_dot_before_a_split_surname(redactor) -> None:
     """女子高生・土宮美咲: 土|宮 are no surname to the dictionary, together no word at all."""
     assert persons(redactor, "主人公は女子高生・土宮美咲である。") == ["土宮美咲"]
+
+
+@pytest.mark.parametrize("text", [
+    "ベンジャミン・フランクリン橋が開通した。",  # a bridge, an airport, a ship, a cathedral named after a person
+    "ジョン・F・ケネディ国際空港に到着した。",
+    "クイーン・エリザベス号が就航した。",
+    "サンタ・マリア・デル・フィオーレ大聖堂が完成した。",
+    "ジョンソン・エンド・ジョンソンの日本法人である。",  # "and" in a chain: a firm
+])
+def test_a_facility_vessel_or_firm_named_after_people_is_not_a_name(redactor, text: str) -> None:
+    assert persons(redactor, text) == []

@@ -110,6 +110,8 @@ _ORG_CATEGORY = re.compile(
 # Player positions glued before a name (FW向井章人); other capitals glued before one name a
 # club or a company (CRヴァスコ・ダ・ガマ, FCバルセロナ).
 _POSITIONS = frozenset({"GK", "DF", "MF", "FW", "CF", "WG", "SB", "DH", "SS", "CB", "LB", "RB"})
+# "and" inside a chain names a firm (ジョンソン・エンド・ジョンソン, …・アンド・…).
+_AND = frozenset({"アンド", "エンド"})
 # The first word of a band's or a work's name (ザ・ビートルズ).
 _GROUP_HEAD = frozenset({"ザ", "ジ"})
 # Case particles after a noun phrase: the word is used as a name in a sentence (行長は, 竹蔵の).
@@ -450,14 +452,30 @@ def _title_before(doc: Doc, start: int) -> bool:
     return prev.text in TITLES or (_in_label(doc, start - 1, TITLE_LABEL) and _is_noun(prev) and not _is_name_tag(prev))
 
 
+# The head of a facility, a vessel, a prize or a line named after a person.
+_FACILITY_HEAD = re.compile(
+    r"^(?:国際)?(?:橋|大橋|港|空港|駅|号|丸|聖堂|大聖堂|教会|寺|神社|城|宮殿|館|美術館|博物館|記念館|賞|杯|記念杯|線|"
+    r"通り|広場|公園|記念公園|病院|大学|学院|学園|学校|高校|劇場|ホール|スタジアム|球場|研究所|財団|基金|記念碑)$")
+
+
 def _compound_after(doc: Doc, end: int) -> int:
     """The name is the first half of a compound: a noun follows with no particle (熊井鉄鋼, 森美術館);
     2 when that noun names an organisation or a place (…社, …城, …大学)."""
     nxt = _next_word(doc, end)
     if nxt is None or doc[end - 1].whitespace_ or nxt.text in NAME_SUFFIXES or nxt.text in TITLES:
         return 0
-    if _title_after(doc, end) or _is_name_tag(nxt) or not _is_noun(nxt) or "数詞" in nxt.tag_:
+    if nxt.text in {"号", "丸"}:
+        return 3  # a ship or a vehicle (クイーン・エリザベス号), tagged a counter
+    if (_title_after(doc, end) or _is_name_tag(nxt) or not _is_noun(nxt) or "数詞" in nxt.tag_
+            or nxt.text in _PERSON_HEADS):
         return 0
+    head = nxt.text
+    for tok in doc[end + 1:end + 3]:
+        if doc[tok.i - 1].whitespace_ or not _is_noun(tok):
+            break
+        head += tok.text
+    if _FACILITY_HEAD.search(head):
+        return 3  # named after the person: …橋, …国際空港, …号, …大聖堂
     return 2 if nxt.text[-1] in _COMPOUND_KANJI or (len(nxt.text) >= 2 and "普通名詞" in nxt.tag_) else 1
 
 
@@ -741,6 +759,8 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
                 and any(_is_name_tag(t) for t in tokens)):
             spans.append((tokens.start_char, tokens.end_char, 0.85))  # シェークスピア作品
             continue
+        if _compound_after(doc, cand.end) == 3:
+            continue  # the name of a bridge, an airport or a ship named after the person
         if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
                 or _next_text(doc, cand.end) in _PERSON_SUFFIXES):
             # (a katakana word GiNZA alone calls a name, glued to a katakana title: チーフディレクター)
@@ -781,7 +801,8 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         against += label if label == 2 or not single else 0
         # a compound noun before, and the candidate ends like a compound's head (旭日重光章): a compound
         against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
-        against += 3 if tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or _team(tokens) else 0
+        against += 3 if (tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or _team(tokens)
+                         or any(t.text in _AND for t in tokens)) else 0
         against += 3 if _work_title(doc, cand.start, cand.end) or _event_named_after(doc, cand.end) else 0
         against += 3 if (_organisation_predicate(doc, cand.end) or _defined_as_a_thing(doc, cand)
                          or _thing_in_apposition(doc, cand.start)) else 0
