@@ -256,7 +256,8 @@ class ClauseRules:
         """The predicate's own object or subject is a noun that is not data (在庫を回す)."""
         for child in clause.children(word):
             if child.dep in ("obj", "nsubj") and child.pos == "NOUN" and not member(child.lemma, DATA_NOUNS) \
-                    and not self.identifier_types(clause.compound(child)) and not self._party(clause, child):
+                    and not self.identifier_types(clause.compound(child)) and not self._party(clause, child) \
+                    and not self._owned(clause, child):
                 return True
         return False
 
@@ -378,7 +379,8 @@ class ClauseRules:
                 return True
             parties = [c for c in clause.children(word) if self._party(clause, c)]
             if word.lemma in DISCLOSE and word.pos in ("VERB", "NOUN"):
-                if _REQUEST_CHAIN.search(chain) or _SELF_ACTION.search(after) or _VOLITIONAL_Q.search(
+                asks = bool(_REQUEST_CHAIN.search(chain)) and not _NEGATIVE_REQUEST.search(chain + after[:8])
+                if asks or _SELF_ACTION.search(after) or _VOLITIONAL_Q.search(
                         word.text + chain) or _CAN.search(chain) or _BACKGROUND.search(chain):
                     continue
                 others = parties or any(self._party(clause, w) and w.dep in ("nsubj", "obl")
