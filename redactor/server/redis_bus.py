@@ -288,12 +288,16 @@ class RedisBus:
     async def _feed(self, viewer: Viewer) -> None:
         key = call_key(viewer.call_id, "events")
         try:
-            history, last = History(self.options.max_history), "0-0"
-            for entry_id, fields in await self.redis.xrange(key):
-                last = entry_id
-                event = _decode(fields)
-                if event is not None:
-                    history.add(event)
+            history, last, page = History(self.options.max_history), "0-0", self.settings.batch
+            while True:  # the history in pages: a long call's stream is never one huge reply
+                entries = await self.redis.xrange(key, min=f"({last}", count=page)
+                for entry_id, fields in entries:
+                    last = entry_id
+                    event = _decode(fields)
+                    if event is not None:
+                        history.add(event)
+                if len(entries) < page:
+                    break
             viewer.start(history.events.values())
             if history.ended:
                 return
