@@ -78,6 +78,17 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q))
 
 
+def rss_mib() -> float:
+    """This process's resident memory now (Linux), MiB; NaN elsewhere."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -260,11 +271,13 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
         cpu = time.process_time() - cpu0
         busy = server.calls.scheduler.busy_s - busy0
         busy_by = {k: round(v, 1) for k, v in getattr(server.calls.scheduler, "busy_by", {}).items()}
+        rss = rss_mib()  # with every model of the server loaded (the low lane's second instance too)
         rows = await asyncio.to_thread(scrape, metrics_url)
     result = summarise(traces, lag_samples, rows, n_calls=len(audios), partials=partials, speed=speed,
                        wall=wall, cpu=cpu, busy=busy, busy_by=busy_by)
     result["live"] = [live_transcripts(t, speed) for t in traces if not long_minutes]
     result["bus"] = "redis" if bus else "hub"
+    result["rss_mib"] = rss
     return result
 
 
@@ -359,11 +372,13 @@ def live_transcripts(trace: CallTrace, speed: float) -> dict[str, Any]:
     delay from the end of the utterance to the last revision, warnings and the identity checklist."""
     first: dict[str, dict] = {}
     last: dict[str, tuple[float, dict]] = {}
-    revision_delays, warnings, identity = [], [], None
+    revision_delays, first_revision_delays, warnings, identity = [], [], [], None
     for arrived, e in trace.events:
         if e.get("type") == "transcript" and e.get("final"):
             first.setdefault(e["segment_id"], e)
             last[e["segment_id"]] = (arrived, e)
+            if e.get("revision") == 1 and trace.started_at is not None:
+                first_revision_delays.append(arrived - (trace.started_at + first[e["segment_id"]]["end"] / speed))
         elif e.get("type") == "warning":
             warnings.append(e["kind"])
         elif e.get("type") == "identity":
@@ -374,7 +389,8 @@ def live_transcripts(trace: CallTrace, speed: float) -> dict[str, Any]:
     rows = lambda events: [(e["channel"], e["start"], e["end"], e["text"]) for e in events if e["text"]]  # noqa: E731
     return {"source": trace.source, "first": rows(first.values()), "revised": rows(e for _a, e in last.values()),
             "revisions": sum(1 for _a, e in last.values() if e.get("revision")),
-            "revision_delays": revision_delays, "warnings": sorted(warnings), "identity": identity}
+            "revision_delays": revision_delays, "first_revision_delays": first_revision_delays,
+            "warnings": sorted(warnings), "identity": identity}
 
 
 def pii_free_lines(name: str) -> list[tuple[str, float, float, str]]:
@@ -428,7 +444,7 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
     batch: dict[str, Any] = {}
     pairs: dict[str, list[tuple[str, str]]] = {"first": [], "revised": [], "batch": []}
     warnings = {"live": [], "batch": []}
-    identity, delays, revisions = [], [], 0
+    identity, delays, first_delays, revisions = [], [], [], 0
     lines_n = split = missed = 0
     for r in results:
         for call in r.get("live", []):
@@ -445,6 +461,7 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
             warnings["live"].append((source, call["warnings"]))
             identity.append((source, call["identity"]))
             delays += call["revision_delays"]
+            first_delays += call.get("first_revision_delays", [])
             script = [(c, a, b, "") for c, a, b in gold_script(source)]
             per_line = rows_by_line([tuple(x) for x in call["first"]], script)
             lines_n += len(script)
@@ -456,6 +473,8 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
             "script_lines": lines_n, "split_lines": split, "lines_without_final": missed,
             "revisions": revisions, "revision_delay_p50": percentile(delays, 50),
             "revision_delay_p95": percentile(delays, 95),
+            "first_revision_delay_p50": percentile(first_delays, 50),
+            "first_revision_delay_p95": percentile(first_delays, 95),
             "warnings_equal": sum(w == batch_warnings[s] for s, w in warnings["live"]),
             "warnings_calls": len(warnings["live"]),
             "warnings": {"live": warnings["live"], "batch": batch_warnings},
@@ -472,8 +491,9 @@ def cer_report(v: dict[str, Any]) -> str:
             rows.append(f"| {title} | {c['surface']:.1%} | {c['kana']:.1%} | {ratio} |")
     return "\n".join(rows) + (
         f"\n\n{v['lines']} scripted lines without PII (batch); {v['revisions']} segments revised, utterance end → "
-        f"last revision p50 / p95 {fmt(v['revision_delay_p50'], '{:.2f}')} / "
-        f"{fmt(v['revision_delay_p95'], '{:.2f}')} s; "
+        f"first revision p50 / p95 {fmt(v.get('first_revision_delay_p50', float('nan')), '{:.2f}')} / "
+        f"{fmt(v.get('first_revision_delay_p95', float('nan')), '{:.2f}')} s, → last revision p50 / p95 "
+        f"{fmt(v['revision_delay_p50'], '{:.2f}')} / {fmt(v['revision_delay_p95'], '{:.2f}')} s; "
         f"scripted lines split over 2+ finals {v['split_lines']}/{v['script_lines']}, without a final "
         f"{v['lines_without_final']}; warnings live = batch in {v['warnings_equal']}/{v['warnings_calls']} calls; "
         f"identity: {v['identity']}")
@@ -517,7 +537,8 @@ def lag_report(r: dict[str, Any]) -> str:
     lines = [f"call lag (max over calls, sampled every scrape): first minute median "
              f"{fmt(r['lag_first_min_median'], '{:.2f}')} s / max {fmt(r['lag_first_min_max'], '{:.2f}')} s; "
              f"last minute median {fmt(r['lag_last_min_median'], '{:.2f}')} s / max "
-             f"{fmt(r['lag_last_min_max'], '{:.2f}')} s; ASR queue lag max {fmt(r['asr_lag_max'], '{:.2f}')} s"]
+             f"{fmt(r['lag_last_min_max'], '{:.2f}')} s; ASR queue lag max {fmt(r['asr_lag_max'], '{:.2f}')} s; "
+             f"decode s by kind {r.get('asr_busy_by')}; RSS {fmt(r.get('rss_mib', float('nan')), '{:.0f}')} MiB"]
     minutes = r["latency_by_minute"]
     if len(minutes) > 2:
         lines.append("final latency per minute of call: " + ", ".join(

@@ -27,8 +27,6 @@ from redactor.asr.models import ModelError, resolve_model
 from redactor.asr.options import AsrOptions, SegmentationOptions
 
 SAMPLE_RATE = 16000
-MAX_CHARS_PER_S = 12.0  # fast Japanese speech is about 8–10 characters a second
-SPAN_SLACK_S = 0.3  # a word's middle this close outside an utterance still belongs to it
 log = logging.getLogger(__name__)
 
 _models: dict[tuple, object] = {}
@@ -265,15 +263,17 @@ class SpeechEngine:
         """Decode a stretch of a channel the way batch does (``transcribe_windows``: its speech
         packed by the VAD, previous text as prompt, word timestamps) and hand each of ``spans``
         (channel seconds, e.g. the utterances a live call has already finalised) the words
-        whose middle falls in it (or within ``SPAN_SLACK_S`` of it); ``audio`` starts at
-        ``offset``. Per span: a guarded utterance, or ``None``.
+        said in it, or nearest to it (``_nearest_span``): no word is lost; ``audio`` starts at
+        ``offset``. Per span: a guarded utterance, or ``None`` (no words, or a loop).
         """
         words: list[list[Word]] = [[] for _ in spans]
         stats: list[list[tuple[float, float]]] = [[] for _ in spans]
         for seg in self._window_segments(np.asarray(audio, dtype=np.float32), prompt):
             for w in seg.words or []:
                 start, end = offset + float(w.start), offset + float(w.end)
-                i = _nearest_span(spans, (start + end) / 2)
+                # Whisper's aligner puts a pause into the start of the word after it (あ 72.37–73.07
+                # s for one kana): a point just before a word's end says where it was said.
+                i = _nearest_span(spans, end - min(0.1, (end - start) / 2))
                 words[i].append(Word(w.word, start, max(start, end), w.probability))
                 stats[i].append((seg.avg_logprob, seg.no_speech_prob))
         out: list[Utterance | None] = []
@@ -286,8 +286,9 @@ class SpeechEngine:
             # No per-span length limit: Whisper's words spill over the VAD's edges, and a span
             # holding its neighbour's words looked like a loop (dropping it cost 5 points of
             # CER against batch); loops are the guards' business, as in batch.
-            if not span_words:
-                out.append(None)
+            text = "".join(w.text for w in span_words)
+            if not span_words or guard.repetition_cut(text, self.options.guards) is not None:
+                out.append(None)  # nothing, or a decoding loop: the first pass stands
                 continue
             logprob = float(np.mean([x for x, _ in span_stats]))
             no_speech = max(y for _, y in span_stats)

@@ -86,6 +86,9 @@ class StreamOptions:
         it with context on both sides, as batch does (the replay: 27.8 % → 23.4 % kana CER).
       revision_backlog_s: finals the model had no time to revise during the call are kept (with
         their audio, in memory) this long, for an end-of-call pass; older ones keep the first pass.
+      revision_min_s: a window with less audio than this is not decoded: on a few seconds
+        Whisper's window mode loops (はい はい はい …, the call's first words in the replay); its
+        finals wait for a longer window (or keep their first pass).
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -108,6 +111,7 @@ class StreamOptions:
     revisions: bool = True
     revision_window_s: float = 30.0
     revision_settle_s: float = 5.0
+    revision_min_s: float = 4.0
     low_nice: int = 10
     revision_backlog_s: float = 90.0
     speculate_ms: int = 200
@@ -538,7 +542,8 @@ class CallSession:
             while len(ch.history) > len(pieces) and ch.history[0].revised:
                 ch.history.popleft()
         settle, window_end = self.options.revision_settle_s, pieces[-1].end
-        if not self._revising or not any(revision.due(p, window_end, settle) for p in pieces):
+        if (not self._revising or window_end - pieces[0].offset < self.options.revision_min_s
+                or not any(revision.due(p, window_end, settle) for p in pieces)):
             return
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(pieces[-1].end * SAMPLE_RATE)
         scheduler = self.manager.scheduler
