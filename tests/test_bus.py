@@ -531,6 +531,15 @@ class Proxy:
             self._writers -= {writer, up_writer}
 
 
+def hang_up(bus, call_id: str) -> None:
+    """The call ends as a session ends it: ``call_ended``, and it leaves the call table at once."""
+    from redactor.stream.events import CallEnded
+
+    bus.publish(call_id, CallEnded(call_id))
+    if bus.calls is not None:
+        bus.calls.calls.pop(call_id, None)
+
+
 def _port_of(url: str) -> int:
     return int(url.rsplit(":", 1)[1].split("/")[0])
 
@@ -589,7 +598,6 @@ def _bus(url: str, instance: str, calls=None, metrics=None, **settings):
 def test_a_retried_write_that_had_half_succeeded_reaches_no_agent_twice(fresh_redis) -> None:
     """Redis executed a batch but its replies were lost, so the writer retries it: the stream holds
     each event once, and agents (live and late) get each event once, in order."""
-    from redactor.stream.events import CallEnded
 
     call_id = "CAretry"
     store = redis.Redis.from_url(fresh_redis, decode_responses=True)
@@ -613,7 +621,7 @@ def test_a_retried_write_that_had_half_succeeded_reaches_no_agent_twice(fresh_re
                 unanswered = a.backlog()  # Redis has these events, the writer still holds them to retry
                 proxy.mute = False
                 await _until(lambda: a.backlog() == 0)  # retried, this time answered
-                a.publish(call_id, CallEnded(call_id))
+                hang_up(a, call_id)
                 events = await asyncio.wait_for(watching, 10)
                 _, late_events = await _watch(url, call_id)
                 late_events = await asyncio.wait_for(late_events, 10)
@@ -680,7 +688,6 @@ def test_a_late_agent_of_a_long_call_gets_its_whole_history_though_it_exceeds_th
     """A call's history (here 600 finals) is longer than a viewer's live queue (16): a late agent whose
     socket is still taking the history when the next event comes is not closed as too slow (1013)."""
     from redactor.server.hub import AgentHub, HubOptions
-    from redactor.stream.events import CallEnded
 
     call_id, n = "CAlong", 600
     text = "お名前は<PERSON>です" + "。" * 20_000  # 60 KB a frame: 36 MB of history outgrow the socket buffers
@@ -702,7 +709,7 @@ def test_a_late_agent_of_a_long_call_gets_its_whole_history_though_it_exceeds_th
             agent = await StalledAgent.join(f"{url}/agent/{call_id}")
             await asyncio.sleep(1.0)  # the agent reads nothing yet: the server's sends wait
             owner.publish(call_id, _final(call_id, n))
-            owner.publish(call_id, CallEnded(call_id))
+            hang_up(owner, call_id)
             await asyncio.sleep(1.0)
             events = await asyncio.wait_for(agent.events(), 30)
         await owner.stop()
@@ -757,7 +764,6 @@ def test_a_call_declared_lost_while_its_owner_was_cut_off_stays_ended(fresh_redi
     is back, nothing more of that call is appended after its ``call_ended`` (the contract: it is the
     last event) and A does not bring the ended call back to life in ``/calls``."""
     from redactor.server.metrics import Metrics
-    from redactor.stream.events import CallEnded
 
     call_id = "CAcut"
     store = redis.Redis.from_url(fresh_redis, decode_responses=True)
@@ -780,7 +786,7 @@ def test_a_call_declared_lost_while_its_owner_was_cut_off_stays_ended(fresh_redi
                     a.publish(call_id, _warning(call_id, i))
                 await asyncio.sleep(1.0)  # several heartbeats of A, back on the bus
                 listed = await b.active_calls()
-                a.publish(call_id, CallEnded(call_id))
+                hang_up(a, call_id)
                 await _until(lambda: a.backlog() == 0)
             await a.stop()
             await b.stop()
@@ -856,3 +862,56 @@ def test_a_live_call_is_listed_again_after_redis_lost_its_data(fresh_redis) -> N
     store.close()
     assert [c.call_id for c in listed if c.instance == "A"] == [call_id]
     assert [e["message"] for e in seen] == ["m1"]
+
+
+def test_an_ended_calls_stream_is_rewritten_to_its_history_and_replays_the_same(fresh_redis) -> None:
+    """A while after ``call_ended`` the owner rewrites the call's stream to what a late agent is
+    shown (each segment's latest event, at its first place): Redis keeps less, an agent gets the
+    very same events in the same order, and the retention TTL is kept."""
+    from redactor.conversation import Identity
+    from redactor.stream.events import IdentityEvent, Notice, Transcript
+
+    call_id = "CAcompact"
+    store = redis.Redis.from_url(fresh_redis, decode_responses=True)
+    key = f"redactor:call:{call_id}:events"
+
+    def partial(segment: str, k: int) -> Transcript:
+        return Transcript(call_id, segment.split("-")[0], segment, False, "お名前は" + "あ" * k, 0.0, 1.0)
+
+    async def replay(url: str) -> list[dict]:
+        _, task = await _watch(url, call_id)
+        return await asyncio.wait_for(task, 10)
+
+    async def scenario():
+        a = _bus(fresh_redis, "A", _calls(call_id), compact_after_s=1.0, retention_s=600)
+        b = _bus(fresh_redis, "B")
+        await a.start()
+        await b.start()
+        for s in range(10):
+            segment = f"{('customer', 'agent')[s % 2]}-{s}"
+            for k in range(20):
+                a.publish(call_id, partial(segment, k))
+            a.publish(call_id, _final(call_id, s))
+            a.publish(call_id, _warning(call_id, s))
+            a.publish(call_id, IdentityEvent(call_id, Identity(True, s > 5, False, False, False, "billing")))
+        a.publish(call_id, Transcript(call_id, "customer", "customer-0", True, "お名前は<PERSON>です。", 0.0, 1.2,
+                                      revision=2))
+        a.publish(call_id, Notice(call_id, "n"))
+        hang_up(a, call_id)
+        await _until(lambda: a.backlog() == 0)
+        before_len, before_bytes = store.xlen(key), store.memory_usage(key)
+        async with agents_of(b) as url:
+            before = await replay(url)
+            await _until(lambda: store.xlen(key) < before_len, 10)
+            after = await replay(url)
+        await a.stop()
+        await b.stop()
+        return before, after, before_len, before_bytes
+
+    before, after, before_len, before_bytes = run(scenario(), timeout=60)
+    after_len, after_bytes, ttl = store.xlen(key), store.memory_usage(key), store.ttl(key)
+    store.close()
+    assert after == before and after_len == len(before) < before_len
+    assert before[0]["segment_id"] == "customer-0" and before[0]["revision"] == 2
+    assert after_bytes < before_bytes / 2, (after_bytes, before_bytes)
+    assert 500 < ttl <= 600

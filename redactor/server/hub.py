@@ -51,15 +51,21 @@ class HubOptions:
 
 
 class History:
-    """A call's events in order; a transcript segment keeps only its latest event."""
+    """A call's events in order; a transcript segment keeps only its latest event (at the place
+    of its first), the identity checklist only its latest.
+
+    Given the bus entry ID of each event, it also keeps the ID of each kept event's place, so the
+    Redis bus can rewrite an ended call's stream to exactly this history (:meth:`entries`).
+    """
 
     def __init__(self, limit: int) -> None:
         self.events: collections.OrderedDict[str, AgentEvent] = collections.OrderedDict()
+        self.ids: dict[str, str] = {}  # key -> entry ID of the place the key took
         self.limit = limit
         self._n = 0
         self.ended = False
 
-    def add(self, event: AgentEvent) -> None:
+    def add(self, event: AgentEvent, entry_id: str | None = None) -> None:
         if isinstance(event, Transcript):
             key = "t:" + event.segment_id
         elif isinstance(event, IdentityEvent):
@@ -68,11 +74,17 @@ class History:
         else:
             self._n += 1
             key = f"e:{self._n}"
+        if entry_id is not None and key not in self.events:
+            self.ids[key] = entry_id
         self.events[key] = event
         if isinstance(event, CallEnded):
             self.ended = True
         while len(self.events) > self.limit:
-            self.events.popitem(last=False)
+            self.ids.pop(self.events.popitem(last=False)[0], None)
+
+    def entries(self) -> list[tuple[str, AgentEvent]]:
+        """(entry ID, event) of the kept events, in order (their IDs rise; all added with IDs)."""
+        return [(self.ids[key], event) for key, event in self.events.items()]
 
 
 class Viewer:

@@ -21,7 +21,8 @@ when finals alone overflow). One instance (a lease any instance takes over) watc
 calls: one whose owner key expired (the owner died) is ended with ``call_ended`` reason ``lost``,
 once (``ZREM`` decides who writes it). When a call ends its keys get ``EXPIRE retention``; while
 it runs they are refreshed to ``retention + owner_ttl`` so that nothing outlives the rule even if
-every instance dies.
+every instance dies. A while after an owned call ended its stream is rewritten to its history
+(:meth:`RedisBus._compact`): readers replay the same events, Redis keeps about half.
 
 Redis being slow or down never blocks a call: :meth:`RedisBus.publish` only appends to a bounded
 queue (full: the event is dropped, counted, logged once per outage); the writer retries with
@@ -45,7 +46,7 @@ import time
 from dataclasses import dataclass, replace
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, WatchError
 
 from redactor.server.bus import CallInfo, call_info, event_from_json, newest_first
 from redactor.server.hub import History, HubOptions, Viewer, admit, count_viewers, release, serve_viewer
@@ -135,6 +136,8 @@ class BusSettings:
       retention_s: how long a call's keys live after it ended (``[retention] events_hours``).
       block_ms: one ``XREAD BLOCK`` wait (a viewer re-issues it; cancelling ends it).
       timeout_s: connect and command timeout (a stalled Redis is an error, not a hang).
+      compact_after_s: this long after an owned call's ``call_ended`` its stream is rewritten to
+        its history (each segment's latest event): no reader can still be catching up by then.
     """
 
     heartbeat_s: float = 2.0
@@ -145,6 +148,7 @@ class BusSettings:
     retention_s: float = 24 * 3600.0
     block_ms: int = 2000
     timeout_s: float = 5.0
+    compact_after_s: float = 60.0
 
 
 class RedisBus:
@@ -165,6 +169,7 @@ class RedisBus:
         self._owned: dict[str, _Owned] = {}  # this instance's calls until their call_ended is written
         self._seq = 0  # the last sequence number given: microseconds, rising across restarts
         self._counted: set[str] = set()  # calls whose viewer count this instance has written
+        self._compactions: collections.deque[tuple[float, str]] = collections.deque()  # (when, call)
         self._shas: dict[str, str] | None = None  # SCRIPTS as loaded (again after any error: a restarted Redis forgets)
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -288,16 +293,7 @@ class RedisBus:
     async def _feed(self, viewer: Viewer) -> None:
         key = call_key(viewer.call_id, "events")
         try:
-            history, last, page = History(self.options.max_history), "0-0", self.settings.batch
-            while True:  # the history in pages: a long call's stream is never one huge reply
-                entries = await self.redis.xrange(key, min=f"({last}", count=page)
-                for entry_id, fields in entries:
-                    last = entry_id
-                    event = _decode(fields)
-                    if event is not None:
-                        history.add(event)
-                if len(entries) < page:
-                    break
+            history, last = await self._history(self.redis, key)
             viewer.start(history.events.values())
             if history.ended:
                 return
@@ -319,6 +315,27 @@ class RedisBus:
             if self.metrics is not None:
                 self.metrics.bus_errors.inc()
             await viewer.ws.close(1013, "event bus unavailable; reconnect")
+
+    async def _history(self, client, key: str) -> tuple[History, str]:
+        """A stream's history (as agents are shown it) and its last entry ID, read in pages: a long
+        call's stream is never one huge reply. An ended call's stream read while it was rewritten
+        (:meth:`_compact`: its length changed under the pages) is read again."""
+        for _attempt in range(3):
+            history, last, page, pages = History(self.options.max_history), "0-0", self.settings.batch, 0
+            length = await client.xlen(key)
+            while True:
+                entries = await client.xrange(key, min=f"({last}", count=page)
+                pages += 1
+                for entry_id, fields in entries:
+                    last = entry_id
+                    event = _decode(fields)
+                    if event is not None:
+                        history.add(event, entry_id)
+                if len(entries) < page:
+                    break
+            if pages == 1 or not history.ended or await client.xlen(key) == length:
+                break
+        return history, last
 
     async def _write_viewer_count(self, call_id: str) -> None:
         """This instance's viewer count of the call, as a value (a missed update is not carried on:
@@ -359,6 +376,8 @@ class RedisBus:
                         await self._heartbeat()
                         await self._watch()
                         next_beat = loop.time() + self.settings.heartbeat_s
+                    while self._compactions and self._compactions[0][0] <= time.monotonic():
+                        await self._compact(self._compactions.popleft()[1])
             except BUS_ERRORS as exc:
                 failures += 1
                 self._shas = None
@@ -408,6 +427,8 @@ class RedisBus:
                     self._drop()
                 if isinstance(event, CallEnded):
                     self._owned.pop(call_id, None)
+                    if replies[at]:
+                        self._compactions.append((time.monotonic() + self.settings.compact_after_s, call_id))
             if self.metrics is not None:
                 self.metrics.bus_events.inc(written)
 
@@ -430,6 +451,27 @@ class RedisBus:
         pipe.delete(call_key(call_id, "owner"))
         for part in ("events", "info", "viewers"):
             pipe.expire(call_key(call_id, part), self._retention())
+
+    async def _compact(self, call_id: str) -> None:
+        """Rewrite an ended call's stream to its history, keeping entry IDs (a reader replays the
+        same events in the same order; superseded partials and revisions free their memory).
+        Optimistic: if the stream changes meanwhile (a new call took the id), it is left as it is."""
+        key = call_key(call_id, "events")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            await pipe.watch(key)
+            history, _ = await self._history(pipe, key)
+            kept, stored, ttl_ms = history.entries(), await pipe.xlen(key), await pipe.pttl(key)
+            ids = [tuple(map(int, entry_id.split("-"))) for entry_id, _ in kept]
+            if not history.ended or len(kept) >= stored or ids != sorted(set(ids)):
+                return  # nothing to gain, or (never seen) places out of order: XADD would refuse some
+            pipe.multi()
+            pipe.delete(key)
+            for entry_id, event in kept:
+                pipe.xadd(key, {"e": _entry(event)}, id=entry_id)
+            if ttl_ms > 0:
+                pipe.pexpire(key, ttl_ms)
+            with contextlib.suppress(WatchError):
+                await pipe.execute()
 
     def _retention(self) -> int:
         return max(1, round(self.settings.retention_s))
