@@ -915,3 +915,49 @@ def test_an_ended_calls_stream_is_rewritten_to_its_history_and_replays_the_same(
     assert before[0]["segment_id"] == "customer-0" and before[0]["revision"] == 2
     assert after_bytes < before_bytes / 2, (after_bytes, before_bytes)
     assert 500 < ttl <= 600
+
+
+def test_an_agent_whose_history_read_straddles_the_rewrite_reads_it_again(fresh_redis) -> None:
+    """The rewrite lands between two pages of an agent's history read (forced here: the second
+    page is asked for only once the rewrite is done): the agent still gets the finals, not the
+    partials its first page held, because it sees the stream shrank and reads it again."""
+    from redactor.stream.events import Transcript
+
+    call_id, n = "CAstraddle", 300
+
+    class RewriteBetweenPages:
+        """The bus's Redis client, with the owner's rewrite run before the second XRANGE page."""
+
+        def __init__(self, client, rewrite) -> None:
+            self.client, self.rewrite, self.pages = client, rewrite, 0
+
+        async def xrange(self, *args, **kwargs):
+            self.pages += 1
+            if self.pages == 2:
+                await self.rewrite()
+            return await self.client.xrange(*args, **kwargs)
+
+        async def xlen(self, key):
+            return await self.client.xlen(key)
+
+    async def scenario():
+        a = _bus(fresh_redis, "A", _calls(call_id), compact_after_s=3600)
+        b = _bus(fresh_redis, "B")
+        await a.start()
+        await b.start()
+        for i in range(n):  # every segment's partial first (the first page holds only partials) ...
+            a.publish(call_id, Transcript(call_id, "customer", f"customer-{i}", False, "お名前は", i, i + 0.5))
+        for i in range(n):  # ... then the finals
+            a.publish(call_id, _final(call_id, i))
+        hang_up(a, call_id)
+        await _until(lambda: a.backlog() == 0)
+        key = f"redactor:call:{call_id}:events"
+        straddled, _ = await b._history(RewriteBetweenPages(b.redis, lambda: a._compact(call_id)), key)
+        settled, _ = await b._history(b.redis, key)
+        await a.stop()
+        await b.stop()
+        return [e.to_json() for e in straddled.events.values()], [e.to_json() for e in settled.events.values()]
+
+    straddled, settled = run(scenario(), timeout=60)
+    assert len(settled) == n + 1 and all(e["final"] for e in settled[:-1])
+    assert straddled == settled
