@@ -961,3 +961,31 @@ def test_an_agent_whose_history_read_straddles_the_rewrite_reads_it_again(fresh_
     straddled, settled = run(scenario(), timeout=60)
     assert len(settled) == n + 1 and all(e["final"] for e in settled[:-1])
     assert straddled == settled
+
+
+def test_two_owners_of_one_call_id_with_skewed_clocks_both_get_their_events_written(fresh_redis) -> None:
+    """A call id ingested by two instances at once (a telephony reconnect that reached another
+    instance before the first noticed): sequence numbers are per writer, so the one whose clock is
+    behind is not taken for a retry of the other's events and silently dropped."""
+    call_id = "CAtwice"
+    store = redis.Redis.from_url(fresh_redis, decode_responses=True)
+
+    async def scenario():
+        a, b = _bus(fresh_redis, "A", _calls(call_id)), _bus(fresh_redis, "B", _calls(call_id))
+        a._seq = time.time_ns() // 1000 + 60_000_000  # A's clock runs a minute ahead of B's
+        await a.start()
+        await b.start()
+        a.publish(call_id, _warning(call_id, 0))
+        await _until(lambda: a.backlog() == 0)
+        b.publish(call_id, _warning(call_id, 1))  # B takes the call over (a fresh stream) ...
+        await _until(lambda: b.backlog() == 0)
+        a.publish(call_id, _warning(call_id, 2))  # ... while A still writes, and both go on
+        b.publish(call_id, _warning(call_id, 3))
+        await _until(lambda: a.backlog() == b.backlog() == 0)
+        await a.stop()
+        await b.stop()
+
+    run(scenario(), timeout=30)
+    stored = [json.loads(f["e"])["message"] for _, f in store.xrange(f"redactor:call:{call_id}:events")]
+    store.close()
+    assert sorted(stored) == ["m1", "m2", "m3"]  # m0 went with the stream B started afresh

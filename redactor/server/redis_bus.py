@@ -77,13 +77,16 @@ redis.call('HSET', KEYS[4], 'json', ARGV[4])
 redis.call('EXPIRE', KEYS[4], ARGV[5])
 redis.call('ZADD', KEYS[1], ARGV[6], ARGV[1])
 return 1""",
-    # One event of an active call, once: a sequence number not above the last written one is a retry.
-    # KEYS: calls, events, info; ARGV: id, maxlen, event json, sequence number. 0: the call is not active.
+    # One event of an active call, once: a sequence number not above the last this writer wrote is a
+    # retry (per writer: two instances briefly holding one call id have clocks of their own).
+    # KEYS: calls, events, info; ARGV: id, maxlen, event json, sequence number, instance.
+    # 0: the call is not active.
     "append": """
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-if tonumber(ARGV[4]) <= tonumber(redis.call('HGET', KEYS[3], 'seq') or '0') then return 1 end
+local field = 'seq:' .. ARGV[5]
+if tonumber(ARGV[4]) <= tonumber(redis.call('HGET', KEYS[3], field) or '0') then return 1 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[3])
-redis.call('HSET', KEYS[3], 'seq', ARGV[4])
+redis.call('HSET', KEYS[3], field, ARGV[4])
 return 1""",
     # The owner is alive. 1: refreshed; 0: the call was ended elsewhere (lost) while this instance
     # was cut off; -1: its keys are gone (Redis lost its data): register it again.
@@ -408,7 +411,7 @@ class RedisBus:
                     registered.append(owned)
                 appends.append(len(pipe))
                 self._script(pipe, "append", [CALLS, call_key(call_id, "events"), call_key(call_id, "info")],
-                             [call_id, self.settings.stream_maxlen, _entry(event), seq])
+                             [call_id, self.settings.stream_maxlen, _entry(event), seq, self.instance])
                 if isinstance(event, CallEnded):
                     self._end(pipe, call_id)
             try:
