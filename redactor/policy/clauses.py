@@ -40,7 +40,7 @@ TELL = frozenset({"言う", "伝える", "教える", "知らせる", "読み上
                   "提出", "申告", "書く", "用意", "話す"})
 # Potential forms GiNZA lemmatises as verbs of their own (言える, 出せる…).
 TELL_POTENTIAL = frozenset({"言える", "伝えられる", "教えられる", "出せる", "送れる", "見せられる", "書ける",
-                            "話せる"})
+                            "話せる", "読める"})
 NEED = frozenset({"いる", "要る", "必要"})
 # What an agent asks the customer to do with a value: say it, show it, confirm it.
 ASK = frozenset({"教える", "伺う", "聞く", "聞かせる", "言う", "伝える", "知らせる", "読み上げる", "願う", "いただく",
@@ -52,9 +52,10 @@ LEAK = frozenset({"漏洩", "流出", "悪用"})
 # Telling someone else (そっちで話しちゃうの, 住所とか教えちゃうことって): the company tells a third
 # party.  Asked with the party or the company as the teller; the customer's own telling is an offer.
 DISCLOSE = frozenset({"話す", "教える", "伝える", "言う", "喋る", "しゃべる", "知らせる", "見せる", "漏らす", "バラす",
-                      "ばらす", "明かす", "連絡"})
+                      "ばらす", "明かす", "連絡", "答える", "回答"})
 # Data reaching someone (業者さんにも行っちゃうの): the data is the subject, the party the goal.
-REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る", "出る", "漏れる"})
+REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る", "出る", "漏れる", "送る", "送信",
+                   "転送"})
 # Becoming known to others: the word carries the third party (私のことが筒抜けになる).
 EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
@@ -62,7 +63,8 @@ HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
 # --- object classes ----------------------------------------------------------------------
 # Nouns that name data about the customer by themselves.
 DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録", "録音", "通話", "会話", "内容", "履歴", "音声",
-                        "話", "やりとり", "やり取り", "個人データ", "プライバシー"})
+                        "話", "やりとり", "やり取り", "個人データ", "プライバシー", "検査結果", "診断結果", "健診結果",
+                        "カルテ", "病歴", "既往歴"})
 # 情報 and データ name the customer's data only when bare or modified by one of these
 # (not 商品情報, キャンペーン情報, データ容量).
 PERSONAL_MODIFIERS = frozenset({"個人", "顧客", "お客様", "お客さま", "会員", "登録", "契約", "カード", "口座",
@@ -78,7 +80,8 @@ PARTIES = frozenset({
     "夫", "妻", "主人", "旦那", "元夫", "元妻", "元彼", "親", "親族", "子供", "子ども", "他人", "第三者",
     "会社", "他社", "外部", "警察", "役所", "市役所", "区役所", "税務署", "勤務先", "職場", "上司", "取引先",
     "委託先", "提携先", "関連会社", "誰", "だれ", "みんな", "近所",
-    "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか", "外", "部署", "部門", "社内", "方"})
+    "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか", "外", "部署", "部門", "社内", "方",
+    "海外", "外国", "サーバー", "クラウド"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
 SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
@@ -133,11 +136,12 @@ _PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の
 _VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう|[おこそとのほもろごぞぼ]う|[こそとろ]っ)か|ましょう[?？]")
 # 〜とく/ておく asked (言っとく？, 書いときます？): an offer to put it on record.
 _PUT_ON_RECORD = re.compile(r"^(とく|とき(ます|ましょう)|ておく|ておき(ます|ましょう))")
-_BETTER = re.compile(r"^.{0,3}(方|ほう)が(いい|よい|よろし|良い|(早|はや)(い|く|か)|楽|確実|スムーズ|安心|便利|"
+_BETTER = re.compile(r"^.{0,5}(方|ほう)が(いい|よい|よろし|良い|(早|はや)(い|く|か)|楽|確実|スムーズ|安心|便利|"
                      r"話(が)?(早|はや))")
 _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
 _CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|必要.{0,6}(あれば|あったら)|"
                         r"よければ|よろしければ|良ければ|なんなら|なんでしたら|なんだったら|(もし)?あれなら|"
+                        r"(いい|よい|大丈夫)(なら|んだったら)|言われれば|"
                         r"もし(よかったら|必要)|要る(なら|んだったら)|いる(なら|んだったら))")
 _ASK_CHAIN = re.compile(r"((て|で)(いただ|頂|もら|くだ|下さ|ほし)|させて|てもよろし|お願い|願え|願い)")
 _NEGATED = re.compile(r"(ない|ません|ず|なく|不要|結構)")
@@ -342,12 +346,15 @@ class ClauseRules:
                 if (data or recipient) and (question or concern or negative_request):
                     return True
             elif member(lemma, USE):
+                if self._of_data(clause, word) and (question or concern):
+                    return True  # 個人情報の扱いが心配で…
                 purpose = passive or bool(_PURPOSE.search(clause.text) or _MANNER.search(clause.text))
                 if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
                     return True
             elif member(lemma, ACCESS) and owned and question and (
-                    "誰" in lemmas or any(self._party(clause, c) for c in clause.children(word))):
+                    "誰" in lemmas or any(self._party(clause, c) for c in clause.children(word))
+                    or (word.dep == "acl" and self._party(clause, clause.parse[word.head]))):
                 return True  # 誰が聞くんですか, 市役所の人ってどこまで私の個人情報見られるんですか
         return False
 
@@ -389,9 +396,12 @@ class ClauseRules:
                     return True
             elif word.lemma in REACH and word.pos == "VERB":
                 goal = any(self._marked(clause, c, ("に", "へ", "まで")) for c in parties)
+                # 〜たりする: the topic hangs on する (私のデータ、…に送られたりしないですよね)
+                head = clause.parse[word.head]
+                around = clause.children(word) + (clause.children(head) if head.lemma == "する" else [])
                 subject = any(member(c.lemma, DATA_NOUNS) or self.identifier_types(clause.compound(c))
                               or self._owned(clause, c)
-                              for c in clause.children(word) if not self._marked(clause, c, ("に", "へ", "で")))
+                              for c in around if c.i != word.i and not self._marked(clause, c, ("に", "へ", "で")))
                 if goal and subject:
                     return True
         return False
@@ -526,8 +536,10 @@ class ClauseRules:
                                                   + ("か" if question else "")) or (
                     question and _PUT_ON_RECORD.search(chain))
                 better = question and not asks_what and (_BETTER.search(after) or _IF_GOOD.search(after))
-                if volitional or better:
+                if volitional:
                     forms.add("question")
+                elif better:
+                    forms.add("better")
                 elif condition:
                     forms.add("condition")
             elif (word.lemma in NEED and question and word.dep == "ROOT" and not asks_what
@@ -545,4 +557,8 @@ class ClauseRules:
             # 番号は言えますけど / 携帯の番号でいいですか answer a request: an offer only of a type
             # the policy does not need (the engine decides), never "more".
             return (types, False) if types else None
+        if forms == {"better"} and types:
+            # 郵便番号も言った方がいいですか asks how to answer: "more" only of what the call does
+            # not need (the engine decides); volunteering forms (お伝えしましょうか, なんなら) offer.
+            return types, False
         return types, more or condition

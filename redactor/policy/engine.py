@@ -188,11 +188,17 @@ class CallState:
         if speaker != "agent":
             if acts.asks_about_privacy(raw, parse, has_pii=bool(entities)):
                 found.append(("privacy_question", None))
-            if (acts.offers_more(raw) or any(not self.policy.allows(t) for t in acts.offered_types(raw))
-                    or any(self._offers(types, more, {e.type for e in entities})
-                           for types, more in acts.offers(parse))):
+            if self._volunteers(raw, parse, {e.type for e in entities}):
                 found.append(("volunteered_info_offer", None))
         return self._new(found, channel, segment_id, time)
+
+    def _volunteers(self, raw: str, parse: Parse, stated: set[str]) -> bool:
+        """The customer offers more than asked or what the call does not need: by the parse's
+        offer forms, or by the phrase rules (an offer verb with its scope, an announced value)."""
+        acts, allows = self.engine.acts, self.policy.allows
+        return (any(self._offers(types, more, stated) for types, more in acts.offers(parse))
+                or bool(acts.offers_more(raw))
+                or not all(map(allows, acts.offered_types(raw))))
 
     def _offers(self, types: list[str], more: bool, stated: set[str]) -> bool:
         """An offer of ``types`` goes beyond the request: a type the agent did not just ask for
