@@ -28,7 +28,7 @@ from redactor.policy.parse import Parse, Word
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
 RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる",
                     "メモ", "書き留める"})
-DELETE = frozenset({"消す", "消せる", "消える", "削除", "消去", "破棄", "廃棄", "抹消"})
+DELETE = frozenset({"消す", "消せる", "消える", "削除", "消去", "破棄", "廃棄", "抹消", "処分"})
 TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す", "流れる", "売る", "提供", "転送", "漏れる",
                       "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売"})
 USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "扱い", "取り扱い", "取扱い", "活用"})
@@ -101,6 +101,10 @@ _NOT_DONE = re.compile(r"^.{0,12}(ていない|てない|ておりません|て�
 # Prices and fees: an amount of one of these is the company's tariff, not the caller's account.
 FEES = frozenset({"手数料", "解約金", "違約金", "年会費", "会費", "送料", "割引", "ポイント", "税込",
                   "キャッシュバック"})
+# A value that is not registered yet (新しいご住所, 変更後の口座).
+_NEW = re.compile(r"(新しい|新た|変更後|変更先|引っ?越し先|転居先)")
+# A money word announcing what the company will do (お振り込みいたします, ご請求させていただきます).
+_WILL_DO = re.compile(r"^(いたします|します|させていただきます|いたしましょう|しましょう|させていただく|いたす)")
 # The company's own account or address (当社指定の口座, 本社宛): no registered fact.
 _OURS = re.compile(r"(当社|弊社|当店|当センター|当院|当行|当方|指定の|こちらの口座|下記|本社|支店宛|宛に|宛て)")
 # Where the caller's address is named (練馬区豊玉北のご住所, お届け先は…).
@@ -118,7 +122,7 @@ _HANDLER = re.compile(r"(そちら|御社|貴社|おたく|お宅|そっち)(様
 # Generic identifiers an offer may name (番号も言えます, 他の情報も).
 GENERIC_IDENTIFIERS = frozenset({"番号", "情報", "身分証", "証明書", "身分証明書", "本人確認書類", "コピー"})
 INTERROGATIVES = frozenset({"何", "なに", "なん", "どう", "どこ", "どの", "どのよう", "どれ", "誰", "いつ", "なぜ",
-                            "どうして", "どれくらい", "どのくらい", "いつまで"})
+                            "どうして", "どれくらい", "どのくらい", "いつまで", "どちら", "どっち"})
 _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 
 # --- forms (surface of a predicate's chain or of a sentence's end) ------------------------
@@ -154,6 +158,8 @@ _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
 # The customer's own action (控えてもいいですか, 消した方がいいですか): not about the company.
 _SELF_ACTION = re.compile(r"^.{0,4}(ても(いい|よい|よろし|大丈夫|構)|ば(いい|よい|よろし)|(方|ほう)が|ましょうか|"
                           r"ておき|ておけ|とき(ます|ましょう))")
+# Nouns that make a fact of the clause they head (知られること, 漏れる心配): not things described.
+_FACTS = frozenset({"こと", "事", "の", "可能性", "心配", "恐れ", "おそれ", "場合", "危険", "リスク"})
 # A predicate in a background clause (〜てるんですけど, 〜ので): what the speaker states.
 _BACKGROUND = re.compile(r"(けど|けれど|けれども|ので|から)$")
 # A predicate: a verb, or a サ変 noun with its する (録音される, 削除して).
@@ -315,6 +321,10 @@ class ClauseRules:
             if (_BACKGROUND.search(chain) or self._te_clause(clause, word, chain)) and not concern \
                     and word.dep != "ROOT":
                 continue  # 母のカードも預かってるんですけど、番号とかいります？: stated, not asked
+            described = clause.parse[word.head]
+            if word.dep == "acl" and not (member(described.lemma, DATA_NOUNS | STORED | HANDLING_HEADS | _FACTS)
+                                          or self._party(clause, described)):
+                continue  # 番号を控えたメモをなくしちゃって: describes a thing (録音したデータ, 見る人 do not)
             of_handling = clause.parse[word.head].lemma in HANDLING_HEADS and (question or concern)
             if word.dep == "compound" and not member(lemma, LEAK) and not of_handling:
                 continue
@@ -337,7 +347,8 @@ class ClauseRules:
                 if (data or implied or lemma == "録音") and (question or concern or negative_request):
                     return True
             elif member(lemma, DELETE):
-                if (data or implied) and (question or concern or request):
+                # 処分 disposes of furniture as often as of papers: only with the data named.
+                if (data or (implied and lemma != "処分")) and (question or concern or request):
                     return True
             elif member(lemma, TRANSFER):
                 # 回してもらえますか asks for a transfer; 在庫を回す moves stock, not data.
@@ -460,8 +471,9 @@ class ClauseRules:
         paid (8,640円が未納, 口座に…円をお振り込み) and the current plan.  ``word`` is the value's
         surface in the parse (digits read as 0), for recognising the caller's own words."""
         found: list[tuple[str, str]] = []
-        if _OURS.search(clause.text):
-            return found
+        if _OURS.search(clause.text) or _NEW.search(clause.text) or any(
+                w.lemma in INTERROGATIVES for w in clause.words):
+            return found  # 新しいご住所は横浜市西区のどちらになりますか: asked, not read out
         lemmas = {w.lemma for w in clause.words}
         amounts = [w for w in clause.words if w.lemma == "円" and w.i > 0 and clause.parse[w.i - 1].pos == "NUM"]
         money = bool(amounts)
@@ -485,8 +497,10 @@ class ClauseRules:
         # The amount is the account's when it and the money word are close in the tree (8,640円が
         # 未納, 口座に…円をお振り込み), not a price said near one (振込手数料は220円, ご入金の後に…円分の).
         owed = [w for w in clause.words if w.lemma in PAY and _NOT_DONE.search(clause.after(w))]
+        # お振り込みいたします announces an action (a refund, a procedure), not the account's state.
+        done = [w for w in clause.words if not _WILL_DO.match(clause.chain(w))]
         if any((member(w.lemma, ACCOUNT_MONEY) or w in owed) and w.dep != "compound" and self._near(clause, w, a, 3)
-               for w in clause.words for a in amounts):
+               for w in done for a in amounts):
             found.append(("ACCOUNT_AMOUNT", ""))
         if "プラン" in lemmas and _CURRENT.search(clause.text) and (money or found):
             found.append(("CONTRACT_PLAN", ""))

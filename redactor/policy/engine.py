@@ -43,6 +43,8 @@ _BEFORE_NAME = 24
 _POSSESSION = re.compile(r"((ご|お)(登録|契約|住所|住まい|届け先|電話|連絡先|口座|自宅|勤務先|生年月日|誕生日|名前|"
                          r"メール|携帯|カード|客様の|母様|父様|家族)|登録|契約|送付先|届け先|請求先|様の|名義|カードの)")
 _SENTENCE_END = "。？?！!\n"
+# A sentence that asks for the value (…のどちらですか, 新しいご住所は…) reads nothing registered out.
+_ASKING = re.compile(r"(どちら|どこ|何|なん|いつ|どの|新しい|変更後|引っ?越し先)")
 # The company's own places (当センターの所在地は…, 本社は…).
 _BUSINESS_PLACE = re.compile(r"(所在地|当社|弊社|当店|当センター|当院|当行|本社|支社|支店|営業所|店舗|事務所|会場|"
                              r"窓口)")
@@ -221,7 +223,8 @@ class CallState:
         ご住所, お届け先…) and it is not their own name, a business number or an echo; a name only
         when read as the registered one (ご契約者は…様): 〜様ですね addresses the caller."""
         value = text[entity.start:entity.end]
-        if not _POSSESSION.search(_sentence_of(text, entity.start, entity.end)):
+        sentence = _sentence_of(text, entity.start, entity.end)
+        if not _POSSESSION.search(sentence) or _ASKING.search(sentence):
             return False  # 新宿区西新宿のビルの2階でございます: a place, nobody's registered data
         if entity.type == "PERSON" and (
             not _REGISTERED_NAME.search(text, max(0, entity.start - _BEFORE_NAME), entity.start)
