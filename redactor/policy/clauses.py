@@ -33,7 +33,7 @@ TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す"
                       "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売"})
 USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "扱い", "取り扱い", "取扱い", "活用"})
 ACCESS = frozenset({"見る", "聞く", "聞ける", "見れる", "見られる", "閲覧", "確認", "知る", "聞き直す", "聞き返す",
-                    "見返す", "再生"})
+                    "見返す", "再生", "見える", "聞こえる"})
 # A handling noun that heads these asks about the handling itself (保存期間, 保存先).
 HANDLING_HEADS = frozenset({"期間", "期限", "先", "場所", "範囲"})
 TELL = frozenset({"言う", "伝える", "教える", "知らせる", "読み上げる", "読む", "送る", "出す", "見せる", "提示",
@@ -47,6 +47,11 @@ ASK = frozenset({"教える", "伺う", "聞く", "聞かせる", "言う", "伝
                  "頂戴", "確認", "用意", "提示", "入力", "おっしゃる", "仰る", "申し出る", "見せる", "読む"})
 # Asking whether the customer has or knows it comes before asking for it (お手元にございますか).
 HAVE = frozenset({"ある", "ござる", "持つ", "分かる", "わかる", "お持ち"})
+# Holding something: with ておく/とく it is keeping (いつまで持っておくんですか, サーバーに置いとく).
+HOLD = frozenset({"持つ", "置く", "取る", "取っておく"})
+_KEEP = re.compile(r"^(て|っ)?(て)?(おく|おき|おい|おこ|とく|とき|とい|とこ)")
+# Stopping a handling (録音を止めてもらえますか): a request about the data.
+STOP = frozenset({"止める", "やめる", "停止", "中止", "切る", "オフ"})
 # Harm done to data: the noun says which object it is about (情報漏洩は大丈夫ですか).
 LEAK = frozenset({"漏洩", "流出", "悪用"})
 # Telling someone else (そっちで話しちゃうの, 住所とか教えちゃうことって): the company tells a third
@@ -63,8 +68,8 @@ HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
 # --- object classes ----------------------------------------------------------------------
 # Nouns that name data about the customer by themselves.
 DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録", "録音", "通話", "会話", "内容", "履歴", "音声",
-                        "話", "やりとり", "やり取り", "個人データ", "プライバシー", "検査結果", "診断結果", "健診結果",
-                        "カルテ", "病歴", "既往歴"})
+                        "話", "やりとり", "やり取り", "個人データ", "プライバシー", "中身", "検査結果", "診断結果",
+                        "健診結果", "カルテ", "病歴", "既往歴"})
 # 情報 and データ name the customer's data only when bare or modified by one of these
 # (not 商品情報, キャンペーン情報, データ容量).
 PERSONAL_MODIFIERS = frozenset({"個人", "顧客", "お客様", "お客さま", "会員", "登録", "契約", "カード", "口座",
@@ -130,12 +135,13 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|でしょう|だろう)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
-_NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ)|ないように(して|お願い)|"
+_NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ|ね|よ|[。、!！]|$)|"
+                               r"ないように(して|お願い)|"
                                r"(の|こと)(は|を)?(やめて|止めて|控えて)(ほしい|欲しい|ください|もらえ|いただ)")
 _PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
 # How, by whom, where: what a use question asks (not どのくらい, which asks an amount).
 _MANNER = re.compile(r"(どう|どのよう|どんなふう|誰が|だれが|どこで|どこに|何に|なにに|なんに)")
-_PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の|ほかの|ほか|他に)")
+_PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の|ほかの|ほか|他に|だけ|のみ)")
 # Volitional questions: 言いましょうか, 伝えようか, 言おうか, 言っとこうか / 言っとこっか.
 _VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう|[おこそとのほもろごぞぼ]う|[こそとろ]っ)か|ましょう[?？]")
 # 〜とく/ておく asked (言っとく？, 書いときます？): an offer to put it on record.
@@ -158,8 +164,10 @@ _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
 # The customer's own action (控えてもいいですか, 消した方がいいですか): not about the company.
 _SELF_ACTION = re.compile(r"^.{0,4}(ても(いい|よい|よろし|大丈夫|構)|ば(いい|よい|よろし)|(方|ほう)が|ましょうか|"
                           r"ておき|ておけ|とき(ます|ましょう))")
-# Nouns that make a fact of the clause they head (知られること, 漏れる心配): not things described.
-_FACTS = frozenset({"こと", "事", "の", "可能性", "心配", "恐れ", "おそれ", "場合", "危険", "リスク"})
+# Nouns that make a fact of the clause they head (知られること, 漏れる心配, 残るもんなの, 持っておく
+# つもり): not things described.
+_FACTS = frozenset({"こと", "事", "の", "可能性", "心配", "恐れ", "おそれ", "場合", "危険", "リスク",
+                    "もの", "もん", "つもり", "予定", "わけ", "はず", "感じ", "ところ"})
 # A predicate in a background clause (〜てるんですけど, 〜ので): what the speaker states.
 _BACKGROUND = re.compile(r"(けど|けれど|けれども|ので|から)$")
 # A predicate: a verb, or a サ変 noun with its する (録音される, 削除して).
@@ -309,6 +317,10 @@ class ClauseRules:
         if (question or concern or negative_request) and (
                 self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))):
             return True
+        if (question or _REQUEST_CHAIN.search(clause.text)) and any(
+                w.lemma in STOP and any(member(c.lemma, RETAIN) and c.dep == "obj" for c in clause.children(w))
+                for w in clause.words):
+            return True  # 録音を止めてもらうことってできますか
         recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
                                                      for w in clause.words)
         # With the company as the handler the object goes without saying (asked right after giving
@@ -316,6 +328,8 @@ class ClauseRules:
         implied = (bool(_HANDLER.search(clause.text)) or context) and (question or concern)
         for word in clause.words:
             lemma, chain = word.lemma, clause.chain(word)
+            if lemma in HOLD and _KEEP.match(chain):
+                lemma = "保管"  # 持っておく, 置いとく: keeping it
             if not member(lemma, HANDLING):
                 continue
             if (_BACKGROUND.search(chain) or self._te_clause(clause, word, chain)) and not concern \

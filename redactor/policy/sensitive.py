@@ -134,7 +134,8 @@ _NAME_LABELS = re.compile(r"^(GOE|Facility|City|Province|County|Station|Company|
                           r"Road|Railroad|Line|Airport|Port|Park|Location|School|Museum|Theater|Spa|Car_Stop|Bridge|"
                           r"Market|Sports_Facility|Amusement_Place|Show_Organization|Title|Book|Broadcast)")
 # Aids that are also merchandise: bought, ordered or repaired, they say nothing about the caller.
-_DEVICES = re.compile(r"(補聴器|車(椅子|いす|イス)|歩行器|杖|カテーテル|吸引器|酸素ボンベ|義(足|手|眼)|補装具)")
+_DEVICES = re.compile(r"(補聴器|ペースメーカー|インスリンポンプ|車(椅子|いす|イス)|歩行器|杖|カテーテル|吸引器|"
+                      r"酸素ボンベ|義(足|手|眼)|補装具)")
 _COMMERCE = frozenset({"買う", "購入", "注文", "取り寄せる", "販売", "売る", "探す", "在庫", "返品", "交換", "修理",
                        "配送", "発送", "入荷", "値段", "価格", "電池", "部品", "レンタル", "見積もり", "カタログ",
                        "商品", "製品", "取り扱い"})
