@@ -206,17 +206,17 @@ def test_a_second_mention_glued_to_a_compound_is_not_a_name(redactor) -> None:
     assert persons(redactor, text) == ["ジョン・ハーヴェイ・グリア"]
 
 
-@pytest.mark.parametrize(("name", "team"), [
+@pytest.mark.parametrize(("name", "is_team"), [
     ("ニューオーリンズ・セインツ", True), ("マンチェスター・シティFC", True),
     ("ジョルジュ・ドン", False), ("ジョン・ハーヴェイ・グリア", False),
 ])
-def test_a_club_named_after_its_city_is_a_team(redactor, name: str, team: bool) -> None:
+def test_a_club_named_after_its_city_is_a_team(redactor, name: str, is_team: bool) -> None:
     """A place, then a plural nickname or a club code (GiNZA sometimes labels these Person)."""
-    from redactor.pii.recognizers.person_evidence import _team
+    from redactor.pii.recognizers.person_context import team
 
     doc = redactor.nlp(f"{name}でプレーした。")
     span = doc.char_span(0, len(name))
-    assert span is not None and _team(span) is team
+    assert span is not None and team(span) is is_team
 
 
 @pytest.mark.parametrize("text", [

@@ -8,7 +8,10 @@ Candidates come from GiNZA's parse of the text (a spaCy ``Doc``):
 - name shapes from the dictionary: a listed surname + the kanji of a given name (林文察), katakana
   words joined by ・/＝ with a part the dictionary does not know (ビル・ロマス), an unknown
   katakana word as a subject (シャマランは), a listed name before a family word (クレーマー家);
-- words next to a list's joiner, which become names only when the list holds a name (真田、佐渡).
+- words next to a list's joiner, which become names only when the list holds a name (真田、佐渡;
+  a katakana word too: ジェニー、ハニー、ロイ);
+- an unknown katakana word before a person-only suffix or a title, or after a title and の/・
+  (…亡き後, …夫妻, …伯爵, デザイナーの…), a Latin word after a title and の.
 
 Each candidate is first made whole: a foreign name joined by ``・``/``＝`` (マット・ケイン,
 ジャン=マリー・ルブリ) is one name, a kanji name continues over the single kanji SudachiPy
@@ -18,17 +21,26 @@ surname SudachiPy did not recognise (南々見一也).  A list of kanji names jo
 
 Then the evidence is weighed:
 
-for   a name tag, a surname + given name shape, a foreign name of several parts, GiNZA's
-      Person label; a title or honorific next to it (大川薫社長, 刑事ジョン・ブック, 田中様)
-      decides on its own;
+for   a name tag, a surname + given name shape, a foreign name of several parts (initials
+      count: J・K・ローリング), GiNZA's Person label; a title or honorific next to it (大川薫社長,
+      刑事ジョン・ブック, 田中様, also after の or ・: 記者の…, 女子高生・…) or a suffix only a person
+      takes (…夫妻, …亡き後) decides on its own, and so does a name tag before a noun it modifies
+      (シェークスピア作品, ジダーノフ批判);
 against
       one kanji or a short hiragana word alone (藤, あみ), a word that is all the text says
       (a word clip: ツル), no name tag at all (GiNZA's Person on a common noun: 右投, トランペット),
       GiNZA's organisation/facility/product/event/place labels on the same tokens, a name that
       is only part of a compound (熊井鉄鋼, 森美術館, ボールドウィン社, 小沢艦隊, チェーンバーチェ),
       a 「work title」, an organisation's category or a club code before it (鉄鋼メーカー、ユジノール,
-      CRヴァスコ・ダ・ガマ); a title does not make a place or body before its office a name
-      (成田市長, 自由民主党総裁).
+      CRヴァスコ・ダ・ガマ); a title does not make a place, a body or a country before its office
+      a name (成田市長, 自由民主党総裁, イングランド代表); what the sentence says around it
+      (``person_context``: a short quoted title, X の乱, X に完全移籍, a definition or an apposition
+      calling it a thing, a club named after its city, …橋/…国際空港/…号 named after a person).
+
+After the weighing: a found name mentioned again by its last part or its surname is the same
+person (ジョルジュ・ドン … ドンは; not glued into a compound: …グリア駅), a word between two
+names of a ``・`` list is a name (中塚一宏・階猛・黄川田徹), and so is a name taken in quotes
+(「…」を名乗る).
 """
 
 from __future__ import annotations
@@ -38,6 +50,21 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from redactor.pii.lexicon import entry
+from redactor.pii.recognizers.person_context import (
+    AND_WORDS,
+    FACILITY_HEAD,
+    JOINERS,
+    assumed_names,
+    defined_as_a_thing,
+    event_named_after,
+    is_noun,
+    next_text,
+    organisation_predicate,
+    split_parts,
+    team,
+    thing_in_apposition,
+    work_title,
+)
 
 # GiNZA labels that say "not a person" when they lie on a candidate (organisations, facilities,
 # products and works, events, places).  Labels GiNZA scatters over foreign names at random
@@ -110,8 +137,6 @@ _ORG_CATEGORY = re.compile(
 # Player positions glued before a name (FW向井章人); other capitals glued before one name a
 # club or a company (CRヴァスコ・ダ・ガマ, FCバルセロナ).
 _POSITIONS = frozenset({"GK", "DF", "MF", "FW", "CF", "WG", "SB", "DH", "SS", "CB", "LB", "RB"})
-# "and" inside a chain names a firm (ジョンソン・エンド・ジョンソン, …・アンド・…).
-_AND = frozenset({"アンド", "エンド"})
 # The first word of a band's or a work's name (ザ・ビートルズ).
 _GROUP_HEAD = frozenset({"ザ", "ジ"})
 # Case particles after a noun phrase: the word is used as a name in a sentence (行長は, 竹蔵の).
@@ -126,7 +151,6 @@ _CASE_PARTICLES = frozenset({"は", "が", "を", "の", "に", "と", "も", "�
 _INTRO_AFTER = re.compile(r"[ \u3000]?(?:[でへ]ござい|と申し|が承り|が担当|が契約者|です(?:。|$))")
 _KANJI = re.compile(r"[一-龥々〆ヵヶ]+")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]+|[A-Z][A-Za-z.]*")
-_JOINERS = frozenset({"・", "＝", "=", "･"})
 # What closes a name phrase in speech: the quoting particle of a self-introduction, a copula.
 _PHRASE_END = frozenset({"と", "です", "でござい", "で"})
 _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
@@ -153,10 +177,6 @@ def _kind(token: Token) -> str:
 def _unknown_foreign(token: Token) -> bool:
     """A katakana word the dictionary does not know: a foreign name more often than not (ロマス)."""
     return bool(re.fullmatch(r"[ァ-ヴー]{3,}", token.text)) and not entry(token.text).known
-
-
-def _is_noun(token: Token) -> bool:
-    return token.tag_.startswith(("名詞", "接尾辞-名詞的")) and "数詞" not in token.tag_
 
 
 def _foreign(token: Token) -> bool:
@@ -243,7 +263,7 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
     know (シャマランは, バザーリアが), or knows as a name before a family word (クレーマー家)."""
     found = []
     for i, tok in enumerate(doc):
-        nxt = _next_text(doc, i + 1)
+        nxt = next_text(doc, i + 1)
         if (not (_KATAKANA.fullmatch(tok.text) or _LATIN_WORD.fullmatch(tok.text)) or len(tok.text) < 3
                 or tok.whitespace_):
             continue
@@ -252,7 +272,7 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
         # GiNZA's random labels on foreign words (Dish, Clothing …) say nothing; an organisation,
         # place or work label does.
         unlabelled = not any(e.start <= i < e.end and e.label_ in AGAINST_LABELS for e in doc.ents)
-        regnal = "数詞" in doc[i + 1].tag_ and _next_text(doc, i + 2) == "世" if i + 2 < len(doc) else False
+        regnal = "数詞" in doc[i + 1].tag_ and next_text(doc, i + 2) == "世" if i + 2 < len(doc) else False
         if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal) and unlabelled)
                 or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))
                 # a word only a person takes after it, or a title and の before it (デザイナーの…)
@@ -269,20 +289,10 @@ def _list_members(doc: Doc) -> list[_Candidate]:
     found = []
     for i in range(len(doc)):
         # (・ joins the parts of one foreign name too, so it does not make a list here)
-        listed = (i > 0 and doc[i - 1].text in _LIST_WORDS) or _next_text(doc, i + 1) in _LIST_WORDS
+        listed = (i > 0 and doc[i - 1].text in _LIST_WORDS) or next_text(doc, i + 1) in _LIST_WORDS
         if listed and _list_member(doc[i:i + 1]):
             found.append(_Candidate(i, i + 1, False))
     return found
-
-
-def _split_parts(run: Span) -> list[list[Token]]:
-    parts: list[list[Token]] = [[]]
-    for t in run:
-        if t.text in _JOINERS:
-            parts.append([])
-        else:
-            parts[-1].append(t)
-    return [p for p in parts if p]
 
 
 def _initial(token: Token) -> bool:
@@ -302,15 +312,15 @@ def _foreign_chains(doc: Doc) -> list[_Candidate]:
     i = 0
     while i < len(doc):
         j = i
-        while j < len(doc) and (_foreign(doc[j]) or (doc[j].text in _JOINERS and j > i)) and (
+        while j < len(doc) and (_foreign(doc[j]) or (doc[j].text in JOINERS and j > i)) and (
                 j == i or not doc[j - 1].whitespace_):
             j += 1
-        while j > i and doc[j - 1].text in _JOINERS:
+        while j > i and doc[j - 1].text in JOINERS:
             j -= 1
         if j - i >= 2 and _position_code(doc, i):
             i += 1
         run = doc[i:j]
-        parts = _split_parts(run)
+        parts = split_parts(run)
         # Every part a name-like word (ジュピラー・プロ・リーグ: プロ is a common word), one of them
         # unknown or known only as a name.
         initials = any(_initial(t) for t in run)
@@ -328,12 +338,12 @@ def _trim_entity(doc: Doc, ent: Span) -> tuple[int, int]:
     """GiNZA's Person span without titles, suffixes and common nouns at its edges (小沢艦隊 → 小沢)."""
     start, end = ent.start, ent.end
     named = [t.i for t in ent if _is_name_tag(t)]
-    while start < end and (doc[start].text in TITLES or doc[start].text in _JOINERS or doc[start].is_punct
-                           or _in_label(doc, start, TITLE_LABEL) or (named and start < named[0] and _is_noun(doc[start])
+    while start < end and (doc[start].text in TITLES or doc[start].text in JOINERS or doc[start].is_punct
+                           or _in_label(doc, start, TITLE_LABEL) or (named and start < named[0] and is_noun(doc[start])
                                                                      and not _foreign(doc[start]))):
         start += 1
     while end > start and (doc[end - 1].text in TITLES or doc[end - 1].text in NAME_SUFFIXES or doc[end - 1].is_punct
-                           or (named and end - 1 > named[-1] and _is_noun(doc[end - 1]) and not _foreign(doc[end - 1])
+                           or (named and end - 1 > named[-1] and is_noun(doc[end - 1]) and not _foreign(doc[end - 1])
                                and "人名" not in doc[end - 1].tag_ and not _given_after_surname(doc, end - 1))):
         end -= 1
     # A position abbreviation glued before a name (FW向井章人, MFルーカス) is not part of it.
@@ -345,7 +355,7 @@ def _trim_entity(doc: Doc, ent: Span) -> tuple[int, int]:
 def _position_code(doc: Doc, i: int) -> bool:
     """A player's position glued before the name (FW向井章人, MFルーカス・ポドルスキ)."""
     return (i + 1 < len(doc) and doc[i].text in _POSITIONS and not doc[i].whitespace_
-            and doc[i + 1].text not in _JOINERS and not re.match(r"[A-Za-z]", doc[i + 1].text))
+            and doc[i + 1].text not in JOINERS and not re.match(r"[A-Za-z]", doc[i + 1].text))
 
 
 def _organisation_before(doc: Doc, start: int) -> bool:
@@ -376,10 +386,10 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
     """Make the candidate the whole name (see the module docstring)."""
     # Foreign names: parts joined by ・/＝, when the candidate itself is foreign.
     if any(_foreign(doc[k]) for k in range(cand.start, cand.end)):
-        while (cand.end + 1 < len(doc) and doc[cand.end].text in _JOINERS and _foreign(doc[cand.end + 1])
+        while (cand.end + 1 < len(doc) and doc[cand.end].text in JOINERS and _foreign(doc[cand.end + 1])
                and not doc[cand.end - 1].whitespace_):
             cand.end += 2
-        while (cand.start >= 2 and doc[cand.start - 1].text in _JOINERS and _foreign(doc[cand.start - 2])
+        while (cand.start >= 2 and doc[cand.start - 1].text in JOINERS and _foreign(doc[cand.start - 2])
                and not doc[cand.start - 2].whitespace_):
             cand.start -= 2
     # A regnal number: ルイ15世, フセイン1世.
@@ -404,7 +414,7 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
     last = doc[cand.end - 1]
     if (last.tag_.endswith("人名-姓") and cand.end < len(doc) and not last.whitespace_
             and _KANJI.fullmatch(doc[cand.end].text) and len(doc[cand.end].text) <= 2
-            and doc[cand.end].text[-1] not in _COMPOUND_KANJI and _is_noun(doc[cand.end])
+            and doc[cand.end].text[-1] not in _COMPOUND_KANJI and is_noun(doc[cand.end])
             and (cand.end + 1 == len(doc) or doc[cand.end + 1].is_punct or doc[cand.end].whitespace_
                  or doc[cand.end + 1].text in _PHRASE_END)):
         cand.end += 1
@@ -438,7 +448,7 @@ def _title_after(doc: Doc, end: int) -> bool:
         return False
     pair = nxt.text + (doc[end + 1].text if end + 1 < len(doc) else "")
     return (nxt.text in TITLES or pair in TITLES
-            or (_in_label(doc, end, TITLE_LABEL) and _is_noun(nxt) and not _is_name_tag(nxt)))
+            or (_in_label(doc, end, TITLE_LABEL) and is_noun(nxt) and not _is_name_tag(nxt)))
 
 
 def _title_before(doc: Doc, start: int) -> bool:
@@ -449,13 +459,7 @@ def _title_before(doc: Doc, start: int) -> bool:
         return True  # kinship before a name: 父・種次郎, 母・タマエ, 父の林文察
     if prev.text in {"の", "・"} and start >= 2 and not doc[start - 2].whitespace_:
         prev, start = doc[start - 2], start - 1  # a title, then の or ・: 代表の伍廷芳, 女子高生・…
-    return prev.text in TITLES or (_in_label(doc, start - 1, TITLE_LABEL) and _is_noun(prev) and not _is_name_tag(prev))
-
-
-# The head of a facility, a vessel, a prize or a line named after a person.
-_FACILITY_HEAD = re.compile(
-    r"^(?:国際)?(?:橋|大橋|港|空港|駅|号|丸|聖堂|大聖堂|教会|寺|神社|城|宮殿|館|美術館|博物館|記念館|賞|杯|記念杯|線|"
-    r"通り|広場|公園|記念公園|病院|大学|学院|学園|学校|高校|劇場|ホール|スタジアム|球場|研究所|財団|基金|記念碑)$")
+    return prev.text in TITLES or (_in_label(doc, start - 1, TITLE_LABEL) and is_noun(prev) and not _is_name_tag(prev))
 
 
 def _compound_after(doc: Doc, end: int) -> int:
@@ -466,15 +470,15 @@ def _compound_after(doc: Doc, end: int) -> int:
         return 0
     if nxt.text in {"号", "丸"}:
         return 3  # a ship or a vehicle (クイーン・エリザベス号), tagged a counter
-    if (_title_after(doc, end) or _is_name_tag(nxt) or not _is_noun(nxt) or "数詞" in nxt.tag_
+    if (_title_after(doc, end) or _is_name_tag(nxt) or not is_noun(nxt) or "数詞" in nxt.tag_
             or nxt.text in _PERSON_HEADS):
         return 0
     head = nxt.text
     for tok in doc[end + 1:end + 3]:
-        if doc[tok.i - 1].whitespace_ or not _is_noun(tok):
+        if doc[tok.i - 1].whitespace_ or not is_noun(tok):
             break
         head += tok.text
-    if _FACILITY_HEAD.search(head):
+    if FACILITY_HEAD.search(head):
         return 3  # named after the person: …橋, …国際空港, …号, …大聖堂
     return 2 if nxt.text[-1] in _COMPOUND_KANJI or (len(nxt.text) >= 2 and "普通名詞" in nxt.tag_) else 1
 
@@ -485,7 +489,7 @@ def _compound_before(doc: Doc, start: int) -> bool:
     if start == 0:
         return False
     prev = doc[start - 1]
-    if prev.whitespace_ or not _is_noun(prev) or _is_name_tag(prev) or _title_before(doc, start):
+    if prev.whitespace_ or not is_noun(prev) or _is_name_tag(prev) or _title_before(doc, start):
         return False
     return any(script.match(doc[start].text) and script.fullmatch(prev.text) for script in (_KANJI, _KATAKANA))
 
@@ -515,10 +519,6 @@ def _listed_name(token: Token) -> bool:
     return bool(_KANJI.fullmatch(token.text)) and bool(entry(token.text).kinds)
 
 
-def _next_text(doc: Doc, end: int) -> str:
-    return doc[end].text if end < len(doc) else ""
-
-
 def _common_word(tokens: Span) -> bool:
     """Only words the dictionary knows as common nouns (テノール歌手, チーフディレクター)."""
     return all("普通名詞" in t.tag_ and not entry(t.text).kinds for t in tokens)
@@ -531,122 +531,16 @@ def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
         return True
     if any(t.tag_.endswith("地名-国") for t in doc[cand.start:cand.end]):
         return True  # a country before its representative or ruler (イングランド代表, フランス国王)
-    nxt = _next_text(doc, cand.end)
+    nxt = next_text(doc, cand.end)
     return bool(nxt) and nxt[0] in _PLACE_UNIT and any("地名" in t.tag_ for t in doc[cand.start:cand.end])
-
-
-_PLURAL_END = re.compile(r"(?:ズ|ツ|ス)$")
-
-
-def _team(tokens: Span) -> bool:
-    """A club named after its city (ニューオーリンズ・セインツ, …・シティFC): a place first, then a
-    plural nickname or a club code, not a person's name."""
-    parts = _split_parts(tokens)
-    if len(parts) < 2:
-        return False
-    last = parts[-1]
-    if re.fullmatch(r"[A-Z]{2,3}", last[-1].text):
-        return True
-    return ("地名" in parts[0][0].tag_ and bool(_PLURAL_END.search(last[-1].text))
-            and not any("人名" in t.tag_ for t in last))
-
-
-_QUOTE = re.compile(r"[「『]([^「『」』]*)[」』]")
-_SELF_INTRO_IN = re.compile(r"(?:と|って)(?:申し|言い|いい)")
-# How quoted speech ends (「田中です」, 「山田と申します」): not a title.
-_SPEECH_END = re.compile(r"(?:です|ます|でございます|申します|さん|様|だ|た|よ|ね|か)[。！？!?]?$")
-# An event named after a person (平将門の乱, 本能寺の変): the event, not the person.
-_EVENT_HEADS = frozenset({"乱", "変", "役", "陣", "戦い"})
-
-
-def _work_title(doc: Doc, start: int, end: int) -> bool:
-    """The candidate fills a 「…」 quote (「モンコク・カルメン」) or lies inside a short one that reads
-    as a title, not speech (「詩人・X の世界」, 「3年B組X先生」): a work, not a person."""
-    if start > 0 and end < len(doc) and doc[start - 1].text in "「『" and doc[end].text in "」』":
-        return True
-    a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-    return any(m.start(1) <= a and b <= m.end(1) and len(m.group(1)) <= 20
-               and not re.search("[、。,]", m.group(1)) and not _SPEECH_END.search(m.group(1))
-               for m in _QUOTE.finditer(doc.text))
-
-
-# What is done to or by an organisation, never a person: joined, transferred to, disbanded,
-# formed (Xに移籍, Xに加入, Xを結成, Xの解散, Xが倒産), by the particle that links it.
-_ORG_PREDICATES = {
-    "に": frozenset({"移籍", "加入", "入団", "入社", "入部", "吸収", "合併"}),
-    "へ": frozenset({"移籍", "加入", "入団", "入社"}),
-    "を": frozenset({"結成", "解散", "設立", "買収", "退団", "退社", "脱退", "創業", "創設", "傘下"}),
-    "の": frozenset({"解散", "結成", "傘下", "子会社", "本社", "本拠地", "株式", "創業者", "設立者", "親会社"}),
-    "が": frozenset({"解散", "倒産", "上場", "破産"}),
-}
-_ORG_PREDICATE_MODIFIERS = frozenset({"完全", "期限付き", "期限", "付き", "正式", "再"})
-
-
-def _organisation_predicate(doc: Doc, end: int) -> bool:
-    """The candidate is what an organisation's predicate speaks of (…に完全移籍, …の解散)."""
-    heads = _ORG_PREDICATES.get(_next_text(doc, end))
-    if not heads:
-        return False
-    i = end + 1
-    while i < len(doc) and doc[i].text in _ORG_PREDICATE_MODIFIERS:
-        i += 1
-    return _next_text(doc, i) in heads
-
-
-# What a definition says a thing is (Xは、イギリス海軍の水上機母艦。): things, places and bodies.
-_THING_CATEGORIES = re.compile(
-    r"(?:会社|企業|法人|団体|組織|機関|政党|球団|チーム|クラブ|バンド|グループ|ユニット|レーベル|ブランド|メーカー|"
-    r"小惑星|惑星|衛星|恒星|星|銀河|艦|船|機|車|列車|駅|空港|港|橋|道路|線|町|村|市|区|郡|県|州|国|地区|地域|集落|"
-    r"島|山|川|湖|半島|寺|神社|城|学校|大学|高校|病院|施設|建物|公園|教会|雑誌|新聞|番組|映画|作品|曲|楽曲|"
-    r"アルバム|シングル|小説|漫画|ゲーム|製品|商品|品種|種|属|科|料理|菓子|言語|制度|法律|条約|事件|戦い|大会|賞)$")
-_DEFINITION_END = frozenset({"。", "である", "だ", "です", "で", "あり", "ある", "と", "も"})
-
-
-def _thing_in_apposition(doc: Doc, start: int) -> bool:
-    """A category of things or places, then である, right before (…の開拓地であるペンビナ)."""
-    if doc[start - 1:start].text == "である":
-        i = start - 2
-    elif doc[max(0, start - 2):start].text == "である":
-        i = start - 3
-    else:
-        return False
-    return i >= 0 and _is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text) or doc[i].text.endswith("地"))
-
-
-def _defined_as_a_thing(doc: Doc, cand: _Candidate) -> bool:
-    """A sentence that opens with the candidate as its topic (Xは、 / Xとは) and ends by
-    saying it is a thing, a place or a body (…の水上機母艦。, …に位置する小惑星である。)."""
-    if cand.start > 0 and doc[cand.start - 1].text != "。":
-        return False
-    if _next_text(doc, cand.end) not in {"は", "とは"}:
-        return False
-    end = next((t.i for t in doc[cand.end:] if t.text == "。"), len(doc))
-    i = end - 1
-    while i > cand.end and (doc[i].text in _DEFINITION_END or doc[i].is_punct or "助動詞" in doc[i].tag_):
-        i -= 1
-    return i > cand.end + 1 and _is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text))
-
-
-def _event_named_after(doc: Doc, end: int) -> bool:
-    """X の乱 / X の変: an event named after the person."""
-    return _next_text(doc, end) == "の" and _next_text(doc, end + 1) in _EVENT_HEADS
 
 
 def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
     """Character spans ``(start, end, score)`` of the names the parse gives evidence for."""
     spans, weak = _weigh(doc)
     spans += _coordinated(doc, spans, weak)
-    spans += _between_names(doc, spans) + _assumed_names(doc.text)
+    spans += _between_names(doc, spans) + assumed_names(doc.text)
     return spans + _mentioned_again(doc, spans)
-
-
-# A name someone takes or is given, in quotes: 「…」を名乗る, 「…」と改名 (a stage or pen name).
-_ASSUMED_NAME = re.compile(r"[「『]([^「」『』、。]{2,12})[」』](?:を|と)(?:名乗|改名|称し)")
-
-
-def _assumed_names(text: str) -> list[tuple[int, int, float]]:
-    return [(m.start(1), m.end(1), 0.85) for m in _ASSUMED_NAME.finditer(text)
-            if not _SPEECH_END.search(m.group(1)) and not _SELF_INTRO_IN.search(m.group(1))]
 
 
 def _between_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
@@ -684,7 +578,7 @@ def _surname_of(doc: Doc, start: int, end: int) -> str:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return ""
-    parts = [p for p in _split_parts(span) if p]
+    parts = [p for p in split_parts(span) if p]
     if len(parts) >= 2:
         last = "".join(t.text for t in parts[-1])
         return last if len(last) >= 2 and last not in _NAME_PARTICLES else ""
@@ -707,7 +601,7 @@ def _mentioned_again(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tupl
         glued_before = prev is not None and not prev.whitespace_ and bool(script.fullmatch(prev.text[-1:]))
         glued_after = (not tok.whitespace_ and tok.i + 1 < len(doc)
                        and bool(script.match(doc[tok.i + 1].text)) and doc[tok.i + 1].text not in NAME_SUFFIXES)
-        if not (glued_before or glued_after or _compound_after(doc, tok.i + 1) or _work_title(doc, tok.i, tok.i + 1)):
+        if not (glued_before or glued_after or _compound_after(doc, tok.i + 1) or work_title(doc, tok.i, tok.i + 1)):
             found.append((tok.idx, tok.idx + len(tok.text), 0.7))
             taken.append((tok.idx, tok.idx + len(tok.text)))
     return found
@@ -748,26 +642,26 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
                  or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
                  or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
-                 or (cand.lexical and _KATAKANA.fullmatch(t.text) and _next_text(doc, cand.end) in _FAMILY
+                 or (cand.lexical and _KATAKANA.fullmatch(t.text) and next_text(doc, cand.end) in _FAMILY
                      and bool(entry(t.text).kinds))]
         if _INTRO_AFTER.match(doc.text, tokens.end_char) and (named or cand.ginza):
             spans.append((tokens.start_char, tokens.end_char, 0.85))  # 林でございます: a self-introduction
             continue
         if len(value) == 1:
             continue  # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
-        if (_next_text(doc, cand.end) in _PERSON_HEADS and not tokens[-1].whitespace_
+        if (next_text(doc, cand.end) in _PERSON_HEADS and not tokens[-1].whitespace_
                 and any(_is_name_tag(t) for t in tokens)):
             spans.append((tokens.start_char, tokens.end_char, 0.85))  # シェークスピア作品
             continue
         if _compound_after(doc, cand.end) == 3:
             continue  # the name of a bridge, an airport or a ship named after the person
         if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
-                or _next_text(doc, cand.end) in _PERSON_SUFFIXES):
+                or next_text(doc, cand.end) in _PERSON_SUFFIXES):
             # (a katakana word GiNZA alone calls a name, glued to a katakana title: チーフディレクター)
             glued = (not named and len(tokens) == 1 and not tokens[0].whitespace_
-                     and bool(_KATAKANA.fullmatch(value)) and bool(_KATAKANA.match(_next_text(doc, cand.end))))
+                     and bool(_KATAKANA.fullmatch(value)) and bool(_KATAKANA.match(next_text(doc, cand.end))))
             if ((named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand)
-                    and not _work_title(doc, cand.start, cand.end) and not glued):
+                    and not work_title(doc, cand.start, cand.end) and not glued):
                 spans.append((tokens.start_char, tokens.end_char, 0.85))
             continue
         support = 0
@@ -778,7 +672,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         parts = sum(1 for t in tokens if _foreign(t))
         shape = surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza)
         initials = any(_initial(t) for t in tokens)
-        chain = parts >= 2 and any(t.text in _JOINERS for t in tokens) and (
+        chain = parts >= 2 and any(t.text in JOINERS for t in tokens) and (
             bool(named) or initials or any(_unknown_foreign(t) for t in tokens))
         support += 1 if shape or chain else 0
         # an initial in a foreign chain (F・R・チェスニー): a person's name, whatever GiNZA's label
@@ -801,17 +695,17 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         against += label if label == 2 or not single else 0
         # a compound noun before, and the candidate ends like a compound's head (旭日重光章): a compound
         against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
-        against += 3 if (tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or _team(tokens)
-                         or any(t.text in _AND for t in tokens)) else 0
-        against += 3 if _work_title(doc, cand.start, cand.end) or _event_named_after(doc, cand.end) else 0
-        against += 3 if (_organisation_predicate(doc, cand.end) or _defined_as_a_thing(doc, cand)
-                         or _thing_in_apposition(doc, cand.start)) else 0
+        against += 3 if (tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or team(tokens)
+                         or any(t.text in AND_WORDS for t in tokens)) else 0
+        against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
+        against += 3 if (organisation_predicate(doc, cand.end) or defined_as_a_thing(doc, cand.start, cand.end)
+                         or thing_in_apposition(doc, cand.start)) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
         # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
         against += 1 if (named and all(_kind(t) == "名" for t in named) and not cand.ginza
                          and not (len(named) == 1 and entry(named[0].text).only_person and len(value) >= 2
-                                  and _next_text(doc, cand.end) in _CASE_PARTICLES)) else 0
+                                  and next_text(doc, cand.end) in _CASE_PARTICLES)) else 0
         against += 1 if _HIRAGANA.fullmatch(value) and len(value) <= 2 else 0
         against += 1 if not named and not chain else 0
         against += 1 if any("地名" in t.tag_ for t in tokens) and not surname else 0

@@ -1,0 +1,155 @@
+"""What the sentence around a PERSON candidate says about it (see ``person_evidence``).
+
+Counter-evidence from the words around a name-like word, not from the word itself: a short
+quoted title (「詩人・X の世界」), an event named after a person (X の乱), what happens only to
+organisations (X に完全移籍, X の解散), a definition or an apposition that calls it a thing or a
+place (X は、…の小惑星である; 開拓地である X), a club named after its city (…・セインツ), the head
+of a facility, vessel or prize named after a person (…橋, …国際空港, …号).  And one piece of
+evidence for: a name taken in quotes (「…」を名乗る).  Small token helpers both modules use
+live here too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+# "and" inside a chain names a firm (ジョンソン・エンド・ジョンソン, …・アンド・…).
+AND_WORDS = frozenset({"アンド", "エンド"})
+# What joins the parts of one foreign name (マット・ケイン, ジャン=マリー).
+JOINERS = frozenset({"・", "＝", "=", "･"})
+
+
+def is_noun(token: Token) -> bool:
+    """A noun or a noun-like suffix, not a numeral."""
+    return token.tag_.startswith(("名詞", "接尾辞-名詞的")) and "数詞" not in token.tag_
+
+
+def split_parts(run: Span) -> list[list[Token]]:
+    """The parts of a foreign name between its joiners (マット・ケイン → [マット], [ケイン])."""
+    parts: list[list[Token]] = [[]]
+    for t in run:
+        if t.text in JOINERS:
+            parts.append([])
+        else:
+            parts[-1].append(t)
+    return [p for p in parts if p]
+
+
+# The head of a facility, a vessel, a prize or a line named after a person.
+FACILITY_HEAD = re.compile(
+    r"^(?:国際)?(?:橋|大橋|港|空港|駅|号|丸|聖堂|大聖堂|教会|寺|神社|城|宮殿|館|美術館|博物館|記念館|賞|杯|記念杯|線|"
+    r"通り|広場|公園|記念公園|病院|大学|学院|学園|学校|高校|劇場|ホール|スタジアム|球場|研究所|財団|基金|記念碑)$")
+
+
+def next_text(doc: Doc, end: int) -> str:
+    """The text of the token at ``end``, or "" past the end of the doc."""
+    return doc[end].text if end < len(doc) else ""
+
+
+_PLURAL_END = re.compile(r"(?:ズ|ツ|ス)$")
+
+
+def team(tokens: Span) -> bool:
+    """A club named after its city (ニューオーリンズ・セインツ, …・シティFC): a place first, then a
+    plural nickname or a club code, not a person's name."""
+    parts = split_parts(tokens)
+    if len(parts) < 2:
+        return False
+    last = parts[-1]
+    if re.fullmatch(r"[A-Z]{2,3}", last[-1].text):
+        return True
+    return ("地名" in parts[0][0].tag_ and bool(_PLURAL_END.search(last[-1].text))
+            and not any("人名" in t.tag_ for t in last))
+
+
+_QUOTE = re.compile(r"[「『]([^「『」』]*)[」』]")
+_SELF_INTRO_IN = re.compile(r"(?:と|って)(?:申し|言い|いい)")
+# How quoted speech ends (「田中です」, 「山田と申します」): not a title.
+_SPEECH_END = re.compile(r"(?:です|ます|でございます|申します|さん|様|だ|た|よ|ね|か)[。！？!?]?$")
+# An event named after a person (平将門の乱, 本能寺の変): the event, not the person.
+_EVENT_HEADS = frozenset({"乱", "変", "役", "陣", "戦い"})
+
+
+def work_title(doc: Doc, start: int, end: int) -> bool:
+    """The candidate fills a 「…」 quote (「モンコク・カルメン」) or lies inside a short one that reads
+    as a title, not speech (「詩人・X の世界」, 「3年B組X先生」): a work, not a person."""
+    if start > 0 and end < len(doc) and doc[start - 1].text in "「『" and doc[end].text in "」』":
+        return True
+    a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    return any(m.start(1) <= a and b <= m.end(1) and len(m.group(1)) <= 20
+               and not re.search("[、。,]", m.group(1)) and not _SPEECH_END.search(m.group(1))
+               for m in _QUOTE.finditer(doc.text))
+
+
+# What is done to or by an organisation, never a person: joined, transferred to, disbanded,
+# formed (Xに移籍, Xに加入, Xを結成, Xの解散, Xが倒産), by the particle that links it.
+_ORG_PREDICATES = {
+    "に": frozenset({"移籍", "加入", "入団", "入社", "入部", "吸収", "合併"}),
+    "へ": frozenset({"移籍", "加入", "入団", "入社"}),
+    "を": frozenset({"結成", "解散", "設立", "買収", "退団", "退社", "脱退", "創業", "創設", "傘下"}),
+    "の": frozenset({"解散", "結成", "傘下", "子会社", "本社", "本拠地", "株式", "創業者", "設立者", "親会社"}),
+    "が": frozenset({"解散", "倒産", "上場", "破産"}),
+}
+_ORG_PREDICATE_MODIFIERS = frozenset({"完全", "期限付き", "期限", "付き", "正式", "再"})
+
+
+def organisation_predicate(doc: Doc, end: int) -> bool:
+    """The candidate is what an organisation's predicate speaks of (…に完全移籍, …の解散)."""
+    heads = _ORG_PREDICATES.get(next_text(doc, end))
+    if not heads:
+        return False
+    i = end + 1
+    while i < len(doc) and doc[i].text in _ORG_PREDICATE_MODIFIERS:
+        i += 1
+    return next_text(doc, i) in heads
+
+
+# What a definition says a thing is (Xは、イギリス海軍の水上機母艦。): things, places and bodies.
+_THING_CATEGORIES = re.compile(
+    r"(?:会社|企業|法人|団体|組織|機関|政党|球団|チーム|クラブ|バンド|グループ|ユニット|レーベル|ブランド|メーカー|"
+    r"小惑星|惑星|衛星|恒星|星|銀河|艦|船|機|車|列車|駅|空港|港|橋|道路|線|町|村|市|区|郡|県|州|国|地区|地域|集落|"
+    r"島|山|川|湖|半島|寺|神社|城|学校|大学|高校|病院|施設|建物|公園|教会|雑誌|新聞|番組|映画|作品|曲|楽曲|"
+    r"アルバム|シングル|小説|漫画|ゲーム|製品|商品|品種|種|属|科|料理|菓子|言語|制度|法律|条約|事件|戦い|大会|賞)$")
+_DEFINITION_END = frozenset({"。", "である", "だ", "です", "で", "あり", "ある", "と", "も"})
+
+
+def thing_in_apposition(doc: Doc, start: int) -> bool:
+    """A category of things or places, then である, right before (…の開拓地であるペンビナ)."""
+    if doc[start - 1:start].text == "である":
+        i = start - 2
+    elif doc[max(0, start - 2):start].text == "である":
+        i = start - 3
+    else:
+        return False
+    return i >= 0 and is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text) or doc[i].text.endswith("地"))
+
+
+def defined_as_a_thing(doc: Doc, start: int, end: int) -> bool:
+    """A sentence that opens with the candidate as its topic (Xは、 / Xとは) and ends by
+    saying it is a thing, a place or a body (…の水上機母艦。, …に位置する小惑星である。)."""
+    if start > 0 and doc[start - 1].text != "。":
+        return False
+    if next_text(doc, end) not in {"は", "とは"}:
+        return False
+    stop = next((t.i for t in doc[end:] if t.text == "。"), len(doc))
+    i = stop - 1
+    while i > end and (doc[i].text in _DEFINITION_END or doc[i].is_punct or "助動詞" in doc[i].tag_):
+        i -= 1
+    return i > end + 1 and is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text))
+
+
+def event_named_after(doc: Doc, end: int) -> bool:
+    """X の乱 / X の変: an event named after the person."""
+    return next_text(doc, end) == "の" and next_text(doc, end + 1) in _EVENT_HEADS
+
+
+# A name someone takes or is given, in quotes: 「…」を名乗る, 「…」と改名 (a stage or pen name).
+_ASSUMED_NAME = re.compile(r"[「『]([^「」『』、。]{2,12})[」』](?:を|と)(?:名乗|改名|称し)")
+
+
+def assumed_names(text: str) -> list[tuple[int, int, float]]:
+    """Spans of the names taken in quotes (not quoted speech: 「田中と申します」と名乗った)."""
+    return [(m.start(1), m.end(1), 0.85) for m in _ASSUMED_NAME.finditer(text)
+            if not _SPEECH_END.search(m.group(1)) and not _SELF_INTRO_IN.search(m.group(1))]
