@@ -210,3 +210,26 @@ def test_a_final_is_revised_again_once_later_speech_follows_it():
     assert due(p, 17.5, 5.0)  # 5.5 s: read again with context on both sides
     p.settled = True
     assert not due(p, 40.0, 5.0)  # once settled, it is context only
+
+
+def test_the_low_lane_alternates_revisions_and_partials_and_urgent_revisions_go_first(customer_16k):
+    from redactor.asr.engine import SpeechEngine
+    from redactor.stream.scheduler import AsrScheduler
+
+    clip = customer_16k[:16000]
+
+    async def order():
+        scheduler = AsrScheduler(SpeechEngine())  # not started: jobs are only queued and picked
+        scheduler.revision(("A", "agent"), clip, 0.0, [(0.0, 1.0)], None)
+        scheduler.revision(("B", "agent"), clip, 0.0, [(0.0, 1.0)], None)
+        for call in "ABC":
+            scheduler.partial((call, "customer"), clip, 0.0, None)
+        scheduler.revision(("C", "agent"), clip, 0.0, [(0.0, 1.0)], None, urgent=True)
+        picked = []
+        while (job := scheduler._next_low()) is not None:
+            picked.append((job.kind, job.key[0]))
+        await scheduler.stop()
+        return picked
+
+    assert asyncio.run(order()) == [("revision", "C"), ("partial", "A"), ("revision", "A"), ("partial", "B"),
+                                    ("revision", "B"), ("partial", "C")]

@@ -6,9 +6,9 @@ two worker threads run them, one per lane:
 * the **final lane** (the main model, all the model's threads, normal priority) runs only
   **finals** (an utterance has ended, or reached its maximum length), oldest first, so every
   call stays near real time and no call can starve another;
-* the **low lane** (a second instance of the model, one thread, lowered OS priority: ``nice``)
-  runs the optional work: **revisions** (the second pass: a channel's recent utterances decoded
-  together) first, then **partials**. Only the newest request of a channel is kept (it covers
+* the **low lane** (a second instance of the model, lowered OS priority: ``nice``) runs the
+  optional work: **revisions** (the second pass: a channel's recent utterances decoded
+  together) and **partials**, taking turns. Only the newest request of a channel is kept (it covers
   the older one's utterances; an older partial is stale the moment a newer one is asked for);
   a revision that waited ``revision_drop_s`` is dropped (a later window or the end-of-call pass
   covers its finals), unless ``urgent`` (the call has ended).
@@ -17,7 +17,7 @@ A decode cannot be interrupted, so with one model a final that ended during a 20
 waited for it (first-final p95 4–7 s, benchmarks/RESULTS.md "#12 live"). With two lanes a final
 never queues behind optional work, and the OS scheduler gives the final lane's threads the
 cores whenever both lanes decode: the low lane only gets what the finals leave (``nice`` 10:
-about a tenth of a core while they compete).
+about a tenth of the cores while they compete; all of them while no final decodes).
 
 A queued final can be withdrawn (``cancel``): a speculative final whose utterance went on after
 all. ``lag`` (the age of the oldest waiting final) and ``depth`` are exported as metrics.
@@ -71,6 +71,7 @@ class AsrScheduler:
         self._finals: collections.deque[_Job] = collections.deque()
         self._revisions: dict[tuple[str, str], _Job] = {}
         self._partials: dict[tuple[str, str], _Job] = {}
+        self._low_last = ""  # the kind the low lane ran last (revisions and partials alternate)
         self._wake = {"final": asyncio.Event(), "low": asyncio.Event()}
         self._tasks: list[asyncio.Task] = []
         self.busy_s = 0.0  # decoding time so far, both lanes (utilisation = busy_s / uptime)
@@ -176,15 +177,20 @@ class AsrScheduler:
         return self._finals.popleft() if self._finals else None
 
     def _next_low(self) -> _Job | None:
+        """Revisions and partials take turns (urgent revisions first): neither kind can starve
+        the other, a revision waits at most one partial's decode and a partial one revision's."""
         now = time.monotonic()
         for key in [k for k, job in self._revisions.items()
                     if not job.urgent and now - job.queued_at >= self.revision_drop_s]:
             self._revisions.pop(key).future.set_result(None)
-        for jobs, order in ((self._revisions, lambda j: (not j.urgent, j.queued_at)),
-                            (self._partials, lambda j: j.queued_at)):
-            if jobs:
-                return jobs.pop(min(jobs, key=lambda k: order(jobs[k])))
-        return None
+        revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.queued_at), default=None)
+        partial = min(self._partials.values(), key=lambda j: j.queued_at, default=None)
+        job = partial if partial is not None and (
+            revision is None or (self._low_last == "revision" and not revision.urgent)) else revision
+        if job is not None:
+            del (self._revisions if job is revision else self._partials)[job.key]
+            self._low_last = job.kind
+        return job
 
     async def _run(self, lane: str, pool: ThreadPoolExecutor, pick: Callable[[], _Job | None]) -> None:
         loop, wake = asyncio.get_running_loop(), self._wake[lane]

@@ -198,9 +198,9 @@ class CallManager:
         self.metrics = metrics
         self.engine = engine or build_engine()
         self.speech = SpeechEngine(self.options.asr)
-        # Optional work gets its own model instance (one thread, lower priority): a final never
+        # Optional work gets its own model instance (same threads, lower priority): a final never
         # waits for a revision or a partial to finish (a decode cannot be interrupted).
-        low = SpeechEngine(replace(self.options.asr, cpu_threads=1, nice=self.options.low_nice))
+        low = SpeechEngine(replace(self.options.asr, nice=self.options.low_nice))
         self.scheduler = AsrScheduler(self.speech, low_engine=low, low_nice=self.options.low_nice)
         self.pii_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pii")
         self.calls: dict[str, CallSession] = {}
