@@ -306,3 +306,13 @@ def test_a_title_and_a_dot_before_a_split_surname(redactor) -> None:
 ])
 def test_a_facility_vessel_or_firm_named_after_people_is_not_a_name(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "列車は高崎を出て前橋に向かった。",  # what happens at a place: left, moved to, built at
+    "戦後、岩崎に工場が建てられた。",
+    "新製品のウォークマンが発売された。",  # a product category and の before it
+    "ヴィクトリアは州都である。",  # a short definition: X は <place> である
+])
+def test_a_place_or_product_in_its_predicate_is_not_a_name(redactor, text: str) -> None:
+    assert persons(redactor, text) == []

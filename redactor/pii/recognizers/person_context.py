@@ -109,7 +109,7 @@ def organisation_predicate(doc: Doc, end: int) -> bool:
 # What a definition says a thing is (Xは、イギリス海軍の水上機母艦。): things, places and bodies.
 _THING_CATEGORIES = re.compile(
     r"(?:会社|企業|法人|団体|組織|機関|政党|球団|チーム|クラブ|バンド|グループ|ユニット|レーベル|ブランド|メーカー|"
-    r"小惑星|惑星|衛星|恒星|星|銀河|艦|船|機|車|列車|駅|空港|港|橋|道路|線|町|村|市|区|郡|県|州|国|地区|地域|集落|"
+    r"小惑星|惑星|衛星|恒星|星|銀河|艦|船|機|車|列車|駅|空港|港|橋|道路|線|都|町|村|市|区|郡|県|州|国|地区|地域|集落|"
     r"島|山|川|湖|半島|寺|神社|城|学校|大学|高校|病院|施設|建物|公園|教会|雑誌|新聞|番組|映画|作品|曲|楽曲|"
     r"アルバム|シングル|小説|漫画|ゲーム|製品|商品|品種|種|属|科|料理|菓子|言語|制度|法律|条約|事件|戦い|大会|賞)$")
 _DEFINITION_END = frozenset({"。", "である", "だ", "です", "で", "あり", "ある", "と", "も"})
@@ -137,7 +137,31 @@ def defined_as_a_thing(doc: Doc, start: int, end: int) -> bool:
     i = stop - 1
     while i > end and (doc[i].text in _DEFINITION_END or doc[i].is_punct or "助動詞" in doc[i].tag_):
         i -= 1
-    return i > end + 1 and is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text))
+    return i > end and is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text))
+
+
+# What happens at or to a place, never to a person (高崎を出て, 岩崎に工場が建てられた, 大島で生まれ).
+_PLACE_PREDICATES = {
+    "を": ("出", "発", "経", "通過"),
+    "に": ("到着", "移転", "移住", "移り住", "入港", "寄港", "所在", "位置", "本社", "本店", "工場", "建て", "建設",
+           "上陸"),
+    "へ": ("移転", "移住", "移り住", "入港", "寄港", "上陸"),
+    "で": ("生まれ", "育", "開催", "開か", "行わ"),
+}
+# A category of products or works, then の, before the candidate (新製品のX): the product itself.
+_PRODUCT_CATEGORY = re.compile(r"(?:製品|商品|新製品|新商品|新型|機種|車種|ブランド|ソフト|アルバム|シングル|楽曲)$")
+
+
+def place_predicate(doc: Doc, end: int) -> bool:
+    """The candidate is where something happens or goes (…を出て, …に移転, …で生まれ)."""
+    heads = _PLACE_PREDICATES.get(next_text(doc, end))
+    return bool(heads) and doc[end + 1:end + 3].text.replace(" ", "").startswith(heads)
+
+
+def product_before(doc: Doc, start: int) -> bool:
+    """A product or work category and の right before (新製品のウォークマン)."""
+    return (start >= 2 and doc[start - 1].text == "の" and is_noun(doc[start - 2])
+            and bool(_PRODUCT_CATEGORY.search(doc[start - 2].text)))
 
 
 def event_named_after(doc: Doc, end: int) -> bool:

@@ -60,6 +60,8 @@ from redactor.pii.recognizers.person_context import (
     is_noun,
     next_text,
     organisation_predicate,
+    place_predicate,
+    product_before,
     split_parts,
     team,
     thing_in_apposition,
@@ -699,7 +701,8 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
                          or any(t.text in AND_WORDS for t in tokens)) else 0
         against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
         against += 3 if (organisation_predicate(doc, cand.end) or defined_as_a_thing(doc, cand.start, cand.end)
-                         or thing_in_apposition(doc, cand.start)) else 0
+                         or thing_in_apposition(doc, cand.start) or place_predicate(doc, cand.end)
+                         or product_before(doc, cand.start)) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
         # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
