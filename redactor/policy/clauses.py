@@ -183,7 +183,7 @@ HOW_TO = frozenset({"方法", "やり方", "仕方", "手順", "方"})
 def member(lemma: str, cls: frozenset[str]) -> bool:
     """``lemma`` is in the class, or is a compound ending in one of its words of two or more
     characters (情報漏洩 is a 漏洩, 電話番号 a 番号)."""
-    return lemma in cls or any(len(x) >= 2 and len(lemma) > len(x) and lemma.endswith(x) for x in cls)
+    return lemma in cls or any(lemma[k:] in cls for k in range(1, len(lemma) - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,10 +192,7 @@ class Clause:
 
     words: Parse
     parse: Parse
-
-    @property
-    def text(self) -> str:
-        return "".join(w.text + (" " if w.space else "") for w in self.words)
+    text: str = ""  # the sentence's surface (``clauses`` fills it in once)
 
     def chain(self, word: Word, limit: int = 8) -> str:
         """The surface after ``word`` up to its next content word: its auxiliaries and particles."""
@@ -203,7 +200,7 @@ class Clause:
 
     def chain_words(self, word: Word, limit: int = 8) -> list[Word]:
         out: list[Word] = []
-        for w in self.words[self.words.index(word) + 1:]:
+        for w in self.words[self.index(word) + 1:]:
             if len(out) >= limit or (w.dep not in ("aux", "mark", "fixed", "cop", "compound")
                                      and w.pos not in ("AUX", "SCONJ", "PART")):
                 break
@@ -212,12 +209,16 @@ class Clause:
 
     def next_after_chain(self, word: Word) -> Word | None:
         """The word after ``word``'s chain (a comma that closes its clause, or the next phrase)."""
-        index = self.words.index(word) + 1 + len(self.chain_words(word))
+        index = self.index(word) + 1 + len(self.chain_words(word))
         return self.words[index] if index < len(self.words) else None
 
     def after(self, word: Word) -> str:
         """The surface from ``word`` (exclusive) to the end of the sentence."""
-        return "".join(w.text for w in self.words[self.words.index(word) + 1:])
+        return "".join(w.text for w in self.words[self.index(word) + 1:])
+
+    def index(self, word: Word) -> int:
+        """``word``'s position in the sentence (a sentence's words are consecutive in the parse)."""
+        return word.i - self.words[0].i
 
     def children(self, word: Word) -> list[Word]:
         return [w for w in self.words if w.head == word.i and w.i != word.i]
@@ -239,7 +240,7 @@ def clauses(parse: Parse) -> list[Clause]:
     groups: dict[int, list[Word]] = {}
     for word in parse:
         groups.setdefault(word.sent, []).append(word)
-    return [Clause(tuple(g), parse) for g in groups.values()]
+    return [Clause(tuple(g), parse, "".join(w.text + (" " if w.space else "") for w in g)) for g in groups.values()]
 
 
 class ClauseRules:
@@ -502,7 +503,7 @@ class ClauseRules:
                 if clause.parse[word.head].i != word.i:  # お届け先は杉並区…: the predicate's noun
                     found += [("JP_ADDRESS", c.text) for c in clause.words
                               if c.i > word.i and _PLACE.match(c.text) and c.pos in ("NOUN", "PROPN", "ADJ")][:1]
-            elif word.lemma == "口座":
+            elif word.lemma.endswith("口座"):  # 口座, 普通口座
                 for c in clause.children(word):
                     owners = [c, *clause.children(c)]
                     found += [("JP_BANK_ACCOUNT", o.text) for o in owners if _BANK.search(o.text)]

@@ -100,9 +100,9 @@ def _sentence_of(text: str, start: int, end: int) -> str:
     return text[left:min(ends) if ends else len(text)]
 
 
-def _amounts(raw: str) -> list[str]:
-    """The amounts of money in ``raw``, as digits."""
-    return [m.group(1).replace(",", "") for m in _AMOUNT.finditer(normalize(raw).text)]
+def _amounts(flat: str) -> list[str]:
+    """The amounts of money in ``flat`` (normalised text), as digits."""
+    return [m.group(1).replace(",", "") for m in _AMOUNT.finditer(flat)]
 
 
 def _hash(entity_type: str, form: str) -> bytes:
@@ -148,7 +148,8 @@ class CallState:
             elif not self.policy.allows(entity.type) and speaker != "agent":
                 # What the agent says is their request, echo or disclosure: warned as such.
                 found.append(("unneeded_pii", entity.type))
-        if _SECURITY_CODE_SPOKEN.search(normalize(raw).text):
+        flat = normalize(raw).text  # digits as digits, full-width folded: what the regexes read
+        if _SECURITY_CODE_SPOKEN.search(flat):
             found.append(("card_security_code", None))
 
         if speaker == "agent":
@@ -159,7 +160,7 @@ class CallState:
             found += [("card_security_code", REQUESTED) if t == "CARD_SECURITY_CODE"
                       else ("agent_requests_unneeded", t) for t in requested if not self.policy.allows(t)]
             # Confirming a name or number (お電話は048から始まる番号でよろしいでしょうか) asks for it too.
-            confirming = {e.type for e in entities} if _CONFIRMING.search(normalize(raw).text) else set()
+            confirming = {e.type for e in entities} if _CONFIRMING.search(flat) else set()
             self.name_asked |= "PERSON" in requested or "PERSON" in confirming
             self.phone_asked |= "PHONE_NUMBER" in requested or "PHONE_NUMBER" in confirming
             if not self.verified and acts.confirms_identity(raw) and (self.name_asked or self.phone_asked):
@@ -168,12 +169,12 @@ class CallState:
             if not self.verified and text is not None:
                 found += [("identity_not_verified", e.type) for e in entities if self._discloses(text, e)]
                 found += [("identity_not_verified", t) for t, word in acts.disclosed(parse)
-                          if not self._echoes(t, word, raw)]
+                          if not self._echoes(t, word, flat)]
         elif text is not None:
             for entity in entities:
                 self._customer_values |= _echo_keys(entity.type, text[entity.start:entity.end])
             self._customer_values |= {_hash("WORD", w.text) for w in parse}
-            self._customer_values |= {_hash("AMOUNT", a) for a in _amounts(raw)}
+            self._customer_values |= {_hash("AMOUNT", a) for a in _amounts(flat)}
         if speaker == "customer":
             self.customer_spoke = True
         if speaker == "customer" and not self.verified:
@@ -211,10 +212,10 @@ class CallState:
         fresh = [t for t in types if t not in self.agent_asked and t not in stated]
         return (more and (bool(fresh) or not types)) or any(not self.policy.allows(t) for t in fresh)
 
-    def _echoes(self, entity_type: str, word: str, raw: str) -> bool:
+    def _echoes(self, entity_type: str, word: str, flat: str) -> bool:
         """A registered fact the caller said first: the same word, or every amount said again."""
         if entity_type == "ACCOUNT_AMOUNT":
-            amounts = _amounts(raw)
+            amounts = _amounts(flat)
             return bool(amounts) and all(_hash("AMOUNT", a) in self._customer_values for a in amounts)
         return bool(word) and _hash("WORD", word) in self._customer_values
 

@@ -123,7 +123,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
 # A phrase followed by one of these is a place or a service, not a fact about a person.
 # (Used with ``match(text, pos)``, which anchors at ``pos``; a ``^`` would never match there.)
 _PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|給付|一時金|"
-                            r"保険金|共済|(を)?ご利用の(お客様|方)|のお客様|"
+                            r"保険金|共済|(を)?ご利用の(お客様|方)|のお客様|マーク|"
                             r"センター|駅|バス停|保険|特約|プラン|保障|売り場|売場|コーナー|専門店|ショップ|メーカー|"
                             r"教室|講座|サークル|大会|特集|番組|ツアー|対応|用|可|専用|貸し?出し|レンタル)")
 # 障害 after a technical word is an outage, not a disability.
