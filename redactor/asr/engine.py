@@ -27,6 +27,7 @@ from redactor.asr.models import ModelError, resolve_model
 from redactor.asr.options import AsrOptions, SegmentationOptions
 
 SAMPLE_RATE = 16000
+ALIGN_SLACK_S = 0.5  # Whisper's word times and the VAD's utterance edges differ by up to this much
 log = logging.getLogger(__name__)
 
 _models: dict[tuple, object] = {}
@@ -287,8 +288,11 @@ class SpeechEngine:
             # holding its neighbour's words looked like a loop (dropping it cost 5 points of
             # CER against batch); loops are the guards' business, as in batch.
             text = "".join(w.text for w in span_words)
-            if not span_words or guard.repetition_cut(text, self.options.guards) is not None:
-                out.append(None)  # nothing, or a decoding loop: the first pass stands
+            if (not span_words or guard.repetition_cut(text, self.options.guards) is not None
+                    or span_words[-1].end < a - ALIGN_SLACK_S or span_words[0].start > b + ALIGN_SLACK_S):
+                # Nothing, a decoding loop, or words dated clear of the utterance (heard in a
+                # neighbour's audio): the first pass stands.
+                out.append(None)
                 continue
             logprob = float(np.mean([x for x, _ in span_stats]))
             no_speech = max(y for _, y in span_stats)

@@ -139,6 +139,7 @@ class _Channel:
         self.splitting: asyncio.Task | None = None
         self.speculation: _Speculation | None = None  # the open utterance's early decode
         self.history: collections.deque[Published] = collections.deque()  # recent finals, second pass
+        self.unpublished: dict[str, int] = {}  # segment → start sample, while its first final decodes
         self.arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=4096)
 
     def seconds(self, samples: int) -> float:
@@ -352,6 +353,7 @@ class CallSession:
             self.manager.scheduler.cancel(early.future)  # the utterance went on: decode it whole
             early = None
         self._waiting[segment] = arrived
+        ch.unpublished[segment] = speech.start
         prev = self._chain
         task = self._spawn(self._final(ch, segment, audio, start, speech.end, arrived, prev, split, early))
         self._chain = task
@@ -408,6 +410,8 @@ class CallSession:
             keep_from = min(keep_from, max(ch.vad.speech_start, ch.cut) - SAMPLE_RATE // 2)
         if ch.history:  # the second pass decodes the channel's audio from its oldest kept final
             keep_from = min(keep_from, int(ch.history[0].offset * SAMPLE_RATE))
+        if ch.unpublished:  # ... and from finals still decoding, which join the history when done
+            keep_from = min(keep_from, min(ch.unpublished.values()))
         ch.trim(keep_from)
 
     def _context(self) -> str | None:
@@ -467,6 +471,12 @@ class CallSession:
         utt = await self.manager.scheduler.partial((self.call_id, ch.name), audio, ch.seconds(start), self._prompt())
         if utt is None or not utt.text or ch.segment != segment or self.closed:
             return
+        # Partials decode on their own lane, so one can be ready before an earlier utterance's final
+        # (the other side's question: 有効期限は?) has reached the conversation. Masked without that
+        # cue, the answer would show (a live test saw a card expiry). Shown only when every earlier
+        # final has been handed to the PII thread (it runs in order).
+        if any(s != segment for s in self._waiting):
+            return
         view = await self._in_pii_thread(self._partial_view, ch.name, utt.text, utt.start)
         if ch.segment != segment or not view.text:  # the final overtook it, or all of it is held back
             return
@@ -484,6 +494,7 @@ class CallSession:
                              arrived: float, *, clip: tuple[int, np.ndarray] | None = None,
                              context: str | None = None) -> None:
         self._waiting.pop(segment, None)
+        ch.unpublished.pop(segment, None)
         partial_shown = segment in ch.partials_shown
         ch.partials_shown.discard(segment)
         if utt is None or not utt.text.strip():
@@ -546,6 +557,8 @@ class CallSession:
                 or not any(revision.due(p, window_end, settle) for p in pieces)):
             return
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(pieces[-1].end * SAMPLE_RATE)
+        if start < ch.audio_start:  # its audio is gone: decoded from later, every time would be wrong
+            return
         scheduler = self.manager.scheduler
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
                                         [(p.offset, p.end) for p in pieces], pieces[0].context, urgent=self.closed)
