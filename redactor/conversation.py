@@ -13,6 +13,9 @@ What the call remembers, and why it cannot be per utterance:
 * **the other side's question** (``CallContext``): 生年月日は? → 昭和58年4月12日です;
 * **a number read out in groups** across utterances (090… / 3456… / 7812…): the next
   utterance of the same speaker soon after one that ended on a value continues it;
+* **whether the call is about a card**: there, a month and year (27年の8月まで) in an answer
+  to a request is the card's expiry even when the recogniser garbled the request
+  (有効期限 → 有効機で) or ran it into the card number's utterance;
 * **digit runs no recognizer could label** (``DIGITS``): speech recognition garbles the cue
   (カード番号 → 株番号) far more often than the digits, so a run of ``mask_digit_runs`` digits
   is masked anyway unless it is a quantity (3000円, 2019年) or a business number (注文番号);
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from redactor.pii.catalogue import DIGITS, Entity
+from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
 from redactor.pii.cues import CUES, NOT_PII
 from redactor.pii.normalize import NormalizedText, normalize
@@ -52,6 +56,10 @@ _HONORIFIC_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)})")
 _AGE = re.compile(r"\d{1,3}\s*(?:歳|才)")
 # What a spoken value is made of: digits (written or kanji) and spelt letters (e-mail, IDs).
 _VALUE_CHARS = re.compile(r"[0-9０-９〇一二三四五六七八九十A-Za-zＡ-Ｚａ-ｚ]")
+# A year and a month with no day after them (normalised text): the shape of a card's expiry.
+_MONTH_OF_YEAR = re.compile(r"(?<!\d)\d{2}(?:\d{2})?\s*年\s*の?\s*\d{1,2}\s*月(?!\s*\d{1,2}\s*日)")
+_CARD_CUES = frozenset({"CREDIT_CARD", "CARD_EXPIRY", "CARD_SECURITY_CODE"})
+_SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number's groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +145,7 @@ class Conversation:
         self.context = CallContext(redactor.cues)
         self._tails: dict[str | None, _Tail] = {}
         self._birth_date_cued = False  # some turn of the call named a birth date (生年月日, 誕生日…)
+        self._card_cued = False  # some turn of the call named a card (カード番号, クレジット, 有効期限…)
         self._identity: Identity | None = None  # the first turn reports the checklist
         # Per segment id: the cue it answered, whether it answered a request, and whether it was
         # an answer (what a revision of that segment is redacted with).
@@ -208,7 +217,9 @@ class Conversation:
                                       uncertain=self._uncertain(text, words))
         found = result.entities
         if self._digit_run is not None:
-            result = self._mask_digit_runs(text, normalized, result)
+            result = self._with(text, result, self._digit_runs(normalized, result))
+        if self._about_a_card(normalized, result) and requested:  # every turn may name a card
+            result = self._with(text, result, self._months_of_year(normalized, result))
         return result, found
 
     def _decided(self, text: str, normalized: NormalizedText, result: RedactionResult, found: list[Entity],
@@ -284,10 +295,9 @@ class Conversation:
         masked, entities = self.redactor.anonymizer.anonymize(text, entities, self.call_id)
         return RedactionResult(masked, entities, result.parse)
 
-    def _mask_digit_runs(self, text: str, normalized: NormalizedText,
-                         result: RedactionResult) -> RedactionResult:
-        """Mask digit runs the engine could not label (the cue was garbled), except quantities
-        and business numbers, which are not personal."""
+    def _digit_runs(self, normalized: NormalizedText, result: RedactionResult) -> list[Entity]:
+        """Digit runs the engine could not label (the cue was garbled), except quantities and
+        business numbers, which are not personal."""
         assert self._digit_run is not None
         extra = []
         for match in self._digit_run.finditer(normalized.text):
@@ -295,9 +305,26 @@ class Conversation:
                 continue
             if self.redactor.cues.nearest_owner(normalized.text, match.start(), match.end()) == NOT_PII:
                 continue
-            a, b = normalized.to_original(match.start(), match.end())
-            if all(b <= e.start or a >= e.end for e in result.entities):
-                extra.append(Entity(DIGITS, a, b, 0.5))
+            extra.append(Entity(DIGITS, *normalized.to_original(match.start(), match.end()), 0.5))
+        return extra
+
+    def _about_a_card(self, normalized: NormalizedText, result: RedactionResult) -> bool:
+        """The call has named a card (カード番号, クレジット, 有効期限…) or read out a card
+        number (found as one, or a digit run that passes the Luhn check: its cue was garbled)."""
+        self._card_cued |= (any(c.owner in _CARD_CUES for c in self.redactor.cues.find(normalized.text))
+                            or any(e.type == "CREDIT_CARD" for e in result.entities)
+                            or any(13 <= len(run) <= 19 and luhn_valid(run)
+                                   for run in re.findall(r"\d+", _SEPARATORS.sub("", normalized.text))))
+        return self._card_cued
+
+    def _months_of_year(self, normalized: NormalizedText, result: RedactionResult) -> list[Entity]:
+        """A year and month without a day (27年の8月), unmasked: in an answer in a card call, the expiry."""
+        return [Entity("CARD_EXPIRY", *normalized.to_original(m.start(), m.end()), 0.5)
+                for m in _MONTH_OF_YEAR.finditer(normalized.text)]
+
+    def _with(self, text: str, result: RedactionResult, extra: Sequence[Entity]) -> RedactionResult:
+        """``result`` with the ``extra`` entities that no entity of it overlaps also masked."""
+        extra = [x for x in extra if all(x.end <= e.start or x.start >= e.end for e in result.entities)]
         if not extra:
             return result
         entities = sorted([*result.entities, *extra], key=lambda e: e.start)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pytest
+from gold import flat, gold
 
 from redactor.audio.decode import decode_file
 from redactor.batch.command import build_options, execute
@@ -19,7 +19,7 @@ from redactor.cli import build_parser
 
 CALLS = Path(__file__).resolve().parents[1] / "samples" / "calls"
 SHORT = CALLS / "short_call.wav"
-GOLD = json.loads((CALLS / "short_call.gold.json").read_text(encoding="utf-8"))
+GOLD = gold("short_call")
 OPTIONS = BatchOptions(formats=("json", "srt", "vtt", "wav"))
 CONFIG = RunConfig(engine="local", workers=2, threads=1)
 
@@ -56,10 +56,6 @@ def batch(tmp_path_factory):
     return out, outcomes
 
 
-def _flat(text: str) -> str:
-    return re.sub(r"[\s\-、。,.ー]", "", unicodedata.normalize("NFKC", text))
-
-
 def test_broken_file_fails_alone(batch) -> None:
     out, outcomes = batch
     good, bad, _mono = outcomes
@@ -94,10 +90,10 @@ def test_json_schema(batch) -> None:
 def test_no_gold_pii_value_in_masked_text(batch) -> None:
     out, _ = batch
     for path in ("short_call.json", "short_call.srt", "short_call.vtt"):
-        text = _flat((out / path).read_text(encoding="utf-8"))
+        text = flat((out / path).read_text(encoding="utf-8"))
         for item in GOLD["pii"]:
             for leak in item["leaks"]:
-                assert _flat(leak) not in text, f"{item['type']} visible in {path}"
+                assert flat(leak) not in text, f"{item['type']} visible in {path}"
         # A misrecognised number is still a number: no long digit run may survive either.
         assert not re.search(r"\d{7,}", text), f"a long digit run is visible in {path}"
 

@@ -9,28 +9,22 @@ value comes from ``call_address_change.gold.json``.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
+from gold import CALLS, flat, gold
 
 from redactor.batch.pipeline import BatchOptions
 from redactor.batch.runner import RunConfig, run_batch
 
-CALLS = Path(__file__).resolve().parents[1] / "samples" / "calls"
 NAME = "call_address_change"
-GOLD = json.loads((CALLS / f"{NAME}.gold.json").read_text(encoding="utf-8"))
+GOLD = gold(NAME)
 FRAME_S = 0.01
 TOLERANCE = 2  # PCM16 steps
 
 pytestmark = pytest.mark.slow
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"[\s\-、。,.ー]", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _read(path: Path) -> tuple[int, np.ndarray]:
@@ -71,9 +65,9 @@ def replaced(outputs: Path) -> np.ndarray:
 def test_no_gold_pii_is_readable_in_the_json(outputs: Path) -> None:
     doc = json.loads((outputs / f"{NAME}.json").read_text(encoding="utf-8"))
     segments = sorted(doc["segments"], key=lambda s: s["start"])
-    masked = {c: _flat("".join(s["text"] for s in segments if s["channel"] == c)) for c in GOLD["channels"]}
+    masked = {c: flat("".join(s["text"] for s in segments if s["channel"] == c)) for c in GOLD["channels"]}
     readable = [f"{item['type']}@line {item['line']}" for item in GOLD["pii"]
-                if any(_flat(leak) in masked[item["channel"]] for leak in item["leaks"])]
+                if any(flat(leak) in masked[item["channel"]] for leak in item["leaks"])]
     assert readable == []
 
 

@@ -175,5 +175,37 @@ def test_a_garbled_answer_to_a_request_is_silenced_whole_until_the_asker_speaks(
 
 def test_an_answer_with_digits_to_a_garbled_request_is_silenced(engine: Engine) -> None:
     conversation = engine.conversation("c7")
-    conversation.turn("有効機でのおめがいたします", "agent", start=40.2, end=43.0)  # 有効期限, garbled
+    conversation.turn("おめがいたします", "agent", start=40.2, end=43.0)  # what was asked: lost to the recogniser
     assert conversation.turn("27年の8月までです", "customer", start=43.1, end=45.0).garbled_answer
+
+
+@pytest.mark.parametrize("said", ["27年の8月までです", "二十七年の八月までです", "2027年8月まで"])
+def test_a_month_and_year_answering_a_garbled_request_in_a_card_call_is_the_expiry(engine: Engine, said) -> None:
+    """The card sample call as whisper heard it: 有効期限 garbled, the expiry given plainly."""
+    conversation = engine.conversation("c8")
+    conversation.turn("すみません、カードの支払いが通らなかったみたいで", "customer", start=7.0, end=10.0)
+    conversation.turn("有効機でのおめがいたします", "agent", start=40.2, end=43.0)
+    turn = conversation.turn(said, "customer", start=43.1, end=45.0)
+    assert [e.type for e in turn.entities] == ["CARD_EXPIRY"]
+    assert not re.search(r"\d|[二七八]", turn.text.replace("CARD_EXPIRY", ""))
+
+
+def test_a_month_and_year_is_no_expiry_outside_a_card_call_or_a_request(engine: Engine) -> None:
+    plain = engine.conversation("c9")  # no card anywhere in the call
+    plain.turn("いつまでご利用ですか", "agent")
+    assert plain.turn("27年の8月までです", "customer").entities == []
+    card = engine.conversation("c10")  # a card call, but nobody asked: a remark about a date
+    card.turn("カードの件でお電話しました", "customer")
+    card.turn("承知しました", "agent")
+    assert card.turn("ちなみに引っ越しは27年の8月です", "customer").entities == []
+
+
+def test_a_card_number_read_out_makes_it_a_card_call_even_with_every_cue_garbled(engine: Engine) -> None:
+    """The card call as heard live: カード番号 → バード番号, 有効期限 → おめがいかします."""
+    conversation = engine.conversation("c11")
+    conversation.turn("バード番号をおめがいいかします", "agent", start=31.6, end=33.3)
+    number = conversation.turn("4111 1111 1111 1111です", "customer", start=34.4, end=39.9)
+    assert "1111" not in number.text
+    conversation.turn("おめがいかします", "agent", start=41.5, end=42.6)
+    assert [e.type for e in conversation.turn("27年の8月までです", "customer", start=42.9, end=44.9).entities] \
+        == ["CARD_EXPIRY"]

@@ -8,26 +8,20 @@ finals, the end of the call and the summary, masked values only as the Japanese 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pytest
+from gold import flat, gold
 
 from redactor.policy.catalogue import TYPE_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 CALL = ROOT / "samples" / "calls" / "short_call.wav"
-GOLD = json.loads((ROOT / "samples" / "calls" / "short_call.gold.json").read_text(encoding="utf-8"))
-_SEPARATORS = re.compile(r"[\s\-‐−ー―、,.・()（）]")
-
-
-def _normal(text: str) -> str:
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text).casefold())
+GOLD = gold("short_call")
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +75,11 @@ def test_version_is_the_package_version() -> None:
 
 
 def test_demo_shows_masks_not_gold_values(demo) -> None:
-    out = _normal(demo.stdout)
+    out = flat(demo.stdout)
     assert "［" in demo.stdout  # at least one value is shown masked as a labelled chip
     for item in GOLD["pii"]:
         for needle in [item["value"], *item.get("leaks", [])]:
-            assert _normal(needle) not in out, f"gold {item['type']} visible in the demo output"
+            assert flat(needle) not in out, f"gold {item['type']} visible in the demo output"
 
 
 def _final(segment: str, text: str, entities: list[dict], revision: int | None = None) -> dict:

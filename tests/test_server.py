@@ -34,6 +34,7 @@ from typing import Any
 import jwt
 import numpy as np
 import pytest
+from gold import flat, gold
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -132,11 +133,6 @@ def call_audio(name: str) -> np.ndarray:
     return load_call_audio(CALLS / f"{name}.wav")
 
 
-@functools.cache
-def gold(name: str) -> dict:
-    return json.loads((CALLS / f"{name}.gold.json").read_text(encoding="utf-8"))
-
-
 def _norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
@@ -145,14 +141,15 @@ def _norm(text: str) -> str:
 def forbidden(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(strings, digit runs) that must never appear in what an agent receives for call ``name``.
 
-    Strings: each gold item's ``value``, ``said`` and ``leaks``. Digit runs: the digit-only
-    forms of ``value`` and ``said`` (``090-3456-7812`` → ``09034567812``), seven digits or more
-    (shorter runs such as a CVV occur by chance; their spoken forms are in ``leaks``).
+    Strings: each gold item's ``value``, ``said`` and ``leaks``, compared as ``gold.flat``.
+    Digit runs: the digit-only forms of ``value`` and ``said`` (``090-3456-7812`` →
+    ``09034567812``), seven digits or more (shorter runs such as a CVV occur by chance; their
+    spoken forms are in ``leaks``).
     """
     strings, digits = set(), set()
     for item in gold(name)["pii"]:
         for text in (item["value"], item["said"], *item.get("leaks", ())):
-            strings.add(_norm(text))
+            strings.add(flat(text))
         for text in (item["value"], item["said"]):
             run_ = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
             if len(run_) >= 7:
@@ -176,9 +173,9 @@ def pii_found(texts, name: str) -> list[tuple[str, str]]:
     strings, digit_runs = forbidden(name)
     found = []
     for text in texts:
-        flat = _norm(text)
-        found += [(s, text) for s in strings if s in flat]
-        only_digits = re.sub(r"\D", "", flat)
+        visible = flat(text)
+        found += [(s, text) for s in strings if s in visible]
+        only_digits = re.sub(r"\D", "", visible)
         found += [(d, text) for d in digit_runs if d in only_digits]
     return found
 
