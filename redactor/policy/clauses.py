@@ -69,7 +69,9 @@ HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
 # Nouns that name data about the customer by themselves.
 DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録", "録音", "通話", "会話", "内容", "履歴", "音声",
                         "話", "やりとり", "やり取り", "個人データ", "プライバシー", "中身", "検査結果", "診断結果",
-                        "健診結果", "カルテ", "病歴", "既往歴"})
+                        "健診結果", "カルテ", "病歴", "既往歴"}) | frozenset({
+    # Documents and copies the caller handed over (免許の写真, 書類のコピー, プロフィール).
+    "書類", "コピー", "写真", "画像", "プロフィール", "申込書", "申請書", "診断書"})
 # 情報 and データ name the customer's data only when bare or modified by one of these
 # (not 商品情報, キャンペーン情報, データ容量).
 PERSONAL_MODIFIERS = frozenset({"個人", "顧客", "お客様", "お客さま", "会員", "登録", "契約", "カード", "口座",
@@ -86,11 +88,17 @@ PARTIES = frozenset({
     "会社", "他社", "外部", "警察", "役所", "市役所", "区役所", "税務署", "勤務先", "職場", "上司", "取引先",
     "委託先", "提携先", "関連会社", "誰", "だれ", "みんな", "近所",
     "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか", "外", "部署", "部門", "社内", "方",
-    "海外", "外国", "サーバー", "クラウド"})
+    "海外", "外国", "サーバー", "クラウド", "課長", "部長", "同僚", "相手", "お相手", "窓口", "学校", "先生"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
 SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
+# A family member the caller speaks for (母の体のこと): their matters are the caller's to protect.
+FAMILY = frozenset({"母", "父", "夫", "妻", "主人", "娘", "息子", "子", "子供", "子ども", "祖母", "祖父", "家族",
+                    "お母さん", "お父さん", "母親", "父親", "義母", "義父"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
-STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書"})
+STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書",
+                    "プロフィール", "申請書", "診断書"})
+# Giving documents back (コピーは返してもらえるんですか): what happens to them, asked with the data named.
+RETURN = frozenset({"返す", "返却", "返送", "戻す"})
 # A security code described by where it is printed (裏にある3桁, 裏面に記載の3桁の番号).
 SECURITY_CODE_DESCRIBED = re.compile(r"裏(面|側)?(に|の)?(ある|書いてある|書かれて(いる|る)|書かれた|記載の|"
                                      r"記載されて(いる|る)|印字(された|されて(いる|る)|の))?(3|三|３|4|四|４)(桁|けた)")
@@ -174,6 +182,8 @@ _BACKGROUND = re.compile(r"(けど|けれど|けれども|ので|から)$")
 _SURU = re.compile(r"^(さ|し|す|され|でき|出来)")
 # Secondary use the caller fears: marketing calls or mail to what they gave.
 _MARKETING = re.compile(r"(勧誘|営業の(電話|メール)|セールス|ダイレクトメール|DM|広告(の)?メール|迷惑(電話|メール))")
+# A product feature against marketing calls (迷惑電話をブロックする機能) is no question about data.
+_FEATURE = re.compile(r"(ブロック|機能|拒否設定|フィルター|対策)")
 # Purpose asked without naming the data (何に使うんですか, 何のために必要…).
 _PURPOSE_ASK = re.compile(r"((何|なに|なん)(に|の(ため|目的))|目的|どういう目的|どうして必要|なぜ必要|なんで必要)")
 # A how-to question (消す方法, 消し方) asks for instructions, not about the data.
@@ -272,8 +282,12 @@ class ClauseRules:
                    for c in clause.children(word))
 
     def _other_object(self, clause: Clause, word: Word) -> bool:
-        """The predicate's own object or subject is a noun that is not data (在庫を回す)."""
-        for child in clause.children(word):
+        """The predicate's own object or subject is a noun that is not data (在庫を回す); with a
+        data noun among them the data is what it handles (返したあとも記録が残る)."""
+        children = clause.children(word)
+        if any(c.dep in ("obj", "nsubj") and member(c.lemma, DATA_NOUNS) for c in children):
+            return False
+        for child in children:
             if child.dep in ("obj", "nsubj") and child.pos == "NOUN" and not member(child.lemma, DATA_NOUNS) \
                     and not self.identifier_types(clause.compound(child)) and not self._party(clause, child) \
                     and not self._owned(clause, child):
@@ -310,13 +324,15 @@ class ClauseRules:
         if not (question or concern or negative_request or _REQUEST_CHAIN.search(clause.text)):
             return False
         lemmas = {w.lemma for w in clause.words}
-        if _MARKETING.search(clause.text) and (question or concern or negative_request):
+        if _MARKETING.search(clause.text) and not _FEATURE.search(clause.text) and (
+                question or concern or negative_request):
             return True
         data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause, ("こと", "事"))
         # Anything of the caller's (私の病歴) is theirs to worry about when others see or hear it.
         owned = data or self._about_self(clause)
         if (question or concern or negative_request) and (
-                self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))):
+                self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))
+                or self._seen_by_others(clause)):
             return True
         if (question or _REQUEST_CHAIN.search(clause.text)) and any(
                 w.lemma in STOP and any(member(c.lemma, RETAIN) and c.dep == "obj" for c in clause.children(w))
@@ -331,6 +347,8 @@ class ClauseRules:
             lemma, chain = word.lemma, clause.chain(word)
             if lemma in HOLD and _KEEP.match(chain):
                 lemma = "保管"  # 持っておく, 置いとく: keeping it
+            if member(lemma, RETURN) and data and question and word.dep != "compound":
+                return True  # 書類のコピーって返してもらえるんですか: what becomes of it
             if not member(lemma, HANDLING):
                 continue
             if (_BACKGROUND.search(chain) or self._te_clause(clause, word, chain)) and not concern \
@@ -378,7 +396,7 @@ class ClauseRules:
                 if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
                     return True
-            elif member(lemma, ACCESS) and owned and question and (
+            elif member(lemma, ACCESS) and (owned or implied) and question and (
                     "誰" in lemmas or any(self._party(clause, c) for c in clause.children(word))
                     or (word.dep == "acl" and self._party(clause, clause.parse[word.head]))):
                 return True  # 誰が聞くんですか, 市役所の人ってどこまで私の個人情報見られるんですか
@@ -394,7 +412,7 @@ class ClauseRules:
         """``word`` is the speaker's: 私の, or 私の…の (私の病気のこと)."""
         owners = clause.children(word)
         owners += [g for c in owners for g in clause.children(c)]
-        return any(o.lemma in SELF and o.dep == "nmod" for o in owners)
+        return any((o.lemma in SELF or member(o.lemma, FAMILY)) and o.dep == "nmod" for o in owners)
 
     def _told_to_others(self, clause: Clause, data: bool) -> bool:
         """The company tells a third party, or the data reaches one or becomes known.
@@ -432,13 +450,27 @@ class ClauseRules:
                     return True
         return False
 
+    def _seen_by_others(self, clause: Clause) -> bool:
+        """Seen or known by a party, in the passive (会社に知られたりしないですよね, お相手の方に
+        見られちゃうんですか): the caller's own matter goes without saying."""
+        for word in clause.words:
+            if not (word.lemma in ("見られる", "知られる", "聞かれる") or (
+                    word.lemma in ("見る", "知る", "聞く") and _PASSIVE_CHAIN.search(clause.chain(word)))):
+                continue
+            if any(self._party(clause, c) and self._marked(clause, c, ("に", "には", "にも"))
+                   for c in clause.children(word)):
+                return True
+        return False
+
     def _fate(self, clause: Clause, has_pii: bool) -> bool:
         """What becomes of stored data: 登録した情報ってどうなるんですか, (a number just given)
         番号ってどうなるんですか."""
         for word in clause.words:
             if word.lemma not in ("なる", "する") or not any(c.lemma == "どう" for c in clause.children(word)):
                 continue
-            for c in clause.children(word):
+            # The stored thing as the topic anywhere in the sentence (コピーって、…あととか、どうなる).
+            topics = [w for w in clause.words if any(t.text in ("って", "は") for t in clause.children(w))]
+            for c in clause.children(word) + topics:
                 if member(c.lemma, STORED) and self._personal(clause, c):
                     return True
                 if has_pii and c.lemma in ("番号", "それ", "これ", "あれ"):
