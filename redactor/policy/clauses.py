@@ -106,7 +106,7 @@ SECURITY_CODE_DESCRIBED = re.compile(r"裏(面|側)?(に|の)?(ある|書いて�
 # What an account says about money: an amount with one of these is the caller's, not a price.
 ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額", "引き落とし", "引落し", "引落", "振り込み",
                            "振込", "振り込む", "入金", "残高", "利用額", "利用金額", "支給", "支給額", "年金額", "返金",
-                           "延滞"})
+                           "延滞", "違反金", "延滞金", "滞納金", "未払金", "残債", "査定額", "買取額"})
 # Paying not done (お支払いいただけていない, ご入金が確認できておりません): an amount owed.
 PAY = frozenset({"支払い", "支払う", "払う", "入金", "納付", "払い込み", "払い込む", "振替"})
 _NOT_DONE = re.compile(r"^.{0,12}(ていない|てない|ておりません|ていません|てません|がない|ございません|"
@@ -122,6 +122,18 @@ _WILL_DO = re.compile(r"^(いたします|します|させていただきます|
 _OURS = re.compile(r"(当社|弊社|当店|当センター|当院|当行|当方|指定の|こちらの口座|下記|本社|支店宛|宛に|宛て)")
 # Where the caller's address is named (練馬区豊玉北のご住所, お届け先は…).
 ADDRESS_NOUNS = frozenset({"住所", "届け先", "お届け先", "送付先", "住まい", "お住まい", "配送先", "請求先"})
+# What names a bank account without 口座 (ひまわり信金の駅前支店, お振込先は…銀行).
+BANK_PLACES = frozenset({"支店", "本店", "振込先", "お振込先", "振込口座", "引き落とし先", "引落先", "振替先",
+                         "口座"})
+# Reading out what is on file: a value with ご登録いただいております / 登録されています.
+_ON_FILE = re.compile(r"で(ご)?登録(いただいて|されて|して)(おり|い|ござい)")
+# A document's expiry read out (受給者証は1月31日で期限が切れます); the parse reads digits as 0.
+_EXPIRY = re.compile(r"(期限|有効期間|満了)")
+_DOCUMENT = re.compile(r"(証|カード|免許|パスポート|保険証|証明書)$")
+# A charge the caller incurred, with its amount (違反金1万2千円: GiNZA splits 違反 金).
+_CHARGE = re.compile(r"(違反金|延滞金|滞納金|未払い?金|残債|査定額|買取額)(は|が|の|で)?[0-9万千百,]+円")
+# Data used this month under the plan (今月は2.8ギガお使い): the caller's usage.
+_USAGE = re.compile(r"(ギガ|GB|ＧＢ)")
 # A contract's plan is registered when it is the caller's current one (現在は…のプランで).
 _CURRENT = re.compile(r"(現在|ただいま|ご契約|ご加入|ご利用中|ご登録)")
 # A place name by its ending (杉並区阿佐谷南, さいたま市…): the value, not ご登録の/新しい.
@@ -518,7 +530,10 @@ class ClauseRules:
         paid (8,640円が未納, 口座に…円をお振り込み) and the current plan.  ``word`` is the value's
         surface in the parse (digits read as 0), for recognising the caller's own words."""
         found: list[tuple[str, str]] = []
-        if _OURS.search(clause.text) or _NEW.search(clause.text) or any(
+        ours = _OURS.search(clause.text)
+        if ours and ours.group(0).startswith("宛") and "ご登録" in clause.text:
+            ours = None  # ご登録のメールアドレス宛に: the caller's address, not the company's
+        if ours or _NEW.search(clause.text) or any(
                 w.lemma in INTERROGATIVES for w in clause.words):
             return found  # 新しいご住所は横浜市西区のどちらになりますか: asked, not read out
         lemmas = {w.lemma for w in clause.words}
@@ -551,6 +566,33 @@ class ClauseRules:
             found.append(("ACCOUNT_AMOUNT", ""))
         if "プラン" in lemmas and _CURRENT.search(clause.text) and (money or found):
             found.append(("CONTRACT_PLAN", ""))
+        found += self._on_file(clause, lemmas)
+        return list(dict.fromkeys(found))
+
+    def _on_file(self, clause: Clause, lemmas: set[str]) -> list[tuple[str, str]]:
+        """The other registered facts: a bank by its branch or as where money goes (お振込先は…信金の
+        駅前支店), a payment that failed (お引き落としができておりません), a value on file (…で
+        ご登録いただいております), a document's expiry date, this month's usage under the plan."""
+        if clause.is_question():
+            return []
+        found: list[tuple[str, str]] = []
+        numbers = any(w.pos == "NUM" for w in clause.words)
+        if lemmas & BANK_PLACES or any(w.lemma.endswith("口座") for w in clause.words):
+            found += [("JP_BANK_ACCOUNT", w.text) for w in clause.words if _BANK.search(w.text)][:1]
+        if any((w.lemma in PAY or member(w.lemma, ACCOUNT_MONEY)) and w.dep != "compound"
+               and _NOT_DONE.search(clause.after(w)) for w in clause.words):
+            found.append(("ACCOUNT_AMOUNT", ""))
+        if _CHARGE.search(clause.text):
+            found.append(("ACCOUNT_AMOUNT", ""))
+        if numbers and _ON_FILE.search(clause.text):
+            found.append(("REGISTERED_VALUE", ""))
+        if numbers and _EXPIRY.search(clause.text) and any(_DOCUMENT.search(w.text) for w in clause.words) \
+                and any(w.lemma in ("日", "月", "年") for w in clause.words):
+            found.append(("DOCUMENT_EXPIRY", ""))
+        if numbers and _USAGE.search(clause.text) and _CURRENT.search(clause.text) and (
+                "プラン" in lemmas or any(w.lemma in ("使う", "利用") for w in clause.words)):
+            found.append(("CONTRACT_PLAN", "ギガ"))  # echoed when the caller named their plan's size
+        return found
         return list(dict.fromkeys(found))
 
     # ---------------------------------------------------------------- requests
