@@ -88,7 +88,8 @@ PARTIES = frozenset({
     "会社", "他社", "外部", "警察", "役所", "市役所", "区役所", "税務署", "勤務先", "職場", "上司", "取引先",
     "委託先", "提携先", "関連会社", "誰", "だれ", "みんな", "近所",
     "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか", "外", "部署", "部門", "社内", "方",
-    "海外", "外国", "サーバー", "クラウド", "課長", "部長", "同僚", "相手", "お相手", "窓口", "学校", "先生"})
+    "海外", "外国", "サーバー", "クラウド", "課長", "部長", "同僚", "相手", "お相手", "窓口", "学校", "先生",
+    "会員", "メンバー", "ユーザー"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
 SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
 # A family member the caller speaks for (母の体のこと): their matters are the caller's to protect.
@@ -132,6 +133,9 @@ _EXPIRY = re.compile(r"(期限|有効期間|満了)")
 _DOCUMENT = re.compile(r"(証|カード|免許|パスポート|保険証|証明書)$")
 # A charge the caller incurred, with its amount (違反金1万2千円: GiNZA splits 違反 金).
 _CHARGE = re.compile(r"(違反金|延滞金|滞納金|未払い?金|残債|査定額|買取額)(は|が|の|で)?[0-9万千百,]+円")
+# A rate is a tariff (1日あたり100円), an unpaid state in a condition a rule (できていない場合は).
+_RATE = re.compile(r"(あたり|当たり|につき|ごと|毎)")
+_IF_CLAUSE = re.compile(r"^(場合|なら|と|時|とき|方|ときは)")
 # Data used this month under the plan (今月は2.8ギガお使い): the caller's usage.
 _USAGE = re.compile(r"(ギガ|GB|ＧＢ)")
 # A contract's plan is registered when it is the caller's current one (現在は…のプランで).
@@ -359,7 +363,8 @@ class ClauseRules:
             lemma, chain = word.lemma, clause.chain(word)
             if lemma in HOLD and _KEEP.match(chain):
                 lemma = "保管"  # 持っておく, 置いとく: keeping it
-            if member(lemma, RETURN) and data and question and word.dep != "compound":
+            if member(lemma, RETURN) and data and question and word.dep != "compound" \
+                    and not _SELF_ACTION.search(clause.after(word)):  # 返してもいいですか: the caller's act
                 return True  # 書類のコピーって返してもらえるんですか: what becomes of it
             if not member(lemma, HANDLING):
                 continue
@@ -541,7 +546,7 @@ class ClauseRules:
         money = bool(amounts)
         # 解約金として1,100円を, 送料は800円: a tariff
         amounts = [a for a in amounts if not any(member(w.lemma, FEES) and self._near(clause, w, a, 3)
-                                                 for w in clause.words)]
+                                                 for w in clause.words)] if not _RATE.search(clause.text) else []
         for word in clause.words:
             if word.lemma in ADDRESS_NOUNS:
                 for c in clause.children(word):
@@ -579,19 +584,23 @@ class ClauseRules:
         numbers = any(w.pos == "NUM" for w in clause.words)
         if lemmas & BANK_PLACES or any(w.lemma.endswith("口座") for w in clause.words):
             found += [("JP_BANK_ACCOUNT", w.text) for w in clause.words if _BANK.search(w.text)][:1]
-        if any((w.lemma in PAY or member(w.lemma, ACCOUNT_MONEY)) and w.dep != "compound"
-               and _NOT_DONE.search(clause.after(w)) for w in clause.words):
-            found.append(("ACCOUNT_AMOUNT", ""))
-        if _CHARGE.search(clause.text):
+        for w in clause.words:
+            unpaid = _NOT_DONE.search(clause.after(w))
+            if (w.lemma in PAY or member(w.lemma, ACCOUNT_MONEY)) and w.dep != "compound" and unpaid \
+                    and not _IF_CLAUSE.search(clause.after(w)[unpaid.end():].lstrip("のでしたが")):
+                found.append(("ACCOUNT_AMOUNT", ""))
+                break
+        if _CHARGE.search(clause.text) and not _RATE.search(clause.text):
             found.append(("ACCOUNT_AMOUNT", ""))
         if numbers and _ON_FILE.search(clause.text):
             found.append(("REGISTERED_VALUE", ""))
         if numbers and _EXPIRY.search(clause.text) and any(_DOCUMENT.search(w.text) for w in clause.words) \
                 and any(w.lemma in ("日", "月", "年") for w in clause.words):
             found.append(("DOCUMENT_EXPIRY", ""))
-        if numbers and _USAGE.search(clause.text) and _CURRENT.search(clause.text) and (
-                "プラン" in lemmas or any(w.lemma in ("使う", "利用") for w in clause.words)):
-            found.append(("CONTRACT_PLAN", "ギガ"))  # echoed when the caller named their plan's size
+        # The usage, not the plan's size alone: "現在月3ギガのプランですね" may read back the caller's words.
+        if numbers and _USAGE.search(clause.text) and _CURRENT.search(clause.text) and any(
+                w.lemma.endswith(("使う", "利用", "使用")) for w in clause.words):
+            found.append(("CONTRACT_PLAN", ""))
         return found
         return list(dict.fromkeys(found))
 
