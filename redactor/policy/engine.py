@@ -122,6 +122,7 @@ class CallState:
     phone_given: bool = False
     verified: bool = False
     customer_spoke: bool = False
+    animals: bool = False  # the call is about a pet (ペット保険, ワンちゃん): its illnesses are no one's
     agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
     fired: set[tuple[str, str | None]] = field(default_factory=set)
     _customer_values: set[bytes] = field(default_factory=set, repr=False)
@@ -187,7 +188,9 @@ class CallState:
 
         # An agent's question presupposes what the caller has to tell: the warning waits for that.
         said, said_parse = acts.statements(raw, parse) if speaker == "agent" else (raw, parse)
-        found += [("sensitive_info", category) for category in engine.sensitive.categories(said, said_parse)]
+        self.animals = self.animals or engine.sensitive.about_animals(raw)
+        found += [("sensitive_info", category)
+                  for category in engine.sensitive.categories(said, said_parse, animals=self.animals)]
         if speaker != "agent":
             if acts.asks_about_privacy(raw, parse, has_pii=bool(entities)):
                 found.append(("privacy_question", None))

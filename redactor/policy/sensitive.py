@@ -36,7 +36,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"心臓病", r"心筋梗塞", r"脳梗塞", r"脳卒中", r"うつ病", r"鬱病", r"うつ(状態|っぽく|で|に(なっ|な)|と診断)",
         r"適応障害", r"統合失調症", r"認知症", r"パニック障害", r"双極性", r"精神科", r"心療内科",
         r"透析", r"不妊治療", r"妊娠(中|して|しま)", r"HIV", r"エイズ", r"難病", r"喘息", r"ぜんそく",
-        r"病気(で|になっ|をし|が見つか|療養|の治療|が悪化|を患)", r"要介護", r"介護認定",
+        r"病気(で|になっ|をし|が見つか|療養|の治療|が悪化|を患)",
+        # 要介護認定の申請 names a procedure of the care department (a status not yet held)
+        r"要介護(?!認定の(申請|手続|窓口))", r"(?<!要)介護認定(?!の(申請|手続|窓口))",
         r"薬を(飲んで|服用)", r"服薬", r"骨折(して|し[てた]|で)",
         # named conditions (no category word needed)
         r"リウマチ", r"膠原病", r"甲状腺(の病気|機能|が悪)", r"バセドウ", r"橋本病", r"てんかん", r"癲癇",
@@ -53,7 +55,8 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"末期(がん|癌|の|で|と)", r"アトピー", r"(点滴|注射)を(受け|打)",
         # dementia and other named neurological conditions
         r"アルツハイマー", r"レビー小体", r"物忘れ外来", r"脳腫瘍", r"脊髄損傷", r"脳性(まひ|麻痺)",
-        r"発作(が|を|で)",
+        r"発作(が|を|で)", r"物忘れ[^。？?]{0,20}(薬|病院|外来|診断|検査)",
+        r"自立支援医療", r"(赤ちゃん|赤ん坊|子供|子ども|お腹の子)が(流れ|だめにな|ダメにな)", r"死産",
         # reproductive medicine and pregnancy (morning sickness, IVF: no category word)
         r"体外受精", r"顕微授精", r"人工授精", r"胚移植", r"採卵", r"妊活", r"妊婦(?!向け|用)", r"臨月",
         r"産後(で|なので|の体|間もな|[0-9０-９一二三]+(か月|ヶ月|週))",
@@ -90,7 +93,10 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"(キリスト|イスラム|ヒンドゥー|ユダヤ)教(徒|を信|の信|なので|で)", r"仏教徒", r"創価学会",
         r"学会員", r"教会に通", r"檀家", r"支持政党", r"党員", r"思想信条",
         r"礼拝(?!堂)", r"断食", r"ラマダン", r"ハラール", r"ハラル", r"洗礼", r"受洗", r"ミサ(に|へ)", r"(?<!聖地)巡礼",
-        r"宗派", r"宗旨", r"クリスチャン", r"カトリック", r"プロテスタント", r"ムスリム",
+        r"宗派", r"宗旨", r"門徒",
+        r"(浄土真|浄土|真言|曹洞|臨済|日蓮|日蓮正|天台|黄檗|時)宗"
+        r"(なので|なんで|だから|です|で[、。]|の(家|門徒|檀家|信徒))",
+        r"クリスチャン", r"カトリック", r"プロテスタント", r"ムスリム",
         r"イスラム(?!料理|圏|美術|建築|風|史)",
         r"モスク", r"エホバ", r"モルモン", r"天理教", r"統一教会", r"幸福の科学", r"立正佼成会", r"真如苑",
         r"氏子", r"神道(なので|です|で|の家)",
@@ -185,9 +191,35 @@ class SensitiveDetector:
             found += [SensitiveMention("race", a, b) for a, b in words.origins()]
         return sorted(found, key=lambda m: m.start)
 
-    def categories(self, text: str, parse: Parse = ()) -> list[str]:
-        """The categories found, each once, in order of first mention."""
-        return list(dict.fromkeys(m.category for m in self.find(text, parse)))
+    def categories(self, text: str, parse: Parse = (), *, animals: bool = False) -> list[str]:
+        """The categories found, each once, in order of first mention.  ``animals``: the call is
+        about a pet, so an illness counts only in a sentence that names a person (私, 母…)."""
+        found = self.find(text, parse)
+        if animals:
+            surface = _Words(parse).text if parse else text
+            found = [m for m in found if m.category not in _ANIMAL_CAN_HAVE or _PERSON_IN_SENTENCE.search(
+                _sentence_around(surface, m.start))]
+        return list(dict.fromkeys(m.category for m in found))
+
+    @staticmethod
+    def about_animals(text: str) -> bool:
+        """``text`` names a pet or pet insurance (the call's subject may be an animal's health)."""
+        return bool(_ANIMALS.search(text))
+
+
+# Pets and their care: an illness in a pet call is the animal's unless a person is named.
+_ANIMALS = re.compile(r"(ペット|わんにゃん|にゃんわん|ワンちゃん|わんちゃん|猫ちゃん|ネコちゃん|ねこちゃん|"
+                      r"動物病院|獣医|"
+                      r"(?<![盲導介助聴])犬|(?<!招き)猫|子犬|子猫|愛犬|愛猫)")
+_ANIMAL_CAN_HAVE = frozenset({"medical", "health_check"})
+_PERSON_IN_SENTENCE = re.compile(r"(私|僕|俺|あたし|自分|父|母|夫|妻|主人|家内|両親|祖父|祖母|息子|娘|家族)")
+
+
+def _sentence_around(text: str, pos: int) -> str:
+    """The sentence of ``text`` holding ``pos`` (split at 。？！?!)."""
+    start = max(text.rfind(c, 0, pos) for c in "。？！?!") + 1
+    ends = [e for e in (text.find(c, pos) for c in "。？！?!") if e != -1]
+    return text[start:min(ends) if ends else len(text)]
 
 
 class _Words:
