@@ -602,3 +602,22 @@ def test_a_confirming_question_or_a_check_by_name_and_phone_asks_for_them(engine
     assert "identity_verified" in kinds(converse(engine, method))[-1]
     # Without any request or confirmation, a name and a number verify nothing.
     assert "identity_verified" not in kinds(converse(engine, [("C", "木村花子です。電話は080-1111-2222です。")]))[-1]
+
+
+def test_a_name_said_unasked_then_the_asked_phone_verifies_on_the_callers_turn(engine) -> None:
+    """The caller names themself first (…した佐藤ですけど); the agent asks only the phone: the
+    check completes when the caller gives it, not at the agent's thanks."""
+    turns = kinds(converse(engine, [
+        ("A", "みどり工務店の受付です。"),
+        ("C", "先月、外壁の見積もりをお願いした佐藤ですけど。"),
+        ("A", "佐藤様ですね。ご登録のお電話番号をお願いできますか。"),
+        ("C", "090-3321-7765です。"),
+    ]))
+    assert "identity_verified" in turns[3]
+    # Asked for the name too and given only the phone: still waiting.
+    turns = kinds(converse(engine, [
+        ("C", "先月お願いした佐藤ですけど。"),
+        ("A", "お名前とご登録のお電話番号をお願いします。"),
+        ("C", "090-3321-7765です。"),
+    ]))
+    assert "identity_verified" not in turns[2]

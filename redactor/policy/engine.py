@@ -119,6 +119,7 @@ class CallState:
     name_asked: bool = False
     phone_asked: bool = False
     name_given: bool = False
+    name_said: bool = False  # the caller named themself unasked (見積もりをお願いした田村ですけど)
     phone_given: bool = False
     verified: bool = False
     customer_spoke: bool = False
@@ -180,9 +181,11 @@ class CallState:
             self.customer_spoke = True
         if speaker == "customer" and not self.verified:
             types = {e.type for e in entities}
+            self.name_said |= "PERSON" in types
             self.name_given |= self.name_asked and "PERSON" in types
             self.phone_given |= self.phone_asked and "PHONE_NUMBER" in types
-            if self.name_given and self.phone_given:
+            # A name said unasked counts once the registered phone, asked for, matches it.
+            if (self.name_given or (self.name_said and not self.name_asked)) and self.phone_given:
                 self.verified = True
                 found.append(("identity_verified", None))
 
