@@ -621,3 +621,18 @@ def test_a_name_said_unasked_then_the_asked_phone_verifies_on_the_callers_turn(e
         ("C", "090-3321-7765です。"),
     ]))
     assert "identity_verified" not in turns[2]
+
+
+@pytest.mark.parametrize(("turns", "kind", "fires"), [
+    ([("A", "あと、パスポートの番号もお預かりさせていただきます。")], "agent_requests_unneeded", True),
+    ([("A", "保険証の記号と番号も控えさせていただきました。")], "agent_requests_unneeded", True),
+    ([("A", "マイナンバーは不要ですので、お控えください。")], "agent_requests_unneeded", False),
+    ([("A", "お名前とご住所を控えさせていただきます。")], "agent_requests_unneeded", False),  # needed types
+    ([("C", "080-2291-4410です。"), ("A", "ありがとうございます。現在は、今月すでに5ギガお使いですね。")],
+     "identity_not_verified", True),
+    ([("C", "今5ギガのプランなんですけど。"), ("A", "5ギガのプランですね。プランの変更でよろしいですか。")],
+     "identity_not_verified", False),
+])
+def test_collecting_a_value_and_usage_read_out(engine, turns, kind: str, fires: bool) -> None:
+    """An agent announcing that it takes a value down collects it; usage read out is on file."""
+    assert (kind in kinds(converse(engine, turns))[-1]) is fires

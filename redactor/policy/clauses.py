@@ -181,6 +181,8 @@ _ASK_CHAIN = re.compile(r"((て|で)(いただ|頂|もら|くだ|下さ|ほし)|
 _NEGATED = re.compile(r"(ない|ません|ず|なく|不要|結構)")
 _WHICH_NUMBER = re.compile(r"(何番|何桁|なんばん)")
 # 〜でもいいですか offers an alternative the agent did not ask for (マイナンバーカードでもいいですか).
+# Announcing that the agent takes the value down (マイナンバーも控えさせていただきます): collecting it.
+_COLLECT = re.compile(r"(控え|記録|メモ|お預かり|頂戴)させて(いただ|頂)(き|く)(ます|ました)")
 _ALTERNATIVE = re.compile(r"(でも|で)(いい|大丈夫|よろし|構いません|かまいません|構わない|OK)")
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
 _MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
@@ -599,7 +601,7 @@ class ClauseRules:
             found.append(("DOCUMENT_EXPIRY", ""))
         # The usage, not the plan's size alone: "現在月3ギガのプランですね" may read back the caller's words.
         if numbers and _USAGE.search(clause.text) and _CURRENT.search(clause.text) and any(
-                w.lemma.endswith(("使う", "利用", "使用")) for w in clause.words):
+                w.lemma.endswith(("使う", "使い", "利用", "使用")) for w in clause.words):
             found.append(("CONTRACT_PLAN", ""))
         return found
         return list(dict.fromkeys(found))
@@ -611,7 +613,7 @@ class ClauseRules:
         verb (ご用意いただけますか, 確認させてください), a question whether the customer has or
         knows it (お手元にございますか, わかりますか), or which number it is (何番ですか)."""
         question = clause.is_question()
-        asks = bool(_WHICH_NUMBER.search(clause.text)) and question
+        asks = (bool(_WHICH_NUMBER.search(clause.text)) and question) or bool(_COLLECT.search(clause.text))
         for word in clause.words:
             chain = clause.chain(word)
             if _NEGATED.search(chain):
