@@ -636,3 +636,20 @@ def test_a_name_said_unasked_then_the_asked_phone_verifies_on_the_callers_turn(e
 def test_collecting_a_value_and_usage_read_out(engine, turns, kind: str, fires: bool) -> None:
     """An agent announcing that it takes a value down collects it; usage read out is on file."""
     assert (kind in kinds(converse(engine, turns))[-1]) is fires
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    ([("C", "いつもお世話になってます、そちらに入所してる松本ハルの息子です。"),
+      ("A", "松本様の息子さんですね。ハルさん、透析の送迎は火曜と金曜でよろしかったですよね。")], True),
+    # the caller said it first: the agent reads their own words back
+    ([("C", "母が透析をしてまして、送迎のことで電話しました。"),
+      ("A", "お母様の透析の送迎ですね。承知しました。")], False),
+    ([("A", "車椅子をご利用のお客様には、入口のスロープをご案内しております。")], False),
+])
+def test_an_agent_reading_out_a_named_persons_condition_before_the_check(engine, turns, fires: bool) -> None:
+    """A condition of a named person read out before the identity check discloses a registered
+    fact; a tag question (…でよろしかったですよね) states what it confirms."""
+    per_turn = kinds(converse(engine, turns))
+    assert ("identity_not_verified" in per_turn[-1]) is fires
+    if fires:
+        assert "sensitive_info" in per_turn[-1]

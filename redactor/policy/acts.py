@@ -73,6 +73,8 @@ _NOT_A_REQUEST = re.compile(
 )
 # A procedure about a document (マイナンバーカードの申請は市役所でお願いします): not its value.
 _PROCEDURE = re.compile(r"(の)?(申請|手続き|更新|再発行|発行|切り替え|切替|届け?出|紛失|返納|取得|作成|交付|受け取り)")
+# A tag question states what it confirms (…朝の分だけでよろしかったですよね, 通院されてましたよね).
+_TAG_STATES = re.compile(r"(かった|でした|ました|てます|ています|ております)?(です|でした)?よね[?？。!！]*\s*$")
 _IDENTITY_CHECK = re.compile(r"(ご)?本人(様)?(確認|かどうか)")
 _IDENTITY_DONE = re.compile(
     r"((ご)?本人(様)?(確認|の確認)(が|を)?(取れ|とれ|でき|完了|させていただきました|済)|"
@@ -181,7 +183,8 @@ class ActDetector:
         """``text`` and ``parse`` without their questions and requests: what the speaker states
         (an agent's ご入院の時期をお伺いできますか asks; the caller's answer states it)."""
         if parse:
-            kept = [c for c in clauses(parse) if not (c.is_question() or _REQUEST.search(c.text))]
+            kept = [c for c in clauses(parse) if not ((c.is_question() and not _TAG_STATES.search(c.text))
+                                                      or _REQUEST.search(c.text))]
             parse = join(c.words for c in kept)
             return "".join(w.text + (" " if w.space else "") for w in parse), parse
         asking = ("か。", "か", "？", "?")

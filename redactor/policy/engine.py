@@ -48,6 +48,8 @@ _ASKING = re.compile(r"(どちら|どこ|何|なん|いつ|どの|新しい|変�
 # The company's own places (当センターの所在地は…, 本社は…).
 _BUSINESS_PLACE = re.compile(r"(所在地|当社|弊社|当店|当センター|当院|当行|本社|支社|支店|営業所|店舗|事務所|会場|"
                              r"窓口)")
+# A person named in the agent's words (トミさん, 坂口様), not a generic お客様: whose fact it is.
+_ADDRESSED = re.compile(r"(?<!お客)(?<!皆)(様|さん)")
 _AMOUNT = re.compile(r"(\d[\d,]*)円")
 # Business numbers an agent may read out freely (toll-free, navi-dial).
 _BUSINESS_PHONE = re.compile(r"^(0120|0800|0570)")
@@ -192,8 +194,15 @@ class CallState:
         # An agent's question presupposes what the caller has to tell: the warning waits for that.
         said, said_parse = acts.statements(raw, parse) if speaker == "agent" else (raw, parse)
         self.animals = self.animals or engine.sensitive.about_animals(raw)
-        found += [("sensitive_info", category)
-                  for category in engine.sensitive.categories(said, said_parse, animals=self.animals)]
+        mentions = engine.sensitive.mentions(said, said_parse, animals=self.animals)
+        found += list(dict.fromkeys(("sensitive_info", m.category) for m, _ in mentions))
+        if speaker != "agent":
+            self._customer_values |= {_hash("SENSITIVE", words) for _, words in mentions}
+        elif not self.verified and text is not None and _ADDRESSED.search(said):
+            # The agent reading a named person's condition out before the check (トミさん、インスリンの
+            # 注射…): a registered fact, unless the caller said it first.
+            found += [("identity_not_verified", "SENSITIVE") for _, words in mentions
+                      if _hash("SENSITIVE", words) not in self._customer_values][:1]
         if speaker != "agent":
             if acts.asks_about_privacy(raw, parse, has_pii=bool(entities)):
                 found.append(("privacy_question", None))

@@ -194,12 +194,16 @@ class SensitiveDetector:
     def categories(self, text: str, parse: Parse = (), *, animals: bool = False) -> list[str]:
         """The categories found, each once, in order of first mention.  ``animals``: the call is
         about a pet, so an illness counts only in a sentence that names a person (私, 母…)."""
+        return list(dict.fromkeys(m.category for m, _ in self.mentions(text, parse, animals=animals)))
+
+    def mentions(self, text: str, parse: Parse = (), *, animals: bool = False) -> list[tuple[SensitiveMention, str]]:
+        """Each mention with the words it matched (see ``categories`` for ``animals``)."""
+        surface = _Words(parse).text if parse else text
         found = self.find(text, parse)
         if animals:
-            surface = _Words(parse).text if parse else text
             found = [m for m in found if m.category not in _ANIMAL_CAN_HAVE or _PERSON_IN_SENTENCE.search(
                 _sentence_around(surface, m.start))]
-        return list(dict.fromkeys(m.category for m in found))
+        return [(m, surface[m.start:m.end]) for m in found]
 
     @staticmethod
     def about_animals(text: str) -> bool:
