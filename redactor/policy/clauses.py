@@ -140,8 +140,9 @@ _IF_CLAUSE = re.compile(r"^(場合|なら|と|時|とき|方|ときは)")
 _USAGE = re.compile(r"(ギガ|GB|ＧＢ)")
 # A contract's plan is registered when it is the caller's current one (現在は…のプランで).
 _CURRENT = re.compile(r"(現在|ただいま|ご契約|ご加入|ご利用中|ご登録)")
-# A place name by its ending (杉並区阿佐谷南, さいたま市…): the value, not ご登録の/新しい.
-_PLACE = re.compile(r"..*(都|道|府|県|市|区|町|村|郡|丁目|番地)")
+# A place name by its ending (杉並区阿佐谷南, さいたま市…): the value, not ご登録の/新しい; searched
+# as a suffix after at least one character, so that it stays linear on any input.
+_PLACE = re.compile(r"(?<=.)(?:都|道|府|県|市|区|町|村|郡|丁目|番地)")
 # Banks by their ending (みなと銀行, ひまわり信金): with 口座 the caller's account is named.
 _BANK = re.compile(r"(銀行|信用金庫|信金|信用組合|労金|農協|ゆうちょ|JA)$")
 # A card's last digits (末尾9032, 下4桁は…).
@@ -552,11 +553,11 @@ class ClauseRules:
         for word in clause.words:
             if word.lemma in ADDRESS_NOUNS:
                 for c in clause.children(word):
-                    if c.dep == "nmod" and _PLACE.match(c.text):
+                    if c.dep == "nmod" and _PLACE.search(c.text):
                         found.append(("JP_ADDRESS", c.text))
                 if clause.parse[word.head].i != word.i:  # お届け先は杉並区…: the predicate's noun
                     found += [("JP_ADDRESS", c.text) for c in clause.words
-                              if c.i > word.i and _PLACE.match(c.text) and c.pos in ("NOUN", "PROPN", "ADJ")][:1]
+                              if c.i > word.i and _PLACE.search(c.text) and c.pos in ("NOUN", "PROPN", "ADJ")][:1]
             elif word.lemma.endswith("口座"):  # 口座, 普通口座
                 for c in clause.children(word):
                     owners = [c, *clause.children(c)]

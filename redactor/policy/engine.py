@@ -50,7 +50,7 @@ _BUSINESS_PLACE = re.compile(r"(所在地|当社|弊社|当店|当センター|�
                              r"窓口)")
 # A person named in the agent's words (トミさん, 坂口様), not a generic お客様: whose fact it is.
 _ADDRESSED = re.compile(r"(?<!お客)(?<!皆)(様|さん)")
-_AMOUNT = re.compile(r"(\d[\d,]*)円")
+_AMOUNT = re.compile(r"(?<![\d,])(\d[\d,]*)円")  # from the start of a run only: linear on long digit runs
 # Business numbers an agent may read out freely (toll-free, navi-dial).
 _BUSINESS_PHONE = re.compile(r"^(0120|0800|0570)")
 # Per-process key: echo hashes cannot be compared across processes or reversed by lookup.
