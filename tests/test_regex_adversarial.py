@@ -1,7 +1,8 @@
-"""Every regular expression of detection and policy runs in linear time on hostile input.
+"""Every regular expression that meets inbound text runs in linear time on hostile input.
 
 The patterns are collected, not listed: module-level compiled patterns of every module under
-``redactor.pii`` and ``redactor.policy``, the ``PATTERNS`` of every pattern recognizer
+``redactor.pii``, ``redactor.policy``, ``redactor.stream``, ``redactor.asr``, ``redactor.server``
+and ``redactor.batch`` and of ``redactor.conversation``, the ``PATTERNS`` of every pattern recognizer
 (compiled as Presidio compiles them), and the patterns the cue index and the sensitive-topic
 detector build.  A new pattern is covered without touching this file.  Each runs as a search
 over the whole of each 16,000-character input (the worst way a pattern can be used), within
@@ -21,8 +22,13 @@ from collections.abc import Iterator
 import pytest
 import regex
 
+import redactor.asr
+import redactor.batch
+import redactor.conversation
 import redactor.pii
 import redactor.policy
+import redactor.server
+import redactor.stream
 from redactor.pii.cues import CueIndex
 from redactor.pii.recognizers.base import JapanesePatternRecognizer
 from redactor.policy.sensitive import SensitiveDetector
@@ -82,8 +88,10 @@ def _patterns_of(owner: str, values: dict) -> Iterator[tuple[str, re.Pattern | r
 
 
 def collect_patterns() -> dict[str, re.Pattern | regex.Pattern]:
-    found: dict[str, re.Pattern | regex.Pattern] = {}
-    for package in (redactor.pii, redactor.policy):
+    found: dict[str, re.Pattern | regex.Pattern] = dict(_patterns_of("redactor.conversation",
+                                                                      vars(redactor.conversation)))
+    # Every package whose patterns meet transcripts, frames or file names (inbound text).
+    for package in (redactor.pii, redactor.policy, redactor.stream, redactor.asr, redactor.server, redactor.batch):
         for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             module = importlib.import_module(info.name)
             found.update(_patterns_of(module.__name__, vars(module)))
