@@ -683,25 +683,32 @@ class StalledAgent:
         return events
 
 
+async def _owner_and_server(kind: str, request, call_id: str):
+    """Where a call's events are published and where its agents connect, with 16-event live queues:
+    one in-process hub, or two Redis bus instances (A owns the call, B serves the agents)."""
+    from redactor.server.hub import AgentHub, HubOptions
+
+    if kind == "hub":
+        hub = AgentHub(HubOptions(queue_size=16))
+        return hub, hub
+    url = request.getfixturevalue("fresh_redis")
+    # 36 MB of events keep the one event loop of both buses busy: a longer owner TTL than FAST's,
+    # or the call is (rightly) ended as lost while A cannot heartbeat
+    owner, serving = _bus(url, "A", _calls(call_id), owner_ttl_s=30), _bus(url, "B", queue_size=16)
+    await owner.start()
+    await serving.start()
+    return owner, serving
+
+
 @pytest.mark.parametrize("kind", ["hub", "redis"])
 def test_a_late_agent_of_a_long_call_gets_its_whole_history_though_it_exceeds_the_live_queue(kind, request) -> None:
     """A call's history (here 600 finals) is longer than a viewer's live queue (16): a late agent whose
     socket is still taking the history when the next event comes is not closed as too slow (1013)."""
-    from redactor.server.hub import AgentHub, HubOptions
-
     call_id, n = "CAlong", 600
     text = "お名前は<PERSON>です" + "。" * 20_000  # 60 KB a frame: 36 MB of history outgrow the socket buffers
 
     async def scenario():
-        if kind == "hub":
-            owner = serving = AgentHub(HubOptions(queue_size=16))
-        else:
-            url = request.getfixturevalue("fresh_redis")
-            # 36 MB of events keep the one event loop of both buses busy: a longer owner TTL than FAST's,
-            # or the call is (rightly) ended as lost while A cannot heartbeat
-            owner, serving = _bus(url, "A", _calls(call_id), owner_ttl_s=30), _bus(url, "B", queue_size=16)
-            await owner.start()
-            await serving.start()
+        owner, serving = await _owner_and_server(kind, request, call_id)
         for i in range(n):
             owner.publish(call_id, _final(call_id, i, text))
         await _until(lambda: owner.backlog() == 0)
@@ -725,21 +732,11 @@ def test_a_late_agent_of_a_long_call_gets_its_whole_history_though_it_exceeds_th
 def test_an_agent_too_slow_for_the_live_finals_is_closed_1013_not_left_frozen(kind, request) -> None:
     """Live finals overflow a stalled agent's queue: it is told to reconnect (1013) once the server
     has sent what it had queued, instead of waiting forever for events it will never get."""
-    from redactor.server.hub import AgentHub, HubOptions
-
     call_id, n = "CAslow", 600
     text = "お名前は<PERSON>です" + "。" * 20_000
 
     async def scenario():
-        if kind == "hub":
-            owner = serving = AgentHub(HubOptions(queue_size=16))
-        else:
-            url = request.getfixturevalue("fresh_redis")
-            # 36 MB of events keep the one event loop of both buses busy: a longer owner TTL than FAST's,
-            # or the call is (rightly) ended as lost while A cannot heartbeat
-            owner, serving = _bus(url, "A", _calls(call_id), owner_ttl_s=30), _bus(url, "B", queue_size=16)
-            await owner.start()
-            await serving.start()
+        owner, serving = await _owner_and_server(kind, request, call_id)
         async with agents_of(serving) as url:
             agent = await StalledAgent.join(f"{url}/agent/{call_id}")
             await asyncio.sleep(0.3)
