@@ -196,10 +196,12 @@ class Conversation:
 
         The revision is redacted as its turn was, with the cue that turn answered (the call has
         moved on since: the context, continuation and tails are not updated again), and with the
-        call's digit-run net; ``keep`` lists character spans ``(start, end, type)`` that an
-        earlier version masked and that stay masked whatever the engine says now.  Warnings and
-        the identity checklist see the revised text: a warning the first version missed may fire
-        now, and each warning is still raised once per call.
+        call's nets (digit runs; a card's expiry, where a card named in the revision also marks the
+        call as about a card: call-level knowledge a better decode may add); ``keep`` lists
+        character spans ``(start, end, type)`` that an earlier version masked and that stay
+        masked whatever the engine says now.  Warnings and the identity checklist see the revised
+        text: a warning the first version missed may fire now, and each warning is still raised
+        once per call.
         """
         prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
         normalized = normalize(text)
