@@ -46,6 +46,7 @@ CUES: dict[str, tuple[str, ...]] = {
               "エラー", "請求書番号", "部屋番号", "整理番号", "モデル", "価格", "金額",
               "合計", "送料", "料金", "支払期限", "支払い期限", "お支払い期限", "お支払期限",
               "返品期限", "申込期限", "お申し込み期限", "提出期限", "番号札",
+              "ISBN", "ISSN",  # book and serial numbers (ISBN 0198611862 has a phone's length)
               "期限付き",  # a fixed-term arrangement (期限付き移籍): its end is no card's expiry
               # business events: their dates are not birth dates
               "契約日", "ご契約", "契約", "申し込", "申込", "購入", "入会", "加入", "登録日", "注文日",

@@ -21,6 +21,7 @@ from redactor.pii.catalogue import DIGITS, LANGUAGE, Entity
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers import cue_index
 from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plausible_person
+from redactor.pii.recognizers.phone import listed_numbers
 from redactor.policy.parse import Parse, Word, join, snapshot
 
 # Characters a span should not begin or end with once mapped back.
@@ -140,7 +141,12 @@ class Redactor:
                 continue
             a, b = max(result.start, lead) - lead, result.end - lead
             source = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
-            found.append((result.entity_type, *normalized.to_original(a, b), result.score, source))
+            start, end = normalized.to_original(a, b)
+            if result.entity_type == "PHONE_NUMBER" and listed_numbers(text[start:end]) and (
+                self.cues.nearest_owner(analysed, result.start, result.end) != "PHONE_NUMBER"
+            ):
+                continue  # 0-1、2-0、3-1: only the written form tells a list from a phone number
+            found.append((result.entity_type, start, end, result.score, source))
         return found, words
 
     def redact(self, text: str, *, call_id: str = "", prompt: str | None = None, birth_dates: bool = False,

@@ -7,6 +7,11 @@ place in passing (大阪の店舗, 東京駅の近く) never matches.  Runs on n
 
 from __future__ import annotations
 
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
 from redactor.pii.recognizers.base import JapanesePatternRecognizer
 
 _PREFECTURES = (
@@ -28,6 +33,30 @@ _BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"
 _BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]|\s){{0,20}}?\d+(?:号室|階|F)"
              rf"|\s?(?:{_NAME}|[A-Za-z]){{1,15}}?\s?\d+)?")
 
+# A public place whose address an encyclopaedia or a notice gives: the address is the place's,
+# not a person's (…小学校は、兵庫県宝塚市…1丁目に所在する公立小学校。).  Homes (自宅, マンション,
+# 実家) are not among them, so 自宅は…1丁目にあります stays masked.
+_FACILITY = ("(?:小学校|中学校|高等学校|高校|学校|大学|学園|幼稚園|保育園|駅|寺|神社|教会|大聖堂|病院|"
+             "図書館|博物館|美術館|資料館|記念館|公園|城|庁舎|役場|役所|公民館|体育館|競技場|球場|"
+             "スタジアム|空港|灯台|古墳|遺跡|研究所|工場)")
+_LOCATED = re.compile(r"\s?に(?:所在|位置|鎮座|ある|あった|建つ|建って|置く|置かれ|本部を置|本社を置)")
+_FACILITY_SUBJECT = re.compile(rf"{_FACILITY}(?:は|が)、?\s?$")
+_PREDICATE_TAIL = re.compile(r"[ぁ-ゖ]{0,4}")  # する, した, る, ている
+_FACILITY_HEAD = re.compile(rf"[^。、]{{0,20}}?{_FACILITY}(?:である|です|だ)?(?:。|$)")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+
+
+def facility_location(text: str, start: int, end: int) -> bool:
+    """Whether the address at ``text[start:end]`` is where a named public place stands."""
+    located = _LOCATED.match(text, end)
+    if not located:
+        return False
+    # The place is the sentence's subject, or the noun the location describes.
+    head = _PREDICATE_TAIL.match(text, located.end())
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    return bool(_FACILITY_SUBJECT.search(text, sentence_start, start)
+                or _FACILITY_HEAD.match(text, head.end() if head else located.end()))
+
 
 class JpAddressRecognizer(JapanesePatternRecognizer):
     """Street addresses; structure stands in for a cue, so none is required.
@@ -44,3 +73,8 @@ class JpAddressRecognizer(JapanesePatternRecognizer):
         ("town and chome", rf"(?:{_PREFECTURES})?{_NAME}{{1,8}}\d+丁目(?:\d+番地?)?(?:\d+号)?"
                            rf"{_BUILDING}", 0.85),
     )
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
+                if not facility_location(text, r.start, r.end)]
