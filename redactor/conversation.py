@@ -199,9 +199,11 @@ class Conversation:
         call's nets (digit runs; a card's expiry, where a card named in the revision also marks the
         call as about a card: call-level knowledge a better decode may add); ``keep`` lists
         character spans ``(start, end, type)`` that an earlier version masked and that stay
-        masked whatever the engine says now.  Warnings and the identity checklist see the revised
-        text: a warning the first version missed may fire now, and each warning is still raised
-        once per call.
+        masked whatever the engine says now.  Warnings and the identity checklist are replayed
+        from this turn on over the latest version of every turn (``CallState.revise``): a request
+        recognised only in its revision makes the answer after it count.  A warning the earlier
+        versions missed may fire now (on the turn that raises it); each is still raised once per
+        call and none is withdrawn.
         """
         prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
         normalized = normalize(text)
@@ -209,7 +211,7 @@ class Conversation:
         result = self._keep_masked(text, result, keep)
         garbled = answering and not result.entities and bool(text.strip())
         return self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
-                             answered=prompt is not None or requested, garbled=garbled)
+                             answered=prompt is not None or requested, garbled=garbled, revision=True)
 
     def _redact(self, text: str, normalized: NormalizedText, prompt: str | None, requested: bool,
                 words: Sequence[Word] | None) -> tuple[RedactionResult, list[Entity]]:
@@ -226,12 +228,12 @@ class Conversation:
 
     def _decided(self, text: str, normalized: NormalizedText, result: RedactionResult, found: list[Entity],
                  speaker: str | None, start: float | None, segment_id: str | None, channel: str | None, *,
-                 answered: bool, garbled: bool) -> Turn:
+                 answered: bool, garbled: bool, revision: bool = False) -> Turn:
         """Warnings and the identity checklist for a redacted utterance, and its ``Turn``."""
-        warnings = self.state.observe(text=text, masked=result.text, entities=found, speaker=speaker,
-                                      segment_id=segment_id, parse=result.parse,
-                                      time=round(start, 2) if start is not None else None,
-                                      channel=channel if channel is not None else speaker)
+        judge = self.state.revise if revision else self.state.observe
+        warnings = judge(text=text, masked=result.text, entities=found, speaker=speaker, segment_id=segment_id,
+                         parse=result.parse, time=round(start, 2) if start is not None else None,
+                         channel=channel if channel is not None else speaker)
         identity = Identity.of(self.state)
         changed = identity != self._identity
         self._identity = identity

@@ -8,9 +8,16 @@
                                  speaker=turn.speaker, segment_id=turn.id)
 
 A warning is raised once per call for each (kind, type): the agent needs to be told that
-My Number is not needed, not reminded at every digit.  Raw text is read in memory only; the
-state keeps flags and keyed hashes (to recognise the agent repeating what the customer
-said), never a value, and warnings name types, never values.
+My Number is not needed, not reminded at every digit.  Warnings name types, never values.
+
+A live call's second pass revises earlier turns (``state.revise``): the state is then
+replayed from the revised turn on, over the latest version of every turn, so the checklist
+and the warnings do not depend on the order in which versions arrived (an agent's request
+garbled in the first pass and recognised in its revision makes the customer's answer after it
+count).  For that the state keeps, in memory only, the last ``REPLAY_TURNS`` turns as observed
+(raw text, its parse and entities: the rules read raw text) and drops them with the call; it
+writes nothing.  Beyond that it keeps flags and keyed hashes (to recognise the agent repeating
+what the customer said), never a value.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from redactor.pii.catalogue import Entity
 from redactor.pii.normalize import normalize
@@ -55,6 +64,12 @@ _AMOUNT = re.compile(r"(?<![\d,])(\d[\d,]*)円")  # from the start of a run only
 _BUSINESS_PHONE = re.compile(r"^(0120|0800|0570)")
 # Per-process key: echo hashes cannot be compared across processes or reversed by lookup.
 _ECHO_KEY = secrets.token_bytes(16)
+# How many recent turns a revision can replay: a live revision reaches back 20-30 s of a channel
+# (a dozen turns of both sides); an older turn's revision is observed where it arrives.
+REPLAY_TURNS = 64
+# The call flags a turn is judged in: restored before a replay.
+_FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
+          "customer_spoke", "animals", "agent_asked")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +126,29 @@ def _hash(entity_type: str, form: str) -> bytes:
     return hashlib.blake2b(f"{entity_type}\0{form}".encode(), key=_ECHO_KEY, digest_size=12).digest()
 
 
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One version of an utterance as the rules read it (``CallState.observe``'s arguments)."""
+
+    text: str | None = None
+    masked: str | None = None
+    entities: Sequence[Entity] = ()
+    speaker: str | None = None
+    segment_id: str | None = None
+    time: float | None = None
+    channel: str | None = None
+    parse: Parse = ()
+
+
+@dataclass(slots=True)
+class _Seen:
+    """A recent turn: its latest version and the call flags it was judged in."""
+
+    seq: int
+    latest: Observation
+    flags: tuple
+
+
 @dataclass
 class CallState:
     """What one call has shown so far: the identity check's progress and the warnings given."""
@@ -128,21 +166,74 @@ class CallState:
     animals: bool = False  # the call is about a pet (ペット保険, ワンちゃん): its illnesses are no one's
     agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
     fired: set[tuple[str, str | None]] = field(default_factory=set)
-    _customer_values: set[bytes] = field(default_factory=set, repr=False)
+    # What the customer said, as keyed hashes, each with the turn that first said it.
+    _customer_values: dict[bytes, int] = field(default_factory=dict, repr=False)
+    _recent: deque[_Seen] = field(default_factory=lambda: deque(maxlen=REPLAY_TURNS), repr=False)
+    _seq: int = 0  # the turn being judged
+    _verified_at: int | None = None  # the turn on which identity_verified was raised
 
-    def observe(self, *, text: str | None = None, masked: str | None = None,
-                entities: Sequence[Entity] = (), speaker: str | None = None,
-                segment_id: str | None = None, time: float | None = None,
-                channel: str | None = None, parse: Parse = ()) -> list[Warning]:
+    def observe(self, **utterance: Any) -> list[Warning]:
         """Warnings raised by one utterance (new ones only; each kind and type once per call).
 
-        ``text`` is the raw utterance (entity offsets index it); without it the masked text
-        is used, which is enough for every rule except recognising the agent's echoes.
-        ``parse`` is GiNZA's parse of it from the redactor (``RedactionResult.parse``): with it
-        privacy questions, offers and sensitive mentions are read from the sentence structure.
+        Arguments are ``Observation``'s.  ``text`` is the raw utterance (entity offsets index
+        it); without it the masked text is used, which is enough for every rule except
+        recognising the agent's echoes.  ``parse`` is GiNZA's parse of it from the redactor
+        (``RedactionResult.parse``): with it privacy questions, offers and sensitive mentions
+        are read from the sentence structure.
         """
-        raw = text if text is not None else (masked or "")
-        channel = channel if channel is not None else speaker
+        seen = _Seen(self._seq + 1, Observation(**utterance), self._flags())
+        self._recent.append(seen)
+        return self._judge(seen)
+
+    def revise(self, **utterance: Any) -> list[Warning]:
+        """Warnings after a new version of an earlier turn (same ``segment_id``): the state is
+        replayed from that turn on over every turn's latest version, from the flags the turn
+        was judged in.  Warnings already raised are not raised again nor withdrawn; a check
+        once verified (``identity_verified`` raised) stays verified from that turn on; the
+        other checklist flags follow the latest versions.  A turn older than the last
+        ``REPLAY_TURNS`` (or without a segment id) is observed as a new one."""
+        version = Observation(**utterance)
+        index = next((i for i in range(len(self._recent) - 1, -1, -1)
+                      if version.segment_id is not None and self._recent[i].latest.segment_id == version.segment_id),
+                     None)
+        if index is None:
+            return self.observe(**utterance)
+        turns = list(self._recent)[index:]
+        turns[0].latest = version
+        self._restore(turns[0].flags)
+        self._customer_values = {k: seq for k, seq in self._customer_values.items() if seq < turns[0].seq}
+        warnings = []
+        for seen in turns:
+            seen.flags = self._flags()
+            warnings += self._judge(seen)
+        return warnings
+
+    def _flags(self) -> tuple:
+        return tuple(getattr(self, name) for name in _FLAGS)
+
+    def _restore(self, flags: tuple) -> None:
+        for name, value in zip(_FLAGS, flags, strict=True):
+            setattr(self, name, value)
+
+    def _remember(self, keys: set[bytes]) -> None:
+        """Add what the customer said (keyed hashes) as said by the turn being judged."""
+        for key in keys:
+            self._customer_values.setdefault(key, self._seq)
+
+    def _judge(self, seen: _Seen) -> list[Warning]:
+        """The rules on one turn's latest version, in the flags before it; updates them."""
+        self._seq = seen.seq
+        warnings = self._rules(seen.latest)
+        if self._verified_at is None and any(w.kind == "identity_verified" for w in warnings):
+            self._verified_at = seen.seq
+        if self._verified_at is not None and seen.seq >= self._verified_at:
+            self.verified = True  # the agent was told: a replay does not take it back
+        return warnings
+
+    def _rules(self, utterance: Observation) -> list[Warning]:
+        text, entities, speaker, parse = utterance.text, utterance.entities, utterance.speaker, utterance.parse
+        raw = text if text is not None else (utterance.masked or "")
+        channel = utterance.channel if utterance.channel is not None else speaker
         found: list[tuple[str, str | None]] = []
         acts, engine = self.engine.acts, self.engine
 
@@ -176,9 +267,9 @@ class CallState:
                           if not self._echoes(t, word, flat)]
         elif text is not None:
             for entity in entities:
-                self._customer_values |= _echo_keys(entity.type, text[entity.start:entity.end])
-            self._customer_values |= {_hash("WORD", w.text) for w in parse}
-            self._customer_values |= {_hash("AMOUNT", a) for a in _amounts(flat)}
+                self._remember(_echo_keys(entity.type, text[entity.start:entity.end]))
+            self._remember({_hash("WORD", w.text) for w in parse})
+            self._remember({_hash("AMOUNT", a) for a in _amounts(flat)})
         if speaker == "customer":
             self.customer_spoke = True
         if speaker == "customer" and not self.verified:
@@ -197,7 +288,7 @@ class CallState:
         mentions = engine.sensitive.mentions(said, said_parse, animals=self.animals)
         found += list(dict.fromkeys(("sensitive_info", m.category) for m, _ in mentions))
         if speaker != "agent":
-            self._customer_values |= {_hash("SENSITIVE", words) for _, words in mentions}
+            self._remember({_hash("SENSITIVE", words) for _, words in mentions})
         elif not self.verified and text is not None and _ADDRESSED.search(said):
             # The agent reading a named person's condition out before the check (トミさん、インスリンの
             # 注射…): a registered fact, unless the caller said it first.
@@ -208,7 +299,7 @@ class CallState:
                 found.append(("privacy_question", None))
             if self._volunteers(raw, parse, {e.type for e in entities}):
                 found.append(("volunteered_info_offer", None))
-        return self._new(found, channel, segment_id, time)
+        return self._new(found, channel, utterance.segment_id, utterance.time)
 
     def _volunteers(self, raw: str, parse: Parse, stated: set[str]) -> bool:
         """The customer offers more than asked or what the call does not need: by the parse's
