@@ -27,10 +27,12 @@ from redactor.policy.parse import Parse, Word
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
 RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる",
-                    "メモ", "書き留める"})
+                    "メモ", "書き留める", "取得", "収集", "録る"})
 DELETE = frozenset({"消す", "消せる", "消える", "削除", "消去", "破棄", "廃棄", "抹消", "処分"})
 TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す", "流れる", "売る", "提供", "転送", "漏れる",
-                      "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売"})
+                      "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売", "販売",
+                      # Fed to a machine (AIに読み込ませる, 学習に回す): used beyond the call.
+                      "読み込む", "学習"})
 USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "扱い", "取り扱い", "取扱い", "活用"})
 ACCESS = frozenset({"見る", "聞く", "聞ける", "見れる", "見られる", "閲覧", "確認", "知る", "聞き直す", "聞き返す",
                     "見返す", "再生", "見える", "聞こえる"})
@@ -50,6 +52,11 @@ HAVE = frozenset({"ある", "ござる", "持つ", "分かる", "わかる", "�
 # Holding something: with ておく/とく it is keeping (いつまで持っておくんですか, サーバーに置いとく).
 HOLD = frozenset({"持つ", "置く", "取る", "取っておく"})
 _KEEP = re.compile(r"^(て|っ)?(て)?(おく|おき|おい|おこ|とく|とき|とい|とこ)")
+# Held on the company's side (そちらでずっと持ってるんですか, いつまで持っているんですか): keeping it.
+_HOLDING = re.compile(r"^(て|で)?(る|い|お|ある|あり)")
+_LASTING = re.compile(r"(ずっと|いつまで|今も|いまだに|永久に|一生)")
+# Taking data in (位置情報とか取ってたりします？): collecting it, with the data as its object.
+TAKE = frozenset({"取る", "集める", "抜く", "吸い上げる"})
 # Stopping a handling (録音を止めてもらえますか): a request about the data.
 STOP = frozenset({"止める", "やめる", "停止", "中止", "切る", "オフ"})
 # Harm done to data: the noun says which object it is about (情報漏洩は大丈夫ですか).
@@ -71,7 +78,13 @@ DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録
                         "話", "やりとり", "やり取り", "個人データ", "プライバシー", "中身", "検査結果", "診断結果",
                         "健診結果", "カルテ", "病歴", "既往歴"}) | frozenset({
     # Documents and copies the caller handed over (免許の写真, 書類のコピー, プロフィール).
-    "書類", "コピー", "写真", "画像", "プロフィール", "申込書", "申請書", "診断書"})
+    "書類", "コピー", "写真", "画像", "プロフィール", "申込書", "申請書", "診断書",
+    # Results about a person (うちの子の成績, 面接で話したこと are told; 検査の結果 below).
+    "成績", "通知表", "内申", "内申書", "評価",
+    # The caller's body as data (私の声, 指紋).
+    "声", "指紋"})
+# 結果 is data when it is a person's examination's (人間ドックの結果, 面接の結果), not 検索結果.
+_EXAMS = re.compile(r"(ドック|検査|健診|診断|面接|試験|審査|選考|テスト|検診)$")
 # 情報 and データ name the customer's data only when bare or modified by one of these
 # (not 商品情報, キャンペーン情報, データ容量).
 PERSONAL_MODIFIERS = frozenset({"個人", "顧客", "お客様", "お客さま", "会員", "登録", "契約", "カード", "口座",
@@ -89,15 +102,26 @@ PARTIES = frozenset({
     "委託先", "提携先", "関連会社", "誰", "だれ", "みんな", "近所",
     "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか", "外", "部署", "部門", "社内", "方",
     "海外", "外国", "サーバー", "クラウド", "課長", "部長", "同僚", "相手", "お相手", "窓口", "学校", "先生",
-    "会員", "メンバー", "ユーザー"})
+    "会員", "メンバー", "ユーザー", "保護者", "親御", "生徒", "本部", "本社", "病院", "医者", "保険会社",
+    "管理室", "人事", "面接官", "大家", "管理会社", "保証会社", "メーカー", "国", "行政"})
+# The side of a party (会社の健康管理室のほうに, 学校側に): the party itself.
+_SIDE = frozenset({"ほう", "方", "側", "がわ"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
-SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち"})
+SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち", "わし", "ワシ", "おら", "オラ",
+                  "おいら", "あたい", "わい", "自身"})
 # A family member the caller speaks for (母の体のこと): their matters are the caller's to protect.
 FAMILY = frozenset({"母", "父", "夫", "妻", "主人", "娘", "息子", "子", "子供", "子ども", "祖母", "祖父", "家族",
                     "お母さん", "お父さん", "母親", "父親", "義母", "義父"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
 STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書",
                     "プロフィール", "申請書", "診断書"})
+# What the caller handed over or wrote (提出した源泉徴収票, アンケートに書いたこと): theirs.
+HANDED = TELL | frozenset({"渡す", "預ける", "登録", "記入", "アップロード", "撮る", "預かる"})
+# Kept from someone (家族に内緒にしてほしい): asked of the company, a privacy request.
+SECRET = frozenset({"内緒", "秘密", "内密", "黙る", "伏せる"})
+# Wanting to ask (個人情報の扱いについて確認したいんですが): a question put as a wish.
+_WANT_TO_ASK = re.compile(r"(聞きたい|伺いたい|確認したい|知りたい|質問したい|"
+                          r"教えて(ほしい|欲しい|ください|もらえ|いただ))")
 # Giving documents back (コピーは返してもらえるんですか): what happens to them, asked with the data named.
 RETURN = frozenset({"返す", "返却", "返送", "戻す"})
 # A security code described by where it is printed (裏にある3桁, 裏面に記載の3桁の番号).
@@ -107,7 +131,8 @@ SECURITY_CODE_DESCRIBED = re.compile(r"裏(面|側)?(に|の)?(ある|書いて�
 # What an account says about money: an amount with one of these is the caller's, not a price.
 ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額", "引き落とし", "引落し", "引落", "振り込み",
                            "振込", "振り込む", "入金", "残高", "利用額", "利用金額", "支給", "支給額", "年金額", "返金",
-                           "延滞", "違反金", "延滞金", "滞納金", "未払金", "残債", "査定額", "買取額"})
+                           "延滞", "違反金", "延滞金", "滞納金", "未払金", "残債", "査定額", "買取額", "可能額", "残額",
+                           "利用残高"})
 # Paying not done (お支払いいただけていない, ご入金が確認できておりません): an amount owed.
 PAY = frozenset({"支払い", "支払う", "払う", "入金", "納付", "払い込み", "払い込む", "振替"})
 _NOT_DONE = re.compile(r"^.{0,12}(ていない|てない|ておりません|ていません|てません|がない|ございません|"
@@ -127,7 +152,24 @@ ADDRESS_NOUNS = frozenset({"住所", "届け先", "お届け先", "送付先", "
 BANK_PLACES = frozenset({"支店", "本店", "振込先", "お振込先", "振込口座", "引き落とし先", "引落先", "振替先",
                          "口座"})
 # Reading out what is on file: a value with ご登録いただいております / 登録されています.
-_ON_FILE = re.compile(r"で(ご)?登録(いただいて|されて|して)(おり|い|ござい)")
+_ON_FILE = re.compile(r"で(ご|お)?(登録|予約|契約|加入|申し込み|申込み?)(いただいて|されて|して)(おり|い|ござい)|"
+                      r"で(承|うけたまわ)って(おり|い|ござい)")
+# A state of the account as the predicate (給食費が2か月分、未納となっております).
+UNPAID = frozenset({"未納", "滞納", "未払い", "未払", "延滞", "未入金", "未収"})
+_IS_STATE = re.compile(r"^((と|に)(なって|なっ|なりました|なりまして)|でございます|です|だ|の状態|状態)")
+# The outcome of the caller's application (一次面接は合格となっております, 審査は否決).
+RESULTS = frozenset({"合格", "不合格", "採用", "不採用", "内定", "承認", "不承認", "否決", "可決", "落選", "当選",
+                     "通過", "見送り"})
+# A deadline already passed (返却期限を過ぎております, 有効期限が切れています): the caller's item.
+PASSED = frozenset({"過ぎる", "切れる", "超える", "超過"})
+_DEADLINE = re.compile(r"(期限|期日|満了)")
+_STATIVE = re.compile(r"^(て|で)(おり|い|る|ござい)")
+# The caller's own contract, car or home named with an honorific (お車の, ご契約の, ご加入の).
+_THEIRS = re.compile(r"(ご|お)(契約|加入|車|住まい|部屋|物件|利用|予約|口座|保険|申込)")
+# A renewal or expiry date of it (更新日は来年3月末, 満了日は来月15日).
+_RENEWAL = re.compile(r"(更新日|満了日|期限|有効期間|満了|更新時期)")
+# Points or credit held (3,450ポイントが貯まっております): the balance.
+BALANCE = frozenset({"貯まる", "たまる", "残る", "溜まる"})
 # A document's expiry read out (受給者証は1月31日で期限が切れます); the parse reads digits as 0.
 _EXPIRY = re.compile(r"(期限|有効期間|満了)")
 _DOCUMENT = re.compile(r"(証|カード|免許|パスポート|保険証|証明書)$")
@@ -157,10 +199,14 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 
 # --- forms (surface of a predicate's chain or of a sentence's end) ------------------------
 # A question may end before a phrase said after it (来ないですよね、この番号に。).
-_QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|でしょう|だろう)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
+# Dialects confirm with their own endings (しねえべな, 使われるんやろ, せんよな, なかろうね).
+_QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|でしょう|だろう|べ|べな|べか|べさ|っぺ|やろ|"
+                           r"やんな|じゃろ|じゃろう|っちゃろ|とやろ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
+# Dialects ask not to with ん (使わんとって, 言わんといて).
 _NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ|ね|よ|[。、!！]|$)|"
+                               r"[わかさたなまらがば](ん|へん)(とって|といて|どいて|でほしい|で欲しい|でくれ)|"
                                r"ないように(して|お願い)|"
                                r"(の|こと)(は|を)?(やめて|止めて|控えて)(ほしい|欲しい|ください|もらえ|いただ)")
 _PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
@@ -285,7 +331,7 @@ class ClauseRules:
         for word in clause.words:
             if word.dep == "compound":
                 continue
-            if member(word.lemma, DATA_NOUNS) and self._personal(clause, word):
+            if self._is_data(clause, word) and self._personal(clause, word):
                 return True
             if word.lemma in TELL and word.dep == "acl":  # 言った番号, 話した内容, お伝えしたこと
                 return True
@@ -294,6 +340,17 @@ class ClauseRules:
             if word.lemma in ("電話", "お電話") and any(c.lemma in ("この", "今") for c in clause.children(word)):
                 return True  # この電話って…: the call itself
         return bool(self.identifier_types(clause.text))
+
+    @staticmethod
+    def _is_data(clause: Clause, word: Word) -> bool:
+        """A data noun, or the result of someone's examination (人間ドックの結果, 面接の結果)."""
+        return member(word.lemma, DATA_NOUNS) or (word.lemma == "結果" and any(
+            c.dep in ("nmod", "compound") and _EXAMS.search(clause.compound(c)) for c in clause.children(word)))
+
+    @staticmethod
+    def _handed(clause: Clause, word: Word) -> bool:
+        """A thing the caller handed over or wrote (提出した源泉徴収票, 書いたこと): an acl of giving."""
+        return word.pos == "NOUN" and any(c.dep == "acl" and c.lemma in HANDED for c in clause.children(word))
 
     def _of_data(self, clause: Clause, word: Word) -> bool:
         """A handling noun with a data noun depending on it (個人情報の取り扱い, 番号の管理)."""
@@ -340,6 +397,10 @@ class ClauseRules:
         question may then leave unsaid (番号ってどうなるんですか？ ずっと会社に残るんですか？)."""
         question, concern = clause.is_question(), clause.has_concern()
         negative_request = bool(_NEGATIVE_REQUEST.search(clause.text))
+        if any(w.lemma in SECRET for w in clause.words) and (question or negative_request or _REQUEST_CHAIN.search(
+                clause.text)) and any(self._party(clause, w) and self._marked(clause, w, ("に", "には", "にも"))
+                                      for w in clause.words):
+            return True  # 家族には内緒にしてもらえますか
         if not (question or concern or negative_request or _REQUEST_CHAIN.search(clause.text)):
             return False
         lemmas = {w.lemma for w in clause.words}
@@ -366,6 +427,12 @@ class ClauseRules:
             lemma, chain = word.lemma, clause.chain(word)
             if lemma in HOLD and _KEEP.match(chain):
                 lemma = "保管"  # 持っておく, 置いとく: keeping it
+            elif lemma in HOLD and _HOLDING.match(chain) and (_HANDLER.search(clause.text)
+                                                              or _LASTING.search(clause.text)):
+                lemma = "保管"  # そちらでずっと持ってる: still holding it
+            elif lemma in TAKE and any(c.dep in ("obj", "obl", "nsubj") and self._is_data(clause, c)
+                                       and self._personal(clause, c) for c in clause.children(word)):
+                lemma = "取得"  # 位置情報とか取ってたりします？: collecting it
             if member(lemma, RETURN) and data and question and word.dep != "compound" \
                     and not _SELF_ACTION.search(clause.after(word)):  # 返してもいいですか: the caller's act
                 return True  # 書類のコピーって返してもらえるんですか: what becomes of it
@@ -410,8 +477,8 @@ class ClauseRules:
                 if (data or recipient) and (question or concern or negative_request):
                     return True
             elif member(lemma, USE):
-                if self._of_data(clause, word) and (question or concern):
-                    return True  # 個人情報の扱いが心配で…
+                if self._of_data(clause, word) and (question or concern or _WANT_TO_ASK.search(clause.text)):
+                    return True  # 個人情報の扱いが心配で…, 個人情報の扱いについて確認したいんですが
                 purpose = passive or bool(_PURPOSE.search(clause.text) or _MANNER.search(clause.text))
                 if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
@@ -463,8 +530,13 @@ class ClauseRules:
                 # 〜たりする: the topic hangs on する (私のデータ、…に送られたりしないですよね)
                 head = clause.parse[word.head]
                 around = clause.children(word) + (clause.children(head) if head.lemma == "する" else [])
-                subject = any(member(c.lemma, DATA_NOUNS) or self.identifier_types(clause.compound(c))
-                              or self._owned(clause, c)
+                # A topic said before it may hang elsewhere in the parse (話したうちの子の成績のこと、
+                # ほかの保護者さんに伝わったり): data or the caller's own matter, not a goal.
+                around += [w for w in clause.words if w.i < word.i and w.pos == "NOUN" and (
+                    self._is_data(clause, w) or self._handed(clause, w)
+                    or (w.lemma in ("こと", "事", "話") and self._owned(clause, w)))]
+                subject = any(self._is_data(clause, c) or self.identifier_types(clause.compound(c))
+                              or self._owned(clause, c) or self._handed(clause, c)
                               for c in around if c.i != word.i and not self._marked(clause, c, ("に", "へ", "で")))
                 if goal and subject:
                     return True
@@ -491,8 +563,8 @@ class ClauseRules:
             # The stored thing as the topic anywhere in the sentence (コピーって、…あととか、どうなる).
             topics = [w for w in clause.words if any(t.text in ("って", "は") for t in clause.children(w))]
             for c in clause.children(word) + topics:
-                if member(c.lemma, STORED) and self._personal(clause, c):
-                    return True
+                if (member(c.lemma, STORED) and self._personal(clause, c)) or self._handed(clause, c):
+                    return True  # 登録した情報って, 提出した源泉徴収票って
                 if has_pii and c.lemma in ("番号", "それ", "これ", "あれ"):
                     return True
         return False
@@ -522,7 +594,9 @@ class ClauseRules:
     def _party(clause: Clause, word: Word) -> bool:
         """A person or body other than the caller, with its compound (業者さん) or owner (市役所の人)."""
         return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or any(
-            c.dep == "compound" and member(c.lemma, PARTIES) for c in clause.children(word))
+            (c.dep == "compound" or (c.dep == "nmod" and word.lemma in _SIDE)) and (
+                member(c.lemma, PARTIES) or member(clause.compound(c), PARTIES))
+            for c in clause.children(word))
 
     @staticmethod
     def _marked(clause: Clause, word: Word, particles: tuple[str, ...]) -> bool:
@@ -597,15 +671,44 @@ class ClauseRules:
             found.append(("ACCOUNT_AMOUNT", ""))
         if numbers and _ON_FILE.search(clause.text):
             found.append(("REGISTERED_VALUE", ""))
-        if numbers and _EXPIRY.search(clause.text) and any(_DOCUMENT.search(w.text) for w in clause.words) \
-                and any(w.lemma in ("日", "月", "年") for w in clause.words):
+        dated = numbers and any(w.lemma in ("日", "月", "年", "月末", "末") for w in clause.words)
+        if dated and _EXPIRY.search(clause.text) and any(_DOCUMENT.search(w.text) for w in clause.words):
             found.append(("DOCUMENT_EXPIRY", ""))
+        elif dated and _RENEWAL.search(clause.text) and _THEIRS.search(clause.text):
+            found.append(("DOCUMENT_EXPIRY", ""))  # お車の車検の満了日は来月15日となっております
+        found += self._account_state(clause)
         # The usage, not the plan's size alone: "現在月3ギガのプランですね" may read back the caller's words.
         if numbers and _USAGE.search(clause.text) and _CURRENT.search(clause.text) and any(
                 w.lemma.endswith(("使う", "使い", "利用", "使用")) for w in clause.words):
             found.append(("CONTRACT_PLAN", ""))
         return found
-        return list(dict.fromkeys(found))
+
+    @staticmethod
+    def _account_state(clause: Clause) -> list[tuple[str, str]]:
+        """The account's state stated as a fact: unpaid (…が未納となっております), an application's
+        outcome (合格となっております), a deadline passed (返却期限を過ぎております), points held
+        (3,450ポイントが貯まっております).  Not in a condition (未納の場合は, 合格された方には)."""
+        found: list[tuple[str, str]] = []
+        if any(w.lemma in ("場合", "際") for w in clause.words):
+            return found  # 未納の場合は…, お支払いがない場合は未納となります: a rule
+        for w in clause.words:
+            after = clause.after(w)
+            rest = after[len(clause.chain(w)):]  # after the predicate's own auxiliaries
+            if w.dep == "compound" or _IF_CLAUSE.search(_IS_STATE.sub("", rest).lstrip("たるのでしが")):
+                continue  # 合格された方には, 未納となった場合: a condition
+            if (w.lemma in UNPAID or w.lemma in RESULTS) and _IS_STATE.match(after):
+                found.append(("ACCOUNT_AMOUNT" if w.lemma in UNPAID else "APPLICATION_RESULT", ""))
+            elif w.lemma in ("通る", "落ちる") and re.match(r"^(て(おり|い)|た|まし)", clause.chain(w)) and any(
+                    _EXAMS.search(clause.compound(c)) for c in clause.children(w)):
+                found.append(("APPLICATION_RESULT", ""))  # 審査に通っております
+            elif w.lemma in PASSED and _STATIVE.match(clause.chain(w)) and any(
+                    _DEADLINE.search(c.lemma) for c in clause.children(w)):
+                found.append(("OVERDUE", ""))
+            elif w.lemma in BALANCE and _STATIVE.match(clause.chain(w)) and any(
+                    c.lemma == "ポイント" and any(n.pos == "NUM" for n in clause.children(c))
+                    for c in clause.children(w)):
+                found.append(("ACCOUNT_AMOUNT", ""))
+        return found
 
     # ---------------------------------------------------------------- requests
 
