@@ -177,3 +177,60 @@ def assumed_names(text: str) -> list[tuple[int, int, float]]:
     """Spans of the names taken in quotes (not quoted speech: 「田中と申します」と名乗った)."""
     return [(m.start(1), m.end(1), 0.85) for m in _ASSUMED_NAME.finditer(text)
             if not _SPEECH_END.search(m.group(1)) and not _SELF_INTRO_IN.search(m.group(1))]
+
+
+# What only a person has or does, said right after the word: kin and remains after の (Xの息子,
+# Xの墓所), marriage and study with it (Xと結婚, Xに師事), directing or starring in a work
+# (Xが監督し, Xが主演), X個人.  Not what a band or an orchestra does too (作曲, 出演, 共演).
+_PERSON_RELATIONS = frozenset({
+    "息子", "娘", "妻", "夫", "長男", "次男", "三男", "長女", "次女", "三女", "弟子", "門弟", "墓", "墓所", "生家",
+    "葬儀", "遺体", "遺骨", "肖像", "自伝", "伝記", "父", "母", "兄", "弟", "姉", "妹", "孫", "祖父", "祖母",
+    "愛人", "恋人", "未亡人", "甥", "姪", "叔父", "叔母", "伯父", "伯母", "娘婿", "婿", "嫁", "夫人", "妻子",
+})
+_SOLO = re.compile(r"ソロ・?(?:活動|アルバム|ツアー|デビュー|作品)")
+_PERSON_GLUED = frozenset({"個人"})
+_PERSON_VERBS = {
+    "と": ("結婚", "離婚", "再婚", "婚約", "交際", "死別"),
+    "に": ("師事",),
+    "が": ("監督し", "監督を", "主演", "演じ", "師事"),
+}
+# What a definition says a person is (Xは、日本の実業家。, Xは…の俳優である。).
+_PERSON_CATEGORIES = re.compile(
+    r"(?:政治家|実業家|俳優|女優|声優|歌手|選手|作家|画家|小説家|漫画家|作曲家|音楽家|詩人|歌人|俳人|軍人|外交官|"
+    r"官僚|貴族|武将|大名|公家|僧|僧侶|学者|研究者|医師|弁護士|ジャーナリスト|アナウンサー|タレント|"
+    r"ミュージシャン|ギタリスト|ベーシスト|ドラマー|ピアニスト|ヴァイオリニスト|バイオリニスト|指揮者|"
+    r"シンガーソングライター|歌手|ラッパー|脚本家|演出家|映画監督|騎手|棋士|力士|プロレスラー|ボクサー|"
+    r"コメディアン|芸人|芸術家|彫刻家|写真家|建築家|評論家|批評家|思想家|活動家|宗教家|教育者|翻訳家|"
+    r"編集者|経営者|技術者|発明家|探検家|天文学者|国王|女王|皇帝|王妃|皇后|王子|王女|天皇|教皇|枢機卿|"
+    r"牧師|宣教師|将軍|提督|元帥|首相|大統領|投手|捕手|内野手|外野手|監督|コーチ|審判員|"
+    r"哲学者|経済学者|物理学者|数学者|化学者|歴史家|歴史学者|生物学者|言語学者|社会学者|法学者|医学者)$")
+
+
+def said_to_be_a_person(doc: Doc, start: int, end: int) -> bool:
+    """The sentence says the candidate is a person by what it has or does (Xの息子, Xと結婚,
+    X に師事, X が監督し, X個人) or by defining it as one (Xは、日本の実業家。)."""
+    nxt = next_text(doc, end)
+    after = doc[end + 1:end + 3].text.replace(" ", "") if end + 1 < len(doc) else ""
+    if nxt == "の" and end + 1 < len(doc):
+        rel = doc[end + 1]
+        glued = end + 2 < len(doc) and not rel.whitespace_ and is_noun(doc[end + 2]) and "人名" not in doc[end + 2].tag_
+        if (rel.text in _PERSON_RELATIONS and not glued) or _SOLO.match(doc.text, rel.idx):
+            return True
+    if nxt in _PERSON_GLUED and not doc[end - 1].whitespace_:
+        return True
+    verbs = _PERSON_VERBS.get(nxt)
+    if verbs and after.startswith(verbs):
+        return True
+    return defined_as_a_person(doc, start, end)
+
+
+def defined_as_a_person(doc: Doc, start: int, end: int) -> bool:
+    """A sentence that opens with the candidate as its topic (Xは、) and ends by saying it is a
+    person of some calling (…の実業家。, …の俳優である。)."""
+    if (start > 0 and doc[start - 1].text != "。") or next_text(doc, end) != "は":
+        return False
+    stop = next((t.i for t in doc[end:] if t.text == "。"), len(doc))
+    i = stop - 1
+    while i > end and (doc[i].text in _DEFINITION_END or doc[i].is_punct or "助動詞" in doc[i].tag_):
+        i -= 1
+    return i > end + 1 and is_noun(doc[i]) and bool(_PERSON_CATEGORIES.search(doc[i].text))

@@ -55,6 +55,7 @@ from redactor.pii.recognizers.person_context import (
     FACILITY_HEAD,
     JOINERS,
     assumed_names,
+    defined_as_a_person,
     defined_as_a_thing,
     event_named_after,
     is_noun,
@@ -62,6 +63,7 @@ from redactor.pii.recognizers.person_context import (
     organisation_predicate,
     place_predicate,
     product_before,
+    said_to_be_a_person,
     split_parts,
     team,
     thing_in_apposition,
@@ -110,9 +112,11 @@ TITLES = frozenset({
 })
 # Words after a name that keep it a name (フェリージ家, 吉村ら, 万俵鉄平役).
 NAME_SUFFIXES = frozenset({"家", "ら", "等", "一家", "夫妻", "兄弟", "姉妹", "父子", "母子", "親子", "一族", "役", "氏",
-                           "さん", "様", "さま", "くん", "君", "ちゃん", "殿", "先生", "自身", "本人", "没後", "亡き"})
+                           "さん", "様", "さま", "くん", "君", "ちゃん", "殿", "先生", "自身", "本人", "没後", "亡き",
+                           "個人"})
 # Words right after a name that only a person takes (バンナー亡き後, ケイン夫妻): as decisive as a title.
-_PERSON_SUFFIXES = frozenset({"氏", "夫妻", "亡き", "没後", "一家", "兄弟", "姉妹", "父子", "母子", "親子", "自身"})
+_PERSON_SUFFIXES = frozenset({"氏", "夫妻", "亡き", "没後", "一家", "兄弟", "姉妹", "父子", "母子", "親子", "自身",
+                             "個人"})
 # Nouns a name modifies without becoming an organisation (シェークスピア作品, ジダーノフ批判; not
 # …派 or …政権, which name a group):
 # a word the dictionary tags as a name keeps its evidence before them.
@@ -186,11 +190,12 @@ def _foreign(token: Token) -> bool:
 
 
 class _Candidate:
-    __slots__ = ("end", "ginza", "lexical", "start")
+    __slots__ = ("end", "ginza", "lexical", "said", "start")
 
-    def __init__(self, start: int, end: int, ginza: bool, lexical: bool = False) -> None:
+    def __init__(self, start: int, end: int, ginza: bool, lexical: bool = False, said: bool = False) -> None:
         # lexical: a name shape from the dictionary (surname + given name, a foreign chain)
-        self.start, self.end, self.ginza, self.lexical = start, end, ginza, lexical
+        # said: only the sentence's say-so makes it a candidate (Xの息子, Xと結婚): nothing else counts
+        self.start, self.end, self.ginza, self.lexical, self.said = start, end, ginza, lexical, said
 
 
 def _candidates(doc: Doc) -> list[_Candidate]:
@@ -212,6 +217,7 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             if start < end:
                 found.append(_Candidate(start, end, True))
     found += _kanji_shapes(doc) + _foreign_chains(doc) + _foreign_words(doc) + _list_members(doc)
+    found += _said_persons(doc)
     found.sort(key=lambda c: (c.start, -c.end))
     merged: list[_Candidate] = []
     for cand in found:
@@ -220,9 +226,55 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             last.end = max(last.end, cand.end)
             last.ginza = last.ginza or cand.ginza
             last.lexical = last.lexical or cand.lexical
+            last.said = last.said and cand.said
         else:
             merged.append(cand)
     return merged
+
+
+def _said_persons(doc: Doc) -> list[_Candidate]:
+    """A word the sentence says is a person (Xの息子, Xと結婚, Xは、日本の実業家。) that nothing
+    else made a candidate: a katakana word the dictionary knows as a common one (プラント), a
+    Latin name (Dilys Eames), a kanji name the tagger split into common words (治山|正史)."""
+    found = []
+    for i, tok in enumerate(doc):
+        start = i
+        if _LATIN_WORD.fullmatch(tok.text):
+            while start > 0 and doc[start - 1].whitespace_ and _LATIN_WORD.fullmatch(doc[start - 1].text):
+                start -= 1  # Dilys Eames
+        elif (i >= 1 and _KANJI.fullmatch(doc[i - 1].text + tok.text) and not doc[i - 1].whitespace_
+              and defined_as_a_person(doc, i - 1, i + 1)):
+            start = i - 1  # a sentence's topic the tagger split into common words (治山|正史は、)
+        if said_to_be_a_person(doc, start, i + 1) and _speakable(doc[start:i + 1], start < i):
+            found.append(_Candidate(start, i + 1, False, said=True))
+        elif start < i and said_to_be_a_person(doc, i, i + 1) and _speakable(doc[i:i + 1]):
+            found.append(_Candidate(i, i + 1, False, said=True))
+    return found
+
+
+def _speakable(tokens: Span, topic: bool = False) -> bool:
+    """Words a sentence's say-so can make a name: katakana or Latin words, kanji words tagged
+    or listed as names, proper nouns or words the dictionary does not know; kanji common words
+    too when they are the ``topic`` a definition calls a person (治山正史は、日本の実業家。);
+    never a title, a kinship word or a pronoun."""
+    if not tokens or (tokens.start > 0 and _continues_a_compound(tokens)):
+        return False
+    for t in tokens:
+        if t.text in TITLES or t.text in _KIN or "代名詞" in t.tag_ or "数詞" in t.tag_:
+            return False
+        if _foreign(t) or (_KANJI.fullmatch(t.text) and (
+                "固有名詞" in t.tag_ or entry(t.text).kinds or not entry(t.text).known or topic)):
+            continue
+        return False
+    return True
+
+
+def _continues_a_compound(tokens: Span) -> bool:
+    """The first word continues a compound of the same script (政治改革の父: not 改革)."""
+    prev = tokens.doc[tokens.start - 1]
+    first = tokens[0].text
+    return not prev.whitespace_ and any(script.match(first) and script.search(prev.text[-1:])
+                                        for script in (_KANJI, _KATAKANA))
 
 
 def _given_part(token: Token) -> bool:
@@ -651,6 +703,14 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
             continue
         if len(value) == 1:
             continue  # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
+        if said_to_be_a_person(doc, cand.start, cand.end) and _speakable(
+                tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
+                work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
+                or _compound_after(doc, cand.end) >= 2 or tokens[-1].text in _ORG_TAIL or team(tokens)):
+            spans.append((tokens.start_char, tokens.end_char, 0.85))  # Xの息子, Xと結婚, Xは、…の実業家。
+            continue
+        if cand.said:
+            continue
         if (next_text(doc, cand.end) in _PERSON_HEADS and not tokens[-1].whitespace_
                 and any(_is_name_tag(t) for t in tokens)):
             spans.append((tokens.start_char, tokens.end_char, 0.85))  # シェークスピア作品
