@@ -28,9 +28,10 @@ thread (the live server runs them all in its single PII thread).
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from redactor.pii.catalogue import DIGITS, Entity
@@ -42,6 +43,7 @@ from redactor.pii.recognizers.base import UNIT_AFTER
 from redactor.pii.recognizers.person import HONORIFICS
 from redactor.pii.redactor import RedactionResult, Redactor
 from redactor.policy import CallState, Warning, WarningEngine
+from redactor.policy.engine import REPLAY_TURNS, Observation
 
 if TYPE_CHECKING:  # speech recognition is not loaded for text
     from redactor.asr.engine import Word
@@ -135,6 +137,16 @@ class _Tail:
     answering: bool = False  # the utterance answered a question for PII with nothing recognised
 
 
+@dataclass(slots=True)
+class _Heard:
+    """What a recent turn followed, to read it again when an earlier turn is revised."""
+
+    context: CallContext  # the call's context before it (a copy)
+    continued: str | None  # the cue of the value it went on with (its own speaker's last one)
+    still: bool  # it closely followed a garbled answer of its own speaker
+    words: Sequence[Word] | None  # of its latest version (in memory only, like its text)
+
+
 class Conversation:
     """One call: its context, continuation, digit-run net, warnings and identity checklist."""
 
@@ -150,6 +162,7 @@ class Conversation:
         # Per segment id: the cue it answered, whether it answered a request, and whether it was
         # an answer (what a revision of that segment is redacted with).
         self._asked: dict[str, tuple[str | None, bool, bool]] = {}
+        self._heard: dict[str, _Heard] = {}  # the last REPLAY_TURNS turns with a segment id
         runs = options.mask_digit_runs if DIGITS in redactor.config.selected_types else 0
         self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1}}}(?:[-\s]?\d)*") if runs else None
 
@@ -172,14 +185,14 @@ class Conversation:
         ``words``: the recogniser's words (``text`` is their concatenation), whose probabilities
         tell which parts of the text speech recognition was unsure of.
         """
-        prompt = self.prompt_for(speaker, start)
-        # An answer to the other side's request: for PII when a cue was heard, or whatever
-        # was asked when the answer holds digits (speech recognition garbles cues first).
-        requested = self.context.answers_request(speaker)
-        answering = requested and (self.context.prompt_for(speaker) is not None or _VALUE_CHARS.search(text))
-        answering = bool(answering) or self._still_answering(speaker, start)
+        tail = self._follows(speaker, start)
+        heard = _Heard(copy.copy(self.context), tail.cue if tail else None, bool(tail and tail.answering), words)
+        prompt, requested, answering = self._reading(self.context, text, speaker, heard)
         if segment_id is not None:
             self._asked[segment_id] = (prompt, requested, answering)
+            self._heard[segment_id] = heard
+            if len(self._heard) > REPLAY_TURNS:
+                del self._heard[next(iter(self._heard))]
         normalized = normalize(text)
         result, found = self._redact(text, normalized, prompt, requested, words)
         garbled = answering and not result.entities and bool(text.strip())
@@ -194,24 +207,64 @@ class Conversation:
                keep: Sequence[tuple[int, int, str]] = ()) -> Turn:
         """Redact a corrected version of an earlier turn (a live call's second pass).
 
-        The revision is redacted as its turn was, with the cue that turn answered (the call has
-        moved on since: the context, continuation and tails are not updated again), and with the
-        call's nets (digit runs; a card's expiry, where a card named in the revision also marks the
-        call as about a card: call-level knowledge a better decode may add); ``keep`` lists
+        The revision is redacted as its turn was, with the cue that turn answered (continuation
+        and tails are not updated again), and with the call's nets (digit runs; a card's expiry,
+        where a card named in the revision also marks the call as about a card: call-level
+        knowledge a better decode may add); ``keep`` lists
         character spans ``(start, end, type)`` that an earlier version masked and that stay
-        masked whatever the engine says now.  Warnings and the identity checklist are replayed
-        from this turn on over the latest version of every turn (``CallState.revise``): a request
-        recognised only in its revision makes the answer after it count.  A warning the earlier
+        masked whatever the engine says now.  The call's state is then a function of every turn's
+        latest version: the turns after this one (among the last ``REPLAY_TURNS``) are read again
+        in the question context the revision gives them (``_reread``: a request recognised only in
+        its revision makes the answer after it an answer to it), and warnings and the identity
+        checklist are replayed from this turn on (``CallState.revise``).  A warning the earlier
         versions missed may fire now (on the turn that raises it); each is still raised once per
-        call and none is withdrawn.
+        call and none is withdrawn.  The masked text of the turns read again is not republished:
+        it only feeds the warnings and the cue their own later revisions are redacted with.
         """
         prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
         normalized = normalize(text)
         result, found = self._redact(text, normalized, prompt, requested, words)
         result = self._keep_masked(text, result, keep)
         garbled = answering and not result.entities and bool(text.strip())
+        later = self._reread(segment_id, text, speaker, words)
         return self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
-                             answered=prompt is not None or requested, garbled=garbled, revision=True)
+                             answered=prompt is not None or requested, garbled=garbled, revised=later)
+
+    def _reading(self, context: CallContext, text: str, speaker: str | None,
+                 heard: _Heard) -> tuple[str | None, bool, bool]:
+        """What an utterance answers in ``context``: the cue (the value it continues, or the other
+        side's question), whether the other side asked for something, and whether it is an
+        answer: for PII when a cue was heard, or whatever was asked when the answer holds digits
+        (speech recognition garbles cues first), or going on with a garbled answer."""
+        asked = context.prompt_for(speaker)
+        requested = context.answers_request(speaker)
+        answering = (requested and (asked is not None or bool(_VALUE_CHARS.search(text)))) or heard.still
+        return (heard.continued if heard.continued is not None else asked), requested, answering
+
+    def _reread(self, segment_id: str | None, text: str, speaker: str | None,
+                words: Sequence[Word] | None) -> list[Observation]:
+        """The turns after a revised one, read again in the context its revision gives them:
+        each one whose cue or request changed is redacted again (for the warning rules, and its
+        own later revisions keep the new cue); the call's context becomes the latest versions'."""
+        heard, since = self._heard.get(segment_id or ""), self.state.since(segment_id)
+        if heard is None or since is None:
+            return []
+        heard.words = words
+        context = copy.copy(heard.context)
+        context.observe(text, speaker)
+        reread = []
+        for turn in since[1:]:
+            later = self._heard.get(turn.segment_id or "")
+            if later is not None and turn.text is not None:
+                later.context = copy.copy(context)
+                reading = self._reading(context, turn.text, turn.speaker, later)
+                if reading != self._asked.get(turn.segment_id or ""):
+                    self._asked[turn.segment_id or ""] = reading
+                    result, found = self._redact(turn.text, normalize(turn.text), reading[0], reading[1], later.words)
+                    reread.append(replace(turn, masked=result.text, entities=found, parse=result.parse))
+            context.observe(turn.text if turn.text is not None else turn.masked or "", turn.speaker)
+        self.context = context
+        return reread
 
     def _redact(self, text: str, normalized: NormalizedText, prompt: str | None, requested: bool,
                 words: Sequence[Word] | None) -> tuple[RedactionResult, list[Entity]]:
@@ -228,12 +281,13 @@ class Conversation:
 
     def _decided(self, text: str, normalized: NormalizedText, result: RedactionResult, found: list[Entity],
                  speaker: str | None, start: float | None, segment_id: str | None, channel: str | None, *,
-                 answered: bool, garbled: bool, revision: bool = False) -> Turn:
-        """Warnings and the identity checklist for a redacted utterance, and its ``Turn``."""
-        judge = self.state.revise if revision else self.state.observe
-        warnings = judge(text=text, masked=result.text, entities=found, speaker=speaker, segment_id=segment_id,
-                         parse=result.parse, time=round(start, 2) if start is not None else None,
-                         channel=channel if channel is not None else speaker)
+                 answered: bool, garbled: bool, revised: Sequence[Observation] | None = None) -> Turn:
+        """Warnings and the identity checklist for a redacted utterance (a new turn, or a revision
+        with the ``revised`` turns after it read again), and its ``Turn``."""
+        version = Observation(text, result.text, found, speaker, segment_id,
+                              round(start, 2) if start is not None else None,
+                              channel if channel is not None else speaker, result.parse)
+        warnings = self.state.add(version) if revised is None else self.state.revise(version, *revised)
         identity = Identity.of(self.state)
         changed = identity != self._identity
         self._identity = identity
@@ -259,12 +313,6 @@ class Conversation:
                 and start - tail.end <= self.options.continuation_gap_s):
             return tail
         return None
-
-    def _still_answering(self, speaker: str | None, start: float | None) -> bool:
-        """The speaker's last utterance was a garbled answer and this one follows it closely
-        (an e-mail address spelt out over several utterances)."""
-        tail = self._follows(speaker, start)
-        return tail is not None and tail.answering
 
     def _uncertain(self, text: str, words: Sequence[Word] | None) -> list[tuple[int, int]]:
         """Character spans of ``text`` covered by words the recogniser was unsure of."""

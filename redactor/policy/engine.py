@@ -181,32 +181,47 @@ class CallState:
         (``RedactionResult.parse``): with it privacy questions, offers and sensitive mentions
         are read from the sentence structure.
         """
-        seen = _Seen(self._seq + 1, Observation(**utterance), self._flags())
+        return self.add(Observation(**utterance))
+
+    def revise(self, *versions: Observation) -> list[Warning]:
+        """Warnings after new versions of earlier turns (matched by ``segment_id``): the state
+        is replayed from the earliest of them on over every turn's latest version, from the
+        flags that turn was judged in.  Warnings already raised are not raised again nor
+        withdrawn; a check once verified (``identity_verified`` raised) stays verified from
+        that turn on; the other checklist flags follow the latest versions.  A version of a turn
+        older than the last ``REPLAY_TURNS`` (or without a segment id) is observed as a new turn."""
+        turns, warnings = list(self._recent), []
+        index = {seen.latest.segment_id: i for i, seen in enumerate(turns) if seen.latest.segment_id is not None}
+        first = len(turns)
+        for version in versions:
+            if version.segment_id in index:
+                turns[index[version.segment_id]].latest = version
+                first = min(first, index[version.segment_id])
+        if first < len(turns):
+            self._restore(turns[first].flags)
+            self._customer_values = {k: seq for k, seq in self._customer_values.items() if seq < turns[first].seq}
+            for seen in turns[first:]:
+                seen.flags = self._flags()
+                warnings += self._judge(seen)
+        for version in versions:
+            if version.segment_id not in index:
+                warnings += self.add(version)
+        return warnings
+
+    def since(self, segment_id: str | None) -> list[Observation] | None:
+        """The latest version of the turn ``segment_id`` and of every turn after it, or ``None``
+        when it is not among the last ``REPLAY_TURNS``."""
+        turns = list(self._recent)
+        for i in range(len(turns) - 1, -1, -1):
+            if segment_id is not None and turns[i].latest.segment_id == segment_id:
+                return [seen.latest for seen in turns[i:]]
+        return None
+
+    def add(self, version: Observation) -> list[Warning]:
+        """``observe`` for a version already built."""
+        seen = _Seen(self._seq + 1, version, self._flags())
         self._recent.append(seen)
         return self._judge(seen)
-
-    def revise(self, **utterance: Any) -> list[Warning]:
-        """Warnings after a new version of an earlier turn (same ``segment_id``): the state is
-        replayed from that turn on over every turn's latest version, from the flags the turn
-        was judged in.  Warnings already raised are not raised again nor withdrawn; a check
-        once verified (``identity_verified`` raised) stays verified from that turn on; the
-        other checklist flags follow the latest versions.  A turn older than the last
-        ``REPLAY_TURNS`` (or without a segment id) is observed as a new one."""
-        version = Observation(**utterance)
-        index = next((i for i in range(len(self._recent) - 1, -1, -1)
-                      if version.segment_id is not None and self._recent[i].latest.segment_id == version.segment_id),
-                     None)
-        if index is None:
-            return self.observe(**utterance)
-        turns = list(self._recent)[index:]
-        turns[0].latest = version
-        self._restore(turns[0].flags)
-        self._customer_values = {k: seq for k, seq in self._customer_values.items() if seq < turns[0].seq}
-        warnings = []
-        for seen in turns:
-            seen.flags = self._flags()
-            warnings += self._judge(seen)
-        return warnings
 
     def _flags(self) -> tuple:
         return tuple(getattr(self, name) for name in _FLAGS)
