@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -436,11 +437,17 @@ def cer(pairs: list[tuple[str, str]]) -> dict[str, float]:
     return out
 
 
+@functools.cache
+def _batch(source: str):
+    """A sample call through ``redactor batch`` (deterministic: decoded once per process)."""
+    from redactor.batch.pipeline import BatchOptions, transcribe_call
+
+    return transcribe_call(CALLS_DIR / source, source, BatchOptions())
+
+
 def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
     """CER of live first-pass and revised finals and of batch (same audio, run now), on the
     scripted lines without PII; warnings and identity live vs batch."""
-    from redactor.batch.pipeline import BatchOptions, transcribe_call
-
     batch: dict[str, Any] = {}
     pairs: dict[str, list[tuple[str, str]]] = {"first": [], "revised": [], "batch": []}
     warnings = {"live": [], "batch": []}
@@ -450,7 +457,7 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
         for call in r.get("live", []):
             source, lines = call["source"], pii_free_lines(call["source"])
             if source not in batch:
-                result = transcribe_call(CALLS_DIR / source, source, BatchOptions())
+                result = _batch(source)
                 batch[source] = result
                 rows = [(s.channel, s.start, s.end, s.text) for s in result.segments]
                 pairs["batch"] += list(zip([x[3] for x in lines], by_line(rows, lines), strict=True))

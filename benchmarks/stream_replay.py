@@ -11,14 +11,18 @@ or defers a revision. So every final gets its second pass, exactly as the algori
 
 Reported, on the scripted lines without PII (as ``stream_latency.py --cer``, batch run in the
 same process): kana and surface CER of the first pass, of the revised finals and of batch,
-segments revised, warnings and identity live vs batch. ``--window``/``--prompt-chars`` try
-other second-pass settings in the same run. No text is written anywhere but stdout (and only
-CER figures, warning kinds and the identity checklist: no transcript).
+segments revised, warnings and identity live vs batch, and the *algorithm's* revision lag: the
+call's audio time at which a segment's first (last) revision was published minus the end of the
+utterance, i.e. how long the algorithm waits for context before it asks for the decode (live
+adds queueing and the decode itself). ``--window``/``--settle``/``--deadline``/``--first-look``
+(repeatable) and ``--prompt-chars`` try other second-pass settings in the same run. No text is
+written anywhere but stdout (and only CER figures, warning kinds and the identity checklist: no transcript).
 
 Usage::
 
     python benchmarks/stream_replay.py                       # the two calls stream_latency plays
     python benchmarks/stream_replay.py --window 20 --window 30 --call call_card_payment.wav
+    python benchmarks/stream_replay.py --settle 2 --settle 3 --settle 5 --first-look on --first-look off
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import itertools
 import json
 import logging
 import sys
@@ -43,10 +48,11 @@ FRAME = 160  # 20 ms at 8 kHz, as Twilio sends
 
 
 async def replay(name: str, stream: StreamOptions, engine) -> tuple[CallTrace, dict[str, float]]:
-    """Play one call through a live session with every job awaited after each frame."""
+    """Play one call through a live session with every job awaited after each frame. Events are
+    stamped with the call's audio time (seconds fed so far), not the wall clock."""
     events: list[tuple[float, dict[str, Any]]] = []
-    manager = CallManager(lambda _call, event: events.append((time.monotonic(), event.to_json())), stream,
-                          engine=engine)
+    fed = [0.0]
+    manager = CallManager(lambda _call, event: events.append((fed[0], event.to_json())), stream, engine=engine)
     manager.scheduler.revision_drop_s = float("inf")  # infinite compute: no revision is dropped
     audio = load_call_audio(CALLS_DIR / name)
     agent, customer = (mulaw_decode(mulaw_encode(x)) for x in audio)
@@ -55,12 +61,13 @@ async def replay(name: str, stream: StreamOptions, engine) -> tuple[CallTrace, d
         for i in range(0, audio.shape[1], FRAME):
             session.feed("customer", customer[i:i + FRAME], 8000)
             session.feed("agent", agent[i:i + FRAME], 8000)
+            fed[0] = (i + FRAME) / 8000
             while session._pending:
                 await asyncio.gather(*list(session._pending), return_exceptions=True)
         await session.close()
     finally:
         await manager.close_all()
-    trace = CallTrace(session.call_id, name, audio.shape[1] / 8000, events=events)
+    trace = CallTrace(session.call_id, name, audio.shape[1] / 8000, started_at=0.0, events=events)
     return trace, dict(manager.scheduler.busy_by)
 
 
@@ -81,8 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", action="append", type=float, metavar="S",
                         help="revision_window_s to try (repeatable; default: StreamOptions)")
     parser.add_argument("--prompt-chars", type=int, default=None, help="revision_prompt_chars (default: StreamOptions)")
-    parser.add_argument("--settle", type=float, default=None, metavar="S",
-                        help="revision_settle_s (default: StreamOptions; 1e9 = no second look)")
+    parser.add_argument("--settle", type=float, action="append", metavar="S",
+                        help="revision_settle_s to try (repeatable; default: StreamOptions; 1e9 = no second look)")
+    parser.add_argument("--deadline", type=float, action="append", metavar="S",
+                        help="revision_deadline_s to try (repeatable; default: StreamOptions; inf = off)")
+    parser.add_argument("--first-look", choices=("on", "off"), action="append",
+                        help="revision_first_look to try (repeatable; default: StreamOptions)")
     parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -95,19 +106,23 @@ def main(argv: list[str] | None = None) -> int:
     base = StreamOptions(partials=False, speculate_ms=0)
     if args.prompt_chars is not None:
         base = dataclasses.replace(base, revision_prompt_chars=args.prompt_chars)
-    if args.settle is not None:
-        base = dataclasses.replace(base, revision_settle_s=args.settle)
     print(f"machine: {machine()}; calls {', '.join(calls)}; replay (no real time, every revision run)")
     document: dict[str, Any] = {"machine": machine(), "args": vars(args), "runs": []}
-    for seconds in args.window or [base.revision_window_s]:
-        stream = dataclasses.replace(base, revision_window_s=seconds)
+    for seconds, settle, deadline, look in itertools.product(
+            args.window or [base.revision_window_s], args.settle or [base.revision_settle_s],
+            args.deadline or [base.revision_deadline_s], args.first_look or [base.revision_first_look]):
+        stream = dataclasses.replace(base, revision_window_s=seconds, revision_settle_s=settle,
+                                     revision_deadline_s=deadline, revision_first_look=look in (True, "on"))
         t0 = time.monotonic()
         result = run(calls, stream, engine)
         report = live_vs_batch([result])
-        document["runs"].append({"window_s": seconds, "busy_by": result["busy_by"], "report": report})
+        document["runs"].append({"window_s": seconds, "settle_s": settle, "deadline_s": deadline,
+                                 "first_look": stream.revision_first_look,
+                                 "busy_by": result["busy_by"], "report": report})
         decode = {k: round(v, 1) for k, v in result["busy_by"].items()}
+        look = "on" if stream.revision_first_look else "off"
         print(f"\nrevision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
-              f"settle {stream.revision_settle_s:g} s "
+              f"settle {settle:g} s, deadline {deadline:g} s, first look {look} "
               f"({time.monotonic() - t0:.0f} s wall; decode s {decode}):")
         print(cer_report(report))
     if args.json_out:

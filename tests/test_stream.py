@@ -233,3 +233,75 @@ def test_the_low_lane_alternates_revisions_and_partials_and_urgent_revisions_go_
 
     assert asyncio.run(order()) == [("revision", "C"), ("partial", "A"), ("revision", "A"), ("partial", "B"),
                                     ("revision", "B"), ("partial", "C")]
+
+
+def test_the_low_lane_can_run_several_revisions_before_a_waiting_partial(customer_16k):
+    """``revisions_per_partial``: corrected finals before fresher partials, but a partial still
+    gets its turn while revisions keep coming."""
+    from redactor.asr.engine import SpeechEngine
+    from redactor.stream.scheduler import AsrScheduler
+
+    clip = customer_16k[:16000]
+
+    async def order():
+        scheduler = AsrScheduler(SpeechEngine(), revisions_per_partial=2)  # not started: only queued and picked
+        for call in "ABCD":
+            scheduler.revision((call, "agent"), clip, 0.0, [(0.0, 1.0)], None)
+        for call in "AB":
+            scheduler.partial((call, "customer"), clip, 0.0, None)
+        picked = []
+        while (job := scheduler._next_low()) is not None:
+            picked.append((job.kind, job.key[0]))
+        await scheduler.stop()
+        return picked
+
+    assert asyncio.run(order()) == [("revision", "A"), ("revision", "B"), ("partial", "A"), ("revision", "C"),
+                                    ("revision", "D"), ("partial", "B")]
+
+
+def test_a_final_is_read_at_the_live_edge_when_no_later_utterance_comes(customer_16k, engine):
+    """``revision_deadline_s`` after an utterance, its second pass runs on the audio received so far
+    (the silence or open speech after it as context), whether or not the speaker has finished
+    another utterance: the improved text reaches the agent a bounded time after the speech, not
+    at the speaker's next sentence or the call's end. The first look is off here, so every
+    revision comes from the live edge (real model, real session, every job awaited per frame)."""
+    from redactor.stream.revision import waiting
+    from redactor.stream.session import CallManager, StreamOptions
+
+    settle = 2.0
+    options = StreamOptions(partials=False, speculate_ms=0, revision_first_look=False, revision_deadline_s=settle)
+    audio = np.concatenate([customer_16k, np.zeros(4 * 16000, dtype=np.float32)])  # then 4 s of silence
+    frame = 320
+
+    async def play():
+        events, settled_at = [], {}
+        manager = CallManager(lambda _call, event: events.append(event.to_json()), options, engine=engine)
+        manager.scheduler.revision_drop_s = float("inf")
+        session = await manager.open("live-edge", ("customer",), policy=None, source="test")
+        ch = session._channels["customer"]
+        try:
+            for i in range(0, audio.size, frame):
+                session.feed("customer", audio[i:i + frame], 16000)
+                while session._pending:
+                    await asyncio.gather(*list(session._pending), return_exceptions=True)
+                now = (i + frame) / 16000
+                settled_at.update({p.segment: (now, p.end) for p in ch.history
+                                   if p.settled and p.segment not in settled_at})
+            history = list(ch.history)
+            assert not waiting(history, ch.seconds(ch.clock), settle, options.revision_window_s)
+            await session.close()
+        finally:
+            await manager.close_all()
+        return events, history, settled_at
+
+    events, history, settled_at = asyncio.run(play())
+    assert len(history) >= 2
+    # Every final was read with the context after it, settle_s after its end (one 20-ms frame of slack).
+    assert set(settled_at) == {p.segment for p in history}
+    assert all(at - end <= settle + 0.03 for at, end in settled_at.values()), settled_at
+    # Revisions follow their segment's first final and count up (a newer final in a live-edge window
+    # gets its first look there, and its own settled look later).
+    versions: dict[str, int] = {}
+    for e in (e for e in events if e["type"] == "transcript"):
+        assert e.get("revision", 0) == (versions[e["segment_id"]] + 1 if e.get("revision") else 0)
+        versions[e["segment_id"]] = e.get("revision", 0)

@@ -100,11 +100,18 @@ def kept_spans(words: Sequence[Word], masked: Sequence[tuple[float, float, str]]
     return out
 
 
-def window(history: Sequence[Published], seconds: float) -> list[Published]:
+def window(history: Sequence[Published], seconds: float, end: float | None = None) -> list[Published]:
     """The last finals of a channel to decode together: the stretch of the channel, at most
-    ``seconds`` long, that ends with the newest (revised ones in it are context)."""
+    ``seconds`` long, that ends with the newest (or at ``end``, the channel's live edge; revised
+    ones in it are context)."""
     if not history:
         return []
-    end = history[-1].end
+    end = history[-1].end if end is None else end
     picked = [p for p in history if end - p.offset <= seconds]
     return picked or [history[-1]]
+
+
+def waiting(history: Sequence[Published], now: float, settle_s: float, seconds: float) -> bool:
+    """Whether a final in the last ``seconds`` of a channel has had ``settle_s`` of audio after it
+    (speech or not) without a window that read it: the live edge gives it what context exists."""
+    return any(not p.settled and now - p.end >= settle_s and now - p.offset <= seconds for p in history)

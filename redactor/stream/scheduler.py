@@ -8,8 +8,10 @@ two worker threads run them, one per lane:
   call stays near real time and no call can starve another;
 * the **low lane** (a second instance of the model, lowered OS priority: ``nice``) runs the
   optional work: **revisions** (the second pass: a channel's recent utterances decoded
-  together) and **partials**, taking turns. Only the newest request of a channel is kept (it covers
-  the older one's utterances; an older partial is stale the moment a newer one is asked for);
+  together) and **partials**, a partial after every ``revisions_per_partial`` revisions in a row
+  (a corrected final matters more to the agent than a fresher partial). Only the newest request
+  of a channel is kept (it covers the older one's utterances; an older partial is stale the
+  moment a newer one is asked for);
   a revision that waited ``revision_drop_s`` is dropped (a later window or the end-of-call pass
   covers its finals), unless ``urgent`` (the call has ended).
 
@@ -58,10 +60,11 @@ class AsrScheduler:
     and a final may wait inside the model for a low-lane decode)."""
 
     def __init__(self, engine: SpeechEngine, *, low_engine: SpeechEngine | None = None, low_nice: int = 10,
-                 revision_drop_s: float = 6.0, spare_below: float = 0.6) -> None:
+                 revision_drop_s: float = 6.0, spare_below: float = 0.6, revisions_per_partial: int = 1) -> None:
         self.engine = engine
         self.low_engine = low_engine or engine
         self.revision_drop_s = revision_drop_s
+        self.revisions_per_partial = max(1, revisions_per_partial)
         self.spare_below = spare_below  # final-lane load above which speculative finals wait
         self._recent: collections.deque[tuple[float, float]] = collections.deque()  # final lane (start, end)
         self.busy_by: collections.Counter[str] = collections.Counter()  # decoding seconds per kind
@@ -71,7 +74,7 @@ class AsrScheduler:
         self._finals: collections.deque[_Job] = collections.deque()
         self._revisions: dict[tuple[str, str], _Job] = {}
         self._partials: dict[tuple[str, str], _Job] = {}
-        self._low_last = ""  # the kind the low lane ran last (revisions and partials alternate)
+        self._low_run = 0  # revisions the low lane ran in a row (a waiting partial's turn comes after a few)
         self._wake = {"final": asyncio.Event(), "low": asyncio.Event()}
         self._tasks: list[asyncio.Task] = []
         self.busy_s = 0.0  # decoding time so far, both lanes (utilisation = busy_s / uptime)
@@ -177,19 +180,20 @@ class AsrScheduler:
         return self._finals.popleft() if self._finals else None
 
     def _next_low(self) -> _Job | None:
-        """Revisions and partials take turns (urgent revisions first): neither kind can starve
-        the other, a revision waits at most one partial's decode and a partial one revision's."""
+        """Revisions first (urgent ones first of all), a waiting partial after every
+        ``revisions_per_partial`` of them: neither kind can starve the other, a revision waits at
+        most one partial's decode and a partial that many revisions'."""
         now = time.monotonic()
         for key in [k for k, job in self._revisions.items()
                     if not job.urgent and now - job.queued_at >= self.revision_drop_s]:
             self._revisions.pop(key).future.set_result(None)
         revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.queued_at), default=None)
         partial = min(self._partials.values(), key=lambda j: j.queued_at, default=None)
-        job = partial if partial is not None and (
-            revision is None or (self._low_last == "revision" and not revision.urgent)) else revision
+        job = partial if partial is not None and (revision is None or (
+            not revision.urgent and self._low_run >= self.revisions_per_partial)) else revision
         if job is not None:
             del (self._revisions if job is revision else self._partials)[job.key]
-            self._low_last = job.kind
+            self._low_run = self._low_run + 1 if job is revision else 0
         return job
 
     async def _run(self, lane: str, pool: ThreadPoolExecutor, pick: Callable[[], _Job | None]) -> None:

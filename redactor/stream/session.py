@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -111,6 +112,9 @@ class StreamOptions:
     revisions: bool = True
     revision_window_s: float = 30.0
     revision_settle_s: float = 5.0
+    revision_deadline_s: float = math.inf
+    revision_first_look: bool = True
+    revisions_per_partial: int = 1
     revision_min_s: float = 4.0
     low_nice: int = 10
     revision_backlog_s: float = 90.0
@@ -139,6 +143,7 @@ class _Channel:
         self.splitting: asyncio.Task | None = None
         self.speculation: _Speculation | None = None  # the open utterance's early decode
         self.history: collections.deque[Published] = collections.deque()  # recent finals, second pass
+        self.settling: asyncio.Task | None = None  # the look at the live edge (``_maybe_settle``)
         self.unpublished: dict[str, int] = {}  # segment → start sample, while its first final decodes
         self.arrivals: collections.deque[tuple[int, float]] = collections.deque(maxlen=4096)
 
@@ -202,7 +207,8 @@ class CallManager:
         # Optional work gets its own model instance (same threads, lower priority): a final never
         # waits for a revision or a partial to finish (a decode cannot be interrupted).
         low = SpeechEngine(replace(self.options.asr, nice=self.options.low_nice))
-        self.scheduler = AsrScheduler(self.speech, low_engine=low, low_nice=self.options.low_nice)
+        self.scheduler = AsrScheduler(self.speech, low_engine=low, low_nice=self.options.low_nice,
+                                      revisions_per_partial=self.options.revisions_per_partial)
         self.pii_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pii")
         self.calls: dict[str, CallSession] = {}
 
@@ -285,6 +291,7 @@ class CallSession:
             self._utterance_ended(ch, speech)
         self._maybe_speculate(ch)
         self._maybe_partial_or_split(ch)
+        self._maybe_settle(ch)
         self._trim(ch)
 
     def set_policy(self, policy: str) -> None:
@@ -402,6 +409,19 @@ class CallSession:
             segment = ch.open_segment()
             self._spawn(self._partial(ch, segment, ch.clip(start, ch.clock), start))
 
+    def _maybe_settle(self, ch: _Channel) -> None:
+        """A final still unsettled ``revision_deadline_s`` after its end (the speaker has not
+        finished another utterance long enough after it) is read at the live edge: a window that
+        ends now, with whatever open speech or silence follows it as context, and settles there.
+        Its revised text then reaches the agent a bounded time after the utterance ended, not
+        whenever the speaker next finishes a sentence (benchmarks/RESULTS.md #12, round 3)."""
+        o = self.options
+        if (not self._revising or self.closed or (ch.settling is not None and not ch.settling.done())
+                or not revision.waiting(ch.history, ch.seconds(ch.clock), o.revision_deadline_s,
+                                        o.revision_window_s)):
+            return
+        ch.settling = self._spawn(self._revise(ch, live_edge=True))
+
     def _trim(self, ch: _Channel) -> None:
         """Keep only the audio a pending or open utterance may still need (the second pass keeps
         its finals' clips in ``history``)."""
@@ -513,7 +533,8 @@ class CallSession:
             masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
             offset = ch.seconds(clip[0])
             ch.history.append(Published(segment, offset, offset + ch.seconds(clip[1].size), context, utt.text, masked))
-            self._spawn(self._revise(ch))
+            if self.options.revision_first_look:
+                self._spawn(self._revise(ch))
 
     def _publish_state(self, turn) -> None:
         """A turn's new warnings and changed identity checklist."""
@@ -540,31 +561,38 @@ class CallSession:
             await self._revise(ch, pieces or [first], key=f"{ch.name}#end")
             first.revised = True  # whatever happened to it, the loop moves on
 
-    async def _revise(self, ch: _Channel, pieces: list[Published] | None = None, *, key: str | None = None) -> None:
-        """The second pass: the channel's last finals decoded together; a revised final for each
-        one whose text changed (redacted by ``Conversation.revise``, never revealing what an
-        earlier version masked, see ``redactor.stream.revision``)."""
+    async def _revise(self, ch: _Channel, pieces: list[Published] | None = None, *, key: str | None = None,
+                      live_edge: bool = False) -> None:
+        """The second pass: the channel's last finals decoded together (up to the newest, or up to
+        the ``live_edge``: all audio received so far); a revised final for each one whose text
+        changed (redacted by ``Conversation.revise``, never revealing what an earlier version
+        masked, see ``redactor.stream.revision``)."""
+        edge = ch.seconds(ch.clock) if live_edge else None
         if pieces is None:
-            pieces = revision.window(ch.history, self.options.revision_window_s)
+            pieces = revision.window(ch.history, self.options.revision_window_s, edge)
             horizon = ch.history[-1].end - self.options.revision_backlog_s
             for p in ch.history:  # too old to wait for the end-of-call pass: the first pass stands
                 if p not in pieces and p.end < horizon:
                     p.revised = True
             while len(ch.history) > len(pieces) and ch.history[0].revised:
                 ch.history.popleft()
-        settle, window_end = self.options.revision_settle_s, pieces[-1].end
-        if (not self._revising or window_end - pieces[0].offset < self.options.revision_min_s
+        o = self.options
+        settle, window_end = (o.revision_settle_s, pieces[-1].end) if edge is None else (o.revision_deadline_s, edge)
+        if (not self._revising or window_end - pieces[0].offset < o.revision_min_s
                 or not any(revision.due(p, window_end, settle) for p in pieces)):
             return
-        start, end = int(pieces[0].offset * SAMPLE_RATE), int(pieces[-1].end * SAMPLE_RATE)
+        start, end = int(pieces[0].offset * SAMPLE_RATE), int(window_end * SAMPLE_RATE)
         if start < ch.audio_start:  # its audio is gone: decoded from later, every time would be wrong
             return
+        spans = [(p.offset, p.end) for p in pieces]
+        if edge is not None and edge > pieces[-1].end:  # what follows is context: its words are dropped
+            spans.append((pieces[-1].end, edge))
         scheduler = self.manager.scheduler
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
-                                        [(p.offset, p.end) for p in pieces], pieces[0].context, urgent=self.closed)
+                                        spans, pieces[0].context, urgent=self.closed)
         if utts is None:  # a newer request of this channel covers these finals
             return
-        for p, utt in zip(pieces, utts, strict=True):
+        for p, utt in zip(pieces, utts[:len(pieces)], strict=True):
             if not revision.due(p, window_end, settle):  # context only
                 continue
             p.revised = True
