@@ -328,6 +328,9 @@ def test_a_place_or_product_in_its_predicate_is_not_a_name(redactor, text: str) 
     ("Marion Leighと結婚した翌年に渡米した。", ["Marion Leigh"]),  # married: a Latin name whole
     ("株式の3割を松本個人が保有していた。", ["松本"]),  # X個人: a person, not the place
     ("ハンマーのソロ・アルバムが話題になった。", ["ハンマー"]),  # a solo career is a person's
+    # a given name alone as a noun phrase, read as a given name here though the dictionary
+    # lists other readings too (and GiNZA labels it an organisation)
+    ("翌年には光清が家督を継いだ。", ["光清"]),
 ])
 def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names

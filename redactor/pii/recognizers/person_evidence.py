@@ -765,9 +765,11 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
                          or product_before(doc, cand.start)) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
-        # the dictionary knows the word only as a name and it stands as a noun phrase (行長は).
+        # it stands as a noun phrase (行長は, 信包が) and the dictionary knows the word only as
+        # a name or the tagger read it as a given name in this sentence.
         against += 1 if (named and all(_kind(t) == "名" for t in named) and not cand.ginza
-                         and not (len(named) == 1 and entry(named[0].text).only_person and len(value) >= 2
+                         and not (len(named) == 1 and len(value) >= 2
+                                  and (entry(named[0].text).only_person or named[0].tag_.endswith("人名-名"))
                                   and next_text(doc, cand.end) in _CASE_PARTICLES)) else 0
         against += 1 if _HIRAGANA.fullmatch(value) and len(value) <= 2 else 0
         against += 1 if not named and not chain else 0
