@@ -134,7 +134,8 @@ ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額
                            "延滞", "違反金", "延滞金", "滞納金", "未払金", "残債", "査定額", "買取額", "可能額", "残額",
                            "利用残高"})
 # Paying not done (お支払いいただけていない, ご入金が確認できておりません): an amount owed.
-PAY = frozenset({"支払い", "支払う", "払う", "入金", "納付", "払い込み", "払い込む", "振替"})
+PAY = frozenset({"支払い", "支払う", "払う", "入金", "納付", "払い込み", "払い込む", "振替", "引き落とす",
+                 "引き落とせる", "引落す", "返済"})
 _NOT_DONE = re.compile(r"^.{0,12}(ていない|てない|ておりません|ていません|てません|がない|ございません|"
                        r"できておりません|できていない)")
 # Prices and fees: an amount of one of these is the company's tariff, not the caller's account.
@@ -168,6 +169,27 @@ _STATIVE = re.compile(r"^(て|で)(おり|い|る|ござい)")
 _THEIRS = re.compile(r"(ご|お)(契約|加入|車|住まい|部屋|物件|利用|予約|口座|保険|申込)")
 # A renewal or expiry date of it (更新日は来年3月末, 満了日は来月15日).
 _RENEWAL = re.compile(r"(更新日|満了日|期限|有効期間|満了|更新時期)")
+# A record of the caller's told as a fact: its topic is theirs (お荷物は, 前回のご来院は, ご注文いただいた
+# 冷蔵庫は, 高橋様のご登録の勤務先は) and the predicate reports a value (a number, a date, a name, a place).
+HONORIFIC = frozenset({"ご", "お", "御"})
+# Nouns the company's own service takes with ご/お (ご案内, ご利用時間, お問い合わせ): rules, not records.
+SERVICE_NOUNS = re.compile(r"(案内|説明|連絡|問い?合わせ|用件|電話|客様|待ち|時間|料金|方法|受付|窓口|条件|手数料|"
+                           r"手続き方法|期間|対象|際|場合|相談|意見|要望|本人|確認|気持ち)$")
+_REPORT_END = re.compile(r"(ござい(ます|ました)|て(おり|い)(ます|ました)|でした|です|でいらっしゃい(ます|ました))"
+                         r"(ね|よ)?[。.!！\s]*$")
+# A rule or a schedule, not a record (通常, 毎月, 基本的に, 〜までに).
+_GENERAL = re.compile(r"(通常|毎月|毎年|毎週|基本的|一般的|原則|前後|までに|いただけます|必要|可能|場合|際|"
+                      r"%|％|パーセント)")
+# What the caller used or holds, theirs by itself (使用量が320キロワットアワー, 等級は12等級).
+USAGE_NOUNS = frozenset({"使用量", "利用量", "通話時間", "等級", "残高", "借入残高", "保有"})
+TIME_ANCHORS = frozenset({"前回", "先月", "先日", "昨日", "今月", "明日", "明後日", "来月", "先週", "今週", "本日",
+                          "昨年", "去年", "今年", "来年", "前月", "今回", "今日"})
+# What makes it this caller's record and not the service's rule: a time it happened or holds
+# (前回, 先月, 現在), the caller by name, or their current subscription (ご加入の, ご契約中の).
+_SPECIFIC = re.compile(r"(前回|先月|先日|先週|昨日|昨年|去年|前月|今回|現在|ただいま|(?<!お客)様[、,はのです]|"
+                       r"お客様の|ご登録|ご加入の|ご契約の|ご契約中|ご利用中|いただいた|いただいている)")
+# Ranges, durations, options and conditions describe a rule (ご注文から3日ほど, 8日以内でしたら, 2種類).
+_RULE_VALUE = re.compile(r"(から|以内|以上|以下|まで|ほど|程度|種類|でしたら|なら|たら|ごとに|無料)")
 # Points or credit held (3,450ポイントが貯まっております): the balance.
 BALANCE = frozenset({"貯まる", "たまる", "残る", "溜まる"})
 # A document's expiry read out (受給者証は1月31日で期限が切れます); the parse reads digits as 0.
@@ -674,14 +696,53 @@ class ClauseRules:
         dated = numbers and any(w.lemma in ("日", "月", "年", "月末", "末") for w in clause.words)
         if dated and _EXPIRY.search(clause.text) and any(_DOCUMENT.search(w.text) for w in clause.words):
             found.append(("DOCUMENT_EXPIRY", ""))
-        elif dated and _RENEWAL.search(clause.text) and _THEIRS.search(clause.text):
+        elif dated and _RENEWAL.search(clause.text) and _THEIRS.search(clause.text) \
+                and not _RULE_VALUE.search(clause.text):
             found.append(("DOCUMENT_EXPIRY", ""))  # お車の車検の満了日は来月15日となっております
         found += self._account_state(clause)
+        record = None if found else self._record_report(clause)
+        if record is not None:
+            found.append(("ACCOUNT_RECORD", record))
         # The usage, not the plan's size alone: "現在月3ギガのプランですね" may read back the caller's words.
         if numbers and _USAGE.search(clause.text) and _CURRENT.search(clause.text) and any(
                 w.lemma.endswith(("使う", "使い", "利用", "使用")) for w in clause.words):
             found.append(("CONTRACT_PLAN", ""))
         return found
+
+    def _record_report(self, clause: Clause) -> str | None:
+        """A record of the caller's stated with its value (現在、お荷物は川崎市の営業所にございます,
+        前回のご来院は9月12日でございます); not a rule (ご利用時間は…, 通常…), nor a question.
+        Returns the value's word (a name or place, so that the caller's own words read back are
+        recognised; "" for a number), or ``None``."""
+        text = clause.text.strip()
+        if not _REPORT_END.search(text) or not _SPECIFIC.search(text) or _RULE_VALUE.search(text) \
+                or _GENERAL.search(text) or _RATE.search(text) or _WILL_DO.search(text) \
+                or any(member(w.lemma, FEES) for w in clause.words):
+            return None
+        for topic in clause.words:
+            if topic.lemma == "様" and self._marked(clause, topic, ("は",)) and re.search(
+                    r"[^様]でいらっしゃ", text):
+                return ""  # 高橋様は、ゴールド会員でいらっしゃいますね: a status on file
+            if topic.dep != "nsubj" or not self._marked(clause, topic, ("は", "が", "って", "も")) \
+                    or SERVICE_NOUNS.search(topic.lemma) or not self._theirs(clause, topic):
+                continue
+            later = clause.words[clause.index(topic) + 1:]
+            if any(w.pos == "NUM" or w.lemma in TIME_ANCHORS for w in later):
+                return ""
+            named = [w.text for w in later if w.pos == "PROPN" or _PLACE.search(w.text)]
+            if named:
+                return named[0]
+        return None
+
+    def _theirs(self, clause: Clause, word: Word) -> bool:
+        """``word`` names the caller's record: ご/お on it or on what describes it (お荷物, ご注文いただいた
+        冷蔵庫), or owned by the caller by name or as registered (高橋様の, お客様の, ご登録の)."""
+        near = clause.children(word)
+        near += [g for c in near if c.dep in ("acl", "nmod") for g in clause.children(c)]
+        if (word.text[:1] in HONORIFIC and len(word.text) > 1) or member(word.lemma, USAGE_NOUNS):
+            return True
+        return any((c.lemma in HONORIFIC and c.dep == "compound") or c.lemma in ("様", "お客様", "登録")
+                   or (c.dep in ("nmod", "acl") and c.text[:1] in HONORIFIC and len(c.text) > 1) for c in near)
 
     @staticmethod
     def _account_state(clause: Clause) -> list[tuple[str, str]]:
