@@ -346,3 +346,21 @@ def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str,
 ])
 def test_round4_common_words_or_titles_before_those_words_stay_visible(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "当時最高のバンドはジェフ・ロウランズである。",  # what a topic naming a thing is
+    "発売元はハーヴィ・ミルトンだ。",  # a maker or a seller is a firm
+    "このゲームはジェフ・ロウランドから発売された。",  # released from a label
+    "この菓子はハーヴィ・ミルトンが販売していた。",  # sold by a firm
+])
+def test_round4_what_makes_sells_or_is_a_band_is_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("監督はスコットである。", ["スコット"]),  # a person's role as the topic keeps the name
+    ("この小説はハーヴィ・ミルトンが執筆した。", ["ハーヴィ・ミルトン"]),  # people write books
+])
+def test_round4_a_role_or_a_persons_deed_keeps_the_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -84,13 +84,15 @@ def work_title(doc: Doc, start: int, end: int) -> bool:
 
 
 # What is done to or by an organisation, never a person: joined, transferred to, disbanded,
-# formed (Xに移籍, Xに加入, Xを結成, Xの解散, Xが倒産), by the particle that links it.
+# formed, made or sold (Xに移籍, Xを結成, Xの解散, Xが倒産, Xが販売, Xから発売), by the particle
+# that links it.
 _ORG_PREDICATES = {
     "に": frozenset({"移籍", "加入", "入団", "入社", "入部", "吸収", "合併"}),
     "へ": frozenset({"移籍", "加入", "入団", "入社"}),
     "を": frozenset({"結成", "解散", "設立", "買収", "退団", "退社", "脱退", "創業", "創設", "傘下"}),
     "の": frozenset({"解散", "結成", "傘下", "子会社", "本社", "本拠地", "株式", "創業者", "設立者", "親会社"}),
-    "が": frozenset({"解散", "倒産", "上場", "破産"}),
+    "が": frozenset({"解散", "倒産", "上場", "破産", "製造", "販売", "発売", "運営", "配給", "発行"}),
+    "から": frozenset({"発売", "販売", "出版", "刊行", "配信", "発行"}),  # a label or a publisher
 }
 _ORG_PREDICATE_MODIFIERS = frozenset({"完全", "期限付き", "期限", "付き", "正式", "再"})
 
@@ -113,6 +115,24 @@ _THING_CATEGORIES = re.compile(
     r"島|山|川|湖|半島|寺|神社|城|学校|大学|高校|病院|施設|建物|公園|教会|雑誌|新聞|番組|映画|作品|曲|楽曲|"
     r"アルバム|シングル|小説|漫画|ゲーム|製品|商品|品種|種|属|科|料理|菓子|言語|制度|法律|条約|事件|戦い|大会|賞)$")
 _DEFINITION_END = frozenset({"。", "である", "だ", "です", "で", "あり", "ある", "と", "も"})
+
+
+# Who makes, sells or runs a thing: a firm (発売元はX, 販売はX); not 製作 or 開発, which people do too.
+_MAKER_TOPICS = re.compile(r"^(?:製造|販売|発売|運営|配給|発行)元?$")
+_PREDICATE_NOUN_END = frozenset({"である", "だ", "です", "。", "で"})
+
+
+def thing_as_predicate(doc: Doc, start: int, end: int) -> bool:
+    """The candidate is what a topic that names a thing or a maker is (最高のバンドはXである,
+    発売元はXだ): a body, not a person."""
+    i = start - 1
+    if i >= 1 and doc[i].text == "、":
+        i -= 1
+    if i < 1 or doc[i].text != "は" or next_text(doc, end) not in _PREDICATE_NOUN_END:
+        return False
+    topic = doc[i - 1]
+    words = doc[i - 2:i].text if topic.text == "元" and i >= 2 else topic.text  # 発売|元
+    return is_noun(topic) and bool(_MAKER_TOPICS.search(words) or _THING_CATEGORIES.search(words))
 
 
 def thing_in_apposition(doc: Doc, start: int) -> bool:

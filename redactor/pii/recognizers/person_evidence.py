@@ -66,6 +66,7 @@ from redactor.pii.recognizers.person_context import (
     said_to_be_a_person,
     split_parts,
     team,
+    thing_as_predicate,
     thing_in_apposition,
     work_title,
 )
@@ -762,6 +763,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
         against += 3 if (organisation_predicate(doc, cand.end) or defined_as_a_thing(doc, cand.start, cand.end)
                          or thing_in_apposition(doc, cand.start) or place_predicate(doc, cand.end)
+                         or thing_as_predicate(doc, cand.start, cand.end)
                          or product_before(doc, cand.start)) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
