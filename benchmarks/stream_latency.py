@@ -571,6 +571,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu-threads", type=int, default=None, help="ASR threads (default: StreamOptions)")
     parser.add_argument("--revisions", choices=("on", "off"), default=None,
                         help="second-pass revised finals (default: StreamOptions.revisions)")
+    parser.add_argument("--revision-deadline", type=float, default=None, metavar="S",
+                        help="read a final at the live edge this long after it ends (default: StreamOptions)")
+    parser.add_argument("--revisions-per-partial", type=int, default=None, metavar="N",
+                        help="low lane: revisions in a row before a waiting partial (default: StreamOptions)")
     parser.add_argument("--speculate-ms", type=int, default=None, metavar="MS",
                         help="pause that starts a speculative final decode, 0 = off (default: StreamOptions)")
     parser.add_argument("--partial-every", type=float, default=None, metavar="S",
@@ -635,12 +639,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def live_switches(args) -> dict[str, Any]:
-    """``StreamOptions`` overrides from --revisions / --speculate-ms."""
+    """``StreamOptions`` overrides from --revisions / --revision-deadline / --revisions-per-partial /
+    --speculate-ms."""
     out: dict[str, Any] = {}
     if args.revisions is not None:
         out["revisions"] = args.revisions == "on"
-    if args.speculate_ms is not None:
-        out["speculate_ms"] = args.speculate_ms
+    for arg, option in (("speculate_ms", "speculate_ms"), ("revision_deadline", "revision_deadline_s"),
+                        ("revisions_per_partial", "revisions_per_partial")):
+        if getattr(args, arg) is not None:
+            out[option] = getattr(args, arg)
     return out
 
 

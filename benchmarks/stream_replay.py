@@ -14,8 +14,8 @@ same process): kana and surface CER of the first pass, of the revised finals and
 segments revised, warnings and identity live vs batch, and the *algorithm's* revision lag: the
 call's audio time at which a segment's first (last) revision was published minus the end of the
 utterance, i.e. how long the algorithm waits for context before it asks for the decode (live
-adds queueing and the decode itself). ``--window``/``--settle``/``--deadline``/``--first-look``
-(repeatable) and ``--prompt-chars`` try other second-pass settings in the same run. No text is
+adds queueing and the decode itself). ``--window``/``--settle``/``--deadline``/``--context``/
+``--first-look`` (repeatable) and ``--prompt-chars`` try other second-pass settings in the same run. No text is
 written anywhere but stdout (and only CER figures, warning kinds and the identity checklist: no transcript).
 
 Usage::
@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="revision_settle_s to try (repeatable; default: StreamOptions; 1e9 = no second look)")
     parser.add_argument("--deadline", type=float, action="append", metavar="S",
                         help="revision_deadline_s to try (repeatable; default: StreamOptions; inf = off)")
+    parser.add_argument("--context", type=float, action="append", metavar="S",
+                        help="revision_context_s to try (repeatable; default: StreamOptions; inf = off)")
     parser.add_argument("--first-look", choices=("on", "off"), action="append",
                         help="revision_first_look to try (repeatable; default: StreamOptions)")
     parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
@@ -108,21 +110,23 @@ def main(argv: list[str] | None = None) -> int:
         base = dataclasses.replace(base, revision_prompt_chars=args.prompt_chars)
     print(f"machine: {machine()}; calls {', '.join(calls)}; replay (no real time, every revision run)")
     document: dict[str, Any] = {"machine": machine(), "args": vars(args), "runs": []}
-    for seconds, settle, deadline, look in itertools.product(
+    for seconds, settle, deadline, context, look in itertools.product(
             args.window or [base.revision_window_s], args.settle or [base.revision_settle_s],
-            args.deadline or [base.revision_deadline_s], args.first_look or [base.revision_first_look]):
+            args.deadline or [base.revision_deadline_s], args.context or [base.revision_context_s],
+            args.first_look or [base.revision_first_look]):
         stream = dataclasses.replace(base, revision_window_s=seconds, revision_settle_s=settle,
-                                     revision_deadline_s=deadline, revision_first_look=look in (True, "on"))
+                                     revision_deadline_s=deadline, revision_context_s=context,
+                                     revision_first_look=look in (True, "on"))
         t0 = time.monotonic()
         result = run(calls, stream, engine)
         report = live_vs_batch([result])
-        document["runs"].append({"window_s": seconds, "settle_s": settle, "deadline_s": deadline,
+        document["runs"].append({"window_s": seconds, "settle_s": settle, "deadline_s": deadline, "context_s": context,
                                  "first_look": stream.revision_first_look,
                                  "busy_by": result["busy_by"], "report": report})
         decode = {k: round(v, 1) for k, v in result["busy_by"].items()}
         look = "on" if stream.revision_first_look else "off"
         print(f"\nrevision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
-              f"settle {settle:g} s, deadline {deadline:g} s, first look {look} "
+              f"settle {settle:g} s, deadline {deadline:g} s, context {context:g} s, first look {look} "
               f"({time.monotonic() - t0:.0f} s wall; decode s {decode}):")
         print(cer_report(report))
     if args.json_out:

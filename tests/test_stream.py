@@ -201,15 +201,24 @@ def test_nearest_span_takes_the_holder_else_the_closer_neighbour():
 
 
 def test_a_final_is_revised_again_once_later_speech_follows_it():
-    from redactor.stream.revision import Published, due
+    from redactor.stream.revision import LiveEdge, Published, due, waiting
 
     p = Published("customer-1", 10.0, 12.0, None, "text")
-    assert due(p, 12.0, 5.0)  # never revised
+    assert due(p, False)  # never revised
     p.revised = True
-    assert not due(p, 15.0, 5.0)  # 3 s of later speech: the first revision stands for now
-    assert due(p, 17.5, 5.0)  # 5.5 s: read again with context on both sides
+    assert not due(p, False)  # no context yet: the first revision stands for now
+    assert due(p, True)  # read again with context on both sides
+    # At the live edge: settled at the deadline whatever follows, or settle_s after its end once
+    # the speaker has been speaking again for context_s.
+    edge = LiveEdge(settle_s=3.0, deadline_s=8.0, context_s=1.5)
+    assert not edge.settles(p, 14.9, [10.0, 13.0])  # 2.9 s after it
+    assert edge.settles(p, 15.0, [10.0, 13.0])  # 3 s after it, the next utterance 2 s old
+    assert not edge.settles(p, 15.0, [10.0, 14.0])  # ... 1 s old: wait for more of it
+    assert not edge.settles(p, 19.9, [10.0])  # silence after it: wait ...
+    assert edge.settles(p, 20.0, [10.0])  # ... until the deadline
+    assert waiting([p], 20.0, edge, 30.0, [10.0]) and not waiting([p], 20.0, edge, 5.0, [10.0])  # too old
     p.settled = True
-    assert not due(p, 40.0, 5.0)  # once settled, it is context only
+    assert not due(p, True) and not waiting([p], 40.0, edge, 60.0, [10.0])  # once settled, context only
 
 
 def test_the_low_lane_alternates_revisions_and_partials_and_urgent_revisions_go_first(customer_16k):
@@ -288,7 +297,8 @@ def test_a_final_is_read_at_the_live_edge_when_no_later_utterance_comes(customer
                 settled_at.update({p.segment: (now, p.end) for p in ch.history
                                    if p.settled and p.segment not in settled_at})
             history = list(ch.history)
-            assert not waiting(history, ch.seconds(ch.clock), settle, options.revision_window_s)
+            assert not waiting(history, ch.seconds(ch.clock), session._edge, options.revision_window_s,
+                               session._speech_from(ch))
             await session.close()
         finally:
             await manager.close_all()

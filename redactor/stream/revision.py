@@ -49,11 +49,11 @@ class Published:
     settled: bool = False  # ... with ``revision_settle_s`` of the channel's speech after it
 
 
-def due(p: Published, window_end: float, settle_s: float) -> bool:
-    """Whether a window ending at ``window_end`` should (re)decide ``p``'s text: its first second
-    pass, or the one that first reads it with ``settle_s`` of later speech (Whisper decodes a
-    stretch better with context on both sides; a final revised as the newest had none after it)."""
-    return not p.revised or (not p.settled and window_end - p.end >= settle_s)
+def due(p: Published, settles: bool) -> bool:
+    """Whether a window should (re)decide ``p``'s text: its first second pass, or the one that
+    ``settles`` it, reading it with later speech (Whisper decodes a stretch better with context on
+    both sides; a final revised as the newest had none after it)."""
+    return not p.revised or (not p.settled and settles)
 
 
 def word_chars(words: Sequence[Word]) -> list[tuple[int, int]]:
@@ -111,7 +111,27 @@ def window(history: Sequence[Published], seconds: float, end: float | None = Non
     return picked or [history[-1]]
 
 
-def waiting(history: Sequence[Published], now: float, settle_s: float, seconds: float) -> bool:
-    """Whether a final in the last ``seconds`` of a channel has had ``settle_s`` of audio after it
-    (speech or not) without a window that read it: the live edge gives it what context exists."""
-    return any(not p.settled and now - p.end >= settle_s and now - p.offset <= seconds for p in history)
+@dataclass(frozen=True, slots=True)
+class LiveEdge:
+    """When a final is read at a channel's live edge (the audio received so far), not only by a
+    window that ends with a later final: ``deadline_s`` after its end whatever follows it, or
+    ``settle_s`` after its end once the speaker has been speaking again for ``context_s`` (the
+    open utterance is right context before its own final exists)."""
+
+    settle_s: float
+    deadline_s: float
+    context_s: float
+
+    def settles(self, p: Published, now: float, speech_from: Sequence[float]) -> bool:
+        """Whether a live-edge window ending at ``now`` settles ``p``; ``speech_from``: where the
+        channel's utterances began (kept finals, finals still decoding, the open utterance)."""
+        after = now - p.end
+        heard = now - min((t for t in speech_from if t > p.offset), default=now)
+        return after >= self.deadline_s or (after >= self.settle_s and heard >= self.context_s)
+
+
+def waiting(history: Sequence[Published], now: float, edge: LiveEdge, seconds: float,
+            speech_from: Sequence[float]) -> bool:
+    """Whether a final in the last ``seconds`` of a channel is unsettled and would be settled by a
+    window ending now (no window ending with a later final has read it with context)."""
+    return any(not p.settled and now - p.offset <= seconds and edge.settles(p, now, speech_from) for p in history)

@@ -113,6 +113,7 @@ class StreamOptions:
     revision_window_s: float = 30.0
     revision_settle_s: float = 5.0
     revision_deadline_s: float = math.inf
+    revision_context_s: float = math.inf
     revision_first_look: bool = True
     revisions_per_partial: int = 1
     revision_min_s: float = 4.0
@@ -260,6 +261,8 @@ class CallSession:
         self._waiting: dict[str, float] = {}  # segment → when its speech ended (for ``lag``)
         self._recent = ""  # tail of the call's raw finals: decoder context, memory only
         self._revising = self.options.revisions
+        o = self.options
+        self._edge = revision.LiveEdge(o.revision_settle_s, o.revision_deadline_s, o.revision_context_s)
         self.closed = False
         self._closing: asyncio.Future | None = None
         self.started = time.monotonic()
@@ -415,12 +418,19 @@ class CallSession:
         ends now, with whatever open speech or silence follows it as context, and settles there.
         Its revised text then reaches the agent a bounded time after the utterance ended, not
         whenever the speaker next finishes a sentence (benchmarks/RESULTS.md #12, round 3)."""
-        o = self.options
         if (not self._revising or self.closed or (ch.settling is not None and not ch.settling.done())
-                or not revision.waiting(ch.history, ch.seconds(ch.clock), o.revision_deadline_s,
-                                        o.revision_window_s)):
+                or not revision.waiting(ch.history, ch.seconds(ch.clock), self._edge, self.options.revision_window_s,
+                                        self._speech_from(ch))):
             return
         ch.settling = self._spawn(self._revise(ch, live_edge=True))
+
+    def _speech_from(self, ch: _Channel) -> list[float]:
+        """Channel seconds where its utterances from the oldest kept final on began: published,
+        still decoding, and the open one."""
+        starts = [p.offset for p in ch.history] + [ch.seconds(s) for s in ch.unpublished.values()]
+        if ch.vad.speech_start is not None:
+            starts.append(ch.seconds(max(ch.vad.speech_start, ch.cut)))
+        return starts
 
     def _trim(self, ch: _Channel) -> None:
         """Keep only the audio a pending or open utterance may still need (the second pass keeps
@@ -577,9 +587,14 @@ class CallSession:
             while len(ch.history) > len(pieces) and ch.history[0].revised:
                 ch.history.popleft()
         o = self.options
-        settle, window_end = (o.revision_settle_s, pieces[-1].end) if edge is None else (o.revision_deadline_s, edge)
-        if (not self._revising or window_end - pieces[0].offset < o.revision_min_s
-                or not any(revision.due(p, window_end, settle) for p in pieces)):
+        window_end = pieces[-1].end if edge is None else edge
+        if edge is None:
+            settles = [window_end - p.end >= o.revision_settle_s for p in pieces]
+        else:
+            speech_from = self._speech_from(ch)
+            settles = [self._edge.settles(p, edge, speech_from) for p in pieces]
+        due = [revision.due(p, s) for p, s in zip(pieces, settles, strict=True)]
+        if not self._revising or window_end - pieces[0].offset < o.revision_min_s or not any(due):
             return
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(window_end * SAMPLE_RATE)
         if start < ch.audio_start:  # its audio is gone: decoded from later, every time would be wrong
@@ -592,11 +607,11 @@ class CallSession:
                                         spans, pieces[0].context, urgent=self.closed)
         if utts is None:  # a newer request of this channel covers these finals
             return
-        for p, utt in zip(pieces, utts[:len(pieces)], strict=True):
-            if not revision.due(p, window_end, settle):  # context only
+        for p, utt, look, settled in zip(pieces, utts[:len(pieces)], due, settles, strict=True):
+            if not look:  # context only
                 continue
             p.revised = True
-            p.settled = window_end - p.end >= settle
+            p.settled = settled
             if utt is None or not utt.text.strip() or guards.normalise(utt.text) == guards.normalise(p.text):
                 continue
             keep = revision.kept_spans(utt.words, p.masked)
