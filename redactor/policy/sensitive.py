@@ -73,12 +73,15 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         # devices and aids that only a condition explains
         r"ペースメーカー", r"人工(肛門|膀胱|呼吸器|関節|内耳|透析)", r"ストーマ", r"在宅酸素", r"酸素(ボンベ|吸入)",
         r"吸引器", r"胃(ろう|瘻)", r"インスリンポンプ", r"カテーテル", r"松葉杖",
+        # congenital conditions named without a category word
+        r"ダウン症", r"染色体(異常|の病気)", r"口唇口蓋裂", r"二分脊椎",
     ),
     "disability": (
         r"障[害がい碍]+者手帳", r"療育手帳", r"身体障[害がい碍]", r"知的障[害がい碍]", r"精神障[害がい碍]",
         r"発達障[害がい碍]", r"聴覚障[害がい碍]", r"視覚障[害がい碍]", r"障[害がい碍]+年金",
         r"障[害碍](が|を)(あ|持|抱)", r"障がい(が|を)(あ|持|抱)", r"車(椅子|いす|イス|椅子)", r"耳が(聞こえ|遠)",
-        r"目が(見えな|見えにく|不自由)", r"耳が聞こえにく", r"(足|体|身体)が不自由", r"難聴", r"弱視", r"全盲", r"失明",
+        r"目が[^。、？?]{0,5}(見えな|見えにく|不自由)",
+        r"耳が[^。、？?]{0,5}聞こえ(な|にく)", r"(足|体|身体)が不自由", r"難聴", r"弱視", r"全盲", r"失明",
         r"補聴器", r"白杖", r"(盲導|介助|聴導)犬", r"義(足|手|眼)", r"歩行器", r"杖を(つ|突|使)", r"杖が(ない|必要)",
         r"手話", r"(耳|目|足)が悪", r"電動(車(椅子|いす|イス)|カート)", r"補装具",
         r"点字(で|の(書類|資料|案内|請求書)|版|が読め)", r"筆談",
@@ -101,7 +104,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"モスク", r"エホバ", r"モルモン", r"天理教", r"統一教会", r"幸福の科学", r"立正佼成会", r"真如苑",
         r"氏子", r"神道(なので|です|で|の家)",
         r"お祈り(の時間|を(し|する|します)|があ)", r"戒律", r"(牧師|神父|住職|僧侶)(を|として|なので|です)",
-        r"輸血(を|が)?(拒|でき(ない|ません)|しない)",
+        r"輸血(を|が)?(拒|でき(ない|ません)|しない)", r"得度", r"出家(し|して|した)",
     ),
     "race": (
         r"人種", r"民族", r"在日(韓国|朝鮮|コリアン|外国人|の|で|な|です|[、。])", r"アイヌ", r"混血", r"帰化",
@@ -131,7 +134,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
 _PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|給付|一時金|"
                             r"保険金|共済|(を)?ご利用の(お客様|方)|のお客様|マーク|"
                             r"センター|駅|バス停|保険|特約|プラン|保障|売り場|売場|コーナー|専門店|ショップ|メーカー|"
-                            r"教室|講座|サークル|大会|特集|番組|ツアー|対応|用|可|専用|貸し?出し|レンタル)")
+                            r"教室|講座|サークル|大会|特集|番組|ツアー|対応|用|可|専用|貸し?出し|レンタル|"
+                            # works about it (糖尿病の本, 認知症の特集記事): merchandise and media
+                            r"の(本|書籍|雑誌|DVD|記事|ニュース|パンフレット|ガイドブック|映画|ドラマ))")
 # 障害 after a technical word is an outage, not a disability.
 _TECHNICAL_BEFORE = re.compile(r"(通信|回線|電波|システム|サーバー?|ネットワーク|接続|電源|機器)$")
 
@@ -254,14 +259,15 @@ class _Words:
                    and any(n is not None and n.ent == w.ent for n in (before, after)) for w in covered)
 
     def traded(self, start: int, end: int) -> bool:
-        """The span's word is the object of buying, ordering or repairing (up to three heads up)."""
+        """The span's word is the object of buying, ordering or repairing (up to three heads up,
+        through nouns: in 車いすを使ってるので…部屋を探してます the device's own verb is 使う)."""
         for word in self.covering(start, end):
             seen = word
             for _ in range(3):
                 if seen.lemma in _COMMERCE or any(c.lemma in _COMMERCE for c in self.parse
                                                   if c.head == seen.i and c.i != seen.i and c.dep == "compound"):
                     return True
-                if seen.head == seen.i:
+                if seen.head == seen.i or (seen.pos == "VERB" and seen.i != word.i):
                     break
                 seen = self.parse[seen.head]
         return False
