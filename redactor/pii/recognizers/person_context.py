@@ -226,7 +226,7 @@ _PERSON_CATEGORIES = re.compile(
     r"哲学者|経済学者|物理学者|数学者|化学者|歴史家|歴史学者|生物学者|言語学者|社会学者|法学者|医学者)$")
 
 
-def said_to_be_a_person(doc: Doc, start: int, end: int) -> bool:
+def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] = frozenset()) -> bool:
     """The sentence says the candidate is a person by what it has or does (Xの息子, Xと結婚,
     X に師事, X が監督し, X個人) or by defining it as one (Xは、日本の実業家。)."""
     nxt = next_text(doc, end)
@@ -241,7 +241,36 @@ def said_to_be_a_person(doc: Doc, start: int, end: int) -> bool:
     verbs = _PERSON_VERBS.get(nxt)
     if verbs and after.startswith(verbs):
         return True
-    return defined_as_a_person(doc, start, end)
+    return defined_as_a_person(doc, start, end) or person_deed(doc, end, titles)
+
+
+# What only a person does, said of the subject later in its clause (Xは…で学んだ, Xが…によって入院,
+# Xは…を卒業, Xが…の町長に選ばれ).  Not 引退, 生まれる or 死亡: racehorses do those too.
+_PERSON_DEEDS = frozenset({
+    "学ぶ", "入院", "退院", "死去", "逝去", "亡くなる", "卒業", "入学", "留学", "師事", "就任", "結婚", "離婚",
+    "再婚", "婚約", "出家", "即位", "戦死", "病死", "亡命", "辞任", "任命", "昇進",
+})
+_APPOINTED = ("選", "任命", "就任", "指名")
+_CLAUSE_CHARS = 25
+
+
+def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:
+    """The candidate is the subject (…は / …が) of what only a person does, within its clause:
+    no 、 or 。 and no other subject between (a 、 right after は is the topic's own)."""
+    if next_text(doc, end) not in {"は", "が"}:
+        return False
+    first = end + 2 if doc[end].text == "は" and next_text(doc, end + 1) == "、" else end + 1
+    chars = 0
+    for tok in doc[first:]:
+        if tok.text in {"、", "。", "は", "が"} or chars > _CLAUSE_CHARS:
+            return False
+        if tok.lemma_ in _PERSON_DEEDS or (is_noun(tok) and tok.text in _PERSON_DEEDS):
+            return True
+        if (tok.text in titles and next_text(doc, tok.i + 1) == "に"
+                and next_text(doc, tok.i + 2).startswith(_APPOINTED)):
+            return True  # …の町長に選ばれ: appointed to an office
+        chars += len(tok.text)
+    return False
 
 
 def defined_as_a_person(doc: Doc, start: int, end: int) -> bool:

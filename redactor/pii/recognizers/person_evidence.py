@@ -246,9 +246,9 @@ def _said_persons(doc: Doc) -> list[_Candidate]:
         elif (i >= 1 and _KANJI.fullmatch(doc[i - 1].text + tok.text) and not doc[i - 1].whitespace_
               and defined_as_a_person(doc, i - 1, i + 1)):
             start = i - 1  # a sentence's topic the tagger split into common words (治山|正史は、)
-        if said_to_be_a_person(doc, start, i + 1) and _speakable(doc[start:i + 1], start < i):
+        if said_to_be_a_person(doc, start, i + 1, TITLES) and _speakable(doc[start:i + 1], start < i):
             found.append(_Candidate(start, i + 1, False, said=True))
-        elif start < i and said_to_be_a_person(doc, i, i + 1) and _speakable(doc[i:i + 1]):
+        elif start < i and said_to_be_a_person(doc, i, i + 1, TITLES) and _speakable(doc[i:i + 1]):
             found.append(_Candidate(i, i + 1, False, said=True))
     return found
 
@@ -704,7 +704,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
             continue
         if len(value) == 1:
             continue  # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
-        if said_to_be_a_person(doc, cand.start, cand.end) and _speakable(
+        if said_to_be_a_person(doc, cand.start, cand.end, TITLES) and _speakable(
                 tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
                 work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
                 or _compound_after(doc, cand.end) >= 2 or tokens[-1].text in _ORG_TAIL or team(tokens)):
