@@ -588,10 +588,10 @@ class CallSession:
                 ch.history.popleft()
         o = self.options
         window_end = pieces[-1].end if edge is None else edge
+        speech_from = self._speech_from(ch) if edge is not None else []
         if edge is None:
             settles = [window_end - p.end >= o.revision_settle_s for p in pieces]
         else:
-            speech_from = self._speech_from(ch)
             settles = [self._edge.settles(p, edge, speech_from) for p in pieces]
         due = [revision.due(p, s) for p, s in zip(pieces, settles, strict=True)]
         if not self._revising or window_end - pieces[0].offset < o.revision_min_s or not any(due):
@@ -600,8 +600,9 @@ class CallSession:
         if start < ch.audio_start:  # its audio is gone: decoded from later, every time would be wrong
             return
         spans = [(p.offset, p.end) for p in pieces]
-        if edge is not None and edge > pieces[-1].end:  # what follows is context: its words are dropped
-            spans.append((pieces[-1].end, edge))
+        later = [t for t in speech_from if t > pieces[-1].offset]
+        if later:  # the speech after the last final is context: its words are dropped (the silence
+            spans.append((max(min(later), pieces[-1].end), edge))  # before it is no one's: nearest)
         scheduler = self.manager.scheduler
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
                                         spans, pieces[0].context, urgent=self.closed)
