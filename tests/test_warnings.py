@@ -653,3 +653,88 @@ def test_an_agent_reading_out_a_named_persons_condition_before_the_check(engine,
     assert ("identity_not_verified" in per_turn[-1]) is fires
     if fires:
         assert "sensitive_info" in per_turn[-1]
+
+
+# Round 4 (issue #14): families found on my own fresh probe, tested with other sentences of mine.
+# Each family: (kind, positives, negatives); a case is one customer line, or "A:"/"C:" turns
+# whose last turn must fire (positives) or none of which may fire (negatives).
+_OPENER = "C:もしもし、ちょっと確認したいことがあって、高橋ですけど。"
+ROUND4 = {
+    "privacy: kept, collected, fed to machines": ("privacy_question", [
+        "C:免許証のコピーって、そちらでずっと持ってるんですか。",
+        "C:この電話、録られてるんですよね？",
+        "C:そのアプリ、私の位置情報とか集めてたりしません？",
+        "C:このやりとり、AIに読み込ませたりしてないですよね。",
+        "C:個人情報の扱いについて、ちょっと確認したいんですが。",
+    ], [
+        "C:保険証は持ってないんですけど、大丈夫ですか。",
+        "C:録音ボタンを押しても何も起きないんですけど。",
+        "C:データ通信量を確認したいんですけど。",
+        "C:番号を控えたいので、もう一度言ってもらえますか。",
+    ]),
+    "privacy: reaching others, secrets, handed documents, dialects": ("privacy_question", [
+        "C:アンケートに書いたことって、先生にも伝わりますか。",
+        "C:提出した源泉徴収票って、用が済んだらどうしてるんですか。",
+        "C:家族には内緒にしてもらえますか。",
+        "C:検査の結果って、会社の総務のほうにも送られたりしますか。",
+        "C:わしの番号、よその店さ回したりせんよな。",
+        "C:うちの住所、チラシの業者に使わんといてほしいねん。",
+    ], [
+        "C:息子の学校の保護者会の日程を知りたいです。",
+        "C:昨日送った書類、届いてますか。",
+        "C:申請書の書き方が分からないんです。",
+        "C:この本、読んでほしいって娘に言われて買ったんです。",
+    ]),
+    "identity_not_verified: states and outcomes of the account": ("identity_not_verified", [
+        (_OPENER, "A:高橋様ですね、今年度の町内会費が未納となっております。"),
+        (_OPENER, "A:高橋様、先日の二次選考は不合格となっております。"),
+        (_OPENER, "A:お借りの本が1冊、返却期限を過ぎております。"),
+        (_OPENER, "A:高橋様、ご加入の火災保険の満了日は来年2月10日となっております。"),
+        (_OPENER, "A:現在、1,280ポイントが残っております。"),
+        (_OPENER, "A:先日お申込みのカード、審査は通っております。"),
+    ], [
+        (_OPENER, "A:未納の場合は、翌月にまとめてご請求となります。"),
+        (_OPENER, "A:合格された方には、来週ご連絡いたします。"),
+        (_OPENER, "A:有効期限が切れている場合は、再発行が必要です。"),
+        (_OPENER, "A:100円ごとに1ポイントが貯まります。"),
+    ]),
+    "identity_not_verified: a record of theirs with its value": ("identity_not_verified", [
+        (_OPENER, "A:現在、お荷物は川崎市の営業所にございます。"),
+        (_OPENER, "A:前回のご来院は9月12日でございます。"),
+        (_OPENER, "A:ご注文いただいた冷蔵庫は、明後日の午前中にお届け予定となっております。"),
+        (_OPENER, "A:高橋様は、ゴールド会員でいらっしゃいますね。"),
+        (_OPENER, "A:前回の検針では、使用量が320キロワットアワーでございました。"),
+    ], [
+        (_OPENER, "A:お届けは、ご注文から3日ほどでございます。"),
+        (_OPENER, "A:ご予約の変更は、前日の17時までとなっております。"),
+        (_OPENER, "A:ご解約の違約金は、1,100円でございます。"),
+        (_OPENER, "A:ポイントの有効期限は、最後のご利用から1年でございます。"),
+        (_OPENER, "A:当社の本社は、東京都港区にございます。"),
+    ]),
+    "sensitive: named conditions, aids in use, practices; works about them": ("sensitive_info", [
+        "C:娘がダウン症なので、入学のことで相談したくて。",
+        "C:車いすを使ってるので、1階の部屋を探してます。",
+        "C:目がほとんど見えないので、書類は読めないんです。",
+        "C:実家がお寺で、私も得度してるんです。",
+    ], [
+        "C:糖尿病の本を注文したんですが、違う本が届きました。",
+        "C:車いすのレンタルってやってますか。",
+        "C:聖マリアンナ医科大学の近くに住んでます。",
+    ]),
+}
+
+
+def _round4_cases(positive: bool) -> list:
+    return [pytest.param(kind, case, id=f"{family}-{n}")
+            for family, (kind, positives, negatives) in ROUND4.items()
+            for n, case in enumerate(positives if positive else negatives)]
+
+
+@pytest.mark.parametrize(("kind", "case"), _round4_cases(True))
+def test_round4_positive_fires_on_its_last_turn(engine, kind: str, case) -> None:
+    assert kind in kinds(converse(engine, _turns(case)))[-1]
+
+
+@pytest.mark.parametrize(("kind", "case"), _round4_cases(False))
+def test_round4_negative_stays_quiet(engine, kind: str, case) -> None:
+    assert kind not in [k for turn in kinds(converse(engine, _turns(case))) for k in turn]

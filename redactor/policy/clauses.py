@@ -103,7 +103,7 @@ PARTIES = frozenset({
     "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか", "外", "部署", "部門", "社内", "方",
     "海外", "外国", "サーバー", "クラウド", "課長", "部長", "同僚", "相手", "お相手", "窓口", "学校", "先生",
     "会員", "メンバー", "ユーザー", "保護者", "親御", "生徒", "本部", "本社", "病院", "医者", "保険会社",
-    "管理室", "人事", "面接官", "大家", "管理会社", "保証会社", "メーカー", "国", "行政"})
+    "管理室", "人事", "総務", "経理", "庶務", "面接官", "大家", "管理会社", "保証会社", "メーカー", "国", "行政"})
 # The side of a party (会社の健康管理室のほうに, 学校側に): the party itself.
 _SIDE = frozenset({"ほう", "方", "側", "がわ"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
@@ -496,11 +496,14 @@ class ClauseRules:
                 # 回してもらえますか asks for a transfer; 在庫を回す moves stock, not data.
                 if request and not negative_request:
                     continue
-                if (data or recipient) and (question or concern or negative_request):
-                    return True
+                if (data or recipient or implied) and (question or concern or negative_request):
+                    return True  # implied: わしの番号、よその店さ回したりせんよな (a sentence before named it)
             elif member(lemma, USE):
                 if self._of_data(clause, word) and (question or concern or _WANT_TO_ASK.search(clause.text)):
                     return True  # 個人情報の扱いが心配で…, 個人情報の扱いについて確認したいんですが
+                if negative_request and data and (recipient or any(self._party(clause, c) for c in
+                                                                   clause.children(word))):
+                    return True  # うちの住所、チラシの業者に使わんといてほしい
                 purpose = passive or bool(_PURPOSE.search(clause.text) or _MANNER.search(clause.text))
                 if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
