@@ -19,7 +19,11 @@ What the call remembers, and why it cannot be per utterance:
 * **digit runs no recognizer could label** (``DIGITS``): speech recognition garbles the cue
   (カード番号 → 株番号) far more often than the digits, so a run of ``mask_digit_runs`` digits
   is masked anyway unless it is a quantity (3000円, 2019年) or a business number (注文番号);
-* **the warning state and the identity checklist** (``redactor.policy``).
+* **the warning state and the identity checklist** (``redactor.policy``);
+* **the last ``REPLAY_TURNS`` turns' latest versions and what each followed** (raw text, words and
+  parse, in memory only, gone with the call): a live revision of a turn re-reads the turns after
+  it (an answer after a request recognised only in its revision) and replays the warnings, so
+  the call's state is a function of every turn's latest version, not of their arrival order.
 
 A ``Conversation`` is not thread-safe: every call of one conversation must come from one
 thread (the live server runs them all in its single PII thread).

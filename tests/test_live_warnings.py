@@ -162,8 +162,8 @@ def test_only_the_last_turns_are_kept_for_replay(engine: Engine) -> None:
     conversation.turn("お名前をおめがいいかします", "agent", start=0.0, end=1.0, segment_id="agent-0")
     for i in range(1, REPLAY_TURNS + 1):
         conversation.turn("はい", "customer", start=float(i), end=i + 0.5, segment_id=f"customer-{i}")
-    assert len(conversation.state._recent) == REPLAY_TURNS
-    assert all(seen.latest.segment_id != "agent-0" for seen in conversation.state._recent)
+    assert conversation.state.since("agent-0") is None  # its text is no longer kept
+    assert len(conversation.state.since("customer-1") or []) == REPLAY_TURNS
     turn = conversation.revise("お名前をお願いいたします", "agent", start=0.0, segment_id="agent-0")
     assert conversation.state.name_asked and turn.identity is not None
-    assert len(conversation.state._recent) == REPLAY_TURNS
+    assert len(conversation.state.since("customer-2") or []) == REPLAY_TURNS  # still bounded
