@@ -271,6 +271,8 @@ def test_a_phone_number_read_in_small_groups_stays_a_phone_number(redactor, text
     "緑山第二小学校は、埼玉県川越市緑町3丁目に所在する市立小学校である。",
     "北浜図書館は大阪府堺市北区中町2丁目5番にある。",
     "愛知県岡崎市本町4丁目にある県立の中学校。",
+    "ミナト精機は、東京都港区芝浦3丁目に本社を置く機械メーカー。",  # a firm's seat
+    "本社は大阪府大阪市北区梅田2丁目5番にある。",
 ])
 def test_the_address_of_a_public_place_is_not_masked(redactor, text: str) -> None:
     assert not any(t == "JP_ADDRESS" for t, _ in found(redactor, text))
@@ -280,6 +282,7 @@ def test_the_address_of_a_public_place_is_not_masked(redactor, text: str) -> Non
     ("自宅は東京都世田谷区桜丘2丁目3番4号にあります。", "東京都世田谷区桜丘2丁目3番4号"),
     ("東京都世田谷区桜丘2丁目3番4号にあるマンションに住んでいます。", "東京都世田谷区桜丘2丁目3番4号"),
     ("実家は大阪府堺市北区中町2丁目5番にある病院の隣です。", "大阪府堺市北区中町2丁目5番"),
+    ("私は東京都港区芝浦3丁目4番に住んでいます。", "東京都港区芝浦3丁目4番"),
 ])
 def test_a_home_address_stays_masked_whatever_stands_there(redactor, text: str, value: str) -> None:
     assert ("JP_ADDRESS", value) in found(redactor, text)

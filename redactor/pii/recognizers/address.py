@@ -36,10 +36,12 @@ _BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]|\s){{0,20}}?\d+(?:号室|階|F)"
 # A public place whose address an encyclopaedia or a notice gives: the address is the place's,
 # not a person's (…小学校は、兵庫県宝塚市…1丁目に所在する公立小学校。).  Homes (自宅, マンション,
 # 実家) are not among them, so 自宅は…1丁目にあります stays masked.
-_FACILITY = ("(?:小学校|中学校|高等学校|高校|学校|大学|学園|幼稚園|保育園|駅|寺|神社|教会|大聖堂|病院|"
-             "図書館|博物館|美術館|資料館|記念館|公園|城|庁舎|役場|役所|公民館|体育館|競技場|球場|"
-             "スタジアム|空港|灯台|古墳|遺跡|研究所|工場)")
-_LOCATED = re.compile(r"\s?に(?:所在|位置|鎮座|ある|あった|建つ|建って|置く|置かれ|本部を置|本社を置)")
+_FACILITY = ("(?:小学校|中学校|高等学校|高校|学校|大学|学園|幼稚園|保育園|駅|寺|寺院|神社|神宮|大社|教会|"
+             "大聖堂|病院|図書館|博物館|美術館|資料館|記念館|会館|劇場|公園|城|庁舎|役場|役所|公民館|"
+             "体育館|競技場|球場|スタジアム|空港|灯台|古墳|遺跡|研究所|工場|本社|本店|本部|支社|支店|営業所)")
+_LOCATED = re.compile(r"\s?に(?:所在|位置|鎮座|ある|あった|建つ|建って|置く|置かれ)")
+# Only a firm or a body has a head office: its seat is no person's address (…1丁目に本社を置く企業).
+_SEAT = re.compile(r"\s?に(?:本社|本店|本部|本拠|本拠地|事務局)を(?:置|構え)")
 _FACILITY_SUBJECT = re.compile(rf"{_FACILITY}(?:は|が)、?\s?$")
 _PREDICATE_TAIL = re.compile(r"[ぁ-ゖ]{0,4}")  # する, した, る, ている
 _FACILITY_HEAD = re.compile(rf"[^。、]{{0,20}}?{_FACILITY}(?:である|です|だ)?(?:。|$)")
@@ -48,6 +50,8 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 
 def facility_location(text: str, start: int, end: int) -> bool:
     """Whether the address at ``text[start:end]`` is where a named public place stands."""
+    if _SEAT.match(text, end):
+        return True
     located = _LOCATED.match(text, end)
     if not located:
         return False
