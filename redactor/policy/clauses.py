@@ -720,8 +720,8 @@ class ClauseRules:
         text = clause.text.strip()
         if not _REPORT_END.search(text) or not _SPECIFIC.search(text) or _RULE_VALUE.search(text) \
                 or _GENERAL.search(text) or _RATE.search(text) or _WILL_DO.search(text) \
-                or any(member(w.lemma, FEES) for w in clause.words):
-            return None
+                or any(member(w.lemma, FEES) for w in clause.words) or self.identifier_types(text):
+            return None  # a PII value (ご登録のお電話番号は…) is the entity rule's to judge
         for topic in clause.words:
             if topic.lemma == "様" and self._marked(clause, topic, ("は",)) and re.search(
                     r"[^様]でいらっしゃ", text):
