@@ -67,6 +67,7 @@ _PARTICLE = re.compile(r"[はがのをにで]")
 # A title or role before a space is not half of a name (代表 大川薫).
 _TITLE_END = re.compile(r"(?:長|員|者|官|師|士|手|家|代表|担当|監督|社長|教授|博士|選手|記者)$")
 _REGNAL = re.compile(r"^[ァ-ヴー・]+\d{1,2}世$")
+_KATAKANA_CHAR = re.compile(r"[ァ-ヴー]")
 
 
 def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
@@ -84,12 +85,20 @@ def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _company_inside(value: str) -> bool:
+    """A company word inside the value (中島保険), not katakana that only ends like one: the
+    ネット of ジャネット or ガーネット is no network company."""
+    return any(not (_KATAKANA_CHAR.match(value, m.end() - 1) and m.start() > 0
+                    and _KATAKANA_CHAR.match(value, m.start() - 1) and _KATAKANA_CHAR.match(m.group().strip()))
+               for m in _COMPANY_AFTER.finditer(value))
+
+
 def plausible_person(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]``, tagged as a name, can be one."""
     value = text[start:end]
     if (any(c.isdigit() for c in value) and not _REGNAL.search(value)) or value in _NOT_A_NAME:
         return False
-    if re.fullmatch(r"[A-Z]{1,5}", value) or _COMPANY_AFTER.search(value):  # CVV; 中島保険
+    if re.fullmatch(r"[A-Z]{1,5}", value) or _company_inside(value):  # CVV; 中島保険
         return False
     return not (_COMPANY_BEFORE.search(text, max(0, start - 64), start) or _COMPANY_AFTER.match(text, end))
 

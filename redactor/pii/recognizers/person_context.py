@@ -244,11 +244,13 @@ def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] =
     return defined_as_a_person(doc, start, end) or person_deed(doc, end, titles)
 
 
-# What only a person does, said of the subject later in its clause (Xは…で学んだ, Xが…によって入院,
-# Xは…を卒業, Xが…の町長に選ばれ).  Not 引退, 生まれる or 死亡: racehorses do those too.
+# What only a person does or feels, said of the subject later in its clause (Xは…で学んだ,
+# Xが…によって入院, Xは…を卒業, Xが…の町長に選ばれ, Xは安心して).  Not 引退, 生まれる or 死亡: racehorses do those too.
 _PERSON_DEEDS = frozenset({
     "学ぶ", "入院", "退院", "死去", "逝去", "亡くなる", "卒業", "入学", "留学", "師事", "就任", "結婚", "離婚",
     "再婚", "婚約", "出家", "即位", "戦死", "病死", "亡命", "辞任", "任命", "昇進",
+    # feelings (フォードは安心して…)
+    "安心", "喜ぶ", "悲しむ", "激怒", "落胆", "後悔", "嘆く", "泣く", "憤慨", "感激", "絶望",
 })
 _APPOINTED = ("選", "任命", "就任", "指名")
 _CLAUSE_CHARS = 25

@@ -447,10 +447,13 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
         while (cand.start >= 2 and doc[cand.start - 1].text in JOINERS and _foreign(doc[cand.start - 2])
                and not doc[cand.start - 2].whitespace_):
             cand.start -= 2
-    # A regnal number: ルイ15世, フセイン1世.
+    # A regnal number: ルイ15世, フセイン1世 (GiNZA's span may hold the number but not 世).
     if (cand.end + 1 < len(doc) and "数詞" in doc[cand.end].tag_ and doc[cand.end + 1].text == "世"
             and _foreign(doc[cand.end - 1])):
         cand.end += 2
+    elif (cand.end < len(doc) and doc[cand.end].text == "世" and cand.end - cand.start >= 2
+          and "数詞" in doc[cand.end - 1].tag_ and _foreign(doc[cand.end - 2])):
+        cand.end += 1
     text = lambda a, b: "".join(doc[k].text for k in range(a, b))  # noqa: E731
     if not _KANJI.fullmatch(text(cand.start, cand.end)):
         return
@@ -598,13 +601,18 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
     return spans + _mentioned_again(doc, spans)
 
 
+# A word between two names of a list: kanji between ・ (中塚一宏・階猛・黄川田徹), a katakana word
+# between 、 (ジェニー、ガーネット、ロイ; ・ joins the parts of one foreign name).
+_BETWEEN = re.compile(r"(?<=・)([一-龥々]{2,4})(?=・)|(?<=、)([ァ-ヴー]{2,12})(?=、)")
+
+
 def _between_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-    """Kanji between two names of a ・ list (中塚一宏・階猛・黄川田徹): a name the tagger split into
-    common words, since a list holds things of one kind."""
+    """A word between two names of a list (see ``_BETWEEN``): a name the tagger split into
+    common words or took for one, since a list holds things of one kind."""
     found: list[tuple[int, int, float]] = []
     starts, ends = {a for a, _, _ in spans}, {b for _, b, _ in spans}
-    for m in re.finditer(r"(?<=・)([一-龥々]{2,4})(?=・)", doc.text):
-        a, b = m.span(1)
+    for m in _BETWEEN.finditer(doc.text):
+        a, b = m.span(m.lastindex)
         if a - 1 in ends and b + 1 in starts and not any(x < b and a < y for x, y, _ in spans):
             found.append((a, b, 0.7))
     return found
