@@ -53,8 +53,10 @@ HAVE = frozenset({"ある", "ござる", "持つ", "分かる", "わかる", "�
 HOLD = frozenset({"持つ", "置く", "取る", "取っておく"})
 _KEEP = re.compile(r"^(て|っ)?(て)?(おく|おき|おい|おこ|とく|とき|とい|とこ)")
 # Held on the company's side (そちらでずっと持ってるんですか, いつまで持っているんですか): keeping it.
-_HOLDING = re.compile(r"^(て|で)?(る|い|お|ある|あり)")
+_HOLDING = re.compile(r"^(て|で)?(る|い|お|ある|あり|あっ)")
 _LASTING = re.compile(r"(ずっと|いつまで|今も|いまだに|永久に|一生)")
+# Times are no object (退会後も…残る).
+_TIMES = frozenset({"後", "前", "時", "間", "以降", "今後", "あと", "時点", "際"})
 # Taking data in (位置情報とか取ってたりします？): collecting it, with the data as its object.
 TAKE = frozenset({"取る", "集める", "抜く", "吸い上げる"})
 # Stopping a handling (録音を止めてもらえますか): a request about the data.
@@ -64,10 +66,12 @@ LEAK = frozenset({"漏洩", "流出", "悪用"})
 # Telling someone else (そっちで話しちゃうの, 住所とか教えちゃうことって): the company tells a third
 # party.  Asked with the party or the company as the teller; the customer's own telling is an offer.
 DISCLOSE = frozenset({"話す", "教える", "伝える", "言う", "喋る", "しゃべる", "知らせる", "見せる", "漏らす", "バラす",
-                      "ばらす", "明かす", "連絡", "答える", "回答"})
+                      "ばらす", "明かす", "連絡", "答える", "回答", "出す", "提出"})
 # Data reaching someone (業者さんにも行っちゃうの): the data is the subject, the party the goal.
 REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る", "出る", "漏れる", "送る", "送信",
-                   "転送"})
+                   "転送", "かかる", "掛かる", "来る"})
+# A contact reaching a party tells it about the caller (勤務先に在籍確認の電話ってかかってきちゃう, 家族に通知が行く).
+CONTACTS = frozenset({"電話", "郵便", "郵便物", "通知", "連絡", "ハガキ", "はがき", "封筒", "お知らせ", "督促"})
 # Becoming known to others: the word carries the third party (私のことが筒抜けになる).
 EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
@@ -78,7 +82,7 @@ DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録
                         "話", "やりとり", "やり取り", "個人データ", "プライバシー", "中身", "検査結果", "診断結果",
                         "健診結果", "カルテ", "病歴", "既往歴"}) | frozenset({
     # Documents and copies the caller handed over (免許の写真, 書類のコピー, プロフィール).
-    "書類", "コピー", "写真", "画像", "プロフィール", "申込書", "申請書", "診断書",
+    "書類", "コピー", "写真", "画像", "プロフィール", "申込書", "申請書", "診断書", "控え", "点数",
     # Results about a person (うちの子の成績, 面接で話したこと are told; 検査の結果 below).
     "成績", "通知表", "内申", "内申書", "評価",
     # The caller's body as data (私の声, 指紋).
@@ -103,7 +107,9 @@ PARTIES = frozenset({
     "客", "お客", "お客さん", "お客様", "利用者", "他", "ほか", "外", "部署", "部門", "社内", "方",
     "海外", "外国", "サーバー", "クラウド", "課長", "部長", "同僚", "相手", "お相手", "窓口", "学校", "先生",
     "会員", "メンバー", "ユーザー", "保護者", "親御", "生徒", "本部", "本社", "病院", "医者", "保険会社",
-    "管理室", "人事", "総務", "経理", "庶務", "面接官", "大家", "管理会社", "保証会社", "メーカー", "国", "行政"})
+    "管理室", "人事", "総務", "経理", "庶務", "面接官", "受験生", "学生", "参加者", "応募者", "住人", "住民",
+    "入居者", "患者", "転院先", "転職先", "紹介先", "移管先", "派遣先", "出向先", "勤め先", "大家", "管理会社",
+    "保証会社", "メーカー", "国", "行政"})
 # The side of a party (会社の健康管理室のほうに, 学校側に): the party itself.
 _SIDE = frozenset({"ほう", "方", "側", "がわ"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
@@ -114,6 +120,7 @@ FAMILY = frozenset({"母", "父", "夫", "妻", "主人", "娘", "息子", "子"
                     "お母さん", "お父さん", "母親", "父親", "義母", "義父"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
 STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書",
+                    "控え",
                     "プロフィール", "申請書", "診断書"})
 # What the caller handed over or wrote (提出した源泉徴収票, アンケートに書いたこと): theirs.
 HANDED = TELL | frozenset({"渡す", "預ける", "登録", "記入", "アップロード", "撮る", "預かる"})
@@ -262,7 +269,7 @@ _SELF_ACTION = re.compile(r"^.{0,4}(ても(いい|よい|よろし|大丈夫|構
 # Nouns that make a fact of the clause they head (知られること, 漏れる心配, 残るもんなの, 持っておく
 # つもり): not things described.
 _FACTS = frozenset({"こと", "事", "の", "可能性", "心配", "恐れ", "おそれ", "場合", "危険", "リスク",
-                    "もの", "もん", "つもり", "予定", "わけ", "はず", "感じ", "ところ"})
+                    "もの", "もん", "つもり", "予定", "わけ", "はず", "感じ", "ところ", "まま"})
 # A predicate in a background clause (〜てるんですけど, 〜ので): what the speaker states.
 _BACKGROUND = re.compile(r"(けど|けれど|けれども|ので|から)$")
 # A predicate: a verb, or a サ変 noun with its する (録音される, 削除して).
@@ -383,10 +390,12 @@ class ClauseRules:
         """The predicate's own object or subject is a noun that is not data (在庫を回す); with a
         data noun among them the data is what it handles (返したあとも記録が残る)."""
         children = clause.children(word)
-        if any(c.dep in ("obj", "nsubj") and member(c.lemma, DATA_NOUNS) for c in children):
-            return False
+        if any(c.dep in ("obj", "nsubj", "obl") and (member(c.lemma, DATA_NOUNS) or self.identifier_types(
+                clause.compound(c))) for c in children):
+            return False  # 退会後も名前とか残る: the data (とか makes it obl) is what it handles
         for child in children:
             if child.dep in ("obj", "nsubj") and child.pos == "NOUN" and not member(child.lemma, DATA_NOUNS) \
+                    and child.lemma not in _TIMES \
                     and not self.identifier_types(clause.compound(child)) and not self._party(clause, child) \
                     and not self._owned(clause, child):
                 return True
@@ -431,7 +440,7 @@ class ClauseRules:
             return True
         data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause, ("こと", "事"))
         # Anything of the caller's (私の病歴) is theirs to worry about when others see or hear it.
-        owned = data or self._about_self(clause)
+        owned = data or self._about_self(clause) or any(member(w.lemma, CONTACTS) for w in clause.words)
         if (question or concern or negative_request) and (
                 self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))
                 or self._seen_by_others(clause)):
@@ -447,11 +456,16 @@ class ClauseRules:
         implied = (bool(_HANDLER.search(clause.text)) or context) and (question or concern)
         for word in clause.words:
             lemma, chain = word.lemma, clause.chain(word)
+            if lemma == "シュレッダー":
+                lemma = "処分"  # シュレッダー(に)かける
             if lemma in HOLD and _KEEP.match(chain):
                 lemma = "保管"  # 持っておく, 置いとく: keeping it
-            elif lemma in HOLD and _HOLDING.match(chain) and (_HANDLER.search(clause.text)
-                                                              or _LASTING.search(clause.text)):
+            elif lemma in HOLD and _HOLDING.match(chain) and (
+                    _HANDLER.search(clause.text) or _LASTING.search(clause.text) or any(
+                        self._party(clause, c) and self._marked(clause, c, ("に",)) for c in clause.children(word))):
                 lemma = "保管"  # そちらでずっと持ってる: still holding it
+            elif lemma == "登録" and "まま" in clause.after(word)[:8]:
+                lemma = "保管"  # 登録されたままになってません？: still kept
             elif lemma in TAKE and any(c.dep in ("obj", "obl", "nsubj") and self._is_data(clause, c)
                                        and self._personal(clause, c) for c in clause.children(word)):
                 lemma = "取得"  # 位置情報とか取ってたりします？: collecting it
@@ -470,7 +484,10 @@ class ClauseRules:
             of_handling = clause.parse[word.head].lemma in HANDLING_HEADS and (question or concern)
             if word.dep == "compound" and not member(lemma, LEAK) and not of_handling:
                 continue
-            if not (word.pos == "VERB" or _SURU.search(chain) or concern or of_handling
+            # メモとかして, シュレッダーかけて: a noun whose verb is a light one
+            loose = (clause.parse[word.head].lemma == "する" and _TENTATIVE.match(clause.after(word))) \
+                or word.lemma == "シュレッダー"
+            if not (word.pos == "VERB" or _SURU.search(chain) or concern or of_handling or loose
                     or self._of_data(clause, word)):
                 continue  # 利用記録, 管理画面: a noun, not a predicate (個人情報の取り扱い is one)
             head = clause.parse[word.head]
@@ -515,9 +532,13 @@ class ClauseRules:
         return False
 
     def _about_self(self, clause: Clause, nouns: tuple[str, ...] = ()) -> bool:
-        """A noun (one of ``nouns`` if given) owned by the speaker (私のこと, 私の口座のこととか, 私の病歴)."""
-        return any(word.pos == "NOUN" and (not nouns or word.lemma in nouns) and self._owned(clause, word)
-                   for word in clause.words)
+        """A noun (one of ``nouns`` if given) owned by the speaker (私のこと, 私の口座のこととか, 私の病歴),
+        or a fact the speaker did (私が電話したってこと)."""
+        return any(word.pos == "NOUN" and (not nouns or word.lemma in nouns) and (
+            self._owned(clause, word) or (word.lemma in ("こと", "事") and any(
+                c.dep == "acl" and any(g.lemma in SELF and g.dep == "nsubj" for g in clause.children(c))
+                for c in clause.children(word))))
+            for word in clause.words)
 
     @staticmethod
     def _owned(clause: Clause, word: Word) -> bool:
@@ -541,7 +562,8 @@ class ClauseRules:
             if word.lemma in EXPOSE:
                 return True
             parties = [c for c in clause.children(word) if self._party(clause, c)]
-            if word.lemma in DISCLOSE and word.pos in ("VERB", "NOUN"):
+            causative = word.lemma in ("知る", "聞く", "見る") and chain.startswith("せ")  # 知らせないで
+            if (word.lemma in DISCLOSE or causative) and word.pos in ("VERB", "NOUN"):
                 asks = bool(_REQUEST_CHAIN.search(chain)) and not _NEGATIVE_REQUEST.search(chain + after[:8])
                 if asks or _SELF_ACTION.search(after) or _VOLITIONAL_Q.search(
                         word.text + chain) or _CAN.search(chain) or _BACKGROUND.search(chain):
@@ -551,6 +573,10 @@ class ClauseRules:
                 if handler or others:
                     return True
             elif word.lemma in REACH and word.pos == "VERB":
+                if _REQUEST_CHAIN.search(chain) and not _NEGATIVE_REQUEST.search(chain + after[:8]):
+                    continue  # 会社に請求書を送ってもらえますか: asked for
+                # The goal may hang on a noun before the verb (勤務先に在籍確認の電話ってかかって).
+                parties += [w for w in clause.words if w.i < word.i and w not in parties and self._party(clause, w)]
                 goal = any(self._marked(clause, c, ("に", "へ", "まで")) for c in parties)
                 # 〜たりする: the topic hangs on する (私のデータ、…に送られたりしないですよね)
                 head = clause.parse[word.head]
@@ -558,10 +584,10 @@ class ClauseRules:
                 # A topic said before it may hang elsewhere in the parse (話したうちの子の成績のこと、
                 # ほかの保護者さんに伝わったり): data or the caller's own matter, not a goal.
                 around += [w for w in clause.words if w.i < word.i and w.pos == "NOUN" and (
-                    self._is_data(clause, w) or self._handed(clause, w)
+                    self._is_data(clause, w) or self._handed(clause, w) or member(w.lemma, CONTACTS)
                     or (w.lemma in ("こと", "事", "話") and self._owned(clause, w)))]
                 subject = any(self._is_data(clause, c) or self.identifier_types(clause.compound(c))
-                              or self._owned(clause, c) or self._handed(clause, c)
+                              or self._owned(clause, c) or self._handed(clause, c) or member(c.lemma, CONTACTS)
                               for c in around if c.i != word.i and not self._marked(clause, c, ("に", "へ", "で")))
                 if goal and subject:
                     return True
@@ -571,7 +597,8 @@ class ClauseRules:
         """Seen or known by a party, in the passive (会社に知られたりしないですよね, お相手の方に
         見られちゃうんですか): the caller's own matter goes without saying."""
         for word in clause.words:
-            if not (word.lemma in ("見られる", "知られる", "聞かれる") or (
+            if not (word.lemma in ("見られる", "知られる", "聞かれる", "見える", "聞こえる")
+                    or member(word.lemma, EXPOSE) or (
                     word.lemma in ("見る", "知る", "聞く") and _PASSIVE_CHAIN.search(clause.chain(word)))):
                 continue
             if any(self._party(clause, c) and self._marked(clause, c, ("に", "には", "にも"))
@@ -618,7 +645,8 @@ class ClauseRules:
     @staticmethod
     def _party(clause: Clause, word: Word) -> bool:
         """A person or body other than the caller, with its compound (業者さん) or owner (市役所の人)."""
-        return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or any(
+        return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or member(word.lemma, FAMILY) \
+            or member(clause.compound(word), PARTIES) or any(
             (c.dep == "compound" or (c.dep == "nmod" and word.lemma in _SIDE)) and (
                 member(c.lemma, PARTIES) or member(clause.compound(c), PARTIES))
             for c in clause.children(word))
