@@ -340,6 +340,7 @@ def test_a_place_or_product_in_its_predicate_is_not_a_name(redactor, text: str) 
     ("広場のルイ14世像が修復された。", ["ルイ14世"]),  # a regnal number before 像
     ("翌年、ジャネット・ジャクソンが来日した。", ["ジャネット・ジャクソン"]),  # ends like …ネット, no firm
     ("舞台にはジョージ、ガーネット、ロイが並んだ。", ["ジョージ", "ガーネット", "ロイ"]),
+    ("式典にはウェリントン卿が出席した。", ["ウェリントン"]),  # a rank after the name
 ])
 def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
@@ -359,6 +360,9 @@ def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str,
     "構造改革が首相の就任で進んだ。",  # a common noun as the subject
     "市場は安心感に包まれた。",
     "会場にはピアノ、ギター、ドラムが並んだ。",  # a list of things holds no name
+    "プレミアシップに所属するラグビー選手。",  # a sport or a genre glued to a calling
+    "テノール歌手として活躍した。",
+    "イギリス大使が会見した。",  # a country's envoy
 ])
 def test_round4_common_words_or_titles_before_those_words_stay_visible(redactor, text: str) -> None:
     assert persons(redactor, text) == []

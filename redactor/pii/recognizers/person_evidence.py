@@ -110,6 +110,12 @@ TITLES = frozenset({
     "女優", "ライター", "編集長", "次官", "外相", "蔵相", "内相", "書記長", "主席", "総統", "議長", "会頭",
     "頭取", "棋士", "名人", "横綱", "大関", "関脇", "小結", "騎手", "アナウンサー", "王", "天皇", "帝", "殿下",
     "陛下", "公", "皇后", "皇太子", "親王", "上皇", "法皇", "船長", "艦長", "機長",
+    # more callings and ranks an encyclopaedia or the news puts next to a name
+    "内野手", "外野手", "一塁手", "二塁手", "三塁手", "遊撃手", "力士", "親方", "調教師", "元帥", "大尉", "中尉",
+    "少尉", "准将", "軍曹", "司教", "大司教", "主教", "枢機卿", "卿", "女史", "王子", "王女", "王妃", "皇子",
+    "皇女", "大公", "容疑者", "被告", "被告人", "名誉教授", "助教授", "教諭", "宰相", "大使", "公使", "総督",
+    "副知事", "上院議員", "下院議員", "参議院議員", "衆議院議員", "編集者", "脚本家", "作曲家", "指揮者",
+    "ピアニスト", "ギタリスト", "ボーカリスト", "プロデューサー", "デザイナー", "カメラマン", "声優",
 })
 # Words after a name that keep it a name (フェリージ家, 吉村ら, 万俵鉄平役).
 NAME_SUFFIXES = frozenset({"家", "ら", "等", "一家", "夫妻", "兄弟", "姉妹", "父子", "母子", "親子", "一族", "役", "氏",
@@ -715,7 +721,8 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         if said_to_be_a_person(doc, cand.start, cand.end, TITLES) and _speakable(
                 tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
                 work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
-                or _compound_after(doc, cand.end) >= 2 or tokens[-1].text in _ORG_TAIL or team(tokens)):
+                or _compound_after(doc, cand.end) >= 2 or tokens[-1].text in _ORG_TAIL or team(tokens)
+                or _office_of_place(doc, cand)):
             spans.append((tokens.start_char, tokens.end_char, 0.85))  # Xの息子, Xと結婚, Xは、…の実業家。
             continue
         if cand.said:
