@@ -110,7 +110,7 @@ def organisation_predicate(doc: Doc, end: int) -> bool:
 
 # What a definition says a thing is (Xは、イギリス海軍の水上機母艦。): things, places and bodies.
 _THING_CATEGORIES = re.compile(
-    r"(?:会社|企業|法人|団体|組織|機関|政党|球団|チーム|クラブ|バンド|グループ|ユニット|レーベル|ブランド|メーカー|"
+    r"(?:社|企業|法人|団体|組織|機関|政党|球団|チーム|クラブ|バンド|グループ|ユニット|レーベル|ブランド|メーカー|"
     r"小惑星|惑星|衛星|恒星|星|銀河|艦|船|機|車|列車|駅|空港|港|橋|道路|線|都|町|村|市|区|郡|県|州|国|地区|地域|集落|"
     r"島|山|川|湖|半島|寺|神社|城|学校|大学|高校|病院|施設|建物|公園|教会|雑誌|新聞|番組|映画|作品|曲|楽曲|"
     r"アルバム|シングル|小説|漫画|ゲーム|製品|商品|品種|種|属|科|料理|菓子|言語|制度|法律|条約|事件|戦い|大会|賞)$")
@@ -157,7 +157,13 @@ def defined_as_a_thing(doc: Doc, start: int, end: int) -> bool:
     i = stop - 1
     while i > end and (doc[i].text in _DEFINITION_END or doc[i].is_punct or "助動詞" in doc[i].tag_):
         i -= 1
-    return i > end and is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text))
+    if i > end and is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text)):
+        return True
+    # The definition's first clause: Xは、…イギリスの会社、また…
+    first = end + 2 if next_text(doc, end + 1) == "、" else end + 1
+    comma = next((t.i for t in doc[first:stop] if t.text == "、"), None)
+    return (comma is not None and comma >= 2 and doc[comma - 2].text == "の" and is_noun(doc[comma - 1])
+            and bool(_THING_CATEGORIES.search(doc[comma - 1].text)))
 
 
 # What happens at or to a place, never to a person (高崎を出て, 岩崎に工場が建てられた, 大島で生まれ).
