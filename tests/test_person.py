@@ -376,6 +376,10 @@ def test_round4_common_words_or_titles_before_those_words_stay_visible(redactor,
     # a definition whose first clause calls it a firm (…の会社、また…; …の出版社、…)
     "グリンデルは、旅行書を発行するイギリスの会社、またその書籍の名称である。",
     "ザルツァーは、ドイツの出版社、また同社の雑誌の名である。",
+    # what a maker has after の: its staff, its products
+    "空軍はハロルド・グランヴィルの戦闘機を採用した。",
+    "ハロルド・グランヴィルの社員が来日した。",
+    "ディズニーの新製品が発表された。",
 ])
 def test_round4_what_makes_sells_or_is_a_band_is_no_person(redactor, text: str) -> None:
     assert persons(redactor, text) == []
@@ -384,6 +388,7 @@ def test_round4_what_makes_sells_or_is_a_band_is_no_person(redactor, text: str) 
 @pytest.mark.parametrize(("text", "names"), [
     ("監督はスコットである。", ["スコット"]),  # a person's role as the topic keeps the name
     ("ポーターは、イギリスの作家、また詩人である。", ["ポーター"]),
+    ("アレックスの工場で働いた。", ["アレックス"]),  # a person may own a factory
     ("この小説はハーヴィ・ミルトンが執筆した。", ["ハーヴィ・ミルトン"]),  # people write books
 ])
 def test_round4_a_role_or_a_persons_deed_keeps_the_name(redactor, text: str, names: list[str]) -> None:
