@@ -359,6 +359,9 @@ def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str,
     "ブルームは東京で生まれた。",
     "構造改革が首相の就任で進んだ。",  # a common noun as the subject
     "市場は安心感に包まれた。",
+    "サポートは安心して使えます。",  # said of a service in a call
+    "このサービスはお客様に喜ばれています。",
+    "このプランは安心です。",
     "会場にはピアノ、ギター、ドラムが並んだ。",  # a list of things holds no name
     "プレミアシップに所属するラグビー選手。",  # a sport or a genre glued to a calling
     "テノール歌手として活躍した。",

@@ -254,13 +254,15 @@ def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] =
 
 
 # What only a person does or feels, said of the subject later in its clause (Xは…で学んだ,
-# Xが…によって入院, Xは…を卒業, Xが…の町長に選ばれ, Xは安心して).  Not 引退, 生まれる or 死亡: racehorses do those too.
+# Xが…によって入院, Xは…を卒業, Xが…の町長に選ばれ, Xは…に落胆した).
+# Not 引退, 生まれる or 死亡: racehorses do those too.
 _PERSON_DEEDS = frozenset({
     "学ぶ", "入院", "退院", "死去", "逝去", "亡くなる", "卒業", "入学", "留学", "師事", "就任", "結婚", "離婚",
     "再婚", "婚約", "出家", "即位", "戦死", "病死", "亡命", "辞任", "任命", "昇進",
-    # feelings (フォードは安心して…)
-    "安心", "喜ぶ", "悲しむ", "激怒", "落胆", "後悔", "嘆く", "泣く", "憤慨", "感激", "絶望",
 })
+# Feelings, as verbs only (ポーターは結果に落胆した); not 安心 or 喜ぶ, said of products too
+# (サポートは安心して使えます, このサービスはお客様に喜ばれています).
+_FEELINGS = frozenset({"激怒", "落胆", "後悔", "憤慨"})
 _APPOINTED = ("選", "任命", "就任", "指名")
 _CLAUSE_CHARS = 25
 
@@ -276,6 +278,8 @@ def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:
         if tok.text in {"、", "。", "は", "が"} or chars > _CLAUSE_CHARS:
             return False
         if tok.lemma_ in _PERSON_DEEDS or (is_noun(tok) and tok.text in _PERSON_DEEDS):
+            return True
+        if tok.text in _FEELINGS and tok.i + 1 < len(doc) and doc[tok.i + 1].lemma_ == "する":
             return True
         if (tok.text in titles and next_text(doc, tok.i + 1) == "に"
                 and next_text(doc, tok.i + 2).startswith(_APPOINTED)):
