@@ -362,6 +362,9 @@ def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str,
     "サポートは安心して使えます。",  # said of a service in a call
     "このサービスはお客様に喜ばれています。",
     "このプランは安心です。",
+    "アプリは来月卒業シーズン向けに更新されます。",  # a deed's noun as a modifier, not the predicate
+    "カードは入院時にも使えます。",
+    "ゴールド個人会員です。",  # 個人 inside a compound
     "会場にはピアノ、ギター、ドラムが並んだ。",  # a list of things holds no name
     "プレミアシップに所属するラグビー選手。",  # a sport or a genre glued to a calling
     "テノール歌手として活躍した。",

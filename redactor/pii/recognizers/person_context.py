@@ -245,8 +245,8 @@ def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] =
         glued = end + 2 < len(doc) and not rel.whitespace_ and is_noun(doc[end + 2]) and "人名" not in doc[end + 2].tag_
         if (rel.text in _PERSON_RELATIONS and not glued) or _SOLO.match(doc.text, rel.idx):
             return True
-    if nxt in _PERSON_GLUED and not doc[end - 1].whitespace_:
-        return True
+    if nxt in _PERSON_GLUED and not doc[end - 1].whitespace_ and not (end + 1 < len(doc) and is_noun(doc[end + 1])):
+        return True  # X個人が; not ゴールド個人会員
     verbs = _PERSON_VERBS.get(nxt)
     if verbs and after.startswith(verbs):
         return True
@@ -267,6 +267,15 @@ _APPOINTED = ("選", "任命", "就任", "指名")
 _CLAUSE_CHARS = 25
 
 
+def _predicate_noun(doc: Doc, i: int) -> bool:
+    """A verbal noun used as the predicate (入院した, 入院を余儀なく, …に就任。), not as a modifier
+    (入院時, 卒業シーズン); a feeling only as a verb (落胆した)."""
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if doc[i].text in _FEELINGS:
+        return nxt is not None and nxt.lemma_ == "する"
+    return nxt is None or nxt.lemma_ == "する" or nxt.text in {"を", "。", "、"}
+
+
 def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:
     """The candidate is the subject (…は / …が) of what only a person does, within its clause:
     no 、 or 。 and no other subject between (a 、 right after は is the topic's own)."""
@@ -277,9 +286,8 @@ def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:
     for tok in doc[first:]:
         if tok.text in {"、", "。", "は", "が"} or chars > _CLAUSE_CHARS:
             return False
-        if tok.lemma_ in _PERSON_DEEDS or (is_noun(tok) and tok.text in _PERSON_DEEDS):
-            return True
-        if tok.text in _FEELINGS and tok.i + 1 < len(doc) and doc[tok.i + 1].lemma_ == "する":
+        if (tok.lemma_ in _PERSON_DEEDS and not is_noun(tok)) or (
+                tok.text in _PERSON_DEEDS | _FEELINGS and _predicate_noun(doc, tok.i)):
             return True
         if (tok.text in titles and next_text(doc, tok.i + 1) == "に"
                 and next_text(doc, tok.i + 2).startswith(_APPOINTED)):
