@@ -727,6 +727,20 @@ ROUND4 = {
         (_OPENER, "A:ポイントの有効期限は、最後のご利用から1年でございます。"),
         (_OPENER, "A:当社の本社は、東京都港区にございます。"),
     ]),
+    "identity_not_verified: the caller addressed, an event of their account": ("identity_not_verified", [
+        (_OPENER, "A:高橋様、管理費の振込が3か月遅れております。"),
+        (_OPENER, "A:お客様のお時計は、現在、修理センターでお預かりしております。"),
+        (_OPENER, "A:高橋様のお宅には、先週も同じ症状で点検に伺っております。"),
+        (_OPENER, "A:現在、ご契約のコースはプレミアムコースでございます。"),
+        (_OPENER, "A:お子様の保険証は、来月末で有効期限が切れます。"),
+    ], [
+        (_OPENER, "A:高橋様、2点のご注文ですね。"),
+        (_OPENER, "A:高橋様、今回は洗濯機1台の回収ですね。"),
+        (_OPENER, "A:高橋様、本日は2点ご案内がございます。"),
+        (_OPENER, "A:ただいま担当者が席を外しております。"),
+        (_OPENER, "A:高橋様のおっしゃる通り、先月の明細は5日に発送しております。"),
+        (_OPENER, "A:お車のお預かりは、最長で1週間でございます。"),
+    ]),
     "sensitive: named conditions, aids in use, practices; works about them": ("sensitive_info", [
         "C:娘がダウン症なので、入学のことで相談したくて。",
         "C:車いすを使ってるので、1階の部屋を探してます。",

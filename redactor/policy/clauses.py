@@ -197,6 +197,17 @@ _SPECIFIC = re.compile(r"(前回|先月|先日|先週|昨日|昨年|去年|前�
                        r"お客様の|ご登録|ご加入の|ご契約の|ご契約中|ご利用中|いただいた|いただいている)")
 # Ranges, durations, options and conditions describe a rule (ご注文から3日ほど, 8日以内でしたら, 2種類).
 _RULE_VALUE = re.compile(r"(から|以内|以上|以下|まで|ほど|程度|種類|でしたら|なら|たら|ごとに|無料)")
+# Confirming what the caller just said (…ですね, おっしゃる通り): a read-back, not a record told.
+_READ_BACK = re.compile(r"((です|でございます|でしょう)ね[。.!！\s]*$|おっしゃ|仰っ|仰る|お伺いした通り)")
+# The caller addressed by name at the start (高橋様、…; 高橋様ですね、…).
+_ADDRESSED = re.compile(r"^[^、。]{1,12}(?<!お客)様(、|,|ですね)")
+# The company's people as a subject (担当者が席を外しております): about the company.
+STAFF = frozenset({"担当者", "担当", "係", "係員", "オペレーター", "スタッフ", "職員", "社員", "当社", "弊社",
+                   "回線", "窓口"})
+# Events of an account (遅れております, 滞って, お預かりして, 伺っております, 否決): its history.
+EVENTS = frozenset({"遅れる", "滞る", "預かる", "伺う", "入る", "否決", "可決", "完了", "成立", "来週", "再来週",
+                    "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日", "月末", "今月末", "来月末"})
+PLAN_ENDINGS = ("プラン", "コース", "ランク", "会員", "等級")
 # Points or credit held (3,450ポイントが貯まっております): the balance.
 BALANCE = frozenset({"貯まる", "たまる", "残る", "溜まる"})
 # A document's expiry read out (受給者証は1月31日で期限が切れます); the parse reads digits as 0.
@@ -724,8 +735,10 @@ class ClauseRules:
             found.append(("ACCOUNT_AMOUNT", ""))
         if numbers and _ON_FILE.search(clause.text):
             found.append(("REGISTERED_VALUE", ""))
-        dated = numbers and any(w.lemma in ("日", "月", "年", "月末", "末") for w in clause.words)
-        if dated and _EXPIRY.search(clause.text) and any(_DOCUMENT.search(w.text) for w in clause.words):
+        dated = (numbers and any(w.lemma in ("日", "月", "年", "月末", "末") for w in clause.words)) or any(
+            w.lemma in ("今月末", "来月末", "月末", "今月", "来月", "今年", "来年") for w in clause.words)
+        if dated and _EXPIRY.search(clause.text) and any(_DOCUMENT.search(w.text) for w in clause.words) \
+                and (numbers or not _RULE_VALUE.search(clause.text)):
             found.append(("DOCUMENT_EXPIRY", ""))
         elif dated and _RENEWAL.search(clause.text) and _THEIRS.search(clause.text) \
                 and not _RULE_VALUE.search(clause.text):
@@ -746,9 +759,12 @@ class ClauseRules:
         Returns the value's word (a name or place, so that the caller's own words read back are
         recognised; "" for a number), or ``None``."""
         text = clause.text.strip()
+        if _READ_BACK.search(text):
+            return None  # 3点のご注文ですね, おっしゃる通り…: the caller's own words confirmed
         if not _REPORT_END.search(text) or not _SPECIFIC.search(text) or _RULE_VALUE.search(text) \
                 or _GENERAL.search(text) or _RATE.search(text) or _WILL_DO.search(text) \
-                or any(member(w.lemma, FEES) for w in clause.words) or self.identifier_types(text):
+                or any(member(w.lemma, FEES) for w in clause.words) \
+                or set(self.identifier_types(text)) - {"PERSON"}:
             return None  # a PII value (ご登録のお電話番号は…) is the entity rule's to judge
         for topic in clause.words:
             if topic.lemma == "様" and self._marked(clause, topic, ("は",)) and re.search(
@@ -763,6 +779,30 @@ class ClauseRules:
             named = [w.text for w in later if w.pos == "PROPN" or _PLACE.search(w.text)]
             if named:
                 return named[0]
+        return self._account_event(clause, text)
+
+    def _account_event(self, clause: Clause, text: str) -> str | None:
+        """The looser form: the caller addressed by name or one of their things named (高橋様、家賃の
+        振込が2か月遅れております; お客様のお車は、現在、整備工場でお預かりしております), with a
+        value or an event of the account, and no subject of the company's own (お電話が混み合って,
+        担当者が席を外して)."""
+        if any(w.dep == "nsubj" and (SERVICE_NOUNS.search(w.lemma) or member(w.lemma, STAFF))
+               for w in clause.words):
+            return None
+        # Addressed, a thing of theirs must be named: 佐野様、東町3丁目12の5ですね reads a value back.
+        addressed = bool(_ADDRESSED.search(text)) and any(
+            w.dep in ("nsubj", "obj", "obl") and w.pos == "NOUN" and w.lemma != "様" for w in clause.words)
+        if not (addressed or any(self._theirs(clause, w) and not SERVICE_NOUNS.search(w.lemma)
+                                 for w in clause.words if w.pos in ("NOUN", "PROPN", "VERB"))):
+            return None
+        names = {c.i for w in clause.words if w.lemma == "様" for c in clause.children(w)}  # 高橋(様)
+        named = [w.text for w in clause.words if w.i not in names and (
+            (w.pos == "PROPN" and w.lemma != "様") or _PLACE.search(w.text))]
+        if named:
+            return named[0]
+        if any(w.pos == "NUM" or w.lemma in TIME_ANCHORS or w.lemma in EVENTS or w.lemma.endswith(PLAN_ENDINGS)
+               for w in clause.words):
+            return ""
         return None
 
     def _theirs(self, clause: Clause, word: Word) -> bool:
