@@ -323,6 +323,7 @@ def test_a_place_or_product_in_its_predicate_is_not_a_name(redactor, text: str) 
 @pytest.mark.parametrize(("text", "names"), [
     ("森下正典は、日本の実業家である。", ["森下正典"]),  # a definition: a kanji name split into common words
     ("ホークの息子は後に市長となった。", ["ホーク"]),  # kin after の
+    ("ホークの息子さんが来店した。", ["ホーク"]),
     ("巡礼者は今もサイゴウの墓所を訪れる。", ["サイゴウ"]),  # remains after の
     ("若い頃にグラントに師事し、絵画を学んだ。", ["グラント"]),  # studied under
     ("Marion Leighと結婚した翌年に渡米した。", ["Marion Leigh"]),  # married: a Latin name whole
@@ -365,6 +366,7 @@ def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str,
     "アプリは来月卒業シーズン向けに更新されます。",  # a deed's noun as a modifier, not the predicate
     "カードは入院時にも使えます。",
     "ゴールド個人会員です。",  # 個人 inside a compound
+    "プランと結婚割の併用はできません。",  # 結婚 inside a compound
     "会場にはピアノ、ギター、ドラムが並んだ。",  # a list of things holds no name
     "プレミアシップに所属するラグビー選手。",  # a sport or a genre glued to a calling
     "テノール歌手として活躍した。",

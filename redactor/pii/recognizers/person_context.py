@@ -216,6 +216,7 @@ _PERSON_RELATIONS = frozenset({
     "葬儀", "遺体", "遺骨", "肖像", "自伝", "伝記", "父", "母", "兄", "弟", "姉", "妹", "孫", "祖父", "祖母",
     "愛人", "恋人", "未亡人", "甥", "姪", "叔父", "叔母", "伯父", "伯母", "娘婿", "婿", "嫁", "夫人", "妻子",
 })
+_KIN_HONORIFICS = frozenset({"さん", "様", "さま", "ちゃん", "くん", "君"})
 _SOLO = re.compile(r"ソロ・?(?:活動|アルバム|ツアー|デビュー|作品)")
 _PERSON_GLUED = frozenset({"個人"})
 _PERSON_VERBS = {
@@ -242,13 +243,18 @@ def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] =
     after = doc[end + 1:end + 3].text.replace(" ", "") if end + 1 < len(doc) else ""
     if nxt == "の" and end + 1 < len(doc):
         rel = doc[end + 1]
-        glued = end + 2 < len(doc) and not rel.whitespace_ and is_noun(doc[end + 2]) and "人名" not in doc[end + 2].tag_
+        after_rel = doc[end + 2] if end + 2 < len(doc) else None
+        glued = (after_rel is not None and not rel.whitespace_ and is_noun(after_rel) and "人名" not in after_rel.tag_
+                 and after_rel.text not in _KIN_HONORIFICS)  # 姉妹都市; not 息子さん
         if (rel.text in _PERSON_RELATIONS and not glued) or _SOLO.match(doc.text, rel.idx):
             return True
-    if nxt in _PERSON_GLUED and not doc[end - 1].whitespace_ and not (end + 1 < len(doc) and is_noun(doc[end + 1])):
+    if nxt in _PERSON_GLUED and not doc[end - 1].whitespace_ and not (
+            end + 1 < len(doc) and doc[end + 1].tag_.startswith(("名詞", "接尾辞"))):
         return True  # X個人が; not ゴールド個人会員
     verbs = _PERSON_VERBS.get(nxt)
-    if verbs and after.startswith(verbs):
+    compound = (end + 2 < len(doc) and doc[end + 2].tag_.startswith(("名詞", "接尾辞"))
+                and not doc[end + 1].whitespace_)
+    if verbs and after.startswith(verbs) and not compound:  # not プランと結婚割
         return True
     return defined_as_a_person(doc, start, end) or person_deed(doc, end, titles)
 
