@@ -29,7 +29,9 @@ import asyncio
 import json
 import logging
 import random
+import statistics
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,13 +83,18 @@ def scheduled(calls: list[tuple[str, tuple, dict]], rng: random.Random | None, d
     return [call for _key, _i, call in sorted(keyed)]
 
 
-def play(engine: Engine, calls: list, name: str) -> tuple[list[str], Identity, dict[str, Any]]:
-    """One order through a fresh conversation: warning kinds, the checklist, each segment's latest version."""
+def play(engine: Engine, calls: list, name: str,
+         revise_ms: list[float]) -> tuple[list[str], Identity, dict[str, Any]]:
+    """One order through a fresh conversation: warning kinds, the checklist, each segment's latest
+    version; the time of each ``revise`` call is appended to ``revise_ms``."""
     conversation = engine.conversation(name, None)
     kinds: list[str] = []
     latest: dict[str, dict[str, Any]] = {}
     for op, args, kwargs in calls:
+        t0 = time.perf_counter()
         turn = getattr(conversation, op)(*args, **kwargs)
+        if op == "revise":
+            revise_ms.append((time.perf_counter() - t0) * 1000)
         kinds += [w.kind for w in turn.warnings]
         segment = kwargs.get("segment_id")
         if op == "turn":
@@ -108,31 +115,39 @@ def batch_of(engine: Engine, latest: dict[str, dict[str, Any]], name: str) -> tu
     return sorted(w["kind"] for w in warnings), Identity.of(conversation.state)
 
 
+MODES = (("replay off (before)", 0), ("replay on", policy_engine.REPLAY_TURNS))
+
+
 def compare(engine: Engine, log: dict, orders: int, delay: int, seed: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    saved = policy_engine.REPLAY_TURNS
-    for mode, turns in (("replay off (before)", 0), ("replay on", saved)):
-        policy_engine.REPLAY_TURNS = conversation_module.REPLAY_TURNS = turns
-        try:
-            rows = {}
-            for call_id, calls in log.items():
-                rng = random.Random(seed)
-                equal_kinds = equal_identity = verified = 0
-                runs = [None] + [rng for _ in range(orders)]
-                for i, order in enumerate(runs):
-                    kinds, identity, latest = play(engine, scheduled(calls, order, delay), f"{call_id}-{i}")
-                    batch_kinds, batch_identity = batch_of(engine, latest, f"{call_id}-batch-{i}")
-                    if order is None:
-                        recorded = {"live": kinds, "batch": batch_kinds}
-                    equal_kinds += kinds == batch_kinds
-                    equal_identity += identity == batch_identity
-                    verified += identity.verified
-                rows[call_id] = {"orders": len(runs), "warnings_equal": equal_kinds,
-                                 "identity_equal": equal_identity, "verified": verified,
-                                 "batch_verified": batch_identity.verified, "recorded_order": recorded}
-            out[mode] = rows
-        finally:
-            policy_engine.REPLAY_TURNS = conversation_module.REPLAY_TURNS = saved
+    """Per mode and call: how many orders give batch's warning kinds and checklist; the time of
+    ``Conversation.revise`` per mode (the modes alternate order by order, so load hits both alike)."""
+    out: dict[str, Any] = {mode: {"calls": {}, "revise_ms": []} for mode, _turns in MODES}
+    for call_id, calls in log.items():
+        rng = random.Random(seed)
+        plans = [calls] + [scheduled(calls, rng, delay) for _ in range(orders)]
+        rows = {mode: {"orders": len(plans), "warnings_equal": 0, "identity_equal": 0, "verified": 0}
+                for mode, _turns in MODES}
+        for i, plan in enumerate(plans):
+            for mode, turns in MODES:
+                policy_engine.REPLAY_TURNS = conversation_module.REPLAY_TURNS = turns
+                try:
+                    kinds, identity, latest = play(engine, plan, f"{call_id}-{mode}-{i}", out[mode]["revise_ms"])
+                finally:
+                    policy_engine.REPLAY_TURNS = conversation_module.REPLAY_TURNS = MODES[1][1]
+                batch_kinds, batch_identity = batch_of(engine, latest, f"{call_id}-batch-{mode}-{i}")
+                row = rows[mode]
+                row["warnings_equal"] += kinds == batch_kinds
+                row["identity_equal"] += identity == batch_identity
+                row["verified"] += identity.verified
+                row["batch_verified"] = batch_identity.verified
+                if i == 0:
+                    row["recorded_order"] = {"live": kinds, "batch": batch_kinds}
+        for mode, _turns in MODES:
+            out[mode]["calls"][call_id] = rows[mode]
+    for figures in out.values():
+        times = figures.pop("revise_ms")
+        figures |= {"revise_ms_median": statistics.median(times),
+                    "revise_ms_p95": statistics.quantiles(times, n=20)[-1], "revisions": len(times)}
     return out
 
 
@@ -161,12 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     print("| mode | call | orders | warning kinds = batch | identity = batch | verified (batch verifies) "
           "| recorded order: live kinds / batch kinds |")
     print("|---|---|---|---|---|---|---|")
-    for mode, rows in result.items():
-        for call_id, r in rows.items():
+    for mode, figures in result.items():
+        for call_id, r in figures["calls"].items():
             kinds = r["recorded_order"]
             print(f"| {mode} | {call_id} | {r['orders']} | {r['warnings_equal']} | {r['identity_equal']} | "
                   f"{r['verified']} ({'yes' if r['batch_verified'] else 'no'}) | "
                   f"{', '.join(kinds['live']) or '–'} / {', '.join(kinds['batch']) or '–'} |")
+    for mode, figures in result.items():
+        print(f"{mode}: Conversation.revise median {figures['revise_ms_median']:.1f} ms, "
+              f"p95 {figures['revise_ms_p95']:.1f} ms over {figures['revisions']} revisions")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({"machine": machine(), "args": vars(args), "result": result},
                                                   indent=1), encoding="utf-8")
