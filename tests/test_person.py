@@ -367,6 +367,7 @@ def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str,
     "カードは入院時にも使えます。",
     "ゴールド個人会員です。",  # 個人 inside a compound
     "プランと結婚割の併用はできません。",  # 結婚 inside a compound
+    "ソラモバイルサポートセンターへのお問い合わせ。",  # katakana firm words inside a longer word
     "会場にはピアノ、ギター、ドラムが並んだ。",  # a list of things holds no name
     "プレミアシップに所属するラグビー選手。",  # a sport or a genre glued to a calling
     "テノール歌手として活躍した。",
@@ -401,3 +402,8 @@ def test_round4_what_makes_sells_or_is_a_band_is_no_person(redactor, text: str) 
 ])
 def test_round4_a_role_or_a_persons_deed_keeps_the_name(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+def test_a_firm_word_inside_a_katakana_word_still_names_a_firm(redactor) -> None:
+    """Only short firm words a katakana name may end with (ネット of ジャネット) are let through."""
+    assert persons(redactor, "はい、ソラモバイルサポートセンターの石井です。") == ["石井"]

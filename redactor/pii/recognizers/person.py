@@ -86,10 +86,10 @@ def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _company_inside(value: str) -> bool:
-    """A company word inside the value (中島保険), not katakana that only ends like one: the
-    ネット of ジャネット or ガーネット is no network company."""
-    return any(not (_KATAKANA_CHAR.match(value, m.end() - 1) and m.start() > 0
-                    and _KATAKANA_CHAR.match(value, m.start() - 1) and _KATAKANA_CHAR.match(m.group().strip()))
+    """A company word inside the value (中島保険, ソラモバイルサポートセンター), not a short one
+    that a katakana name only ends with: the ネット of ジャネット, the ガス of バルガス."""
+    return any(not (len(m.group().strip()) <= 3 and m.start() > 0 and _KATAKANA_CHAR.match(value, m.start() - 1)
+                    and _KATAKANA_CHAR.match(m.group().strip()))
                for m in _COMPANY_AFTER.finditer(value))
 
 
