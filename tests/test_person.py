@@ -340,7 +340,8 @@ def test_a_place_or_product_in_its_predicate_is_not_a_name(redactor, text: str) 
     ("ポーターは結果に落胆した。", ["ポーター"]),  # a feeling
     ("広場のルイ14世像が修復された。", ["ルイ14世"]),  # a regnal number before 像
     ("翌年、ジャネット・ジャクソンが来日した。", ["ジャネット・ジャクソン"]),  # ends like …ネット, no firm
-    ("舞台にはジョージ、ガーネット、ロイが並んだ。", ["ジョージ", "ガーネット", "ロイ"]),
+    ("ハートウェルは、アメリカ合衆国の物理学者。", ["ハートウェル"]),  # a definition, the name split in two
+    ("ポーターは、日本の会社員。", ["ポーター"]),  # a calling by its ending (…員)
     ("式典にはウェリントン卿が出席した。", ["ウェリントン"]),  # a rank after the name
 ])
 def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str, names: list[str]) -> None:
@@ -368,6 +369,8 @@ def test_round4_what_only_a_person_has_or_does_makes_a_name(redactor, text: str,
     "ゴールド個人会員です。",  # 個人 inside a compound
     "プランと結婚割の併用はできません。",  # 結婚 inside a compound
     "ソラモバイルサポートセンターへのお問い合わせ。",  # katakana firm words inside a longer word
+    "ソラネットは、日本の電気通信事業者。",  # 事業者 is a firm; …ネット a firm's name
+    "ライスは、アメリカの法人。",
     "会場にはピアノ、ギター、ドラムが並んだ。",  # a list of things holds no name
     "プレミアシップに所属するラグビー選手。",  # a sport or a genre glued to a calling
     "テノール歌手として活躍した。",

@@ -18,6 +18,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.recognizers.base import rule_result
+from redactor.pii.recognizers.person_context import JOINERS
 from redactor.pii.recognizers.person_evidence import TITLES, person_spans
 
 HONORIFICS = ("さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生")
@@ -86,10 +87,10 @@ def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _company_inside(value: str) -> bool:
-    """A company word inside the value (中島保険, ソラモバイルサポートセンター), not a short one
-    that a katakana name only ends with: the ネット of ジャネット, the ガス of バルガス."""
+    """A company word inside the value (中島保険, ソラモバイルサポートセンター, ソラネット), not a short
+    one that the first name of a foreign full name only ends with (ジャネット・ジャクソン)."""
     return any(not (len(m.group().strip()) <= 3 and m.start() > 0 and _KATAKANA_CHAR.match(value, m.start() - 1)
-                    and _KATAKANA_CHAR.match(m.group().strip()))
+                    and _KATAKANA_CHAR.match(m.group().strip()) and value[m.end():m.end() + 1] in JOINERS)
                for m in _COMPANY_AFTER.finditer(value))
 
 

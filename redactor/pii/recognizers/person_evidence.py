@@ -249,9 +249,9 @@ def _said_persons(doc: Doc) -> list[_Candidate]:
         if _LATIN_WORD.fullmatch(tok.text):
             while start > 0 and doc[start - 1].whitespace_ and _LATIN_WORD.fullmatch(doc[start - 1].text):
                 start -= 1  # Dilys Eames
-        elif (i >= 1 and _KANJI.fullmatch(doc[i - 1].text + tok.text) and not doc[i - 1].whitespace_
-              and defined_as_a_person(doc, i - 1, i + 1)):
-            start = i - 1  # a sentence's topic the tagger split into common words (治山|正史は、)
+        elif (i >= 1 and any(script.fullmatch(doc[i - 1].text + tok.text) for script in (_KANJI, _KATAKANA))
+              and not doc[i - 1].whitespace_ and defined_as_a_person(doc, i - 1, i + 1)):
+            start = i - 1  # a sentence's topic the tagger split into common words (治山|正史は、, ハート|ウェルは、)
         if said_to_be_a_person(doc, start, i + 1, TITLES) and _speakable(doc[start:i + 1], start < i):
             found.append(_Candidate(start, i + 1, False, said=True))
         elif start < i and said_to_be_a_person(doc, i, i + 1, TITLES) and _speakable(doc[i:i + 1]):
@@ -607,18 +607,13 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
     return spans + _mentioned_again(doc, spans)
 
 
-# A word between two names of a list: kanji between ・ (中塚一宏・階猛・黄川田徹), a katakana word
-# between 、 (ジェニー、ガーネット、ロイ; ・ joins the parts of one foreign name).
-_BETWEEN = re.compile(r"(?<=・)([一-龥々]{2,4})(?=・)|(?<=、)([ァ-ヴー]{2,12})(?=、)")
-
-
 def _between_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-    """A word between two names of a list (see ``_BETWEEN``): a name the tagger split into
-    common words or took for one, since a list holds things of one kind."""
+    """Kanji between two names of a ・ list (中塚一宏・階猛・黄川田徹): a name the tagger split into
+    common words, since a list holds things of one kind."""
     found: list[tuple[int, int, float]] = []
     starts, ends = {a for a, _, _ in spans}, {b for _, b, _ in spans}
-    for m in _BETWEEN.finditer(doc.text):
-        a, b = m.span(m.lastindex)
+    for m in re.finditer(r"(?<=・)([一-龥々]{2,4})(?=・)", doc.text):
+        a, b = m.span(1)
         if a - 1 in ends and b + 1 in starts and not any(x < b and a < y for x, y, _ in spans):
             found.append((a, b, 0.7))
     return found
