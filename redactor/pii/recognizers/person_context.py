@@ -4,9 +4,13 @@ Counter-evidence from the words around a name-like word, not from the word itsel
 quoted title (「詩人・X の世界」), an event named after a person (X の乱), what happens only to
 organisations (X に完全移籍, X の解散), a definition or an apposition that calls it a thing or a
 place (X は、…の小惑星である; 開拓地である X), a club named after its city (…・セインツ), the head
-of a facility, vessel or prize named after a person (…橋, …国際空港, …号).  And one piece of
-evidence for: a name taken in quotes (「…」を名乗る).  Small token helpers both modules use
-live here too.
+of a facility, vessel or prize named after a person (…橋, …国際空港, …号), what a topic naming
+a thing or a maker is (最高のバンドはXである, 発売元はXだ), what only a maker has (Xの社員).
+
+Evidence for: a name taken in quotes (「…」を名乗る), and what the sentence says only a person
+has or does (``said_to_be_a_person``: Xの息子, Xと結婚, Xに師事, Xが監督し, X個人, a definition
+calling it a person of some calling, the subject of 入院/卒業/就任… as its clause's predicate).
+Small token helpers both modules use live here too.
 """
 
 from __future__ import annotations

@@ -37,6 +37,11 @@ against
       (``person_context``: a short quoted title, X の乱, X に完全移籍, a definition or an apposition
       calling it a thing, a club named after its city, …橋/…国際空港/…号 named after a person).
 
+A word the sentence says is a person (``person_context.said_to_be_a_person``: Xの息子, Xと結婚,
+Xは、日本の実業家。, Xは…で学んだ) is a name even when the dictionary knows it as a common word
+(プラント, シャーマン) or the tagger split it (治山|正史), unless it is a title, a kinship word, a
+pronoun, a place before its office, a work's title or part of a firm's or a place's name.
+
 After the weighing: a found name mentioned again by its last part or its surname is the same
 person (ジョルジュ・ドン … ドンは; not glued into a compound: …グリア駅), a word between two
 names of a ``・`` list is a name (中塚一宏・階猛・黄川田徹), and so is a name taken in quotes
