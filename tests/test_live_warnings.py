@@ -166,4 +166,5 @@ def test_only_the_last_turns_are_kept_for_replay(engine: Engine) -> None:
     assert len(conversation.state.since("customer-1") or []) == REPLAY_TURNS
     turn = conversation.revise("お名前をお願いいたします", "agent", start=0.0, segment_id="agent-0")
     assert conversation.state.name_asked and turn.identity is not None
-    assert len(conversation.state.since("customer-2") or []) == REPLAY_TURNS  # still bounded
+    assert conversation.state.since("agent-0") is None  # judged, not taken into the window as a new turn
+    assert len(conversation.state.since("customer-1") or []) == REPLAY_TURNS

@@ -189,7 +189,8 @@ class CallState:
         flags that turn was judged in.  Warnings already raised are not raised again nor
         withdrawn; a check once verified (``identity_verified`` raised) stays verified from
         that turn on; the other checklist flags follow the latest versions.  A version of a turn
-        older than the last ``REPLAY_TURNS`` (or without a segment id) is observed as a new turn."""
+        older than the last ``REPLAY_TURNS`` (or without a segment id) is judged where it arrives,
+        outside the window: a replay never reads it as a recent turn."""
         turns, warnings = list(self._recent), []
         index = {seen.latest.segment_id: i for i, seen in enumerate(turns) if seen.latest.segment_id is not None}
         first = len(turns)
@@ -205,7 +206,7 @@ class CallState:
                 warnings += self._judge(seen)
         for version in versions:
             if version.segment_id not in index:
-                warnings += self.add(version)
+                warnings += self._late(version)
         return warnings
 
     def since(self, segment_id: str | None) -> list[Observation] | None:
@@ -222,6 +223,14 @@ class CallState:
         seen = _Seen(self._seq + 1, version, self._flags())
         self._recent.append(seen)
         return self._judge(seen)
+
+    def _late(self, version: Observation) -> list[Warning]:
+        """Judge a version of a turn older than the window in the current flags; what it says
+        counts as said before every turn of the window (turn 0), so no replay forgets it."""
+        latest = self._seq
+        warnings = self._judge(_Seen(0, version, self._flags()))
+        self._seq = latest
+        return warnings
 
     def _flags(self) -> tuple:
         return tuple(getattr(self, name) for name in _FLAGS)
