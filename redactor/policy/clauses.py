@@ -82,7 +82,8 @@ DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録
                         "話", "やりとり", "やり取り", "個人データ", "プライバシー", "中身", "検査結果", "診断結果",
                         "健診結果", "カルテ", "病歴", "既往歴"}) | frozenset({
     # Documents and copies the caller handed over (免許の写真, 書類のコピー, プロフィール).
-    "書類", "コピー", "写真", "画像", "プロフィール", "申込書", "申請書", "診断書", "控え", "点数",
+    "書類", "コピー", "写真", "画像", "プロフィール", "申込書", "申請書", "診断書", "控え", "点数", "本名", "実名",
+    "氏名",
     # Results about a person (うちの子の成績, 面接で話したこと are told; 検査の結果 below).
     "成績", "通知表", "内申", "内申書", "評価",
     # The caller's body as data (私の声, 指紋).
@@ -194,9 +195,10 @@ TIME_ANCHORS = frozenset({"前回", "先月", "先日", "昨日", "今月", "明
 # What makes it this caller's record and not the service's rule: a time it happened or holds
 # (前回, 先月, 現在), the caller by name, or their current subscription (ご加入の, ご契約中の).
 _SPECIFIC = re.compile(r"(前回|先月|先日|先週|昨日|昨年|去年|前月|今回|現在|ただいま|(?<!お客)様[、,はのです]|"
-                       r"お客様の|ご登録|ご加入の|ご契約の|ご契約中|ご利用中|いただいた|いただいている)")
+                       r"お客様の|ご登録|ご加入の|ご契約の|ご契約中|ご利用中|いただいた|いただいている|"
+                       r"残って(おり|い)|残り)")
 # Ranges, durations, options and conditions describe a rule (ご注文から3日ほど, 8日以内でしたら, 2種類).
-_RULE_VALUE = re.compile(r"(から|以内|以上|以下|まで|ほど|程度|種類|でしたら|なら|たら|ごとに|無料)")
+_RULE_VALUE = re.compile(r"(から|以内|以上|以下|まで|種類|でしたら|なら|たら|ごとに|無料)")
 # Confirming what the caller just said (…ですね, おっしゃる通り): a read-back, not a record told.
 _READ_BACK = re.compile(r"((です|でございます|でしょう)ね[。.!！\s]*$|おっしゃ|仰っ|仰る|お伺いした通り)")
 # The caller addressed by name at the start (高橋様、…; 高橋様ですね、…).
@@ -287,6 +289,10 @@ _BACKGROUND = re.compile(r"(けど|けれど|けれども|ので|から)$")
 _SURU = re.compile(r"^(さ|し|す|され|でき|出来)")
 # Secondary use the caller fears: marketing calls or mail to what they gave.
 _MARKETING = re.compile(r"(勧誘|営業の(電話|メール)|セールス|ダイレクトメール|DM|広告(の)?メール|迷惑(電話|メール))")
+# Promotions the caller asks to stop (セールの案内を送るのはやめて, メルマガを止めて): their address used.
+_PROMOTION = re.compile(r"((セール|キャンペーン|新商品|イベント|お得な情報)の(案内|お知らせ|メール|ハガキ)|メルマガ|"
+                        r"メールマガジン|広告)")
+_STOP_ASK = re.compile(r"(止めて|やめて|停止|配信停止|送らないで|いらない|不要)")
 # A product feature against marketing calls (迷惑電話をブロックする機能) is no question about data.
 _FEATURE = re.compile(r"(ブロック|機能|拒否設定|フィルター|対策)")
 # Purpose asked without naming the data (何に使うんですか, 何のために必要…).
@@ -449,12 +455,14 @@ class ClauseRules:
         if _MARKETING.search(clause.text) and not _FEATURE.search(clause.text) and (
                 question or concern or negative_request):
             return True
+        if _PROMOTION.search(clause.text) and (negative_request or _STOP_ASK.search(clause.text)):
+            return True  # 私のメアドにセールの案内を送るのはやめてもらえますか
         data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause, ("こと", "事"))
         # Anything of the caller's (私の病歴) is theirs to worry about when others see or hear it.
         owned = data or self._about_self(clause) or any(member(w.lemma, CONTACTS) for w in clause.words)
         if (question or concern or negative_request) and (
                 self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))
-                or self._seen_by_others(clause)):
+                or self._seen_by_others(clause, owned)):
             return True
         if (question or _REQUEST_CHAIN.search(clause.text)) and any(
                 w.lemma in STOP and any(member(c.lemma, RETAIN) and c.dep == "obj" for c in clause.children(w))
@@ -604,17 +612,19 @@ class ClauseRules:
                     return True
         return False
 
-    def _seen_by_others(self, clause: Clause) -> bool:
+    def _seen_by_others(self, clause: Clause, owned: bool = False) -> bool:
         """Seen or known by a party, in the passive (会社に知られたりしないですよね, お相手の方に
         見られちゃうんですか): the caller's own matter goes without saying."""
         for word in clause.words:
+            if word.lemma in ("見える", "聞こえる") and not owned:
+                continue  # visible or audible: only the caller's data (本名とか他の人から見える)
             if not (word.lemma in ("見られる", "知られる", "聞かれる", "見える", "聞こえる")
                     or member(word.lemma, EXPOSE) or (
                     word.lemma in ("見る", "知る", "聞く") and _PASSIVE_CHAIN.search(clause.chain(word)))):
                 continue
-            if any(self._party(clause, c) and self._marked(clause, c, ("に", "には", "にも"))
+            if any(self._party(clause, c) and self._marked(clause, c, ("に", "には", "にも", "から"))
                    for c in clause.children(word)):
-                return True
+                return True  # 他の人から見える: seen from their side too
         return False
 
     def _fate(self, clause: Clause, has_pii: bool) -> bool:
@@ -793,7 +803,7 @@ class ClauseRules:
         addressed = bool(_ADDRESSED.search(text)) and any(
             w.dep in ("nsubj", "obj", "obl") and w.pos == "NOUN" and w.lemma != "様" for w in clause.words)
         if not (addressed or any(self._theirs(clause, w) and not SERVICE_NOUNS.search(w.lemma)
-                                 for w in clause.words if w.pos in ("NOUN", "PROPN", "VERB"))):
+                                 for w in clause.words if w.pos in ("NOUN", "PROPN", "PRON", "VERB"))):
             return None
         names = {c.i for w in clause.words if w.lemma == "様" for c in clause.children(w)}  # 高橋(様)
         named = [w.text for w in clause.words if w.i not in names and (
@@ -810,10 +820,15 @@ class ClauseRules:
         冷蔵庫), or owned by the caller by name or as registered (高橋様の, お客様の, ご登録の)."""
         near = clause.children(word)
         near += [g for c in near if c.dep in ("acl", "nmod") for g in clause.children(c)]
-        if (word.text[:1] in HONORIFIC and len(word.text) > 1) or member(word.lemma, USAGE_NOUNS):
+        if self._prefixed(word) or member(word.lemma, USAGE_NOUNS):
             return True
         return any((c.lemma in HONORIFIC and c.dep == "compound") or c.lemma in ("様", "お客様", "登録")
-                   or (c.dep in ("nmod", "acl") and c.text[:1] in HONORIFIC and len(c.text) > 1) for c in near)
+                   or (c.dep in ("nmod", "acl") and self._prefixed(c)) for c in near)
+
+    @staticmethod
+    def _prefixed(word: Word) -> bool:
+        """A noun written with its honorific prefix (ご利用, お荷物), not a verb such as おります."""
+        return word.pos in ("NOUN", "PROPN", "PRON") and word.text[:1] in HONORIFIC and len(word.text) > 1
 
     @staticmethod
     def _account_state(clause: Clause) -> list[tuple[str, str]]:

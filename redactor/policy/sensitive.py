@@ -139,6 +139,8 @@ _PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|
                             r"センター|駅|バス停|保険|特約|プラン|保障|売り場|売場|コーナー|専門店|ショップ|メーカー|"
                             r"教室|講座|サークル|大会|特集|番組|ツアー|対応|用|可|専用|貸し?出し|レンタル|"
                             r"認証|製造|工場|研究所|見学|"
+                            # an institution named by the practice (カトリック教会の裏): a place
+                            r"教会|聖堂|大聖堂|神社|寺院|学園|大学|幼稚園|保育園|"
                             # works about it (糖尿病の本, 認知症の特集記事): merchandise and media
                             r"の(本|書籍|雑誌|DVD|記事|ニュース|パンフレット|ガイドブック|映画|ドラマ))")
 # 障害 after a technical word is an outage, not a disability.
