@@ -571,6 +571,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu-threads", type=int, default=None, help="ASR threads (default: StreamOptions)")
     parser.add_argument("--revisions", choices=("on", "off"), default=None,
                         help="second-pass revised finals (default: StreamOptions.revisions)")
+    parser.add_argument("--revision-settle", type=float, default=None, metavar="S",
+                        help="seconds after a final that its settling look needs (default: StreamOptions)")
+    parser.add_argument("--revision-context", type=float, default=None, metavar="S",
+                        help="later speech that lets the live edge settle a final (default: StreamOptions)")
     parser.add_argument("--revision-deadline", type=float, default=None, metavar="S",
                         help="read a final at the live edge this long after it ends (default: StreamOptions)")
     parser.add_argument("--revisions-per-partial", type=int, default=None, metavar="N",
@@ -639,12 +643,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def live_switches(args) -> dict[str, Any]:
-    """``StreamOptions`` overrides from --revisions / --revision-deadline / --revisions-per-partial /
-    --speculate-ms."""
+    """``StreamOptions`` overrides from --revisions / --revision-settle / --revision-context /
+    --revision-deadline / --revisions-per-partial / --speculate-ms."""
     out: dict[str, Any] = {}
     if args.revisions is not None:
         out["revisions"] = args.revisions == "on"
     for arg, option in (("speculate_ms", "speculate_ms"), ("revision_deadline", "revision_deadline_s"),
+                        ("revision_settle", "revision_settle_s"), ("revision_context", "revision_context_s"),
                         ("revisions_per_partial", "revisions_per_partial")):
         if getattr(args, arg) is not None:
             out[option] = getattr(args, arg)

@@ -268,6 +268,28 @@ def test_the_low_lane_can_run_several_revisions_before_a_waiting_partial(custome
                                     ("revision", "D"), ("partial", "B")]
 
 
+def test_a_request_that_supersedes_its_channels_older_one_keeps_its_place(customer_16k):
+    """A channel asking again (its live edge, a newer final) must not go to the back of the lane
+    each time: the newer request covers the older one's work and takes its place."""
+    from redactor.asr.engine import SpeechEngine
+    from redactor.stream.scheduler import AsrScheduler
+
+    clip = customer_16k[:16000]
+
+    async def order():
+        scheduler = AsrScheduler(SpeechEngine())  # not started: only queued and picked
+        first = scheduler.revision(("A", "agent"), clip, 0.0, [(0.0, 1.0)], None)
+        scheduler.revision(("B", "agent"), clip, 0.0, [(0.0, 1.0)], None)
+        scheduler.revision(("A", "agent"), clip, 0.0, [(0.0, 0.5), (0.5, 1.0)], None)  # supersedes A's first
+        picked = []
+        while (job := scheduler._next_low()) is not None:
+            picked.append(job.key[0])
+        await scheduler.stop()
+        return first.result(), picked
+
+    assert asyncio.run(order()) == (None, ["A", "B"])
+
+
 def test_a_final_is_read_at_the_live_edge_when_no_later_utterance_comes(customer_16k, engine):
     """``revision_deadline_s`` after an utterance, its second pass runs on the audio received so far
     (the silence or open speech after it as context), whether or not the speaker has finished

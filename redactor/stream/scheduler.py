@@ -52,6 +52,10 @@ class _Job:
     key: tuple[str, str] | None = None
     urgent: bool = False  # a revision at the end of a call: first in its lane, never dropped
     queued_at: float = field(default_factory=time.monotonic)
+    # Its place in the lane: a request that supersedes its channel's older one takes over the older
+    # one's place (it covers that work); with a place of its own, a channel asking again and again
+    # (a call's live edge) went to the back every time and waited until the end of the call.
+    place: float = field(default_factory=time.monotonic)
 
 
 class AsrScheduler:
@@ -108,6 +112,10 @@ class AsrScheduler:
     @property
     def finals_waiting(self) -> int:
         return len(self._finals)
+
+    @property
+    def revisions_waiting(self) -> int:
+        return len(self._revisions)
 
     def utilisation(self) -> float:
         """Share of the last ``UTILISATION_S`` seconds the final lane spent decoding."""
@@ -172,6 +180,7 @@ class AsrScheduler:
         old = jobs.pop(key, None)
         if old is not None and not old.future.done():
             old.future.set_result(None)
+            job.place = old.place
         jobs[key] = job
         self._wake["low"].set()
         return job.future
@@ -187,8 +196,8 @@ class AsrScheduler:
         for key in [k for k, job in self._revisions.items()
                     if not job.urgent and now - job.queued_at >= self.revision_drop_s]:
             self._revisions.pop(key).future.set_result(None)
-        revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.queued_at), default=None)
-        partial = min(self._partials.values(), key=lambda j: j.queued_at, default=None)
+        revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.place), default=None)
+        partial = min(self._partials.values(), key=lambda j: j.place, default=None)
         job = partial if partial is not None and (revision is None or (
             not revision.urgent and self._low_run >= self.revisions_per_partial)) else revision
         if job is not None:
