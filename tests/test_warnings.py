@@ -789,3 +789,15 @@ def test_round4_positive_fires_on_its_last_turn(engine, kind: str, case) -> None
 @pytest.mark.parametrize(("kind", "case"), _round4_cases(False))
 def test_round4_negative_stays_quiet(engine, kind: str, case) -> None:
     assert kind not in [k for turn in kinds(converse(engine, _turns(case))) for k in turn]
+
+
+@pytest.mark.parametrize("garbled", ["お電話番号をおめがいたします。", "お電話番号をおめがいいかします。",
+                                     "お電話番号をおめがいいたします。"])
+def test_a_request_garbled_by_speech_recognition_is_still_a_request(engine, garbled: str) -> None:
+    """Whisper often writes お願い as おめがい: a registered phone asked that way starts the check
+    (batch and live read the same garbled text)."""
+    turns = [("A", "ご本人確認のため、お名前をおめがいたします。"), ("C", "佐々木健一です。"),
+             ("A", "ご登録の" + garbled), ("C", "080-3456-7812です。")]
+    assert "identity_verified" in kinds(converse(engine, turns))[-1]
+    unneeded = [("A", "念のため、パスポートの番号をおめがいいかします。")]
+    assert kinds(converse(engine, unneeded))[0] == ["agent_requests_unneeded"]
