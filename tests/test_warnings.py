@@ -774,10 +774,64 @@ ROUND4 = {
     ]),
 }
 
+# Round 5 (issue #14): families the fourth blind set exposed, tested with sentences of my own.
+ROUND5 = {
+    "sensitive: care, reactions, named conditions and medicines, lost limbs": ("sensitive_info", [
+        "C:うちの母は在宅で酸素を吸ってるので、停電が一番怖いんです。",
+        "C:娘はそばを食べると顔が腫れてしまうので、確認したくて。",
+        "C:去年、父が倒れて救急車で運ばれまして。",
+        "C:息子は発達の遅れがあって、療育に通わせてるんです。",
+        "C:主人がレミニールっていう薬を毎晩飲んでるんです。",
+        "C:母は脊柱管狭窄症で、長く歩けないんです。",
+        "C:膝の手術のあとで、まだ階段がつらくて。",
+        "C:事故で左足を膝から切断してまして。",
+        "C:線維筋痛症っていう診断でした。",
+        "C:胸が痛くなったときのために、ニトロをいつも持ち歩いてるんです。",
+    ], [
+        "C:入院費の領収書を再発行してほしいんですが。",
+        "C:心配症なもので、何度も確認してすみません。",
+        "C:感染症で休業って聞いたんですけど、営業してますか。",
+        "C:パソコンの診断が出るまで待ってます。",
+        "C:スマホの充電器をなくしてしまって。",
+        "C:救急車の音がうるさいって苦情を言いたいんです。",
+    ]),
+    "identity: an amount owed read out before the check": ("identity_not_verified", [
+        ("C:月謝の件でお電話しました。", "A:はい、先月分の月謝6,600円がまだお支払いいただいていない状態です。"),
+        ("C:会費の件です。", "A:ありがとうございます。今月の会費5,500円が、カードで決済できておりませんでした。"),
+        ("C:入院の支払いの件で。", "A:はい、未収金が3万2000円ございます。"),
+    ], [
+        ("C:料金のことで。", "A:お支払いいただいていない場合は、翌月に2,000円の手数料がかかります。"),
+        ("C:会費っていくらですか。", "A:年会費は5,500円で、カードで決済いただけます。"),
+    ]),
+    "privacy: thrown away, kana verbs, staff and locals, cameras, known to others": ("privacy_question", [
+        "C:送った診断書のコピー、用が済んだら捨てるんですか？",
+        "C:申込書って、いつまでそっちにのこるんですか？",
+        "C:私の電話番号、配達員さんにそのまま伝えるんですか？",
+        "C:病気のこと、職場の人に分かっちゃうんでしょうか。",
+        "C:駐車場のカメラの映像って、どれくらい残るんですか？",
+        "C:登録した顔写真って、スタッフがみんな見れる感じですか？",
+        "C:うちのこと、自治会の人とかに話が行ったりしませんよね。",
+    ], [
+        "C:古い家具を捨てるのって、お願いできますか？",
+        "C:担当の人に分かりますか？",
+        "C:防犯カメラの映像って、スマホで見れますか？",
+        "C:ドライバーさんに荷物を渡してもらえますか？",
+    ]),
+    "offers: 関西 volitional, another document instead, offered to note": ("volunteered_info_offer", [
+        ("A:ご本人確認のため、お名前をお願いします。", "C:田中です。なんやったら免許証の番号言おか？"),
+        ("A:運転免許証の番号をお願いします。", "C:免許は今ないんで、保険証の番号じゃだめですか？"),
+        ("A:パスポート番号をお願いします。", "C:はい、あとで言います。マイナンバーも控えときます？"),
+    ], [
+        ("A:お名前をお願いします。", "C:田中ですけど、それでええか？"),
+        ("A:ご住所をお願いします。", "C:ちょっと待ってください、メモしときますね。"),
+    ]),
+}
+ROUNDS = ROUND4 | ROUND5
+
 
 def _round4_cases(positive: bool) -> list:
     return [pytest.param(kind, case, id=f"{family}-{n}")
-            for family, (kind, positives, negatives) in ROUND4.items()
+            for family, (kind, positives, negatives) in ROUNDS.items()
             for n, case in enumerate(positives if positive else negatives)]
 
 
@@ -801,3 +855,22 @@ def test_a_request_garbled_by_speech_recognition_is_still_a_request(engine, garb
     assert "identity_verified" in kinds(converse(engine, turns))[-1]
     unneeded = [("A", "念のため、パスポートの番号をおめがいいかします。")]
     assert kinds(converse(engine, unneeded))[0] == ["agent_requests_unneeded"]
+
+
+def test_a_security_code_offered_with_its_value_is_that_warning_alone(engine) -> None:
+    """裏に書いてある番号も言っときましょうか、NNN: card_security_code, not an offer as well."""
+    turns = [("A", "新しいカードの番号と有効期限をお願いします。"),
+             ("C", "はい、期限は12の30です。裏にある番号も言っておきましょうか、317です。")]
+    last = kinds(converse(engine, turns))[-1]
+    assert "card_security_code" in last and "volunteered_info_offer" not in last
+
+
+def test_a_confirmation_of_something_else_before_the_identity_request_verifies_nothing(engine) -> None:
+    """確認できました of a tracking number, said in the utterance that asks for the name and
+    phone, is no identity check; the caller's answer to that request is."""
+    turns = [("C", "不在票が入ってたんですけど。"),
+             ("A", "お問い合わせ番号、確認できました。ご本人確認のため、お名前とお電話番号をお願いします。"),
+             ("C", "小西です。電話は090-3312-7781です。")]
+    per_turn = kinds(converse(engine, turns))
+    assert "identity_verified" not in per_turn[1]
+    assert "identity_verified" in per_turn[2]

@@ -27,8 +27,11 @@ from redactor.policy.parse import Parse, Word
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
 RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる",
-                    "メモ", "書き留める", "取得", "収集", "録る"})
-DELETE = frozenset({"消す", "消せる", "消える", "削除", "消去", "破棄", "廃棄", "抹消", "処分"})
+                    "メモ", "書き留める", "取得", "収集", "録る",
+                    # written in kana (ずっと会社にのこりますか): GiNZA keeps the kana lemma
+                    "のこる", "のこす"})
+DELETE = frozenset({"消す", "消せる", "消える", "削除", "消去", "破棄", "廃棄", "抹消", "処分",
+                    "けす", "きえる", "捨てる", "捨てれる", "捨てられる"})
 TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す", "流れる", "売る", "提供", "転送", "漏れる",
                       "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売", "販売",
                       # Fed to a machine (AIに読み込ませる, 学習に回す): used beyond the call.
@@ -71,7 +74,8 @@ DISCLOSE = frozenset({"話す", "教える", "伝える", "言う", "喋る", "�
 REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る", "出る", "漏れる", "送る", "送信",
                    "転送", "かかる", "掛かる", "来る"})
 # A contact reaching a party tells it about the caller (勤務先に在籍確認の電話ってかかってきちゃう, 家族に通知が行く).
-CONTACTS = frozenset({"電話", "郵便", "郵便物", "通知", "連絡", "ハガキ", "はがき", "封筒", "お知らせ", "督促"})
+CONTACTS = frozenset({"電話", "郵便", "郵便物", "通知", "連絡", "ハガキ", "はがき", "封筒", "お知らせ", "督促",
+                      "問い合わせ", "照会", "確認"})
 # Becoming known to others: the word carries the third party (私のことが筒抜けになる).
 EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
@@ -87,7 +91,9 @@ DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録
     # Results about a person (うちの子の成績, 面接で話したこと are told; 検査の結果 below).
     "成績", "通知表", "内申", "内申書", "評価",
     # The caller's body as data (私の声, 指紋).
-    "声", "指紋"})
+    "声", "指紋",
+    # Recordings of the caller by camera (防犯カメラの映像, 録画した動画).
+    "映像", "動画"})
 # 結果 is data when it is a person's examination's (人間ドックの結果, 面接の結果), not 検索結果.
 _EXAMS = re.compile(r"(ドック|検査|健診|診断|面接|試験|審査|選考|テスト|検診)$")
 # 情報 and データ name the customer's data only when bare or modified by one of these
@@ -110,7 +116,10 @@ PARTIES = frozenset({
     "会員", "メンバー", "ユーザー", "保護者", "親御", "生徒", "本部", "本社", "病院", "医者", "保険会社",
     "管理室", "人事", "総務", "経理", "庶務", "面接官", "受験生", "学生", "参加者", "応募者", "住人", "住民",
     "入居者", "患者", "転院先", "転職先", "紹介先", "移管先", "派遣先", "出向先", "勤め先", "大家", "管理会社",
-    "保証会社", "メーカー", "国", "行政"})
+    "保証会社", "メーカー", "国", "行政",
+    # People the caller meets through the service: drivers, shop staff, trainers, local officials.
+    "ドライバー", "運転手", "乗務員", "配達員", "店員", "作業員", "職人", "トレーナー", "受付", "運営",
+    "民生委員", "委員", "町内会", "自治会", "大家さん", "隣", "隣人"})
 # The side of a party (会社の健康管理室のほうに, 学校側に): the party itself.
 _SIDE = frozenset({"ほう", "方", "側", "がわ"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
@@ -140,10 +149,12 @@ SECURITY_CODE_DESCRIBED = re.compile(r"裏(面|側)?(に|の)?(ある|書いて�
 ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額", "引き落とし", "引落し", "引落", "振り込み",
                            "振込", "振り込む", "入金", "残高", "利用額", "利用金額", "支給", "支給額", "年金額", "返金",
                            "延滞", "違反金", "延滞金", "滞納金", "未払金", "残債", "査定額", "買取額", "可能額", "残額",
-                           "利用残高"})
+                           "利用残高", "未収金", "未収", "未収額"})
 # Paying not done (お支払いいただけていない, ご入金が確認できておりません): an amount owed.
 PAY = frozenset({"支払い", "支払う", "払う", "入金", "納付", "払い込み", "払い込む", "振替", "引き落とす",
-                 "引き落とせる", "引落す", "返済"})
+                 "引き落とせる", "引落す", "返済", "決済"})
+# お支払いいただいていない: the payment noun is a compound of the honorific verb, still the predicate.
+_HONORIFIC_LIGHT = frozenset({"いただく", "頂く", "くださる", "下さる"})
 _NOT_DONE = re.compile(r"^.{0,12}(ていない|てない|ておりません|ていません|てません|がない|ございません|"
                        r"できておりません|できていない)")
 # Prices and fees: an amount of one of these is the company's tariff, not the caller's account.
@@ -244,6 +255,7 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 # Dialects confirm with their own endings (しねえべな, 使われるんやろ, せんよな, なかろうね).
 _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|でしょう|だろう|べ|べな|べか|べさ|っぺ|やろ|"
                            r"やんな|じゃろ|じゃろう|っちゃろ|とやろ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
+_MISHAP = re.compile(r"^(っ|て)?(ちゃ|ちま|てしま|しま|たり)")
 _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 # Dialects ask not to with ん (使わんとって, 言わんといて).
@@ -258,6 +270,7 @@ _PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の
 # Volitional questions: 言いましょうか, 伝えようか, 言おうか, 言っとこうか / 言っとこっか.
 _VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう|[おこそとのほもろごぞぼ]う|[こそとろ]っ)か|ましょう[?？]")
 # 〜とく/ておく asked (言っとく？, 書いときます？): an offer to put it on record.
+_SHORT_VOLITIONAL = tuple("おこそとのほもろごぞぼよ")
 _PUT_ON_RECORD = re.compile(r"^(とく|とき(ます|ましょう)|ておく|ておき(ます|ましょう))")
 _BETTER = re.compile(r"^.{0,5}(方|ほう)が(いい|よい|よろし|良い|(早|はや)(い|く|か)|楽|確実|スムーズ|安心|便利|"
                      r"話(が)?(早|はや))")
@@ -272,7 +285,8 @@ _WHICH_NUMBER = re.compile(r"(何番|何桁|なんばん)")
 # 〜でもいいですか offers an alternative the agent did not ask for (マイナンバーカードでもいいですか).
 # Announcing that the agent takes the value down (マイナンバーも控えさせていただきます): collecting it.
 _COLLECT = re.compile(r"(控え|記録|メモ|お預かり|頂戴)させて(いただ|頂)(き|く)(ます|ました)")
-_ALTERNATIVE = re.compile(r"(でも|で)(いい|大丈夫|よろし|構いません|かまいません|構わない|OK)")
+_ALTERNATIVE = re.compile(r"(でも|で)(いい|ええ|大丈夫|よろし|構いません|かまいません|構わない|OK)|"
+                          r"(じゃ|では|じゃあ)(だめ|ダメ|あかん|いけない|無理)")  # そっちの番号じゃだめ？
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
 _MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
 _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
@@ -299,6 +313,11 @@ _FEATURE = re.compile(r"(ブロック|機能|拒否設定|フィルター|対策
 _PURPOSE_ASK = re.compile(r"((何|なに|なん)(に|の(ため|目的))|目的|どういう目的|どうして必要|なぜ必要|なんで必要)")
 # A how-to question (消す方法, 消し方) asks for instructions, not about the data.
 HOW_TO = frozenset({"方法", "やり方", "仕方", "手順", "方"})
+
+
+def _predicate(clause: Clause, word: Word) -> bool:
+    """Not a compound's modifier, unless of an honorific light verb (お支払いいただいてない)."""
+    return word.dep != "compound" or clause.parse[word.head].lemma in _HONORIFIC_LIGHT
 
 
 def member(lemma: str, cls: frozenset[str]) -> bool:
@@ -375,7 +394,8 @@ class ClauseRules:
     def data_object(self, clause: Clause, *, has_pii: bool = False) -> bool:
         """The sentence names the customer's data: a data noun, a PII cue, or what they said."""
         for word in clause.words:
-            if word.dep == "compound":
+            # A noun GiNZA hangs on a verb as a compound (私の番号そのまま教えちゃう) is its object.
+            if word.dep == "compound" and clause.parse[word.head].pos != "VERB":
                 continue
             if self._is_data(clause, word) and self._personal(clause, word):
                 return True
@@ -506,7 +526,9 @@ class ClauseRules:
             # メモとかして, シュレッダーかけて: a noun whose verb is a light one
             loose = (clause.parse[word.head].lemma == "する" and _TENTATIVE.match(clause.after(word))) \
                 or word.lemma == "シュレッダー"
-            if not (word.pos == "VERB" or _SURU.search(chain) or concern or of_handling or loose
+            # 見れる may come out an adjective (運営の人がみんな見れる感じ): still the predicate
+            if not (word.pos == "VERB" or (word.pos == "ADJ" and lemma in ACCESS) or _SURU.search(chain)
+                    or concern or of_handling or loose
                     or self._of_data(clause, word)):
                 continue  # 利用記録, 管理画面: a noun, not a predicate (個人情報の取り扱い is one)
             head = clause.parse[word.head]
@@ -546,7 +568,7 @@ class ClauseRules:
                     return True
             elif member(lemma, ACCESS) and (owned or implied) and question and (
                     "誰" in lemmas or any(self._party(clause, c) for c in clause.children(word))
-                    or (word.dep == "acl" and self._party(clause, clause.parse[word.head]))):
+                    or (word.dep in ("acl", "dep") and self._party(clause, clause.parse[word.head]))):
                 return True  # 誰が聞くんですか, 市役所の人ってどこまで私の個人情報見られるんですか
         return False
 
@@ -591,7 +613,9 @@ class ClauseRules:
                                         for w in clause.words if w.i != word.i)
                 if handler or others:
                     return True
-            elif word.lemma in REACH and word.pos == "VERB":
+            # いった(り) in kana is read as いう; with a contact as subject it is 行く (問い合わせがいったり)
+            elif (word.lemma in REACH or (word.lemma == "いう" and word.text.startswith("いっ"))) \
+                    and word.pos == "VERB":
                 if _REQUEST_CHAIN.search(chain) and not _NEGATIVE_REQUEST.search(chain + after[:8]):
                     continue  # 会社に請求書を送ってもらえますか: asked for
                 # The goal may hang on a noun before the verb (勤務先に在籍確認の電話ってかかって).
@@ -618,7 +642,9 @@ class ClauseRules:
         for word in clause.words:
             if word.lemma in ("見える", "聞こえる") and not owned:
                 continue  # visible or audible: only the caller's data (本名とか他の人から見える)
-            if not (word.lemma in ("見られる", "知られる", "聞かれる", "見える", "聞こえる")
+            # 会社の人に分かっちゃう: known to a party, in the form of a mishap (not 分かるように)
+            known = word.lemma in ("分かる", "わかる") and (owned or _MISHAP.match(clause.chain(word)))
+            if not (word.lemma in ("見られる", "知られる", "聞かれる", "見える", "聞こえる") or known
                     or member(word.lemma, EXPOSE) or (
                     word.lemma in ("見る", "知る", "聞く") and _PASSIVE_CHAIN.search(clause.chain(word)))):
                 continue
@@ -717,7 +743,7 @@ class ClauseRules:
         owed = [w for w in clause.words if w.lemma in PAY and _NOT_DONE.search(clause.after(w))]
         # お振り込みいたします announces an action (a refund, a procedure), not the account's state.
         done = [w for w in clause.words if not _WILL_DO.match(clause.chain(w))]
-        if any((member(w.lemma, ACCOUNT_MONEY) or w in owed) and w.dep != "compound" and self._near(clause, w, a, 3)
+        if any((member(w.lemma, ACCOUNT_MONEY) or w in owed) and _predicate(clause, w) and self._near(clause, w, a, 3)
                for w in done for a in amounts):
             found.append(("ACCOUNT_AMOUNT", ""))
         if "プラン" in lemmas and _CURRENT.search(clause.text) and (money or found):
@@ -737,7 +763,7 @@ class ClauseRules:
             found += [("JP_BANK_ACCOUNT", w.text) for w in clause.words if _BANK.search(w.text)][:1]
         for w in clause.words:
             unpaid = _NOT_DONE.search(clause.after(w))
-            if (w.lemma in PAY or member(w.lemma, ACCOUNT_MONEY)) and w.dep != "compound" and unpaid \
+            if (w.lemma in PAY or member(w.lemma, ACCOUNT_MONEY)) and _predicate(clause, w) and unpaid \
                     and not _IF_CLAUSE.search(clause.after(w)[unpaid.end():].lstrip("のでしたが")):
                 found.append(("ACCOUNT_AMOUNT", ""))
                 break
@@ -899,7 +925,9 @@ class ClauseRules:
                 # 書いとこうか: GiNZA may read とこう as a noun of its own, outside the chain.
                 volitional = _VOLITIONAL_Q.search(word.text + (chain or clause.after(word)[:5])
                                                   + ("か" if question else "")) or (
-                    question and _PUT_ON_RECORD.search(chain))
+                    question and _PUT_ON_RECORD.search(chain)) or (
+                    # 関西 volitional without う (保険証の番号言おか？, 送ろか)
+                    question and word.text.endswith(_SHORT_VOLITIONAL) and chain.startswith("か"))
                 better = question and not asks_what and (_BETTER.search(after) or _IF_GOOD.search(after))
                 if volitional:
                     forms.add("question")
@@ -907,6 +935,8 @@ class ClauseRules:
                     forms.add("better")
                 elif condition:
                     forms.add("condition")
+            elif word.lemma in ("控える", "メモ") and question and _PUT_ON_RECORD.search(chain):
+                forms.add("question")  # マイナンバーも控えときます？: offered for the agent to note
             elif (word.lemma in NEED and question and word.dep == "ROOT" and not asks_what
                   and (tentative or word.lemma != "必要")):  # 〜って要ります？ offers; 〜も必要ですか asks
                 forms.add("need")

@@ -42,7 +42,7 @@ from redactor.policy.sensitive import SensitiveDetector
 # 番号), then 3-4 digits close after it.
 _SECURITY_CODE_SPOKEN = re.compile(
     r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|裏(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8})?の?(番号|数字))"
-    r"[^0-9]{0,10}\d{3,4}(?!\d)")
+    r"[^0-9]{0,14}\d{3,4}(?!\d)")
 # An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
 _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
@@ -280,9 +280,12 @@ class CallState:
                       else ("agent_requests_unneeded", t) for t in requested if not self.policy.allows(t)]
             # Confirming a name or number (お電話は048から始まる番号でよろしいでしょうか) asks for it too.
             confirming = {e.type for e in entities} if _CONFIRMING.search(flat) else set()
+            # 確認できました said of something else in the utterance that then asks for the name (お問い合わせ
+            # 番号…確認できました。ご本人確認のため、お名前を) confirms no identity: only an earlier request counts.
+            asked_before = self.name_asked or self.phone_asked
             self.name_asked |= "PERSON" in requested or "PERSON" in confirming
             self.phone_asked |= "PHONE_NUMBER" in requested or "PHONE_NUMBER" in confirming
-            if not self.verified and acts.confirms_identity(raw) and (self.name_asked or self.phone_asked):
+            if not self.verified and acts.confirms_identity(raw) and asked_before:
                 self.verified = True
                 found.append(("identity_verified", None))
             if not self.verified and text is not None:
@@ -321,7 +324,8 @@ class CallState:
         if speaker != "agent":
             if acts.asks_about_privacy(raw, parse, has_pii=bool(entities)):
                 found.append(("privacy_question", None))
-            if self._volunteers(raw, parse, {e.type for e in entities}):
+            # A security code offered with its value is that act's specific warning alone.
+            if self._volunteers(raw, parse, {e.type for e in entities}) and ("card_security_code", None) not in found:
                 found.append(("volunteered_info_offer", None))
         return self._new(found, channel, utterance.segment_id, utterance.time)
 
