@@ -395,7 +395,9 @@ class ClauseRules:
         """The sentence names the customer's data: a data noun, a PII cue, or what they said."""
         for word in clause.words:
             # A noun GiNZA hangs on a verb as a compound (私の番号そのまま教えちゃう) is its object.
-            if word.dep == "compound" and clause.parse[word.head].pos != "VERB":
+            # (写真撮るでしょ: 撮る may come out a noun heading a clause)
+            if word.dep == "compound" and not (clause.parse[word.head].pos == "VERB"
+                                               or clause.parse[word.head].dep == "advcl"):
                 continue
             if self._is_data(clause, word) and self._personal(clause, word):
                 return True
