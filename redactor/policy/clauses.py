@@ -182,6 +182,8 @@ RESULTS = frozenset({"合格", "不合格", "採用", "不採用", "内定", "�
                      "通過", "見送り"})
 # A deadline already passed (返却期限を過ぎております, 有効期限が切れています): the caller's item.
 PASSED = frozenset({"過ぎる", "切れる", "超える", "超過"})
+# An e-mail address read aloud, whole or cut off before its domain (the PII engine needs the domain).
+_SPELLED_EMAIL = re.compile(r"[A-Za-z0-9._-]{2,}\s*(アットマーク|@|＠)")
 _DEADLINE = re.compile(r"(期限|期日|満了)")
 _STATIVE = re.compile(r"^(て|で)(おり|い|る|ござい)")
 # The caller's own contract, car or home named with an honorific (お車の, ご契約の, ご加入の).
@@ -773,6 +775,8 @@ class ClauseRules:
             found.append(("ACCOUNT_AMOUNT", ""))
         if numbers and _ON_FILE.search(clause.text):
             found.append(("REGISTERED_VALUE", ""))
+        if _SPELLED_EMAIL.search(clause.text) and "登録" in clause.text:
+            found.append(("EMAIL_ADDRESS", ""))  # ご登録のメールアドレス、mina.k72アットマーク…: read out, cut off
         dated = (numbers and any(w.lemma in ("日", "月", "年", "月末", "末") for w in clause.words)) or any(
             w.lemma in ("今月末", "来月末", "月末", "今月", "来月", "今年", "来年") for w in clause.words)
         if dated and _EXPIRY.search(clause.text) and any(_DOCUMENT.search(w.text) for w in clause.words) \
