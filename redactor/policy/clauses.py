@@ -578,12 +578,16 @@ class ClauseRules:
 
     def _about_self(self, clause: Clause, nouns: tuple[str, ...] = ()) -> bool:
         """A noun (one of ``nouns`` if given) owned by the speaker (私のこと, 私の口座のこととか, 私の病歴),
-        or a fact the speaker did (私が電話したってこと)."""
+        or a fact the speaker or kin did (私が電話したってこと, 母が…受けてること)."""
         return any(word.pos == "NOUN" and (not nouns or word.lemma in nouns) and (
-            self._owned(clause, word) or (word.lemma in ("こと", "事") and any(
-                c.dep == "acl" and any(g.lemma in SELF and g.dep == "nsubj" for g in clause.children(c))
-                for c in clause.children(word))))
+            self._owned(clause, word) or (word.lemma in ("こと", "事") and self._own_fact(clause, word)))
             for word in clause.words)
+
+    @staticmethod
+    def _own_fact(clause: Clause, word: Word) -> bool:
+        """こと of something the speaker or kin does (うちが生活保護受けてること): their matter."""
+        return any(c.dep == "acl" and any((g.lemma in SELF or member(g.lemma, FAMILY)) and g.dep == "nsubj"
+                                          for g in clause.children(c)) for c in clause.children(word))
 
     @staticmethod
     def _owned(clause: Clause, word: Word) -> bool:
@@ -632,9 +636,10 @@ class ClauseRules:
                 # ほかの保護者さんに伝わったり): data or the caller's own matter, not a goal.
                 around += [w for w in clause.words if w.i < word.i and w.pos == "NOUN" and (
                     self._is_data(clause, w) or self._handed(clause, w) or member(w.lemma, CONTACTS)
-                    or (w.lemma in ("こと", "事", "話") and self._owned(clause, w)))]
+                    or (w.lemma in ("こと", "事", "話") and (self._owned(clause, w) or self._own_fact(clause, w))))]
                 subject = any(self._is_data(clause, c) or self.identifier_types(clause.compound(c))
                               or self._owned(clause, c) or self._handed(clause, c) or member(c.lemma, CONTACTS)
+                              or (c.lemma in ("こと", "事") and self._own_fact(clause, c))
                               for c in around if c.i != word.i and not self._marked(clause, c, ("に", "へ", "で")))
                 if goal and subject:
                     return True
