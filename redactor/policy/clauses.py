@@ -258,6 +258,7 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|でしょう|だろう|べ|べな|べか|べさ|っぺ|やろ|"
                            r"やんな|じゃろ|じゃろう|っちゃろ|とやろ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _MISHAP = re.compile(r"^(っ|て)?(ちゃ|ちま|てしま|しま|たり)")
+_MISHAP_AHEAD = re.compile(r"^(っ|て)?(ちゃう|ちまう|てしまう|しまう|たり|ちゃわ|ちゃいま|てしまいま)")
 _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 # Dialects ask not to with ん (使わんとって, 言わんといて).
@@ -660,6 +661,11 @@ class ClauseRules:
             if any(self._party(clause, c) and self._marked(clause, c, ("に", "には", "にも", "から"))
                    for c in clause.children(word)):
                 return True  # 他の人から見える: seen from their side too
+            # a party as the finder (夫が…住所がわかっちゃう), feared, not told as done (わかっちゃった)
+            if known and _MISHAP_AHEAD.match(clause.chain(word)) and any(
+                    self._party(clause, w) and w.dep == "nsubj" and self._marked(clause, w, ("が",))
+                    for w in clause.words):
+                return True
         return False
 
     def _fate(self, clause: Clause, has_pii: bool) -> bool:
