@@ -183,7 +183,8 @@ RESULTS = frozenset({"合格", "不合格", "採用", "不採用", "内定", "�
 # A deadline already passed (返却期限を過ぎております, 有効期限が切れています): the caller's item.
 PASSED = frozenset({"過ぎる", "切れる", "超える", "超過"})
 # An e-mail address read aloud, whole or cut off before its domain (the PII engine needs the domain).
-_SPELLED_EMAIL = re.compile(r"[A-Za-z0-9._-]{2,}\s*(アットマーク|@|＠)")
+# Starts at the run's first letter only: every later start would rescan the run (quadratic).
+_SPELLED_EMAIL = re.compile(r"(?<![A-Za-z0-9._-])[A-Za-z0-9._-]{2,}\s*(アットマーク|@|＠)")
 _DEADLINE = re.compile(r"(期限|期日|満了)")
 _STATIVE = re.compile(r"^(て|で)(おり|い|る|ござい)")
 # The caller's own contract, car or home named with an honorific (お車の, ご契約の, ご加入の).
