@@ -95,7 +95,7 @@ def srv():
     watched[0].setLevel(level)
 
 
-def _hostile_example(srv: ServerThread, protocol: str, target: str, kind: str, index: int, value: object,
+def check_hostile_example(srv: ServerThread, protocol: str, target: str, kind: str, index: int, value: object,
                      junk: bytes) -> None:
     ids = new_ids()
     frames = scenario_frames(protocol, target, kind, index, value, junk, ids)
@@ -110,21 +110,21 @@ def _hostile_example(srv: ServerThread, protocol: str, target: str, kind: str, i
 @given(target=st.sampled_from(TARGETS["twilio"]), kind=st.sampled_from(KINDS), index=st.integers(0, 300),
        value=HOSTILE, junk=st.binary(max_size=3000))
 def test_hostile_twilio_frames(srv, target, kind, index, value, junk) -> None:
-    _hostile_example(srv, "twilio", target, kind, index, value, junk)
+    check_hostile_example(srv, "twilio", target, kind, index, value, junk)
 
 
 @SETTINGS
 @given(target=st.sampled_from(TARGETS["audiohook"]), kind=st.sampled_from(KINDS), index=st.integers(0, 300),
        value=HOSTILE, junk=st.binary(max_size=3000))
 def test_hostile_audiohook_messages(srv, target, kind, index, value, junk) -> None:
-    _hostile_example(srv, "audiohook", target, kind, index, value, junk)
+    check_hostile_example(srv, "audiohook", target, kind, index, value, junk)
 
 
 @SETTINGS
 @given(target=st.sampled_from(TARGETS["ingest"]), kind=st.sampled_from(KINDS), index=st.integers(0, 300),
        value=HOSTILE, junk=st.binary(max_size=3000))
 def test_hostile_ingest_frames(srv, target, kind, index, value, junk) -> None:
-    _hostile_example(srv, "ingest", target, kind, index, value, junk)
+    check_hostile_example(srv, "ingest", target, kind, index, value, junk)
 
 
 def test_after_hostile_traffic_the_server_is_healthy_and_good_calls_work(srv) -> None:
