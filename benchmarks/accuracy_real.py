@@ -4,7 +4,10 @@
 Two parts, one run.  Nothing from the project's own samples is read or printed: only the public,
 redistributable sets under ``benchmarks/real/``.
 
-1. Text (``benchmarks/real/text_persons.jsonl``: Wikipedia sentences with gold named entities)
+1. Text (``benchmarks/real/text_persons.jsonl`` = set1 and ``text_persons_more.jsonl`` = set2:
+   Wikipedia sentences with gold named entities).  Each set is reported whole and by part: even
+   lines (dev, dev2) are studied, odd lines (check, check2) only scored in aggregate; ``all`` is
+   both sets together.
    Systems:
      ``ours``          ``redactor.Redactor().analyze(text)``: every entity it returns is a mask.
      ``ginza-person``  GiNZA alone (``spacy.load("ja_ginza")``): its ``Person`` entities.
@@ -70,7 +73,10 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 REAL = HERE / "real"
-TEXT_SET = REAL / "text_persons.jsonl"
+# The two text sets (disjoint, same selection rule; benchmarks/real/README.md) and their parts:
+# even lines are studied (dev, dev2), odd lines only ever scored in aggregate (check, check2).
+TEXT_SETS = {"set1": REAL / "text_persons.jsonl", "set2": REAL / "text_persons_more.jsonl"}
+PARTS = {"set1": (("dev", True), ("check", False)), "set2": (("dev2", True), ("check2", False))}
 SPEECH_DIR = REAL / "speech"
 COVER = 0.9
 GOLD_TYPES = ("ORG_CORPORATE", "ORG_POLITICAL", "ORG_OTHER", "PLACE", "FACILITY", "PRODUCT",
@@ -217,30 +223,33 @@ def score_text(rows: list[dict[str, Any]], preds: list[list[tuple[int, int, str]
 
 
 def run_text(errors: int, limit: int | None) -> tuple[dict[str, Any], Any]:
-    rows = load_jsonl(TEXT_SET)[:limit] if limit else load_jsonl(TEXT_SET)
+    """Both text sets, each scored whole and by part; GiNZA alone on each set."""
+    sets = {name: load_jsonl(path)[:limit] if limit else load_jsonl(path) for name, path in TEXT_SETS.items()}
     results = {}
     t0 = time.perf_counter()
     redactor, ours = system_ours()
-    preds = [ours(r["text"]) for r in rows]
-    # Individual errors are listed for the dev half only: the check half (odd lines) is there
-    # to show overfitting, so its items are never printed, whatever --errors says.
-    results["ours"] = score_text(rows, preds, 0)
-    results["ours"]["seconds"] = round(time.perf_counter() - t0, 1)
-    # Two halves (even / odd lines): rules are developed on "dev" only, so overfitting to the
-    # set would show as a gap between the halves.
-    for name, part in (("ours dev (even lines)", 0), ("ours check (odd lines)", 1)):
-        results[name] = score_text(rows[part::2], preds[part::2], errors if part == 0 else 0)
-        results[name]["seconds"] = results["ours"]["seconds"]
+    preds = {name: [ours(r["text"]) for r in rows] for name, rows in sets.items()}
+    seconds = round(time.perf_counter() - t0, 1)
+    results["ours all"] = score_text([r for rows in sets.values() for r in rows],
+                                     [p for ps in preds.values() for p in ps], 0)
+    results["ours all"]["seconds"] = seconds
+    for name, rows in sets.items():
+        results[f"ours {name}"] = score_text(rows, preds[name], 0)
+        results[f"ours {name}"]["seconds"] = seconds
+        # Two parts of each set (even / odd lines): rules are developed on the study parts only,
+        # so overfitting shows as a gap.  Individual errors are listed for the study parts only:
+        # the check parts' items are never printed, whatever --errors says.
+        for part, (label, studied) in enumerate(PARTS[name]):
+            results[f"ours {label}"] = score_text(rows[part::2], preds[name][part::2], errors if studied else 0)
+            results[f"ours {label}"]["seconds"] = seconds
     t0 = time.perf_counter()
     ginza = system_ginza()
-    preds_person, preds_pii = [], []
-    for r in rows:
-        person, pii = ginza(r["text"])
-        preds_person.append(person)
-        preds_pii.append(pii)
-    results["ginza-person"] = score_text(rows, preds_person, 0)
-    results["ginza-pii"] = score_text(rows, preds_pii, 0)
-    results["ginza-person"]["seconds"] = results["ginza-pii"]["seconds"] = round(time.perf_counter() - t0, 1)
+    ginza_preds = {name: [ginza(r["text"]) for r in rows] for name, rows in sets.items()}
+    seconds = round(time.perf_counter() - t0, 1)
+    for name, rows in sets.items():
+        for k, system in enumerate(("ginza-person", "ginza-pii")):
+            results[f"{system} {name}"] = score_text(rows, [p[k] for p in ginza_preds[name]], 0)
+            results[f"{system} {name}"]["seconds"] = seconds
     return results, redactor
 
 
@@ -450,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", choices=("text", "speech", "both"), default="both")
     ap.add_argument("--json", type=Path, help="write all figures (and per-clip transcripts) here")
     ap.add_argument("--errors", type=int, default=10,
-                    help="missed persons / over-masks listed, from the dev half (even lines) only")
+                    help="missed persons / over-masks listed, from the study parts (dev, dev2) only")
     ap.add_argument("--limit", type=int, help="first N items of each set (smoke runs)")
     ap.add_argument("--pad-s", type=float, default=0.5,
                     help="seconds of digital silence added before and after each clip (default 0.5; "

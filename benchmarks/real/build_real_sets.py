@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Rebuild the real evaluation sets in this folder from their upstream snapshots (provenance).
 
-This script documents, and makes repeatable, how ``text_persons.jsonl`` and ``speech/`` were
-selected.  It is not run by the benchmark; it needs local git clones of the two sources:
+This script documents, and makes repeatable, how ``text_persons.jsonl``,
+``text_persons_more.jsonl`` and ``speech/`` were selected.  It is not run by the benchmark; it
+needs local git clones of the two sources:
 
 - ``--ner``: a clone of github.com/stockmarkteam/ner-wikipedia-dataset (commit
   5e525c2132c0e87cce890b8b92639a0cf357c1f3; ``ner.json`` version 2.0, CC BY-SA 3.0).
@@ -51,6 +52,8 @@ FULL_DATE = re.compile(r"(?:(?:明治|大正|昭和|平成|令和)?[0-9０-９�
 
 # How many sentences of each kind the text set keeps.
 N_PERSON, N_OTHER, N_NEGATIVE, N_DATE_EXTRA = 550, 250, 150, 100
+# The second text set (text_persons_more.jsonl): the same mix scaled to 1,200 sentences.
+MORE = (630, 285, 170, 115)
 
 
 def rank(key: str) -> str:
@@ -62,7 +65,8 @@ def git_show(repo: Path, commit: str, path: str) -> bytes:
                           check=True, capture_output=True).stdout
 
 
-def build_text(repo: Path) -> None:
+def load_rows(repo: Path) -> list[dict]:
+    """Every sentence of the pinned ``ner.json`` as a line of the text sets, ranked by SHA-1 of id."""
     data = json.loads(git_show(repo, NER_COMMIT, "ner.json"))
     rows = []
     for i, item in enumerate(data):
@@ -84,23 +88,44 @@ def build_text(repo: Path) -> None:
                       f"(ja.wikipedia curid {item['curid']}), CC BY-SA 3.0",
         })
     rows.sort(key=lambda r: rank(r["id"]))
+    return rows
+
+
+def select(rows: list[dict], n_person: int, n_other: int, n_negative: int, n_date_extra: int) -> list[dict]:
+    """The mix rule: the first sentences in rank order with a person, with another entity only,
+    with no source entity, then more sentences holding a full date, of any kind."""
     person = [r for r in rows if r["persons"]]
     other = [r for r in rows if not r["persons"] and r["spans"]
              and any(s["type"] != "DATE" for s in r["spans"])]
     negative = [r for r in rows if not any(s["type"] != "DATE" for s in r["spans"])]
-    chosen = person[:N_PERSON] + other[:N_OTHER] + negative[:N_NEGATIVE]
+    chosen = person[:n_person] + other[:n_other] + negative[:n_negative]
     ids = {r["id"] for r in chosen}
-    # more sentences with a full date, of any kind, so that date over-masking is well measured
+    # more sentences with a full date, so that date over-masking is well measured
     dated = [r for r in rows if r["id"] not in ids and any(s["type"] == "DATE" for s in r["spans"])]
-    chosen += dated[:N_DATE_EXTRA]
+    chosen += dated[:n_date_extra]
     chosen.sort(key=lambda r: r["id"])
-    out = HERE / "text_persons.jsonl"
+    return chosen
+
+
+def write_set(chosen: list[dict], name: str) -> None:
+    out = HERE / name
     with out.open("w", encoding="utf-8") as f:
         for r in chosen:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     n_dates = sum(any(s["type"] == "DATE" for s in r["spans"]) for r in chosen)
     print(f"text: {len(chosen)} sentences ({sum(bool(r['persons']) for r in chosen)} with a person, "
           f"{sum(not r['spans'] for r in chosen)} with no span, {n_dates} with a full date) -> {out}")
+
+
+def build_text(repo: Path) -> None:
+    rows = load_rows(repo)
+    first = select(rows, N_PERSON, N_OTHER, N_NEGATIVE, N_DATE_EXTRA)
+    write_set(first, "text_persons.jsonl")
+    # The second set: the same rule over the sentences the first did not take, so the two are
+    # disjoint and the second holds the next sentences in rank order.
+    taken = {r["id"] for r in first}
+    more = select([r for r in rows if r["id"] not in taken], *MORE)
+    write_set(more, "text_persons_more.jsonl")
 
 
 # ------------------------------------------------------------------ speech
