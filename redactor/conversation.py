@@ -149,6 +149,7 @@ class _Heard:
     continued: str | None  # the cue of the value it went on with (its own speaker's last one)
     still: bool  # it closely followed a garbled answer of its own speaker
     words: Sequence[Word] | None  # of its latest version (in memory only, like its text)
+    versions: list[str] = field(default_factory=list)  # its texts, oldest first (what each asked)
 
 
 class Conversation:
@@ -190,7 +191,8 @@ class Conversation:
         tell which parts of the text speech recognition was unsure of.
         """
         tail = self._follows(speaker, start)
-        heard = _Heard(copy.copy(self.context), tail.cue if tail else None, bool(tail and tail.answering), words)
+        heard = _Heard(copy.copy(self.context), tail.cue if tail else None, bool(tail and tail.answering), words,
+                       [text])
         prompt, requested, answering = self._reading(self.context, text, speaker, heard)
         if segment_id is not None:
             self._asked[segment_id] = (prompt, requested, answering)
@@ -249,24 +251,33 @@ class Conversation:
                 words: Sequence[Word] | None) -> list[Observation]:
         """The turns after a revised one, read again in the context its revision gives them:
         each one whose cue or request changed is redacted again (for the warning rules, and its
-        own later revisions keep the new cue); the call's context becomes the latest versions'."""
+        own later revisions keep the new cue); the call's context becomes the latest versions'.
+
+        A re-read only ever adds to what a turn answers (``_asked_more``), and a turn asks what
+        any of its versions asked (``_observed``): a second decode that cut a request short
+        (有効期限をお願いいたします → 有効期限の, its words given to the next utterance) must not
+        turn the answer after it (27年の8月までです) into a remark whose expiry shows."""
         heard, since = self._heard.get(segment_id or ""), self.state.since(segment_id)
+        if heard is not None:
+            heard.words = words
+            heard.versions.append(text)
         if heard is None or since is None:
             return []
-        heard.words = words
-        context = copy.copy(heard.context)
-        context.observe(text, speaker)
+        context = _observed(heard.context, heard.versions, speaker)
         reread = []
         for turn in since[1:]:
             later = self._heard.get(turn.segment_id or "")
             if later is not None and turn.text is not None:
                 later.context = copy.copy(context)
-                reading = self._reading(context, turn.text, turn.speaker, later)
-                if reading != self._asked.get(turn.segment_id or ""):
+                before = self._asked.get(turn.segment_id or "")
+                reading = _asked_more(before, self._reading(context, turn.text, turn.speaker, later))
+                if reading != before:
                     self._asked[turn.segment_id or ""] = reading
                     result, found = self._redact(turn.text, normalize(turn.text), reading[0], reading[1], later.words)
                     reread.append(replace(turn, masked=result.text, entities=found, parse=result.parse))
-            context.observe(turn.text if turn.text is not None else turn.masked or "", turn.speaker)
+                context = _observed(context, later.versions, turn.speaker)
+            else:
+                context.observe(turn.text if turn.text is not None else turn.masked or "", turn.speaker)
         self.context = context
         return reread
 
@@ -420,6 +431,36 @@ class Conversation:
             spans.append((start, end))
             floor = end
         return spans
+
+
+# A speaker no turn has: what a context asks of "the other side", whoever spoke last.
+_ANYONE = "\x00anyone"
+
+
+def _asks(context: CallContext) -> tuple[bool, bool]:
+    """How much a context asks of the other side: a request open, a cue named."""
+    return context.answers_request(_ANYONE), context.prompt_for(_ANYONE) is not None
+
+
+def _observed(context: CallContext, versions: Sequence[str], speaker: str | None) -> CallContext:
+    """``context`` after a turn heard in several ``versions`` (oldest first): the latest one
+    that asks most (a request open, a cue named), so that what any version asked stays asked."""
+    best = None
+    for text in reversed(versions):
+        after = copy.copy(context)
+        after.observe(text, speaker)
+        if best is None or _asks(after) > _asks(best):
+            best = after
+    return best if best is not None else copy.copy(context)
+
+
+def _asked_more(before: tuple[str | None, bool, bool] | None,
+                now: tuple[str | None, bool, bool]) -> tuple[str | None, bool, bool]:
+    """A turn's reading after a re-read: the new cue (or the old one when the new context names
+    none), and a request or an answer once read stays read (a re-read may mask more, never less)."""
+    if before is None:
+        return now
+    return now[0] if now[0] is not None else before[0], before[1] or now[1], before[2] or now[2]
 
 
 def _disjoint(entities: list[Entity]) -> list[Entity]:

@@ -209,3 +209,34 @@ def test_a_card_number_read_out_makes_it_a_card_call_even_with_every_cue_garbled
     conversation.turn("おめがいかします", "agent", start=41.5, end=42.6)
     assert [e.type for e in conversation.turn("27年の8月までです", "customer", start=42.9, end=44.9).entities] \
         == ["CARD_EXPIRY"]
+
+
+# The card call as heard live (issue #12, the live edge's leak): the agent's 有効期限 request came out
+# as おめがいかします; the customer's answer first as 2つ7年の8月までです (no year: nothing to mask),
+# then, in the second pass, plainly. A second decode of the request that cut it short (its words
+# given to the agent's next utterance, or read at the live edge without them) took the request back:
+# the answer's revision was read as a remark and its expiry showed.
+CARD_CALL = [("agent-7", "agent", 31.6, 33.3, "バード番号をおめがいいかします"),
+             ("customer-5", "customer", 34.4, 39.9, "4111 1111 1111 1111です"),
+             ("agent-8", "agent", 41.5, 42.6, "おめがいかします")]
+
+
+@pytest.mark.parametrize("cut", ["移言の", "有効機で", "ありがとうございます"])
+def test_a_revision_that_loses_the_request_does_not_unmask_the_answer(engine: Engine, cut: str) -> None:
+    conversation = engine.conversation("c12")
+    for segment, speaker, start, end, text in CARD_CALL:
+        conversation.turn(text, speaker, start=start, end=end, segment_id=segment)
+    conversation.turn("2つ7年の8月までです。", "customer", start=42.9, end=44.9, segment_id="customer-6")
+    conversation.revise(cut, "agent", start=41.4, segment_id="agent-8")
+    answer = conversation.revise("27年の8月までです", "customer", start=42.9, segment_id="customer-6")
+    assert [e.type for e in answer.entities] == ["CARD_EXPIRY"], answer.text
+
+
+def test_an_answer_heard_after_its_request_was_cut_short_is_still_an_answer(engine: Engine) -> None:
+    """The same, when the request's revision reached the conversation before the answer's first final."""
+    conversation = engine.conversation("c13")
+    for segment, speaker, start, end, text in CARD_CALL:
+        conversation.turn(text, speaker, start=start, end=end, segment_id=segment)
+    conversation.revise("移言の", "agent", start=41.4, segment_id="agent-8")
+    answer = conversation.turn("27年の8月までです", "customer", start=42.9, end=44.9, segment_id="customer-6")
+    assert [e.type for e in answer.entities] == ["CARD_EXPIRY"], answer.text
