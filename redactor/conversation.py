@@ -122,6 +122,7 @@ class Turn:
       garbled_answer: the utterance answers a question for personal information (or goes on
         answering it) and the engine recognised nothing in it: speech recognition garbled the
         value beyond recognition, so its audio is silenced whole (its text stays as heard).
+      reread: for a revision, the later turns whose masking the re-read changed (to show again).
     """
 
     text: str
@@ -130,6 +131,17 @@ class Turn:
     identity: Identity | None = None
     audio_spans: list[tuple[int, int]] = field(default_factory=list)
     garbled_answer: bool = False
+    reread: list[Reread] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Reread:
+    """A later turn masked again after a revision changed what it answers: its latest version's
+    text masked as before and more (``entities`` as in ``Turn``)."""
+
+    segment_id: str
+    text: str
+    entities: list[Entity]
 
 
 @dataclass(slots=True)
@@ -150,6 +162,7 @@ class _Heard:
     still: bool  # it closely followed a garbled answer of its own speaker
     words: Sequence[Word] | None  # of its latest version (in memory only, like its text)
     versions: list[str] = field(default_factory=list)  # its texts, oldest first (what each asked)
+    masked: list[tuple[int, int, str]] = field(default_factory=list)  # of its latest version's text
 
 
 class Conversation:
@@ -201,6 +214,7 @@ class Conversation:
                 del self._heard[next(iter(self._heard))]
         normalized = normalize(text)
         result, found = self._redact(text, normalized, prompt, requested, words)
+        heard.masked = _spans(result)
         garbled = answering and not result.entities and bool(text.strip())
         self._remember_tail(text, normalized, result.entities, speaker, prompt, end, garbled)
         self.context.observe(text, speaker)
@@ -224,17 +238,19 @@ class Conversation:
         its revision makes the answer after it an answer to it), and warnings and the identity
         checklist are replayed from this turn on (``CallState.revise``).  A warning the earlier
         versions missed may fire now (on the turn that raises it); each is still raised once per
-        call and none is withdrawn.  The masked text of the turns read again is not republished:
-        it only feeds the warnings and the cue their own later revisions are redacted with.
+        call and none is withdrawn.  A turn read again whose masking changed is in ``reread``
+        (masked as its shown version was, and more: a re-read never reveals), for the live call
+        to show again as a revised final.
         """
         prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
         normalized = normalize(text)
         result, found = self._redact(text, normalized, prompt, requested, words)
         result = self._keep_masked(text, result, keep)
         garbled = answering and not result.entities and bool(text.strip())
-        later = self._reread(segment_id, text, speaker, words)
-        return self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
+        later, shown = self._reread(segment_id, text, speaker, words, _spans(result))
+        turn = self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
                              answered=prompt is not None or requested, garbled=garbled, revised=later)
+        return replace(turn, reread=shown)
 
     def _reading(self, context: CallContext, text: str, speaker: str | None,
                  heard: _Heard) -> tuple[str | None, bool, bool]:
@@ -247,11 +263,13 @@ class Conversation:
         answering = (requested and (asked is not None or bool(_VALUE_CHARS.search(text)))) or heard.still
         return (heard.continued if heard.continued is not None else asked), requested, answering
 
-    def _reread(self, segment_id: str | None, text: str, speaker: str | None,
-                words: Sequence[Word] | None) -> list[Observation]:
+    def _reread(self, segment_id: str | None, text: str, speaker: str | None, words: Sequence[Word] | None,
+                masked: list[tuple[int, int, str]]) -> tuple[list[Observation], list[Reread]]:
         """The turns after a revised one, read again in the context its revision gives them:
         each one whose cue or request changed is redacted again (for the warning rules, and its
-        own later revisions keep the new cue); the call's context becomes the latest versions'.
+        own later revisions keep the new cue) with what its shown version masked kept masked,
+        and returned to be shown again when its masked text changed; the call's context becomes
+        the latest versions'.
 
         A re-read only ever adds to what a turn answers (``_asked_more``), and a turn asks what
         any of its versions asked (``_observed``): a second decode that cut a request short
@@ -259,12 +277,12 @@ class Conversation:
         turn the answer after it (27年の8月までです) into a remark whose expiry shows."""
         heard, since = self._heard.get(segment_id or ""), self.state.since(segment_id)
         if heard is not None:
-            heard.words = words
+            heard.words, heard.masked = words, masked
             heard.versions.append(text)
         if heard is None or since is None:
-            return []
+            return [], []
         context = _observed(heard.context, heard.versions, speaker)
-        reread = []
+        reread, shown = [], []
         for turn in since[1:]:
             later = self._heard.get(turn.segment_id or "")
             if later is not None and turn.text is not None:
@@ -274,12 +292,16 @@ class Conversation:
                 if reading != before:
                     self._asked[turn.segment_id or ""] = reading
                     result, found = self._redact(turn.text, normalize(turn.text), reading[0], reading[1], later.words)
+                    result = self._keep_masked(turn.text, result, later.masked)
+                    later.masked = _spans(result)
                     reread.append(replace(turn, masked=result.text, entities=found, parse=result.parse))
+                    if result.text != turn.masked and turn.segment_id is not None:
+                        shown.append(Reread(turn.segment_id, result.text, result.entities))
                 context = _observed(context, later.versions, turn.speaker)
             else:
                 context.observe(turn.text if turn.text is not None else turn.masked or "", turn.speaker)
         self.context = context
-        return reread
+        return reread, shown
 
     def _redact(self, text: str, normalized: NormalizedText, prompt: str | None, requested: bool,
                 words: Sequence[Word] | None) -> tuple[RedactionResult, list[Entity]]:
@@ -431,6 +453,11 @@ class Conversation:
             spans.append((start, end))
             floor = end
         return spans
+
+
+def _spans(result: RedactionResult) -> list[tuple[int, int, str]]:
+    """What a redaction masked, as ``(start, end, type)`` of its input: kept by a re-read."""
+    return [(e.start, e.end, e.type) for e in result.entities]
 
 
 # A speaker no turn has: what a context asks of "the other side", whoever spoke last.

@@ -169,3 +169,25 @@ def test_only_the_last_turns_are_kept_for_replay(engine: Engine) -> None:
     assert conversation.state.name_asked and turn.identity is not None
     assert conversation.state.since("agent-0") is None  # judged, not taken into the window as a new turn
     assert len(conversation.state.since("customer-1") or []) == REPLAY_TURNS
+
+
+def test_an_answer_re_read_after_its_request_is_recognised_is_returned_to_show_again(engine: Engine) -> None:
+    """The phone number after the garbled phone request was masked only by the digit net; once a
+    revision recognises the request, the answer is read as the phone number and handed back (for
+    the live call to show as a revised final); a turn whose masking did not change is not."""
+    conversation, _warnings = live(engine, REVISED[:3])
+    turn = conversation.revise(REVISED[3][1], "agent", start=23.64, segment_id="agent-5")
+    assert [(r.segment_id, [e.type for e in r.entities]) for r in turn.reread] == [("customer-6", ["PHONE_NUMBER"])]
+    assert "PHONE_NUMBER" in turn.reread[0].text and not any(ch.isdigit() for ch in turn.reread[0].text)
+
+
+def test_a_re_read_never_shows_what_the_shown_version_masked(engine: Engine) -> None:
+    """A revision of the answer kept a stretch masked that an earlier version masked (``keep``: by
+    audio time, whatever the engine says of the new words); the re-read masks it still."""
+    conversation, _warnings = live(engine, [])
+    shown = conversation.revise("はい 2 3 4 4", "customer", start=29.24, segment_id="customer-6",
+                                keep=[(0, 2, "PERSON")])
+    assert shown.text.startswith("<PERSON>")
+    turn = conversation.revise(REVISED[3][1], "agent", start=23.64, segment_id="agent-5")
+    [again] = [r for r in turn.reread if r.segment_id == "customer-6"]
+    assert again.text.startswith("<PERSON>") and "<PHONE_NUMBER>" in again.text, again.text

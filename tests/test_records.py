@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from gold import gold
 from test_server import (  # the server tests' sample calls, gold PII and clients, shared
     AUDIOHOOK_KEY,
     AUDIOHOOK_SECRET,
@@ -427,3 +428,47 @@ def test_a_live_call_leaves_a_masked_record_and_a_call_cut_by_shutdown_one_too(t
     finally:
         if live is not None:
             live.stop()
+
+
+@pytest.mark.slow
+def test_an_answer_re_read_after_its_request_is_recognised_is_shown_again_and_recorded(tmp_path) -> None:
+    """Issue #12: the address call's phone request comes out of the first pass garbled (…を めが
+    いたします: no request), so the phone number read out after it is masked only by the digit net
+    (``DIGITS``). The second pass recognises the request (…お電話番号をお願いいたします); the answer
+    is then read again as the phone number it is, and that masking must reach the agent's screen
+    at once (a revised final of the answer's segment, right after the request's revision) and the
+    call record, not only the warning rules. Real server, websockets, speech model and GiNZA; the
+    second pass runs at the end of the call only (no first look, no settling), so the order in
+    which the two channels' revisions arrive does not depend on the machine's speed."""
+    directory = tmp_path / "records"
+    stream = StreamOptions(max_calls=1, partials=False, speculate_ms=0, revision_first_look=False,
+                           revision_settle_s=float("inf"))
+    live = LiveServer(ServerOptions(
+        port=0, secret=SECRET, twilio_auth_token=TWILIO_TOKEN, max_messages_per_s=2000, stream=stream,
+        records=directory))
+    try:
+        call = run(watched_call(live, "twilio", "call_address_change"))
+        [record] = wait_for_records(directory, 1)
+    finally:
+        live.stop()
+    events = [e for e in call.agent.events if e["type"] == "transcript"]
+    phone = next(p for p in gold("call_address_change")["pii"] if p["type"] == "PHONE_NUMBER")
+    request = next(line for line in gold("call_address_change")["script"][:phone["line"]][::-1]
+                   if line["channel"] == "agent")
+    # The premise: the request's first final does not ask, a revision of it does.
+    asked = [i for i, e in enumerate(events) if e["channel"] == "agent" and e.get("revision")
+             and e["start"] < request["end"] and request["start"] < e["end"] and "電話番号" in e["text"]]
+    assert asked, "no revision of the agent's phone request recognised it"
+    answer = {e["segment_id"] for e in events if e["channel"] == "customer"
+              and e["start"] < phone["audio_end"] and phone["audio_start"] < e["end"]}
+    first = {e["segment_id"]: e for e in events if e["segment_id"] in answer and not e.get("revision")}
+    assert not any("PHONE_NUMBER" in e["text"] for e in first.values()), "the first pass already knew"
+    # Right after the request's revision, the answer's latest version on the screen is a phone number.
+    screen = final_state(events[:asked[0] + 1 + len(answer)])
+    shown = [screen[s] for s in answer if s in screen]
+    assert any("<PHONE_NUMBER>" in e["text"] and e.get("revision") for e in shown), [e["text"] for e in shown]
+    # The record holds each segment's latest masking: the answer's too.
+    recorded = {s["segment_id"]: s["text"] for s in record["segments"]}
+    assert any("<PHONE_NUMBER>" in recorded.get(s, "") for s in answer)
+    assert recorded == {s: e["text"] for s, e in final_state(events).items() if e["text"]}
+    assert not pii_found([json.dumps(record, ensure_ascii=False)], "call_address_change")

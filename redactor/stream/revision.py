@@ -45,6 +45,8 @@ class Published:
     text: str
     masked: list[tuple[float, float, str]] = field(default_factory=list)
     revision: int = 0
+    words: Sequence[Word] = ()  # of the version shown (``text``), to place a re-read's masks in time
+    shown: tuple[float, float] = (0.0, 0.0)  # start and end of the version shown
     revised: bool = False  # decoded by a second pass (at the latest in the end-of-call pass)
     settled: bool = False  # ... with ``revision_settle_s`` of the channel's speech after it
 

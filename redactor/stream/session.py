@@ -37,7 +37,9 @@ from redactor.asr import guards
 from redactor.asr.engine import SpeechEngine, Utterance
 from redactor.asr.options import AsrOptions
 from redactor.audio.resample import StreamResampler
+from redactor.conversation import Reread
 from redactor.engine import Engine
+from redactor.policy.engine import REPLAY_TURNS
 from redactor.stream import revision
 from redactor.stream.events import AgentEvent, CallEnded, IdentityEvent, MaskSpan, Transcript, WarningEvent
 from redactor.stream.partial import partial_view
@@ -277,6 +279,8 @@ class CallSession:
         self._pending: set[asyncio.Task] = set()
         self._waiting: dict[str, float] = {}  # segment → when its speech ended (for ``lag``)
         self._recent = ""  # tail of the call's raw finals: decoder context, memory only
+        # The finals a re-read may show again (the conversation re-reads its last REPLAY_TURNS turns).
+        self._shown: collections.OrderedDict[str, tuple[_Channel, Published]] = collections.OrderedDict()
         self._revising = self.options.revisions
         o = self.options
         self._edge = revision.LiveEdge(o.revision_settle_s, o.revision_deadline_s, o.revision_context_s)
@@ -562,7 +566,12 @@ class CallSession:
         if clip is not None and self._revising and clip[1].size:
             masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
             offset = ch.seconds(clip[0])
-            ch.history.append(Published(segment, offset, offset + ch.seconds(clip[1].size), context, utt.text, masked))
+            published = Published(segment, offset, offset + ch.seconds(clip[1].size), context, utt.text, masked,
+                                  words=utt.words, shown=(utt.start, utt.end))
+            ch.history.append(published)
+            self._shown[segment] = (ch, published)
+            while len(self._shown) > REPLAY_TURNS:
+                self._shown.popitem(last=False)
             if self.options.revision_first_look:
                 self._spawn(self._revise(ch))
 
@@ -639,11 +648,24 @@ class CallSession:
             turn = await self._in_pii_thread(self.conversation.revise, utt.text, ch.name, start=utt.start,
                                              segment_id=p.segment, words=utt.words, keep=keep)
             p.revision += 1
-            p.text = utt.text
+            p.text, p.words, p.shown = utt.text, utt.words, (utt.start, utt.end)
             p.masked += revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
             self._send_transcript(ch, p.segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end,
                                   revision=p.revision)
+            for again in turn.reread:
+                self._show_again(again)
             self._publish_state(turn)
+
+    def _show_again(self, again: Reread) -> None:
+        """A later final whose masking a revision's re-read changed (an answer after a request
+        recognised only in its revision): its text shown again, masked more, as a revision."""
+        shown = self._shown.get(again.segment_id)
+        if shown is None:  # not a final of this session's second pass: its warnings still count
+            return
+        ch, p = shown
+        p.revision += 1
+        p.masked += revision.masked_times(again.entities, p.words, *p.shown)
+        self._send_transcript(ch, p.segment, again.text, MaskSpan.of(again.entities), *p.shown, revision=p.revision)
 
     def _send_transcript(self, ch: _Channel, segment: str, text: str, entities: tuple[MaskSpan, ...],
                          start: float, end: float, revision: int | None = None) -> None:
