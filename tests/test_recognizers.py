@@ -286,3 +286,26 @@ def test_the_address_of_a_public_place_is_not_masked(redactor, text: str) -> Non
 ])
 def test_a_home_address_stays_masked_whatever_stands_there(redactor, text: str, value: str) -> None:
     assert ("JP_ADDRESS", value) in found(redactor, text)
+
+
+# Issue #10 round 5: numbers after a place word that are no house numbers, and a shop opened at
+# an address (sentences written here; each was masked as an address before this round).
+@pytest.mark.parametrize("text", [
+    "この郡の住民は27.5%が高齢者である。",  # a demonstrative + 郡, then a share with decimals
+    "その町の人口は12.5万人に達した。",
+    "山間の無人地区は21地区ある。",  # a count of districts
+    "父は京都市伏見区京町北8丁目77に呉服店を開いた。",  # a shop opened there: a business's address
+    "祖父は横浜市中区元町3丁目12に工場「三浦製作所」を構えた。",
+])
+def test_round5_a_share_a_count_or_a_shops_address_is_no_address(redactor, text: str) -> None:
+    assert not any(t == "JP_ADDRESS" for t, _ in found(redactor, text))
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("京都市伏見区京町北8丁目77に引っ越しました。", "京都市伏見区京町北8丁目77"),  # a caller's move
+    ("自宅は横浜市中区元町3丁目12の2です。", "横浜市中区元町3丁目12の2"),
+    ("住所は横浜市中区元町3丁目12番地です。", "横浜市中区元町3丁目12番地"),
+    ("家は京都市伏見区京町北8丁目77番の店の隣です。", "京都市伏見区京町北8丁目77番"),  # a shop nearby, not opened
+])
+def test_round5_a_callers_address_stays_masked(redactor, text: str, value: str) -> None:
+    assert ("JP_ADDRESS", value) in found(redactor, text)

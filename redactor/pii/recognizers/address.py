@@ -21,11 +21,14 @@ _PREFECTURES = (
     "福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
 )
 _NAME = r"[一-龥々〆ヶケァ-ヴー]"
-_MUNICIPALITY = rf"(?:{_NAME}{{1,6}}?|[ぁ-ゖ]{{2,5}})(?:市|区|郡|町|村)"
+# (a kana name, not a demonstrative: この郡, その町)
+_MUNICIPALITY = rf"(?:{_NAME}{{1,6}}?|(?!この|その|あの|どの)[ぁ-ゖ]{{2,5}})(?:市|区|郡|町|村)"
 _TOWN = rf"(?:{_NAME}|[ぁ-ゖ]){{0,12}}?"  # 西新宿, みなとみらい, 大字…
 # 丁目 as speech recognition writes it too (長目, 町目, ちょうめ); 晩 for 番.
-# A number followed by a counter of something else is no house number (市長職は1999年, 景観100選).
-_BLOCK = r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号|条|線|の|-|(?![\d年月日人円選位回件個名歳%％万億]))"
+# A number followed by a counter of something else is no house number (市長職は1999年, 景観100選,
+# 無人地区は21地区), nor one with a decimal part (住民は27.20%).
+_BLOCK = (r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号|条|線|の|-|"
+          r"(?![\d年月日人円選位回件個名歳%％万億]|\.\d|地区|世帯|か所|ヶ所|箇所|カ所))")
 # Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
 # Speech recognition puts spaces between the parts (北区梅田 3 丁目 4番).
 _BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"
@@ -40,8 +43,11 @@ _FACILITY = ("(?:小学校|中学校|高等学校|高校|学校|大学|学園|�
              "大聖堂|病院|図書館|博物館|美術館|資料館|記念館|会館|劇場|公園|城|庁舎|役場|役所|公民館|"
              "体育館|競技場|球場|スタジアム|空港|灯台|古墳|遺跡|研究所|工場|本社|本店|本部|支社|支店|営業所)")
 _LOCATED = re.compile(r"\s?に(?:所在|位置|鎮座|ある|あった|建つ|建って|置く|置かれ)")
-# Only a firm or a body has a head office: its seat is no person's address (…1丁目に本社を置く企業).
-_SEAT = re.compile(r"\s?に(?:本社|本店|本部|本拠|本拠地|事務局)を(?:置|構え)")
+# Only a firm or a body has a head office: its seat is no person's address (…1丁目に本社を置く企業);
+# a shop or a works opened there is a business's (…8丁目77に呉服店「大文字屋」を開く).
+_SEAT = re.compile(r"\s?に(?:(?:本社|本店|本部|本拠|本拠地|事務局)を(?:置|構え)"
+                   r"|[一-龥ァ-ヴー]{0,6}(?:店|商店|工場|事務所|医院|診療所|工房|店舗)(?:「[^」]{1,20}」)?を"
+                   r"(?:開|構え|設立|創業|建設))")
 _FACILITY_SUBJECT = re.compile(rf"{_FACILITY}(?:は|が)、?\s?$")
 _PREDICATE_TAIL = re.compile(r"[ぁ-ゖ]{0,4}")  # する, した, る, ている
 _FACILITY_HEAD = re.compile(rf"[^。、]{{0,20}}?{_FACILITY}(?:である|です|だ)?(?:。|$)")

@@ -88,9 +88,12 @@ def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _company_inside(value: str) -> bool:
     """A company word inside the value (中島保険, ソラモバイルサポートセンター, ソラネット), not a short
-    one that the first name of a foreign full name only ends with (ジャネット・ジャクソン)."""
-    return any(not (len(m.group().strip()) <= 3 and m.start() > 0 and _KATAKANA_CHAR.match(value, m.start() - 1)
-                    and _KATAKANA_CHAR.match(m.group().strip()) and value[m.end():m.end() + 1] in JOINERS)
+    one that the first name of a foreign full name only ends with (ジャネット・ジャクソン), nor katakana
+    that a longer katakana word goes on after (ガストン, オーガスタス: a firm word ends its word)."""
+    return any(not (_KATAKANA_CHAR.match(m.group().strip()) and _KATAKANA_CHAR.match(m.group()[-1]) and (
+        _KATAKANA_CHAR.match(value, m.end())
+        or (len(m.group().strip()) <= 3 and m.start() > 0 and _KATAKANA_CHAR.match(value, m.start() - 1)
+            and value[m.end():m.end() + 1] in JOINERS)))
                for m in _COMPANY_AFTER.finditer(value))
 
 

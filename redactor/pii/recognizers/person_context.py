@@ -21,8 +21,8 @@ from spacy.tokens import Doc, Span, Token
 
 # "and" inside a chain names a firm (ジョンソン・エンド・ジョンソン, …・アンド・…).
 AND_WORDS = frozenset({"アンド", "エンド"})
-# What joins the parts of one foreign name (マット・ケイン, ジャン=マリー).
-JOINERS = frozenset({"・", "＝", "=", "･"})
+# What joins the parts of one foreign name (マット・ケイン, ジャン=マリー, オカシオ゠コルテス).
+JOINERS = frozenset({"・", "＝", "=", "･", "゠"})
 
 
 def is_noun(token: Token) -> bool:

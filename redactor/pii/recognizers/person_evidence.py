@@ -274,8 +274,9 @@ def _speakable(tokens: Span, topic: bool = False) -> bool:
     for t in tokens:
         if t.text in TITLES or t.text in _KIN or "代名詞" in t.tag_ or "数詞" in t.tag_:
             return False
-        if _foreign(t) or (_KANJI.fullmatch(t.text) and (
-                "固有名詞" in t.tag_ or entry(t.text).kinds or not entry(t.text).known or topic)):
+        if (t.text in JOINERS and 0 < t.i - tokens.start < len(tokens) - 1) or _foreign(t) or (
+                _KANJI.fullmatch(t.text) and (
+                    "固有名詞" in t.tag_ or entry(t.text).kinds or not entry(t.text).known or topic)):
             continue
         return False
     return True
@@ -596,10 +597,14 @@ def _common_word(tokens: Span) -> bool:
 def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
     """A place or body before its office (成田市長, 青森県議会議員, 自由民主党総裁): not a name."""
     last = doc[cand.end - 1]
-    if last.text[-1] in _COMPOUND_KANJI and "人名" not in last.tag_:
-        return True
-    if any(t.tag_.endswith("地名-国") for t in doc[cand.start:cand.end]):
-        return True  # a country before its representative or ruler (イングランド代表, フランス国王)
+    tokens = doc[cand.start:cand.end]
+    if last.text[-1] in _COMPOUND_KANJI and "人名" not in last.tag_ and not (
+            cand.ginza and len(tokens) == 1 and entry(last.text).surname):
+        return True  # (a surname GiNZA calls a person, ending like a place: 大村知事)
+    if any(t.tag_.endswith("地名-国") for t in tokens) and not (
+            any(t.text in JOINERS for t in tokens) and any("人名" in t.tag_ for t in tokens)):
+        return True  # a country before its representative or ruler (イングランド代表, フランス国王;
+        # not a foreign full name with a part spelt like a country: マリ・キュリー教授)
     nxt = next_text(doc, cand.end)
     return bool(nxt) and nxt[0] in _PLACE_UNIT and any("地名" in t.tag_ for t in doc[cand.start:cand.end])
 
@@ -753,6 +758,9 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         chain = parts >= 2 and any(t.text in JOINERS for t in tokens) and (
             bool(named) or initials or any(_unknown_foreign(t) for t in tokens))
         support += 1 if shape or chain else 0
+        # every part of a foreign full name tagged as a person's name (アルバムのリンダ・トンプソン
+        # が書いた): a work or a product before it is what the person made, not the name's head
+        tagged_chain = chain and all("人名" in t.tag_ for t in tokens if t.text not in JOINERS)
         # an initial in a foreign chain (F・R・チェスニー): a person's name, whatever GiNZA's label
         support += 1 if chain and initials else 0
         if _lone(doc, cand.start, cand.end) and not ((shape and given and len(value) >= 3) or chain
@@ -779,7 +787,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         against += 3 if (organisation_predicate(doc, cand.end) or defined_as_a_thing(doc, cand.start, cand.end)
                          or thing_in_apposition(doc, cand.start) or place_predicate(doc, cand.end)
                          or thing_as_predicate(doc, cand.start, cand.end)
-                         or product_before(doc, cand.start)) else 0
+                         or (product_before(doc, cand.start) and not tagged_chain)) else 0
         against += 2 if _organisation_before(doc, cand.start) else 0
         # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
         # it stands as a noun phrase (行長は, 信包が) and the dictionary knows the word only as
