@@ -440,3 +440,30 @@ def test_round5_foreign_full_names_and_surnames_before_titles(redactor, text: st
 ])
 def test_round5_firm_words_places_and_products_stay_visible(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a katakana calling, ・, then a kanji name: the calling stays visible
+    ("「青い風」は、日本のシンガーソングライター・森山ゆかの楽曲。", ["森山ゆか"]),
+    # an old province after a name (…国 is a suffix, not a given name)
+    ("加藤清正は肥後国へと移封された。", ["加藤清正"]),
+    # the subject of a person's deed across a て-form: the clause goes on after 、
+    ("ポーターは病院に行って、入院した。", ["ポーター"]),
+    # what people do in a call keeps the name (出社 is no body's deed)
+    ("田中は本日出社しております。", ["田中"]),
+    ("山田は会社を設立しました。", ["山田"]),  # a person founds (the body is founded)
+    ("ハンス・ミュラーは新たに設立された会社に入社した。", ["ハンス・ミュラー"]),  # founded: a relative clause
+])
+def test_round5_callings_provinces_and_clauses(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize("text", [
+    "浅野トキワ劇場は2001年に閉館した。",  # a theatre named after a person, a word between
+    "申込数は2万6千口に達した。",  # a counter glued to a number
+    "なお、ベイクルーズは楽天市場にも出店している。",  # what only a body does: open shops
+    "グリーンテックは2019年に東証に上場した。",
+    "サクラネットは本日お休みをいただいております。",  # a firm in a call
+])
+def test_round5_facilities_counters_and_bodies_are_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []

@@ -25,9 +25,14 @@ AND_WORDS = frozenset({"アンド", "エンド"})
 JOINERS = frozenset({"・", "＝", "=", "･", "゠"})
 
 
+def is_numeral(token: Token) -> bool:
+    """A numeral (名詞-数詞), not a noun that can follow one as a counter (…-助数詞可能: 社, マイル)."""
+    return token.tag_.startswith("名詞-数詞")
+
+
 def is_noun(token: Token) -> bool:
     """A noun or a noun-like suffix, not a numeral."""
-    return token.tag_.startswith(("名詞", "接尾辞-名詞的")) and "数詞" not in token.tag_
+    return token.tag_.startswith(("名詞", "接尾辞-名詞的")) and not is_numeral(token)
 
 
 def split_parts(run: Span) -> list[list[Token]]:
@@ -299,21 +304,62 @@ def _predicate_noun(doc: Doc, i: int) -> bool:
 def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:
     """The candidate is the subject (…は / …が) of what only a person does, within its clause:
     no 、 or 。 and no other subject between (a 、 right after は is the topic's own)."""
-    if next_text(doc, end) not in {"は", "が"}:
-        return False
-    first = end + 2 if doc[end].text == "は" and next_text(doc, end + 1) == "、" else end + 1
-    chars = 0
-    for tok in doc[first:]:
-        if tok.text in {"、", "。", "は", "が"} or chars > _CLAUSE_CHARS:
-            return False
+    for tok in _clause(doc, end):
         if (tok.lemma_ in _PERSON_DEEDS and not is_noun(tok)) or (
                 tok.text in _PERSON_DEEDS | _FEELINGS and _predicate_noun(doc, tok.i)):
             return True
         if (tok.text in titles and next_text(doc, tok.i + 1) == "に"
                 and next_text(doc, tok.i + 2).startswith(_APPOINTED)):
             return True  # …の町長に選ばれ: appointed to an office
-        chars += len(tok.text)
     return False
+
+
+def _clause(doc: Doc, end: int) -> list[Token]:
+    """The words of the clause whose subject (…は / …が) ends at ``end``, up to its predicate:
+    no 、 or 。 and no other subject between (a 、 right after は is the topic's own, and one
+    after a て-form goes on with the same subject: …を持って、…で設立された)."""
+    if next_text(doc, end) not in {"は", "が"}:
+        return []
+    first = end + 2 if doc[end].text == "は" and next_text(doc, end + 1) == "、" else end + 1
+    chars = 0
+    words: list[Token] = []
+    for tok in doc[first:]:
+        te_form = tok.text == "、" and tok.i > 0 and doc[tok.i - 1].text in {"て", "で"} and (
+            doc[tok.i - 1].tag_.startswith("助詞-接続助詞"))
+        if (tok.text in {"、", "。", "は", "が"} and not te_form) or chars > _CLAUSE_CHARS:
+            break
+        words.append(tok)
+        chars += len(tok.text)
+    return words
+
+
+# What only a body does, said of the subject later in its clause (Xは楽天市場にも出店している,
+# Xが東証に上場した, Xは…で正式に設立された): opening shops, listing, merging, being founded.
+# Not 解散 (a prime minister dissolves a house) or 破産/開業 (people go bankrupt, doctors open practices).
+_BODY_DEEDS = frozenset({"出店", "上場", "倒産", "合併", "発足"})
+_FOUNDED = frozenset({"設立", "創業", "創立", "結成"})
+
+
+def organisation_deed(doc: Doc, end: int) -> bool:
+    """The candidate is the subject (…は / …が) of what only a body does, within its clause (as
+    ``person_deed``): a verbal noun used as a verb (出店している), or founded in the passive
+    (設立された; a person founds, a body is founded)."""
+    for tok in _clause(doc, end):
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lemma_ == "する":
+            passive = tok.i + 2 < len(doc) and doc[tok.i + 2].lemma_ in {"れる", "られる"}
+            if ((tok.text in _BODY_DEEDS or (tok.text in _FOUNDED and passive))
+                    and not _modifies_a_noun(doc, tok.i + 1)):
+                return True
+    return False
+
+
+def _modifies_a_noun(doc: Doc, i: int) -> bool:
+    """The verb at ``i`` and its auxiliaries end a relative clause: a noun follows
+    (…で設立された連邦軍に入隊した: the subject joined, the army was founded)."""
+    while i + 1 < len(doc) and (doc[i + 1].tag_.startswith(("助動詞", "動詞-非自立"))
+                                or doc[i + 1].text in {"て", "い"}):
+        i += 1
+    return i + 1 < len(doc) and is_noun(doc[i + 1])
 
 
 def defined_as_a_person(doc: Doc, start: int, end: int) -> bool:

@@ -64,7 +64,9 @@ from redactor.pii.recognizers.person_context import (
     defined_as_a_thing,
     event_named_after,
     is_noun,
+    is_numeral,
     next_text,
+    organisation_deed,
     organisation_predicate,
     place_predicate,
     product_before,
@@ -317,6 +319,8 @@ def _kanji_shapes(doc: Doc) -> list[_Candidate]:
             chars += len(doc[j].text)
             j += 1
         given = doc[i + 1:j]
+        if given and given[-1].tag_.startswith("接尾辞") and given[-1].text in _COMPOUND_KANJI:
+            continue  # a place's suffix ends it (安芸|国), not a given name (蒼|国|来 goes on)
         # One of them must be a given name or a kanji the dictionary does not know (千葉子: no).
         if (chars and any(_kind(t) == "名" or entry(t.text).given or not entry(t.text).known for t in given)
                 and len(tok.text) + chars >= 3
@@ -407,7 +411,10 @@ def _trim_entity(doc: Doc, ent: Span) -> tuple[int, int]:
     named = [t.i for t in ent if _is_name_tag(t)]
     while start < end and (doc[start].text in TITLES or doc[start].text in JOINERS or doc[start].is_punct
                            or _in_label(doc, start, TITLE_LABEL) or (named and start < named[0] and is_noun(doc[start])
-                                                                     and not _foreign(doc[start]))):
+                                                                     and not _foreign(doc[start]))
+                           # a katakana calling, ・, then a kanji name (シンガーソングライター・藤原さくら)
+                           or (named and start + 1 < named[0] and "普通名詞" in doc[start].tag_
+                               and doc[start + 1].text in JOINERS and bool(_KANJI.fullmatch(doc[named[0]].text)))):
         start += 1
     while end > start and (doc[end - 1].text in TITLES or doc[end - 1].text in NAME_SUFFIXES or doc[end - 1].is_punct
                            or (named and end - 1 > named[-1] and is_noun(doc[end - 1]) and not _foreign(doc[end - 1])
@@ -540,16 +547,20 @@ def _compound_after(doc: Doc, end: int) -> int:
         return 0
     if nxt.text in {"号", "丸"}:
         return 3  # a ship or a vehicle (クイーン・エリザベス号), tagged a counter
-    if (_title_after(doc, end) or _is_name_tag(nxt) or not is_noun(nxt) or "数詞" in nxt.tag_
-            or nxt.text in _PERSON_HEADS):
+    if not is_noun(nxt) or nxt.text in _PERSON_HEADS:
         return 0
-    head = nxt.text
+    head, glued = nxt.text, [nxt]
     for tok in doc[end + 1:end + 3]:
         if doc[tok.i - 1].whitespace_ or not is_noun(tok):
             break
         head += tok.text
-    if FACILITY_HEAD.search(head):
-        return 3  # named after the person: …橋, …国際空港, …号, …大聖堂
+        glued.append(tok)
+    if FACILITY_HEAD.search(head) or any(FACILITY_HEAD.search(t.text) for t in glued[1:]):
+        # named after the person: …橋, …国際空港, …号, …大聖堂 (a title label GiNZA puts over
+        # the whole does not make it a person: パンプーリャ美術館; nor a word between: 飯田トキワ劇場)
+        return 3
+    if _title_after(doc, end) or _is_name_tag(nxt):
+        return 0
     return 2 if nxt.text[-1] in _COMPOUND_KANJI or (len(nxt.text) >= 2 and "普通名詞" in nxt.tag_) else 1
 
 
@@ -723,6 +734,8 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
             continue
         if len(value) == 1:
             continue  # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
+        if cand.start > 0 and is_numeral(doc[cand.start - 1]) and not doc[cand.start - 1].whitespace_:
+            continue  # glued to a number: a quantity or a counter (2万6|千口), not a name
         if said_to_be_a_person(doc, cand.start, cand.end, TITLES) and _speakable(
                 tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
                 work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
@@ -784,7 +797,8 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
         against += 3 if (tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or team(tokens)
                          or any(t.text in AND_WORDS for t in tokens)) else 0
         against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
-        against += 3 if (organisation_predicate(doc, cand.end) or defined_as_a_thing(doc, cand.start, cand.end)
+        against += 3 if (organisation_predicate(doc, cand.end) or organisation_deed(doc, cand.end)
+                         or defined_as_a_thing(doc, cand.start, cand.end)
                          or thing_in_apposition(doc, cand.start) or place_predicate(doc, cand.end)
                          or thing_as_predicate(doc, cand.start, cand.end)
                          or (product_before(doc, cand.start) and not tagged_chain)) else 0
