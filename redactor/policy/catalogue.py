@@ -46,12 +46,14 @@ SENSITIVE_LABELS: dict[str, str] = {
     "social_status": "社会的身分",
     "criminal_record": "犯罪の経歴",
     "crime_victim": "犯罪被害",
+    "unclassified": "病歴・信条など",  # raised by the trained act model, which names no category
 }
 
 # Registered facts an agent may read out that are no maskable value (identity_not_verified).
 REGISTERED_LABELS: dict[str, str] = {
     "ACCOUNT_AMOUNT": "ご請求・お支払いの金額",
     "CONTRACT_PLAN": "ご契約のプラン",
+    "REGISTERED": "ご登録の情報",  # raised by the trained act model, which names no fact
 }
 
 # Types whose mere presence is a legal problem, not only a minimisation one.

@@ -32,6 +32,8 @@ from typing import Any
 
 from redactor.pii.catalogue import Entity
 from redactor.pii.normalize import normalize
+from redactor.policy import act_model
+from redactor.policy.act_model import AGENT_KINDS, CUSTOMER_KINDS, ActModel, ActTurn
 from redactor.policy.acts import ActDetector
 from redactor.policy.catalogue import REQUESTED, Severity, render
 from redactor.policy.parse import Parse
@@ -68,6 +70,10 @@ _ECHO_KEY = secrets.token_bytes(16)
 # (a dozen turns of both sides); an older turn's revision is observed where it arrives.
 REPLAY_TURNS = 64
 # The call flags a turn is judged in: restored before a replay.
+# The type a model-raised warning is keyed by (its label): the model says an act happened, not which
+# category or registered fact; a kind the rules already raised in the call is not raised again.
+MODEL_TYPES: dict[str, str | None] = {"privacy_question": None, "volunteered_info_offer": None,
+                                      "sensitive_info": "unclassified", "identity_not_verified": "REGISTERED"}
 _FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
           "customer_spoke", "animals", "agent_asked")
 
@@ -327,7 +333,34 @@ class CallState:
             # A security code offered with its value is that act's specific warning alone.
             if self._volunteers(raw, parse, {e.type for e in entities}) and ("card_security_code", None) not in found:
                 found.append(("volunteered_info_offer", None))
+        found += self._classified(utterance, flat, found)
         return self._new(found, channel, utterance.segment_id, utterance.time)
+
+    def _classified(self, utterance: Observation, flat: str, found: list[tuple[str, str | None]]
+                    ) -> list[tuple[str, str | None]]:
+        """The trained model's acts (``act_model``) of kinds neither the rules nor the model raised
+        yet in this call: the customer's, and the agent's disclosures before the identity check
+        (a pet's illness is no one's sensitive information)."""
+        model = self.engine.act_model
+        if model is None or utterance.text is None:
+            return []
+        if utterance.speaker == "agent":
+            kinds = () if self.verified else AGENT_KINDS
+        else:
+            kinds = tuple(k for k in CUSTOMER_KINDS if not (k == "sensitive_info" and self.animals))
+        raised = {kind for kind, _ in self.fired} | {kind for kind, _ in found}
+        kinds = tuple(k for k in kinds if k not in raised)
+        if not kinds:
+            return []
+        turn = ActTurn(flat, utterance.parse, self._previous_parse())
+        return [(kind, MODEL_TYPES[kind]) for kind in model.fires(turn, kinds)]
+
+    def _previous_parse(self) -> Parse:
+        """The parse of the turn before the one being judged (none before the first, or for a late one)."""
+        for seen in reversed(self._recent):
+            if seen.seq == self._seq - 1:
+                return seen.latest.parse
+        return ()
 
     def _volunteers(self, raw: str, parse: Parse, stated: set[str]) -> bool:
         """The customer offers more than asked or what the call does not need: by the parse's
@@ -392,10 +425,13 @@ class CallState:
 class WarningEngine:
     """Policies plus the stateless detectors shared by every call (build once per process)."""
 
-    def __init__(self, policies: PolicySet | None = None) -> None:
+    def __init__(self, policies: PolicySet | None = None, model: ActModel | bool | None = True) -> None:
+        """``model``: the trained speech-act model; ``True`` loads the shipped one (``ActModelError``
+        naming the file when it is missing or corrupt), ``None`` or ``False`` runs the rules alone."""
         self.policies = policies or build_policies()
         self.acts = ActDetector()
         self.sensitive = SensitiveDetector()
+        self.act_model: ActModel | None = act_model.shipped() if model is True else (model or None)
 
     def new_call(self, call_id: str, policy_name: str = DEFAULT_POLICY) -> CallState:
         """A fresh call; raises ``PolicyError`` for a policy nobody defined."""

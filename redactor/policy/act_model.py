@@ -1,0 +1,181 @@
+"""A small trained classifier for the speech acts whose phrasing varies most between speakers.
+
+The rules of ``acts``/``clauses``/``sensitive`` are precise but each new author phrases privacy
+questions, offers, special-care information and registered facts in families they have not
+seen.  This linear model reads the same turn differently: binary features (character n-grams of
+the normalised turn, GiNZA's lemmas of it and of the turn before) weighted per kind by logistic
+regression trained on the labelled dialogue sets (``benchmarks/train_acts.py``).  The warning
+engine raises a kind when the rules *or* the model's score passes its threshold (chosen by
+leave-one-set-out cross-validation), once per call like every warning.
+
+The weights ship as JSON (``act_model.json``, package data; no pickle): the vocabulary is
+derived from the training sets only, never from live input.  Inference needs numpy alone and
+reuses the parse the redactor already made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from redactor.policy.parse import Parse
+
+MODEL_PATH = Path(__file__).with_name("act_model.json")
+FORMAT = 1
+# The kinds the model reads and whose turns: the customer's acts, and the agent's disclosures
+# of registered facts (only while the identity check is not complete).
+CUSTOMER_KINDS = ("privacy_question", "volunteered_info_offer", "sensitive_info")
+AGENT_KINDS = ("identity_not_verified",)
+# Punctuation and symbols carry no lemma worth a feature (the question mark stays a character).
+_SKIP_POS = frozenset({"PUNCT", "SYM", "SPACE", "X"})
+_DIGITS = re.compile(r"\d")
+
+
+class ActModelError(Exception):
+    """The model file is missing, unreadable or not a model of this format."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSpec:
+    """Which features the model reads (stored with the weights: training and inference agree)."""
+
+    char_min: int = 1
+    char_max: int = 3
+    lemmas: bool = True
+    previous: bool = True
+
+    def to_json(self) -> dict[str, object]:
+        return {"char_min": self.char_min, "char_max": self.char_max, "lemmas": self.lemmas,
+                "previous": self.previous}
+
+
+@dataclass(frozen=True, slots=True)
+class ActTurn:
+    """One turn as the model reads it: its normalised text and parse, and the turn before's parse."""
+
+    flat: str
+    parse: Parse = ()
+    previous: Parse = ()
+
+
+def _lemmas(parse: Parse) -> Iterable[str]:
+    return (w.lemma for w in parse if w.pos not in _SKIP_POS)
+
+
+def features(turn: ActTurn, spec: FeatureSpec) -> set[str]:
+    """The binary features of one turn (digits read as 0: no value becomes a feature)."""
+    text = _DIGITS.sub("0", turn.flat)
+    found = {text[i:i + n] for n in range(spec.char_min, spec.char_max + 1) for i in range(len(text) - n + 1)}
+    if spec.lemmas:
+        found |= {"l:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.parse)}
+    if spec.previous:
+        found |= {"p:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.previous)}
+    return found
+
+
+def rows(found: set[str], index: dict[str, int]) -> list[int]:
+    """The vocabulary rows of ``found``, sorted (out-of-vocabulary features are dropped)."""
+    return sorted(index[f] for f in found if f in index)
+
+
+@dataclass(frozen=True, slots=True)
+class ActModel:
+    """Weights per kind over one vocabulary; a turn's vector is binary and L2-normalised."""
+
+    spec: FeatureSpec
+    vocabulary: tuple[str, ...]
+    kinds: tuple[str, ...]
+    weights: np.ndarray  # len(vocabulary) x len(kinds)
+    bias: np.ndarray  # len(kinds)
+    thresholds: np.ndarray  # len(kinds), on the decision value
+    index: dict[str, int]
+
+    @classmethod
+    def build(cls, spec: FeatureSpec, vocabulary: Sequence[str], kinds: Sequence[str], weights: np.ndarray,
+              bias: Sequence[float], thresholds: Sequence[float]) -> ActModel:
+        return cls(spec, tuple(vocabulary), tuple(kinds), np.asarray(weights, dtype=np.float64),
+                   np.asarray(bias, dtype=np.float64), np.asarray(thresholds, dtype=np.float64),
+                   {f: i for i, f in enumerate(vocabulary)})
+
+    def decision(self, turn: ActTurn) -> dict[str, float]:
+        """The decision value per kind (positive: more likely the act than not, before thresholds)."""
+        found = rows(features(turn, self.spec), self.index)
+        values = self.bias.copy()
+        if found:
+            values += self.weights[found].sum(axis=0) / math.sqrt(len(found))
+        return dict(zip(self.kinds, values.tolist(), strict=True))
+
+    def fires(self, turn: ActTurn, kinds: Iterable[str]) -> list[str]:
+        """Those of ``kinds`` whose decision value reaches its threshold."""
+        wanted = [k for k in kinds if k in self.kinds]
+        if not wanted:
+            return []
+        values = self.decision(turn)
+        return [k for k in wanted if values[k] >= self.thresholds[self.kinds.index(k)]]
+
+    def to_json(self, training: dict[str, object]) -> dict[str, object]:
+        return {
+            "format": FORMAT,
+            "features": self.spec.to_json(),
+            "kinds": {k: {"bias": float(self.bias[j]), "threshold": float(self.thresholds[j]),
+                          "weights": [float(w) for w in self.weights[:, j]]} for j, k in enumerate(self.kinds)},
+            "vocabulary": list(self.vocabulary),
+            "training": training,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ActModel:
+        if data.get("format") != FORMAT:
+            raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
+        spec = FeatureSpec(**data["features"])
+        vocabulary = data["vocabulary"]
+        kinds = list(data["kinds"])
+        if not kinds or not all(isinstance(f, str) for f in vocabulary):
+            raise ValueError("no kinds, or a vocabulary entry that is not a string")
+        columns = []
+        for kind in kinds:
+            weights = data["kinds"][kind]["weights"]
+            if len(weights) != len(vocabulary):
+                raise ValueError(f"{kind}: {len(weights)} weights for {len(vocabulary)} features")
+            columns.append(weights)
+        weights = np.array(columns, dtype=np.float64).T.reshape(len(vocabulary), len(kinds))
+        bias = [float(data["kinds"][k]["bias"]) for k in kinds]
+        thresholds = [float(data["kinds"][k]["threshold"]) for k in kinds]
+        if not np.all(np.isfinite(weights)) or not np.all(np.isfinite(bias + thresholds)):
+            raise ValueError("a weight, bias or threshold is not a finite number")
+        return cls.build(spec, vocabulary, kinds, weights, bias, thresholds)
+
+
+def digest(payload: dict) -> str:
+    """sha256 of what decides the model's output (format, features, weights, vocabulary) in a
+    canonical JSON form: the training script records it, a test recomputes it."""
+    core = {k: payload[k] for k in ("format", "features", "kinds", "vocabulary")}
+    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+                          ).hexdigest()
+
+
+def load(path: Path = MODEL_PATH) -> ActModel:
+    """The model at ``path``; ``ActModelError`` naming the file when it is missing or corrupt."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return ActModel.from_json(data)
+    except FileNotFoundError:
+        raise ActModelError(f"speech-act model file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        # The reason names a field or a position, never content: the file holds no turn text anyway.
+        raise ActModelError(f"speech-act model file {path} is not a valid model ({type(exc).__name__}: "
+                            f"{exc})") from None
+
+
+@cache
+def shipped() -> ActModel:
+    """The model shipped with the package, loaded once per process."""
+    return load(MODEL_PATH)
