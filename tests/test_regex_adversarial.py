@@ -72,6 +72,10 @@ ADVERSARIAL = {
     "letters-then-at": _cycle("a", N - 20) + "@example",
     "san-then-nen": _cycle("さん", N - 2) + "ねん",
     "ten-then-nen": _cycle("十", N - 1) + "年",
+    "letter-names": _cycle("ティー、"),
+    "letter-names-digit": _cycle("エービー1、"),
+    "spelled-letters": _cycle("a、"),
+    "spelled-id": _cycle("マイナンバーT、K、1234567、"),
     "mixed": _cycle("ゼロキュー090の1234、えー、5678 アットマーク ドット com 生年月日は"),
 }
 
@@ -113,6 +117,7 @@ def test_the_collection_is_complete() -> None:
     # The known hot spots, so that a change in collection cannot quietly skip them.
     for name in ("redactor.pii.normalize._SPOKEN_EMAIL", "redactor.pii.normalize._KANA_DATE_PART",
                  "redactor.pii.normalize._KANJI_POSITIONAL", "redactor.pii.recognizers.slot._GLUE",
+                 "redactor.pii.normalize._SPELLED_LETTERS", "PassportRecognizer.PATTERNS[passport spelled]",
                  "CueIndex.pattern", "JpPhoneRecognizer.PATTERNS[mobile]"):
         assert name in PATTERNS or any(key.startswith(name.split("[")[0]) for key in PATTERNS), name
     assert len(PATTERNS) > 80

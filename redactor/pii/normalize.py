@@ -327,6 +327,36 @@ def _kanji_positional(match: re.Match[str]) -> str:
     return str(total + (digit or 0))
 
 
+# --- letters spelled out next to digits ----------------------------------------------------
+
+# Letter names as they are said (ティー、ケー、1、2…; ダブリュー; ゼット/ゼッド).  キュー is
+# read as the digit 9 by the step before.  Only a run of two to four names next to a digit
+# is spelling: alone, エー is a filler and ワイ or ジー are words.
+_LETTER_NAMES = {
+    "エー": "A", "エイ": "A", "ビー": "B", "シー": "C", "ディー": "D", "デー": "D", "イー": "E",
+    "エフ": "F", "ジー": "G", "エイチ": "H", "エッチ": "H", "アイ": "I", "ジェー": "J", "ジェイ": "J",
+    "ケー": "K", "ケイ": "K", "エル": "L", "エム": "M", "エヌ": "N", "オー": "O", "ピー": "P",
+    "アール": "R", "エス": "S", "ティー": "T", "ティ": "T", "ユー": "U", "ブイ": "V", "ヴィー": "V",
+    "ダブリュー": "W", "ダブリュ": "W", "エックス": "X", "ワイ": "Y", "ゼット": "Z", "ゼッド": "Z",
+}
+_LETTER_NAME = rf"(?<![ァ-ヺー])(?:{_alternation(_LETTER_NAMES)})(?![ァ-ヺー])"
+_SPELLING_SEP = r"[\s、,・\-]{0,2}"
+# Bounded (two to four names) and tried at each name once: linear in the line.
+_SPELLED_LETTERS = re.compile(rf"{_LETTER_NAME}(?:{_SPELLING_SEP}{_LETTER_NAME}){{1,3}}")
+_LETTER_NAME_RE = re.compile(_alternation(_LETTER_NAMES))
+_DIGIT_BEFORE_LETTERS = re.compile(r"\d[\s、,・\-]{0,2}$")
+_DIGIT_AFTER_LETTERS = re.compile(r"[\s、,・\-]{0,2}\d")
+
+
+def _spelled_letters(match: re.Match[str]) -> str:
+    """ティー、ケー、1234567 → T、K、1234567: letter names read next to a number."""
+    text = match.string
+    if not (_DIGIT_BEFORE_LETTERS.search(text, max(0, match.start() - 3), match.start())
+            or _DIGIT_AFTER_LETTERS.match(text, match.end())):
+        return match.group(0)
+    return _LETTER_NAME_RE.sub(lambda m: _LETTER_NAMES[m.group(0)], match.group(0))
+
+
 # --- digit groups as speech recognition writes them ----------------------------------------
 
 # 123万4567, 8兆4351億9420万4081: a digit string the recogniser wrote as a quantity.
@@ -362,6 +392,7 @@ def normalize(text: str) -> NormalizedText:
     rw.sub(_KANJI_POSITIONAL, _kanji_positional)
     # Long-vowel marks between digits are dashes the recogniser chose (090ー1234).
     rw.sub(re.compile(r"(?<=\d)ー(?=\d)"), lambda m: "-")
+    rw.sub(_SPELLED_LETTERS, _spelled_letters)
     rw.sub(_GROUP_SEPARATOR, lambda m: "")
     rw.sub(_LARGE_NUMBER, _large_number)
     return NormalizedText(text, rw.text, tuple(rw.starts), tuple(rw.ends))

@@ -20,6 +20,7 @@ from redactor.pii.anonymizer import Anonymizer
 from redactor.pii.catalogue import DIGITS, LANGUAGE, Entity
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers import cue_index
+from redactor.pii.recognizers.base import WRITTEN_CHECK_KEY
 from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plausible_person
 from redactor.pii.recognizers.phone import listed_numbers
 from redactor.policy.parse import Parse, Word, join, snapshot
@@ -146,6 +147,9 @@ class Redactor:
                 self.cues.nearest_owner(analysed, result.start, result.end) != "PHONE_NUMBER"
             ):
                 continue  # 0-1、2-0、3-1: only the written form tells a list from a phone number
+            written_ok = (result.recognition_metadata or {}).get(WRITTEN_CHECK_KEY)
+            if written_ok is not None and not written_ok(text[start:end]):
+                continue  # a code written solid, not an identifier read out (see recognizers.base)
             found.append((result.entity_type, start, end, result.score, source))
         return found, words
 

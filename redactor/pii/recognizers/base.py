@@ -7,7 +7,16 @@ matches and its check digit (``validate_result``) passes, the nearest context cu
 
 - the cue names this entity: the score is raised by ``CONTEXT_BOOST``;
 - the cue names a business number (注文番号, 型番…): the match is dropped;
-- there is no such cue and ``CONTEXT_REQUIRED`` is set: the match is dropped.
+- there is no such cue and ``CONTEXT_REQUIRED`` is set: the match is dropped, unless its
+  pattern is one of ``STANDALONE`` (a shape no other value has, such as a spelled TK + 7
+  digits) and no cue of any kind is near.
+
+An identifier is often named once and read out a sentence later, past a weaker word
+(マイナンバー、カードに書いてあるやつ…、6489 6580 5419): with ``TURN_CUE`` the entity's own cue
+within ``TURN_WINDOW`` characters before the value (a prompt from the previous turn included) counts,
+when the nearest cue is that entity's, a general word (``WEAK_CUES``: カード) or none.
+A recognizer with a check digit implements ``check``; a failed check drops the match unless
+``CUE_WAIVES_CHECK`` is set and it is cued (a misheard digit in a named slot is still PII).
 
 Context is handled here, on characters, rather than by Presidio's token-window enhancer, so
 results are marked as already enhanced.
@@ -31,8 +40,26 @@ UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+# How far back an earlier cue of the same utterance reaches (``TURN_CUE``): a sentence or two.
+TURN_WINDOW = 80
+
+# A standalone match whose written form the caller must still approve (``written_ok``):
+# normalisation joins digit groups, so only the text as written shows how it was read.
+WRITTEN_CHECK_KEY = "written_check"
+
 NOT_DIGIT_BEFORE = r"(?<![0-9])"
 NOT_DIGIT_AFTER = r"(?![0-9])"
+# Letters of an identifier read one by one (normalised: ティー、ケー → T、K): a pause, a
+# space or a dash may follow each letter.
+LETTER_SEP = r"[\s、,・\-]{0,2}"
+SPELLED_SEP = r"[\s、,・\-]{1,2}"
+NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9])"
+NOT_ALNUM_AFTER = r"(?![A-Za-z0-9])"
+
+
+def letters(count: int, sep: str = LETTER_SEP) -> str:
+    """``count`` Latin letters, each followed by ``sep`` (the last one too)."""
+    return f"(?:[A-Za-z]{sep}){{{count}}}"
 
 
 def rule_result(recognizer: EntityRecognizer, entity: str, start: int, end: int,
@@ -63,9 +90,12 @@ class JapanesePatternRecognizer(PatternRecognizer):
     CONTEXT_BOOST: ClassVar[float] = 0.35
     # Quantities (3000円) are dropped unless the recognizer's values carry units themselves.
     REJECT_UNIT_AFTER: ClassVar[bool] = True
+    STANDALONE: ClassVar[tuple[str, ...]] = ()  # pattern names that need no cue (see above)
+    TURN_CUE: ClassVar[bool] = False
+    CUE_WAIVES_CHECK: ClassVar[bool] = False
     SETTINGS: ClassVar[dict[str, type | tuple[type, ...]]] = {
         "ENTITY": str, "PATTERNS": tuple, "CONTEXT_REQUIRED": bool, "CONTEXT_BOOST": (int, float),
-        "REJECT_UNIT_AFTER": bool,
+        "REJECT_UNIT_AFTER": bool, "STANDALONE": tuple, "TURN_CUE": bool, "CUE_WAIVES_CHECK": bool,
     }
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -103,10 +133,39 @@ class JapanesePatternRecognizer(PatternRecognizer):
             if self.REJECT_UNIT_AFTER and UNIT_AFTER.match(text, result.end):
                 continue
             owner = self.cues.nearest_owner(text, result.start, result.end)
-            if owner == NOT_PII or (self.CONTEXT_REQUIRED and owner != self.ENTITY):
+            if owner == NOT_PII:
                 continue
-            if owner == self.ENTITY:
+            cued = owner == self.ENTITY or (self.TURN_CUE and self._named_earlier(text, result.start))
+            valid = self.check(text[result.start:result.end])
+            if valid is False and not (self.CUE_WAIVES_CHECK and cued):
+                continue
+            pattern = getattr(result.analysis_explanation, "pattern_name", None)
+            standalone = owner is None and valid is not False and pattern in self.STANDALONE
+            if self.CONTEXT_REQUIRED and not (cued or standalone):
+                continue
+            if standalone and not cued:
+                result.recognition_metadata[WRITTEN_CHECK_KEY] = self.written_ok
+            if cued:
                 result.score = min(1.0, result.score + self.CONTEXT_BOOST)
             result.recognition_metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
             kept.append(result)
         return kept
+
+    def check(self, value: str) -> bool | None:
+        """The value's check digit: True/False when it has one, None when it has none."""
+        return None
+
+    def written_ok(self, written: str) -> bool:
+        """Whether a standalone match, as written in the original text, reads as this entity."""
+        return True
+
+    def _named_earlier(self, text: str, start: int) -> bool:
+        """This entity's cue before ``start``, with no other type's specific cue nearer."""
+        from redactor.pii.recognizers.slot import WEAK_CUES  # slot imports this module
+
+        before = [c for c in self.cues.find(text) if start - TURN_WINDOW <= c.start and c.end <= start]
+        own = [c for c in before if c.owner == self.ENTITY]
+        if not own:
+            return False
+        between = [c for c in before if c.start >= own[-1].end]
+        return all(c.owner != NOT_PII and text[c.start:c.end] in WEAK_CUES for c in between)

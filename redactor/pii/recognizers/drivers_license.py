@@ -13,3 +13,4 @@ class DriversLicenseRecognizer(JapanesePatternRecognizer):
     ENTITY = "JP_DRIVERS_LICENSE"
     PATTERNS = (("licence number", rf"{NOT_DIGIT_BEFORE}\d{{12}}{NOT_DIGIT_AFTER}", 0.5),)
     CONTEXT_REQUIRED = True
+    TURN_CUE = True

@@ -1,13 +1,30 @@
-"""JP_PASSPORT: two letters and seven digits (TK1234567) next to パスポート/旅券."""
+"""JP_PASSPORT: two letters and seven digits (TK1234567), written or spelled out.
+
+Model and order codes share the written shape (AB1234567), so that needs a passport cue
+(パスポート, 旅券) near it, earlier in the utterance or in the request it answers.  Spelled
+letter by letter (T、K、1、2、3…, ティー、ケー、…: normalised to T、K、1234567), two letters
+then exactly seven digits is how people read a passport number and no code is read that
+way, so it stands without a cue when no other cue is near.
+"""
 
 from __future__ import annotations
 
-from redactor.pii.recognizers.base import NOT_DIGIT_AFTER, JapanesePatternRecognizer
+from redactor.pii.recognizers.base import (
+    NOT_ALNUM_AFTER,
+    NOT_ALNUM_BEFORE,
+    SPELLED_SEP,
+    JapanesePatternRecognizer,
+    letters,
+)
 
 
 class PassportRecognizer(JapanesePatternRecognizer):
-    """Model and order codes share the shape, so the cue is required."""
-
     ENTITY = "JP_PASSPORT"
-    PATTERNS = (("passport", rf"(?<![A-Za-z0-9])[A-Za-z]{{2}}\s?\d{{7}}{NOT_DIGIT_AFTER}", 0.5),)
+    PATTERNS = (
+        ("passport", rf"{NOT_ALNUM_BEFORE}{letters(2)}\d{{7}}{NOT_ALNUM_AFTER}", 0.5),
+        # Scored above the written pattern so that Presidio keeps this one for the same span.
+        ("passport spelled", rf"{NOT_ALNUM_BEFORE}{letters(2, SPELLED_SEP)}\d{{7}}{NOT_ALNUM_AFTER}", 0.55),
+    )
     CONTEXT_REQUIRED = True
+    STANDALONE = ("passport spelled",)
+    TURN_CUE = True

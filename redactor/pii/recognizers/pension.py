@@ -13,3 +13,4 @@ class PensionNumberRecognizer(JapanesePatternRecognizer):
     ENTITY = "JP_PENSION_NUMBER"
     PATTERNS = (("basic pension number", rf"{NOT_DIGIT_BEFORE}\d{{10}}{NOT_DIGIT_AFTER}", 0.5),)
     CONTEXT_REQUIRED = True
+    TURN_CUE = True
