@@ -467,3 +467,27 @@ def test_round5_callings_provinces_and_clauses(redactor, text: str, names: list[
 ])
 def test_round5_facilities_counters_and_bodies_are_no_person(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # what only a person undergoes or writes, said of the subject (a katakana subject the
+    # tagger split in two too: ボイル|ドン), also with も
+    ("ボイルドンは死後ロンドンの墓地に埋葬された。", ["ボイルドン"]),
+    ("同じ日にリアドンも辞任した。", ["リアドン"]),
+    # what only a person writes, after の
+    ("ポツダムの劇場でメルカーのオペレッタが上演された。", ["メルカー"]),
+    # a surname read as a place, then a word listed as a given name too
+    ("親交を結んだ梶原一騎の事務所に入った。", ["梶原一騎"]),
+])
+def test_round5_deeds_works_and_misread_given_names(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize("text", [
+    "梶原方面が混雑しています。",  # a surname-like place, then a common noun
+    "そのプランの晩年割もございます。",  # 晩年 inside a compound
+    "サポートも終了いたしました。",  # も with a service's end
+    "ライブの日記をブログに載せています。",  # a work after an event: no name
+])
+def test_round5_places_compounds_and_services_stay_visible(redactor, text: str) -> None:
+    assert persons(redactor, text) == []

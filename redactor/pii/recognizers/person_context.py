@@ -19,6 +19,8 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from redactor.pii.lexicon import entry
+
 # "and" inside a chain names a firm (ジョンソン・エンド・ジョンソン, …・アンド・…).
 AND_WORDS = frozenset({"アンド", "エンド"})
 # What joins the parts of one foreign name (マット・ケイン, ジャン=マリー, オカシオ゠コルテス).
@@ -225,6 +227,10 @@ _PERSON_RELATIONS = frozenset({
     "葬儀", "遺体", "遺骨", "肖像", "自伝", "伝記", "父", "母", "兄", "弟", "姉", "妹", "孫", "祖父", "祖母",
     "愛人", "恋人", "未亡人", "甥", "姪", "叔父", "叔母", "伯父", "伯母", "娘婿", "婿", "嫁", "夫人", "妻子",
 })
+# A life and what only a person writes (Xの晩年, Xのオペレッタ; not 作品 or アルバム: bands and firms
+# have those): evidence only for a word the dictionary does not know as a common one (not ライブの日記).
+_PERSON_WORKS = frozenset({"死", "晩年", "生涯", "少年時代", "幼少期", "小説", "戯曲", "詩集", "オペレッタ",
+                           "交響曲", "協奏曲", "日記", "遺作", "処女作", "回想録", "遺言"})
 _KIN_HONORIFICS = frozenset({"さん", "様", "さま", "ちゃん", "くん", "君"})
 _SOLO = re.compile(r"ソロ・?(?:活動|アルバム|ツアー|デビュー|作品)")
 _PERSON_GLUED = frozenset({"個人"})
@@ -267,6 +273,10 @@ def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] =
                  and after_rel.text not in _KIN_HONORIFICS)  # 姉妹都市; not 息子さん
         if (rel.text in _PERSON_RELATIONS and not glued) or _SOLO.match(doc.text, rel.idx):
             return True
+        if rel.text in _PERSON_WORKS and not glued and all(
+                t.text in JOINERS or "人名" in t.tag_ or not entry(t.text).known or entry(t.text).kinds
+                for t in doc[start:end]):
+            return True
     if nxt in _PERSON_GLUED and not doc[end - 1].whitespace_ and not (
             end + 1 < len(doc) and doc[end + 1].tag_.startswith(("名詞", "接尾辞"))):
         return True  # X個人が; not ゴールド個人会員
@@ -284,6 +294,7 @@ def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] =
 _PERSON_DEEDS = frozenset({
     "学ぶ", "入院", "退院", "死去", "逝去", "亡くなる", "卒業", "入学", "留学", "師事", "就任", "結婚", "離婚",
     "再婚", "婚約", "出家", "即位", "戦死", "病死", "亡命", "辞任", "任命", "昇進",
+    "埋葬", "著す", "崩御", "薨去", "暗殺",  # buried, wrote (a book), died as a ruler, assassinated
 })
 # Feelings, as verbs only (ポーターは結果に落胆した); not 安心 or 喜ぶ, said of products too
 # (サポートは安心して使えます, このサービスはお客様に喜ばれています).
@@ -315,12 +326,12 @@ def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:
 
 
 def _clause(doc: Doc, end: int) -> list[Token]:
-    """The words of the clause whose subject (…は / …が) ends at ``end``, up to its predicate:
+    """The words of the clause whose subject (…は / …が / …も) ends at ``end``, up to its predicate:
     no 、 or 。 and no other subject between (a 、 right after は is the topic's own, and one
     after a て-form goes on with the same subject: …を持って、…で設立された)."""
-    if next_text(doc, end) not in {"は", "が"}:
+    if next_text(doc, end) not in {"は", "が", "も"}:
         return []
-    first = end + 2 if doc[end].text == "は" and next_text(doc, end + 1) == "、" else end + 1
+    first = end + 2 if doc[end].text in {"は", "も"} and next_text(doc, end + 1) == "、" else end + 1
     chars = 0
     words: list[Token] = []
     for tok in doc[first:]:

@@ -68,6 +68,7 @@ from redactor.pii.recognizers.person_context import (
     next_text,
     organisation_deed,
     organisation_predicate,
+    person_deed,
     place_predicate,
     product_before,
     said_to_be_a_person,
@@ -257,8 +258,13 @@ def _said_persons(doc: Doc) -> list[_Candidate]:
             while start > 0 and doc[start - 1].whitespace_ and _LATIN_WORD.fullmatch(doc[start - 1].text):
                 start -= 1  # Dilys Eames
         elif (i >= 1 and any(script.fullmatch(doc[i - 1].text + tok.text) for script in (_KANJI, _KATAKANA))
-              and not doc[i - 1].whitespace_ and defined_as_a_person(doc, i - 1, i + 1)):
-            start = i - 1  # a sentence's topic the tagger split into common words (治山|正史は、, ハート|ウェルは、)
+              and not doc[i - 1].whitespace_ and (
+                  defined_as_a_person(doc, i - 1, i + 1)
+                  or (_KATAKANA.fullmatch(doc[i - 1].text + tok.text) and (i < 2 or not _foreign(doc[i - 2]))
+                      and person_deed(doc, i + 1, TITLES)))):
+            # a topic the tagger split into common words (治山|正史は、, ハート|ウェルは、), or a katakana
+            # subject of a person's deed (トラク|スタンは…に埋葬された)
+            start = i - 1
         if said_to_be_a_person(doc, start, i + 1, TITLES) and _speakable(doc[start:i + 1], start < i):
             found.append(_Candidate(start, i + 1, False, said=True))
         elif start < i and said_to_be_a_person(doc, i, i + 1, TITLES) and _speakable(doc[i:i + 1]):
@@ -489,12 +495,21 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
     # A surname then a word that ends the utterance or the phrase: a given name speech
     # recognition garbled (もしもし山田花粉, 山田花粉と申します, 山田花粉 コート申します).
     last = doc[cand.end - 1]
-    if (last.tag_.endswith("人名-姓") and cand.end < len(doc) and not last.whitespace_
+    # Or a surname the tagger read as a place, which GiNZA calls a person, then a word the
+    # dictionary lists as a given name too, before a case particle (梶原|一騎の; not 梶原|方面が):
+    # the given name the tagger took for a common word.
+    misread = (cand.ginza and cand.end - cand.start == 1 and "地名" in last.tag_ and entry(last.text).surname
+               and cand.end + 1 < len(doc) and doc[cand.end + 1].text in _CASE_PARTICLES
+               and entry(doc[cand.end].text).given
+               and doc[cand.end].text not in TITLES | NAME_SUFFIXES | _PERSON_HEADS
+               and not _in_label(doc, cand.end, TITLE_LABEL))
+    if ((last.tag_.endswith("人名-姓") or misread) and cand.end < len(doc) and not last.whitespace_
             and _KANJI.fullmatch(doc[cand.end].text) and len(doc[cand.end].text) <= 2
             and doc[cand.end].text[-1] not in _COMPOUND_KANJI and is_noun(doc[cand.end])
-            and (cand.end + 1 == len(doc) or doc[cand.end + 1].is_punct or doc[cand.end].whitespace_
+            and (misread or cand.end + 1 == len(doc) or doc[cand.end + 1].is_punct or doc[cand.end].whitespace_
                  or doc[cand.end + 1].text in _PHRASE_END)):
         cand.end += 1
+        cand.lexical = cand.lexical or misread  # a surname + given name shape
     # A given name without its surname: the kanji before it (南々見一也, 車吉章).
     # Two pieces when the tokenizer split the surname too (南々|見, 伍|廷): the first one a
     # listed surname or a word the dictionary does not know.
