@@ -1,0 +1,128 @@
+"""Identifiers read out the way people say them (#14): letter by letter, in groups, in kanji or
+kana, with no cue word or with the cue a sentence earlier, through the real engine.
+
+The values are made up; each My Number below has a valid check digit, worked out by hand
+with the published weights (6,5,4,3,2,7,6,5,4,3,2), and the hard negatives use valid check
+digits too, so that it is the shape or the cue that keeps them unmasked, not chance.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.pii.context import CallContext
+from tests.conftest import found
+
+# (customer utterance, entity type, the exact text that must be covered)
+POSITIVES = [
+    # JP_MY_NUMBER with no cue: groups of four, three, single digits; every way of writing digits
+    ("えーと、6489、6580、5419です。", "JP_MY_NUMBER", "6489、6580、5419"),
+    ("番号は 2566 4681 4060 ですね。", "JP_MY_NUMBER", "2566 4681 4060"),
+    ("六四八九、六五八〇、五四一九です。", "JP_MY_NUMBER", "六四八九、六五八〇、五四一九"),
+    ("えっと、六四八九の六五八〇の五四一九です", "JP_MY_NUMBER", "六四八九の六五八〇の五四一九"),
+    ("１１１１　２２２２　３３３３です", "JP_MY_NUMBER", "１１１１　２２２２　３３３３"),
+    ("987-654-321-093です。", "JP_MY_NUMBER", "987-654-321-093"),
+    ("言いますね、5・5・5・1・2・3・4・0・9・8・7・8。", "JP_MY_NUMBER", "5・5・5・1・2・3・4・0・9・8・7・8"),
+    ("ななさんろくに、ゼロいちきゅうよん、はちごーななにーです", "JP_MY_NUMBER",
+     "ななさんろくに、ゼロいちきゅうよん、はちごーななにー"),
+    ("控えを読みます、7362 0194 8572、以上です。", "JP_MY_NUMBER", "7362 0194 8572"),
+    # JP_MY_NUMBER named earlier in the utterance, past a general word (カード)
+    ("マイナンバー、カードに書いてあるやつですよね。えーと、あった、6489、6580、5419です。",
+     "JP_MY_NUMBER", "6489、6580、5419"),
+    ("マイナンバー、はい、カードある。2566 4681 4060。", "JP_MY_NUMBER", "2566 4681 4060"),
+    # ...where a misheard digit (check digit fails) is still masked
+    ("マイナンバーですね、カードの裏じゃなくて表の、えー、1234 5678 9019です", "JP_MY_NUMBER",
+     "1234 5678 9019"),
+    # JP_PASSPORT spelled: Latin letters or letter names, digits in any form, cue or not
+    ("パスポートも言っときますね、R、E、5、3、3、8、0、1、7。", "JP_PASSPORT", "R、E、5、3、3、8、0、1、7"),
+    ("ティー、ケー、1、2、3、4、5、6、7です", "JP_PASSPORT", "ティー、ケー、1、2、3、4、5、6、7"),
+    ("ティー、ケー、いち、に、さん、よん、ご、ろく、なな、です", "JP_PASSPORT",
+     "ティー、ケー、いち、に、さん、よん、ご、ろく、なな"),
+    ("ダブリュー、ゼット、7654321です。", "JP_PASSPORT", "ダブリュー、ゼット、7654321"),
+    ("エム、ゼッド、九八七六五四三です", "JP_PASSPORT", "エム、ゼッド、九八七六五四三"),
+    ("T K 1 2 3 4 5 6 7 です", "JP_PASSPORT", "T K 1 2 3 4 5 6 7"),
+    ("えっと、T-K-1234567です", "JP_PASSPORT", "T-K-1234567"),
+    ("旅券の番号ね、ジェー、エイチ、4455667です", "JP_PASSPORT", "ジェー、エイチ、4455667"),
+    # JP_RESIDENCE_CARD spelled, with pauses between its parts
+    ("えー、エー、ビー、9876 5432、イー、エフです", "JP_RESIDENCE_CARD", "エー、ビー、9876 5432、イー、エフ"),
+    ("番号はエー、ビー、1234、5678、シー、ディーです", "JP_RESIDENCE_CARD", "エー、ビー、1234、5678、シー、ディー"),
+    # Licence and pension numbers named a sentence before they are read
+    ("免許証ですね、えーと、財布に入れてたはずなんですけど、ああ、ありました、3012、0445、8100です。",
+     "JP_DRIVERS_LICENSE", "3012、0445、8100"),
+    ("年金手帳を見ますね、えーと、どこにしまったかな、あ、これです、1234の567890です", "JP_PENSION_NUMBER",
+     "1234の567890"),
+]
+
+IDENTIFIERS = {"JP_MY_NUMBER", "JP_PASSPORT", "JP_RESIDENCE_CARD", "JP_DRIVERS_LICENSE", "JP_PENSION_NUMBER"}
+
+# Digit groups that are not an identifier; 12-digit runs here pass the My Number check digit.
+NEGATIVES = [
+    "携帯が090、1234、5678で、自宅が03、1234、5678です。",
+    "えっと、090 1234 5678、4です、あ、違う",  # a phone number and one digit more: 090123456784
+    "カード番号は4111 1111 1111 1111です",
+    "4111、1111、1111、1111で払います",
+    "合計で123,456,789,018円になります",
+    "残高は1234 5678 9018円です",
+    "1203、1204、1206号室の3部屋です",
+    "注文番号は1234-5678-9018です",
+    "追跡番号は1111 2222 3333です",
+    "送り状番号が9876、5432、1093になってます",
+    "シリアルは7362 0194 8572です",
+    "123456789018という番号の商品です。",
+    "予約番号は、ケー、ワイ、1234567です",
+    "ご注文番号は、エー、ビー、1、2、3、4、5、6、7です",
+    "型番はエー、ビー、1234567です",
+    "品番じゃなくて、AB1234567のやつです",
+    "オッケー、1234です",
+    "エー、3つください",
+    "ABC、1234567件",
+    "2024年11月30日の10時15分に伺います",
+]
+
+
+@pytest.mark.parametrize(("text", "entity_type", "value"), POSITIVES)
+def test_spoken_identifier_is_masked(redactor, text: str, entity_type: str, value: str) -> None:
+    start = text.index(value)
+    spans = [(t, s, e) for t, s, e in _spans(redactor, text) if t == entity_type]
+    assert any(s <= start and start + len(value) <= e for _, s, e in spans), (entity_type, spans)
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_digit_groups_that_are_not_identifiers(redactor, text: str) -> None:
+    assert [t for t, _ in found(redactor, text) if t in IDENTIFIERS] == []
+
+
+@pytest.mark.parametrize(("request_text", "answer", "entity_type", "value"), [
+    ("払い戻しの手続きのため、パスポート番号もお願いできますか。", "国内線なのに？…T、Z、1、2、5、8、8、4、0、です。",
+     "JP_PASSPORT", "T、Z、1、2、5、8、8、4、0"),
+    ("恐れ入りますが、個人番号をお伺いしてもよろしいですか。",
+     "えっと、ゼロいちはちご、はちゼロろくはち、ななごーにーななです",
+     "JP_MY_NUMBER", "ゼロいちはちご、はちゼロろくはち、ななごーにーなな"),
+])
+def test_answer_to_a_request_in_the_turn_before(redactor, request_text: str, answer: str, entity_type: str,
+                                                value: str) -> None:
+    """The agent names the identifier; the customer reads it out in the next turn (via CallContext)."""
+    context = CallContext(redactor.cues)
+    context.observe(request_text, "agent")
+    prompt = context.prompt_for("customer")
+    assert prompt is not None
+    entities = redactor.analyze(answer, prompt=prompt)
+    start = answer.index(value)
+    assert any(e.type == entity_type and e.start <= start and start + len(value) <= e.end for e in entities)
+
+
+def test_a_my_number_starting_with_0_needs_a_cue(redactor) -> None:
+    """The documented price of the phone guard: 0185 8068 7527 (valid) with no cue stays visible."""
+    assert [t for t, _ in found(redactor, "0185 8068 7527 です。") if t == "JP_MY_NUMBER"] == []
+    assert ("JP_MY_NUMBER", "0185 8068 7527") in found(redactor, "マイナンバーは0185 8068 7527 です。")
+
+
+def test_masked_text_keeps_no_digit_of_a_spelled_identifier(redactor) -> None:
+    text = "パスポートも言っときますね、アール、イー、ご、さん、さん、はち、ゼロ、いち、なな。"
+    masked = redactor.redact(text).text
+    for word in ("アール", "イー", "はち", "ゼロ", "なな"):
+        assert word not in masked, masked
+
+
+def _spans(redactor, text: str) -> list[tuple[str, int, int]]:
+    return [(e.type, e.start, e.end) for e in redactor.analyze(text)]
