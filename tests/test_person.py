@@ -491,3 +491,22 @@ def test_round5_deeds_works_and_misread_given_names(redactor, text: str, names: 
 ])
 def test_round5_places_compounds_and_services_stay_visible(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a group's members after の: the group is no person, the person before it stays one
+    ("ジョン・ケインをはじめビートルズのメンバーに気に入られた。", ["ジョン・ケイン"]),
+    ("山田のメンバー登録をお願いします。", ["山田"]),  # a compound, in a call: the name stays
+    ("J・K・ローリングが書いた。", ["J・K・ローリング"]),  # initials first, then the name
+])
+def test_round5_group_members_and_initials(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize("text", [
+    "プランA・B・Cからお選びください。",  # letters after a word, in a call: options, not initials
+    "チケットA・B・Cの3種類がある。",
+    "当時はダグラスDC-3やロッキードL-049が主力だった。",  # a model number after the word
+])
+def test_round5_options_and_model_numbers_are_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []

@@ -97,10 +97,16 @@ def _company_inside(value: str) -> bool:
                for m in _COMPANY_AFTER.finditer(value))
 
 
+# A model number after the word (マーチンM-130, ボーイング747-400): a product.
+_MODEL_NUMBER = re.compile(r"[A-Za-z]?[-‐－][0-9０-９]")
+
+
 def plausible_person(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]``, tagged as a name, can be one."""
     value = text[start:end]
     if (any(c.isdigit() for c in value) and not _REGNAL.search(value)) or value in _NOT_A_NAME:
+        return False
+    if _MODEL_NUMBER.match(text, end):
         return False
     if re.fullmatch(r"[A-Z]{1,5}", value) or _company_inside(value):  # CVV; 中島保険
         return False

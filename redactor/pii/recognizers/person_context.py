@@ -119,7 +119,14 @@ def organisation_predicate(doc: Doc, end: int) -> bool:
     i = end + 1
     while i < len(doc) and doc[i].text in _ORG_PREDICATE_MODIFIERS:
         i += 1
+    if next_text(doc, end) == "の" and next_text(doc, i) in _MEMBERS:
+        # a group's members (ビートルズのメンバー), not a compound (山田のメンバー登録)
+        return not (i + 1 < len(doc) and not doc[i].whitespace_ and is_noun(doc[i + 1]))
     return next_text(doc, i) in heads
+
+
+# Who belongs to a group: a band or a body has members, a person does not.
+_MEMBERS = frozenset({"メンバー", "元メンバー", "構成員", "所属選手"})
 
 
 # What a definition says a thing is (Xは、イギリス海軍の水上機母艦。): things, places and bodies.

@@ -405,7 +405,9 @@ def _foreign_chains(doc: Doc) -> list[_Candidate]:
                 (all(any(_name_like_part(t) for t in part) for part in parts)
                  and any(_unknown_foreign(t) or (_kind(t) and len(t.text) >= 2) for t in run))
                 # initials and katakana words (J・K・ローリング): initials are a person's
-                or (initials and all(_initial(p[0]) or _KATAKANA.fullmatch(p[0].text) for p in parts))):
+                # (one word a part, the initials first: not letters alone, 握手券A・B・C, or プランA・B・C)
+                or (initials and all(len(p) == 1 for p in parts) and all(_initial(p[0]) for p in parts[:-1])
+                    and bool(_KATAKANA.fullmatch(parts[-1][0].text)))):
             found.append(_Candidate(i, j, False, lexical=True))
         i = max(j, i + 1)
     return found
