@@ -510,3 +510,17 @@ def test_round5_group_members_and_initials(redactor, text: str, names: list[str]
 ])
 def test_round5_options_and_model_numbers_are_no_person(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # a role that has kin is no name (the kin evidence must not make one)
+    "祖父は旅館オーナーの息子として育った。",
+    "ドライバーの息子が来店した。",
+    "オペレーターの娘さんから電話がありました。",  # in a call
+])
+def test_round5_a_role_with_kin_is_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+def test_round5_a_university_with_a_title_glued_after_it_is_no_person(redactor) -> None:
+    assert persons(redactor, "1975年に退社してタフツ大学客員研究員となった。") == []

@@ -125,6 +125,10 @@ TITLES = frozenset({
     "副知事", "上院議員", "下院議員", "参議院議員", "衆議院議員", "編集者", "脚本家", "作曲家", "指揮者",
     "ピアニスト", "ギタリスト", "ボーカリスト", "プロデューサー", "デザイナー", "カメラマン", "声優",
 })
+# Roles a sentence may say has kin or deeds (美容院オーナーの母, ドライバーの息子): no name.
+_ROLES = frozenset({"オーナー", "マネージャー", "メンバー", "スタッフ", "リーダー", "ファン", "パートナー", "ボス",
+                    "マスター", "キャプテン", "ゲスト", "ユーザー", "オペレーター", "ドライバー", "クライアント",
+                    "カスタマー", "ママ", "パパ"})
 # Words after a name that keep it a name (フェリージ家, 吉村ら, 万俵鉄平役).
 NAME_SUFFIXES = frozenset({"家", "ら", "等", "一家", "夫妻", "兄弟", "姉妹", "父子", "母子", "親子", "一族", "役", "氏",
                            "さん", "様", "さま", "くん", "君", "ちゃん", "殿", "先生", "自身", "本人", "没後", "亡き",
@@ -280,7 +284,7 @@ def _speakable(tokens: Span, topic: bool = False) -> bool:
     if not tokens or (tokens.start > 0 and _continues_a_compound(tokens)):
         return False
     for t in tokens:
-        if t.text in TITLES or t.text in _KIN or "代名詞" in t.tag_ or "数詞" in t.tag_:
+        if t.text in TITLES or t.text in _KIN or t.text in _ROLES or "代名詞" in t.tag_ or "数詞" in t.tag_:
             return False
         if (t.text in JOINERS and 0 < t.i - tokens.start < len(tokens) - 1) or _foreign(t) or (
                 _KANJI.fullmatch(t.text) and (
@@ -572,7 +576,7 @@ def _compound_after(doc: Doc, end: int) -> int:
             break
         head += tok.text
         glued.append(tok)
-    if FACILITY_HEAD.search(head) or any(FACILITY_HEAD.search(t.text) for t in glued[1:]):
+    if FACILITY_HEAD.search(head) or any(FACILITY_HEAD.search(t.text) for t in glued):
         # named after the person: …橋, …国際空港, …号, …大聖堂 (a title label GiNZA puts over
         # the whole does not make it a person: パンプーリャ美術館; nor a word between: 飯田トキワ劇場)
         return 3
