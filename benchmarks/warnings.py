@@ -6,7 +6,11 @@ figures are those a user of ``redactor text`` gets.  A warning counts as correct
 fires on the turn labelled with its kind.  A dialogue is *negative* for a kind when no turn
 expects it; a false alarm is a negative dialogue where the kind fires anyway.
 
-    .venv/bin/python benchmarks/warnings.py [--data FILE] [--json] [--cost]
+    .venv/bin/python benchmarks/warnings.py [--data FILE] [--json] [--cost] [--rules-only]
+
+The engine's trained speech-act model (``redactor/policy/act_model.py``) is on, as in the product;
+``--rules-only`` runs the rules alone, for a before/after on the same set.  Figures of the model on
+sets it was not trained on come from ``benchmarks/train_acts.py --cv`` (leave-one-set-out).
 
 Security-code convention (a scoring rule, not a rule of the engine): the engine raises only
 ``card_security_code`` when a security code is asked for or said (docs/events.md: one act, one
@@ -116,15 +120,20 @@ def score(dialogues: list[dict], fired: dict[str, list[str]]) -> dict:
 
 
 def cost(dialogues: list[dict], engine) -> dict[str, float]:
-    """Median microseconds per utterance: parse copy, observe with the parse, observe without."""
+    """Median microseconds per utterance: parse copy, observe with the parse, observe without, and
+    the act model's share (its features and decision; ``normalize`` included, which observe shares)."""
     from statistics import median
 
+    from redactor.pii.normalize import normalize
+    from redactor.policy.act_model import ActTurn
     from redactor.policy.parse import snapshot
 
     nlp = engine.redactor.nlp
     turns = [(t["speaker"], t["text"]) for d in dialogues for t in d["turns"]]
     prepared = [(speaker, text, engine.redactor.redact(text), nlp(text)) for speaker, text in turns]
-    timings: dict[str, list[float]] = {"snapshot_us": [], "observe_parse_us": [], "observe_text_us": []}
+    timings: dict[str, list[float]] = {"snapshot_us": [], "observe_parse_us": [], "observe_text_us": [],
+                                       "act_model_us": []}
+    model = engine.warnings.act_model
     for _ in range(5):
         for speaker, text, result, doc in prepared:
             started = time.perf_counter()
@@ -135,7 +144,11 @@ def cost(dialogues: list[dict], engine) -> dict[str, float]:
                 started = time.perf_counter()
                 state.observe(text=text, masked=result.text, entities=result.entities, speaker=speaker, parse=parse)
                 timings[key].append(time.perf_counter() - started)
-    return {key: round(median(values) * 1e6, 1) for key, values in timings.items()}
+            if model is not None:  # what the model adds to a turn: features and one sparse product
+                started = time.perf_counter()
+                model.decision(ActTurn(normalize(text).text, result.parse, result.parse))
+                timings["act_model_us"].append(time.perf_counter() - started)
+    return {key: round(median(values) * 1e6, 1) for key, values in timings.items() if values}
 
 
 def table(result: dict) -> str:
@@ -156,11 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--cost", action="store_true", help="also time the parse copy and the rules per utterance")
+    parser.add_argument("--rules-only", action="store_true", help="without the trained speech-act model")
     args = parser.parse_args(argv)
     from redactor.engine import build_engine
 
     dialogues = load(args.data)
     engine = build_engine()
+    if args.rules_only:
+        engine.warnings.act_model = None
     started = time.perf_counter()
     result = score(dialogues, fired_per_turn(dialogues, engine))
     result["seconds"] = round(time.perf_counter() - started, 2)

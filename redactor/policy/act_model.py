@@ -36,6 +36,7 @@ CUSTOMER_KINDS = ("privacy_question", "volunteered_info_offer", "sensitive_info"
 AGENT_KINDS = ("identity_not_verified",)
 # Punctuation and symbols carry no lemma worth a feature (the question mark stays a character).
 _SKIP_POS = frozenset({"PUNCT", "SYM", "SPACE", "X"})
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM", "PRON"})
 _DIGITS = re.compile(r"\d")
 
 
@@ -51,10 +52,11 @@ class FeatureSpec:
     char_max: int = 3
     lemmas: bool = True
     previous: bool = True
+    content: bool = False  # lemmas of content words only (no particles or auxiliaries)
 
     def to_json(self) -> dict[str, object]:
         return {"char_min": self.char_min, "char_max": self.char_max, "lemmas": self.lemmas,
-                "previous": self.previous}
+                "previous": self.previous, "content": self.content}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +68,8 @@ class ActTurn:
     previous: Parse = ()
 
 
-def _lemmas(parse: Parse) -> Iterable[str]:
-    return (w.lemma for w in parse if w.pos not in _SKIP_POS)
+def _lemmas(parse: Parse, content: bool) -> Iterable[str]:
+    return (w.lemma for w in parse if (w.pos in _CONTENT_POS if content else w.pos not in _SKIP_POS))
 
 
 def features(turn: ActTurn, spec: FeatureSpec) -> set[str]:
@@ -75,9 +77,9 @@ def features(turn: ActTurn, spec: FeatureSpec) -> set[str]:
     text = _DIGITS.sub("0", turn.flat)
     found = {text[i:i + n] for n in range(spec.char_min, spec.char_max + 1) for i in range(len(text) - n + 1)}
     if spec.lemmas:
-        found |= {"l:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.parse)}
+        found |= {"l:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.parse, spec.content)}
     if spec.previous:
-        found |= {"p:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.previous)}
+        found |= {"p:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.previous, spec.content)}
     return found
 
 

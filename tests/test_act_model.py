@@ -1,0 +1,186 @@
+"""The trained speech-act model (``redactor/policy/act_model.py``) with the real GiNZA parse.
+
+Sentences here are written for this file, in phrasings none of the labelled sets uses; the
+model's weights come from ``benchmarks/train_acts.py`` over those sets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from redactor.policy import WarningEngine, act_model
+from redactor.policy.act_model import ActModelError, ActTurn
+from tests.test_warnings import converse, kinds
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_shipped_model_is_the_training_scripts_output_on_the_data_in_the_repository() -> None:
+    data = json.loads(act_model.MODEL_PATH.read_text(encoding="utf-8"))
+    training = data["training"]
+    assert training["model_sha256"] == act_model.digest(data)
+    assert training["command"] == "benchmarks/train_acts.py --write"
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import train_acts
+
+    assert training["data_sha256"] == train_acts.data_hashes(), "data changed: retrain (train_acts.py --write)"
+    model = act_model.shipped()
+    assert set(model.kinds) == {"privacy_question", "volunteered_info_offer", "sensitive_info",
+                                "identity_not_verified"}
+
+
+def test_no_digit_becomes_a_feature() -> None:
+    """A value said in a turn cannot end up in the vocabulary or match one: digits read as 0."""
+    model = act_model.shipped()
+    assert not any(ch.isdigit() and ch != "0" for feature in model.vocabulary for ch in feature)
+    features = act_model.features(ActTurn("電話は09012345678です"), model.spec)
+    assert not any(ch in feature for feature in features for ch in "123456789")
+
+
+# Each case: turns ("A"/"C") whose last must raise the kind.  Several are phrasings the rules
+# alone do not catch (asserted below), so the model is what these test.
+NEW_PHRASINGS = {
+    "privacy_question": [
+        [("C", "今しゃべったこと、あとで誰かが聞き直したりするんですか？")],
+        [("C", "そっちに言ったことって、よその会社に知られちゃったりしませんかね。")],
+        [("C", "やめたあとも、わたしのことはそちらに置いたままなんでしょうか？")],
+    ],
+    "volunteered_info_offer": [
+        [("A", "お名前をお願いします。"), ("C", "山本です。ついでに勤め先の番号も言っときましょうか？")],
+        [("A", "ご用件をお願いします。"), ("C", "年金の番号とかもいるなら今言えますけど。")],
+    ],
+    "sensitive_info": [
+        [("C", "実は抗がん剤の治療中で、外出がなかなかできないんです。")],
+        [("C", "母が認知症で、同じものを何度も頼んじゃうみたいなんです。")],
+        [("C", "片耳がほとんど聞こえないので、ゆっくり話してもらえると助かります。")],
+    ],
+    "identity_not_verified": [
+        [("C", "料金のことで聞きたいんですけど。"),
+         ("A", "はい、お客様のところは先月から光回線の一番高いプランにされてますね。")],
+        [("C", "荷物がまだ来ないんですけど。"),
+         ("A", "小林様ですね、前回も同じマンションの三階宛てにお送りしております。")],
+    ],
+}
+# Near misses that must stay quiet (one call each; none may raise the kind).
+HARD_NEGATIVES = {
+    "sensitive_info": [
+        [("C", "うちの猫が腎臓を悪くしてて、通院の日と重なるので日にちを変えたいんです。")],
+        [("C", "がん研究センター前の店舗って、何時まで開いてますか？")],
+        [("C", "ハート薬局さんの隣にある営業所に行きたいんですけど。")],
+    ],
+    "privacy_question": [
+        [("C", "今月のデータ容量、あとどのくらい残ってますか？")],
+        [("C", "このルーターのセキュリティ機能って、どうやってオンにするんですか？")],
+        [("C", "パスワードを忘れちゃったので、再設定の仕方を教えてください。")],
+    ],
+    "volunteered_info_offer": [
+        [("A", "お電話番号をお願いします。"), ("C", "はい、080-2468-1357です。")],
+    ],
+    "identity_not_verified": [
+        [("C", "住所が変わったので手続きしたいんです。新しい住所は札幌市中央区北一条西2丁目3番地です。"),
+         ("A", "札幌市中央区北一条西2丁目3番地でございますね。")],
+        [("C", "新しいプランについて聞きたいんですけど。"),
+         ("A", "新しいプランは月額2,980円からご用意しております。")],
+    ],
+}
+
+
+# Cases of the tables above the engine gets wrong (found when these tests were first run against
+# the cross-validated model, not tuned away): kept visible, each must keep failing until a model
+# or rule fixes it (strict xfail), and listed in the #14 results.
+KNOWN_WRONG = {
+    # An agent's remark about the caller's plan without a number or a registration word: the
+    # model's identity_not_verified reads amounts and dates, the rules need ご登録/ご契約.
+    "identity_not_verified-0": "new phrasing missed",
+    # A product's security feature asked about as a question: the model's privacy_question weighs
+    # question forms and する; nothing in the sets contrasts it with a data-handling question.
+    "privacy_question-1": "near miss raised",
+    # General price information with 月額…円 read as an amount of the caller's account.
+    "identity_not_verified-1": "near miss raised",
+}
+
+
+def _cases(table: dict, wrong: str) -> list:
+    out = []
+    for kind, cases in table.items():
+        for n, turns in enumerate(cases):
+            marks = ([pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[f"{kind}-{n}"])]
+                     if KNOWN_WRONG.get(f"{kind}-{n}") == wrong else [])
+            out.append(pytest.param(kind, turns, id=f"{kind}-{n}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("kind", "turns"), _cases(NEW_PHRASINGS, "new phrasing missed"))
+def test_new_phrasings_fire_their_kind(engine, kind: str, turns) -> None:
+    assert kind in kinds(converse(engine, turns))[-1]
+
+
+@pytest.mark.parametrize(("kind", "turns"), _cases(HARD_NEGATIVES, "near miss raised"))
+def test_near_misses_stay_quiet(engine, kind: str, turns) -> None:
+    assert kind not in [k for turn in kinds(converse(engine, turns)) for k in turn]
+
+
+def test_the_model_catches_what_the_rules_miss(engine) -> None:
+    """The rules alone miss most of the new phrasings above: the model is what raises them."""
+    rules_only = type(engine)(engine.redactor, WarningEngine(engine.policies, model=None), engine.options)
+    missed = [(kind, turns) for kind, cases in NEW_PHRASINGS.items() for turns in cases
+              if kind not in kinds(converse(rules_only, turns))[-1]]
+    assert len(missed) >= 3, missed
+
+
+def test_a_model_warning_names_no_value_and_reads_as_its_kind(engine) -> None:
+    warning = converse(engine, NEW_PHRASINGS["sensitive_info"][0])[-1]
+    [sensitive] = [w for w in warning if w["kind"] == "sensitive_info"]
+    assert "要配慮個人情報" in sensitive["message"] and "抗がん剤" not in sensitive["message"]
+
+
+def test_a_kind_is_raised_once_per_call_by_rules_or_model(engine) -> None:
+    turns = [("C", "この電話の中身って、どこかに残るんですか？"),
+             ("C", "あと、話したことって、よその会社に知られちゃったりしませんかね。")]
+    per_turn = kinds(converse(engine, turns))
+    assert [k for turn in per_turn for k in turn].count("privacy_question") == 1
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    ("", "JSONDecodeError"),
+    ("{not json", "JSONDecodeError"),
+    ('{"format": 99}', "format 99"),
+    ('{"format": 1, "features": {}, "kinds": {"privacy_question": {"bias": 0, "threshold": 1, '
+     '"weights": [1, 2]}}, "vocabulary": ["a"]}', "2 weights for 1 features"),
+    ('{"format": 1, "features": {"wrong": 1}, "kinds": {}, "vocabulary": []}', "TypeError"),
+    ('{"format": 1, "features": {}, "kinds": {"privacy_question": {"bias": NaN, "threshold": 1, '
+     '"weights": [1]}}, "vocabulary": ["a"]}', "not a finite number"),
+])
+def test_a_corrupt_model_file_is_a_clear_error_naming_it(tmp_path, content: str, reason: str) -> None:
+    path = tmp_path / "act_model.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ActModelError, match="not a valid model") as caught:
+        act_model.load(path)
+    assert str(path) in str(caught.value) and reason in str(caught.value)
+
+
+def test_a_missing_or_binary_model_file_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(ActModelError, match="not found") as caught:
+        act_model.load(tmp_path / "absent.json")
+    assert str(tmp_path / "absent.json") in str(caught.value)
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(hashlib.sha256(b"x").digest() * 4)
+    with pytest.raises(ActModelError, match="not a valid model"):
+        act_model.load(binary)
+
+
+def test_a_truncated_shipped_model_fails_the_engine_with_the_files_name(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "act_model.json"
+    path.write_bytes(act_model.MODEL_PATH.read_bytes()[:5000])
+    monkeypatch.setattr(act_model, "MODEL_PATH", path)
+    act_model.shipped.cache_clear()
+    try:
+        with pytest.raises(ActModelError, match=str(path)):
+            WarningEngine()
+    finally:
+        act_model.shipped.cache_clear()
