@@ -524,3 +524,23 @@ def test_round5_a_role_with_kin_is_no_person(redactor, text: str) -> None:
 
 def test_round5_a_university_with_a_title_glued_after_it_is_no_person(redactor) -> None:
     assert persons(redactor, "1975年に退社してタフツ大学客員研究員となった。") == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # initials with full stops before a katakana surname
+    ("H.A.リブラは次のように述べている。", ["H.A.リブラ"]),
+    ("P.ローレルは次のように述べている。", ["P.ローレル"]),
+    # a person named by a letter after a role: kept anonymous, still a person
+    ("事件の被害者Bは当時20歳だった。", ["B"]),
+])
+def test_round5_initials_with_stops_and_letter_persons(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize("text", [
+    "プランBに変更します。",  # a letter after a product word, in a call
+    "A.B.C.の順に押してください。",  # letters alone
+    "CVCは裏面の3桁です。",
+])
+def test_round5_letters_after_things_are_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []

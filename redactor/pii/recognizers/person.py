@@ -97,6 +97,13 @@ def _company_inside(value: str) -> bool:
                for m in _COMPANY_AFTER.finditer(value))
 
 
+# Initials with full stops before a katakana surname (H.A.リブリン, M.メドレー).
+_INITIALS_NAME = re.compile(
+    r"(?<![A-Za-z.])(?:[A-Z]\.\s?){1,3}[ァ-ヴ][ァ-ヴー]{1,15}(?:[・＝=][ァ-ヴ][ァ-ヴー]{1,15})*")
+# A person named by a letter after a role (被害者C, 少年A): a person kept anonymous, still one.
+_ANONYMOUS_ROLE = r"(?:被害者|容疑者|被告人?|原告|証人|少年|少女|受刑者)"
+_LETTER_PERSON = re.compile(rf"{_ANONYMOUS_ROLE}([A-Z])(?![A-Za-z0-9])")
+_ROLE_BEFORE = re.compile(rf"{_ANONYMOUS_ROLE}$")
 # A model number after the word (マーチンM-130, ボーイング747-400): a product.
 _MODEL_NUMBER = re.compile(r"[A-Za-z]?[-‐－][0-9０-９]")
 
@@ -108,8 +115,9 @@ def plausible_person(text: str, start: int, end: int) -> bool:
         return False
     if _MODEL_NUMBER.match(text, end):
         return False
-    if re.fullmatch(r"[A-Z]{1,5}", value) or _company_inside(value):  # CVV; 中島保険
-        return False
+    if (re.fullmatch(r"[A-Z]{1,5}", value) and not (
+            len(value) == 1 and _ROLE_BEFORE.search(text[max(0, start - 4):start]))) or _company_inside(value):
+        return False  # CVV (not 被害者C); 中島保険
     return not (_COMPANY_BEFORE.search(text, max(0, start - 64), start) or _COMPANY_AFTER.match(text, end))
 
 
@@ -141,6 +149,8 @@ class JpPersonRecognizer(EntityRecognizer):
             ):
                 spans.append((token.idx, token.idx + len(token.text), 0.8))
         spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
+        spans += [(m.start(), m.end(), 0.8) for m in _INITIALS_NAME.finditer(text)]
+        spans += [(m.start(1), m.end(1), 0.8) for m in _LETTER_PERSON.finditer(text)]
         spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
                   for m in pattern.finditer(text) if m.group(1) not in _ROLES and m.group(1) not in _NOT_NAMES]
         for match in _SELF_INTRODUCTION.finditer(text):
