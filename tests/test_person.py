@@ -544,3 +544,9 @@ def test_round5_initials_with_stops_and_letter_persons(redactor, text: str, name
 ])
 def test_round5_letters_after_things_are_no_person(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+def test_round5_a_given_name_in_kana_after_a_kanji_name(redactor) -> None:
+    """A kana given name inside GiNZA's Person span stays with the name (逢月|ひな)."""
+    assert persons(redactor, "当日は、神沢有紗、逢月ひならが出演した。") == ["神沢有紗", "逢月ひな"]
+    assert persons(redactor, "山田たちが来た。") == ["山田"]  # a kana plural is no given name

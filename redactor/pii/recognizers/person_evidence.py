@@ -458,10 +458,21 @@ def _organisation_before(doc: Doc, start: int) -> bool:
 
 
 def _given_after_surname(doc: Doc, i: int) -> bool:
-    """A short kanji word right after a surname, inside GiNZA's Person span: the given name (楊秀麗)."""
+    """A short kanji word right after a surname, inside GiNZA's Person span: the given name (楊秀麗);
+    or a short hiragana word right after a kanji name (逢月|ひな, 神沢|あかね): a given name in kana."""
     word = doc[i].text
-    return (i > 0 and _kind(doc[i - 1]) == "姓" and not doc[i - 1].whitespace_ and bool(_KANJI.fullmatch(word))
+    if i == 0 or doc[i - 1].whitespace_:
+        return False
+    if (_HIRAGANA.fullmatch(word) and 2 <= len(word) <= 3 and word not in _KANA_NOUNS
+            and "人名" in doc[i - 1].tag_ and bool(_KANJI.fullmatch(doc[i - 1].text))):
+        return True
+    return (_kind(doc[i - 1]) == "姓" and bool(_KANJI.fullmatch(word))
             and len(word) <= 2 and word[-1] not in _COMPOUND_KANJI and word not in TITLES)
+
+
+# Kana nouns that follow a name without being part of it (佐藤ほか3名, 山田たち).
+_KANA_NOUNS = frozenset({"ほか", "たち", "ども", "など", "こと", "もの", "とも", "さま", "さん", "くん", "ちゃん",
+                         "かた", "がわ", "ところ", "ため", "まま", "よう", "うち"})
 
 
 def _in_label(doc: Doc, i: int, label: str) -> bool:
