@@ -488,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     if args.write or args.check:
         training = {"data_sha256": data_hashes(), "command": "benchmarks/train_acts.py --write",
-                    "c": args.c, "min_df": MIN_DF, "fa_budget": FA_BUDGET, "turns": len(turns)}
+                    "c": args.c, "min_df": MIN_DF, "fa_budget": FA_BUDGET, "family_weight": FAMILY_WEIGHT,
+                    "turns": len(turns)}
         text = serialise(train(turns, args.c, thresholds), training)
         if args.write:
             MODEL_PATH.write_text(text, encoding="utf-8")
