@@ -169,3 +169,19 @@ def test_lines_at_the_size_limit(ending: bytes) -> None:
     data = b"a" * MAX_LINE_BYTES + b"\r\n" + b"b" * (MAX_LINE_BYTES + 1) + b"\n" + b"c" * (MAX_LINE_BYTES + 3) + ending
     lines = list(_lines(io.BufferedReader(io.BytesIO(data))))
     assert [None if line is None else len(line) for line in lines] == [MAX_LINE_BYTES, MAX_LINE_BYTES + 1, None]
+
+
+def test_a_run_on_without_sentence_ends_is_parsed_in_bounded_sentences(engine) -> None:
+    """GiNZA's clause step is quadratic in a sentence's length (1,600 characters of 「ティー、」
+    took 186 s): the sentence cap cuts a run-on at a pause, and never cuts a real sentence."""
+    from redactor.pii.analyzer import MAX_SENTENCE_TOKENS
+
+    nlp = engine.redactor.nlp
+    run_on = nlp("山田、" * 700 + "ティー" * 400)
+    assert max(len(s) for s in run_on.sents) <= 2 * MAX_SENTENCE_TOKENS
+    cut = next(s for s in run_on.sents if len(s) > 1)
+    assert cut[-1].text == "、" and len(cut) == MAX_SENTENCE_TOKENS
+    # A long real sentence (one 。, ~100 tokens) stays whole, and the count starts again after it.
+    sentence = "私は" + "、".join(f"{c}さんと会った日" for c in "一二三四五六七八九十" * 2) + "のことを話しました。"
+    assert len(list(nlp(sentence).sents)) == 1
+    assert len(list(nlp(sentence * 3).sents)) == 3
