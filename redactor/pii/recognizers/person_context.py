@@ -75,6 +75,15 @@ def team(tokens: Span) -> bool:
             and not any("人名" in t.tag_ for t in last))
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per parse: spaCy joins every token again on each access, and the
+    evidence reads it per candidate (quadratic on a long text)."""
+    text = doc.user_data.get("redactor.text")
+    if text is None:
+        text = doc.user_data["redactor.text"] = doc.text
+    return text
+
+
 _QUOTE = re.compile(r"[「『]([^「『」』]*)[」』]")
 _SELF_INTRO_IN = re.compile(r"(?:と|って)(?:申し|言い|いい)")
 # How quoted speech ends (「田中です」, 「山田と申します」): not a title.
@@ -91,7 +100,7 @@ def work_title(doc: Doc, start: int, end: int) -> bool:
     a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
     return any(m.start(1) <= a and b <= m.end(1) and len(m.group(1)) <= 20
                and not re.search("[、。,]", m.group(1)) and not _SPEECH_END.search(m.group(1))
-               for m in _QUOTE.finditer(doc.text))
+               for m in _QUOTE.finditer(doc_text(doc)))
 
 
 # What is done to or by an organisation, never a person: joined, transferred to, disbanded,
@@ -278,7 +287,7 @@ def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] =
         after_rel = doc[end + 2] if end + 2 < len(doc) else None
         glued = (after_rel is not None and not rel.whitespace_ and is_noun(after_rel) and "人名" not in after_rel.tag_
                  and after_rel.text not in _KIN_HONORIFICS)  # 姉妹都市; not 息子さん
-        if (rel.text in _PERSON_RELATIONS and not glued) or _SOLO.match(doc.text, rel.idx):
+        if (rel.text in _PERSON_RELATIONS and not glued) or _SOLO.match(doc_text(doc), rel.idx):
             return True
         if rel.text in _PERSON_WORKS and not glued and all(
                 t.text in JOINERS or "人名" in t.tag_ or not entry(t.text).known or entry(t.text).kinds

@@ -62,6 +62,7 @@ from redactor.pii.recognizers.person_context import (
     assumed_names,
     defined_as_a_person,
     defined_as_a_thing,
+    doc_text,
     event_named_after,
     is_noun,
     is_numeral,
@@ -181,7 +182,7 @@ _PHRASE_END = frozenset({"と", "です", "でござい", "で"})
 _HIRAGANA = re.compile(r"[ぁ-ゖー]+")
 _LATIN_WORD = re.compile(r"[A-Z][a-z]{2,}")
 _KATAKANA = re.compile(r"[ァ-ヴー]+")
-_PUNCT_SPACE = re.compile(r"[\s、。,.!?！？「」…]+")
+_CONTENT = re.compile(r"[^\s、。,.!?！？「」…]")
 
 
 def _is_name_tag(token: Token) -> bool:
@@ -352,7 +353,7 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
             continue  # the end of a longer word
         # GiNZA's random labels on foreign words (Dish, Clothing …) say nothing; an organisation,
         # place or work label does.
-        unlabelled = not any(e.start <= i < e.end and e.label_ in AGAINST_LABELS for e in doc.ents)
+        unlabelled = doc[i].ent_type_ not in AGAINST_LABELS
         regnal = "数詞" in doc[i + 1].tag_ and next_text(doc, i + 2) == "世" if i + 2 < len(doc) else False
         if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal) and unlabelled)
                 or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))
@@ -476,7 +477,19 @@ _KANA_NOUNS = frozenset({"ほか", "たち", "ども", "など", "こと", "も�
 
 
 def _in_label(doc: Doc, i: int, label: str) -> bool:
-    return any(e.start <= i < e.end and e.label_ == label for e in doc.ents)
+    # The token's own entity tag: ``doc.ents`` builds every span again on each call, which made
+    # a long text quadratic (one call per candidate).
+    return doc[i].ent_type_ == label
+
+
+def _entity_around(doc: Doc, i: int) -> tuple[int, int]:
+    """The token span of the entity that holds token ``i`` (read from the IOB tags)."""
+    start, end = i, i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return start, end
 
 
 def _extend(doc: Doc, cand: _Candidate) -> None:
@@ -609,16 +622,17 @@ def _compound_before(doc: Doc, start: int) -> bool:
 
 def _lone(doc: Doc, start: int, end: int) -> bool:
     """The candidate is all the text says: one word on its own (a word clip, a garbled answer)."""
-    return not _PUNCT_SPACE.sub("", doc.text[:doc[start].idx] + doc.text[doc[end - 1].idx + len(doc[end - 1].text):])
+    text, end_char = doc_text(doc), doc[end - 1].idx + len(doc[end - 1].text)
+    return not (_CONTENT.search(text, 0, doc[start].idx) or _CONTENT.search(text, end_char))
 
 
 def _label_against(doc: Doc, start: int, end: int) -> int:
     """2 when a non-person entity holds the candidate and more (森美術館), 1 when it is the candidate."""
     worst = 0
-    for ent in doc.ents:
-        if ent.label_ in AGAINST_LABELS and ent.start < end and ent.end > start:
-            larger = ent.start < start or ent.end > end
-            worst = max(worst, 2 if larger else 1)
+    for i in range(start, end):
+        if doc[i].ent_type_ in AGAINST_LABELS:
+            ent_start, ent_end = _entity_around(doc, i)
+            worst = max(worst, 2 if ent_start < start or ent_end > end else 1)
     return worst
 
 
@@ -656,7 +670,7 @@ def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
     """Character spans ``(start, end, score)`` of the names the parse gives evidence for."""
     spans, weak = _weigh(doc)
     spans += _coordinated(doc, spans, weak)
-    spans += _between_names(doc, spans) + assumed_names(doc.text)
+    spans += _between_names(doc, spans) + assumed_names(doc_text(doc))
     return spans + _mentioned_again(doc, spans)
 
 
@@ -665,7 +679,7 @@ def _between_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[
     common words, since a list holds things of one kind."""
     found: list[tuple[int, int, float]] = []
     starts, ends = {a for a, _, _ in spans}, {b for _, b, _ in spans}
-    for m in re.finditer(r"(?<=・)([一-龥々]{2,4})(?=・)", doc.text):
+    for m in re.finditer(r"(?<=・)([一-龥々]{2,4})(?=・)", doc_text(doc)):
         a, b = m.span(1)
         if a - 1 in ends and b + 1 in starts and not any(x < b and a < y for x, y, _ in spans):
             found.append((a, b, 0.7))
@@ -761,7 +775,7 @@ def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
                  or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
                  or (cand.lexical and _KATAKANA.fullmatch(t.text) and next_text(doc, cand.end) in _FAMILY
                      and bool(entry(t.text).kinds))]
-        if _INTRO_AFTER.match(doc.text, tokens.end_char) and (named or cand.ginza):
+        if _INTRO_AFTER.match(doc_text(doc), tokens.end_char) and (named or cand.ginza):
             spans.append((tokens.start_char, tokens.end_char, 0.85))  # 林でございます: a self-introduction
             continue
         if len(value) == 1:
