@@ -42,6 +42,9 @@ PATTERN_LINES = {  # cheap for GiNZA, aimed at the regular expressions
 DENSE_LINES = {  # many tokens: GiNZA's own (linear) cost dominates
     "letter-dot": _cycle("a."), "spaces": _cycle("a "), "spoken-dot": _cycle("a ドット "),
     "kanji-positional": _cycle("一十"), "cue-digit": _cycle("電話番号は1"), "names": _cycle("田中さん"),
+    # run-ons of short words between pauses with no sentence end (GiNZA's clause step was
+    # quadratic in a sentence's length before the sentence cap: minutes per line)
+    "spelled-list": _cycle("ティー、"), "name-list": _cycle("山田、"), "katakana-list": _cycle("アイ、カイ、"),
 }
 
 
