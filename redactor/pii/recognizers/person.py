@@ -12,6 +12,7 @@ recognizer adds what its tokens and the conversation make clear:
 from __future__ import annotations
 
 import re
+import string
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -104,8 +105,9 @@ _INITIALS_NAME = re.compile(
 _ANONYMOUS_ROLE = r"(?:被害者|容疑者|被告人?|原告|証人|少年|少女|受刑者)"
 _LETTER_PERSON = re.compile(rf"{_ANONYMOUS_ROLE}([A-Z])(?![A-Za-z0-9])")
 _ROLE_BEFORE = re.compile(rf"{_ANONYMOUS_ROLE}$")
-# A model number after the word (マーチンM-130, ボーイング747-400): a product.
-_MODEL_NUMBER = re.compile(r"[A-Za-z]?[-‐－][0-9０-９]")
+# A model number after the word (マーチンM-130): a product.  The letter is required: a name
+# written against a phone number or a year (山田太郎-090-…, 鈴木一郎-1985年) is still a name.
+_MODEL_NUMBER = re.compile(r"[A-Za-z]{1,3}[-‐－][0-9０-９]")
 
 
 def plausible_person(text: str, start: int, end: int) -> bool:
@@ -113,7 +115,8 @@ def plausible_person(text: str, start: int, end: int) -> bool:
     value = text[start:end]
     if (any(c.isdigit() for c in value) and not _REGNAL.search(value)) or value in _NOT_A_NAME:
         return False
-    if _MODEL_NUMBER.match(text, end):
+    letters = len(value) - len(value.rstrip(string.ascii_letters))
+    if _MODEL_NUMBER.match(text, end - min(letters, 3)):  # its letters may be in the value (ダグラスDC|-3)
         return False
     if (re.fullmatch(r"[A-Z]{1,5}", value) and not (
             len(value) == 1 and _ROLE_BEFORE.search(text[max(0, start - 4):start]))) or _company_inside(value):
