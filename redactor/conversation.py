@@ -161,7 +161,7 @@ class _Heard:
     continued: str | None  # the cue of the value it went on with (its own speaker's last one)
     still: bool  # it closely followed a garbled answer of its own speaker
     words: Sequence[Word] | None  # of its latest version (in memory only, like its text)
-    versions: list[str] = field(default_factory=list)  # its texts, oldest first (what each asked)
+    versions: list[str] = field(default_factory=list, repr=False)  # its raw texts, oldest first (what each asked)
     masked: list[tuple[int, int, str]] = field(default_factory=list)  # of its latest version's text
 
 

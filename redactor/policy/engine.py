@@ -69,11 +69,11 @@ _ECHO_KEY = secrets.token_bytes(16)
 # How many recent turns a revision can replay: a live revision reaches back 20-30 s of a channel
 # (a dozen turns of both sides); an older turn's revision is observed where it arrives.
 REPLAY_TURNS = 64
-# The call flags a turn is judged in: restored before a replay.
 # The type a model-raised warning is keyed by (its label): the model says an act happened, not which
 # category or registered fact; a kind the rules already raised in the call is not raised again.
 MODEL_TYPES: dict[str, str | None] = {"privacy_question": None, "volunteered_info_offer": None,
                                       "sensitive_info": "unclassified", "identity_not_verified": "REGISTERED"}
+# The call flags a turn is judged in: restored before a replay.
 _FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
           "customer_spoke", "animals", "agent_asked")
 
