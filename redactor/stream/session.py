@@ -90,11 +90,13 @@ class StreamOptions:
         27.8 % → 23.4 % kana CER). Such a window ends with a later final, or at the live edge
         (the audio received so far) once the speaker has been speaking again for
         ``revision_context_s``: the open utterance is right context before its own final
-        exists. 3 s + 1.5 s of speech: the replay's CER as with 5 s and no live edge (26.3 vs
-        26.4 %), the algorithm's wait for a first revision p95 7.9 → 4.4 s (#12 round 3). (It was
-        off for a while: a card expiry showed in a live test with it on. The leak path found is
-        a revision of the request cut short, its words given to the open utterance; a re-read
-        no longer takes a request back, ``Conversation._reread``; #12 round 4.)
+        exists. Off by default (5 s, inf). 3 s + 1.5 s of speech keeps the replay's CER (26.3 vs
+        26.4 %) and cuts the algorithm's wait for a first revision p95 7.9 → 4.4 s (#12 round 3),
+        but live on an idle 2-core box it made revised kana CER 1.18–1.31× batch (off: 1.10–1.11×)
+        for a first-revision p95 of 9–10 s (off: 9–13 s): the open utterance is cut mid-word
+        (#12 round 4, lead's rerun). The leak it once showed (a revision of the request cut short,
+        its words given to the open utterance) is fixed: a re-read no longer takes a request
+        back, ``Conversation._reread``.
       revision_context_s: see ``revision_settle_s`` (inf: only windows ending with a final).
       revision_deadline_s: a final not settled this long after it is read at the live edge
         whatever follows it (silence: no right context). Off (inf) by default: a final read
@@ -131,8 +133,8 @@ class StreamOptions:
     max_calls: int = 8
     revisions: bool = True
     revision_window_s: float = 30.0
-    revision_settle_s: float = 3.0
-    revision_context_s: float = 1.5
+    revision_settle_s: float = 5.0
+    revision_context_s: float = math.inf
     revision_deadline_s: float = math.inf
     revision_first_look: bool = True
     revisions_per_partial: int = 3
