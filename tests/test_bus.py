@@ -985,4 +985,7 @@ def test_two_owners_of_one_call_id_with_skewed_clocks_both_get_their_events_writ
     run(scenario(), timeout=30)
     stored = [json.loads(f["e"])["message"] for _, f in store.xrange(f"redactor:call:{call_id}:events")]
     store.close()
-    assert sorted(stored) == ["m1", "m2", "m3"]  # m0 went with the stream B started afresh
+    # Every event written after B took over is there once, the slower clock's (m1, m3) included.
+    # m0 goes with the stream B starts afresh, unless B's start registered the call before A's m0
+    # landed (a race of the set-up, seen once in CI): either way it is not a retry of anything.
+    assert sorted(stored) in (["m1", "m2", "m3"], ["m0", "m1", "m2", "m3"])
