@@ -409,8 +409,11 @@ def test_a_live_call_leaves_a_masked_record_and_a_call_cut_by_shutdown_one_too(t
         raw = (directory / next(p.name for p in directory.glob("*.json"))).read_text(encoding="utf-8")
         assert not pii_found([raw], "short_call")
         assert list(directory.glob(".*.tmp")) == []
-        _, _, metrics = http_get(live, "/metrics")
-        assert b'redactor_call_records_total{outcome="written"} 1.0' in metrics
+        # The sink counts a record once its file is renamed into place: poll, the file can be seen first.
+        deadline = time.monotonic() + 10
+        while b'redactor_call_records_total{outcome="written"} 1.0' not in http_get(live, "/metrics")[2]:
+            assert time.monotonic() < deadline, "the written record was never counted"
+            time.sleep(0.05)
 
         # A call still streaming when the server stops is recorded with reason "shutdown".
         async def cut_short() -> None:
