@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 
-from redactor.pii.cues import NOT_PII, CueIndex
+from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex
 from redactor.pii.normalize import normalize
-from redactor.pii.recognizers.slot import WEAK_CUES
 
 # A question or a request for something (ASR keeps these endings far better than the cue).
 _REQUEST = re.compile(r"願い|ねがい|おめが|お伺い|伺え|教えて|ください|いただけ|頂け|ょうか|ますか|ですか|[?？]")

@@ -18,6 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 NOT_PII = "NOT_PII"
+# Cues too general to promise that a value follows (カードが使えない, メールで送ります).
+WEAK_CUES = frozenset({"カード", "クレジット", "メール", "保険", "年金", "在留", "免許", "支店",
+                       "生まれ", "裏面", "裏側", "お届け先", "送付先", "期限", "普通", "当座", "有効"})
 
 CUES: dict[str, tuple[str, ...]] = {
     "PERSON": ("お名前", "名前", "氏名", "名義", "フルネーム", "おなまえ", "フリガナ", "ふりがな",

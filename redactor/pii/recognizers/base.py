@@ -13,8 +13,8 @@ matches and its check digit (``validate_result``) passes, the nearest context cu
 
 An identifier is often named once and read out a sentence later, past a weaker word
 (マイナンバー、カードに書いてあるやつ…、6489 6580 5419): with ``TURN_CUE`` the entity's own cue
-within ``TURN_WINDOW`` characters before the value (a prompt from the previous turn included) counts,
-when the nearest cue is that entity's, a general word (``WEAK_CUES``: カード) or none.
+within ``TURN_WINDOW`` characters before the value (a prompt from the previous turn included) counts
+when every cue between it and the value is a general word (``WEAK_CUES``: カード).
 A recognizer with a check digit implements ``check``; a failed check drops the match unless
 ``CUE_WAIVES_CHECK`` is set and it is cued (a misheard digit in a named slot is still PII).
 
@@ -31,7 +31,7 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, Reco
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
-from redactor.pii.cues import NOT_PII, CueIndex
+from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex
 
 # Digits followed by a counter or a unit are quantities, not identifiers; so are digits right
 # before a magnitude (12345億円; 1万2千 normalised as 10002千) or a counter of things (12345株,
@@ -166,8 +166,6 @@ class JapanesePatternRecognizer(PatternRecognizer):
 
     def _named_earlier(self, text: str, start: int) -> bool:
         """This entity's cue before ``start``, with no other type's specific cue nearer."""
-        from redactor.pii.recognizers.slot import WEAK_CUES  # slot imports this module
-
         before = [c for c in self.cues.find(text) if start - TURN_WINDOW <= c.start and c.end <= start]
         own = [c for c in before if c.owner == self.ENTITY]
         if not own:

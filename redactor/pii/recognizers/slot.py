@@ -16,14 +16,11 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
-from redactor.pii.cues import NOT_PII, CueIndex
+from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person import HONORIFICS
 
 SLOT_SCORE = 0.6
-# Cues too general to promise that a value follows (カードが使えない, メールで送ります).
-WEAK_CUES = frozenset({"カード", "クレジット", "メール", "保険", "年金", "在留", "免許", "支店",
-                       "生まれ", "裏面", "裏側", "お届け先", "送付先", "期限", "普通", "当座", "有効"})
 TEXT_SLOTS = frozenset({"PERSON", "JP_ADDRESS", "EMAIL_ADDRESS"})
 
 _END = r"です|でござ|になり|となり|と申し|と言い|といい|って言|ですね|でした|。|？|\?|！|!"
