@@ -230,7 +230,9 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
     else:
         audios = [(calls[i % len(calls)], load_call_audio(CALLS_DIR / calls[i % len(calls)]),
                    gold_script(calls[i % len(calls)])) for i in range(n_calls)]
+    notes: list[dict[str, Any]] = []  # the second pass's debug timeline (ids and times, no text)
     async with running_server(options) as server:
+        server.calls.scheduler.timeline = notes.append
         # Warm the model (first decode allocates) so that the first utterance is not penalised.
         await asyncio.to_thread(server.calls.speech.transcribe_utterance,
                                 np.zeros(16000, dtype=np.float32), offset=0.0, prompt=None)
@@ -277,6 +279,7 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
     result = summarise(traces, lag_samples, rows, n_calls=len(audios), partials=partials, speed=speed,
                        wall=wall, cpu=cpu, busy=busy, busy_by=busy_by)
     result["live"] = [live_transcripts(t, speed) for t in traces if not long_minutes]
+    result["timeline"] = revision_timeline(traces, notes, speed)
     result["bus"] = "redis" if bus else "hub"
     result["rss_mib"] = rss
     return result
@@ -392,6 +395,73 @@ def live_transcripts(trace: CallTrace, speed: float) -> dict[str, Any]:
             "revisions": sum(1 for _a, e in last.values() if e.get("revision")),
             "revision_delays": revision_delays, "first_revision_delays": first_revision_delays,
             "warnings": sorted(warnings), "identity": identity}
+
+
+def revision_timeline(traces: list[CallTrace], notes: list[dict[str, Any]], speed: float) -> list[dict[str, Any]]:
+    """Per final segment, seconds after its utterance ended: first final shown, first window asked
+    for with it (``queued``), first such window decoded, first second-pass outcome (text unchanged
+    or revised) and first revision shown; and why a first revision came late (``cause``)."""
+    rows = []
+    for trace in traces:
+        if trace.started_at is None:
+            continue
+        mine = [n for n in notes if n.get("call") == trace.call_id]
+        firsts: dict[str, tuple[float, dict]] = {}
+        for arrived, e in trace.events:
+            if e.get("type") == "transcript" and e.get("final") and e.get("text"):
+                firsts.setdefault(e["segment_id"], (arrived, e))
+        for seg, (arrived, e) in firsts.items():
+            ended = trace.started_at + e["end"] / speed
+            about = [n for n in mine if seg in n.get("segments", ()) or n.get("segment") == seg]
+            at = functools.partial(_first_at, about, ended)
+            queued = [n for n in about if n["step"] == "revision_queued"]
+            outcome = next((n for n in about if n["step"] in ("revision_unchanged", "revision_published")), None)
+            row = {"call": trace.source, "segment": seg, "final": round(arrived - ended, 2),
+                   "min_audio_skips": sum(n["step"] == "revision_skipped" and n["why"] == "min_audio" for n in about),
+                   "audio_gone_skips": sum(n["step"] == "revision_skipped" and n["why"] == "audio_gone"
+                                           for n in about),
+                   "queued": at("revision_queued"),
+                   "superseded": sum(n["step"] == "revision_superseded" for n in about),
+                   "decoded": at("revision_decoded"), "windows": len(queued),
+                   "first_outcome": outcome and outcome["step"].removeprefix("revision_"),
+                   "first_outcome_settled": bool(outcome and outcome.get("settled")),
+                   "revision": at("revision_published", lambda n: n.get("revision") == 1),
+                   "urgent": any(n.get("urgent") for n in queued)}
+            row["cause"] = _late_cause(row)
+            rows.append(row)
+    return rows
+
+
+def _first_at(notes: list[dict[str, Any]], since: float, step: str, ok=lambda _n: True) -> float | None:
+    """Seconds from ``since`` to the first note of ``step`` (that passes ``ok``)."""
+    return next((round(n["t"] - since, 2) for n in notes if n["step"] == step and ok(n)), None)
+
+
+def _late_cause(row: dict[str, Any], late: float = 5.0) -> str | None:
+    """Why a segment's first revision came more than ``late`` s after its utterance (None: in time
+    or never revised)."""
+    if row["revision"] is None or row["revision"] <= late:
+        return None
+    if row["first_outcome"] == "unchanged":
+        return "first look unchanged, a later look revised it"
+    if row["queued"] is None or row["queued"] > late:
+        if row["audio_gone_skips"]:
+            return "asked late (the window's audio was gone)"
+        return "asked late (window under revision_min_s)" if row["min_audio_skips"] else "asked late"
+    if row["superseded"]:
+        return "superseded/dropped in the queue"
+    return "end-of-call pass" if row["urgent"] else "queued behind other work"
+
+
+def timeline_report(rows: list[dict[str, Any]]) -> str:
+    """Counts of the late first revisions' causes, and the queue wait and decode of the rest."""
+    import collections
+
+    causes = collections.Counter(r["cause"] for r in rows if r["cause"])
+    revised = [r for r in rows if r["revision"] is not None]
+    waits = [r["decoded"] - r["queued"] for r in revised if r["decoded"] is not None and r["queued"] is not None]
+    return (f"first revisions {len(revised)} of {len(rows)} finals; late (> 5 s) by cause: {dict(causes)}; "
+            f"queued→decoded p50/p95 {fmt(percentile(waits, 50), '{:.2f}')} / {fmt(percentile(waits, 95), '{:.2f}')} s")
 
 
 def pii_free_lines(name: str) -> list[tuple[str, float, float, str]]:
@@ -627,6 +697,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     for r in results:
         print(f"\n{r['calls']} call(s), partials {'on' if r['partials'] else 'off'}: {lag_report(r)}")
+        if r.get("timeline"):
+            print("second pass: " + timeline_report(r["timeline"]))
     if args.bus:  # the bus against the hub, same calls, same run
         for hub, redis in zip(results[::2], results[1::2], strict=True):
             extra = 1000 * (redis["latency_p95"] - hub["latency_p95"])

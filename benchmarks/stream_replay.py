@@ -47,13 +47,17 @@ from redactor.stream.session import CallManager, StreamOptions
 FRAME = 160  # 20 ms at 8 kHz, as Twilio sends
 
 
-async def replay(name: str, stream: StreamOptions, engine) -> tuple[CallTrace, dict[str, float]]:
-    """Play one call through a live session with every job awaited after each frame. Events are
-    stamped with the call's audio time (seconds fed so far), not the wall clock."""
+async def replay(name: str, stream: StreamOptions, engine,
+                 notes: list[dict[str, Any]] | None = None) -> tuple[CallTrace, dict[str, float]]:
+    """Play one call through a live session with every job awaited after each frame. Events (and
+    the second pass's debug ``notes``, if given) are stamped with the call's audio time (seconds
+    fed so far), not the wall clock."""
     events: list[tuple[float, dict[str, Any]]] = []
     fed = [0.0]
     manager = CallManager(lambda _call, event: events.append((fed[0], event.to_json())), stream, engine=engine)
     manager.scheduler.revision_drop_s = float("inf")  # infinite compute: no revision is dropped
+    if notes is not None:
+        manager.scheduler.timeline = lambda note: notes.append({**note, "t": fed[0]})
     audio = load_call_audio(CALLS_DIR / name)
     agent, customer = (mulaw_decode(mulaw_encode(x)) for x in audio)
     session = await manager.open(f"replay-{Path(name).stem}", ("customer", "agent"), policy=None, source="replay")

@@ -337,3 +337,58 @@ def test_a_final_is_read_at_the_live_edge_when_no_later_utterance_comes(customer
     for e in (e for e in events if e["type"] == "transcript"):
         assert e.get("revision", 0) == (versions[e["segment_id"]] + 1 if e.get("revision") else 0)
         versions[e["segment_id"]] = e.get("revision", 0)
+
+
+def test_a_calls_first_final_keeps_its_audio_for_the_second_pass_while_it_is_redacted(customer_16k, engine):
+    """The audio of a final is kept until the final joins the channel's history, also while the
+    PII thread is busy with it and more audio arrives: the first final of a call lost its audio
+    there (nothing older in the history held it), and every revision window holding it was
+    skipped until it fell out of the 30-s window (the late first revisions at a call's start).
+    Real model, real session; the PII thread is held busy on purpose."""
+    import threading
+
+    from redactor.stream.session import CallManager, StreamOptions
+
+    options = StreamOptions(partials=False, speculate_ms=0)
+    frame = 320
+
+    async def play():
+        notes: list[dict] = []
+        manager = CallManager(lambda _call, _event: None, options, engine=engine)
+        manager.scheduler.revision_drop_s = float("inf")
+        manager.scheduler.timeline = notes.append
+        session = await manager.open("keep-audio", ("customer",), policy=None, source="test")
+        ch = session._channels["customer"]
+        gate = threading.Event()
+        manager.pii_pool.submit(gate.wait)  # the PII thread is busy: the first final waits for it
+        try:
+            frames = iter(range(0, customer_16k.size, frame))
+            for stop, wait in ((8.0, True), (10.5, False)):
+                for pos in frames:  # the customer's first utterance (4.6–6.8 s) ends
+                    session.feed("customer", customer_16k[pos:pos + frame], 16000)
+                    await asyncio.sleep(0)
+                    if pos + frame >= stop * 16000:
+                        break
+                while wait and session._waiting:  # its final is decoded and waits for the PII thread
+                    await asyncio.sleep(0.05)
+            gate.set()  # 3.7 s more audio arrived meanwhile (silence: the audio buffer's trimming ran)
+            while session._pending:
+                await asyncio.gather(*list(session._pending), return_exceptions=True)
+            first = ch.history[0]
+            kept = int(first.offset * 16000) >= ch.audio_start
+            for pos in frames:
+                session.feed("customer", customer_16k[pos:pos + frame], 16000)
+                while session._pending:
+                    await asyncio.gather(*list(session._pending), return_exceptions=True)
+            await session.close()
+        finally:
+            gate.set()
+            await manager.close_all()
+        return first.segment, kept, notes
+
+    first, kept, notes = asyncio.run(play())
+    assert kept
+    assert not [n for n in notes if n["step"] == "revision_skipped" and n["why"] == "audio_gone"], notes
+    # Too short alone (under revision_min_s), it is revised with the customer's next utterance.
+    queued = [n for n in notes if n["step"] == "revision_queued" and first in n["segments"]]
+    assert queued and not queued[0]["urgent"]

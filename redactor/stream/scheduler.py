@@ -85,6 +85,14 @@ class AsrScheduler:
         # Utterances with audio that produced no final, by reason ("too_short" before decoding;
         # the speech engine's guards count theirs): /metrics exports them with ``drops``.
         self.dropped: collections.Counter[str] = collections.Counter()
+        # A debug timeline (benchmarks/stream_latency.py --timeline): called with one dict per step
+        # of a revision or decode (ids, kinds, times, audio seconds); never text.
+        self.timeline: Callable[[dict[str, Any]], None] | None = None
+
+    def note(self, step: str, **fields: Any) -> None:
+        """One step of the debug timeline (no-op unless ``timeline`` is set)."""
+        if self.timeline is not None:
+            self.timeline({"step": step, "t": time.monotonic(), **fields})
 
     def drops(self) -> dict[str, int]:
         """Utterances dropped so far, by reason (the session's and the speech engine's guards')."""
@@ -195,7 +203,9 @@ class AsrScheduler:
         now = time.monotonic()
         for key in [k for k, job in self._revisions.items()
                     if not job.urgent and now - job.queued_at >= self.revision_drop_s]:
-            self._revisions.pop(key).future.set_result(None)
+            dropped = self._revisions.pop(key)
+            self.note("revision_dropped", key=key, queued=dropped.queued_at)
+            dropped.future.set_result(None)
         revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.place), default=None)
         partial = min(self._partials.values(), key=lambda j: j.place, default=None)
         job = partial if partial is not None and (revision is None or (
@@ -226,5 +236,7 @@ class AsrScheduler:
             self.busy_by[job.kind] += ended - started
             if lane == "final":
                 self._recent.append((started, ended))
+            if job.kind != "final":
+                self.note("decoded", kind=job.kind, key=job.key, queued=job.queued_at, started=started, ended=ended)
             if not job.future.done():
                 job.future.set_result(result)

@@ -505,6 +505,7 @@ class CallSession:
 
     async def _split(self, ch: _Channel, segment: str, audio: np.ndarray, start: int, prev) -> None:
         """An utterance too long to wait for: finalise it up to a pause between words."""
+        ch.unpublished[segment] = start  # its audio stays until the head joins the history
         try:
             utt = await self.manager.scheduler.final(audio, ch.seconds(start), self._prompt())
             if prev is not None:
@@ -523,6 +524,7 @@ class CallSession:
                                       clip=(start, audio[:max(0, ch.cut - start)]), context=self._context())
         finally:
             ch.splitting = None
+            ch.unpublished.pop(segment, None)
 
     async def _partial(self, ch: _Channel, segment: str, audio: np.ndarray, start: int) -> None:
         utt = await self.manager.scheduler.partial((self.call_id, ch.name), audio, ch.seconds(start), self._prompt())
@@ -551,7 +553,17 @@ class CallSession:
                              arrived: float, *, clip: tuple[int, np.ndarray] | None = None,
                              context: str | None = None) -> None:
         self._waiting.pop(segment, None)
-        ch.unpublished.pop(segment, None)
+        try:
+            await self._show_final(ch, segment, utt, start, end, arrived, clip=clip, context=context)
+        finally:
+            # Its audio is kept (``_trim``) until the final has joined the history: popped before
+            # the PII step, a call's first final lost its audio while it was redacted, and every
+            # window holding it was skipped for the next 30 s (the call start's late revisions).
+            ch.unpublished.pop(segment, None)
+
+    async def _show_final(self, ch: _Channel, segment: str, utt: Utterance | None, start: float, end: float,
+                          arrived: float, *, clip: tuple[int, np.ndarray] | None, context: str | None) -> None:
+        """``_publish_final``'s work: redact, send, and keep the final for its second pass."""
         partial_shown = segment in ch.partials_shown
         ch.partials_shown.discard(segment)
         if utt is None or not utt.text.strip():
@@ -563,6 +575,7 @@ class CallSession:
         keep = max(self.options.prompt_chars, self.options.revision_prompt_chars)
         self._recent = (self._recent + utt.text)[-keep:] if keep else ""
         self._send_transcript(ch, segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end)
+        self.manager.scheduler.note("final_published", call=self.call_id, segment=segment, end=end)
         self._publish_state(turn)
         if self.manager.metrics:
             self.manager.metrics.final_published(time.monotonic() - arrived)
@@ -626,26 +639,37 @@ class CallSession:
         else:
             settles = [self._edge.settles(p, edge, speech_from) for p in pieces]
         due = [revision.due(p, s) for p, s in zip(pieces, settles, strict=True)]
-        if not self._revising or window_end - pieces[0].offset < o.revision_min_s or not any(due):
+        scheduler = self.manager.scheduler
+        segments = [p.segment for p, d in zip(pieces, due, strict=True) if d]
+        if not self._revising or not segments:
+            return
+        if window_end - pieces[0].offset < o.revision_min_s:
+            scheduler.note("revision_skipped", call=self.call_id, segments=segments, why="min_audio",
+                           audio_s=window_end - pieces[0].offset)
             return
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(window_end * SAMPLE_RATE)
         if start < ch.audio_start:  # its audio is gone: decoded from later, every time would be wrong
+            scheduler.note("revision_skipped", call=self.call_id, segments=segments, why="audio_gone")
             return
         spans = [(p.offset, p.end) for p in pieces]
         later = [t for t in speech_from if t > pieces[-1].offset]
         if later:  # the speech after the last final is context: its words are dropped (the silence
             spans.append((max(min(later), pieces[-1].end), edge))  # before it is no one's: nearest)
-        scheduler = self.manager.scheduler
+        scheduler.note("revision_queued", call=self.call_id, segments=segments, audio_s=window_end - pieces[0].offset,
+                       finals=len(pieces), urgent=self.closed, edge=edge is not None)
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
                                         spans, pieces[0].context, urgent=self.closed)
         if utts is None:  # a newer request of this channel covers these finals
+            scheduler.note("revision_superseded", call=self.call_id, segments=segments)
             return
+        scheduler.note("revision_decoded", call=self.call_id, segments=segments)
         for p, utt, look, settled in zip(pieces, utts[:len(pieces)], due, settles, strict=True):
             if not look:  # context only
                 continue
             p.revised = True
             p.settled = settled
             if utt is None or not utt.text.strip() or guards.normalise(utt.text) == guards.normalise(p.text):
+                scheduler.note("revision_unchanged", call=self.call_id, segment=p.segment, settled=settled)
                 continue
             keep = revision.kept_spans(utt.words, p.masked)
             turn = await self._in_pii_thread(self.conversation.revise, utt.text, ch.name, start=utt.start,
@@ -655,6 +679,8 @@ class CallSession:
             p.masked += revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
             self._send_transcript(ch, p.segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end,
                                   revision=p.revision)
+            scheduler.note("revision_published", call=self.call_id, segment=p.segment, revision=p.revision,
+                           settled=settled)
             for again in turn.reread:
                 self._show_again(again)
             self._publish_state(turn)
