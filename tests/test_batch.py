@@ -179,3 +179,39 @@ def test_report(batch) -> None:
     assert not any("broken" in r[0] for r in body)
     assert "## 警告 (warnings)" in report  # the short calls raise none (see test_json_schema)
     assert not re.search(r"\d{7,}", report), "a long digit run is visible in the report"
+
+
+def test_a_short_piece_joined_to_the_next_is_dated_where_that_piece_begins() -> None:
+    """Whisper dates a sentence's first word too early (or, in window mode, into the packed VAD
+    chunk before it): the piece it makes alone is joined to the next one and must not drag the
+    utterance's start back over the pause (other speakers' turns may lie in it)."""
+    from redactor.asr.engine import Word, _split_at_pauses
+
+    words = [Word("です", 25.4, 25.8, 0.9), Word("はい", 25.8, 26.3, 0.9), Word("4111", 34.3, 35.0, 0.9),
+             Word("です", 35.0, 35.4, 0.9)]
+    groups = _split_at_pauses(words[1:], gap=1.2)
+    assert [[w.text for w in g] for g in groups] == [["はい", "4111", "です"]]
+    assert groups[0][0].start == pytest.approx(33.8) and groups[0][0].end == pytest.approx(34.3)
+    # Within the allowed gap nothing moves; a short piece at the end still joins the previous one.
+    near = _split_at_pauses([Word("昭", 1.0, 1.2, 0.9), Word("和58年です", 1.9, 3.0, 0.9), Word("ね", 9.0, 9.2, 0.9)],
+                            gap=1.2)
+    assert [(w.text, w.start) for g in near for w in g] == [("昭", 1.0), ("和58年です", 1.9), ("ね", 9.0)]
+
+
+def test_batch_reads_the_card_number_as_the_answer_to_the_agents_request() -> None:
+    """The card call's script raises ``unneeded_pii`` for the card number the agent asked for
+    (general_support needs none). Batch's decode dated the answer's first word 「はい」 8 s early,
+    into the customer's previous VAD chunk, so the answer came before the request in the call's
+    turn order and its number was read as a bare digit run: no ``unneeded_pii`` (issue #12)."""
+    from redactor.batch.pipeline import transcribe_call
+
+    result = transcribe_call(CALLS / "call_card_payment.wav", "call_card_payment.wav", BatchOptions())
+    script = gold("call_card_payment")
+    asked = next(x for x in script["script"] if "カード番号" in x["text"] and x["channel"] == "agent")
+    card = next(p for p in script["pii"] if p["type"] == "CREDIT_CARD")
+    customer = [s for s in result.segments if s.channel == "customer"]
+    k, answer = next((k, s) for k, s in enumerate(customer, 1)
+                     if s.start <= card["audio_end"] and s.end >= card["audio_start"])
+    assert answer.start > asked["start"]
+    assert "CREDIT_CARD" in {e.type for e in answer.entities}
+    assert any(w["kind"] == "unneeded_pii" and w["segment_id"] == f"customer-{k}" for w in result.warnings)

@@ -268,6 +268,35 @@ def test_the_low_lane_can_run_several_revisions_before_a_waiting_partial(custome
                                     ("revision", "D"), ("partial", "B")]
 
 
+def test_an_overdue_revision_goes_before_partials_and_a_waiting_one_is_never_dropped(customer_16k):
+    """``revision_overdue_s``: once a channel's revision has waited that long (from its oldest
+    request, whose place it keeps), waiting partials no longer get their turn before it; and a
+    revision is not dropped for waiting (its finals would wait for the channel's next final)."""
+    from redactor.asr.engine import SpeechEngine
+    from redactor.stream.scheduler import AsrScheduler
+
+    clip = customer_16k[:16000]
+
+    async def order():
+        scheduler = AsrScheduler(SpeechEngine(), revision_overdue_s=5.0)  # not started: only queued and picked
+        for call in "ABC":
+            scheduler.revision((call, "agent"), clip, 0.0, [(0.0, 1.0)], None)
+            scheduler.partial((call, "customer"), clip, 0.0, None)
+        old = scheduler._revisions[("A", "agent")]
+        old.place = old.queued_at = old.queued_at - 60.0  # asked for a minute ago
+        scheduler.revision(("A", "agent"), clip, 0.0, [(0.0, 1.0)], None)  # supersedes it, keeps its place
+        scheduler._revisions[("B", "agent")].place -= 6.0  # overdue too, asked later than A's
+        picked = []
+        while (job := scheduler._next_low()) is not None:
+            picked.append((job.kind, job.key[0]))
+        await scheduler.stop()
+        return picked
+
+    # A and B are overdue: both before any partial; C is not: the alternation resumes.
+    assert asyncio.run(order()) == [("revision", "A"), ("revision", "B"), ("partial", "A"), ("revision", "C"),
+                                    ("partial", "B"), ("partial", "C")]
+
+
 def test_a_request_that_supersedes_its_channels_older_one_keeps_its_place(customer_16k):
     """A channel asking again (its live edge, a newer final) must not go to the back of the lane
     each time: the newer request covers the older one's work and takes its place."""

@@ -364,7 +364,11 @@ def _split_at_pauses(words: list[Word], gap: float, min_chars: int = 4) -> list[
 
     Whisper often dates the first character of a sentence too early, which looks like a
     pause after it; a piece shorter than ``min_chars`` characters is therefore joined to the
-    next piece (or the previous one at the end), so that 昭|和58年… stays one utterance.
+    next piece (or the previous one at the end), so that 昭|和58年… stays one utterance, and
+    dated again to end where that piece begins. Its date was wrong: kept, the utterance began
+    seconds before its speech, and in window mode a word at the junction of two packed VAD
+    chunks is dated into the earlier one (the card call's 「はい。4111…」 began 8 s early, before
+    the agent's request for the number, which batch then did not read as an answer).
     """
     groups: list[list[Word]] = []
     for w in words:
@@ -375,6 +379,9 @@ def _split_at_pauses(words: list[Word], gap: float, min_chars: int = 4) -> list[
     merged: list[list[Word]] = []
     carry: list[Word] = []
     for group in groups:
+        if carry and group[0].start - carry[-1].end > gap:
+            shift = group[0].start - carry[-1].end
+            carry = [Word(w.text, w.start + shift, w.end + shift, w.probability) for w in carry]
         group = carry + group
         carry = []
         if len("".join(w.text for w in group).strip()) < min_chars:

@@ -9,11 +9,14 @@ two worker threads run them, one per lane:
 * the **low lane** (a second instance of the model, lowered OS priority: ``nice``) runs the
   optional work: **revisions** (the second pass: a channel's recent utterances decoded
   together) and **partials**, a partial after every ``revisions_per_partial`` revisions in a row
-  (a corrected final matters more to the agent than a fresher partial). Only the newest request
-  of a channel is kept (it covers the older one's utterances; an older partial is stale the
-  moment a newer one is asked for);
-  a revision that waited ``revision_drop_s`` is dropped (a later window or the end-of-call pass
-  covers its finals), unless ``urgent`` (the call has ended).
+  (a corrected final matters more to the agent than a fresher partial), and none while a
+  revision is **overdue** (its oldest final has waited ``revision_overdue_s`` for it: the
+  agent's corrected line is then late, and a partial's decode would make it later). Only the
+  newest request of a channel is kept (it covers the older one's utterances and takes its place
+  in the lane; an older partial is stale the moment a newer one is asked for), so the lane holds
+  at most one revision per channel and none is dropped for waiting (``revision_drop_s``, off by
+  default: a dropped window left its finals to the channel's next final, seconds to tens of
+  seconds later: late first revisions on a loaded box, benchmarks "#12 live, round 5").
 
 A decode cannot be interrupted, so with one model a final that ended during a 20-s revision
 waited for it (first-final p95 4–7 s, benchmarks/RESULTS.md "#12 live"). With two lanes a final
@@ -64,10 +67,12 @@ class AsrScheduler:
     and a final may wait inside the model for a low-lane decode)."""
 
     def __init__(self, engine: SpeechEngine, *, low_engine: SpeechEngine | None = None, low_nice: int = 10,
-                 revision_drop_s: float = 6.0, spare_below: float = 0.6, revisions_per_partial: int = 1) -> None:
+                 revision_drop_s: float = float("inf"), spare_below: float = 0.6, revisions_per_partial: int = 1,
+                 revision_overdue_s: float = float("inf")) -> None:
         self.engine = engine
         self.low_engine = low_engine or engine
         self.revision_drop_s = revision_drop_s
+        self.revision_overdue_s = revision_overdue_s
         self.revisions_per_partial = max(1, revisions_per_partial)
         self.spare_below = spare_below  # final-lane load above which speculative finals wait
         self._recent: collections.deque[tuple[float, float]] = collections.deque()  # final lane (start, end)
@@ -198,8 +203,9 @@ class AsrScheduler:
 
     def _next_low(self) -> _Job | None:
         """Revisions first (urgent ones first of all), a waiting partial after every
-        ``revisions_per_partial`` of them: neither kind can starve the other, a revision waits at
-        most one partial's decode and a partial that many revisions'."""
+        ``revisions_per_partial`` of them unless the oldest revision is overdue: a revision waits
+        at most one partial's decode, and a partial that many revisions' while the lane keeps up
+        (revisions before partials when it does not)."""
         now = time.monotonic()
         for key in [k for k, job in self._revisions.items()
                     if not job.urgent and now - job.queued_at >= self.revision_drop_s]:
@@ -209,7 +215,8 @@ class AsrScheduler:
         revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.place), default=None)
         partial = min(self._partials.values(), key=lambda j: j.place, default=None)
         job = partial if partial is not None and (revision is None or (
-            not revision.urgent and self._low_run >= self.revisions_per_partial)) else revision
+            not revision.urgent and self._low_run >= self.revisions_per_partial
+            and now - revision.place < self.revision_overdue_s)) else revision
         if job is not None:
             del (self._revisions if job is revision else self._partials)[job.key]
             self._low_run = self._low_run + 1 if job is revision else 0

@@ -107,6 +107,8 @@ class StreamOptions:
         settling window (replay with a 5-s deadline: fewer decodes, kana CER 32.0 vs 29.3 %).
       revisions_per_partial: revisions the low lane runs in a row while a partial waits (1:
         they alternate): a corrected final matters more than a fresher partial.
+      revision_overdue_s: a revision whose oldest final has waited this long for it goes before
+        any partial (``AsrScheduler``): on a loaded box first revisions waited for partials' decodes.
       revision_backlog_s: finals the model had no time to revise during the call are kept (with
         their audio, in memory) this long, for an end-of-call pass; older ones keep the first pass.
       revision_min_s: a window with less audio than this is not decoded: on a few seconds
@@ -138,6 +140,7 @@ class StreamOptions:
     revision_deadline_s: float = math.inf
     revision_first_look: bool = True
     revisions_per_partial: int = 3
+    revision_overdue_s: float = 2.0
     revision_min_s: float = 4.0
     low_nice: int = 10
     revision_backlog_s: float = 90.0
@@ -231,7 +234,8 @@ class CallManager:
         # waits for a revision or a partial to finish (a decode cannot be interrupted).
         low = SpeechEngine(replace(self.options.asr, nice=self.options.low_nice))
         self.scheduler = AsrScheduler(self.speech, low_engine=low, low_nice=self.options.low_nice,
-                                      revisions_per_partial=self.options.revisions_per_partial)
+                                      revisions_per_partial=self.options.revisions_per_partial,
+                                      revision_overdue_s=self.options.revision_overdue_s)
         self.pii_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pii")
         self.calls: dict[str, CallSession] = {}
 
