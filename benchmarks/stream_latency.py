@@ -416,6 +416,7 @@ def revision_timeline(traces: list[CallTrace], notes: list[dict[str, Any]], spee
             at = functools.partial(_first_at, about, ended)
             queued = [n for n in about if n["step"] == "revision_queued"]
             outcome = next((n for n in about if n["step"] in ("revision_unchanged", "revision_published")), None)
+            looked = round(outcome["t"] - ended, 2) if outcome else None
             row = {"call": trace.source, "segment": seg, "final": round(arrived - ended, 2),
                    "min_audio_skips": sum(n["step"] == "revision_skipped" and n["why"] == "min_audio" for n in about),
                    "audio_gone_skips": sum(n["step"] == "revision_skipped" and n["why"] == "audio_gone"
@@ -424,7 +425,7 @@ def revision_timeline(traces: list[CallTrace], notes: list[dict[str, Any]], spee
                    "superseded": sum(n["step"] == "revision_superseded" for n in about),
                    "decoded": at("revision_decoded"), "windows": len(queued),
                    "first_outcome": outcome and outcome["step"].removeprefix("revision_"),
-                   "first_outcome_settled": bool(outcome and outcome.get("settled")),
+                   "first_outcome_settled": bool(outcome and outcome.get("settled")), "first_look": looked,
                    "revision": at("revision_published", lambda n: n.get("revision") == 1),
                    "urgent": any(n.get("urgent") for n in queued)}
             row["cause"] = _late_cause(row)
@@ -460,8 +461,12 @@ def timeline_report(rows: list[dict[str, Any]]) -> str:
     causes = collections.Counter(r["cause"] for r in rows if r["cause"])
     revised = [r for r in rows if r["revision"] is not None]
     waits = [r["decoded"] - r["queued"] for r in revised if r["decoded"] is not None and r["queued"] is not None]
-    return (f"first revisions {len(revised)} of {len(rows)} finals; late (> 5 s) by cause: {dict(causes)}; "
-            f"queued→decoded p50/p95 {fmt(percentile(waits, 50), '{:.2f}')} / {fmt(percentile(waits, 95), '{:.2f}')} s")
+    looks = [r["first_look"] for r in rows if r["first_look"] is not None]
+    p = lambda xs: f"{fmt(percentile(xs, 50), '{:.2f}')} / {fmt(percentile(xs, 95), '{:.2f}')} s"  # noqa: E731
+    return (f"first revisions {len(revised)} of {len(rows)} finals, p50/p95 {p([r['revision'] for r in revised])}; "
+            f"late (> 5 s) by cause: {dict(causes)}; queued→decoded p50/p95 {p(waits)}; "
+            f"second pass's first look (text revised or confirmed) {len(looks)} of {len(rows)} finals, "
+            f"p50/p95 {p(looks)}")
 
 
 def pii_free_lines(name: str) -> list[tuple[str, float, float, str]]:
