@@ -187,9 +187,8 @@ def test_a_short_piece_joined_to_the_next_is_dated_where_that_piece_begins() -> 
     utterance's start back over the pause (other speakers' turns may lie in it)."""
     from redactor.asr.engine import Word, _split_at_pauses
 
-    words = [Word("です", 25.4, 25.8, 0.9), Word("はい", 25.8, 26.3, 0.9), Word("4111", 34.3, 35.0, 0.9),
-             Word("です", 35.0, 35.4, 0.9)]
-    groups = _split_at_pauses(words[1:], gap=1.2)
+    words = [Word("はい", 25.8, 26.3, 0.9), Word("4111", 34.3, 35.0, 0.9), Word("です", 35.0, 35.4, 0.9)]
+    groups = _split_at_pauses(words, gap=1.2)
     assert [[w.text for w in g] for g in groups] == [["はい", "4111", "です"]]
     assert groups[0][0].start == pytest.approx(33.8) and groups[0][0].end == pytest.approx(34.3)
     # Within the allowed gap nothing moves; a short piece at the end still joins the previous one.

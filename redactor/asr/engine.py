@@ -269,13 +269,17 @@ class SpeechEngine:
         """
         words: list[list[Word]] = [[] for _ in spans]
         stats: list[list[tuple[float, float]]] = [[] for _ in spans]
+        gap = self.options.segmentation.split_gap_s
         for seg in self._window_segments(np.asarray(audio, dtype=np.float32), prompt):
-            for w in seg.words or []:
-                start, end = offset + float(w.start), offset + float(w.end)
+            dated = [Word(w.word, offset + float(w.start), offset + float(w.end), w.probability)
+                     for w in seg.words or []]
+            # A short piece dated seconds before the words after it is theirs, as in batch
+            # (``_split_at_pauses``): else it went to an earlier utterance of the channel.
+            for w in (w for group in _split_at_pauses(dated, gap) for w in group):
                 # Whisper's aligner puts a pause into the start of the word after it (あ 72.37–73.07
                 # s for one kana): a point just before a word's end says where it was said.
-                i = _nearest_span(spans, end - min(0.1, (end - start) / 2))
-                words[i].append(Word(w.word, start, max(start, end), w.probability))
+                i = _nearest_span(spans, w.end - min(0.1, (w.end - w.start) / 2))
+                words[i].append(Word(w.text, w.start, max(w.start, w.end), w.probability))
                 stats[i].append((seg.avg_logprob, seg.no_speech_prob))
         out: list[Utterance | None] = []
         for (a, b), span_words, span_stats in zip(spans, words, stats, strict=True):
