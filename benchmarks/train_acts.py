@@ -47,6 +47,7 @@ from redactor.policy.act_model import (  # noqa: E402
     FeatureSpec,
     digest,
     features,
+    plausible,
     rows,
 )
 from redactor.policy.parse import Word  # noqa: E402
@@ -57,6 +58,7 @@ SETS: dict[str, tuple[str, ...]] = {
     "blind2": ("benchmarks/warnings_blind2.jsonl",),
     "blind3": ("benchmarks/warnings_blind3.jsonl",),
     "blind4": ("benchmarks/warnings_blind4.jsonl",),
+    "blind5": ("benchmarks/warnings_blind5.jsonl",),  # spent by its one blind run (RESULTS.md)
     "probes": ("benchmarks/warnings_probe14.jsonl", "benchmarks/warnings_probe14b.jsonl",
                "benchmarks/warnings_probe14c.jsonl"),
     # Near misses written for the act model (product security features, data plans, pets, names
@@ -70,16 +72,20 @@ FAMILIES = "families"
 FAMILIES_SOURCE = "tests/test_warnings.py"
 KINDS = CUSTOMER_KINDS + AGENT_KINDS
 C = 10.0  # logistic regression's inverse regularisation (chosen by --cv among 0.3, 1, 3, 10)
-SPEC = FeatureSpec(content=True)  # char 1-3-grams + content lemmas of the turn and the one before (--cv)
+SPEC = FeatureSpec(content=True, names=True)  # char 1-3-grams, content lemmas of the turn and the one before,
+# names read as their type (--cv: neutral on recall at equal false alarms; no name in the vocabulary)
 # The family cases count this many times a dialogue turn: each is a deliberate near miss or a
 # phrasing of its own, where a dialogue's turn is one of many alike.
 FAMILY_WEIGHT = 3.0
 MIN_DF = 2  # a feature must occur in two training turns: no one-off string becomes a weight
-# Thresholds on the decision value: per kind, the lowest of GRID whose pooled left-out false-alarm
-# rate of the model alone stays within FA_BUDGET (the rules add their own, ≤ 2 % on every set;
-# a new author may bring more).
-GRID = tuple(round(0.25 + 0.125 * i, 3) for i in range(19))  # 0.25 … 2.5
-FA_BUDGET = 0.01
+# Thresholds on the decision value: per kind, the lowest of GRID at which the engine (rules OR
+# model) stays within FA_BUDGET of false alarms on EVERY left-out dialogue set (a set's count
+# rounded: one false alarm in 17-49 negative dialogues passes, two in 50-83), or within the rules'
+# own count where that is higher: a new author's set is like the worst left-out one, not the
+# average (round 6 chose on the pooled rate, ≤ 1 %, and the fifth blind set's first run brought
+# 8-11 %).
+GRID = tuple(round(0.25 + 0.125 * i, 3) for i in range(27))  # 0.25 … 3.5
+FA_BUDGET = 0.03
 DIGITS = 7  # significant digits a weight is written with
 
 
@@ -154,11 +160,9 @@ def collect(sets: dict[str, list[dict]]) -> list[Turn]:
                 done = conversation.turn(t["text"], t["speaker"], segment_id=f"{d['id']}/{i}")
                 recent = list(state._recent)
                 previous = recent[-2].latest.parse if len(recent) > 1 else ()
-                if t["speaker"] == "agent":
-                    gates = () if state.verified else AGENT_KINDS
-                else:
-                    gates = tuple(k for k in CUSTOMER_KINDS if not (k == "sensitive_info" and state.animals))
-                turn = ActTurn(normalize(t["text"]).text, recent[-1].latest.parse, previous)
+                flat = normalize(t["text"]).text
+                gates = state.model_kinds(recent[-1].latest, flat)
+                turn = ActTurn(flat, recent[-1].latest.parse, previous)
                 turns.append(Turn(name, d["id"], i, t["speaker"], frozenset(t["expect"]),
                                   frozenset(w.kind for w in done.warnings), frozenset(gates), turn,
                                   d.get("only", "")))
@@ -166,16 +170,32 @@ def collect(sets: dict[str, list[dict]]) -> list[Turn]:
 
 
 def featured(turns: Sequence[Turn], spec: FeatureSpec) -> list[Turn]:
-    """``turns`` with their features under ``spec``."""
-    return [replace(t, features=frozenset(features(t.act, spec))) for t in turns]
+    """``turns`` with their features under ``spec``, and the kinds their structure allows the
+    model (``plausible``: the engine applies it after the call's gates)."""
+    return [replace(t, features=frozenset(features(t.act, spec)), gates=frozenset(plausible(t.gates, t.act.parse)))
+            for t in turns]
+
+
+def code_version() -> str:
+    """sha256 of the package's code: what the collected rules' outputs and parses depend on, so a
+    cache of an older engine is collected again.  The model's module and file are left out: the
+    collection runs the rules alone and the features are computed after the cache."""
+    files = sorted(p for p in (ROOT / "redactor").rglob("*.py") if p.name != "act_model.py")
+    h = hashlib.sha256()
+    for p in files:
+        h.update(str(p.relative_to(ROOT)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
 
 
 def cached(path: Path | None, sets: dict[str, list[dict]]) -> list[Turn]:
-    """``collect``, through a cache file (per set, keyed by its dialogues' hash) when ``path`` is given."""
+    """``collect``, through a cache file when ``path`` is given: per set, keyed by its dialogues'
+    hash and the package's code version (``code_version``)."""
     stored = json.loads(path.read_text(encoding="utf-8")) if path is not None and path.exists() else {}
     turns, fresh = [], {}
+    version = code_version()
     for name, dialogues in sets.items():
-        key = hashlib.sha256(json.dumps(dialogues, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        key = hashlib.sha256((version + json.dumps(dialogues, ensure_ascii=False, sort_keys=True)).encode()
+                             ).hexdigest()
         if stored.get(name, {}).get("key") == key:
             turns += [Turn(*t[:4], *(frozenset(x) for x in t[4:7]),
                            ActTurn(t[7], tuple(Word(*w) for w in t[8]), tuple(Word(*w) for w in t[9])), t[10])
@@ -226,7 +246,7 @@ def _round(x: float) -> float:
 
 
 def train(turns: Sequence[Turn], c: float = C, thresholds: dict[str, float] | None = None,
-          family_weight: float = FAMILY_WEIGHT) -> ActModel:
+          family_weight: float = FAMILY_WEIGHT, spec: FeatureSpec = SPEC) -> ActModel:
     """A model over ``turns``: one logistic regression per kind over one vocabulary."""
     from sklearn.linear_model import LogisticRegression
 
@@ -249,7 +269,7 @@ def train(turns: Sequence[Turn], c: float = C, thresholds: dict[str, float] | No
         weights[:, j] = [_round(w) for w in fit.coef_[0]]
         bias[j] = _round(fit.intercept_[0])
     chosen = thresholds or dict.fromkeys(KINDS, 0.0)
-    return ActModel.build(SPEC, vocabulary, KINDS, weights, bias, [chosen[k] for k in KINDS])
+    return ActModel.build(spec, vocabulary, KINDS, weights, bias, [chosen[k] for k in KINDS])
 
 
 def decisions(model: ActModel, turns: Sequence[Turn]) -> np.ndarray:
@@ -372,16 +392,25 @@ def pooled(sets, turns, left_out, thresholds: dict[str, float], model_only: bool
     return out
 
 
-def choose_thresholds(sets, turns, left_out) -> tuple[dict[str, float], dict[str, list]]:
-    """Per kind the lowest GRID threshold whose pooled left-out false-alarm rate (model alone) is
-    within FA_BUDGET; also the sweep it was read from."""
+def choose_thresholds(sets, turns, left_out, budget: float = FA_BUDGET) -> tuple[dict[str, float], dict[str, list]]:
+    """Per kind the lowest GRID threshold at which every left-out dialogue set's false alarms
+    (rules OR model) are within ``budget`` (rounded to a count), or within the rules' own where
+    that is higher; also the sweep it was read from (pooled, model alone and on the families; the
+    worst set's rate)."""
+    names = [n for n in left_out if n != FAMILIES]
+    rules = {name: pooled(sets, turns, left_out, None, False, [name]) for name in names}
     curve: dict[str, list] = {k: [] for k in KINDS}
+    allowed: dict[str, list[bool]] = {k: [] for k in KINDS}
     for threshold in GRID:
         at = dict.fromkeys(KINDS, threshold)
         families = pooled(sets, turns, left_out, at, True, [FAMILIES])
-        for k, (tp, pos, fa, neg) in pooled(sets, turns, left_out, at, True).items():
-            curve[k].append((threshold, tp, pos, fa, neg, *families[k]))
-    chosen = {k: next((p[0] for p in points if p[3] <= FA_BUDGET * p[4]), GRID[-1]) for k, points in curve.items()}
+        alone = pooled(sets, turns, left_out, at, True)
+        both = {name: pooled(sets, turns, left_out, at, False, [name]) for name in names}
+        for k in KINDS:
+            counted = [(both[n][k][2], rules[n][k][2], both[n][k][3]) for n in names if both[n][k][3]]
+            allowed[k].append(all(b <= max(round(budget * neg), r) for b, r, neg in counted))
+            curve[k].append((threshold, *alone[k], *families[k], round(max(b / neg for b, _, neg in counted), 3)))
+    chosen = {k: next((t for t, ok in zip(GRID, allowed[k], strict=True) if ok), GRID[-1]) for k in KINDS}
     return chosen, curve
 
 
@@ -417,10 +446,11 @@ def serialise(model: ActModel, training: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def cross_validated(sets, turns, c: float, first_runs: dict[str, list[Path]], families: bool = True) -> dict:
+def cross_validated(sets, turns, c: float, first_runs: dict[str, list[Path]], families: bool = True,
+                    budget: float = FA_BUDGET) -> dict:
     """Leave-one-set-out: thresholds, per-set figures, pooled figures and first-run figures."""
     left_out = cross_validate(sets, turns, c, families)
-    thresholds, curve = choose_thresholds(sets, turns, left_out)
+    thresholds, curve = choose_thresholds(sets, turns, left_out, budget)
     figures = {"thresholds": thresholds, "sweep_model_alone": curve,
                "per_set": report(sets, turns, left_out, thresholds, list(sets)),
                "pooled": {"rules": pooled(sets, turns, left_out, None, False),
@@ -439,8 +469,9 @@ def cross_validated(sets, turns, c: float, first_runs: dict[str, list[Path]], fa
 def print_cv(figures: dict) -> None:
     for kind, points in figures["sweep_model_alone"].items():
         print(f"{kind} (model alone, pooled left-out: threshold tp/positives false-alarms/negatives; "
-              "[the same on the test families]):\n  "
-              + "  ".join(f"{p[0]:.3g}:{p[1]}/{p[2]},{p[3]}/{p[4]}[{p[5]}/{p[6]},{p[7]}/{p[8]}]" for p in points))
+              "[the same on the test families], w: the worst set's false-alarm rate, rules + model):\n  "
+              + "  ".join(f"{p[0]:.3g}:{p[1]}/{p[2]},{p[3]}/{p[4]}[{p[5]}/{p[6]},{p[7]}/{p[8]}]w{p[9]}"
+                          for p in points))
     print("thresholds: " + ", ".join(f"{k} {v:.3g}" for k, v in figures["thresholds"].items()))
     print_report(figures["per_set"])
     print("\npooled over the left-out sets: recall (false-alarm dialogues)")
@@ -470,18 +501,25 @@ def main(argv: list[str] | None = None) -> int:
                         "families written after a set was studied; --write always uses them)")
     parser.add_argument("--cache", type=Path, help="keep the collected turns here between runs (development; "
                         "holds the sets' own text, delete it after)")
+    parser.add_argument("--spec", action="append", default=[], metavar="FIELD=0|1",
+                        help="cross-validate other features (FeatureSpec's boolean fields; --cv only)")
+    parser.add_argument("--fa-budget", type=float, default=FA_BUDGET,
+                        help="worst left-out set's false-alarm rate the thresholds allow (--cv only)")
     args = parser.parse_args(argv)
+    spec = replace(SPEC, **{k: bool(int(v)) for k, v in (item.split("=", 1) for item in args.spec)})
+    if (args.write or args.check) and (spec != SPEC or args.fa_budget != FA_BUDGET):
+        parser.error("--spec and --fa-budget are for --cv: the shipped model uses SPEC and FA_BUDGET")
     first_runs = {name: [Path(p) for p in paths.split(",")]
                   for name, paths in (item.split("=", 1) for item in args.first_run)}
     sets = load_sets()
     started = time.perf_counter()
-    turns = featured(cached(args.cache, sets), SPEC)
+    turns = featured(cached(args.cache, sets), spec)
     print(f"collected {len(turns)} turns in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     # The thresholds always come from the cross-validation: --write needs it too.
-    figures = cross_validated(sets, turns, args.c, first_runs)
+    figures = cross_validated(sets, turns, args.c, first_runs, budget=args.fa_budget)
     thresholds = figures["thresholds"]
     if args.cv_without_families:  # figures to report only: the shipped thresholds are the ones above
-        figures = cross_validated(sets, turns, args.c, first_runs, families=False)
+        figures = cross_validated(sets, turns, args.c, first_runs, families=False, budget=args.fa_budget)
     if args.cv:
         print_cv(figures)
     if args.json:

@@ -42,6 +42,23 @@ def test_no_digit_becomes_a_feature() -> None:
     assert not any(ch in feature for feature in features for ch in "123456789")
 
 
+def test_names_are_read_as_their_type_not_as_themselves(redactor) -> None:
+    """A proper noun is its type in the lemmas and one mark in the characters: a caller's or an
+    invented dialogue's name never becomes a feature (and no name is evidence of an act)."""
+    text = "三浦です。母が韓国出身です。"
+    spec = act_model.shipped().spec
+    found = act_model.features(ActTurn(text, tuple(redactor.redact(text).parse)), spec)
+    assert {"l:<Person>", "l:<Country>", "e:Country"} <= found
+    assert not any("三浦" in f or "韓国" in f or "浦" in f for f in found)
+
+
+def test_no_name_of_the_training_dialogues_is_in_the_vocabulary() -> None:
+    """Surnames the training sets use (invented) are not features: lemmas or characters."""
+    vocabulary = act_model.shipped().vocabulary
+    for surname in ("三浦", "中西", "藤田", "松田", "野口", "桜井", "小池", "岡本"):
+        assert not [f for f in vocabulary if surname in f], surname
+
+
 # Each case: turns ("A"/"C") whose last must raise the kind.  Several are phrasings the rules
 # alone do not catch (asserted below), so the model is what these test.
 NEW_PHRASINGS = {
@@ -74,6 +91,9 @@ HARD_NEGATIVES = {
         [("C", "ハート薬局さんの隣にある営業所に行きたいんですけど。")],
     ],
     "privacy_question": [
+        # a request about the service with a condition said: no data handled (round 7's gate)
+        [("C", "息子が喘息持ちなので、教室の席を窓側にしてもらえますか？")],
+        [("C", "腰を痛めてるので、作業は午前中にしてもらえると助かるんですけど、大丈夫ですか？")],
         [("C", "今月のデータ容量、あとどのくらい残ってますか？")],
         [("C", "このルーターのセキュリティ機能って、どうやってオンにするんですか？")],
         [("C", "パスワードを忘れちゃったので、再設定の仕方を教えてください。")],
@@ -99,7 +119,7 @@ KNOWN_WRONG = {
     "identity_not_verified-0": "new phrasing missed",
     # A product's security feature asked about as a question: the model's privacy_question weighs
     # question forms and する; nothing in the sets contrasts it with a data-handling question.
-    "privacy_question-1": "near miss raised",
+    "privacy_question-3": "near miss raised",
     # General price information with 月額…円 read as an amount of the caller's account.
     "identity_not_verified-1": "near miss raised",
 }
@@ -131,6 +151,17 @@ def test_the_model_catches_what_the_rules_miss(engine) -> None:
     missed = [(kind, turns) for kind, cases in NEW_PHRASINGS.items() for turns in cases
               if kind not in kinds(converse(rules_only, turns))[-1]]
     assert len(missed) >= 3, missed
+
+
+def test_a_privacy_question_needs_a_predicate_of_handling_in_the_parse(redactor) -> None:
+    """The model proposes, the structure decides: no handling, use, telling or keeping predicate in
+    the turn, no privacy_question from the model (other kinds are untouched; no parse, no gate)."""
+    kinds = ("privacy_question", "sensitive_info")
+    request = tuple(redactor.redact("娘が喘息なので、席を窓側にしてもらえますか？").parse)
+    handled = tuple(redactor.redact("娘の喘息のこと、学校の先生に伝わったりしますか？").parse)
+    assert act_model.plausible(kinds, request) == ("sensitive_info",)
+    assert act_model.plausible(kinds, handled) == kinds
+    assert act_model.plausible(kinds, ()) == kinds
 
 
 def test_a_model_warning_names_no_value_and_reads_as_its_kind(engine) -> None:

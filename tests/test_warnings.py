@@ -892,3 +892,104 @@ def test_a_confirmation_of_something_else_before_the_identity_request_verifies_n
     per_turn = kinds(converse(engine, turns))
     assert "identity_verified" not in per_turn[1]
     assert "identity_verified" in per_turn[2]
+
+
+# Round 7 (#14): families of the fifth blind set's misses and false alarms, each in sentences
+# written for this file.  The rules alone are tested (``rules_only``): these are structure rules,
+# not the trained model's.  Not training data for the model (``benchmarks/train_acts.py`` reads
+# FAMILIES and ROUNDS only), so the model cannot have memorised them.
+ROUND7 = {
+    "agent: a request put as the procedure (控えさせていただいております)": ("agent_requests_unneeded", [
+        "A:ご入会の際には、ご家族の健康保険証の記号と番号を控えさせていただいております。",
+        "A:お振替をご希望の方には、年金証書の番号もお伺いしております。",
+    ], [
+        # what the policy needs, put the same way
+        "A:ご予約の際は、お名前とお電話番号を控えさせていただいております。",
+    ]),
+    "agent: another card's number is no payment card (献血カード, ICカード)": ("agent_requests_unneeded", [
+        "A:お支払いに使うクレジットカードの番号をお願いできますか。",
+    ], [
+        "A:図書館カードの番号をお願いできますか。",
+        "A:お手元のポイントカードの番号を教えていただけますか。",
+        "A:ICカードの裏に書いてある番号をお願いします。",
+    ]),
+    "agent: a procedure asked for names no value (お手続きをお願いいたします)": ("agent_requests_unneeded", [
+        "A:お手続きの前に、マイナンバーをお願いいたします。",
+    ], [
+        "A:ご登録のクレジットカードの期限が過ぎておりますので、更新のお手続きをお願いいたします。",
+        "A:マイナンバーカードの住所変更は、お住まいの市役所でお手続きをお願いします。",
+    ]),
+    "offer: volunteered with なんなら/ついでに whatever the verb, a condition in dialect": ("volunteered_info_offer", [
+        ("A:ご用件を伺います。", "C:契約の確認です。なんなら保険証の番号で調べてもらってもええですよ。"),
+        ("A:お名前をお願いします。", "C:森です。まだ要るんやったら、パスポートの番号も言うたるわ。"),
+        ("A:お名前をお願いします。", "C:川口です。なんなら会社名も伝えときますよ。"),
+        # permission to tell (言っといてもいい), and a need question about what the sentence before named
+        ("A:配送日のご希望はありますか。", "C:土曜がいいです。カード番号、先に伝えといても大丈夫ですよ。"),
+        ("A:学生証の番号をお願いします。", "C:S2207です。年金手帳も持ってますよ。要りますか？"),
+    ], [
+        ("A:ご用件を伺います。", "C:ついでに聞くけど、うちの住所って他の会社に回ったりしないよね？"),
+        ("A:お電話番号をお願いします。", "C:番号、言ってもいいですか。080-1234-9876です。"),
+        ("A:ご用件を伺います。", "C:なんなら明日もう一度かけ直しましょうか。"),
+        ("A:落とし物の中身を教えてください。", "C:財布に免許証と保険証と、診察券も入ってました。"),
+        ("A:ご用件を伺います。", "C:データ容量がもっと要るんやったら、プランを変えた方がいいですか。"),
+    ]),
+    "sensitive: a person's state of health, not 健康 in passing": ("sensitive_info", [
+        "C:父の健康状態が最近思わしくなくて、配達の時間を変えたいんです。",
+    ], [
+        "C:中所の健康をお願いしたいんですけど。",
+        "C:健康食品の定期便を止めたいんです。",
+        "C:健康のために毎朝歩いてるんですよ。",
+        "C:窓口には健康保険証を持っていけばいいですか。",
+        "C:おかげさまで元気にしてます。",
+        "C:体調管理アプリの使い方を聞きたいんです。",
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def rules_only(engine):
+    """The engine with the rules alone (no trained model)."""
+    from redactor.policy import WarningEngine
+
+    return type(engine)(engine.redactor, WarningEngine(engine.policies, model=None), engine.options)
+
+
+def _round7_cases(positive: bool) -> list:
+    return [pytest.param(kind, case, id=f"{family}-{n}")
+            for family, (kind, positives, negatives) in ROUND7.items()
+            for n, case in enumerate(positives if positive else negatives)]
+
+
+@pytest.mark.parametrize(("kind", "case"), _round7_cases(True))
+def test_round7_positive_fires_on_its_last_turn(rules_only, kind: str, case) -> None:
+    assert kind in kinds(converse(rules_only, _turns(case)))[-1]
+
+
+@pytest.mark.parametrize(("kind", "case"), _round7_cases(False))
+def test_round7_negative_stays_quiet(rules_only, kind: str, case) -> None:
+    assert kind not in [k for turn in kinds(converse(rules_only, _turns(case))) for k in turn]
+
+
+# The model's score on a routine told in passing: its features are function characters (に, て,
+# 毎, んで) of customers' narratives, not 健康 (benchmarks/train_acts.py's hard negatives did not move
+# it).  Kept visible, strict: it must keep failing until a model or gate fixes it.
+_HEALTH_MODEL_WRONG = {"C:健康のために毎朝歩いてるんですよ。"}
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, marks=[pytest.mark.xfail(strict=True, reason="the model reads a routine as a condition")]
+                 if c in _HEALTH_MODEL_WRONG else [])
+    for c in ROUND7["sensitive: a person's state of health, not 健康 in passing"][2]])
+def test_health_in_passing_is_quiet_with_the_model_too(engine, case) -> None:
+    """The lexicon and the trained model agree: 健康/元気/体調 in passing is no one's condition."""
+    assert "sensitive_info" not in [k for turn in kinds(converse(engine, _turns(case))) for k in turn]
+
+
+@pytest.mark.parametrize(("policy", "fires"), [("identity_document", False), ("general_support", True)])
+def test_offering_more_of_what_the_policy_needs_is_no_offer(rules_only, policy: str, fires: bool) -> None:
+    """パスポートも持ってますけど、要りますか: an identity-document call needs a passport, so offering
+    it besides the licence asked for is no offer; a support call does not need it."""
+    turns = [("A", "運転免許証の番号をお願いできますか。"),
+             ("C", "はい、持ってきてます。パスポートも持ってますけど、要りますか？")]
+    last = kinds(converse(rules_only, turns, policy=policy))[-1]
+    assert ("volunteered_info_offer" in last) is fires

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from redactor.policy.parse import Parse
+from redactor.policy import clauses
+from redactor.policy.parse import Parse, Word
 
 MODEL_PATH = Path(__file__).with_name("act_model.json")
 FORMAT = 1
@@ -38,6 +39,21 @@ AGENT_KINDS = ("identity_not_verified",)
 _SKIP_POS = frozenset({"PUNCT", "SYM", "SPACE", "X"})
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM", "PRON"})
 _DIGITS = re.compile(r"\d")
+
+
+# A privacy question is about something done with data: its turn has a predicate of handling
+# (keep, delete, pass on, use, see, tell, reach, become known, return; clauses.py's classes) or a
+# purpose (何のため).  The model proposes, this structure is required: a request about the service
+# (写真で目立たないようにしてもらえますか) said with a condition is no privacy question.
+PRIVACY_PREDICATES = (clauses.HANDLING | clauses.HOLD | clauses.TAKE | clauses.STOP | clauses.DISCLOSE
+                      | clauses.REACH | clauses.EXPOSE | clauses.SECRET | clauses.RETURN | clauses.LEAK
+                      | frozenset({"分かる", "わかる", "配る", "通す", "ため", "どう"}))
+
+
+def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:
+    """Those of ``kinds`` the turn's structure allows the model to raise (all without a parse)."""
+    handles = not parse or any(w.lemma in PRIVACY_PREDICATES for w in parse)
+    return tuple(k for k in kinds if k != "privacy_question" or handles)
 
 
 class ActModelError(Exception):
@@ -53,10 +69,15 @@ class FeatureSpec:
     lemmas: bool = True
     previous: bool = True
     content: bool = False  # lemmas of content words only (no particles or auxiliaries)
+    # Proper nouns and named entities read as their type (三浦 → <Person>, 韓国 → <Country>) in the
+    # lemmas and as one mark in the characters; a named entity's label is a feature of its own
+    # (アリセプト → e:Drug).  A name is no evidence of an act, and no name of the training
+    # dialogues should ship in the vocabulary.
+    names: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {"char_min": self.char_min, "char_max": self.char_max, "lemmas": self.lemmas,
-                "previous": self.previous, "content": self.content}
+                "previous": self.previous, "content": self.content, "names": self.names}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +89,37 @@ class ActTurn:
     previous: Parse = ()
 
 
-def _lemmas(parse: Parse, content: bool) -> Iterable[str]:
-    return (w.lemma for w in parse if (w.pos in _CONTENT_POS if content else w.pos not in _SKIP_POS))
+def _named(word: Word) -> bool:
+    """A proper noun or a person's name (GiNZA tags some surnames as common nouns, 中島)."""
+    return word.pos == "PROPN" or "固有名詞" in word.tag or word.ent == "Person"
+
+
+def _lemma(word: Word, names: bool) -> str:
+    return f"<{word.ent or 'PROPN'}>" if names and _named(word) else word.lemma
+
+
+def _lemmas(parse: Parse, content: bool, names: bool = False) -> Iterable[str]:
+    return (_lemma(w, names) for w in parse if (w.pos in _CONTENT_POS if content else w.pos not in _SKIP_POS))
+
+
+def _characters(turn: ActTurn, names: bool) -> str:
+    """The text the character n-grams read: the parse's, each name one mark (■), when there is
+    a parse and names are typed; the normalised text otherwise."""
+    if not (names and turn.parse):
+        return turn.flat
+    return "".join(("■" if _named(w) else w.text) + (" " if w.space else "") for w in turn.parse)
 
 
 def features(turn: ActTurn, spec: FeatureSpec) -> set[str]:
     """The binary features of one turn (digits read as 0: no value becomes a feature)."""
-    text = _DIGITS.sub("0", turn.flat)
+    text = _DIGITS.sub("0", _characters(turn, spec.names))
     found = {text[i:i + n] for n in range(spec.char_min, spec.char_max + 1) for i in range(len(text) - n + 1)}
     if spec.lemmas:
-        found |= {"l:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.parse, spec.content)}
+        found |= {"l:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.parse, spec.content, spec.names)}
     if spec.previous:
-        found |= {"p:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.previous, spec.content)}
+        found |= {"p:" + _DIGITS.sub("0", lemma) for lemma in _lemmas(turn.previous, spec.content, spec.names)}
+    if spec.names:
+        found |= {"e:" + w.ent for w in turn.parse if w.ent}
     return found
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex
-from redactor.policy.clauses import SECURITY_CODE_DESCRIBED, ClauseRules, clauses
+from redactor.policy.clauses import SECURITY_CODE_DESCRIBED, ClauseRules, clauses, other_card
 from redactor.policy.parse import Parse, join
 
 # Cue words too generic to say which type an agent asks for.
@@ -35,7 +35,7 @@ _EXTRA_REQUEST_CUES: dict[str, tuple[str, ...]] = {
     "CARD_SECURITY_CODE": ("カード裏面の3桁", "裏面の3桁", "裏の3桁", "セキュリティーコード"),
     "JP_BANK_ACCOUNT": ("口座情報", "口座の番号", "振込先の口座", "引き落とし口座"),
     "JP_HEALTH_INSURANCE": ("保険証の番号", "保険証の記号", "被保険者番号"),
-    "JP_PENSION_NUMBER": ("年金の番号",),
+    "JP_PENSION_NUMBER": ("年金の番号", "年金証書"),
     "JP_DRIVERS_LICENSE": ("免許証の番号",),
     "JP_RESIDENCE_CARD": ("在留カードの番号",),
     "JP_MY_NUMBER": ("マイナンバーカードの番号", "個人番号カード"),
@@ -74,6 +74,9 @@ _NOT_A_REQUEST = re.compile(
     r"なくて(大丈夫|結構|構いません)|お控えください|控えて|言わないで|お伝えにならない|受け付けておりません|"
     r"お預かりしておりません|(お?伺い|お聞き|頂戴|お預かり)(でき(ない|ません)|いたしかね|しかね|(いた)?しない))"
 )
+# A request for a procedure (有効期限が切れますので、お手続きをお願いいたします): not for the value
+# its sentence names.
+_PROCEDURE_REQUEST = re.compile(r"手続き?(を|の方を|のほうを)?(お(願|ねが)い|して(いただ|くだ|もら)|(いただ|くだ)さ)")
 # A procedure about a document (マイナンバーカードの申請は市役所でお願いします): not its value.
 _PROCEDURE = re.compile(r"(の)?(申請|手続き|更新|再発行|発行|切り替え|切替|届け?出|紛失|返納|取得|作成|交付|受け取り)")
 # A tag question states what it confirms (…朝の分だけでよろしかったですよね, 通院されてましたよね).
@@ -133,15 +136,16 @@ class ActDetector:
         with the parse also by the request's structure (``ClauseRules.requested``)."""
         types: list[str] = []
         for sentence in sentences(text):
-            if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence):
+            if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence) or _PROCEDURE_REQUEST.search(sentence):
                 continue
             for cue in self.cues.find(sentence):
-                if cue.owner != NOT_PII and cue.owner not in types and not _PROCEDURE.match(sentence, cue.end):
+                if (cue.owner != NOT_PII and cue.owner not in types and not _PROCEDURE.match(sentence, cue.end)
+                        and not other_card(sentence, cue)):
                     types.append(cue.owner)
             if SECURITY_CODE_DESCRIBED.search(sentence) and "CARD_SECURITY_CODE" not in types:
                 types.append("CARD_SECURITY_CODE")
         for clause in clauses(parse):
-            if not _NOT_A_REQUEST.search(clause.text):
+            if not (_NOT_A_REQUEST.search(clause.text) or _PROCEDURE_REQUEST.search(clause.text)):
                 types += [t for t in self.structure.requested(clause) if t not in types]
         return types
 
@@ -208,7 +212,7 @@ class ActDetector:
         found: list[tuple[list[str], bool]] = []
         named: list[str] = []  # types earlier sentences named: 在留カードならあります。番号、言いましょうか？
         for clause in clauses(parse):
-            offer = self.structure.offered(clause)
+            offer = self.structure.offered(clause, named)
             if offer is not None:
                 types, more = offer
                 found.append((types or named, more))

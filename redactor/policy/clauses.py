@@ -20,9 +20,10 @@ particles and fixed words that depend on it), a sentence's mood from its end.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from redactor.pii.cues import NOT_PII, CueIndex
+from redactor.pii.cues import NOT_PII, Cue, CueIndex
 from redactor.policy.parse import Parse, Word
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
@@ -248,7 +249,9 @@ _CARD_TAIL = re.compile(r"(末尾|下(0|4|四|４)(桁|けた)|最後の(0|4|四
 # The company as the one handling: 「そちらでどう管理されるんですか」 is about the caller's data.
 _HANDLER = re.compile(r"(そちら|御社|貴社|おたく|お宅|そっち)(様|さん)?(で|に|の(方|ほう)|側|は|って|が|では)")
 # Generic identifiers an offer may name (番号も言えます, 他の情報も).
-GENERIC_IDENTIFIERS = frozenset({"番号", "情報", "身分証", "証明書", "身分証明書", "本人確認書類", "コピー"})
+GENERIC_IDENTIFIERS = frozenset({"番号", "情報", "身分証", "証明書", "身分証明書", "本人確認書類", "コピー",
+                                 # facts about the caller no call here needs (なんなら勤務先も教えとくよ)
+                                 "勤務先", "勤め先", "職場", "会社名"})
 INTERROGATIVES = frozenset({"何", "なに", "なん", "どう", "どこ", "どの", "どのよう", "どれ", "誰", "いつ", "なぜ",
                             "どうして", "どれくらい", "どのくらい", "いつまで", "どちら", "どっち"})
 _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
@@ -282,13 +285,23 @@ _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
 _CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|必要.{0,6}(あれば|あったら)|"
                         r"よければ|よろしければ|良ければ|なんなら|なんでしたら|なんだったら|(もし)?あれなら|"
                         r"(いい|よい|大丈夫)(なら|んだったら)|言われれば|"
-                        r"もし(よかったら|必要)|要る(なら|んだったら)|いる(なら|んだったら))")
+                        r"もし(よかったら|必要)|(要る|いる|必要)(ん)?(なら|だったら|やったら))")
 _ASK_CHAIN = re.compile(r"((て|で)(いただ|頂|もら|くだ|下さ|ほし)|させて|てもよろし|お願い|願え|願い)")
+# Volunteering by itself (なんなら): with an identifier named, an offer whatever the verb (not
+# ついでに, which goes with asking too: ついでに聞くけど、住所って…).
+_VOLUNTEER = re.compile(r"(なんなら|なんでしたら|なんだったら)")
+# Permission to tell (カードの番号、今言っといてもいいですけど): offering it.
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+_PERMISSION = re.compile(r"^[ってでとおい]{0,4}ても(いい|ええ|よい|よろし|構|かま|大丈夫)")
 _NEGATED = re.compile(r"(ない|ません|ず|なく|不要|結構)")
 _WHICH_NUMBER = re.compile(r"(何番|何桁|なんばん)")
 # 〜でもいいですか offers an alternative the agent did not ask for (マイナンバーカードでもいいですか).
 # Announcing that the agent takes the value down (マイナンバーも控えさせていただきます): collecting it.
-_COLLECT = re.compile(r"(控え|記録|メモ|お預かり|頂戴)させて(いただ|頂)(き|く)(ます|ました)")
+# Put as the procedure (健康保険証の番号を控えさせていただいております, 番号もお伺いしております).
+_COLLECT = re.compile(r"(控え|記録|メモ|お預かり|頂戴)させて(いただ|頂)((き|く)(ます|ました)|いて(おり|い)ます)|"
+                      r"(お伺い|頂戴)して(おり|い)ます")
+# A card of another kind (献血カードの番号, ICカード番号, ポイントカード): no payment card.
+_OTHER_CARD = re.compile(r"(?<!クレジット)(?<!デビット)(?<!キャッシュ)(?<=[A-Za-zＡ-Ｚａ-ｚァ-ヶー一-龥])$")
 _ALTERNATIVE = re.compile(r"(でも|で)(いい|ええ|大丈夫|よろし|構いません|かまいません|構わない|OK)|"
                           r"(じゃ|では|じゃあ)(だめ|ダメ|あかん|いけない|無理)")  # そっちの番号じゃだめ？
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
@@ -387,6 +400,12 @@ def clauses(parse: Parse) -> list[Clause]:
     return [Clause(tuple(g), parse, "".join(w.text + (" " if w.space else "") for w in g)) for g in groups.values()]
 
 
+def other_card(text: str, cue: Cue) -> bool:
+    """A payment-card cue that is a compound's tail naming another card (献血カードの番号)."""
+    return cue.owner == "CREDIT_CARD" and text.startswith("カード", cue.start) and bool(
+        _OTHER_CARD.search(text, 0, cue.start))
+
+
 class ClauseRules:
     """The structural rules; holds only the cue index (thread-safe)."""
 
@@ -457,7 +476,7 @@ class ClauseRules:
         found = self.cues.find(text)
         if any(c.owner == NOT_PII for c in found):
             found = [c for c in found if not any(n.owner == NOT_PII and n.start <= c.start < n.end for n in found)]
-        types = [c.owner for c in found if c.owner != NOT_PII]
+        types = [c.owner for c in found if c.owner != NOT_PII and not other_card(text, c)]
         if SECURITY_CODE_DESCRIBED.search(text):
             types.append("CARD_SECURITY_CODE")
         return list(dict.fromkeys(types))
@@ -919,12 +938,13 @@ class ClauseRules:
 
     # ---------------------------------------------------------------- offers
 
-    def offered(self, clause: Clause) -> tuple[list[str], bool] | None:
+    def offered(self, clause: Clause, named: Sequence[str] = ()) -> tuple[list[str], bool] | None:
         """An offer in this sentence: (types named, marked as *more*: も/とか/他/全部), else ``None``.
 
         Forms: a volitional question (お伝えしましょうか), 方がいい/ばいい questions, a condition
         (必要なら…言えます), a potential with も (番号も言えます), and a tentative need question
-        (免許証とかいります？)."""
+        (免許証とかいります？).  ``named``: the types an earlier sentence of the turn named, which
+        the offer may leave unsaid (マイナンバーもありますよ。いりますか？)."""
         text = clause.text
         condition = bool(_CONDITION.search(text))
         question = clause.is_question()
@@ -951,19 +971,23 @@ class ClauseRules:
                     forms.add("question")
                 elif better:
                     forms.add("better")
-                elif condition:
+                elif condition or _PERMISSION.search(after[:12]):
                     forms.add("condition")
             elif word.lemma in ("控える", "メモ") and question and _PUT_ON_RECORD.search(chain):
                 forms.add("question")  # マイナンバーも控えときます？: offered for the agent to note
             elif (word.lemma in NEED and question and word.dep == "ROOT" and not asks_what
                   and (tentative or word.lemma != "必要")):  # 〜って要ります？ offers; 〜も必要ですか asks
                 forms.add("need")
+        if not forms and _VOLUNTEER.search(text):
+            forms.add("condition")  # なんなら免許証の番号で確認してもらってもいいけど: any predicate
         if not forms:
             return None
-        types = self.identifier_types(text)
+        types = self.identifier_types(text) or list(named)
         generic = any(w.lemma in GENERIC_IDENTIFIERS and not any(c.owner == NOT_PII for c in self.cues.find(
             clause.compound(w))) for w in clause.words)  # 注文番号も言った方が… names no identifier
-        more = tentative or any(w.text == "も" and w.pos == "ADP" for w in clause.words) or bool(_MORE.search(text))
+        # も after a noun (番号も), not the も of a permission (言ってもいい)
+        more = tentative or any(w.text == "も" and w.pos == "ADP" and k and clause.words[k - 1].pos in _NOMINAL
+                                for k, w in enumerate(clause.words)) or bool(_MORE.search(text))
         if not types and not generic:
             return None
         if forms <= {"potential", "alternative"} and not (more or condition):

@@ -344,16 +344,27 @@ class CallState:
         model = self.engine.act_model
         if model is None or utterance.text is None:
             return []
-        if utterance.speaker == "agent":
-            kinds = () if self.verified else AGENT_KINDS
-        else:
-            kinds = tuple(k for k in CUSTOMER_KINDS if not (k == "sensitive_info" and self.animals))
         raised = {kind for kind, _ in self.fired} | {kind for kind, _ in found}
-        kinds = tuple(k for k in kinds if k not in raised)
+        kinds = act_model.plausible((k for k in self.model_kinds(utterance, flat) if k not in raised), utterance.parse)
         if not kinds:
             return []
         turn = ActTurn(flat, utterance.parse, self._previous_parse())
         return [(kind, MODEL_TYPES[kind]) for kind in model.fires(turn, kinds)]
+
+    def model_kinds(self, utterance: Observation, flat: str) -> tuple[str, ...]:
+        """The kinds the model may raise on this turn, in the call's flags after it: the agent's
+        disclosures before the identity check; the customer's acts, but no sensitive kind in a
+        call about a pet, and no offer when every identifier the turn names is one the policy
+        needs or one it states (パスポートも要ります？ in an identity-document call; a value given
+        is ``unneeded_pii``'s)."""
+        if utterance.speaker == "agent":
+            return () if self.verified else AGENT_KINDS
+        kinds = tuple(k for k in CUSTOMER_KINDS if not (k == "sensitive_info" and self.animals))
+        named = self.engine.acts.structure.identifier_types(flat)
+        stated = {e.type for e in utterance.entities}
+        if named and all(self.policy.allows(t) or t in stated for t in named):
+            kinds = tuple(k for k in kinds if k != "volunteered_info_offer")
+        return kinds
 
     def _previous_parse(self) -> Parse:
         """The parse of the turn before the one being judged (none before the first, or for a late one)."""
@@ -372,12 +383,14 @@ class CallState:
 
     def _offers(self, types: list[str], more: bool, stated: set[str]) -> bool:
         """An offer of ``types`` goes beyond the request: a type the agent did not just ask for
-        that the policy does not need, or *more* (も, とか, 必要なら) than what was asked.  A type
-        the utterance already states is not offered but given (``unneeded_pii`` covers it)."""
+        that the policy does not need, or *more* (も, とか, 必要なら) than what was asked when no
+        type is named (他の情報も言えます).  More of a type the policy needs (パスポートも要ります？
+        in an identity-document call) is no offer.  A type the utterance already states is not
+        offered but given (``unneeded_pii`` covers it)."""
         if types and all(t in stated for t in types):
             return False
         fresh = [t for t in types if t not in self.agent_asked and t not in stated]
-        return (more and (bool(fresh) or not types)) or any(not self.policy.allows(t) for t in fresh)
+        return (more and not types) or any(not self.policy.allows(t) for t in fresh)
 
     def _echoes(self, entity_type: str, word: str, flat: str) -> bool:
         """A registered fact the caller said first: the same word, or every amount said again."""
