@@ -96,15 +96,28 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------ text systems
 
-def system_ours():
+def system_ours(person_model: bool = False):
     from redactor import Redactor
 
     redactor = Redactor()
+    if person_model:
+        use_person_model(redactor)
 
     def masks(text: str) -> list[tuple[int, int, str]]:
         return [(e.start, e.end, e.type) for e in redactor.analyze(text)]
 
     return redactor, masks
+
+
+def use_person_model(redactor) -> None:
+    """PERSON candidates decided by the trained scorer (``redactor/pii/person_model.json``, #10
+    round 6; off in the product) instead of the hand rules alone."""
+    from redactor.pii.person_model import shipped
+    from redactor.pii.recognizers.person import JpPersonRecognizer
+
+    for recognizer in redactor.analyzer.registry.recognizers:
+        if isinstance(recognizer, JpPersonRecognizer):
+            recognizer.decide = shipped().decide
 
 
 def system_ginza():
@@ -222,12 +235,12 @@ def score_text(rows: list[dict[str, Any]], preds: list[list[tuple[int, int, str]
     }
 
 
-def run_text(errors: int, limit: int | None) -> tuple[dict[str, Any], Any]:
+def run_text(errors: int, limit: int | None, person_model: bool = False) -> tuple[dict[str, Any], Any]:
     """Both text sets, each scored whole and by part; GiNZA alone on each set."""
     sets = {name: load_jsonl(path)[:limit] if limit else load_jsonl(path) for name, path in TEXT_SETS.items()}
     results = {}
     t0 = time.perf_counter()
-    redactor, ours = system_ours()
+    redactor, ours = system_ours(person_model)
     preds = {name: [ours(r["text"]) for r in rows] for name, rows in sets.items()}
     seconds = round(time.perf_counter() - t0, 1)
     results["ours all"] = score_text([r for rows in sets.values() for r in rows],
@@ -464,16 +477,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pad-s", type=float, default=0.5,
                     help="seconds of digital silence added before and after each clip (default 0.5; "
                          "the word clips are trimmed tight, and the VAD drops half of them unpadded)")
+    ap.add_argument("--person-model", action="store_true",
+                    help="decide PERSON candidates by the trained scorer (off in the product) instead of the rules")
     args = ap.parse_args(argv)
     text = speech = None
     redactor = None
     if args.part in ("text", "both"):
-        text, redactor = run_text(args.errors, args.limit)
+        text, redactor = run_text(args.errors, args.limit, args.person_model)
     if args.part in ("speech", "both"):
         if redactor is None:
             from redactor import Redactor
 
             redactor = Redactor()
+            if args.person_model:
+                use_person_model(redactor)
         speech = run_speech(redactor, args.limit, args.pad_s)
     print(markdown(text, speech, args.errors))
     if args.json:

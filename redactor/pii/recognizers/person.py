@@ -20,7 +20,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person_context import JOINERS
-from redactor.pii.recognizers.person_evidence import TITLES, person_spans
+from redactor.pii.recognizers.person_evidence import TITLES, Decide, person_spans
 
 HONORIFICS = ("さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生")
 _HONORIFIC_RE = re.compile("|".join(HONORIFICS))
@@ -131,9 +131,18 @@ def _is_name_like(token) -> bool:  # a spaCy token
 
 
 class JpPersonRecognizer(EntityRecognizer):
+    """PERSON from the parse's evidence (``person_evidence``) and from the phrasing rules below
+    (honorifics, self-introductions, an agent's own name, initials), which stand on their own.
+
+    ``decide``: a trained scorer for the evidence's candidates (``person_model.shipped().decide``).
+    Off by default: on cross-validation over the studied real text it ties the hand rules (#10
+    round 6, ``benchmarks/train_person.py --cv``), so the rules decide.
+    """
+
     ENTITY = "PERSON"
 
-    def __init__(self) -> None:
+    def __init__(self, decide: Decide | None = None) -> None:
+        self.decide = decide
         super().__init__(supported_entities=[self.ENTITY], supported_language=LANGUAGE,
                          name=type(self).__name__)
 
@@ -142,25 +151,31 @@ class JpPersonRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
-        tokens = list(nlp_artifacts.tokens) if nlp_artifacts is not None else []
         # Names the parse gives evidence for (tags, GiNZA's labels, titles): person_evidence.
-        spans = person_spans(nlp_artifacts.tokens) if nlp_artifacts is not None else []
-        for i, token in enumerate(tokens):
-            nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-            if _HONORIFIC_RE.fullmatch(nxt) and _is_name_like(token) and (
-                token.text not in _NOT_NAMES
-            ):
-                spans.append((token.idx, token.idx + len(token.text), 0.8))
-        spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
-        spans += [(m.start(), m.end(), 0.8) for m in _INITIALS_NAME.finditer(text)]
-        spans += [(m.start(1), m.end(1), 0.8) for m in _LETTER_PERSON.finditer(text)]
-        spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
-                  for m in pattern.finditer(text) if m.group(1) not in _ROLES and m.group(1) not in _NOT_NAMES]
-        for match in _SELF_INTRODUCTION.finditer(text):
-            head = text[max(0, match.start() - 20):match.start()]
-            head = re.split(r"[、。,.!?！？\u3000「」『』]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]
-            name = _INTRO_STRIP.sub("", head)
-            if name and _INTRO_NAME.search(name) and not re.search(r"\d", name):
-                spans.append((match.start() - len(name), match.start(), 0.8))
+        spans = person_spans(nlp_artifacts.tokens, self.decide) if nlp_artifacts is not None else []
+        spans += phrased_names(text, list(nlp_artifacts.tokens) if nlp_artifacts is not None else [])
         return [rule_result(self, self.ENTITY, start, end, score) for start, end, score in spans]
 
+
+def phrased_names(text: str, tokens: list) -> list[tuple[int, int, float]]:
+    """Names the phrasing makes certain: a name-like word before an honorific, a romaji name
+    before one, initials, an anonymous role's letter, an agent's own name, a self-introduction."""
+    spans = []
+    for i, token in enumerate(tokens):
+        nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if _HONORIFIC_RE.fullmatch(nxt) and _is_name_like(token) and (
+            token.text not in _NOT_NAMES
+        ):
+            spans.append((token.idx, token.idx + len(token.text), 0.8))
+    spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
+    spans += [(m.start(), m.end(), 0.8) for m in _INITIALS_NAME.finditer(text)]
+    spans += [(m.start(1), m.end(1), 0.8) for m in _LETTER_PERSON.finditer(text)]
+    spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
+              for m in pattern.finditer(text) if m.group(1) not in _ROLES and m.group(1) not in _NOT_NAMES]
+    for match in _SELF_INTRODUCTION.finditer(text):
+        head = text[max(0, match.start() - 20):match.start()]
+        head = re.split(r"[、。,.!?！？\u3000「」『』]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]
+        name = _INTRO_STRIP.sub("", head)
+        if name and _INTRO_NAME.search(name) and not re.search(r"\d", name):
+            spans.append((match.start() - len(name), match.start(), 0.8))
+    return spans

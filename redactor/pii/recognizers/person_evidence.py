@@ -51,6 +51,8 @@ names of a ``・`` list is a name (中塚一宏・階猛・黄川田徹), and so
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -210,15 +212,18 @@ def _foreign(token: Token) -> bool:
 
 
 class _Candidate:
-    __slots__ = ("end", "ginza", "lexical", "said", "start")
+    __slots__ = ("end", "extra", "ginza", "lexical", "said", "start")
 
-    def __init__(self, start: int, end: int, ginza: bool, lexical: bool = False, said: bool = False) -> None:
+    def __init__(self, start: int, end: int, ginza: bool, lexical: bool = False, said: bool = False,
+                 extra: bool = False) -> None:
         # lexical: a name shape from the dictionary (surname + given name, a foreign chain)
         # said: only the sentence's say-so makes it a candidate (Xの息子, Xと結婚): nothing else counts
+        # extra: proposed for the scorer only (``_open_words``): the rules never accept it
         self.start, self.end, self.ginza, self.lexical, self.said = start, end, ginza, lexical, said
+        self.extra = extra
 
 
-def _candidates(doc: Doc) -> list[_Candidate]:
+def _candidates(doc: Doc, open_words: bool = False) -> list[_Candidate]:
     """Name-tag runs and GiNZA Person entities, overlapping ones merged (token ranges)."""
     found: list[_Candidate] = []
     i = 0
@@ -249,7 +254,34 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             last.said = last.said and cand.said
         else:
             merged.append(cand)
-    return merged
+    return merged + _open_words(doc, merged) if open_words else merged
+
+
+def _open_words(doc: Doc, taken: list[_Candidate]) -> list[_Candidate]:
+    """Words no rule proposes that the scorer may still find names: a katakana word or chain
+    the dictionary knows as a common word or a place (ラッフルズ, リンゴ・スター), a kanji word
+    it lists as a surname among other readings (大島).  The rules never accept them alone."""
+    found = []
+    busy = [False] * len(doc)
+    for c in taken:
+        busy[c.start:c.end] = [True] * (c.end - c.start)
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and (_KATAKANA.fullmatch(doc[j].text) or (doc[j].text in JOINERS and j > i)) and (
+                j == i or not doc[j - 1].whitespace_):
+            j += 1
+        while j > i and doc[j - 1].text in JOINERS:
+            j -= 1
+        glued = (i > 0 and not doc[i - 1].whitespace_ and _KATAKANA.search(doc[i - 1].text[-1:])) or (
+            j < len(doc) and not doc[j - 1].whitespace_ and _KATAKANA.match(doc[j].text))
+        if j > i and len(doc[i:j].text) >= 3 and not glued and not any(busy[i:j]):
+            found.append(_Candidate(i, j, False, extra=True))
+        elif j == i and (_KANJI.fullmatch(doc[i].text) and 2 <= len(doc[i].text) <= 3 and not busy[i]
+                         and entry(doc[i].text).surname and "人名" not in doc[i].tag_):
+            found.append(_Candidate(i, i + 1, False, extra=True))
+        i = max(j, i + 1)
+    return found
 
 
 def _said_persons(doc: Doc) -> list[_Candidate]:
@@ -666,9 +698,28 @@ def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
     return bool(nxt) and nxt[0] in _PLACE_UNIT and any("地名" in t.tag_ for t in doc[cand.start:cand.end])
 
 
-def person_spans(doc: Doc) -> list[tuple[int, int, float]]:
-    """Character spans ``(start, end, score)`` of the names the parse gives evidence for."""
-    spans, weak = _weigh(doc)
+def rules_only(doc: Doc, verdict: Verdict, verdicts: list[Verdict]) -> bool:
+    """``Decide`` by the rules' verdict alone (the hand rules of rounds 1-5)."""
+    return verdict.accepted and not verdict.extra
+
+
+def person_spans(doc: Doc, decide: Decide | None = None,
+                 verdicts: list[Verdict] | None = None) -> list[tuple[int, int, float]]:
+    """Character spans ``(start, end, score)`` of the names the parse gives evidence for.
+
+    ``decide`` (a trained scorer, ``person_model``) has the last word on every candidate whose
+    verdict is not final, the open words included; without it the rules' verdicts stand.
+    ``verdicts``: ``weigh(doc, …)`` made before (training weighs once, decides many times).
+    """
+    verdicts = weigh(doc, open_words=decide is not None) if verdicts is None else verdicts
+    spans: list[tuple[int, int, float]] = []
+    weak: list[Span] = []
+    for v in verdicts:
+        accepted = rules_only(doc, v, verdicts) if v.final or decide is None else decide(doc, v, verdicts)
+        if accepted:
+            spans.append((doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text), 0.85))
+        elif v.weak:
+            weak.append(doc[v.start:v.end])
     spans += _coordinated(doc, spans, weak)
     spans += _between_names(doc, spans) + assumed_names(doc_text(doc))
     return spans + _mentioned_again(doc, spans)
@@ -759,108 +810,142 @@ def _coordinated(doc: Doc, spans: list[tuple[int, int, float]], weak: list[Span]
     return found
 
 
-def _weigh(doc: Doc) -> tuple[list[tuple[int, int, float]], list[Span]]:
-    """The candidates with enough evidence, and the rejected ones that still look like names."""
-    spans = []
-    weak: list[Span] = []
-    for cand in _candidates(doc):
+@dataclass(slots=True)
+class Verdict:
+    """One candidate as the rules weighed it: the token range, the rule that decided
+    (``branch``), whether it accepted, and the tallies of the support/against rule.
+
+    ``final`` verdicts (a self-introduction accepted; one kanji, a counter, a lone word rejected)
+    are never reopened; the rest the trained scorer (``person_model``) may decide again.
+    """
+
+    start: int
+    end: int
+    branch: str
+    accepted: bool  # what the rules say (an ``extra`` candidate is never a name by them alone)
+    ginza: bool = False
+    lexical: bool = False
+    said: bool = False
+    support: int = 0
+    against: int = 0
+    weak: bool = False  # rejected, but a name if a list holds a name (``_coordinated``)
+    final: bool = False
+    extra: bool = False  # proposed for the scorer only (``_open_words``)
+
+
+# Decides a candidate the rules did not settle for good: (doc, its verdict, all verdicts) → a name?
+Decide = Callable[[Doc, Verdict, list[Verdict]], bool]
+
+
+def weigh(doc: Doc, open_words: bool = False) -> list[Verdict]:
+    """Every candidate with the rules' verdict on it (``open_words``: also the words only a
+    trained scorer may accept, ``_open_words``)."""
+    verdicts: list[Verdict] = []
+    for cand in _candidates(doc, open_words):
         _extend(doc, cand)
-        tokens = doc[cand.start:cand.end]
-        value = tokens.text
-        # With GiNZA's label or a name shape, the dictionary's readings count as much as the
-        # tag chosen in context (宗像: tagged a place, listed as a surname too).
-        vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
-        named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
-                 or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
-                 or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
-                 or (cand.lexical and _KATAKANA.fullmatch(t.text) and next_text(doc, cand.end) in _FAMILY
-                     and bool(entry(t.text).kinds))]
-        if _INTRO_AFTER.match(doc_text(doc), tokens.end_char) and (named or cand.ginza):
-            spans.append((tokens.start_char, tokens.end_char, 0.85))  # 林でございます: a self-introduction
-            continue
-        if len(value) == 1:
-            continue  # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
-        if cand.start > 0 and is_numeral(doc[cand.start - 1]) and not doc[cand.start - 1].whitespace_:
-            continue  # glued to a number: a quantity or a counter (2万6|千口), not a name
-        if said_to_be_a_person(doc, cand.start, cand.end, TITLES) and _speakable(
-                tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
-                work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
-                or _compound_after(doc, cand.end) >= 2 or tokens[-1].text in _ORG_TAIL or team(tokens)
-                or _office_of_place(doc, cand)):
-            spans.append((tokens.start_char, tokens.end_char, 0.85))  # Xの息子, Xと結婚, Xは、…の実業家。
-            continue
-        if cand.said:
-            continue
-        if (next_text(doc, cand.end) in _PERSON_HEADS and not tokens[-1].whitespace_
-                and any(_is_name_tag(t) for t in tokens)):
-            spans.append((tokens.start_char, tokens.end_char, 0.85))  # シェークスピア作品
-            continue
-        if _compound_after(doc, cand.end) == 3:
-            continue  # the name of a bridge, an airport or a ship named after the person
-        if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
-                or next_text(doc, cand.end) in _PERSON_SUFFIXES):
-            # (a katakana word GiNZA alone calls a name, glued to a katakana title: チーフディレクター)
-            glued = (not named and len(tokens) == 1 and not tokens[0].whitespace_
-                     and bool(_KATAKANA.fullmatch(value)) and bool(_KATAKANA.match(next_text(doc, cand.end))))
-            if ((named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand)
-                    and not work_title(doc, cand.start, cand.end) and not glued):
-                spans.append((tokens.start_char, tokens.end_char, 0.85))
-            continue
-        support = 0
-        support += 1 if named else 0
-        surname = any(_kind(t) == "姓" or (vouched and _KANJI.fullmatch(t.text) and entry(t.text).surname)
-                      for t in named)
-        given = any(_kind(t) == "名" for t in named)
-        parts = sum(1 for t in tokens if _foreign(t))
-        shape = surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza)
-        initials = any(_initial(t) for t in tokens)
-        chain = parts >= 2 and any(t.text in JOINERS for t in tokens) and (
-            bool(named) or initials or any(_unknown_foreign(t) for t in tokens))
-        support += 1 if shape or chain else 0
-        # every part of a foreign full name tagged as a person's name (アルバムのリンダ・トンプソン
-        # が書いた): a work or a product before it is what the person made, not the name's head
-        tagged_chain = chain and all("人名" in t.tag_ for t in tokens if t.text not in JOINERS)
-        # an initial in a foreign chain (F・R・チェスニー): a person's name, whatever GiNZA's label
-        support += 1 if chain and initials else 0
-        if _lone(doc, cand.start, cand.end) and not ((shape and given and len(value) >= 3) or chain
-                                                      or _only_a_name(value)):
-            # A word alone is no name without a full-name shape: speech recognition renders
-            # common words as rare names (ツル, ブロイ, 生月); an answer to a name question
-            # arrives with the question (the conversation's prompt) and is decided there. A
-            # kanji word the dictionary knows only as a name (伊藤) is a name even alone: a
-            # live utterance is often just the surname.
-            continue
-        support += 1 if cand.ginza else 0
-        against = 0
-        against += _compound_after(doc, cand.end)
-        label = _label_against(doc, cand.start, cand.end)
-        # GiNZA mixes up foreign names with places and teams: a label on exactly a tagged
-        # name counts less than one over the name and more (森美術館).
-        single = len(tokens) == 1 and len(named) == 1 and len(value) >= 2
-        against += label if label == 2 or not single else 0
-        # a compound noun before, and the candidate ends like a compound's head (旭日重光章): a compound
-        against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
-        against += 3 if (tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or team(tokens)
-                         or any(t.text in AND_WORDS for t in tokens)) else 0
-        against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
-        against += 3 if (organisation_predicate(doc, cand.end) or organisation_deed(doc, cand.end)
-                         or defined_as_a_thing(doc, cand.start, cand.end)
-                         or thing_in_apposition(doc, cand.start) or place_predicate(doc, cand.end)
-                         or thing_as_predicate(doc, cand.start, cand.end)
-                         or (product_before(doc, cand.start) and not tagged_chain)) else 0
-        against += 2 if _organisation_before(doc, cand.start) else 0
-        # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
-        # it stands as a noun phrase (行長は, 信包が) and the dictionary knows the word only as
-        # a name or the tagger read it as a given name in this sentence.
-        against += 1 if (named and all(_kind(t) == "名" for t in named) and not cand.ginza
-                         and not (len(named) == 1 and len(value) >= 2
-                                  and (entry(named[0].text).only_person or named[0].tag_.endswith("人名-名"))
-                                  and next_text(doc, cand.end) in _CASE_PARTICLES)) else 0
-        against += 1 if _HIRAGANA.fullmatch(value) and len(value) <= 2 else 0
-        against += 1 if not named and not chain else 0
-        against += 1 if any("地名" in t.tag_ for t in tokens) and not surname else 0
-        if support - against >= 1:
-            spans.append((tokens.start_char, tokens.end_char, 0.85))
-        elif (named or _list_member(tokens)) and against <= 1 and not _lone(doc, cand.start, cand.end):
-            weak.append(tokens)
-    return spans, weak
+        verdicts.append(_verdict(doc, cand))
+    return verdicts
+
+
+def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
+    """The rules' verdict on one (extended) candidate."""
+    def verdict(branch: str, accepted: bool, final: bool = False, **tallies: int | bool) -> Verdict:
+        return Verdict(cand.start, cand.end, branch, accepted, cand.ginza, cand.lexical,
+                       cand.said, final=final, extra=cand.extra, **tallies)
+
+    tokens = doc[cand.start:cand.end]
+    value = tokens.text
+    # With GiNZA's label or a name shape, the dictionary's readings count as much as the
+    # tag chosen in context (宗像: tagged a place, listed as a surname too).
+    vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
+    named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
+             or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
+             or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
+             or (cand.lexical and _KATAKANA.fullmatch(t.text) and next_text(doc, cand.end) in _FAMILY
+                 and bool(entry(t.text).kinds))]
+    if _INTRO_AFTER.match(doc_text(doc), tokens.end_char) and (named or cand.ginza):
+        return verdict("intro", True, final=True)  # 林でございます: a self-introduction
+    if len(value) == 1:
+        # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
+        return verdict("one_char", False, final=True)
+    if cand.start > 0 and is_numeral(doc[cand.start - 1]) and not doc[cand.start - 1].whitespace_:
+        # glued to a number: a quantity or a counter (2万6|千口), not a name
+        return verdict("counter", False, final=True)
+    if said_to_be_a_person(doc, cand.start, cand.end, TITLES) and _speakable(
+            tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
+            work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
+            or _compound_after(doc, cand.end) >= 2 or tokens[-1].text in _ORG_TAIL or team(tokens)
+            or _office_of_place(doc, cand)):
+        return verdict("said", True)  # Xの息子, Xと結婚, Xは、…の実業家。
+    if cand.said:
+        return verdict("said_only", False)
+    if (next_text(doc, cand.end) in _PERSON_HEADS and not tokens[-1].whitespace_
+            and any(_is_name_tag(t) for t in tokens)):
+        return verdict("person_head", True)  # シェークスピア作品
+    if _compound_after(doc, cand.end) == 3:
+        return verdict("named_after", False)  # the name of a bridge, an airport or a ship named after the person
+    if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
+            or next_text(doc, cand.end) in _PERSON_SUFFIXES):
+        # (a katakana word GiNZA alone calls a name, glued to a katakana title: チーフディレクター)
+        glued = (not named and len(tokens) == 1 and not tokens[0].whitespace_
+                 and bool(_KATAKANA.fullmatch(value)) and bool(_KATAKANA.match(next_text(doc, cand.end))))
+        if ((named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand)
+                and not work_title(doc, cand.start, cand.end) and not glued):
+            return verdict("title", True)
+        return verdict("title_no", False)
+    support = 0
+    support += 1 if named else 0
+    surname = any(_kind(t) == "姓" or (vouched and _KANJI.fullmatch(t.text) and entry(t.text).surname)
+                  for t in named)
+    given = any(_kind(t) == "名" for t in named)
+    parts = sum(1 for t in tokens if _foreign(t))
+    shape = surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza)
+    initials = any(_initial(t) for t in tokens)
+    chain = parts >= 2 and any(t.text in JOINERS for t in tokens) and (
+        bool(named) or initials or any(_unknown_foreign(t) for t in tokens))
+    support += 1 if shape or chain else 0
+    # every part of a foreign full name tagged as a person's name (アルバムのリンダ・トンプソン
+    # が書いた): a work or a product before it is what the person made, not the name's head
+    tagged_chain = chain and all("人名" in t.tag_ for t in tokens if t.text not in JOINERS)
+    # an initial in a foreign chain (F・R・チェスニー): a person's name, whatever GiNZA's label
+    support += 1 if chain and initials else 0
+    if _lone(doc, cand.start, cand.end) and not ((shape and given and len(value) >= 3) or chain
+                                                  or _only_a_name(value)):
+        # A word alone is no name without a full-name shape: speech recognition renders
+        # common words as rare names (ツル, ブロイ, 生月); an answer to a name question
+        # arrives with the question (the conversation's prompt) and is decided there. A
+        # kanji word the dictionary knows only as a name (伊藤) is a name even alone: a
+        # live utterance is often just the surname.
+        return verdict("lone", False, final=True)
+    support += 1 if cand.ginza else 0
+    against = 0
+    against += _compound_after(doc, cand.end)
+    label = _label_against(doc, cand.start, cand.end)
+    # GiNZA mixes up foreign names with places and teams: a label on exactly a tagged
+    # name counts less than one over the name and more (森美術館).
+    single = len(tokens) == 1 and len(named) == 1 and len(value) >= 2
+    against += label if label == 2 or not single else 0
+    # a compound noun before, and the candidate ends like a compound's head (旭日重光章): a compound
+    against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
+    against += 3 if (tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or team(tokens)
+                     or any(t.text in AND_WORDS for t in tokens)) else 0
+    against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
+    against += 3 if (organisation_predicate(doc, cand.end) or organisation_deed(doc, cand.end)
+                     or defined_as_a_thing(doc, cand.start, cand.end)
+                     or thing_in_apposition(doc, cand.start) or place_predicate(doc, cand.end)
+                     or thing_as_predicate(doc, cand.start, cand.end)
+                     or (product_before(doc, cand.start) and not tagged_chain)) else 0
+    against += 2 if _organisation_before(doc, cand.start) else 0
+    # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
+    # it stands as a noun phrase (行長は, 信包が) and the dictionary knows the word only as
+    # a name or the tagger read it as a given name in this sentence.
+    against += 1 if (named and all(_kind(t) == "名" for t in named) and not cand.ginza
+                     and not (len(named) == 1 and len(value) >= 2
+                              and (entry(named[0].text).only_person or named[0].tag_.endswith("人名-名"))
+                              and next_text(doc, cand.end) in _CASE_PARTICLES)) else 0
+    against += 1 if _HIRAGANA.fullmatch(value) and len(value) <= 2 else 0
+    against += 1 if not named and not chain else 0
+    against += 1 if any("地名" in t.tag_ for t in tokens) and not surname else 0
+    weak = (named or _list_member(tokens)) and against <= 1 and not _lone(doc, cand.start, cand.end)
+    return verdict("weighed", support - against >= 1, support=support, against=against,
+                   weak=bool(weak) and support - against < 1 and not cand.extra)
