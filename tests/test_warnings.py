@@ -970,16 +970,7 @@ def test_round7_negative_stays_quiet(rules_only, kind: str, case) -> None:
     assert kind not in [k for turn in kinds(converse(rules_only, _turns(case))) for k in turn]
 
 
-# The model's score on a routine told in passing: its features are function characters (に, て,
-# 毎, んで) of customers' narratives, not 健康 (benchmarks/train_acts.py's hard negatives did not move
-# it).  Kept visible, strict: it must keep failing until a model or gate fixes it.
-_HEALTH_MODEL_WRONG = {"C:健康のために毎朝歩いてるんですよ。"}
-
-
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=[pytest.mark.xfail(strict=True, reason="the model reads a routine as a condition")]
-                 if c in _HEALTH_MODEL_WRONG else [])
-    for c in ROUND7["sensitive: a person's state of health, not 健康 in passing"][2]])
+@pytest.mark.parametrize("case", ROUND7["sensitive: a person's state of health, not 健康 in passing"][2])
 def test_health_in_passing_is_quiet_with_the_model_too(engine, case) -> None:
     """The lexicon and the trained model agree: 健康/元気/体調 in passing is no one's condition."""
     assert "sensitive_info" not in [k for turn in kinds(converse(engine, _turns(case))) for k in turn]
