@@ -95,6 +95,8 @@ HARD_NEGATIVES = {
         [("C", "息子が喘息持ちなので、教室の席を窓側にしてもらえますか？")],
         [("C", "腰を痛めてるので、作業は午前中にしてもらえると助かるんですけど、大丈夫ですか？")],
         [("C", "今月のデータ容量、あとどのくらい残ってますか？")],
+        # how to use a product's security feature: no predicate of handling data (round 7: was a
+        # known-wrong case of the model alone)
         [("C", "このルーターのセキュリティ機能って、どうやってオンにするんですか？")],
         [("C", "パスワードを忘れちゃったので、再設定の仕方を教えてください。")],
     ],
@@ -117,9 +119,6 @@ KNOWN_WRONG = {
     # An agent's remark about the caller's plan without a number or a registration word: the
     # model's identity_not_verified reads amounts and dates, the rules need ご登録/ご契約.
     "identity_not_verified-0": "new phrasing missed",
-    # A product's security feature asked about as a question: the model's privacy_question weighs
-    # question forms and する; nothing in the sets contrasts it with a data-handling question.
-    "privacy_question-3": "near miss raised",
     # General price information with 月額…円 read as an amount of the caller's account.
     "identity_not_verified-1": "near miss raised",
 }

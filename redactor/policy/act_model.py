@@ -42,17 +42,20 @@ _DIGITS = re.compile(r"\d")
 
 
 # A privacy question is about something done with data: its turn has a predicate of handling
-# (keep, delete, pass on, use, see, tell, reach, become known, return; clauses.py's classes) or a
-# purpose (何のため).  The model proposes, this structure is required: a request about the service
-# (写真で目立たないようにしてもらえますか) said with a condition is no privacy question.
+# (keep, delete, pass on, use, see, tell, reach, become known, return; clauses.py's classes), a
+# purpose (何のため) or asks what becomes of it (どうなる).  The model proposes, this structure is
+# required: a request about the service (写真で目立たないようにしてもらえますか) or how to use a
+# product (セキュリティ機能ってどうやってオンにするんですか) is no privacy question.
 PRIVACY_PREDICATES = (clauses.HANDLING | clauses.HOLD | clauses.TAKE | clauses.STOP | clauses.DISCLOSE
                       | clauses.REACH | clauses.EXPOSE | clauses.SECRET | clauses.RETURN | clauses.LEAK
-                      | frozenset({"分かる", "わかる", "配る", "通す", "ため", "どう"}))
+                      | frozenset({"分かる", "わかる", "配る", "通す", "ため"}))
+_BECOMES = frozenset({"どう", "なる"})
 
 
 def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:
     """Those of ``kinds`` the turn's structure allows the model to raise (all without a parse)."""
-    handles = not parse or any(w.lemma in PRIVACY_PREDICATES for w in parse)
+    lemmas = {w.lemma for w in parse}
+    handles = not parse or bool(lemmas & PRIVACY_PREDICATES) or lemmas >= _BECOMES
     return tuple(k for k in kinds if k != "privacy_question" or handles)
 
 
