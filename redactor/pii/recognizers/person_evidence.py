@@ -42,6 +42,10 @@ Xは、日本の実業家。, Xは…で学んだ) is a name even when the dicti
 (プラント, シャーマン) or the tagger split it (治山|正史), unless it is a title, a kinship word, a
 pronoun, a place before its office, a work's title or part of a firm's or a place's name.
 
+Each candidate leaves the weighing with a ``Verdict`` (``weigh``): the rule that decided and
+what it found.  A trained scorer (``redactor.pii.person_model``; off in the product, #10 round 6)
+may decide the verdicts that are not final, and then also sees ``_open_words``.
+
 After the weighing: a found name mentioned again by its last part or its surname is the same
 person (ジョルジュ・ドン … ドンは; not glued into a compound: …グリア駅), a word between two
 names of a ``・`` list is a name (中塚一宏・階猛・黄川田徹), and so is a name taken in quotes
