@@ -976,6 +976,14 @@ def test_health_in_passing_is_quiet_with_the_model_too(engine, case) -> None:
     assert "sensitive_info" not in [k for turn in kinds(converse(engine, _turns(case))) for k in turn]
 
 
+@pytest.mark.parametrize(("policy", "fires"), [("tax_social", False), ("general_support", True)])
+def test_an_alternative_to_what_the_policy_needs_is_no_unneeded_request(rules_only, policy: str, fires: bool) -> None:
+    """マイナンバーか、保険証の番号 in a tax call asks for what the call needs (the other is the
+    caller's choice); a support call needs neither."""
+    turns = [("A", "届出書には、マイナンバーか、健康保険証の記号と番号のご記入をお願いします。")]
+    assert ("agent_requests_unneeded" in kinds(converse(rules_only, turns, policy=policy))[0]) is fires
+
+
 @pytest.mark.parametrize(("policy", "fires"), [("identity_document", False), ("general_support", True)])
 def test_offering_more_of_what_the_policy_needs_is_no_offer(rules_only, policy: str, fires: bool) -> None:
     """パスポートも持ってますけど、要りますか: an identity-document call needs a passport, so offering

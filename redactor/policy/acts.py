@@ -17,6 +17,7 @@ request on their own.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex
 from redactor.policy.clauses import SECURITY_CODE_DESCRIBED, ClauseRules, clauses, other_card
@@ -80,6 +81,8 @@ _PROCEDURE_REQUEST = re.compile(r"手続き?(を|の方を|のほうを)?(お(�
 # A procedure about a document (マイナンバーカードの申請は市役所でお願いします): not its value.
 _PROCEDURE = re.compile(r"(の)?(申請|手続き|更新|再発行|発行|切り替え|切替|届け?出|紛失|返納|取得|作成|交付|受け取り)")
 # A tag question states what it confirms (…朝の分だけでよろしかったですよね, 通院されてましたよね).
+# Between two cues: one OR the other (マイナンバーか、保険証の…; 免許証またはパスポート).
+_OR = re.compile(r"(の番号|番号|の記号と番号)?(か|または|もしくは|あるいは|か、もしくは)[、\s]*$")
 _TAG_STATES = re.compile(r"(かった|でした|ました|てます|ています|ております)?(です|でした)?よね[?？。!！]*\s*$")
 _IDENTITY_CHECK = re.compile(r"(ご)?本人(様)?(確認|かどうか)")
 _IDENTITY_DONE = re.compile(
@@ -148,6 +151,20 @@ class ActDetector:
             if not (_NOT_A_REQUEST.search(clause.text) or _PROCEDURE_REQUEST.search(clause.text)):
                 types += [t for t in self.structure.requested(clause) if t not in types]
         return types
+
+    def alternatives(self, text: str) -> list[set[str]]:
+        """Types asked for as alternatives of one another (マイナンバーか、保険証の番号を…): per
+        sentence, the cue types joined by か/または/もしくは."""
+        groups: list[set[str]] = []
+        for sentence in sentences(text):
+            cues = [c for c in self.cues.find(sentence) if c.owner != NOT_PII]
+            for left, right in pairwise(cues):
+                if _OR.match(sentence, left.end, right.start):
+                    if groups and left.owner in groups[-1]:
+                        groups[-1].add(right.owner)
+                    else:
+                        groups.append({left.owner, right.owner})
+        return groups
 
     def is_identity_check(self, text: str) -> bool:
         """An utterance that opens the identity check (ご本人確認のため、…)."""
