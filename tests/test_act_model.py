@@ -163,6 +163,15 @@ def test_a_privacy_question_needs_a_predicate_of_handling_in_the_parse(redactor)
     assert act_model.plausible(kinds, ()) == kinds
 
 
+def test_an_offer_needs_a_predicate_of_telling_needing_or_having(redactor) -> None:
+    """The model's offer: 言えます/要ります？/持ってます allow it, a change of a date does not."""
+    kinds = ("volunteered_info_offer", "sensitive_info")
+    change = tuple(redactor.redact("来月から引き落とし日を二十日に変えたいんです。").parse)
+    offer = tuple(redactor.redact("年金手帳なら持ってますけど、番号いります？").parse)
+    assert act_model.plausible(kinds, change) == ("sensitive_info",)
+    assert act_model.plausible(kinds, offer) == kinds
+
+
 def test_a_model_warning_names_no_value_and_reads_as_its_kind(engine) -> None:
     warning = converse(engine, NEW_PHRASINGS["sensitive_info"][0])[-1]
     [sensitive] = [w for w in warning if w["kind"] == "sensitive_info"]

@@ -50,13 +50,25 @@ PRIVACY_PREDICATES = (clauses.HANDLING | clauses.HOLD | clauses.TAKE | clauses.S
                       | clauses.REACH | clauses.EXPOSE | clauses.SECRET | clauses.RETURN | clauses.LEAK
                       | frozenset({"分かる", "わかる", "配る", "通す", "ため"}))
 _BECOMES = frozenset({"どう", "なる"})
+# An offer gives or shows something: a predicate of telling or showing (clauses.TELL…), of needing
+# (いります？) or having (持ってます), of the agent's noting or checking it (控える, 確認), or an
+# alternative's いい/だめ (保険証の番号じゃだめですか).
+OFFER_PREDICATES = (clauses.TELL | clauses.TELL_POTENTIAL | clauses.NEED | clauses.HAVE
+                    | frozenset({"控える", "メモ", "確認", "照合", "調べる", "使う", "いい", "ええ", "だめ", "ダメ",
+                                 "駄目"}))
 
 
 def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:
     """Those of ``kinds`` the turn's structure allows the model to raise (all without a parse)."""
+    if not parse:
+        return tuple(kinds)
     lemmas = {w.lemma for w in parse}
-    handles = not parse or bool(lemmas & PRIVACY_PREDICATES) or lemmas >= _BECOMES
-    return tuple(k for k in kinds if k != "privacy_question" or handles)
+    barred = set()
+    if not (lemmas & PRIVACY_PREDICATES or lemmas >= _BECOMES):
+        barred.add("privacy_question")
+    if not lemmas & OFFER_PREDICATES:
+        barred.add("volunteered_info_offer")
+    return tuple(k for k in kinds if k not in barred)
 
 
 class ActModelError(Exception):
