@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="revision_context_s to try (repeatable; default: StreamOptions; inf = off)")
     parser.add_argument("--first-look", choices=("on", "off"), action="append",
                         help="revision_first_look to try (repeatable; default: StreamOptions)")
+    parser.add_argument("--left", type=float, action="append", metavar="S",
+                        help="revision_left_s to try (repeatable; default: StreamOptions)")
     parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -114,22 +116,22 @@ def main(argv: list[str] | None = None) -> int:
         base = dataclasses.replace(base, revision_prompt_chars=args.prompt_chars)
     print(f"machine: {machine()}; calls {', '.join(calls)}; replay (no real time, every revision run)")
     document: dict[str, Any] = {"machine": machine(), "args": vars(args), "runs": []}
-    for seconds, settle, deadline, context, look in itertools.product(
+    for seconds, settle, deadline, context, look, left in itertools.product(
             args.window or [base.revision_window_s], args.settle or [base.revision_settle_s],
             args.deadline or [base.revision_deadline_s], args.context or [base.revision_context_s],
-            args.first_look or [base.revision_first_look]):
+            args.first_look or [base.revision_first_look], args.left or [base.revision_left_s]):
         stream = dataclasses.replace(base, revision_window_s=seconds, revision_settle_s=settle,
                                      revision_deadline_s=deadline, revision_context_s=context,
-                                     revision_first_look=look in (True, "on"))
+                                     revision_first_look=look in (True, "on"), revision_left_s=left)
         t0 = time.monotonic()
         result = run(calls, stream, engine)
         report = live_vs_batch([result])
         document["runs"].append({"window_s": seconds, "settle_s": settle, "deadline_s": deadline, "context_s": context,
-                                 "first_look": stream.revision_first_look,
+                                 "first_look": stream.revision_first_look, "left_s": left,
                                  "busy_by": result["busy_by"], "report": report})
         decode = {k: round(v, 1) for k, v in result["busy_by"].items()}
         look = "on" if stream.revision_first_look else "off"
-        print(f"\nrevision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
+        print(f"\nleft context {left:g} s, revision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
               f"settle {settle:g} s, deadline {deadline:g} s, context {context:g} s, first look {look} "
               f"({time.monotonic() - t0:.0f} s wall; decode s {decode}):")
         print(cer_report(report))

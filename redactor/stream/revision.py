@@ -113,6 +113,18 @@ def window(history: Sequence[Published], seconds: float, end: float | None = Non
     return picked or [history[-1]]
 
 
+def context_start(pieces: Sequence[Published], due: Sequence[bool], end: float, left_s: float,
+                  min_s: float) -> int:
+    """Index of the first of a window's ``pieces`` (ending at ``end``) to decode: the finals before
+    the first ``due`` one are context only; the window keeps at least ``left_s`` seconds of them
+    (from the start of a final) and lasts at least ``min_s``."""
+    first_due = pieces[list(due).index(True)].offset
+    k = 0
+    while not due[k] and pieces[k + 1].offset <= first_due - left_s and end - pieces[k + 1].offset >= min_s:
+        k += 1
+    return k
+
+
 @dataclass(frozen=True, slots=True)
 class LiveEdge:
     """When a final is read at a channel's live edge (the audio received so far), not only by a
