@@ -244,10 +244,14 @@ class Conversation:
         """
         prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
         normalized = normalize(text)
+        carded = self._card_cued
         result, found = self._redact(text, normalized, prompt, requested, words)
         result = self._keep_masked(text, result, keep)
         garbled = answering and not result.entities and bool(text.strip())
-        later, shown = self._reread(segment_id, text, speaker, words, _spans(result))
+        # A revision that first names the call's card re-reads every later answer: one redacted
+        # before (27年の8月までです) escaped the expiry net (a live card call showed its expiry).
+        later, shown = self._reread(segment_id, text, speaker, words, _spans(result),
+                                    carded=self._card_cued and not carded)
         turn = self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
                              answered=prompt is not None or requested, garbled=garbled, revised=later)
         return replace(turn, reread=shown)
@@ -264,7 +268,7 @@ class Conversation:
         return (heard.continued if heard.continued is not None else asked), requested, answering
 
     def _reread(self, segment_id: str | None, text: str, speaker: str | None, words: Sequence[Word] | None,
-                masked: list[tuple[int, int, str]]) -> tuple[list[Observation], list[Reread]]:
+                masked: list[tuple[int, int, str]], *, carded: bool = False) -> tuple[list[Observation], list[Reread]]:
         """The turns after a revised one, read again in the context its revision gives them:
         each one whose cue or request changed is redacted again (for the warning rules, and its
         own later revisions keep the new cue) with what its shown version masked kept masked,
@@ -289,7 +293,7 @@ class Conversation:
                 later.context = copy.copy(context)
                 before = self._asked.get(turn.segment_id or "")
                 reading = _asked_more(before, self._reading(context, turn.text, turn.speaker, later))
-                if reading != before:
+                if reading != before or (carded and reading[1]):  # ``carded``: the expiry net applies now
                     self._asked[turn.segment_id or ""] = reading
                     result, found = self._redact(turn.text, normalize(turn.text), reading[0], reading[1], later.words)
                     result = self._keep_masked(turn.text, result, later.masked)

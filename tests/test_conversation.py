@@ -240,3 +240,22 @@ def test_an_answer_heard_after_its_request_was_cut_short_is_still_an_answer(engi
     conversation.revise("移言の", "agent", start=41.4, segment_id="agent-8")
     answer = conversation.turn("27年の8月までです", "customer", start=42.9, end=44.9, segment_id="customer-6")
     assert [e.type for e in answer.entities] == ["CARD_EXPIRY"], answer.text
+
+
+def test_a_revision_that_first_names_the_card_rereads_the_expiry_given_before(engine: Engine) -> None:
+    """Live texts of the card call (#12 round 5): the agent's card-number request was heard as
+    バード番号 and the number as 17 digits, so the call was not yet about a card when the expiry's
+    revision (27年の8月までです) arrived: no expiry net. The request's own revision names the card:
+    the answers after it are read again and the expiry is masked (shown again, masked)."""
+    conversation = engine.conversation("card-late", None)
+    for speaker, text, start, segment in [
+            ("agent", "バード番号をおめがいいかします。", 31.6, "agent-7"),
+            ("customer", "41011011110111011です", 34.4, "customer-5"),
+            ("agent", "おめがいかします", 41.5, "agent-8"),
+            ("customer", "2つ7年の8月までです。", 42.9, "customer-6"),
+            ("agent", "ごでいます", 45.9, "agent-9")]:
+        conversation.turn(text, speaker, start=start, end=start + 1.0, segment_id=segment)
+    conversation.revise("27年の8月までです", "customer", start=42.9, segment_id="customer-6")
+    turn = conversation.revise("カード番号をおめがいたします。", "agent", start=31.4, segment_id="agent-7")
+    again = {r.segment_id: r.text for r in turn.reread}
+    assert again.get("customer-6") == "<CARD_EXPIRY>までです"
