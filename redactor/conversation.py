@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -63,7 +64,10 @@ _AGE = re.compile(r"\d{1,3}\s*(?:歳|才)")
 # What a spoken value is made of: digits (written or kanji) and spelt letters (e-mail, IDs).
 _VALUE_CHARS = re.compile(r"[0-9０-９〇一二三四五六七八九十A-Za-zＡ-Ｚａ-ｚ]")
 # A year and a month with no day after them (normalised text): the shape of a card's expiry.
-_MONTH_OF_YEAR = re.compile(r"(?<!\d)\d{2}(?:\d{2})?\s*年\s*の?\s*\d{1,2}\s*月(?!\s*\d{1,2}\s*日)")
+_MONTH_OF_YEAR = re.compile(r"(?<!\d)(?P<year>\d{2}(?:\d{2})?)\s*年\s*の?\s*\d{1,2}\s*月(?!\s*\d{1,2}\s*日)")
+# Cards run 5 years, residence cards and passports up to 10: an expiry lies this far ahead at most.
+_EXPIRY_YEARS = 10
+_ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|明治)\s*$")
 _CARD_CUES = frozenset({"CREDIT_CARD", "CARD_EXPIRY", "CARD_SECURITY_CODE"})
 _SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number's groups
 
@@ -176,6 +180,8 @@ class Conversation:
         self._tails: dict[str | None, _Tail] = {}
         self._birth_date_cued = False  # some turn of the call named a birth date (生年月日, 誕生日…)
         self._card_cued = False  # some turn of the call named a card (カード番号, クレジット, 有効期限…)
+        today = datetime.date.today()  # an expiry's year is this year or a few after it
+        self._year, self._century = today.year, today.year // 100 * 100
         self._identity: Identity | None = None  # the first turn reports the checklist
         # Per segment id: the cue it answered, whether it answered a request, and whether it was
         # an answer (what a revision of that segment is redacted with).
@@ -316,8 +322,9 @@ class Conversation:
         found = result.entities
         if self._digit_run is not None:
             result = self._with(text, result, self._digit_runs(normalized, result))
-        if self._about_a_card(normalized, result) and requested:  # every turn may name a card
-            result = self._with(text, result, self._months_of_year(normalized, result))
+        carded = self._about_a_card(normalized, result)  # every turn may name a card
+        if requested:
+            result = self._with(text, result, self._months_of_year(normalized, any_year=carded))
         return result, found
 
     def _decided(self, text: str, normalized: NormalizedText, result: RedactionResult, found: list[Entity],
@@ -410,10 +417,27 @@ class Conversation:
                                    for run in re.findall(r"\d+", _SEPARATORS.sub("", normalized.text))))
         return self._card_cued
 
-    def _months_of_year(self, normalized: NormalizedText, result: RedactionResult) -> list[Entity]:
-        """A year and month without a day (27年の8月), unmasked: in an answer in a card call, the expiry."""
-        return [Entity("CARD_EXPIRY", *normalized.to_original(m.start(), m.end()), 0.5)
-                for m in _MONTH_OF_YEAR.finditer(normalized.text)]
+    def _months_of_year(self, normalized: NormalizedText, *, any_year: bool) -> list[Entity]:
+        """A year and month without a day (27年の8月) in an answer: in a card call, the expiry.
+
+        Before the call is known to be about a card (its cue misheard, バード番号, or named only
+        in a later revision) an answer's year-month is still an expiry when its year is one a
+        card or document is valid to (this year to ``_EXPIRY_YEARS`` ahead, no era name): a
+        live revision must not show an expiry that a later re-read would mask.  Past dates
+        (contracts, events) stay visible."""
+        found = []
+        for m in _MONTH_OF_YEAR.finditer(normalized.text):
+            if any_year or self._expiry_year(normalized.text, m):
+                found.append(Entity("CARD_EXPIRY", *normalized.to_original(m.start(), m.end()), 0.5))
+        return found
+
+    def _expiry_year(self, text: str, match: re.Match[str]) -> bool:
+        """The year of ``match`` (27年, 2027年) is this year or one of the next ``_EXPIRY_YEARS``."""
+        if _ERA_BEFORE.search(text[max(0, match.start() - 8):match.start()]):
+            return False
+        year = int(match.group("year"))
+        year += self._century if year < 100 else 0
+        return self._year <= year <= self._year + _EXPIRY_YEARS
 
     def _with(self, text: str, result: RedactionResult, extra: Sequence[Entity]) -> RedactionResult:
         """``result`` with the ``extra`` entities that no entity of it overlaps also masked."""
