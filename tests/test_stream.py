@@ -386,7 +386,6 @@ def test_a_final_is_read_at_the_live_edge_when_no_later_utterance_comes(customer
         versions[e["segment_id"]] = e.get("revision", 0)
 
 
-@pytest.mark.xfail(strict=True, reason="the fix is reverted: it exposed an expiry leak (see _publish_final)")
 def test_a_calls_first_final_keeps_its_audio_for_the_second_pass_while_it_is_redacted(customer_16k, engine):
     """The audio of a final is kept until the final joins the channel's history, also while the
     PII thread is busy with it and more audio arrives: the first final of a call lost its audio

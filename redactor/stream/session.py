@@ -514,6 +514,7 @@ class CallSession:
 
     async def _split(self, ch: _Channel, segment: str, audio: np.ndarray, start: int, prev) -> None:
         """An utterance too long to wait for: finalise it up to a pause between words."""
+        ch.unpublished[segment] = start  # its audio stays until the head joins the history
         try:
             utt = await self.manager.scheduler.final(audio, ch.seconds(start), self._prompt())
             if prev is not None:
@@ -532,6 +533,7 @@ class CallSession:
                                       clip=(start, audio[:max(0, ch.cut - start)]), context=self._context())
         finally:
             ch.splitting = None
+            ch.unpublished.pop(segment, None)
 
     async def _partial(self, ch: _Channel, segment: str, audio: np.ndarray, start: int) -> None:
         utt = await self.manager.scheduler.partial((self.call_id, ch.name), audio, ch.seconds(start), self._prompt())
@@ -560,14 +562,13 @@ class CallSession:
                              arrived: float, *, clip: tuple[int, np.ndarray] | None = None,
                              context: str | None = None) -> None:
         self._waiting.pop(segment, None)
-        # Popped before the PII step, so a call's first final can lose its audio while it is
-        # redacted (``_trim``) and every window holding it is skipped for 30 s (late first
-        # revisions at a call's start, #12 round 5). Keeping it until the final joins the history
-        # made the card call's expiry show in a revision (tests/test_server.py, 3 of 5 runs): a
-        # revision processed before the call is known to be about a card is not masked by the
-        # expiry net and no later revision re-reads it. Fix that first (Conversation), then this.
-        ch.unpublished.pop(segment, None)
-        await self._show_final(ch, segment, utt, start, end, arrived, clip=clip, context=context)
+        try:
+            await self._show_final(ch, segment, utt, start, end, arrived, clip=clip, context=context)
+        finally:
+            # Its audio is kept (``_trim``) until the final has joined the history: popped before
+            # the PII step, a call's first final lost its audio while it was redacted, and every
+            # window holding it was skipped for the next 30 s (the call start's late revisions).
+            ch.unpublished.pop(segment, None)
 
     async def _show_final(self, ch: _Channel, segment: str, utt: Utterance | None, start: float, end: float,
                           arrived: float, *, clip: tuple[int, np.ndarray] | None, context: str | None) -> None:
