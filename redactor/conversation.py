@@ -15,7 +15,9 @@ What the call remembers, and why it cannot be per utterance:
   utterance of the same speaker soon after one that ended on a value continues it;
 * **whether the call is about a card**: there, a month and year (27年の8月まで) in an answer
   to a request is the card's expiry even when the recogniser garbled the request
-  (有効期限 → 有効機で) or ran it into the card number's utterance;
+  (有効期限 → 有効機で) or ran it into the card number's utterance; before a card is named,
+  only a year a card or document can still be valid to counts (a live revision may come before
+  the card's cue is heard), so contract dates stay visible;
 * **digit runs no recognizer could label** (``DIGITS``): speech recognition garbles the cue
   (カード番号 → 株番号) far more often than the digits, so a run of ``mask_digit_runs`` digits
   is masked anyway unless it is a quantity (3000円, 2019年) or a business number (注文番号);
