@@ -992,3 +992,75 @@ def test_offering_more_of_what_the_policy_needs_is_no_offer(rules_only, policy: 
              ("C", "はい、持ってきてます。パスポートも持ってますけど、要りますか？")]
     last = kinds(converse(rules_only, turns, policy=policy))[-1]
     assert ("volunteered_info_offer" in last) is fires
+
+
+# Review of round 7 (#14): the round's rules went too wide.  Each row passed at ddcea2d and
+# failed after round 7; rules alone (``rules_only``).
+@pytest.mark.parametrize(("text", "kind"), [
+    # an alternative the policy needs excuses only a document of the same class, never a card,
+    # a bank account or a security code
+    ("マイナンバーか、セキュリティコードを教えていただけますか。", "card_security_code"),
+    ("マイナンバーか、クレジットカードの番号を教えていただけますか。", "agent_requests_unneeded"),
+    ("マイナンバーか、口座番号を教えていただけますか。", "agent_requests_unneeded"),
+    ("保険証の番号か、クレジットカードの番号をお願いします。", "agent_requests_unneeded"),
+])
+def test_a_needed_alternative_excuses_only_an_identity_document(rules_only, text: str, kind: str) -> None:
+    assert kind in kinds(converse(rules_only, [("A", text)], policy="tax_social"))[0]
+
+
+def test_alternatives_do_not_join_across_sentences() -> None:
+    """マイナンバーか、保険証 in one sentence and 保険証か口座番号 in the next are two groups."""
+    from redactor.policy.acts import ActDetector
+
+    groups = ActDetector().alternatives("マイナンバーか、保険証の番号ですね。保険証か、口座番号をお願いします。")
+    assert len(groups) == 2
+    assert not any({"JP_MY_NUMBER", "JP_BANK_ACCOUNT"} <= g for g in groups)
+
+
+@pytest.mark.parametrize("text", [
+    # payment cards named by their brand or holder, not another kind of card
+    "A:楽天カードの番号を教えていただけますか。",
+    "A:家族カードの番号を教えていただけますか。",
+    "A:ETCカードの番号を読み上げていただけますか。",
+    "A:デビットカードの番号をお願いします。",
+    # a procedure named in the sentence, the value asked for all the same
+    "A:お手続きをお願いしたいので、生年月日とカード番号を教えてください。",
+    "A:カード番号を教えていただけますか 手続きをお願いします",
+    "A:ご住所の変更手続きをお願いしますので、運転免許証の番号を教えてください",
+])
+def test_round7_review_requests_still_warn(rules_only, text: str) -> None:
+    assert "agent_requests_unneeded" in kinds(converse(rules_only, _turns(text)))[-1]
+
+
+@pytest.mark.parametrize("text", [
+    "A:献血カードの番号をお願いできますか。",
+    "A:診察券の番号を教えていただけますか。",
+    "A:会員カードの番号を教えていただけますか。",
+    "A:クレジットカードの更新手続きをお願いいたします。",
+    "A:カードの解約手続きをお願いできますか。",
+])
+def test_round7_review_non_requests_stay_quiet(rules_only, text: str) -> None:
+    assert "agent_requests_unneeded" not in kinds(converse(rules_only, _turns(text)))[-1]
+
+
+def test_other_card_is_linear_on_long_text() -> None:
+    """The other-card check looks a few characters back, not the whole text before each cue."""
+    import time
+
+    from redactor.pii.cues import CueIndex
+    from redactor.policy.acts import REQUEST_CUES
+    from redactor.policy.clauses import other_card
+
+    index = CueIndex(REQUEST_CUES)
+
+    def timed(n: int) -> float:
+        text = "カード番号" * n
+        cues = [c for c in index.find(text) if c.owner == "CREDIT_CARD"]
+        start = time.perf_counter()
+        for cue in cues:
+            other_card(text, cue)
+        return time.perf_counter() - start
+
+    timed(200)  # warm the regex caches
+    small, large = min(timed(4000) for _ in range(3)), min(timed(8000) for _ in range(3))
+    assert large <= 3 * small

@@ -122,6 +122,12 @@ _OFFER_SCOPE = re.compile(
 )
 
 
+def _only_procedure(sentence: str) -> bool:
+    """The sentence's only request is for a procedure (更新のお手続きをお願いいたします); one that
+    also asks for a value (お手続きをお願いしたいので、カード番号を教えてください) still asks."""
+    return bool(_PROCEDURE_REQUEST.search(sentence)) and not _REQUEST.search(_PROCEDURE_REQUEST.sub("、", sentence))
+
+
 def sentences(text: str) -> list[str]:
     """Split on sentence ends; a sentence keeps its end mark (the question mark matters)."""
     return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
@@ -139,7 +145,7 @@ class ActDetector:
         with the parse also by the request's structure (``ClauseRules.requested``)."""
         types: list[str] = []
         for sentence in sentences(text):
-            if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence) or _PROCEDURE_REQUEST.search(sentence):
+            if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence) or _only_procedure(sentence):
                 continue
             for cue in self.cues.find(sentence):
                 if (cue.owner != NOT_PII and cue.owner not in types and not _PROCEDURE.match(sentence, cue.end)
@@ -148,7 +154,7 @@ class ActDetector:
             if SECURITY_CODE_DESCRIBED.search(sentence) and "CARD_SECURITY_CODE" not in types:
                 types.append("CARD_SECURITY_CODE")
         for clause in clauses(parse):
-            if not (_NOT_A_REQUEST.search(clause.text) or _PROCEDURE_REQUEST.search(clause.text)):
+            if not (_NOT_A_REQUEST.search(clause.text) or _only_procedure(clause.text)):
                 types += [t for t in self.structure.requested(clause) if t not in types]
         return types
 
@@ -158,12 +164,14 @@ class ActDetector:
         groups: list[set[str]] = []
         for sentence in sentences(text):
             cues = [c for c in self.cues.find(sentence) if c.owner != NOT_PII]
+            current: list[set[str]] = []  # fresh per sentence: no group joins across a sentence end
             for left, right in pairwise(cues):
                 if _OR.match(sentence, left.end, right.start):
-                    if groups and left.owner in groups[-1]:
-                        groups[-1].add(right.owner)
+                    if current and left.owner in current[-1]:
+                        current[-1].add(right.owner)
                     else:
-                        groups.append({left.owner, right.owner})
+                        current.append({left.owner, right.owner})
+            groups += current
         return groups
 
     def is_identity_check(self, text: str) -> bool:

@@ -58,6 +58,13 @@ REGISTERED_LABELS: dict[str, str] = {
 
 # Types whose mere presence is a legal problem, not only a minimisation one.
 CRITICAL_TYPES = frozenset({"JP_MY_NUMBER", "CARD_SECURITY_CODE"})
+# Documents that identify a person (保険証, 免許証, パスポート, 在留カード, マイナンバー, 年金手帳): one
+# of them asked for as an alternative of another (マイナンバーか、保険証の番号を) is the same proof of
+# identity.  A card, a bank account or a security code is never such an alternative.
+IDENTITY_DOCUMENTS = frozenset({
+    "JP_MY_NUMBER", "JP_HEALTH_INSURANCE", "JP_DRIVERS_LICENSE", "JP_PASSPORT", "JP_RESIDENCE_CARD",
+    "JP_PENSION_NUMBER",
+})
 
 IDENTITY_CHECK = "「ご本人確認のため、お名前とご登録の電話番号を教えていただけますか?」"
 REASSURANCE = ("「お客様の情報は当社で安全に管理しております。"

@@ -300,8 +300,12 @@ _WHICH_NUMBER = re.compile(r"(何番|何桁|なんばん)")
 # Put as the procedure (健康保険証の番号を控えさせていただいております, 番号もお伺いしております).
 _COLLECT = re.compile(r"(控え|記録|メモ|お預かり|頂戴)させて(いただ|頂)((き|く)(ます|ました)|いて(おり|い)ます)|"
                       r"(お伺い|頂戴)して(おり|い)ます")
-# A card of another kind (献血カードの番号, ICカード番号, ポイントカード): no payment card.
-_OTHER_CARD = re.compile(r"(?<!クレジット)(?<!デビット)(?<!キャッシュ)(?<=[A-Za-zＡ-Ｚａ-ｚァ-ヶー一-龥])$")
+# Cards of another kind (献血カードの番号, ICカード番号, ポイントカード): no payment card.  An explicit
+# list: a brand or holder before カード (楽天カード, 家族カード, ETCカード) still names a payment card.
+_OTHER_CARDS = (
+    "献血", "ポイント", "IC", "ＩＣ", "診察", "診療", "会員", "図書", "図書館", "マイナンバー", "個人番号", "在留",
+    "保険", "学生", "社員", "職員", "スタンプ", "メンバーズ", "SIM", "ＳＩＭ", "ID", "ＩＤ",
+)
 _ALTERNATIVE = re.compile(r"(でも|で)(いい|ええ|大丈夫|よろし|構いません|かまいません|構わない|OK)|"
                           r"(じゃ|では|じゃあ)(だめ|ダメ|あかん|いけない|無理)")  # そっちの番号じゃだめ？
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
@@ -402,8 +406,9 @@ def clauses(parse: Parse) -> list[Clause]:
 
 def other_card(text: str, cue: Cue) -> bool:
     """A payment-card cue that is a compound's tail naming another card (献血カードの番号)."""
-    return cue.owner == "CREDIT_CARD" and text.startswith("カード", cue.start) and bool(
-        _OTHER_CARD.search(text, 0, cue.start))
+    # endswith at the cue: a look of a few characters back, linear over a text's cues.
+    return cue.owner == "CREDIT_CARD" and text.startswith("カード", cue.start) and text.endswith(
+        _OTHER_CARDS, 0, cue.start)
 
 
 class ClauseRules:

@@ -35,7 +35,7 @@ from redactor.pii.normalize import normalize
 from redactor.policy import act_model
 from redactor.policy.act_model import AGENT_KINDS, CUSTOMER_KINDS, ActModel, ActTurn
 from redactor.policy.acts import ActDetector
-from redactor.policy.catalogue import REQUESTED, Severity, render
+from redactor.policy.catalogue import IDENTITY_DOCUMENTS, REQUESTED, Severity, render
 from redactor.policy.parse import Parse
 from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_policies
 from redactor.policy.sensitive import SensitiveDetector
@@ -282,12 +282,14 @@ class CallState:
             self.agent_asked = tuple(requested)
             # A security code asked for raises the specific warning only (its own key: the
             # customer saying it later is a second act, with its own advice).
-            # One of alternatives the policy needs (マイナンバーか、保険証の番号を in a tax call) is a
-            # request for what the call needs: the other is the caller's choice.
-            needed_or = [g for g in acts.alternatives(raw) if any(map(self.policy.allows, g))]
+            # One of alternative identity documents the policy needs (マイナンバーか、保険証の番号を in a
+            # tax call) is a request for what the call needs: the other is the caller's choice.  Only
+            # a document of the same class is excused: never a card, an account or a security code.
+            excused = {t for g in acts.alternatives(raw) if any(map(self.policy.allows, g & IDENTITY_DOCUMENTS))
+                       for t in g & IDENTITY_DOCUMENTS}
             found += [("card_security_code", REQUESTED) if t == "CARD_SECURITY_CODE"
                       else ("agent_requests_unneeded", t) for t in requested
-                      if not self.policy.allows(t) and not any(t in g for g in needed_or)]
+                      if not self.policy.allows(t) and t not in excused]
             # Confirming a name or number (お電話は048から始まる番号でよろしいでしょうか) asks for it too.
             confirming = {e.type for e in entities} if _CONFIRMING.search(flat) else set()
             # 確認できました said of something else in the utterance that then asks for the name (お問い合わせ
