@@ -139,6 +139,30 @@ def test_a_revision_keeps_masked_what_an_earlier_version_masked_by_audio_time():
     assert kept_spans(_words(("い", 1.0, 1.2), ("とう", 1.2, 1.4)), masked) == [(0, 3, "PERSON")]
 
 
+def test_a_short_masked_word_the_window_decode_moves_past_a_pause_stays_masked():
+    """The window decode dates a short piece cut off by a pause where the next words begin
+    (``_split_at_pauses``, batch's fix for the card call's 「はい」); the first pass, decoded alone,
+    kept Whisper's date. A name masked there must stay masked in the revision that moved it, and
+    in a later one that does not move it."""
+    from redactor.asr.engine import Word, _split_at_pauses
+    from redactor.pii.catalogue import Entity
+    from redactor.stream.revision import kept_spans, masked_times
+
+    first = _words(("佐藤", 10.0, 10.4), ("です", 10.4, 10.7))
+    masked = masked_times([Entity("PERSON", 0, 2, 0.9)], first, 10.0, 10.7)
+    assert masked == [(10.0, 10.4, "PERSON")]
+    decoded = [Word("佐藤", 10.0, 10.4, 0.9), Word("様の口座を", 12.0, 12.8, 0.9), Word("確認します", 12.8, 13.5, 0.9)]
+    moved = [w for group in _split_at_pauses(decoded, gap=1.2) for w in group]
+    assert (moved[0].start, moved[0].end) == pytest.approx((11.6, 12.0))  # dated where 様の… begins
+    assert kept_spans(moved, masked) == [(0, 2, "PERSON")]
+    assert kept_spans(moved[1:], masked) == []  # the words after the pause were never masked
+    # A revision that masks the moved name masks both datings: a later decode that does not move it
+    # (other VAD packing) still finds it masked.
+    again = masked_times([Entity("PERSON", 0, 2, 0.9)], moved, 11.6, 13.5)
+    assert again == [(11.6, 12.0, "PERSON"), (10.0, 10.4, "PERSON")]
+    assert kept_spans(_words(("さとう", 10.02, 10.41), ("です", 10.41, 10.7)), again) == [(0, 3, "PERSON")]
+
+
 def test_conversation_revise_masks_the_kept_spans_and_raises_a_warning_once(engine):
     conversation = engine.conversation("rev-1", "general_support")
     # Pass 1 garbled the customer's My Number beyond recognition: no warning.

@@ -36,12 +36,23 @@ _models_lock = threading.Lock()
 
 @dataclass(slots=True)
 class Word:
-    """A recognised word (Whisper token group) with its audio time in seconds."""
+    """A recognised word (Whisper token group) with its audio time in seconds.
+
+    ``moved_s``: how far ``_split_at_pauses`` moved it forward (a short piece dated where the
+    words after it begin); the decoder dated it ``moved_s`` earlier, and a first pass decoded
+    alone may have too, so the second pass's masks test both times (``stream.revision``)."""
 
     text: str
     start: float
     end: float
     probability: float
+    moved_s: float = 0.0
+
+    def times(self) -> list[tuple[float, float]]:
+        """Where it may have been said: its time, and the decoder's own if it was moved."""
+        if not self.moved_s:
+            return [(self.start, self.end)]
+        return [(self.start, self.end), (self.start - self.moved_s, self.end - self.moved_s)]
 
 
 @dataclass(slots=True)
@@ -279,7 +290,7 @@ class SpeechEngine:
                 # Whisper's aligner puts a pause into the start of the word after it (あ 72.37–73.07
                 # s for one kana): a point just before a word's end says where it was said.
                 i = _nearest_span(spans, w.end - min(0.1, (w.end - w.start) / 2))
-                words[i].append(Word(w.text, w.start, max(w.start, w.end), w.probability))
+                words[i].append(Word(w.text, w.start, max(w.start, w.end), w.probability, w.moved_s))
                 stats[i].append((seg.avg_logprob, seg.no_speech_prob))
         out: list[Utterance | None] = []
         for (a, b), span_words, span_stats in zip(spans, words, stats, strict=True):
@@ -385,7 +396,7 @@ def _split_at_pauses(words: list[Word], gap: float, min_chars: int = 4) -> list[
     for group in groups:
         if carry and group[0].start - carry[-1].end > gap:
             shift = group[0].start - carry[-1].end
-            carry = [Word(w.text, w.start + shift, w.end + shift, w.probability) for w in carry]
+            carry = [Word(w.text, w.start + shift, w.end + shift, w.probability, w.moved_s + shift) for w in carry]
         group = carry + group
         carry = []
         if len("".join(w.text for w in group).strip()) < min_chars:

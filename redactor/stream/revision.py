@@ -10,7 +10,10 @@ Each published version masked some stretches of audio; the rule for a revision:
     all: punctuation, or a particle, copula or backchannel (``NEVER_PII``).
 
 The engine may mask more in a revision (it heard the value better), never less. Times, not
-characters, because the two decodes spell the same speech differently.
+characters, because the two decodes spell the same speech differently. A word the window decode
+moved (``Word.moved_s``: a short piece dated where the next words begin) counts at both its
+times: the first pass, decoded alone, keeps the decoder's date (佐藤 masked at 10.0 s and moved to
+11.6 s by the revision must stay masked), and a later decode may not move it.
 """
 
 from __future__ import annotations
@@ -75,31 +78,42 @@ def masked_times(entities: Sequence[Entity], words: Sequence[Word], start: float
     out = []
     for e in entities:
         touched = [w for w, (a, b) in zip(words, chars, strict=True) if a < e.end and e.start < b]
-        if touched:
-            out.append((min(w.start for w in touched), max(w.end for w in touched), e.type))
-        else:
+        if not touched:
             out.append((start, end, e.type))
+            continue
+        # The stretch as shown, and as the decoder dated it if a word was moved (a later
+        # version may date it either way).
+        shown = [w.times()[0] for w in touched]
+        decoded = [w.times()[-1] for w in touched]
+        for dated in (shown, decoded) if decoded != shown else (shown,):
+            out.append((min(a for a, _ in dated), max(b for _, b in dated), e.type))
     return out
 
 
 def kept_spans(words: Sequence[Word], masked: Sequence[tuple[float, float, str]]) -> list[tuple[int, int, str]]:
     """Character spans of a revision that stay masked: its words that overlap audio an earlier
-    version masked, unless the word cannot be personal data (``NEVER_PII``)."""
+    version masked (at either of their ``Word.times``), unless the word cannot be personal data
+    (``NEVER_PII``)."""
     out = []
     for w, (a, b) in zip(words, word_chars(words), strict=True):
         word = normalise(w.text)
         if not word or word in NEVER_PII:
             continue
-        for t0, t1, kind in masked:
-            overlap = min(w.end, t1) - max(w.start, t0)
-            inside = t0 <= w.start and w.end <= t1  # a zero-length word inside a masked stretch
-            if inside or (overlap >= min(MIN_OVERLAP_S, (w.end - w.start) / 2) and overlap > 0):
-                if out and out[-1][1] == a and out[-1][2] == kind:  # one placeholder per stretch
-                    out[-1] = (out[-1][0], b, kind)
-                else:
-                    out.append((a, b, kind))
-                break
+        kind = next((k for t0, t1, k in masked if any(_inside(s, e, t0, t1) for s, e in w.times())), None)
+        if kind is None:
+            continue
+        if out and out[-1][1] == a and out[-1][2] == kind:  # one placeholder per stretch
+            out[-1] = (out[-1][0], b, kind)
+        else:
+            out.append((a, b, kind))
     return out
+
+
+def _inside(start: float, end: float, t0: float, t1: float) -> bool:
+    """Whether a word said from ``start`` to ``end`` lies in the masked stretch ``t0``–``t1``."""
+    overlap = min(end, t1) - max(start, t0)
+    inside = t0 <= start and end <= t1  # a zero-length word inside a masked stretch
+    return inside or (overlap >= min(MIN_OVERLAP_S, (end - start) / 2) and overlap > 0)
 
 
 def window(history: Sequence[Published], seconds: float, end: float | None = None) -> list[Published]:
