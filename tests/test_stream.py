@@ -285,6 +285,34 @@ def test_the_low_lane_alternates_revisions_and_partials_and_urgent_revisions_go_
     assert asyncio.run(order()) == [("revision", "C"), ("partial", "A"), ("revision", "A"), ("partial", "B"),
                                     ("revision", "B"), ("partial", "C")]
 
+    async def loaded(per_partial: int):
+        """A loaded box: revisions keep coming and every queued one is overdue."""
+        scheduler = AsrScheduler(SpeechEngine(), revisions_per_partial=per_partial, revision_overdue_s=2.0)
+
+        def ask(call: str) -> None:
+            scheduler.revision((call, "agent"), clip, 0.0, [(0.0, 1.0)], None)
+            scheduler._revisions[(call, "agent")].place -= 10.0  # waited 10 s in the lane
+
+        for call in "ABC":
+            ask(call)
+        for call in "AB":
+            scheduler.partial((call, "customer"), clip, 0.0, None)
+        picked = []
+        for _ in range(4 * per_partial + 2):
+            job = scheduler._next_low()
+            picked.append((job.kind, job.key[0]))
+            if job.kind == "revision":
+                ask(job.key[0])  # the channel's next final asks again at once
+        await scheduler.stop()
+        return picked
+
+    # An overdue revision postpones a waiting partial's turn by at most revisions_per_partial more
+    # revisions: the partials still run (before the cap, none did while revisions kept coming).
+    assert asyncio.run(loaded(1)) == [("revision", "A"), ("revision", "B"), ("partial", "A"), ("revision", "C"),
+                                      ("revision", "A"), ("partial", "B")]
+    revisions = [("revision", c) for c in "ABCABC"]
+    assert asyncio.run(loaded(3)) == [*revisions, ("partial", "A"), *revisions, ("partial", "B")]
+
 
 def test_the_low_lane_can_run_several_revisions_before_a_waiting_partial(customer_16k):
     """``revisions_per_partial``: corrected finals before fresher partials, but a partial still

@@ -9,9 +9,12 @@ two worker threads run them, one per lane:
 * the **low lane** (a second instance of the model, lowered OS priority: ``nice``) runs the
   optional work: **revisions** (the second pass: a channel's recent utterances decoded
   together) and **partials**, a partial after every ``revisions_per_partial`` revisions in a row
-  (a corrected final matters more to the agent than a fresher partial), and none while a
-  revision is **overdue** (its oldest final has waited ``revision_overdue_s`` for it: the
-  agent's corrected line is then late, and a partial's decode would make it later). Only the
+  (a corrected final matters more to the agent than a fresher partial). An **overdue** revision
+  may postpone the partial's turn by at most ``revisions_per_partial`` more: overdue is measured
+  in the lane, from the channel's oldest request the queued one replaced (its ``place``), not
+  from a final's end: its revision work has waited ``revision_overdue_s`` there (the agent's
+  corrected line is late; a partial's decode would make it later). The cap: on a loaded box
+  every revision is soon overdue, and no partial ran while revisions kept coming. Only the
   newest request of a channel is kept (it covers the older one's utterances and takes its place
   in the lane; an older partial is stale the moment a newer one is asked for), so the lane holds
   at most one revision per channel and none is dropped for waiting (``revision_drop_s``, off by
@@ -203,9 +206,9 @@ class AsrScheduler:
 
     def _next_low(self) -> _Job | None:
         """Revisions first (urgent ones first of all), a waiting partial after every
-        ``revisions_per_partial`` of them unless the oldest revision is overdue: a revision waits
-        at most one partial's decode, and a partial that many revisions' while the lane keeps up
-        (revisions before partials when it does not)."""
+        ``revisions_per_partial`` of them, or twice as many while the next revision is overdue
+        (waited ``revision_overdue_s`` since its ``place``): a revision waits at most one
+        partial's decode, a partial at most that many revisions' (an urgent one goes first)."""
         now = time.monotonic()
         for key in [k for k, job in self._revisions.items()
                     if not job.urgent and now - job.queued_at >= self.revision_drop_s]:
@@ -214,9 +217,10 @@ class AsrScheduler:
             dropped.future.set_result(None)
         revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.place), default=None)
         partial = min(self._partials.values(), key=lambda j: j.place, default=None)
-        job = partial if partial is not None and (revision is None or (
-            not revision.urgent and self._low_run >= self.revisions_per_partial
-            and now - revision.place < self.revision_overdue_s)) else revision
+        overdue = revision is not None and now - revision.place >= self.revision_overdue_s
+        turn = self.revisions_per_partial * (2 if overdue else 1)  # revisions in a row before a partial
+        job = partial if partial is not None and (
+            revision is None or (not revision.urgent and self._low_run >= turn)) else revision
         if job is not None:
             del (self._revisions if job is revision else self._partials)[job.key]
             self._low_run = self._low_run + 1 if job is revision else 0
