@@ -111,8 +111,10 @@ class StreamOptions:
         final it (re)decides (``revision.context_start``; inf: all of ``revision_window_s``). Off:
         in the offline replay (#12 round 5) 8 s raised revised kana CER 25.6 → 33.2 %, 15 s kept
         it (25.4 %) for maybe 15 % less revision decoding (measured at different loads).
-      revision_overdue_s: a revision whose oldest final has waited this long for it goes before
-        any partial (``AsrScheduler``): on a loaded box first revisions waited for partials' decodes.
+      revision_overdue_s: a revision whose channel's request has waited this long in the low lane
+        (from the oldest request it replaced) may go before a waiting partial, postponing the
+        partial by at most ``revisions_per_partial`` more revisions (``AsrScheduler``): on a loaded
+        box first revisions waited for partials' decodes.
       revision_backlog_s: finals the model had no time to revise during the call are kept (with
         their audio, in memory) this long, for an end-of-call pass; older ones keep the first pass.
       revision_min_s: a window with less audio than this is not decoded: on a few seconds
