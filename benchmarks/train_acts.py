@@ -183,8 +183,10 @@ def featured(turns: Sequence[Turn], spec: FeatureSpec) -> list[Turn]:
 def code_version() -> str:
     """sha256 of the package's code: what the collected rules' outputs and parses depend on, so a
     cache of an older engine is collected again.  The model's module and file are left out: the
-    collection runs the rules alone and the features are computed after the cache."""
-    files = sorted(p for p in (ROOT / "redactor").rglob("*.py") if p.name != "act_model.py")
+    collection runs the rules alone and the features are computed after the cache.  The package's
+    data files count too (a rule may read one)."""
+    files = sorted(p for p in (ROOT / "redactor").rglob("*") if p.suffix in {".py", ".json", ".txt", ".tsv", ".yaml"}
+                   and p.stem != "act_model" and "__pycache__" not in p.parts)
     h = hashlib.sha256()
     for p in files:
         h.update(str(p.relative_to(ROOT)).encode() + b"\0" + p.read_bytes())
@@ -413,7 +415,8 @@ def choose_thresholds(sets, turns, left_out, budget: float = FA_BUDGET) -> tuple
         for k in KINDS:
             counted = [(both[n][k][2], rules[n][k][2], both[n][k][3]) for n in names if both[n][k][3]]
             allowed[k].append(all(b <= max(round(budget * neg), r) for b, r, neg in counted))
-            curve[k].append((threshold, *alone[k], *families[k], round(max(b / neg for b, _, neg in counted), 3)))
+            worst = max((b / neg for b, _, neg in counted), default=0)
+            curve[k].append((threshold, *alone[k], *families[k], round(worst, 3)))
     chosen = {k: next((t for t, ok in zip(GRID, allowed[k], strict=True) if ok), GRID[-1]) for k in KINDS}
     return chosen, curve
 

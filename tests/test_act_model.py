@@ -172,6 +172,15 @@ def test_an_offer_needs_a_predicate_of_telling_needing_or_having(redactor) -> No
     assert act_model.plausible(kinds, offer) == kinds
 
 
+@pytest.mark.parametrize("text", ["保険証の番号でもよろしいですか？", "免許証でも大丈夫ですか？",
+                                  "パスポートでも構いませんか？", "在留カードじゃ無理ですか？"])
+def test_an_alternative_offered_allows_the_models_offer(redactor, text: str) -> None:
+    """The words the rules read as an alternative accepted or refused (clauses' _ALTERNATIVE)
+    let the model's offer through as well (the gate lacked よろしい, 大丈夫, 構う, 無理)."""
+    parse = tuple(redactor.redact(text).parse)
+    assert act_model.plausible(("volunteered_info_offer",), parse) == ("volunteered_info_offer",)
+
+
 def test_a_model_warning_names_no_value_and_reads_as_its_kind(engine) -> None:
     warning = converse(engine, NEW_PHRASINGS["sensitive_info"][0])[-1]
     [sensitive] = [w for w in warning if w["kind"] == "sensitive_info"]

@@ -52,10 +52,10 @@ PRIVACY_PREDICATES = (clauses.HANDLING | clauses.HOLD | clauses.TAKE | clauses.S
 _BECOMES = frozenset({"どう", "なる"})
 # An offer gives or shows something: a predicate of telling or showing (clauses.TELL…), of needing
 # (いります？) or having (持ってます), of the agent's noting or checking it (控える, 確認), or an
-# alternative's いい/だめ (保険証の番号じゃだめですか).
+# alternative's acceptance or refusal, the words the rules read (保険証でもよろしいですか, …じゃだめですか).
 OFFER_PREDICATES = (clauses.TELL | clauses.TELL_POTENTIAL | clauses.NEED | clauses.HAVE
-                    | frozenset({"控える", "メモ", "確認", "照合", "調べる", "使う", "いい", "ええ", "だめ", "ダメ",
-                                 "駄目"}))
+                    | frozenset(clauses.ALTERNATIVE_ACCEPT) | frozenset(clauses.ALTERNATIVE_REFUSE)
+                    | frozenset({"控える", "メモ", "確認", "照合", "調べる", "使う"}))
 
 
 def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:

@@ -306,8 +306,14 @@ _OTHER_CARDS = (
     "献血", "ポイント", "IC", "ＩＣ", "診察", "診療", "会員", "図書", "図書館", "マイナンバー", "個人番号", "在留",
     "保険", "学生", "社員", "職員", "スタンプ", "メンバーズ", "SIM", "ＳＩＭ", "ID", "ＩＤ",
 )
-_ALTERNATIVE = re.compile(r"(でも|で)(いい|ええ|大丈夫|よろし|構いません|かまいません|構わない|OK)|"
-                          r"(じゃ|では|じゃあ)(だめ|ダメ|あかん|いけない|無理)")  # そっちの番号じゃだめ？
+# An alternative accepted or refused (保険証でもよろしいですか, そっちの番号じゃだめ？): each word's GiNZA
+# lemma (what the act model's offer gate reads) and the forms the phrase rule reads.
+ALTERNATIVE_ACCEPT = {"いい": "いい", "ええ": "ええ", "大丈夫": "大丈夫", "よろしい": "よろし",
+                      "構う": "構(いません|わない)", "かまう": "かま(いません|わない)", "OK": "OK"}
+ALTERNATIVE_REFUSE = {"だめ": "だめ", "ダメ": "ダメ", "駄目": "駄目", "あかん": "あかん", "いける": "いけない",
+                      "無理": "無理"}
+_ALTERNATIVE = re.compile(f"(でも|で)({'|'.join(ALTERNATIVE_ACCEPT.values())})|"
+                          f"(じゃ|では|じゃあ)({'|'.join(ALTERNATIVE_REFUSE.values())})")
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
 _MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
 _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
