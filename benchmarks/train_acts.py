@@ -152,6 +152,7 @@ def collect(sets: dict[str, list[dict]]) -> list[Turn]:
     from redactor.pii.normalize import normalize
     from redactor.pii.redactor import Redactor
     from redactor.policy import WarningEngine
+    from redactor.policy.engine import named_parse
 
     config = load_config(None)
     engine = Engine(Redactor(config), WarningEngine(policies_of(config), model=None), ConversationOptions())
@@ -163,10 +164,10 @@ def collect(sets: dict[str, list[dict]]) -> list[Turn]:
             for i, t in enumerate(d["turns"]):
                 done = conversation.turn(t["text"], t["speaker"], segment_id=f"{d['id']}/{i}")
                 recent = list(state._recent)
-                previous = recent[-2].latest.parse if len(recent) > 1 else ()
+                previous = named_parse(recent[-2].latest) if len(recent) > 1 else ()
                 flat = normalize(t["text"]).text
                 gates = state.model_kinds(recent[-1].latest, flat)
-                turn = ActTurn(flat, recent[-1].latest.parse, previous)
+                turn = ActTurn(flat, named_parse(recent[-1].latest), previous)
                 turns.append(Turn(name, d["id"], i, t["speaker"], frozenset(t["expect"]),
                                   frozenset(w.kind for w in done.warnings), frozenset(gates), turn,
                                   d.get("only", "")))

@@ -20,7 +20,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -107,6 +107,28 @@ class ActTurn:
 def _named(word: Word) -> bool:
     """A proper noun or a person's name (GiNZA tags some surnames as common nouns, 中島)."""
     return word.pos == "PROPN" or "固有名詞" in word.tag or word.ent == "Person"
+
+
+_NAME_SLACK = 16  # characters a word may sit after the previous one (spaces, a window's seam)
+
+
+def with_names(parse: Parse, text: str, spans: Iterable[tuple[int, int]]) -> Parse:
+    """``parse`` with the words inside ``spans`` of ``text`` (what the redactor masked as PERSON)
+    tagged as a person: GiNZA reads some surnames as common nouns (担当の大橋でございます), and a
+    name must not become a feature.  Words are found in order, each a bounded look ahead."""
+    spans = list(spans)
+    if not spans:
+        return parse
+    out, cursor = [], 0
+    for word in parse:
+        at = text.find(word.text, cursor, cursor + len(word.text) + _NAME_SLACK)
+        if at < 0:  # not where expected (a normalised form): left as it is
+            out.append(word)
+            continue
+        cursor = at + len(word.text)
+        inside = any(start <= at and cursor <= end for start, end in spans)
+        out.append(replace(word, ent="Person") if inside and not word.ent else word)
+    return tuple(out)
 
 
 def _lemma(word: Word, names: bool) -> str:

@@ -146,6 +146,12 @@ class Observation:
     parse: Parse = ()
 
 
+def named_parse(utterance: Observation) -> Parse:
+    """The utterance's parse as the act model reads it: what the redactor masked as PERSON is a name."""
+    spans = [(e.start, e.end) for e in utterance.entities if e.type == "PERSON"]
+    return act_model.with_names(utterance.parse, utterance.text or "", spans)
+
+
 @dataclass(slots=True)
 class _Seen:
     """A recent turn: its latest version and the call flags it was judged in."""
@@ -354,7 +360,7 @@ class CallState:
         kinds = act_model.plausible((k for k in self.model_kinds(utterance, flat) if k not in raised), utterance.parse)
         if not kinds:
             return []
-        turn = ActTurn(flat, utterance.parse, self._previous_parse())
+        turn = ActTurn(flat, named_parse(utterance), self._previous_parse())
         return [(kind, MODEL_TYPES[kind]) for kind in model.fires(turn, kinds)]
 
     def model_kinds(self, utterance: Observation, flat: str) -> tuple[str, ...]:
@@ -376,7 +382,7 @@ class CallState:
         """The parse of the turn before the one being judged (none before the first, or for a late one)."""
         for seen in reversed(self._recent):
             if seen.seq == self._seq - 1:
-                return seen.latest.parse
+                return named_parse(seen.latest)
         return ()
 
     def _volunteers(self, raw: str, parse: Parse, stated: set[str]) -> bool:
