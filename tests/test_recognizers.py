@@ -61,6 +61,9 @@ POSITIVES = [
      "よんいちいちいち、いちいちいちいち、いちいちいちいち、いちいちいちいち"),
     ("セキュリティコードは123です", "CARD_SECURITY_CODE", "123"),
     ("裏の3桁ははちよんいちです", "CARD_SECURITY_CODE", "はちよんいち"),
+    # the code described by where it is on the card (blind 6's two misses, in my own words)
+    ("カードの後ろの3つの数字が518です", "CARD_SECURITY_CODE", "518"),
+    ("えーと、後ろの3桁は072です", "CARD_SECURITY_CODE", "072"),
     ("有効期限は12/28です", "CARD_EXPIRY", "12/28"),
     ("有効期限は2028年12月です", "CARD_EXPIRY", "2028年12月"),
     # Identifiers with a check digit or a cue
@@ -85,6 +88,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    "後ろのほうに3000円の商品があります",  # 後ろの alone is no security-code cue
+    "後ろの列の120番の席です",
     "12,800円になります。",
     "注文番号は1234-5678です。",
     "注文番号は0903467812です。",
