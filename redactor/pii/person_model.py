@@ -20,8 +20,6 @@ the parse the redactor already made.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc
 
+from redactor.model_file import canonical_sha256, read_model
 from redactor.pii.recognizers.person_evidence import Verdict
 from redactor.pii.recognizers.person_features import features
 
@@ -94,21 +93,12 @@ class PersonModel:
 
 def digest(payload: dict) -> str:
     """sha256 of what decides the output (format, vocabulary, weights, bias, thresholds), canonical JSON."""
-    core = {k: payload[k] for k in ("format", "vocabulary", "weights", "bias", "keep", "accept")}
-    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-                          ).hexdigest()
+    return canonical_sha256(payload, ("format", "vocabulary", "weights", "bias", "keep", "accept"))
 
 
 def load(path: Path = MODEL_PATH) -> PersonModel:
     """The model at ``path``; ``PersonModelError`` naming the file when it is missing or corrupt."""
-    try:
-        return PersonModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise PersonModelError(f"person model file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        # The reason names a field or a position, never content (the file holds no text anyway).
-        raise PersonModelError(f"person model file {path} is not a valid model ({type(exc).__name__}: "
-                               f"{exc})") from None
+    return read_model(path, PersonModel.from_json, PersonModelError, "person model")
 
 
 @cache

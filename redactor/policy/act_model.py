@@ -15,8 +15,6 @@ reuses the parse the redactor already made.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -26,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from redactor.model_file import canonical_sha256, read_model
 from redactor.policy import clauses
 from redactor.policy.parse import Parse, Word
 
@@ -236,22 +235,12 @@ class ActModel:
 def digest(payload: dict) -> str:
     """sha256 of what decides the model's output (format, features, weights, vocabulary) in a
     canonical JSON form: the training script records it, a test recomputes it."""
-    core = {k: payload[k] for k in ("format", "features", "kinds", "vocabulary")}
-    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-                          ).hexdigest()
+    return canonical_sha256(payload, ("format", "features", "kinds", "vocabulary"))
 
 
 def load(path: Path = MODEL_PATH) -> ActModel:
     """The model at ``path``; ``ActModelError`` naming the file when it is missing or corrupt."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return ActModel.from_json(data)
-    except FileNotFoundError:
-        raise ActModelError(f"speech-act model file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        # The reason names a field or a position, never content: the file holds no turn text anyway.
-        raise ActModelError(f"speech-act model file {path} is not a valid model ({type(exc).__name__}: "
-                            f"{exc})") from None
+    return read_model(path, ActModel.from_json, ActModelError, "speech-act model")
 
 
 @cache
