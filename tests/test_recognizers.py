@@ -90,6 +90,7 @@ POSITIVES = [
 NEGATIVES = [
     "後ろのほうに3000円の商品があります",  # 後ろの alone is no security-code cue
     "後ろの列の120番の席です",
+    "裏の棚に3000円の商品があります",  # a price after a cue is no value (was a security code)
     "12,800円になります。",
     "注文番号は1234-5678です。",
     "注文番号は0903467812です。",
