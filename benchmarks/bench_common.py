@@ -186,3 +186,17 @@ LOADERS: dict[str, Callable[[], System]] = {
 # redactor is imported (Presidio finds predefined recognizers by class name among all
 # loaded subclasses, and a same-named class in redactor would be instantiated instead).
 LOAD_ORDER: tuple[str, ...] = ("presidio", "ginza", "ours")
+
+
+def write_or_check(path: Path, text: str, write: bool) -> int:
+    """A training script's last step: write the model file, or check that the shipped one is
+    what a fresh training run gives (bit for bit); the exit status."""
+    if write:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path} ({len(text.encode()) // 1024} KiB)")
+        return 0
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        print(f"{path} differs from a fresh training run", file=sys.stderr)
+        return 1
+    print(f"{path} matches a fresh training run")
+    return 0

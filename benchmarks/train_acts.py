@@ -38,6 +38,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_common import write_or_check  # noqa: E402
+
 from redactor.policy.act_model import (  # noqa: E402
     AGENT_KINDS,
     CUSTOMER_KINDS,
@@ -537,14 +539,7 @@ def main(argv: list[str] | None = None) -> int:
                     "c": args.c, "min_df": MIN_DF, "fa_budget": FA_BUDGET, "family_weight": FAMILY_WEIGHT,
                     "turns": len(turns)}
         text = serialise(train(turns, args.c, thresholds), training)
-        if args.write:
-            MODEL_PATH.write_text(text, encoding="utf-8")
-            print(f"wrote {MODEL_PATH} ({len(text.encode()) // 1024} KiB)")
-        elif MODEL_PATH.read_text(encoding="utf-8") != text:
-            print(f"{MODEL_PATH} differs from a fresh training run", file=sys.stderr)
-            return 1
-        else:
-            print(f"{MODEL_PATH} matches a fresh training run")
+        return write_or_check(MODEL_PATH, text, args.write)
     return 0
 
 

@@ -43,6 +43,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_common import write_or_check  # noqa: E402
+
 from redactor.pii.person_model import MODEL_PATH, PersonModel, digest  # noqa: E402
 from redactor.pii.recognizers.person import phrased_names  # noqa: E402
 from redactor.pii.recognizers.person_evidence import Verdict, person_spans, rules_only, weigh  # noqa: E402
@@ -291,14 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                     "min_df": MIN_DF, "folds": K, "rows": len(rows),
                     "cv": figures["chosen"]}
         text = serialise(train(rows, args.c, keep, accept), training)
-        if args.write:
-            MODEL_PATH.write_text(text, encoding="utf-8")
-            print(f"wrote {MODEL_PATH} ({len(text.encode()) // 1024} KiB)")
-        elif not MODEL_PATH.exists() or MODEL_PATH.read_text(encoding="utf-8") != text:
-            print(f"{MODEL_PATH} differs from a fresh training run", file=sys.stderr)
-            return 1
-        else:
-            print(f"{MODEL_PATH} matches a fresh training run")
+        return write_or_check(MODEL_PATH, text, args.write)
     return 0
 
 
