@@ -550,3 +550,34 @@ def test_round5_a_given_name_in_kana_after_a_kanji_name(redactor) -> None:
     """A kana given name inside GiNZA's Person span stays with the name (逢月|ひな)."""
     assert persons(redactor, "当日は、神沢有紗、逢月ひならが出演した。") == ["神沢有紗", "逢月ひな"]
     assert persons(redactor, "山田たちが来た。") == ["山田"]  # a kana plural is no given name
+
+
+# Round 7: precision families (own sentences; the call-centre names next to them stay masked).
+@pytest.mark.parametrize("text", [
+    "ロビーからはオルムステッド・ハーバーの夜景を楽しめる。",  # a place's head after a foreign name
+    "観光客はブレナン・スクエアの噴水を見に行く。",
+    "会議はモントローズ・アカデミーの講堂で開かれた。",
+    "ハミルトン・アリーナで決勝が行われた。",
+    "新製品の広告はキャメロン・クリエイツが作った。",  # a firm's head
+    "記録装置はハガティアソシエイツが開発した。",  # the head glued into one katakana word
+    "通信販売はマルヤマクリエイツが行っている。",
+])
+def test_round7_a_foreign_name_with_a_building_or_firm_head_is_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # what a full name is "of" is a band, a team or a firm: the group stays visible
+    ("ビートルズのジョン・レノンが曲を書いた。", ["ジョン・レノン"]),
+    ("株式会社ミドリの鈴木一郎と申します。", ["鈴木一郎"]),
+    # a person's kin or staff come with a word between: both are names
+    ("山田の妻花子が電話に出た。", ["山田", "花子"]),
+    ("担当の佐藤です。", ["佐藤"]),
+    ("山田様のお電話番号を伺えますか。", ["山田"]),
+])
+def test_round7_a_group_before_its_member_is_no_person(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+def test_round7_a_name_answer_after_the_question_stays_masked(redactor) -> None:
+    assert persons(redactor, "お名前をお願いします。高橋です。") == ["高橋"]

@@ -162,6 +162,12 @@ _ORG_TAIL = frozenset({
     "スタジオ", "レコード", "レコーズ", "ユナイテッド", "エア", "モーターズ", "ブラザーズ",
     "プロダクション", "プロダクションズ", "システムズ", "テクノロジーズ", "インダストリーズ", "レーベル",
     "ラボ", "パートナーズ", "ネットワークス", "エンタープライズ", "ファンド", "リーグ",
+    "クリエイツ", "ワークス", "ラボラトリーズ", "エレクトロニクス", "コミュニケーションズ", "ソリューションズ",
+    # … and of a foreign place or building (ビクトリア・ハーバー, レジスタン・スクエア): the head
+    # says what the thing is.  Heads that are also surnames (パーク, ホール, テンプル) are left out.
+    "ハーバー", "スクエア", "ストリート", "アベニュー", "ブリッジ", "スタジアム", "アリーナ", "ガーデンズ",
+    "モール", "プラザ", "パレス", "キャッスル", "ステーション", "エアポート", "カレッジ", "ユニバーシティ",
+    "アカデミー", "スクール", "ミュージアム", "ギャラリー", "シアター", "カテドラル", "マドラサ", "モスク",
 })
 # A category noun of organisations in apposition before a name (不動産会社ゼウス, 鉄鋼メーカー、ユジノール).
 _ORG_CATEGORY = re.compile(
@@ -672,6 +678,15 @@ def _label_against(doc: Doc, start: int, end: int) -> int:
     return worst
 
 
+def _org_tail(tokens: Span) -> bool:
+    """The name ends with an organisation's or a building's head word, as a word of its own
+    (ロッキード・コーポレーション) or glued to a katakana word the tagger did not split
+    (シュガートアソシエイツ)."""
+    last = tokens[-1].text
+    return last in _ORG_TAIL or (bool(_KATAKANA.fullmatch(last)) and any(
+        len(tail) >= 4 and len(last) > len(tail) + 1 and last.endswith(tail) for tail in _ORG_TAIL))
+
+
 def _only_a_name(value: str) -> bool:
     """Two or more kanji the dictionary lists only as a personal name (伊藤; not 生月, 大島)."""
     return len(value) >= 2 and bool(_KANJI.fullmatch(value)) and entry(value).only_person
@@ -716,17 +731,34 @@ def person_spans(doc: Doc, decide: Decide | None = None,
     ``verdicts``: ``weigh(doc, …)`` made before (training weighs once, decides many times).
     """
     verdicts = weigh(doc, open_words=decide is not None) if verdicts is None else verdicts
-    spans: list[tuple[int, int, float]] = []
+    accepted: list[Verdict] = []
     weak: list[Span] = []
     for v in verdicts:
-        accepted = rules_only(doc, v, verdicts) if v.final or decide is None else decide(doc, v, verdicts)
-        if accepted:
-            spans.append((doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text), 0.85))
+        if rules_only(doc, v, verdicts) if v.final or decide is None else decide(doc, v, verdicts):
+            accepted.append(v)
         elif v.weak:
             weak.append(doc[v.start:v.end])
+    spans = [(doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text), 0.85)
+             for v in _without_groups(doc, accepted)]
     spans += _coordinated(doc, spans, weak)
     spans += _between_names(doc, spans) + assumed_names(doc_text(doc))
     return spans + _mentioned_again(doc, spans)
+
+
+# Branches whose evidence is about the candidate itself (said to marry, introduced as …).
+_OWN_EVIDENCE = frozenset({"said", "intro", "person_head"})
+
+
+def _without_groups(doc: Doc, accepted: list[Verdict]) -> list[Verdict]:
+    """Drop a name-like word directly followed by の and a full name (ビートルズのジョン・レノン,
+    東西商事の山田花子): what a person is "of" is a band, a team or a firm; a person's kin or staff
+    come with a word between (山田の妻花子)."""
+    full = {v.start for v in accepted
+            if any(t.text in JOINERS for t in doc[v.start:v.end])
+            or sum("人名" in t.tag_ for t in doc[v.start:v.end]) >= 2}
+    return [v for v in accepted
+            if v.branch in _OWN_EVIDENCE or v.end + 1 >= len(doc)
+            or not (doc[v.end].text == "の" and v.end + 1 in full)]
 
 
 def _between_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
@@ -787,7 +819,11 @@ def _mentioned_again(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tupl
         glued_before = prev is not None and not prev.whitespace_ and bool(script.fullmatch(prev.text[-1:]))
         glued_after = (not tok.whitespace_ and tok.i + 1 < len(doc)
                        and bool(script.match(doc[tok.i + 1].text)) and doc[tok.i + 1].text not in NAME_SUFFIXES)
-        if not (glued_before or glued_after or _compound_after(doc, tok.i + 1) or work_title(doc, tok.i, tok.i + 1)):
+        # a part of a longer foreign name (ウルグ・ベク・マドラサ) is that name's, not a mention
+        in_chain = (prev is not None and prev.text in JOINERS) or (
+            tok.i + 1 < len(doc) and doc[tok.i + 1].text in JOINERS)
+        if not (glued_before or glued_after or in_chain or _compound_after(doc, tok.i + 1)
+                or work_title(doc, tok.i, tok.i + 1)):
             found.append((tok.idx, tok.idx + len(tok.text), 0.7))
             taken.append((tok.idx, tok.idx + len(tok.text)))
     return found
@@ -878,7 +914,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     if said_to_be_a_person(doc, cand.start, cand.end, TITLES) and _speakable(
             tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
             work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
-            or _compound_after(doc, cand.end) >= 2 or tokens[-1].text in _ORG_TAIL or team(tokens)
+            or _compound_after(doc, cand.end) >= 2 or _org_tail(tokens) or team(tokens)
             or _office_of_place(doc, cand)):
         return verdict("said", True)  # Xの息子, Xと結婚, Xは、…の実業家。
     if cand.said:
@@ -931,7 +967,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     against += label if label == 2 or not single else 0
     # a compound noun before, and the candidate ends like a compound's head (旭日重光章): a compound
     against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
-    against += 3 if (tokens[-1].text in _ORG_TAIL or tokens[0].text in _GROUP_HEAD or team(tokens)
+    against += 3 if (_org_tail(tokens) or tokens[0].text in _GROUP_HEAD or team(tokens)
                      or any(t.text in AND_WORDS for t in tokens)) else 0
     against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
     against += 3 if (organisation_predicate(doc, cand.end) or organisation_deed(doc, cand.end)
