@@ -336,7 +336,8 @@ class Conversation:
         with the ``revised`` turns after it read again), and its ``Turn``."""
         version = Observation(text, result.text, found, speaker, segment_id,
                               round(start, 2) if start is not None else None,
-                              channel if channel is not None else speaker, result.parse)
+                              channel if channel is not None else speaker, result.parse,
+                              self._uncertain(text, getattr(self._heard.get(segment_id or ""), "words", None)))
         warnings = self.state.add(version) if revised is None else self.state.revise(version, *revised)
         identity = Identity.of(self.state)
         changed = identity != self._identity

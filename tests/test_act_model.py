@@ -132,9 +132,8 @@ HARD_NEGATIVES = {
 # the cross-validated model, not tuned away): kept visible, each must keep failing until a model
 # or rule fixes it (strict xfail), and listed in the #14 results.
 KNOWN_WRONG = {
-    # An agent's remark about the caller's plan without a number or a registration word: the
-    # model's identity_not_verified reads amounts and dates, the rules need ご登録/ご契約.
-    "identity_not_verified-0": "new phrasing missed",
+    # (identity_not_verified-0, an agent's remark about the caller's plan without a number or a
+    # registration word, was missed until round 8's model, trained with the sixth blind set.)
     # General price information with 月額…円 read as an amount of the caller's account.
     "identity_not_verified-1": "near miss raised",
 }
@@ -177,6 +176,28 @@ def test_a_privacy_question_needs_a_predicate_of_handling_in_the_parse(redactor)
     assert act_model.plausible(kinds, request) == ("sensitive_info",)
     assert act_model.plausible(kinds, handled) == kinds
     assert act_model.plausible(kinds, ()) == kinds
+
+
+@pytest.mark.parametrize(("text", "allowed"), [
+    # A product's own feature with the customer's own content: the product is asked about.
+    ("見守りカメラって、外出先からスマホで録画を見られるんですか？", False),
+    ("このレコーダーの録画って、自分で消せるんですか？", False),
+    ("作品の写真をSNSで友達に共有しても大丈夫ですか？", False),
+    ("この機種って、写真を自動でバックアップしてくれるんですか？", False),
+    ("スピーカーのボイスメモって、あとで録音を聞けるんですか？", False),
+    # The company's side handles the customer's information: a privacy question.
+    ("カメラの映像って、そちらの会社の人も見られるんですか？", True),
+    ("アプリに登録した住所って、他の会社に渡したりしませんよね？", True),
+    ("スピーカーに話しかけた声って、会社のほうで聞いてるんですか？", True),
+    ("アプリの位置情報って、どこかに送られてるんですか？", True),
+    ("駐車場の防犯カメラの映像って、いつまで残してるんですか？", True),
+    ("録画した動画って、誰かに見られたりしませんか？", True),
+])
+def test_a_question_about_a_products_own_feature_is_no_privacy_question(redactor, text: str, allowed: bool) -> None:
+    """Who handles what decides, not the words of handling: a device or app with the customer's own
+    content (no company side, no personal information named) bars the model's privacy_question."""
+    parse = tuple(redactor.redact(text).parse)
+    assert ("privacy_question" in act_model.plausible(("privacy_question",), parse)) is allowed
 
 
 def test_an_offer_needs_a_predicate_of_telling_needing_or_having(redactor) -> None:

@@ -144,3 +144,54 @@ def test_a_number_inside_text_maps_back_to_exactly_itself(prefix: str, number: s
     n = normalize(text)
     at = n.text.index("09012345678")
     assert n.to_original(at, at + 11) == (len(prefix), len(prefix) + len(number))
+
+
+# --- round 8 of #14: digits read in kana as transcripts write them ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("せきゅりてぃこーどは、にぃきゅうさんです", "せきゅりてぃこーどは、293です"),
+        ("コードはゴォよんいちです", "コードは541です"),
+        ("かーどのうらのさんけたはななにーごです", "かーどのうらの3桁は725です"),
+        ("でんわはぜろはちぜろのななななにぃいちの、ごぉさんさんよん", "でんわは08077215334"),
+        ("暗証番号はよんひゃくにじゅうです", "暗証番号は420です"),
+        ("さんびゃくでいいです", "300でいいです"),
+        ("よんひゃくにじゅう", "420"),
+    ],
+)
+def test_spoken_digits_with_long_vowels_and_counted_numbers(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "さんまを焼きました", "にわに出ます", "いちごをください", "しちめんどうですね", "ごはんにします",
+        "よろしくお願いします", "はい、そうです", "まるでうそみたい", "くじが当たりました", "おにいさんに聞きます",
+        "佐藤さんにごれんらくします", "しせんを感じる", "くせんしました", "よせんで負けた", "しじゅうしゃべってる",
+        "たくさんじゅうぶんです", "みなさんにじゅうぶん伝わった", "せんせいに聞きます", "じゅうしょを変えたい",
+    ],
+)
+def test_kana_words_hold_no_digits(text: str) -> None:
+    assert normalize(text).text == text
+
+
+def test_a_counted_number_maps_back_to_its_words() -> None:
+    text = "番号はよんひゃくにじゅうです"
+    result = normalize(text)
+    start = result.text.index("420")
+    assert result.to_original(start, start + 3) == (3, 12)
+    assert text[3:12] == "よんひゃくにじゅう"
+
+
+@pytest.mark.parametrize("unit", ["よんひゃくにじゅう", "にーきゅうさん", "にぃ", "ごぉ、", "さんけた", "ひゃく",
+                                  "のよんひゃく"])
+def test_long_runs_of_kana_numbers_are_linear(unit: str) -> None:
+    import time
+
+    text = (unit * (50_000 // len(unit) + 1))[:50_000]
+    began = time.perf_counter()
+    normalize(text)
+    assert time.perf_counter() - began < 1.0

@@ -160,7 +160,8 @@ _KANA_DIGITS |= {
     "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word): digit
     for word, digit in _KANA_DIGITS.items()
 }
-_KANA_DIGITS["ごお"] = "5"
+# Long vowels as transcripts write them.
+_KANA_DIGITS |= {"ごお": "5", "にぃ": "2", "ニィ": "2", "ごぉ": "5", "ゴォ": "5"}
 # Single-sound words that are also particles or prefixes (に, し, ご): weak evidence.
 _WEAK_WORDS = frozenset(w for w in _KANA_DIGITS if len(w) == 1)
 
@@ -225,7 +226,7 @@ _KANA_MULTIPLIERS = {"じゅう": 10, "じゅっ": 10, "ひゃく": 100, "びゃ
                      "せん": 1000, "ぜん": 1000}
 _KANA_DAYS = {"ついたち": 1, "ふつか": 2, "みっか": 3, "よっか": 4, "いつか": 5, "むいか": 6,
               "なのか": 7, "ようか": 8, "ここのか": 9, "とおか": 10, "はつか": 20}
-_KANA_UNITS = {"ねん": "年", "がつ": "月", "にち": "日", "さい": "歳"}
+_KANA_UNITS = {"ねん": "年", "がつ": "月", "にち": "日", "さい": "歳", "けた": "桁"}
 _ERAS = {"めいじ": "明治", "たいしょう": "大正", "しょうわ": "昭和", "へいせい": "平成", "れいわ": "令和"}
 _KANA_NUMERAL_WORD = re.compile(_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS]))
 # At most eight number words (せん きゅう ひゃく きゅう じゅう きゅう is six): an unbounded run
@@ -237,6 +238,28 @@ _KANA_DATE_PART = re.compile(
     rf"(?P<day>{_alternation(_KANA_DAYS)})"
     rf"|(?P<era>{_alternation(_ERAS)})"
 )
+
+
+# A counted number said alone (よんひゃくにじゅう, さんびゃく): three number words or more with a
+# position word among them, or a hundred with its digit.  Two words are often an ordinary word
+# (しせん, くせん, よせん, しじゅう), and so the run touches no kana on either side but a particle
+# (番号はよんひゃくにじゅうです; たくさんじゅうぶん stays words).
+_KANA_COUNTED = re.compile(
+    rf"(?:(?<![ぁ-ゖー])|(?<=[はがをもの]))(?:{_alternation([*_KANA_MULTIPLIERS, *_KANA_NUMERAL_DIGITS])}){{2,8}}"
+    r"(?=[^ぁ-ゖー]|$|で|の|と|が|を|も|ね|よ)"
+)
+_HUNDREDS = frozenset({"ひゃく", "びゃく", "ぴゃく"})
+
+
+def _kana_counted(match: re.Match[str]) -> str:
+    words = _KANA_NUMERAL_WORD.findall(match.group(0))
+    if "".join(words) != match.group(0) or not any(w in _KANA_MULTIPLIERS for w in words):
+        return match.group(0)
+    if words[-1] in _KANA_NUMERAL_DIGITS and words[-1] in {"いっ", "ろっ", "はっ", "よ"}:
+        return match.group(0)  # a counter's sound change (はっ…) belongs to a word after
+    if len(words) < 3 and not (_HUNDREDS & set(words) and len(words) == 2):
+        return match.group(0)
+    return str(_kana_numeral(words))
 
 
 def _kana_numeral(words: list[str]) -> int:
@@ -387,6 +410,7 @@ def normalize(text: str) -> NormalizedText:
     rw.sub(re.compile("[‐‑‒–—―−－ｰ]"), lambda m: m.group(0).translate(_DASHES))
     rw.sub(_SPOKEN_EMAIL, _spoken_email)
     rw.sub(_KANA_DATE_PART, _kana_date_part)
+    rw.sub(_KANA_COUNTED, _kana_counted)
     rw.sub(_KANA_RUN, _kana_run_to_digits)
     rw.sub(_KANJI_DIGIT_RUN, _kanji_digits)
     rw.sub(_KANJI_POSITIONAL, _kanji_positional)

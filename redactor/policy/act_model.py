@@ -57,13 +57,35 @@ OFFER_PREDICATES = (clauses.TELL | clauses.TELL_POTENTIAL | clauses.NEED | claus
                     | frozenset({"控える", "メモ", "確認", "照合", "調べる", "使う"}))
 
 
+# A question about a product's own feature is no privacy question: what a device, app or feature
+# does with the customer's own content for their own use (ペットカメラって録画も見られる機種ですか,
+# 作品の写真を友達に共有してもいいですか, スピーカーでボイスメモ録音できるって…) is not how the company handles
+# their information.  Who handles it decides: a turn that names a device or the customer's own
+# content, and neither the company's side (そちら, 会社, 担当者, 誰, 第三者…) nor personal information
+# (登録, 名前, 住所, 電話, 通話…), asks about the product.  The customer recorded by someone's
+# camera is theirs (防犯カメラの映像ってどのくらい保存されてるんですか: a labelled privacy question).
+PRODUCT_HANDLERS = frozenset({"カメラ", "機種", "機能", "アプリ", "端末", "スピーカー", "デバイス", "本体", "製品",
+                              "商品", "モデル", "設定", "レコーダー", "ドライブレコーダー", "ドラレコ", "スマホ"})
+OWN_CONTENT = frozenset({"作品", "ボイスメモ", "メモ", "録画", "動画", "ファイル", "アルバム"})
+COMPANY_SIDE = (clauses.PARTIES | clauses.RECIPIENTS) - {"サーバー", "クラウド", "メーカー"} | frozenset(
+    {"そちら", "そっち", "御社", "貴社", "おたく", "お宅"})
+PERSONAL_INFORMATION = frozenset({"個人情報", "情報", "プライバシー", "名前", "氏名", "本名", "住所", "電話", "番号",
+                                  "登録", "通話", "会話", "顔", "声", "免許", "免許証", "保険証", "コピー", "履歴",
+                                  "位置", "契約", "口座", "カード", "映像", "防犯"})
+
+
+def about_the_product(lemmas: set[str]) -> bool:
+    """The turn asks about a product's own feature with the customer's own content (see above)."""
+    return bool(lemmas & (PRODUCT_HANDLERS | OWN_CONTENT)) and not lemmas & (COMPANY_SIDE | PERSONAL_INFORMATION)
+
+
 def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:
     """Those of ``kinds`` the turn's structure allows the model to raise (all without a parse)."""
     if not parse:
         return tuple(kinds)
     lemmas = {w.lemma for w in parse}
     barred = set()
-    if not (lemmas & PRIVACY_PREDICATES or lemmas >= _BECOMES):
+    if not (lemmas & PRIVACY_PREDICATES or lemmas >= _BECOMES) or about_the_product(lemmas):
         barred.add("privacy_question")
     if not lemmas & OFFER_PREDICATES:
         barred.add("volunteered_info_offer")
@@ -183,20 +205,25 @@ class ActModel:
                    np.asarray(bias, dtype=np.float64), np.asarray(thresholds, dtype=np.float64),
                    {f: i for i, f in enumerate(vocabulary)})
 
-    def decision(self, turn: ActTurn) -> dict[str, float]:
-        """The decision value per kind (positive: more likely the act than not, before thresholds)."""
+    def decision(self, turn: ActTurn, heard: ActTurn | None = None) -> dict[str, float]:
+        """The decision value per kind (positive: more likely the act than not, before thresholds).
+
+        ``heard``: the turn without the words the recogniser was unsure of; only the features
+        it shares with ``turn`` then count, at ``turn``'s scale (a guessed word adds nothing, and
+        the words around it count no more than they did)."""
         found = rows(features(turn, self.spec), self.index)
         values = self.bias.copy()
         if found:
-            values += self.weights[found].sum(axis=0) / math.sqrt(len(found))
+            kept = found if heard is None else sorted(set(found) & set(rows(features(heard, self.spec), self.index)))
+            values += self.weights[kept].sum(axis=0) / math.sqrt(len(found))
         return dict(zip(self.kinds, values.tolist(), strict=True))
 
-    def fires(self, turn: ActTurn, kinds: Iterable[str]) -> list[str]:
-        """Those of ``kinds`` whose decision value reaches its threshold."""
+    def fires(self, turn: ActTurn, kinds: Iterable[str], heard: ActTurn | None = None) -> list[str]:
+        """Those of ``kinds`` whose decision value reaches its threshold (``heard``: see ``decision``)."""
         wanted = [k for k in kinds if k in self.kinds]
         if not wanted:
             return []
-        values = self.decision(turn)
+        values = self.decision(turn, heard)
         return [k for k in wanted if values[k] >= self.thresholds[self.kinds.index(k)]]
 
     def to_json(self, training: dict[str, object]) -> dict[str, object]:

@@ -27,7 +27,7 @@ import re
 import secrets
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from redactor.pii.catalogue import Entity
@@ -41,9 +41,9 @@ from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_po
 from redactor.policy.sensitive import SensitiveDetector
 
 # A spoken security code the PII engine missed: the cue (or where it is printed: 裏に書いてある
-# 番号), then 3-4 digits close after it.
+# 番号; read in kana: うらのさんけたが…), then 3-4 digits close after it.
 _SECURITY_CODE_SPOKEN = re.compile(
-    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|裏(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8})?の?(番号|数字))"
+    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|(裏|うら)(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8})?の?(番号|数字))"
     r"[^0-9]{0,14}\d{3,4}(?!\d)")
 # An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
 _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
@@ -144,6 +144,43 @@ class Observation:
     time: float | None = None
     channel: str | None = None
     parse: Parse = ()
+    # Character spans of ``text`` that speech recognition was unsure of (its words' probability
+    # below ``ConversationOptions.uncertain_word_probability``); empty for typed text.
+    uncertain: Sequence[tuple[int, int]] = ()
+
+
+def _doubtful(utterance: Observation) -> list[tuple[int, int]]:
+    """Spans of the parse's text (the normalised turn, ``SensitiveDetector``'s offsets) that lie
+    wholly in words the recogniser was unsure of."""
+    if not utterance.uncertain or not utterance.text or not utterance.parse:
+        return []
+    flat = normalize(utterance.text)
+    if len(flat.text) != sum(len(w.text) + (1 if w.space else 0) for w in utterance.parse):
+        return []  # the parse is of another text: nothing can be placed
+    spans = []
+    for i in range(len(flat.text)):
+        a, b = flat.to_original(i, i + 1)
+        if any(s <= a and b <= e for s, e in utterance.uncertain):
+            if spans and spans[-1][1] == i:
+                spans[-1] = (spans[-1][0], i + 1)
+            else:
+                spans.append((i, i + 1))
+    return spans
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _without(turn: ActTurn, spans: Sequence[tuple[int, int]]) -> ActTurn:
+    """The turn without its words lying in ``spans`` (offsets of its text and of its parse's)."""
+    kept, pos = [], 0
+    for word in turn.parse:
+        if not _inside(pos, pos + len(word.text), spans):
+            kept.append(word)
+        pos += len(word.text) + (1 if word.space else 0)
+    flat = "".join(c for i, c in enumerate(turn.flat) if not _inside(i, i + 1, spans))
+    return replace(turn, flat=flat, parse=tuple(kept))
 
 
 def named_parse(utterance: Observation) -> Parse:
@@ -177,6 +214,7 @@ class CallState:
     customer_spoke: bool = False
     animals: bool = False  # the call is about a pet (ペット保険, ワンちゃん): its illnesses are no one's
     agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
+    guessed: bool = False  # the turn being judged had a sensitive mention only in uncertain words
     fired: set[tuple[str, str | None]] = field(default_factory=set)
     # What the customer said, as keyed hashes, each with the turn that first said it.
     _customer_values: dict[bytes, int] = field(default_factory=dict, repr=False)
@@ -331,6 +369,12 @@ class CallState:
         said, said_parse = acts.statements(raw, parse) if speaker == "agent" else (raw, parse)
         self.animals = self.animals or engine.sensitive.about_animals(raw)
         mentions = engine.sensitive.mentions(said, said_parse, animals=self.animals)
+        # A recogniser's guess is no disclosure: a mention only in words it was unsure of (住所の変更
+        # heard as 重症の…) does not raise alone.
+        doubtful = _doubtful(utterance) if said is raw else []
+        heard = [(m, w) for m, w in mentions if not _inside(m.start, m.end, doubtful)]
+        self.guessed = len(heard) < len(mentions)  # the model reads the same word: not from it either
+        mentions = heard
         found += list(dict.fromkeys(("sensitive_info", m.category) for m, _ in mentions))
         if speaker != "agent":
             self._remember({_hash("SENSITIVE", words) for _, words in mentions})
@@ -361,7 +405,12 @@ class CallState:
         if not kinds:
             return []
         turn = ActTurn(flat, named_parse(utterance), self._previous_parse())
-        return [(kind, MODEL_TYPES[kind]) for kind in model.fires(turn, kinds)]
+        fired = model.fires(turn, kinds)
+        doubtful = _doubtful(utterance) if "sensitive_info" in fired else []
+        # The topic words must be heard, not guessed: the turn is read again without the guesses.
+        if doubtful and (self.guessed or not model.fires(turn, ("sensitive_info",), heard=_without(turn, doubtful))):
+            fired = [k for k in fired if k != "sensitive_info"]
+        return [(kind, MODEL_TYPES[kind]) for kind in fired]
 
     def model_kinds(self, utterance: Observation, flat: str) -> tuple[str, ...]:
         """The kinds the model may raise on this turn, in the call's flags after it: the agent's
