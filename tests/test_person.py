@@ -620,3 +620,13 @@ def test_round7_a_long_text_is_weighed_word_by_word(redactor) -> None:
     assert sorted(text[a:b] for a, b, _ in spans) == sorted(
         one[t][k] for _ in range(repeat) for t in unit for k in range(len(one[t])))
     assert one[unit[0]] == [] and one[unit[1]] == ["佐藤"] and one[unit[2]] == ["山田"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a surname that is a place or a compound too, listed with a name: a name (a list holds one kind)
+    ("昨年は大島と三浦が一軍に上がった。", ["大島", "三浦"]),
+    ("この流派の画家には森川竹窓、福原五岳などがいる。", ["森川竹窓", "福原五岳"]),
+    ("東京と大阪で開かれた。", []),  # places listed with places stay places
+])
+def test_round7_a_surname_listed_with_a_name_is_a_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -687,6 +687,15 @@ def _org_tail(tokens: Span) -> bool:
         len(tail) >= 4 and len(last) > len(tail) + 1 and last.endswith(tail) for tail in _ORG_TAIL))
 
 
+def _surname_shape(tokens: Span) -> bool:
+    """Kanji that begin with a listed surname (大島, 福原五岳): a name if a list holds a name,
+    whatever a compound or a place reading says against it (``_coordinated``)."""
+    return (2 <= len(tokens.text) <= 4 and bool(_KANJI.fullmatch(tokens.text))
+            and len(tokens[0].text) >= 2 and entry(tokens[0].text).surname
+            and not any(len(t.text) >= 2 and "普通名詞" in t.tag_ and not entry(t.text).kinds
+                        for t in tokens[1:]))  # not a surname and an office (大村城主)
+
+
 def _only_a_name(value: str) -> bool:
     """Two or more kanji the dictionary lists only as a personal name (伊藤; not 生月, 大島)."""
     return len(value) >= 2 and bool(_KANJI.fullmatch(value)) and entry(value).only_person
@@ -1020,6 +1029,7 @@ def _verdict(doc: Doc, cand: _Candidate, things: dict[str, set[int]] | None = No
     against += 1 if _HIRAGANA.fullmatch(value) and len(value) <= 2 else 0
     against += 1 if not named and not chain else 0
     against += 1 if any("地名" in t.tag_ for t in tokens) and not surname else 0
-    weak = (named or _list_member(tokens)) and against <= 1 and not _lone(doc, cand.start, cand.end)
+    weak = (((named or _list_member(tokens)) and against <= 1) or (_surname_shape(tokens) and against <= 3)) \
+        and not _lone(doc, cand.start, cand.end)
     return verdict("weighed", support - against >= 1, support=support, against=against,
                    weak=bool(weak) and support - against < 1 and not cand.extra)
