@@ -1133,3 +1133,18 @@ def test_the_models_sensitive_info_needs_its_topic_heard(engine, rules_only, par
     assert "sensitive_info" not in _heard(rules_only, parts, set())
     assert "sensitive_info" in _heard(engine, parts, set())
     assert "sensitive_info" not in _heard(engine, parts, unsure)
+
+
+def test_many_guesses_in_a_long_turn_are_read_in_linear_time(engine) -> None:
+    """Where the guesses lie is found once per character, not once per guess and character."""
+    import time
+
+    from redactor.asr.engine import Word
+
+    parts = ["うつ病", "で", "、"] * 700
+    words = [Word(p, i * 0.1, i * 0.1 + 0.1, 0.1 if p == "うつ病" else 0.9) for i, p in enumerate(parts)]
+    call = engine.conversation("long", "general_support")
+    began = time.perf_counter()
+    turn = call.turn("".join(parts), "customer", segment_id="c1", start=0.0, words=words)
+    assert time.perf_counter() - began < 10.0
+    assert "sensitive_info" not in [w.kind for w in turn.warnings]

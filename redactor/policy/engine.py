@@ -149,37 +149,36 @@ class Observation:
     uncertain: Sequence[tuple[int, int]] = ()
 
 
-def _doubtful(utterance: Observation) -> list[tuple[int, int]]:
-    """Spans of the parse's text (the normalised turn, ``SensitiveDetector``'s offsets) that lie
-    wholly in words the recogniser was unsure of."""
+def _doubtful(utterance: Observation) -> list[bool]:
+    """Per character of the parse's text (the normalised turn, ``SensitiveDetector``'s offsets):
+    whether it comes wholly from words the recogniser was unsure of; empty when none is."""
     if not utterance.uncertain or not utterance.text or not utterance.parse:
         return []
     flat = normalize(utterance.text)
     if len(flat.text) != sum(len(w.text) + (1 if w.space else 0) for w in utterance.parse):
         return []  # the parse is of another text: nothing can be placed
-    spans = []
-    for i in range(len(flat.text)):
-        a, b = flat.to_original(i, i + 1)
-        if any(s <= a and b <= e for s, e in utterance.uncertain):
-            if spans and spans[-1][1] == i:
-                spans[-1] = (spans[-1][0], i + 1)
-            else:
-                spans.append((i, i + 1))
-    return spans
+    unsure = [False] * (len(utterance.text) + 1)
+    for a, b in utterance.uncertain:
+        unsure[max(0, a):max(0, b)] = [True] * (max(0, b) - max(0, a))
+    # A character of the normalised text may stand for several of the original (293 for にーきゅうさん).
+    doubtful = [flat.starts[i] < flat.ends[i] and all(unsure[flat.starts[i]:flat.ends[i]])
+                for i in range(len(flat.text))]
+    return doubtful if any(doubtful) else []
 
 
-def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(a <= start and end <= b for a, b in spans)
+def _inside(start: int, end: int, doubtful: Sequence[bool]) -> bool:
+    """``[start, end)`` lies wholly in characters the recogniser was unsure of."""
+    return bool(doubtful) and start < end and all(doubtful[start:end])
 
 
-def _without(turn: ActTurn, spans: Sequence[tuple[int, int]]) -> ActTurn:
-    """The turn without its words lying in ``spans`` (offsets of its text and of its parse's)."""
+def _without(turn: ActTurn, doubtful: Sequence[bool]) -> ActTurn:
+    """The turn without its words lying in doubtful characters (offsets of its text and parse)."""
     kept, pos = [], 0
     for word in turn.parse:
-        if not _inside(pos, pos + len(word.text), spans):
+        if not _inside(pos, pos + len(word.text), doubtful):
             kept.append(word)
         pos += len(word.text) + (1 if word.space else 0)
-    flat = "".join(c for i, c in enumerate(turn.flat) if not _inside(i, i + 1, spans))
+    flat = "".join(c for i, c in enumerate(turn.flat) if not (i < len(doubtful) and doubtful[i]))
     return replace(turn, flat=flat, parse=tuple(kept))
 
 
