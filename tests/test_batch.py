@@ -197,6 +197,36 @@ def test_a_short_piece_joined_to_the_next_is_dated_where_that_piece_begins() -> 
     assert [(w.text, w.start) for g in near for w in g] == [("昭", 1.0), ("和58年です", 1.9), ("ね", 9.0)]
 
 
+def test_a_word_cut_off_its_rest_by_a_pause_moves_after_the_pause() -> None:
+    """Window mode dates the first word of a packed VAD chunk into the chunk before it: 「あり」 of
+    ありがとう came out 4 s before 「がとう」 on the address call, at the end of the previous
+    utterance. A pause inside one morpheme (SudachiPy's shortest units) cannot have been said:
+    the head is dated to end where the rest begins; a pause between two words moves nothing,
+    however short the word before it (a real end: 「です」, 「ますか」, 「を」)."""
+    from redactor.asr.engine import Word, _split_at_pauses
+
+    words = [Word("できますか", 75.0, 78.7, 0.9), Word("あり", 78.73, 79.43, 0.2),
+             Word("がとう", 83.42, 83.68, 0.9), Word("ございます", 83.68, 84.22, 0.9)]
+    groups = _split_at_pauses(words, gap=1.2)
+    assert ["".join(w.text for w in g) for g in groups] == ["できますか", "ありがとうございます"]
+    head = groups[1][0]
+    assert head.end == pytest.approx(83.42) and head.start == pytest.approx(82.72)
+    assert head.times()[1] == pytest.approx((78.73, 79.43))  # the decoder's date is kept (revision masks)
+    # 大|丈夫, and a digit run cut by the junction.
+    cut = _split_at_pauses([Word("番号は1です", 40.0, 41.0, 0.9), Word("大", 41.1, 41.9, 0.2),
+                            Word("丈夫", 46.0, 46.3, 0.9), Word("です", 46.3, 46.6, 0.9)], gap=1.2)
+    assert ["".join(w.text for w in g) for g in cut] == ["番号は1です", "大丈夫です"]
+    digits = _split_at_pauses([Word("カード番号は", 20.0, 21.4, 0.9), Word("4", 25.7, 26.5, 0.1),
+                               Word("1011", 34.7, 35.3, 0.9), Word("です", 35.3, 35.6, 0.9)], gap=1.2)
+    assert ["".join(w.text for w in g) for g in digits] == ["カード番号は", "41011です"]
+    assert digits[1][0].end == pytest.approx(34.7)
+    # Between morphemes nothing moves: a sentence's end before the pause stays where it was said.
+    for before, after in (("です", "よかった"), ("ますか", "見たい"), ("を", "お願い")):
+        kept = _split_at_pauses([Word("お名前", 1.0, 1.6, 0.9), Word(before, 1.6, 2.0, 0.9),
+                                 Word(after, 6.0, 6.8, 0.9), Word("ですね", 6.8, 7.4, 0.9)], gap=1.2)
+        assert [(w.text, w.start) for g in kept for w in g][:2] == [("お名前", 1.0), (before, 1.6)], before
+
+
 def test_batch_reads_the_card_number_as_the_answer_to_the_agents_request() -> None:
     """The card call's script raises ``unneeded_pii`` for the card number the agent asked for
     (general_support needs none). Batch's decode dated the answer's first word 「はい」 8 s early,

@@ -23,6 +23,7 @@ import ctranslate2
 import numpy as np
 
 from redactor.asr import guards as guard
+from redactor.asr.junction import cut_before
 from redactor.asr.models import ModelError, resolve_model
 from redactor.asr.options import AsrOptions, SegmentationOptions
 
@@ -47,6 +48,10 @@ class Word:
     end: float
     probability: float
     moved_s: float = 0.0
+
+    def moved(self, seconds: float) -> Word:
+        """This word dated ``seconds`` later (the decoder's date kept in ``moved_s``)."""
+        return Word(self.text, self.start + seconds, self.end + seconds, self.probability, self.moved_s + seconds)
 
     def times(self) -> list[tuple[float, float]]:
         """Where it may have been said: its time, and the decoder's own if it was moved."""
@@ -383,8 +388,11 @@ def _split_at_pauses(words: list[Word], gap: float, min_chars: int = 4) -> list[
     dated again to end where that piece begins. Its date was wrong: kept, the utterance began
     seconds before its speech, and in window mode a word at the junction of two packed VAD
     chunks is dated into the earlier one (the card call's 「はい。4111…」 began 8 s early, before
-    the agent's request for the number, which batch then did not read as an answer).
+    the agent's request for the number, which batch then did not read as an answer). For the
+    same reason the head of a word cut off its rest by a pause is moved after it first
+    (``_rejoin_cut_words``).
     """
+    words = _rejoin_cut_words(words, gap)
     groups: list[list[Word]] = []
     for w in words:
         if groups and w.start - groups[-1][-1].end <= gap:
@@ -396,7 +404,7 @@ def _split_at_pauses(words: list[Word], gap: float, min_chars: int = 4) -> list[
     for group in groups:
         if carry and group[0].start - carry[-1].end > gap:
             shift = group[0].start - carry[-1].end
-            carry = [Word(w.text, w.start + shift, w.end + shift, w.probability, w.moved_s + shift) for w in carry]
+            carry = [w.moved(shift) for w in carry]
         group = carry + group
         carry = []
         if len("".join(w.text for w in group).strip()) < min_chars:
@@ -409,6 +417,18 @@ def _split_at_pauses(words: list[Word], gap: float, min_chars: int = 4) -> list[
         else:
             merged.append(carry)
     return merged
+
+
+def _rejoin_cut_words(words: list[Word], gap: float) -> list[Word]:
+    """``words`` with the head of a morpheme that a pause longer than ``gap`` cuts off its rest
+    (あり … がとう) dated to end where the rest begins (``junction``)."""
+    out = list(words)
+    for i in range(1, len(out)):
+        pause = out[i].start - out[i - 1].end
+        if pause > gap:
+            k = cut_before([w.text for w in out], i)
+            out[i - k:i] = [w.moved(pause) for w in out[i - k:i]]
+    return out
 
 
 def _strip_leading_space(words: list[Word]) -> list[Word]:
