@@ -488,6 +488,76 @@ def test_a_calls_first_final_keeps_its_audio_for_the_second_pass_while_it_is_red
     first, kept, notes = asyncio.run(play())
     assert kept
     assert not [n for n in notes if n["step"] == "revision_skipped" and n["why"] == "audio_gone"], notes
-    # Too short alone (under revision_min_s), it is revised with the customer's next utterance.
+    # Short alone (under revision_min_s), it is read at once with the full 30-s context.
     queued = [n for n in notes if n["step"] == "revision_queued" and first in n["segments"]]
     assert queued and not queued[0]["urgent"]
+
+
+def test_a_revision_that_shows_the_agent_nothing_new_is_not_sent():
+    """A second-pass decode that differs from the shown version only under a mask or in
+    punctuation (the digits of 「<DIGITS>です」 heard again, a full stop added) is taken in but
+    not sent: the agent would see the same line marked as corrected, seconds later."""
+    from redactor.stream.revision import Published, shows_news
+
+    p = Published("customer-4", 24.0, 26.0, None, "1234です", display="<DIGITS>です")
+    assert not shows_news(p, "<DIGITS>です。")
+    assert not shows_news(p, "<DIGITS> です")
+    assert shows_news(p, "<DIGITS>ですね")
+    assert shows_news(p, "<CREDIT_CARD>です")  # a new mask type is news
+    assert shows_news(p, "1234です")  # never: an earlier mask is kept (kept_spans); a change is news
+
+
+def test_a_short_window_is_encoded_with_the_full_30_s_context(engine):
+    """``ShortContextWhisperModel.full_context``: inside it the encoder sees Whisper's whole
+    30-s window (1500 positions), outside it the real audio plus the short padding."""
+    from redactor.asr.engine import SpeechEngine
+    from redactor.asr.options import AsrOptions
+
+    model = SpeechEngine(AsrOptions()).model
+    features = np.zeros((1, 80, 3000), dtype=np.float32)
+    features[..., :200] = -0.5  # 2 s of audio, then the zero padding pad_or_trim appends
+    assert model.encode(features).shape[1] == (200 + model.pad_frames) // 2
+    with model.full_context():
+        assert model.encode(features).shape[1] == 1500
+    assert model.encode(features).shape[1] == (200 + model.pad_frames) // 2
+
+
+def test_a_calls_first_words_are_read_again_at_once_not_with_the_next_utterance(customer_16k, engine):
+    """A channel's first final is shorter than ``revision_min_s``: its second pass runs as soon as
+    it is published (with the full 30-s context), not when the speaker's next utterance makes a
+    longer window (the call starts' first revisions came 5-18 s late, #12 round 6). Real model,
+    real session, every job awaited after each 20-ms frame; times are audio seconds fed."""
+    from redactor.stream.session import CallManager, StreamOptions
+
+    options = StreamOptions(partials=False, speculate_ms=0)
+    frame = 320
+
+    async def play():
+        notes: list[dict] = []
+        fed = [0.0]
+        manager = CallManager(lambda _call, _event: None, options, engine=engine)
+        manager.scheduler.revision_drop_s = float("inf")
+        manager.scheduler.timeline = lambda note: notes.append({**note, "t": fed[0]})
+        session = await manager.open("first-words", ("customer",), policy=None, source="test")
+        try:
+            for i in range(0, customer_16k.size, frame):
+                session.feed("customer", customer_16k[i:i + frame], 16000)
+                fed[0] = (i + frame) / 16000
+                while session._pending:
+                    await asyncio.gather(*list(session._pending), return_exceptions=True)
+            history = list(session._channels["customer"].history)
+            await session.close()
+        finally:
+            await manager.close_all()
+        return notes, history
+
+    notes, history = asyncio.run(play())
+    first, second = history[0], history[1]
+    assert first.end - first.offset < options.revision_min_s  # the case in question
+    published = {n["segment"]: n["t"] for n in notes if n["step"] == "final_published"}
+    queued = next(n for n in notes if n["step"] == "revision_queued" and first.segment in n["segments"])
+    assert queued["t"] == published[first.segment]
+    assert queued["full_context"]
+    outcome = next(n for n in notes if n.get("segment") == first.segment
+                   and n["step"] in ("revision_unchanged", "revision_published"))
+    assert outcome["t"] < published[second.segment]

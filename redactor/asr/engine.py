@@ -276,13 +276,22 @@ class SpeechEngine:
         return self._guarded(words, avg_logprob, no_speech, (offset, offset + duration))
 
     def transcribe_spans(self, audio: np.ndarray, offset: float, spans: Sequence[tuple[float, float]], *,
-                         prompt: str | None = None) -> list[Utterance | None]:
+                         prompt: str | None = None, full_context: bool = False) -> list[Utterance | None]:
         """Decode a stretch of a channel the way batch does (``transcribe_windows``: its speech
         packed by the VAD, previous text as prompt, word timestamps) and hand each of ``spans``
         (channel seconds, e.g. the utterances a live call has already finalised) the words
         said in it, or nearest to it (``_nearest_span``): no word is lost; ``audio`` starts at
         ``offset``. Per span: a guarded utterance, or ``None`` (no words, or a loop).
+        ``full_context``: encode Whisper's whole 30-s window even with ``short_context`` (for
+        a stretch of a few seconds, see ``ShortContextWhisperModel.full_context``).
         """
+        full = getattr(self.model, "full_context", None) if full_context else None
+        with full() if full is not None else contextlib.nullcontext():
+            return self._spans(audio, offset, spans, prompt)
+
+    def _spans(self, audio: np.ndarray, offset: float, spans: Sequence[tuple[float, float]],
+               prompt: str | None) -> list[Utterance | None]:
+        """``transcribe_spans``'s decode (inside the model's context setting)."""
         words: list[list[Word]] = [[] for _ in spans]
         stats: list[list[tuple[float, float]]] = [[] for _ in spans]
         gap = self.options.segmentation.split_gap_s

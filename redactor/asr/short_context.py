@@ -53,9 +53,20 @@ class ShortContextWhisperModel(WhisperModel):
         finally:
             self._local.silence = False
 
+    @contextlib.contextmanager
+    def full_context(self):
+        """Encode the whole 30-s window in this thread while the block runs: a live second-pass
+        window of a few seconds (a call's first words) read with the short context looped or
+        kept the first pass's errors until a longer window came, 5-18 s later (#12, round 6)."""
+        self._local.full = True
+        try:
+            yield
+        finally:
+            self._local.full = False
+
     def encode(self, features: np.ndarray):
         frames = features.shape[-1]
-        if frames == FULL_FRAMES:
+        if frames == FULL_FRAMES and not getattr(self._local, "full", False):
             content = content_frames(features)
             keep = min(FULL_FRAMES, content + self.pad_frames)
             keep = max(keep + (keep % 2), 2)  # the encoder's convolution has stride 2

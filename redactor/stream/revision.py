@@ -50,8 +50,16 @@ class Published:
     revision: int = 0
     words: Sequence[Word] = ()  # of the version shown (``text``), to place a re-read's masks in time
     shown: tuple[float, float] = (0.0, 0.0)  # start and end of the version shown
+    display: str = ""  # the masked text the agent sees (a revision that shows the same is not sent)
     revised: bool = False  # decoded by a second pass (at the latest in the end-of-call pass)
     settled: bool = False  # ... with ``revision_settle_s`` of the channel's speech after it
+
+
+def shows_news(p: Published, masked: str) -> bool:
+    """Whether a revision's masked text shows the agent anything ``p``'s shown version does not:
+    a new decode that differs only under a mask or in punctuation (「<DIGITS>です」 →
+    「<DIGITS>です。」) is taken in (warnings, the call record) but not sent as a revision."""
+    return normalise(masked) != normalise(p.display)
 
 
 def due(p: Published, settles: bool) -> bool:

@@ -156,12 +156,13 @@ class AsrScheduler:
         return job.future
 
     def revision(self, key: tuple[str, str], audio: np.ndarray, offset: float, spans: Sequence[tuple[float, float]],
-                 prompt: str | None, *, urgent: bool = False) -> asyncio.Future:
+                 prompt: str | None, *, urgent: bool = False, full_context: bool = False) -> asyncio.Future:
         """Decode a stretch of a channel as batch does and split it over its utterances
-        (``SpeechEngine.transcribe_spans``); resolves to ``None`` if a newer request of the
-        channel superseded it (or it was dropped). ``urgent`` (the call has ended): first in
-        the low lane, never dropped."""
-        job = self._job("revision", self.low_engine.transcribe_spans, audio, offset, spans, prompt=prompt, key=key)
+        (``SpeechEngine.transcribe_spans``, with ``full_context`` for a short stretch); resolves to
+        ``None`` if a newer request of the channel superseded it (or it was dropped). ``urgent``
+        (the call has ended): first in the low lane, never dropped."""
+        job = self._job("revision", self.low_engine.transcribe_spans, audio, offset, spans, prompt=prompt,
+                        full_context=full_context, key=key)
         job.urgent = urgent
         return self._newest(self._revisions, key, job)
 

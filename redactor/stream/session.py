@@ -117,9 +117,11 @@ class StreamOptions:
         box first revisions waited for partials' decodes.
       revision_backlog_s: finals the model had no time to revise during the call are kept (with
         their audio, in memory) this long, for an end-of-call pass; older ones keep the first pass.
-      revision_min_s: a window with less audio than this is not decoded: on a few seconds
-        Whisper's window mode loops (はい はい はい …, the call's first words in the replay); its
-        finals wait for a longer window (or keep their first pass).
+      revision_min_s: a window with less audio than this (a call's first words) is decoded with
+        Whisper's full 30-s context, not the short context (``ShortContextWhisperModel``): on a
+        few seconds the short context looped (はい はい はい …) or kept the first pass's errors,
+        and such windows used to wait for a longer one, 5-18 s (the replay, #12 round 6: first
+        revision p95 7.9 → 3.5 s at the same revised CER; one 30-s encode per short window).
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -594,7 +596,7 @@ class CallSession:
             masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
             offset = ch.seconds(clip[0])
             published = Published(segment, offset, offset + ch.seconds(clip[1].size), context, utt.text, masked,
-                                  words=utt.words, shown=(utt.start, utt.end))
+                                  words=utt.words, shown=(utt.start, utt.end), display=turn.text)
             ch.history.append(published)
             self._shown[segment] = (ch, published)
             while len(self._shown) > REPLAY_TURNS:
@@ -656,10 +658,7 @@ class CallSession:
             return
         k = revision.context_start(pieces, due, window_end, o.revision_left_s, o.revision_min_s)
         pieces, settles, due = pieces[k:], settles[k:], due[k:]
-        if window_end - pieces[0].offset < o.revision_min_s:
-            scheduler.note("revision_skipped", call=self.call_id, segments=segments, why="min_audio",
-                           audio_s=window_end - pieces[0].offset)
-            return
+        short = window_end - pieces[0].offset < o.revision_min_s
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(window_end * SAMPLE_RATE)
         if start < ch.audio_start:  # its audio is gone: decoded from later, every time would be wrong
             scheduler.note("revision_skipped", call=self.call_id, segments=segments, why="audio_gone")
@@ -669,9 +668,9 @@ class CallSession:
         if later:  # the speech after the last final is context: its words are dropped (the silence
             spans.append((max(min(later), pieces[-1].end), edge))  # before it is no one's: nearest)
         scheduler.note("revision_queued", call=self.call_id, segments=segments, audio_s=window_end - pieces[0].offset,
-                       finals=len(pieces), urgent=self.closed, edge=edge is not None)
+                       finals=len(pieces), urgent=self.closed, edge=edge is not None, full_context=short)
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
-                                        spans, pieces[0].context, urgent=self.closed)
+                                        spans, pieces[0].context, urgent=self.closed, full_context=short)
         if utts is None:  # a newer request of this channel covers these finals
             scheduler.note("revision_superseded", call=self.call_id, segments=segments)
             return
@@ -687,13 +686,19 @@ class CallSession:
             keep = revision.kept_spans(utt.words, p.masked)
             turn = await self._in_pii_thread(self.conversation.revise, utt.text, ch.name, start=utt.start,
                                              segment_id=p.segment, words=utt.words, keep=keep)
-            p.revision += 1
+            news = revision.shows_news(p, turn.text)
             p.text, p.words, p.shown = utt.text, utt.words, (utt.start, utt.end)
             p.masked += revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
-            self._send_transcript(ch, p.segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end,
-                                  revision=p.revision)
-            scheduler.note("revision_published", call=self.call_id, segment=p.segment, revision=p.revision,
-                           settled=settled)
+            if news:
+                p.revision += 1
+                p.display = turn.text
+                self._send_transcript(ch, p.segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end,
+                                      revision=p.revision)
+                scheduler.note("revision_published", call=self.call_id, segment=p.segment, revision=p.revision,
+                               settled=settled)
+            else:
+                scheduler.note("revision_unchanged", call=self.call_id, segment=p.segment, settled=settled,
+                               masked_same=True)
             for again in turn.reread:
                 self._show_again(again)
             self._publish_state(turn)
@@ -706,6 +711,7 @@ class CallSession:
             return
         ch, p = shown
         p.revision += 1
+        p.display = again.text
         p.masked += revision.masked_times(again.entities, p.words, *p.shown)
         self._send_transcript(ch, p.segment, again.text, MaskSpan.of(again.entities), *p.shown, revision=p.revision)
 
