@@ -583,12 +583,11 @@ def test_round7_a_name_answer_after_the_question_stays_masked(redactor) -> None:
     assert persons(redactor, "お名前をお願いします。高橋です。") == ["高橋"]
 
 
-# Round 7: what the rest of the text says about the same words.
+# Round 7: the same words elsewhere in the text.  (A rule that counted a word GiNZA labels a firm
+# elsewhere against a bare mention of it — ギブソン時代では、ギブソンが開発した — was measured and
+# dropped: it cost persons on the check parts of the real sets and won no precision there.)
 @pytest.mark.parametrize(("text", "names"), [
-    # the same word stands elsewhere as a firm: this mention is the firm
-    ("ギブソン時代では、ギブソンが開発したギターが多い。", []),
-    ("ウォルトン社の工場では、ウォルトンが新しい部品を作っている。", []),
-    # an honorific elsewhere makes both mentions a person, whatever else the text says
+    # an honorific elsewhere makes both mentions a person
     ("ハドソン様のご注文は、ハドソンが開発したソフトですね。", ["ハドソン", "ハドソン"]),
 ])
 def test_round7_the_same_words_elsewhere_in_the_text(redactor, text: str, names: list[str]) -> None:
@@ -602,13 +601,13 @@ def test_round7_a_surname_that_is_also_a_place_elsewhere_stays_a_name(redactor) 
 
 @pytest.mark.filterwarnings("ignore:.*Skipping unsupported user data")
 def test_round7_a_long_text_is_weighed_word_by_word(redactor) -> None:
-    """50k characters of one parse: every repetition gives the same names (the document-level
-    evidence is a lookup per candidate, not a scan of the text per candidate)."""
+    """50k characters of one parse: every repetition gives the same names (repeated mentions and
+    list members are looked up, not searched for per candidate)."""
     from spacy.tokens import Doc
 
     from redactor.pii.recognizers.person_evidence import person_spans
 
-    unit = ["ギブソン時代では、ギブソンが開発したギターが多い。", "担当の佐藤です。",
+    unit = ["元ブルーリバー・ストンパーズのジョージ・ハリントンが加わった。", "担当の佐藤です。",
             "山田様のお電話番号を伺えますか。"]
     docs = list(redactor.nlp.pipe(unit))
     one = {doc.text: sorted(doc.text[a:b] for a, b, _ in person_spans(doc)) for doc in docs}
@@ -619,7 +618,7 @@ def test_round7_a_long_text_is_weighed_word_by_word(redactor) -> None:
     spans = person_spans(doc)
     assert sorted(text[a:b] for a, b, _ in spans) == sorted(
         one[t][k] for _ in range(repeat) for t in unit for k in range(len(one[t])))
-    assert one[unit[0]] == [] and one[unit[1]] == ["佐藤"] and one[unit[2]] == ["山田"]
+    assert one[unit[0]] == ["ジョージ・ハリントン"] and one[unit[1]] == ["佐藤"] and one[unit[2]] == ["山田"]
 
 
 @pytest.mark.parametrize(("text", "names"), [

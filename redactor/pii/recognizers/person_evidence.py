@@ -890,46 +890,13 @@ def weigh(doc: Doc, open_words: bool = False) -> list[Verdict]:
     """Every candidate with the rules' verdict on it (``open_words``: also the words only a
     trained scorer may accept, ``_open_words``)."""
     verdicts: list[Verdict] = []
-    things = _used_as_things(doc)
     for cand in _candidates(doc, open_words):
         _extend(doc, cand)
-        verdicts.append(_verdict(doc, cand, things))
+        verdicts.append(_verdict(doc, cand))
     return verdicts
 
 
-# GiNZA labels that make a word an organisation, a building or a place (works are left out: a
-# work is often named after a person).
-_THING_LABELS = frozenset({
-    "Company", "Company_Group", "Corporation_Other", "Organization_Other", "Political_Organization_Other",
-    "Political_Party", "Government", "Military", "International_Organization", "Public_Institution", "School",
-    "Research_Institute", "Pro_Sports_Organization", "Sports_Organization_Other", "Show_Organization",
-    "Facility_Other", "Museum", "Theater", "Station", "Airport", "Park", "Worship_Place", "Sports_Facility",
-    "City", "Province", "Country", "County", "GPE_Other", "Island", "Mountain", "River", "Lake",
-})
-
-
-def _used_as_things(doc: Doc) -> dict[str, set[int]]:
-    """Each surface the parse labels an organisation, a building or a place, with the token
-    positions where it does (one pass over the entities: the text stays linear)."""
-    things: dict[str, set[int]] = {}
-    for ent in doc.ents:
-        if ent.label_ in _THING_LABELS:
-            things.setdefault(ent.text, set()).add(ent.start)
-            if len(ent.text) > 2 and ent.text.endswith("社"):  # ウォルトン社 is the firm ウォルトン
-                things.setdefault(ent.text[:-1], set()).add(ent.start)
-    return things
-
-
-def _thing_elsewhere(doc: Doc, cand: _Candidate, things: dict[str, set[int]]) -> bool:
-    """The same words stand elsewhere in the text as an organisation or a place (ハドソン時代では、
-    ハドソンが手掛けた): the text speaks of one thing, and this mention is that thing too."""
-    value = doc[cand.start:cand.end].text
-    if _KANJI.fullmatch(value) and entry(value).surname:
-        return False  # Japanese surnames are place names too (東郷, 佐渡): no evidence either way
-    return bool(things.get(value, set()) - {cand.start})
-
-
-def _verdict(doc: Doc, cand: _Candidate, things: dict[str, set[int]] | None = None) -> Verdict:
+def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     """The rules' verdict on one (extended) candidate."""
     def verdict(branch: str, accepted: bool, final: bool = False, **tallies: int | bool) -> Verdict:
         return Verdict(cand.start, cand.end, branch, accepted, cand.ginza, cand.lexical,
@@ -1018,7 +985,6 @@ def _verdict(doc: Doc, cand: _Candidate, things: dict[str, set[int]] | None = No
                      or thing_as_predicate(doc, cand.start, cand.end)
                      or (product_before(doc, cand.start) and not tagged_chain)) else 0
     against += 2 if _organisation_before(doc, cand.start) else 0
-    against += 2 if things and _thing_elsewhere(doc, cand, things) else 0
     # A given name alone (道実, a misheard word) needs GiNZA's label or a surname, unless
     # it stands as a noun phrase (行長は, 信包が) and the dictionary knows the word only as
     # a name or the tagger read it as a given name in this sentence.
