@@ -561,3 +561,22 @@ def test_a_calls_first_words_are_read_again_at_once_not_with_the_next_utterance(
     outcome = next(n for n in notes if n.get("segment") == first.segment
                    and n["step"] in ("revision_unchanged", "revision_published"))
     assert outcome["t"] < published[second.segment]
+
+
+def test_a_window_decode_that_skipped_speech_does_not_replace_the_version_shown():
+    """A second-pass decode whose words for an utterance include one lasting over
+    ``SKIPPED_WORD_S`` (「が」 dated over 2.9 s where 「かしこまりました、メールアドレスを…」 was
+    said: the decoder jumped) is no reading of it: the version shown stands. A word stretched
+    over a pause (up to ~1.5 s on the sample calls) is still a reading."""
+    from redactor.asr.engine import _readable
+    from redactor.asr.options import GuardOptions
+
+    guards = GuardOptions()
+    skipped = _words(("が", 64.77, 67.71), ("いた", 67.71, 67.95), ("します。", 67.95, 68.33))
+    assert not _readable(skipped, 65.88, 68.55, guards)
+    heard = _words(("あり", 65.2, 65.9), ("ました", 65.9, 66.1), ("メール", 66.5, 66.8), ("です", 66.8, 67.2))
+    assert _readable(heard, 65.88, 68.55, guards)
+    paused = _words(("あ", 72.37, 73.87), ("の", 73.87, 74.0), ("です", 74.0, 74.3))  # a pause in a word
+    assert _readable(paused, 72.3, 74.5, guards)
+    assert not _readable(heard, 70.0, 72.0, guards)  # dated clear of the utterance (a neighbour's)
+    assert not _readable([], 65.88, 68.55, guards)

@@ -29,6 +29,10 @@ from redactor.asr.options import AsrOptions, SegmentationOptions
 
 SAMPLE_RATE = 16000
 ALIGN_SLACK_S = 0.5  # Whisper's word times and the VAD's utterance edges differ by up to this much
+# No word (a token or two) lasts this long: the decoder skipped the speech under it (「が」 dated over
+# 2.9 s where かしこまりました、メールアドレスを… was said). Of ~2,500 second-pass words on the sample
+# calls 4 did, each in a decode that lost a line's words; 19 lasted 1-2 s (a pause put in a word).
+SKIPPED_WORD_S = 2.0
 log = logging.getLogger(__name__)
 
 _models: dict[tuple, object] = {}
@@ -316,11 +320,7 @@ class SpeechEngine:
             # No per-span length limit: Whisper's words spill over the VAD's edges, and a span
             # holding its neighbour's words looked like a loop (dropping it cost 5 points of
             # CER against batch); loops are the guards' business, as in batch.
-            text = "".join(w.text for w in span_words)
-            if (not span_words or guard.repetition_cut(text, self.options.guards) is not None
-                    or span_words[-1].end < a - ALIGN_SLACK_S or span_words[0].start > b + ALIGN_SLACK_S):
-                # Nothing, a decoding loop, or words dated clear of the utterance (heard in a
-                # neighbour's audio): the first pass stands.
+            if not _readable(span_words, a, b, self.options.guards):  # the version shown stands
                 out.append(None)
                 continue
             logprob = float(np.mean([x for x, _ in span_stats]))
@@ -372,6 +372,15 @@ class SpeechEngine:
             avg_logprob=avg_logprob,
             no_speech_prob=no_speech,
         )
+
+
+def _readable(words: Sequence[Word], start: float, end: float, guards) -> bool:
+    """Whether a window decode's ``words`` for the utterance ``start``–``end`` can replace the
+    version shown: not nothing, not a decoding loop, not dated clear of the utterance (heard in
+    a neighbour's audio), and no word over skipped speech (``SKIPPED_WORD_S``)."""
+    return bool(words) and guard.repetition_cut("".join(w.text for w in words), guards) is None and (
+        words[-1].end >= start - ALIGN_SLACK_S and words[0].start <= end + ALIGN_SLACK_S
+        and all(w.end - w.start <= SKIPPED_WORD_S for w in words))
 
 
 def _nearest_span(spans: Sequence[tuple[float, float]], t: float) -> int:
