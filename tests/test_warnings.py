@@ -1148,3 +1148,35 @@ def test_many_guesses_in_a_long_turn_are_read_in_linear_time(engine) -> None:
     turn = call.turn("".join(parts), "customer", segment_id="c1", start=0.0, words=words)
     assert time.perf_counter() - began < 10.0
     assert "sensitive_info" not in [w.kind for w in turn.warnings]
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # A security code named by where it is printed (the signature strip, the card turned over, small print).
+    (["A:カードを裏返して、署名欄の右端に小さく印字された数字を三つお願いします。"], True),
+    (["A:お手元のカードを裏返して、サインの横にある数字を読み上げていただけますか。"], True),
+    (["C:カード番号は言いました。あと署名のところの横の数字が、さん、いち、きゅう。"], True),
+    (["C:サイン欄の近くにある番号は、ろく、よん、に、です。"], True),
+    # Hard negatives next to them: a signature with no number, a back door, a room, a price, a serial.
+    (["A:カードの署名欄にご署名がないとご利用いただけませんので、サインをお願いします。"], False),
+    (["C:裏口から入ってすぐの、205号室です。"], False),
+    (["C:レシートのサインの横に、合計金額が840円って印字されてます。"], False),
+    (["A:本体の裏のシリアル番号を教えていただけますか。", "C:えっと、KX-31ー0719、です。"], False),
+    (["A:製品を裏返して、底面のシリアル番号をお読みください。", "C:AB-2048です。"], False),
+])
+def test_a_security_code_described_by_where_it_is_printed(engine, turns: list[str], fires: bool) -> None:
+    got = kinds(converse(engine, _turns(tuple(turns))))
+    assert ("card_security_code" in got[-1]) is fires, got
+    assert not fires or all("card_security_code" not in turn for turn in got[:-1])
+
+
+def test_security_code_descriptions_are_linear_on_long_input() -> None:
+    """Bounded gaps only: 50k characters of near-misses are read well under a second."""
+    import time
+
+    from redactor.pii.cues import describes_security_code, says_security_code
+
+    for unit in ("署名欄の", "裏返しサイン欄の横", "裏にのの", "セキュリティ"):
+        text = (unit * (50_000 // len(unit) + 1))[:50_000]
+        began = time.perf_counter()
+        describes_security_code(text), says_security_code(text)
+        assert time.perf_counter() - began < 1.0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex
+from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex, modifies_business_number
 from redactor.pii.normalize import normalize
 
 # A question or a request for something (ASR keeps these endings far better than the cue).
@@ -51,8 +51,10 @@ class CallContext:
             self._request_by = speaker
         elif speaker == self._request_by:
             self._request_by = None
+        # 本体の裏のシリアル番号 asks for a serial: 裏の modifies it, not a card.
         asked = [c for c in self.cues.find(normalized)
-                 if c.owner != NOT_PII and normalized[c.start:c.end] not in WEAK_CUES]
+                 if c.owner != NOT_PII and normalized[c.start:c.end] not in WEAK_CUES
+                 and not modifies_business_number(normalized, c)]
         # Only a turn without a value of its own asks: "電話番号は090…です" answers nothing.
         if asked and not any(ch.isdigit() for ch in normalized[asked[-1].end:]):
             self._cue, self._asked_by = normalized[asked[-1].start:asked[-1].end], speaker

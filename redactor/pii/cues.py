@@ -22,6 +22,13 @@ NOT_PII = "NOT_PII"
 WEAK_CUES = frozenset({"カード", "クレジット", "メール", "保険", "年金", "在留", "免許", "支店",
                        "生まれ", "裏面", "裏側", "お届け先", "送付先", "期限", "普通", "当座", "有効"})
 
+# Numbers of the business, not the caller's (a product's serial, an order, a price).
+BUSINESS_NUMBERS = ("注文番号", "ご注文", "品番", "型番", "製品番号", "商品番号", "伝票番号",
+                    "追跡番号", "送り状番号", "予約番号",  # parcels and bookings: 12-digit groups like a My Number
+                    "お問い合わせ番号", "問い合わせ番号", "受付番号", "管理番号", "シリアル",
+                    "エラー", "請求書番号", "部屋番号", "整理番号", "モデル", "価格", "金額",
+                    "合計", "送料", "料金")
+
 CUES: dict[str, tuple[str, ...]] = {
     "PERSON": ("お名前", "名前", "氏名", "名義", "フルネーム", "おなまえ", "フリガナ", "ふりがな",
                "契約者", "ご契約者", "読み方", "お読み"),
@@ -44,11 +51,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "JP_PENSION_NUMBER": ("基礎年金番号", "年金番号", "年金手帳", "年金"),
     "JP_RESIDENCE_CARD": ("在留カード番号", "在留カード", "在留"),
     "JP_BANK_ACCOUNT": ("口座番号", "口座", "普通預金", "当座預金", "普通", "当座", "ゆうちょ", "支店"),
-    NOT_PII: ("注文番号", "ご注文", "品番", "型番", "製品番号", "商品番号", "伝票番号",
-              "追跡番号", "送り状番号", "予約番号",  # parcels and bookings: 12-digit groups like a My Number
-              "お問い合わせ番号", "問い合わせ番号", "受付番号", "管理番号", "シリアル",
-              "エラー", "請求書番号", "部屋番号", "整理番号", "モデル", "価格", "金額",
-              "合計", "送料", "料金", "支払期限", "支払い期限", "お支払い期限", "お支払期限",
+    NOT_PII: (*BUSINESS_NUMBERS, "支払期限", "支払い期限", "お支払い期限", "お支払期限",
               "返品期限", "申込期限", "お申し込み期限", "提出期限", "番号札",
               "ISBN", "ISSN",  # book and serial numbers (ISBN 0198611862 has a phone's length)
               "期限付き",  # a fixed-term arrangement (期限付き移籍): its end is no card's expiry
@@ -58,11 +61,52 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+# A security code described by where it is printed instead of named: the old forms (裏にある3桁,
+# 裏面に記載の3桁) and the signature strip, the card turned over, small print (署名欄の右端に小さく
+# 印字されている数字, 裏返した署名欄の近くの数字, 署名のとこの横の小さい数字).  A place needs a number
+# noun after it within a phrase: 署名欄にサインしてください names no number.  Bounded gaps: linear.
+_PRINTED = r"(ある|書いてある|書かれて(いる|る)|書かれた|記載の|記載されて(いる|る)|印字(された|されて(いる|る)|の))"
+_PLACE = r"(署名(欄|の(ところ|とこ))|サイン(欄|の(ところ|とこ|横|隣|近く))|裏返|小さく印字)"
+_DIGITS_NOUN = r"(3|三|３|4|四|４)(桁|けた)"
+SECURITY_CODE_DESCRIBED = re.compile(rf"裏(面|側)?(に|の)?{_PRINTED}?{_DIGITS_NOUN}"
+                                     rf"|{_PLACE}[^0-9。？?！!\n]{{0,16}}(数字|番号|コード|{_DIGITS_NOUN})")
+# The same said with its value (the PII engine's slot may have missed it): a name, the back (裏の番号,
+# うらの3桁 read in kana) or a described place, then 3-4 digits close after it.
+SECURITY_CODE_SAID = re.compile(
+    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|(裏|うら)(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8})?の?(番号|数字)|"
+    rf"{SECURITY_CODE_DESCRIBED.pattern})[^0-9]{{0,14}}\d{{3,4}}(?!\d)")
+_BUSINESS_NUMBER = re.compile("|".join(map(re.escape, BUSINESS_NUMBERS)), re.IGNORECASE)
+# What joins a modifier to the noun it modifies (裏の|シリアル番号): no pause, no list.
+_SAME_PHRASE = re.compile(r"[^、。？?！!,\sとや]{0,8}")
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     owner: str
     start: int
     end: int
+
+
+def _described(pattern: re.Pattern[str], text: str) -> bool:
+    # A description that runs into a business number (裏返して本体のシリアル番号) is that number's.
+    return any(not _BUSINESS_NUMBER.search(m.group(0)) for m in pattern.finditer(text))
+
+
+def describes_security_code(text: str) -> bool:
+    """``text`` names a card's security code by where it is printed (a request needs no value)."""
+    return _described(SECURITY_CODE_DESCRIBED, text)
+
+
+def says_security_code(text: str) -> bool:
+    """``text`` (normalised: digits as digits) gives a security code by its name or place."""
+    return _described(SECURITY_CODE_SAID, text)
+
+
+def modifies_business_number(text: str, cue: Cue) -> bool:
+    """The cue modifies a business number in the same phrase (本体の裏のシリアル番号: the back of the
+    device, not of a card), so it asks for no personal value."""
+    gap = _SAME_PHRASE.match(text, cue.end)
+    return gap is not None and any(_BUSINESS_NUMBER.match(text, i) for i in range(cue.end, gap.end() + 1))
 
 
 class CueIndex:

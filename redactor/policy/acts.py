@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from redactor.pii.cues import CUES, NOT_PII, CueIndex
-from redactor.policy.clauses import SECURITY_CODE_DESCRIBED, ClauseRules, clauses, other_card
+from redactor.pii.cues import CUES, NOT_PII, CueIndex, describes_security_code
+from redactor.policy.clauses import ClauseRules, clauses, other_card
 from redactor.policy.parse import Parse, join
 
 # Cue words too generic to say which type an agent asks for.
@@ -151,7 +151,7 @@ class ActDetector:
                 if (cue.owner != NOT_PII and cue.owner not in types and not _PROCEDURE.match(sentence, cue.end)
                         and not other_card(sentence, cue)):
                     types.append(cue.owner)
-            if SECURITY_CODE_DESCRIBED.search(sentence) and "CARD_SECURITY_CODE" not in types:
+            if describes_security_code(sentence) and "CARD_SECURITY_CODE" not in types:
                 types.append("CARD_SECURITY_CODE")
         for clause in clauses(parse):
             if not (_NOT_A_REQUEST.search(clause.text) or _only_procedure(clause.text)):

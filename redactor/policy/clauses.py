@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from redactor.pii.cues import NOT_PII, Cue, CueIndex
+from redactor.pii.cues import NOT_PII, Cue, CueIndex, describes_security_code
 from redactor.policy.parse import Parse, Word
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
@@ -142,9 +142,6 @@ _WANT_TO_ASK = re.compile(r"(聞きたい|伺いたい|確認したい|知りた
                           r"教えて(ほしい|欲しい|ください|もらえ|いただ))")
 # Giving documents back (コピーは返してもらえるんですか): what happens to them, asked with the data named.
 RETURN = frozenset({"返す", "返却", "返送", "戻す"})
-# A security code described by where it is printed (裏にある3桁, 裏面に記載の3桁の番号).
-SECURITY_CODE_DESCRIBED = re.compile(r"裏(面|側)?(に|の)?(ある|書いてある|書かれて(いる|る)|書かれた|記載の|"
-                                     r"記載されて(いる|る)|印字(された|されて(いる|る)|の))?(3|三|３|4|四|４)(桁|けた)")
 # --- registered information an agent reads out (identity_not_verified without a PII value) --
 # What an account says about money: an amount with one of these is the caller's, not a price.
 ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額", "引き落とし", "引落し", "引落", "振り込み",
@@ -488,7 +485,7 @@ class ClauseRules:
         if any(c.owner == NOT_PII for c in found):
             found = [c for c in found if not any(n.owner == NOT_PII and n.start <= c.start < n.end for n in found)]
         types = [c.owner for c in found if c.owner != NOT_PII and not other_card(text, c)]
-        if SECURITY_CODE_DESCRIBED.search(text):
+        if describes_security_code(text):
             types.append("CARD_SECURITY_CODE")
         return list(dict.fromkeys(types))
 

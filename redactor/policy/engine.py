@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from redactor.pii.catalogue import Entity
+from redactor.pii.cues import says_security_code
 from redactor.pii.normalize import normalize
 from redactor.policy import act_model
 from redactor.policy.act_model import AGENT_KINDS, CUSTOMER_KINDS, ActModel, ActTurn
@@ -40,11 +41,6 @@ from redactor.policy.parse import Parse
 from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_policies
 from redactor.policy.sensitive import SensitiveDetector
 
-# A spoken security code the PII engine missed: the cue (or where it is printed: 裏に書いてある
-# 番号; read in kana: うらのさんけたが…), then 3-4 digits close after it.
-_SECURITY_CODE_SPOKEN = re.compile(
-    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|(裏|うら)(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8})?の?(番号|数字))"
-    r"[^0-9]{0,14}\d{3,4}(?!\d)")
 # An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
 _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
@@ -317,7 +313,7 @@ class CallState:
                 # What the agent says is their request, echo or disclosure: warned as such.
                 found.append(("unneeded_pii", entity.type))
         flat = normalize(raw).text  # digits as digits, full-width folded: what the regexes read
-        if _SECURITY_CODE_SPOKEN.search(flat):
+        if says_security_code(flat):  # the PII slot may have missed it (read by where it is printed)
             found.append(("card_security_code", None))
 
         if speaker == "agent":
