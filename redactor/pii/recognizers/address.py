@@ -48,6 +48,11 @@ _LOCATED = re.compile(r"\s?に(?:所在|位置|鎮座|ある|あった|建つ|�
 _SEAT = re.compile(r"\s?に(?:(?:本社|本店|本部|本拠|本拠地|事務局)を(?:置|構え)"
                    r"|[一-龥ァ-ヴー]{0,6}(?:店|商店|工場|事務所|医院|診療所|工房|店舗)(?:「[^」]{1,20}」)?を"
                    r"(?:開|構え|設立|創業|建設))")
+# A public place set up at the address, named after it (…山田村1番地に役場が置かれた, …2丁目に駅が
+# 開業した): the place's address, as with _SEAT.  Only verbs of founding or placing: …に荷物が届く,
+# …に住んでいる are no such thing.
+_PLACED = re.compile(rf"\s?に(?:新たに|新しく)?{_FACILITY}が(?:置かれ|設置され|開設され|設けられ|建てられ|"
+                     r"建設され|開校|開業|開館|開院|移転|創建され)")
 _FACILITY_SUBJECT = re.compile(rf"{_FACILITY}(?:は|が)、?\s?$")
 _PREDICATE_TAIL = re.compile(r"[ぁ-ゖ]{0,4}")  # する, した, る, ている
 _FACILITY_HEAD = re.compile(rf"[^。、]{{0,20}}?{_FACILITY}(?:である|です|だ)?(?:。|$)")
@@ -56,7 +61,7 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 
 def facility_location(text: str, start: int, end: int) -> bool:
     """Whether the address at ``text[start:end]`` is where a named public place stands."""
-    if _SEAT.match(text, end):
+    if _SEAT.match(text, end) or _PLACED.match(text, end):
         return True
     located = _LOCATED.match(text, end)
     if not located:

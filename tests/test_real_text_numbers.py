@@ -1,0 +1,66 @@
+"""#10 round 7b: numbers and places in encyclopaedic text are not a caller's phone, account or
+address, while the same values said in a call stay masked.  All sentences are our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import found
+
+# Numbers of statistics, titles, codes and history: no mask of any non-person type.
+VISIBLE = [
+    "同書の初版はISBN 978-4-06-123456-7として刊行された。",
+    "人口は2015年の国勢調査で1234567人であった。",
+    "この路線は1987年から2003年まで運行されていた。",
+    "彼は1950-1960年代に活躍した。",
+    "総工費は約3500000000円とされる。",
+    "1999年には販売台数が0801234567台に達した。",
+    "面積は12345678平方メートルである。",
+    "同社の証券コードは1234で、発行済株式数は12345678株である。",
+    "預金残高は12345678円であった。",
+    "1997年に口座振替サービスを開始し、利用者は1234567人となった。",
+    "同市の人口は2020年10月1日現在で12345678人である。",
+    "1964年10月10日に東京オリンピックが開幕した。",
+    "国道246号線は東京都千代田区から静岡県沼津市に至る。",
+    "本社は大阪府大阪市北区梅田一丁目に置かれている。",
+    # a public place founded or placed at the address (round 7b: address.py _PLACED)
+    "1889年、山田郡山田村1番地に役場が置かれた。",
+    "1925年には青葉市中町2丁目3番に駅が開業した。",
+    "同年、北区本町4丁目5番地に新たに図書館が開館した。",
+]
+
+# The same kinds of values in a call: each must stay masked.
+MASKED = [
+    ("電話番号は090-1234-5678です。", "PHONE_NUMBER", "090-1234-5678"),
+    ("はい 0903467812です", "PHONE_NUMBER", "0903467812"),
+    ("電話番号はゼロキューゼロ、いちにさんよん、ごーろくななはちです", "PHONE_NUMBER",
+     "ゼロキューゼロ、いちにさんよん、ごーろくななはち"),
+    ("口座番号は1234567です。", "JP_BANK_ACCOUNT", "1234567"),
+    ("自宅は東京都港区六本木1丁目2番3号にあります。", "JP_ADDRESS", "東京都港区六本木1丁目2番3号"),
+    # a caller's address followed by what happens there (not a place founded there)
+    ("青葉市中町2丁目3番に荷物が届く予定です。", "JP_ADDRESS", "青葉市中町2丁目3番"),
+    ("北区本町4丁目5番地に住んでいます。", "JP_ADDRESS", "北区本町4丁目5番地"),
+    ("生年月日は1980年4月5日です。", "DATE_OF_BIRTH", "1980年4月5日"),
+]
+
+
+@pytest.mark.parametrize("text", VISIBLE)
+def test_encyclopaedic_numbers_and_places_stay_visible(redactor, text):
+    assert [f for f in found(redactor, text) if f[0] != "PERSON"] == []
+
+
+@pytest.mark.parametrize(("text", "entity", "value"), MASKED)
+def test_the_same_values_in_a_call_stay_masked(redactor, text, entity, value):
+    assert any(t == entity and value in covered for t, covered in found(redactor, text))
+
+
+def test_placed_facility_check_is_linear(redactor):
+    """A 50k-character near miss (an address, に, a facility, が and no verb) runs in well under 1 s."""
+    import time
+
+    from redactor.pii.recognizers.address import facility_location
+
+    text = "北区本町4丁目5番地に" + "駅が" * 25_000
+    start = time.perf_counter()
+    assert facility_location(text, 0, 10) is False
+    assert time.perf_counter() - start < 1.0
