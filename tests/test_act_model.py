@@ -269,3 +269,17 @@ def test_a_truncated_shipped_model_fails_the_engine_with_the_files_name(tmp_path
             WarningEngine()
     finally:
         act_model.shipped.cache_clear()
+
+
+@pytest.mark.parametrize(("turn", "allowed"), [
+    # A plain statement asks nothing: a complaint about a form that wants My Number is no question yet.
+    ("役所からマイナンバー出せって封筒が届いて、会社にも知らせろって書いてあったんだわ。", False),
+    ("通帳の番号、ここにメモしてあるんで、そちらに伝えましょうか？", False),  # an offer
+    ("ロゴのデータって、そっちでずっと保存しといてもらえるんですよね？", False),  # the customer's own work
+    # Questions and worries about the caller's data stay open to the model.
+    ("マイナンバーって、会社の人にも見られたりするんですか？", True),
+    ("払ってないこと、近所の人に知られたりしないですよねー", True),
+])
+def test_the_model_raises_privacy_only_on_a_question_about_handling(redactor, turn: str, allowed: bool) -> None:
+    parse = redactor.redact(turn).parse
+    assert ("privacy_question" in act_model.plausible(["privacy_question"], parse)) is allowed

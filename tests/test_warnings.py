@@ -1180,3 +1180,34 @@ def test_security_code_descriptions_are_linear_on_long_input() -> None:
         began = time.perf_counter()
         describes_security_code(text), says_security_code(text)
         assert time.perf_counter() - began < 1.0
+
+
+@pytest.mark.parametrize(("turn", "fires"), [
+    # What a product or service keeps of the customer's own things is no privacy question, in the rules too.
+    ("この防犯カメラ、録画はどのくらい保存できるんですか？", False),
+    ("チラシのデザインのデータって、そっちでずっと保存しといてもらえるんですよね？", False),
+    ("ロゴのデータって、そちらで保管してもらえるんですか？", False),
+    ("自分で撮った星の写真って、館内の掲示板で共有していいんですか？", False),
+    # Next to them, still privacy questions: the caller's data, a camera that recorded them, the company's staff.
+    ("登録した名前と住所って、そちらでずっと保管されるんですか？", True),
+    ("お店の防犯カメラに映った私の映像って、どのくらい保存されるんですか？", True),
+    ("通話の録音って、そちらでいつまで保存するんですか？", True),
+])
+def test_a_products_own_storage_is_no_privacy_question(engine, rules_only, turn: str, fires: bool) -> None:
+    for judge in (rules_only, engine):
+        got = kinds(converse(judge, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+        assert ("privacy_question" in got[-1]) is fires, got
+
+
+@pytest.mark.parametrize(("turn", "question"), [
+    # The caller's own telling to the company, asked: an offer, not a privacy question.
+    ("免許証の番号、財布に入ってるけど、そちらにも言っとく？", False),
+    ("年金の番号、ここに書いてあるけど、そっちにも言っとく？", False),
+    ("通帳の番号、ここにメモしてあるんで、そちらに伝えましょうか？", False),
+    # The company telling others, or what was told reaching others: privacy questions.
+    ("その番号って、ほかの人にも伝えるんですか？", True),
+    ("そちらに言った番号って、ほかの会社にも伝わるんですか？", True),
+])
+def test_an_offer_put_as_a_question_is_no_privacy_question(engine, turn: str, question: bool) -> None:
+    got = kinds(converse(engine, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+    assert ("privacy_question" in got[-1]) is question, got

@@ -57,35 +57,15 @@ OFFER_PREDICATES = (clauses.TELL | clauses.TELL_POTENTIAL | clauses.NEED | claus
                     | frozenset({"控える", "メモ", "確認", "照合", "調べる", "使う"}))
 
 
-# A question about a product's own feature is no privacy question: what a device, app or feature
-# does with the customer's own content for their own use (ペットカメラって録画も見られる機種ですか,
-# 作品の写真を友達に共有してもいいですか, スピーカーでボイスメモ録音できるって…) is not how the company handles
-# their information.  Who handles it decides: a turn that names a device or the customer's own
-# content, and neither the company's side (そちら, 会社, 担当者, 誰, 第三者…) nor personal information
-# (登録, 名前, 住所, 電話, 通話…), asks about the product.  The customer recorded by someone's
-# camera is theirs (防犯カメラの映像ってどのくらい保存されてるんですか: a labelled privacy question).
-PRODUCT_HANDLERS = frozenset({"カメラ", "機種", "機能", "アプリ", "端末", "スピーカー", "デバイス", "本体", "製品",
-                              "商品", "モデル", "設定", "レコーダー", "ドライブレコーダー", "ドラレコ", "スマホ"})
-OWN_CONTENT = frozenset({"作品", "ボイスメモ", "メモ", "録画", "動画", "ファイル", "アルバム"})
-COMPANY_SIDE = (clauses.PARTIES | clauses.RECIPIENTS) - {"サーバー", "クラウド", "メーカー"} | frozenset(
-    {"そちら", "そっち", "御社", "貴社", "おたく", "お宅"})
-PERSONAL_INFORMATION = frozenset({"個人情報", "情報", "プライバシー", "名前", "氏名", "本名", "住所", "電話", "番号",
-                                  "登録", "通話", "会話", "顔", "声", "免許", "免許証", "保険証", "コピー", "履歴",
-                                  "位置", "契約", "口座", "カード", "映像", "防犯"})
-
-
-def about_the_product(lemmas: set[str]) -> bool:
-    """The turn asks about a product's own feature with the customer's own content (see above)."""
-    return bool(lemmas & (PRODUCT_HANDLERS | OWN_CONTENT)) and not lemmas & (COMPANY_SIDE | PERSONAL_INFORMATION)
-
-
 def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:
     """Those of ``kinds`` the turn's structure allows the model to raise (all without a parse)."""
     if not parse:
         return tuple(kinds)
     lemmas = {w.lemma for w in parse}
     barred = set()
-    if not (lemmas & PRIVACY_PREDICATES or lemmas >= _BECOMES) or about_the_product(lemmas):
+    parts = clauses.clauses(parse)
+    if not (lemmas & PRIVACY_PREDICATES or lemmas >= _BECOMES) or clauses.about_the_product(lemmas) or any(
+            map(clauses.offers_to_tell, parts)) or not any(map(clauses.asks_or_worries, parts)):
         barred.add("privacy_question")
     if not lemmas & OFFER_PREDICATES:
         barred.add("volunteered_info_offer")

@@ -20,7 +20,7 @@ import re
 from itertools import pairwise
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex, describes_security_code
-from redactor.policy.clauses import ClauseRules, clauses, other_card
+from redactor.policy.clauses import ClauseRules, about_the_product, clauses, other_card
 from redactor.policy.parse import Parse, join
 
 # Cue words too generic to say which type an agent asks for.
@@ -196,6 +196,8 @@ class ActDetector:
         ``parse``: GiNZA's parse of ``text``; ``has_pii``: the utterance states PII (so
         「それって保存されますか」 is about it)."""
         if parse:  # the structure decides; the phrase rules only add the fixed purpose questions
+            if about_the_product({w.lemma for w in parse}):
+                return False
             context = False  # an earlier sentence named the data a later one leaves unsaid
             for clause in clauses(parse):
                 if (self.structure.privacy_question(clause, has_pii=has_pii, context=context)

@@ -142,6 +142,52 @@ _WANT_TO_ASK = re.compile(r"(聞きたい|伺いたい|確認したい|知りた
                           r"教えて(ほしい|欲しい|ください|もらえ|いただ))")
 # Giving documents back (コピーは返してもらえるんですか): what happens to them, asked with the data named.
 RETURN = frozenset({"返す", "返却", "返送", "戻す"})
+# A question about a product's own feature is no privacy question: what a device, app or feature
+# does with the customer's own content for their own use (ペットカメラって録画も見られる機種ですか,
+# 作品の写真を友達に共有してもいいですか, スピーカーでボイスメモ録音できるって…) is not how the company handles
+# their information.  Who handles it decides: a turn that names a device or the customer's own
+# content, and neither the company's side (そちら, 会社, 担当者, 誰, 第三者…) nor personal information
+# (登録, 名前, 住所, 電話, 通話…), asks about the product.  The customer recorded by someone's
+# camera is theirs (防犯カメラの映像ってどのくらい保存されてるんですか: a labelled privacy question), but
+# what a device can hold (録画したのどれぐらい保存できるんですか, of a camera the caller bought) is its
+# capacity.  The customer's work made for an order (ロゴのデータ, デザイン, 原稿) kept by the shop is the
+# service, whoever keeps it: no personal information.
+PRODUCT_HANDLERS = frozenset({"カメラ", "機種", "機能", "アプリ", "端末", "スピーカー", "デバイス", "本体", "製品",
+                              "商品", "モデル", "設定", "レコーダー", "ドライブレコーダー", "ドラレコ", "スマホ"})
+OWN_CONTENT = frozenset({"作品", "ボイスメモ", "メモ", "録画", "動画", "ファイル", "アルバム"})
+_SELF_MADE = frozenset({"自分", "撮る"})  # 自分で撮った写真: the caller's own content, like a 動画
+OWN_WORK = frozenset({"ロゴ", "デザイン", "原稿", "図面", "イラスト", "版下", "入稿", "作品"})
+YOUR_SIDE = frozenset({"そちら", "そっち", "御社", "貴社", "おたく", "お宅"})  # the company, addressed
+COMPANY_SIDE = (PARTIES | RECIPIENTS) - {"サーバー", "クラウド", "メーカー"} | YOUR_SIDE
+# Words that name a person's data whatever holds it.
+IDENTIFYING = frozenset({"個人情報", "情報", "プライバシー", "名前", "氏名", "本名", "住所", "電話", "番号", "登録",
+                         "通話", "会話", "顔", "声", "免許", "免許証", "保険証", "位置", "契約", "口座", "コピー",
+                         "履歴"})
+# …and what a camera saw (its 映像 is the people in it), unless asked what the device can hold.
+PERSONAL_INFORMATION = IDENTIFYING | {"カード", "映像", "防犯"}
+
+
+def about_the_product(lemmas: set[str]) -> bool:
+    """The turn asks about a product's own feature, its capacity or the customer's own work (see above)."""
+    if any(word in lemma for lemma in lemmas for word in IDENTIFYING):  # compounds too: 口座番号
+        return False
+    if lemmas & OWN_WORK:
+        return True
+    own = lemmas & (PRODUCT_HANDLERS | OWN_CONTENT) or lemmas >= _SELF_MADE
+    if not own or lemmas & COMPANY_SIDE:
+        return False
+    # What the device can hold (保存できる) is its capacity, a security camera's too.
+    return "できる" in lemmas or not lemmas & PERSONAL_INFORMATION
+
+
+def offers_to_tell(clause: Clause) -> bool:
+    """The caller's own telling, to the company, as the clause's main predicate (口座の番号、
+    そちらにも言っとく？): an offer put as a question, not a question about handling."""
+    return any(w.lemma in TELL and w.dep == "ROOT" and any(
+        c.lemma in YOUR_SIDE and ClauseRules._marked(clause, c, ("に", "にも", "には")) for c in clause.children(w))
+        for w in clause.words)
+
+
 # --- registered information an agent reads out (identity_not_verified without a PII value) --
 # What an account says about money: an amount with one of these is the caller's, not a price.
 ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額", "引き落とし", "引落し", "引落", "振り込み",
@@ -399,6 +445,13 @@ class Clause:
         return bool(_CONCERN.search(self.text))
 
 
+def asks_or_worries(clause: Clause) -> bool:
+    """A question, a concern, a request or a wish to ask: what a privacy question is put as
+    (マイナンバー出せって紙来てっぺ, a plain complaint, asks nothing)."""
+    return clause.is_question() or clause.has_concern() or "よね" in clause.text or bool(  # …しないですよねー
+        _NEGATIVE_REQUEST.search(clause.text) or _REQUEST_CHAIN.search(clause.text) or _WANT_TO_ASK.search(clause.text))
+
+
 def clauses(parse: Parse) -> list[Clause]:
     """One ``Clause`` per sentence of the parse."""
     groups: dict[int, list[Word]] = {}
@@ -503,6 +556,8 @@ class ClauseRules:
                                       for w in clause.words):
             return True  # 家族には内緒にしてもらえますか
         if not (question or concern or negative_request or _REQUEST_CHAIN.search(clause.text)):
+            return False
+        if offers_to_tell(clause):
             return False
         lemmas = {w.lemma for w in clause.words}
         if _MARKETING.search(clause.text) and not _FEATURE.search(clause.text) and (
