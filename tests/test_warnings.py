@@ -1211,3 +1211,19 @@ def test_a_products_own_storage_is_no_privacy_question(engine, rules_only, turn:
 def test_an_offer_put_as_a_question_is_no_privacy_question(engine, turn: str, question: bool) -> None:
     got = kinds(converse(engine, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
     assert ("privacy_question" in got[-1]) is question, got
+
+
+@pytest.mark.parametrize(("turn", "question"), [
+    # Published with what names a person, and seen by a group's head asked in dialect: privacy questions.
+    ("あと、教室で描いた絵って、ホームページにうちの子の名前つきで載ったりします？", True),
+    ("息子の名前って、新聞に出たりしませんよね？", True),
+    ("登録した住所って、組合長にも見えちまうんだべか？", True),
+    ("保険証の番号、店長にも見えるんやろか？", True),
+    # Next to them: a product's name published, results posted, a price asked of a manager.
+    ("新商品の名前って、いつ公開されるんですか？", False),
+    ("大会の結果って、いつホームページに載りますか？", False),
+    ("この値段って、店長に聞けばわかりますか？", False),
+])
+def test_publication_and_a_groups_head_in_the_rules(rules_only, turn: str, question: bool) -> None:
+    got = kinds(converse(rules_only, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+    assert ("privacy_question" in got[-1]) is question, got

@@ -306,6 +306,8 @@ _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|
                            r"やんな|じゃろ|じゃろう|っちゃろ|とやろ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _MISHAP = re.compile(r"^(っ|て)?(ちゃ|ちま|てしま|しま|たり)")
 _MISHAP_AHEAD = re.compile(r"^(っ|て)?(ちゃう|ちまう|てしまう|しまう|たり|ちゃわ|ちゃいま|てしまいま)")
+# Whoever heads a group is a party (班長, 町内会長, 店長, 校長); 身長, 延長, 成長 are no one.
+_HEAD_OF = re.compile(r"(?<![身延成特消])[^\W\d_]長$")
 _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 # Dialects ask not to with ん (使わんとって, 言わんといて).
@@ -445,6 +447,22 @@ class Clause:
         return bool(_CONCERN.search(self.text))
 
 
+# Published with what names a person (子どもの名前つきで載る, 顔写真が出る, 実名で公開される).
+PUBLISH = frozenset({"載る", "載せる", "掲載", "公開", "出る", "晒す", "発表"})
+_NAMING = ("氏名", "本名", "実名", "顔", "住所")
+# A 名前 is a person's with a person named beside it (新商品の名前 is a product's).
+_PERSONS = frozenset({"子", "子ども", "子供", "私", "わたし", "自分", "本人", "家族", "息子", "娘", "主人", "夫", "妻",
+                      "母", "父", "うち", "僕", "俺"})
+
+
+def published(clause: Clause) -> bool:
+    """A person's name, face or address put where anyone reads it (子どもの名前つきで載る)."""
+    lemmas = [w.lemma for w in clause.words]
+    naming = any(n in lemma for lemma in lemmas for n in _NAMING) or (
+        any("名前" in lemma for lemma in lemmas) and not _PERSONS.isdisjoint(lemmas))
+    return naming and not PUBLISH.isdisjoint(lemmas)
+
+
 def asks_or_worries(clause: Clause) -> bool:
     """A question, a concern, a request or a wish to ask: what a privacy question is put as
     (マイナンバー出せって紙来てっぺ, a plain complaint, asks nothing)."""
@@ -567,10 +585,11 @@ class ClauseRules:
             return True  # 私のメアドにセールの案内を送るのはやめてもらえますか
         data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause, ("こと", "事"))
         # Anything of the caller's (私の病歴) is theirs to worry about when others see or hear it.
-        owned = data or self._about_self(clause) or any(member(w.lemma, CONTACTS) for w in clause.words)
+        # …and so is what an earlier sentence of the turn named (その番号よ、班長にも見えちまうんだべか).
+        owned = data or context or self._about_self(clause) or any(member(w.lemma, CONTACTS) for w in clause.words)
         if (question or concern or negative_request) and (
                 self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))
-                or self._seen_by_others(clause, owned)):
+                or self._seen_by_others(clause, owned) or published(clause)):
             return True
         if (question or _REQUEST_CHAIN.search(clause.text)) and any(
                 w.lemma in STOP and any(member(c.lemma, RETAIN) and c.dep == "obj" for c in clause.children(w))
@@ -791,7 +810,7 @@ class ClauseRules:
     def _party(clause: Clause, word: Word) -> bool:
         """A person or body other than the caller, with its compound (業者さん) or owner (市役所の人)."""
         return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or member(word.lemma, FAMILY) \
-            or member(clause.compound(word), PARTIES) or any(
+            or member(clause.compound(word), PARTIES) or _HEAD_OF.search(clause.compound(word)) is not None or any(
             (c.dep == "compound" or (c.dep == "nmod" and word.lemma in _SIDE)) and (
                 member(c.lemma, PARTIES) or member(clause.compound(c), PARTIES))
             for c in clause.children(word))
