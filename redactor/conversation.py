@@ -221,13 +221,14 @@ class Conversation:
             if len(self._heard) > REPLAY_TURNS:
                 del self._heard[next(iter(self._heard))]
         normalized = normalize(text)
-        result, found = self._redact(text, normalized, prompt, requested, words)
+        uncertain = self._uncertain(text, words)  # the turn's own words: with or without a segment id
+        result, found = self._redact(text, normalized, prompt, requested, uncertain)
         heard.masked = _spans(result)
         garbled = answering and not result.entities and bool(text.strip())
         self._remember_tail(text, normalized, result.entities, speaker, prompt, end, garbled)
         self.context.observe(text, speaker)
         self._birth_date_cued |= any(c.owner == "DATE_OF_BIRTH" for c in self.redactor.cues.find(normalized.text))
-        return self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
+        return self._decided(text, normalized, result, found, speaker, start, segment_id, channel, uncertain,
                              answered=prompt is not None or requested, garbled=garbled)
 
     def revise(self, text: str, speaker: str | None = None, *, start: float | None = None,
@@ -253,14 +254,15 @@ class Conversation:
         prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
         normalized = normalize(text)
         carded = self._card_cued
-        result, found = self._redact(text, normalized, prompt, requested, words)
+        uncertain = self._uncertain(text, words)  # this version's words, even once its segment left ``_heard``
+        result, found = self._redact(text, normalized, prompt, requested, uncertain)
         result = self._keep_masked(text, result, keep)
         garbled = answering and not result.entities and bool(text.strip())
         # A revision that first names the call's card re-reads every later answer: one redacted
         # before (27年の8月までです) escaped the expiry net (a live card call showed its expiry).
         later, shown = self._reread(segment_id, text, speaker, words, _spans(result),
                                     carded=self._card_cued and not carded)
-        turn = self._decided(text, normalized, result, found, speaker, start, segment_id, channel,
+        turn = self._decided(text, normalized, result, found, speaker, start, segment_id, channel, uncertain,
                              answered=prompt is not None or requested, garbled=garbled, revised=later)
         return replace(turn, reread=shown)
 
@@ -303,7 +305,8 @@ class Conversation:
                 reading = _asked_more(before, self._reading(context, turn.text, turn.speaker, later))
                 if reading != before or (carded and reading[1]):  # ``carded``: the expiry net applies now
                     self._asked[turn.segment_id or ""] = reading
-                    result, found = self._redact(turn.text, normalize(turn.text), reading[0], reading[1], later.words)
+                    result, found = self._redact(turn.text, normalize(turn.text), reading[0], reading[1],
+                                                 self._uncertain(turn.text, later.words))
                     result = self._keep_masked(turn.text, result, later.masked)
                     later.masked = _spans(result)
                     reread.append(replace(turn, masked=result.text, entities=found, parse=result.parse))
@@ -316,11 +319,12 @@ class Conversation:
         return reread, shown
 
     def _redact(self, text: str, normalized: NormalizedText, prompt: str | None, requested: bool,
-                words: Sequence[Word] | None) -> tuple[RedactionResult, list[Entity]]:
-        """The engine's entities (what warnings are about) and the masked result (with the digit-run net)."""
+                uncertain: list[tuple[int, int]]) -> tuple[RedactionResult, list[Entity]]:
+        """The engine's entities (what warnings are about) and the masked result (with the digit-run net);
+        ``uncertain``: the character spans the recogniser was unsure of (``_uncertain``)."""
         result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt,
                                       birth_dates=self._birth_date_plausible(normalized.text, requested),
-                                      uncertain=self._uncertain(text, words))
+                                      uncertain=uncertain)
         found = result.entities
         if self._digit_run is not None:
             result = self._with(text, result, self._digit_runs(normalized, result))
@@ -330,14 +334,15 @@ class Conversation:
         return result, found
 
     def _decided(self, text: str, normalized: NormalizedText, result: RedactionResult, found: list[Entity],
-                 speaker: str | None, start: float | None, segment_id: str | None, channel: str | None, *,
-                 answered: bool, garbled: bool, revised: Sequence[Observation] | None = None) -> Turn:
+                 speaker: str | None, start: float | None, segment_id: str | None, channel: str | None,
+                 uncertain: list[tuple[int, int]], *, answered: bool, garbled: bool,
+                 revised: Sequence[Observation] | None = None) -> Turn:
         """Warnings and the identity checklist for a redacted utterance (a new turn, or a revision
-        with the ``revised`` turns after it read again), and its ``Turn``."""
+        with the ``revised`` turns after it read again), and its ``Turn``; ``uncertain`` as the
+        utterance was redacted with (a guessed word is no disclosure)."""
         version = Observation(text, result.text, found, speaker, segment_id,
                               round(start, 2) if start is not None else None,
-                              channel if channel is not None else speaker, result.parse,
-                              self._uncertain(text, getattr(self._heard.get(segment_id or ""), "words", None)))
+                              channel if channel is not None else speaker, result.parse, uncertain)
         warnings = self.state.add(version) if revised is None else self.state.revise(version, *revised)
         identity = Identity.of(self.state)
         changed = identity != self._identity

@@ -302,3 +302,36 @@ def test_a_future_year_month_answer_is_an_expiry_even_before_a_card_is_named(eng
     conversation.turn("期限はいつまででしょうか。", "agent", start=0.0, end=2.0, segment_id="a-1")
     turn = conversation.turn(f"{_next_year()}年の3月までです", "customer", start=2.5, end=4.0, segment_id="c-1")
     assert [e.type for e in turn.entities] == ["CARD_EXPIRY"], turn.text
+
+
+# --- a recogniser's guess is no disclosure, whatever the turn's segment id ----------------------
+
+SICK = ["うつ病", "の", "手続き", "を", "したい", "んです"]
+
+
+def _words(engine: Engine, sick: float) -> list[Word]:
+    """``SICK`` as recognised words: うつ病 with ``sick`` times the threshold of a guess, the rest heard."""
+    low = engine.options.uncertain_word_probability
+    return [Word(p, i * 0.3, i * 0.3 + 0.3, low * sick if p == "うつ病" else 0.95) for i, p in enumerate(SICK)]
+
+
+@pytest.mark.parametrize(("sick", "warns"), [(0.5, False), (1.9, True)])
+def test_a_guessed_word_without_a_segment_id_is_no_disclosure(engine: Engine, sick: float, warns: bool) -> None:
+    """A turn with no segment id (text mode, batch) is judged on its own words' probabilities."""
+    call = engine.conversation("no-id", "general_support")
+    turn = call.turn("".join(SICK), "customer", start=3.0, words=_words(engine, sick))
+    assert ("sensitive_info" in [w.kind for w in turn.warnings]) is warns
+
+
+@pytest.mark.parametrize(("sick", "warns"), [(0.5, False), (1.9, True)])
+def test_a_guessed_word_in_a_revision_of_a_turn_long_gone_is_no_disclosure(engine: Engine, sick: float,
+                                                                           warns: bool) -> None:
+    """A revision of a segment older than the replay window is judged on the revision's own words."""
+    from redactor.policy.engine import REPLAY_TURNS
+
+    call = engine.conversation("gone", "general_support")
+    call.turn("はい", "customer", start=0.0, end=0.5, segment_id="c-0")
+    for i in range(REPLAY_TURNS):  # c-0 leaves the window
+        call.turn("はい", "agent", start=1.0 + i, end=1.5 + i, segment_id=f"a-{i}")
+    turn = call.revise("".join(SICK), "customer", start=0.0, segment_id="c-0", words=_words(engine, sick))
+    assert ("sensitive_info" in [w.kind for w in turn.warnings]) is warns
