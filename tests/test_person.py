@@ -554,7 +554,7 @@ def test_round5_a_given_name_in_kana_after_a_kanji_name(redactor) -> None:
 
 # Round 7: precision families (own sentences; the call-centre names next to them stay masked).
 @pytest.mark.parametrize("text", [
-    "ロビーからはオルムステッド・ハーバーの夜景を楽しめる。",  # a place's head after a foreign name
+    "ロビーからはオルムステッド・プラザの夜景を楽しめる。",  # a place's head after a foreign name
     "観光客はブレナン・スクエアの噴水を見に行く。",
     "会議はモントローズ・アカデミーの講堂で開かれた。",
     "ハミルトン・アリーナで決勝が行われた。",
@@ -576,6 +576,36 @@ def test_round7_a_foreign_name_with_a_building_or_firm_head_is_no_person(redacto
     ("山田様のお電話番号を伺えますか。", ["山田"]),
 ])
 def test_round7_a_group_before_its_member_is_no_person(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a full name or a listed surname before の and a full name: a person too (a relation, a branch)
+    ("山田太郎の山田花子です", ["山田太郎", "山田花子"]),
+    ("担当は鈴木一郎の佐藤花子です", ["鈴木一郎", "佐藤花子"]),
+    ("田中の山田花子と申します", ["田中", "山田花子"]),
+    ("父の山田太郎の山田花子です", ["山田太郎", "山田花子"]),
+    ("佐藤一郎の佐藤次郎と申します", ["佐藤一郎", "佐藤次郎"]),
+    ("ジョン・スミスのジェーン・スミスです", ["ジョン・スミス", "ジェーン・スミス"]),
+    # a firm the parse labels as one stays visible
+    ("東西商事の山田花子です", ["山田花子"]),
+])
+def test_round7_a_name_before_a_full_name_stays_a_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # heads of places that are surnames too (Fritz Haber): the whole name, not its first part visible
+    ("フリッツ・ハーバーさんから電話がありました", ["フリッツ・ハーバー"]),
+    ("ジェーン・モールさんに代わります", ["ジェーン・モール"]),
+    ("ジェーン・モールに代わります", ["ジェーン・モール"]),
+    ("トーマス・キャッスル様のご住所を確認します", ["トーマス・キャッスル"]),
+    ("ジョン・ブリッジ氏が来日した", ["ジョン・ブリッジ"]),
+    ("ピーター・ストリート先生にお伝えします", ["ピーター・ストリート"]),
+    # an honorific makes a person of any chain, whatever its head; the whole chain is masked
+    ("アンナ・プラザさんにお電話です", ["アンナ・プラザ"]),
+])
+def test_round7_a_surname_like_head_keeps_the_whole_name_masked(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
 
 

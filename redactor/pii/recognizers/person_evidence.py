@@ -89,12 +89,15 @@ from redactor.pii.recognizers.person_context import (
 # GiNZA labels that say "not a person" when they lie on a candidate (organisations, facilities,
 # products and works, events, places).  Labels GiNZA scatters over foreign names at random
 # (Dish, Food_Other, Clothing, Flora …) are not evidence either way.
-AGAINST_LABELS = frozenset({
-    # organisations
+# Organisations: what a person may be "of" (ビートルズのジョン・レノン, ``_without_groups``).
+_ORG_LABELS = frozenset({
     "Company", "Company_Group", "Corporation_Other", "Organization_Other", "Political_Organization_Other",
     "Political_Party", "Government", "Cabinet", "Military", "International_Organization", "Public_Institution",
     "School", "Research_Institute", "Pro_Sports_Organization", "Sports_Organization_Other", "Sports_League",
-    "Show_Organization", "Ethnic_Group_Other", "Nationality",
+    "Show_Organization",
+})
+AGAINST_LABELS = _ORG_LABELS | frozenset({
+    "Ethnic_Group_Other", "Nationality",
     # facilities
     "Facility_Other", "Facility_Part", "Museum", "Theater", "Station", "Airport", "Park", "Zoo", "Amusement_Park",
     "Worship_Place", "Sports_Facility", "Car_Stop", "Bridge", "Tunnel", "Road", "Railroad", "Line_Other", "Port",
@@ -140,6 +143,8 @@ _ROLES = frozenset({"オーナー", "マネージャー", "メンバー", "ス�
 NAME_SUFFIXES = frozenset({"家", "ら", "等", "一家", "夫妻", "兄弟", "姉妹", "父子", "母子", "親子", "一族", "役", "氏",
                            "さん", "様", "さま", "くん", "君", "ちゃん", "殿", "先生", "自身", "本人", "没後", "亡き",
                            "個人"})
+# Honorifics after a name (as ``person.HONORIFICS``, which imports this module): only a person takes them.
+_HONORIFICS = frozenset({"さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生"})
 # Words right after a name that only a person takes (バンナー亡き後, ケイン夫妻): as decisive as a title.
 _PERSON_SUFFIXES = frozenset({"氏", "夫妻", "亡き", "没後", "一家", "兄弟", "姉妹", "父子", "母子", "親子", "自身",
                              "個人"})
@@ -163,10 +168,11 @@ _ORG_TAIL = frozenset({
     "プロダクション", "プロダクションズ", "システムズ", "テクノロジーズ", "インダストリーズ", "レーベル",
     "ラボ", "パートナーズ", "ネットワークス", "エンタープライズ", "ファンド", "リーグ",
     "クリエイツ", "ワークス", "ラボラトリーズ", "エレクトロニクス", "コミュニケーションズ", "ソリューションズ",
-    # … and of a foreign place or building (ビクトリア・ハーバー, レジスタン・スクエア): the head
-    # says what the thing is.  Heads that are also surnames (パーク, ホール, テンプル) are left out.
-    "ハーバー", "スクエア", "ストリート", "アベニュー", "ブリッジ", "スタジアム", "アリーナ", "ガーデンズ",
-    "モール", "プラザ", "パレス", "キャッスル", "ステーション", "エアポート", "カレッジ", "ユニバーシティ",
+    # … and of a foreign place or building (レジスタン・スクエア): the head says what the thing is.
+    # Heads that are also surnames (パーク, ホール, テンプル, ハーバー, モール, キャッスル, ブリッジ,
+    # ストリート: フリッツ・ハーバー) are left out, and an honorific after the name overrides any head.
+    "スクエア", "アベニュー", "スタジアム", "アリーナ", "ガーデンズ",
+    "プラザ", "パレス", "ステーション", "エアポート", "カレッジ", "ユニバーシティ",
     "アカデミー", "スクール", "ミュージアム", "ギャラリー", "シアター", "カテドラル", "マドラサ", "モスク",
 })
 # A category noun of organisations in apposition before a name (不動産会社ゼウス, 鉄鋼メーカー、ユジノール).
@@ -678,13 +684,13 @@ def _label_against(doc: Doc, start: int, end: int) -> int:
     return worst
 
 
-def _org_tail(tokens: Span) -> bool:
+def _org_tail(doc: Doc, end: int) -> bool:
     """The name ends with an organisation's or a building's head word, as a word of its own
     (ロッキード・コーポレーション) or glued to a katakana word the tagger did not split
-    (シュガートアソシエイツ)."""
-    last = tokens[-1].text
-    return last in _ORG_TAIL or (bool(_KATAKANA.fullmatch(last)) and any(
-        len(tail) >= 4 and len(last) > len(tail) + 1 and last.endswith(tail) for tail in _ORG_TAIL))
+    (シュガートアソシエイツ), and no honorific follows (…・ハーバーさん is a person)."""
+    last = doc[end - 1].text
+    return next_text(doc, end) not in _HONORIFICS and (last in _ORG_TAIL or (bool(_KATAKANA.fullmatch(last)) and any(
+        len(tail) >= 4 and len(last) > len(tail) + 1 and last.endswith(tail) for tail in _ORG_TAIL)))
 
 
 def _surname_shape(tokens: Span) -> bool:
@@ -751,7 +757,7 @@ def person_spans(doc: Doc, decide: Decide | None = None,
              for v in _without_groups(doc, accepted)]
     spans += _coordinated(doc, spans, weak)
     spans += _between_names(doc, spans) + assumed_names(doc_text(doc))
-    return spans + _mentioned_again(doc, spans)
+    return _whole_chains(doc, spans + _mentioned_again(doc, spans))
 
 
 # Branches whose evidence is about the candidate itself (said to marry, introduced as …).
@@ -759,15 +765,57 @@ _OWN_EVIDENCE = frozenset({"said", "intro", "person_head"})
 
 
 def _without_groups(doc: Doc, accepted: list[Verdict]) -> list[Verdict]:
-    """Drop a name-like word directly followed by の and a full name (ビートルズのジョン・レノン,
+    """Drop a group's name directly followed by の and a full name (ビートルズのジョン・レノン,
     東西商事の山田花子): what a person is "of" is a band, a team or a firm; a person's kin or staff
-    come with a word between (山田の妻花子)."""
-    full = {v.start for v in accepted
-            if any(t.text in JOINERS for t in doc[v.start:v.end])
-            or sum("人名" in t.tag_ for t in doc[v.start:v.end]) >= 2}
+    come with a word between (山田の妻花子).  A full name or a listed surname or given name
+    before の stays a name (山田太郎の山田花子, 田中の山田花子)."""
+    full = {v.start for v in accepted if _full_name(doc[v.start:v.end])}
     return [v for v in accepted
-            if v.branch in _OWN_EVIDENCE or v.end + 1 >= len(doc)
-            or not (doc[v.end].text == "の" and v.end + 1 in full)]
+            if v.branch in _OWN_EVIDENCE or v.end + 1 >= len(doc) or v.start in full
+            or not (doc[v.end].text == "の" and v.end + 1 in full and _group_word(doc[v.start:v.end]))]
+
+
+def _full_name(tokens: Span) -> bool:
+    """A foreign chain (ジョン・レノン) or two name words (山田|花子)."""
+    return any(t.text in JOINERS for t in tokens) or sum("人名" in t.tag_ for t in tokens) >= 2
+
+
+def _group_word(tokens: Span) -> bool:
+    """A word that can name a group: katakana or Latin (ビートルズ) or labelled an organisation,
+    and not begun by a listed surname or given name (田中, ミドリ: names of people first)."""
+    first = tokens[0]
+    if _kind(first) in {"姓", "名"} or {"姓", "名"} & entry(first.text).kinds:
+        return False
+    return all(_foreign(t) for t in tokens) or any(t.ent_type_ in _ORG_LABELS for t in tokens)
+
+
+def _whole_chains(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Each span widened to the foreign chain it is part of, and every chain before an honorific
+    (フリッツ・ハーバーさん): where a part of a name is masked, the rest would give it away."""
+    found = []
+    for i, tok in enumerate(doc[:-1]):
+        if doc[i + 1].text in _HONORIFICS and _foreign(tok):
+            a, b = _chain(doc, i, i + 1)
+            if b - a > 1:
+                found.append((doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), 0.8))
+    for start, end, score in spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            a, b = _chain(doc, span.start, span.end)
+            start, end = min(start, doc[a].idx), max(end, doc[b - 1].idx + len(doc[b - 1].text))
+        found.append((start, end, score))
+    return found
+
+
+def _chain(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Tokens ``start:end`` widened over glued joiners and the katakana or Latin words they join."""
+    while (start >= 2 and doc[start - 1].text in JOINERS and _foreign(doc[start]) and _foreign(doc[start - 2])
+           and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_):
+        start -= 2
+    while (end + 1 < len(doc) and doc[end].text in JOINERS and _foreign(doc[end - 1]) and _foreign(doc[end + 1])
+           and not doc[end - 1].whitespace_ and not doc[end].whitespace_):
+        end += 2
+    return start, end
 
 
 def _between_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
@@ -923,7 +971,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     if said_to_be_a_person(doc, cand.start, cand.end, TITLES) and _speakable(
             tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
             work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
-            or _compound_after(doc, cand.end) >= 2 or _org_tail(tokens) or team(tokens)
+            or _compound_after(doc, cand.end) >= 2 or _org_tail(doc, cand.end) or team(tokens)
             or _office_of_place(doc, cand)):
         return verdict("said", True)  # Xの息子, Xと結婚, Xは、…の実業家。
     if cand.said:
@@ -976,7 +1024,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     against += label if label == 2 or not single else 0
     # a compound noun before, and the candidate ends like a compound's head (旭日重光章): a compound
     against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
-    against += 3 if (_org_tail(tokens) or tokens[0].text in _GROUP_HEAD or team(tokens)
+    against += 3 if (_org_tail(doc, cand.end) or tokens[0].text in _GROUP_HEAD or team(tokens)
                      or any(t.text in AND_WORDS for t in tokens)) else 0
     against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
     against += 3 if (organisation_predicate(doc, cand.end) or organisation_deed(doc, cand.end)
