@@ -31,24 +31,49 @@ def _dictionary():
 
 
 def _morphemes(text: str) -> list[tuple[int, int]]:
-    """Character spans of ``text``'s shortest-unit morphemes."""
+    """Character spans of ``text``'s shortest-unit morphemes; none for a text SudachiPy refuses
+    (over ~49 kB: a long odd word must not abort a decode, its pause just moves nothing)."""
     from sudachipy import SplitMode
+    from sudachipy.errors import SudachiError
 
     tokenizer = getattr(_local, "tokenizer", None)
     if tokenizer is None:
         tokenizer = _local.tokenizer = _dictionary().create(SplitMode.A)
-    return [(m.begin(), m.end()) for m in tokenizer.tokenize(text)]
+    try:
+        return [(m.begin(), m.end()) for m in tokenizer.tokenize(text)]
+    except SudachiError:
+        return []
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _spaceless(texts: Sequence[str]) -> list[str]:
+    """``texts`` without whitespace, one space kept between two Latin letters (card number).
+
+    Whisper's words carry a leading space now and then, which in Japanese marks no word boundary
+    but would split the morpheme a pause cuts (あり| がとう read as あり, " ", がとう)."""
+    joined, out, pos = "".join(texts), [], 0
+    for text in texts:
+        out.append("".join(ch for i, ch in enumerate(text, pos) if not ch.isspace()
+                           or (i > 0 and _latin(joined[i - 1]) and _latin(joined[i:].lstrip()[:1]))))
+        pos += len(text)
+    return out
 
 
 def cut_before(texts: Sequence[str], at: int) -> int:
     """How many of the words before index ``at`` of ``texts`` belong to a morpheme that goes on
-    after it (0: the pause falls between two morphemes)."""
-    before = list(texts[max(0, at - CONTEXT_WORDS):at])
-    after = list(texts[at:at + CONTEXT_WORDS])
+    after it (0: the pause falls between two morphemes).  Read without the words' spaces
+    (``_spaceless``): offsets are in the spaceless text, and each word is walked back by its
+    spaceless length, so a word of spaces alone moves only when it lies inside the morpheme."""
+    lo = max(0, at - CONTEXT_WORDS)
+    words = _spaceless(texts[lo:at + CONTEXT_WORDS])
+    before, after = words[:at - lo], words[at - lo:]
     cut = len("".join(before))
-    if not before or not after or not "".join(after).strip():
+    if not before or not "".join(after).strip():
         return 0
-    head = next((a for a, b in _morphemes("".join(before + after)) if a < cut < b), None)
+    head = next((a for a, b in _morphemes("".join(words)) if a < cut < b), None)
     if head is None:
         return 0
     pos, k = cut, 0
@@ -58,4 +83,3 @@ def cut_before(texts: Sequence[str], at: int) -> int:
         pos -= len(text)
         k += 1
     return k
-
