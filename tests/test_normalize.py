@@ -195,3 +195,19 @@ def test_long_runs_of_kana_numbers_are_linear(unit: str) -> None:
     began = time.perf_counter()
     normalize(text)
     assert time.perf_counter() - began < 1.0
+
+
+@pytest.mark.parametrize("text", [
+    # A verb ending in けた is no digit count (避けた, しけた), nor are positions that do not fall.
+    "車を裏によけたんですか", "よけた", "しけた", "せんせんせんせん", "じゅうひゃくせん",
+])
+def test_verbs_and_non_numbers_in_kana_stay(text: str) -> None:
+    assert normalize(text).text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("さんけたです", "3桁です"), ("じゅうにけたです", "12桁です"), ("番号はよんひゃくにじゅうです", "番号は420です"),
+    ("せんきゅうひゃくはちじゅうねん", "1980年"),
+])
+def test_counted_numbers_in_kana_still_normalise(text: str, expected: str) -> None:
+    assert normalize(text).text == expected

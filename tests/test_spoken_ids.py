@@ -126,3 +126,29 @@ def test_masked_text_keeps_no_digit_of_a_spelled_identifier(redactor) -> None:
 
 def _spans(redactor, text: str) -> list[tuple[str, int, int]]:
     return [(e.type, e.start, e.end) for e in redactor.analyze(text)]
+
+
+@pytest.mark.parametrize(("request_text", "cue"), [
+    # A business word later in the request is no genitive of the cue: the cue still asks.
+    ("お電話番号はご注文時にご登録のものをお願いします。", "お電話"),
+    ("お名前を注文番号と一緒にお願いします。", "お名前"),
+    ("生年月日を予約番号の確認のためにお願いします。", "生年月日"),
+])
+def test_a_business_word_after_a_particle_leaves_the_request(redactor, request_text: str, cue: str) -> None:
+    context = CallContext(redactor.cues)
+    context.observe(request_text, "agent")
+    assert context.prompt_for("customer") == cue
+
+
+def test_a_phone_number_asked_beside_an_order_is_masked_whole(redactor) -> None:
+    context = CallContext(redactor.cues)
+    context.observe("お電話番号はご注文時にご登録のものをお願いします。", "agent")
+    answer = "ぜろきゅうぜろのいちにいさんよんのごろくななはちです"
+    masked = redactor.redact(answer, prompt=context.prompt_for("customer"))
+    assert masked.text == "<PHONE_NUMBER>です", masked.text
+
+
+def test_the_back_of_a_device_modifying_its_serial_still_asks_for_no_card(redactor) -> None:
+    context = CallContext(redactor.cues)
+    context.observe("本体の裏のシリアル番号を教えていただけますか。", "agent")
+    assert context.prompt_for("customer") is None

@@ -1227,3 +1227,34 @@ def test_an_offer_put_as_a_question_is_no_privacy_question(engine, turn: str, qu
 def test_publication_and_a_groups_head_in_the_rules(rules_only, turn: str, question: bool) -> None:
     got = kinds(converse(rules_only, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
     assert ("privacy_question" in got[-1]) is question, got
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # Talk between a named code and its value, and a business number after the described place.
+    (["A:お支払いのカードについてお伺いします。", "C:セキュリティコードの入力がエラーになって、742です。"], True),
+    (["A:お支払いのカードについてお伺いします。", "C:セキュリティコードは料金の合計じゃなくて742です。"], True),
+    (["A:サインの横の数字と、ご注文番号をお願いします。"], True),
+    # Still a serial's: the place runs into it.
+    (["A:製品を裏返して、底面のシリアル番号をお読みください。", "C:AB-2048です。"], False),
+])
+def test_a_security_code_with_business_words_around_it(engine, turns: list[str], fires: bool) -> None:
+    got = kinds(converse(engine, _turns(tuple(turns)), "billing"))
+    assert ("card_security_code" in got[-1]) is fires, got
+
+
+@pytest.mark.parametrize(("turn", "fires"), [
+    # The caller's work or recordings sent, shown or used beyond them: privacy questions (quiet after 28ef8f0).
+    ("作品のデータって、そちらで他のお客さんに見せたりしませんか", True),
+    ("ロゴのデザイン、そちらで勝手に他の会社に使われたりしませんか", True),
+    ("アプリで撮った動画って、勝手に送信されたりしませんか", True),
+    ("スマホのアプリって、録画を勝手にアップロードしたりしないですよね", True),
+    # The traps the product gate was made for stay quiet.
+    ("この防犯カメラ、録画はどのくらい保存できるんですか？", False),
+    ("ロゴのデータって、そっちで保存しといてもらえるんですよね？ 次の注文でも使いたいので", False),
+    ("自分で撮った星の写真って、館内の掲示板で共有していいんですか？", False),
+])
+def test_a_product_question_about_others_seeing_the_data(engine, rules_only, turn: str, fires: bool) -> None:
+    # The full engine catches the questions (its model, no longer barred by the gate); neither raises on a trap.
+    for judge in (engine,) if fires else (rules_only, engine):
+        got = kinds(converse(judge, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+        assert ("privacy_question" in got[-1]) is fires, (judge is engine, got)

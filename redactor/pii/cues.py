@@ -68,16 +68,21 @@ CUES: dict[str, tuple[str, ...]] = {
 _PRINTED = r"(ある|書いてある|書かれて(いる|る)|書かれた|記載の|記載されて(いる|る)|印字(された|されて(いる|る)|の))"
 _PLACE = r"(署名(欄|の(ところ|とこ))|サイン(欄|の(ところ|とこ|横|隣|近く))|裏返|小さく印字)"
 _DIGITS_NOUN = r"(3|三|３|4|四|４)(桁|けた)"
+# The gap to the number noun is lazy: the first number after the place is the one it describes
+# (サインの横の数字と、ご注文番号: the digits, not the order number).
 SECURITY_CODE_DESCRIBED = re.compile(rf"裏(面|側)?(に|の)?{_PRINTED}?{_DIGITS_NOUN}"
-                                     rf"|{_PLACE}[^0-9。？?！!\n]{{0,16}}(数字|番号|コード|{_DIGITS_NOUN})")
+                                     rf"|{_PLACE}[^0-9。？?！!\n]{{0,16}}?(数字|番号|コード|{_DIGITS_NOUN})")
 # The same said with its value (the PII engine's slot may have missed it): a name, the back (裏の番号,
-# うらの3桁 read in kana) or a described place, then 3-4 digits close after it.
+# うらの3桁 read in kana) or a described place, then 3-4 digits close after it.  Only the described
+# place (group ``place``) can be a business number's; the gap before the value is any talk
+# (セキュリティコードの入力がエラーになって、742).
 SECURITY_CODE_SAID = re.compile(
-    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|(裏|うら)(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8})?の?(番号|数字)|"
-    rf"{SECURITY_CODE_DESCRIBED.pattern})[^0-9]{{0,14}}\d{{3,4}}(?!\d)")
+    r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|(?P<place>(裏|うら)(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8}?)?の?(番号|数字)|"
+    rf"{SECURITY_CODE_DESCRIBED.pattern}))[^0-9]{{0,14}}\d{{3,4}}(?!\d)")
 _BUSINESS_NUMBER = re.compile("|".join(map(re.escape, BUSINESS_NUMBERS)), re.IGNORECASE)
-# What joins a modifier to the noun it modifies (裏の|シリアル番号): no pause, no list.
-_SAME_PHRASE = re.compile(r"[^、。？?！!,\sとや]{0,8}")
+# What joins a modifier to the noun it modifies (裏の|シリアル番号): a genitive, no pause, no list and
+# no particle that ends the phrase (お電話番号は|ご注文時に…: the number asked is still the phone's).
+_SAME_PHRASE = re.compile(r"の?[^、。？?！!,\sとやはをがにでも]{0,8}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +93,12 @@ class Cue:
 
 
 def _described(pattern: re.Pattern[str], text: str) -> bool:
-    # A description that runs into a business number (裏返して本体のシリアル番号) is that number's.
-    return any(not _BUSINESS_NUMBER.search(m.group(0)) for m in pattern.finditer(text))
+    # A place description that runs into a business number (裏返して本体のシリアル番号) is that number's;
+    # a named code (セキュリティコード) is a card's whatever is said before its value.
+    def place(m: re.Match[str]) -> str:
+        return (m.group("place") or "") if "place" in pattern.groupindex else m.group(0)
+
+    return any(not _BUSINESS_NUMBER.search(place(m)) for m in pattern.finditer(text))
 
 
 def describes_security_code(text: str) -> bool:
@@ -105,6 +114,8 @@ def says_security_code(text: str) -> bool:
 def modifies_business_number(text: str, cue: Cue) -> bool:
     """The cue modifies a business number in the same phrase (本体の裏のシリアル番号: the back of the
     device, not of a card), so it asks for no personal value."""
+    if not (text[cue.end - 1] == "の" or text.startswith("の", cue.end)):
+        return False  # only a genitive modifies: 裏の|シリアル番号, 本体裏面の|型番
     gap = _SAME_PHRASE.match(text, cue.end)
     return gap is not None and any(_BUSINESS_NUMBER.match(text, i) for i in range(cue.end, gap.end() + 1))
 

@@ -259,18 +259,30 @@ def _kana_counted(match: re.Match[str]) -> str:
         return match.group(0)  # a counter's sound change (はっ…) belongs to a word after
     if len(words) < 3 and not (_HUNDREDS & set(words) and len(words) == 2):
         return match.group(0)
-    return str(_kana_numeral(words))
+    number = _kana_numeral(words)
+    return match.group(0) if number is None else str(number)
 
 
-def _kana_numeral(words: list[str]) -> int:
-    total, digit = 0, None
+def _kana_numeral(words: list[str]) -> int | None:
+    """The value of position words (せんきゅうひゃく…), or None where they are no number: two digits
+    in a row (によ) or positions that do not fall (せんせん, じゅうひゃく) are ordinary words."""
+    total, digit, last = 0, None, None
     for word in words:
         if word in _KANA_MULTIPLIERS:
-            total += (1 if digit is None else digit) * _KANA_MULTIPLIERS[word]
+            if last is not None and _KANA_MULTIPLIERS[word] >= last:
+                return None
+            last = _KANA_MULTIPLIERS[word]
+            total += (1 if digit is None else digit) * last
             digit = None
+        elif digit is not None:
+            return None
         else:
             digit = _KANA_NUMERAL_DIGITS[word]
     return total + (digit or 0)
+
+
+# A lone single sound before けた is a verb's (よけた, しけた, 避けた): no digit count.
+_WEAK_COUNT = frozenset({"よ", "し", "に", "く", "ご"})
 
 
 def _kana_date_part(match: re.Match[str]) -> str:
@@ -278,8 +290,11 @@ def _kana_date_part(match: re.Match[str]) -> str:
         return _ERAS[match.group("era")]
     if match.group("day"):
         tens = _kana_numeral(_KANA_NUMERAL_WORD.findall(match.group("tens") or ""))
-        return f"{tens + _KANA_DAYS[match.group('day')]}日"
-    number = _kana_numeral(_KANA_NUMERAL_WORD.findall(match.group("num")))
+        return match.group(0) if tens is None else f"{tens + _KANA_DAYS[match.group('day')]}日"
+    words = _KANA_NUMERAL_WORD.findall(match.group("num"))
+    number = _kana_numeral(words)
+    if number is None or (match.group("unit") == "けた" and len(words) == 1 and words[0] in _WEAK_COUNT):
+        return match.group(0)
     return f"{number}{_KANA_UNITS[match.group('unit')]}"
 
 

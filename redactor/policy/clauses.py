@@ -158,7 +158,10 @@ OWN_CONTENT = frozenset({"作品", "ボイスメモ", "メモ", "録画", "動�
 _SELF_MADE = frozenset({"自分", "撮る"})  # 自分で撮った写真: the caller's own content, like a 動画
 OWN_WORK = frozenset({"ロゴ", "デザイン", "原稿", "図面", "イラスト", "版下", "入稿", "作品"})
 YOUR_SIDE = frozenset({"そちら", "そっち", "御社", "貴社", "おたく", "お宅"})  # the company, addressed
-COMPANY_SIDE = (PARTIES | RECIPIENTS) - {"サーバー", "クラウド", "メーカー"} | YOUR_SIDE
+OTHERS = (PARTIES | RECIPIENTS) - {"サーバー", "クラウド", "メーカー"}  # anyone but the caller and the company
+# Data leaving the caller's hands (勝手に送信される, アップロードしたりしない, 漏れる): what a product sends
+# out, or a shop shows or lends to others, is the handling of their data, not a feature.
+EXPOSURE = frozenset({"送信", "アップロード", "漏れる", "漏らす", "漏洩", "流出", "勝手", "勝手に", "転送", "流用"})
 # Words that name a person's data whatever holds it.
 IDENTIFYING = frozenset({"個人情報", "情報", "プライバシー", "名前", "氏名", "本名", "住所", "電話", "番号", "登録",
                          "通話", "会話", "顔", "声", "免許", "免許証", "保険証", "位置", "契約", "口座", "コピー",
@@ -171,10 +174,14 @@ def about_the_product(lemmas: set[str]) -> bool:
     """The turn asks about a product's own feature, its capacity or the customer's own work (see above)."""
     if any(word in lemma for lemma in lemmas for word in IDENTIFYING):  # compounds too: 口座番号
         return False
+    # Who else sees it comes first: the shop keeping the caller's logo is the service, the shop
+    # showing it to other customers (そちらで他のお客さんに見せたり) is not.
+    if lemmas & (OTHERS | EXPOSURE):
+        return False
     if lemmas & OWN_WORK:
         return True
     own = lemmas & (PRODUCT_HANDLERS | OWN_CONTENT) or lemmas >= _SELF_MADE
-    if not own or lemmas & COMPANY_SIDE:
+    if not own or lemmas & YOUR_SIDE:
         return False
     # What the device can hold (保存できる) is its capacity, a security camera's too.
     return "できる" in lemmas or not lemmas & PERSONAL_INFORMATION
