@@ -1258,3 +1258,14 @@ def test_a_product_question_about_others_seeing_the_data(engine, rules_only, tur
     for judge in (engine,) if fires else (rules_only, engine):
         got = kinds(converse(judge, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
         assert ("privacy_question" in got[-1]) is fires, (judge is engine, got)
+
+
+def test_guessed_spans_past_the_text_are_clamped(engine) -> None:
+    """An uncertain span reaching past the turn (a stale live offset) marks the text it covers, no more."""
+    from redactor.pii.normalize import normalize
+    from redactor.policy.engine import Observation, _doubtful
+
+    text = "うつ病で休んでいます"
+    parse = engine.redactor.redact(text).parse
+    got = _doubtful(Observation(text=text, parse=parse, uncertain=[(-5, 2), (8, 400)]), normalize(text))
+    assert got == [i < 2 or i >= 8 for i in range(len(text))]

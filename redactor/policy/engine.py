@@ -32,7 +32,7 @@ from typing import Any
 
 from redactor.pii.catalogue import Entity
 from redactor.pii.cues import says_security_code
-from redactor.pii.normalize import normalize
+from redactor.pii.normalize import NormalizedText, normalize
 from redactor.policy import act_model
 from redactor.policy.act_model import AGENT_KINDS, CUSTOMER_KINDS, ActModel, ActTurn
 from redactor.policy.acts import ActDetector
@@ -145,17 +145,18 @@ class Observation:
     uncertain: Sequence[tuple[int, int]] = ()
 
 
-def _doubtful(utterance: Observation) -> list[bool]:
-    """Per character of the parse's text (the normalised turn, ``SensitiveDetector``'s offsets):
-    whether it comes wholly from words the recogniser was unsure of; empty when none is."""
+def _doubtful(utterance: Observation, flat: NormalizedText) -> list[bool]:
+    """Per character of the parse's text (``flat``: the normalised turn, ``SensitiveDetector``'s
+    offsets): whether it comes wholly from words the recogniser was unsure of; empty when none is."""
     if not utterance.uncertain or not utterance.text or not utterance.parse:
         return []
-    flat = normalize(utterance.text)
     if len(flat.text) != sum(len(w.text) + (1 if w.space else 0) for w in utterance.parse):
         return []  # the parse is of another text: nothing can be placed
-    unsure = [False] * (len(utterance.text) + 1)
+    size = len(utterance.text)
+    unsure = [False] * (size + 1)
     for a, b in utterance.uncertain:
-        unsure[max(0, a):max(0, b)] = [True] * (max(0, b) - max(0, a))
+        a, b = min(max(0, a), size), min(max(0, b), size)  # a span past the text must not grow the list
+        unsure[a:b] = [True] * max(0, b - a)
     # A character of the normalised text may stand for several of the original (293 for にーきゅうさん).
     doubtful = [flat.starts[i] < flat.ends[i] and all(unsure[flat.starts[i]:flat.ends[i]])
                 for i in range(len(flat.text))]
@@ -209,7 +210,6 @@ class CallState:
     customer_spoke: bool = False
     animals: bool = False  # the call is about a pet (ペット保険, ワンちゃん): its illnesses are no one's
     agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
-    guessed: bool = False  # the turn being judged had a sensitive mention only in uncertain words
     fired: set[tuple[str, str | None]] = field(default_factory=set)
     # What the customer said, as keyed hashes, each with the turn that first said it.
     _customer_values: dict[bytes, int] = field(default_factory=dict, repr=False)
@@ -312,7 +312,9 @@ class CallState:
             elif not self.policy.allows(entity.type) and speaker != "agent":
                 # What the agent says is their request, echo or disclosure: warned as such.
                 found.append(("unneeded_pii", entity.type))
-        flat = normalize(raw).text  # digits as digits, full-width folded: what the regexes read
+        normalized = normalize(raw)
+        flat = normalized.text  # digits as digits, full-width folded: what the regexes read
+        doubtful = _doubtful(utterance, normalized)  # raw is the text whenever there are guesses
         if says_security_code(flat):  # the PII slot may have missed it (read by where it is printed)
             found.append(("card_security_code", None))
 
@@ -366,9 +368,8 @@ class CallState:
         mentions = engine.sensitive.mentions(said, said_parse, animals=self.animals)
         # A recogniser's guess is no disclosure: a mention only in words it was unsure of (住所の変更
         # heard as 重症の…) does not raise alone.
-        doubtful = _doubtful(utterance) if said is raw else []
-        heard = [(m, w) for m, w in mentions if not _inside(m.start, m.end, doubtful)]
-        self.guessed = len(heard) < len(mentions)  # the model reads the same word: not from it either
+        heard = [(m, w) for m, w in mentions if said is not raw or not _inside(m.start, m.end, doubtful)]
+        guessed = len(heard) < len(mentions)  # the model reads the same word: not from it either
         mentions = heard
         found += list(dict.fromkeys(("sensitive_info", m.category) for m, _ in mentions))
         if speaker != "agent":
@@ -384,14 +385,15 @@ class CallState:
             # A security code offered with its value is that act's specific warning alone.
             if self._volunteers(raw, parse, {e.type for e in entities}) and ("card_security_code", None) not in found:
                 found.append(("volunteered_info_offer", None))
-        found += self._classified(utterance, flat, found)
+        found += self._classified(utterance, flat, found, doubtful, guessed=guessed)
         return self._new(found, channel, utterance.segment_id, utterance.time)
 
-    def _classified(self, utterance: Observation, flat: str, found: list[tuple[str, str | None]]
-                    ) -> list[tuple[str, str | None]]:
+    def _classified(self, utterance: Observation, flat: str, found: list[tuple[str, str | None]],
+                    doubtful: Sequence[bool], *, guessed: bool) -> list[tuple[str, str | None]]:
         """The trained model's acts (``act_model``) of kinds neither the rules nor the model raised
         yet in this call: the customer's, and the agent's disclosures before the identity check
-        (a pet's illness is no one's sensitive information)."""
+        (a pet's illness is no one's sensitive information).  ``doubtful``: the turn's guessed
+        characters; ``guessed``: the rules read a sensitive mention only in guesses."""
         model = self.engine.act_model
         if model is None or utterance.text is None:
             return []
@@ -401,9 +403,9 @@ class CallState:
             return []
         turn = ActTurn(flat, named_parse(utterance), self._previous_parse())
         fired = model.fires(turn, kinds)
-        doubtful = _doubtful(utterance) if "sensitive_info" in fired else []
         # The topic words must be heard, not guessed: the turn is read again without the guesses.
-        if doubtful and (self.guessed or not model.fires(turn, ("sensitive_info",), heard=_without(turn, doubtful))):
+        if "sensitive_info" in fired and doubtful and (
+                guessed or not model.fires(turn, ("sensitive_info",), heard=_without(turn, doubtful))):
             fired = [k for k in fired if k != "sensitive_info"]
         return [(kind, MODEL_TYPES[kind]) for kind in fired]
 
