@@ -152,3 +152,22 @@ def test_the_back_of_a_device_modifying_its_serial_still_asks_for_no_card(redact
     context = CallContext(redactor.cues)
     context.observe("本体の裏のシリアル番号を教えていただけますか。", "agent")
     assert context.prompt_for("customer") is None
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # Kanji digits read one at a time with pauses become a 3-4 digit value after the back of the card.
+    ("裏面に、九、〇、三と書いてあります。", True),
+    ("裏には二、六、一、五ってあるよ。", True),
+    # A count behind the house, a price on a shelf at the back, a room, a signature: no code.
+    ("裏に三台停めてあります。", False),
+    ("裏の棚に三百円って書いてあるよ。", False),
+    ("さくら荘の裏の、三号室です。", False),
+    ("サインの欄に署名してください。", False),
+])
+def test_a_code_read_in_kanji_digits_after_the_back(text: str, said: bool) -> None:
+    from redactor.pii.cues import describes_security_code, says_security_code
+    from redactor.pii.normalize import normalize
+
+    flat = normalize(text).text
+    assert says_security_code(flat) is said, flat
+    assert said or not describes_security_code(text), text

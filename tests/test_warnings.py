@@ -1269,3 +1269,32 @@ def test_guessed_spans_past_the_text_are_clamped(engine) -> None:
     parse = engine.redactor.redact(text).parse
     got = _doubtful(Observation(text=text, parse=parse, uncertain=[(-5, 2), (8, 400)]), normalize(text))
     assert got == [i < 2 or i >= 8 for i in range(len(text))]
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # The signature strip as サインの欄/署名の欄, a pause inside 裏の、3けた, a value read one kanji at a time.
+    (["A:恐れ入りますが、署名の欄のすぐ横にある番号も教えていただけますか。"], True),
+    (["A:次に、お持ちのカードの裏面の、四けたの数字をお伺いしてもよろしいですか。"], True),
+    (["A:お支払いのカードについてお伺いします。", "C:カードの裏には、五、二、八って書いてありますけど。"], True),
+    # Traps: a signature asked with no number, cars behind the house, a price on a shelf (a room after
+    # 裏の、 is quiet in the cue rules, tests/test_spoken_ids.py; the PII slot still tags it, not this issue's).
+    (["A:サインの欄にご署名をお願いします。"], False),
+    (["C:うちの裏に三台停めてあるんですけど、駐車場の件で。"], False),
+    (["C:店の裏の棚に、480円って書いてあるやつです。"], False),
+])
+def test_security_code_places_with_a_pause_or_a_read_value(engine, turns: list[str], fires: bool) -> None:
+    got = kinds(converse(engine, _turns(tuple(turns)), "billing"))
+    assert ("card_security_code" in got[-1]) is fires, got
+
+
+def test_a_read_value_after_the_back_is_linear_on_long_input() -> None:
+    """The lookahead after 裏に is bounded: 50k characters of near-misses are read well under a second."""
+    import time
+
+    from redactor.pii.cues import describes_security_code, says_security_code
+
+    for unit in ("裏に、123", "裏には1", "サインの欄の", "裏の、"):
+        text = (unit * (50_000 // len(unit) + 1))[:50_000]
+        began = time.perf_counter()
+        describes_security_code(text), says_security_code(text)
+        assert time.perf_counter() - began < 1.0

@@ -63,21 +63,24 @@ CUES: dict[str, tuple[str, ...]] = {
 
 # A security code described by where it is printed instead of named: the old forms (裏にある3桁,
 # 裏面に記載の3桁) and the signature strip, the card turned over, small print (署名欄の右端に小さく
-# 印字されている数字, 裏返した署名欄の近くの数字, 署名のとこの横の小さい数字).  A place needs a number
-# noun after it within a phrase: 署名欄にサインしてください names no number.  Bounded gaps: linear.
+# 印字されている数字, 裏返した署名欄の近くの数字, 署名のとこの横の小さい数字, サインの欄の…数字; a pause
+# in 裏の、3けた).  A place needs a number noun after it within a phrase: 署名欄にサインしてください
+# names no number.  Bounded gaps: linear.
 _PRINTED = r"(ある|書いてある|書かれて(いる|る)|書かれた|記載の|記載されて(いる|る)|印字(された|されて(いる|る)|の))"
-_PLACE = r"(署名(欄|の(ところ|とこ))|サイン(欄|の(ところ|とこ|横|隣|近く))|裏返|小さく印字)"
+_PLACE = r"(署名の?(欄|ところ|とこ)|サインの?(欄|ところ|とこ|横|隣|近く)|裏返|小さく印字)"
 _DIGITS_NOUN = r"(3|三|３|4|四|４)(桁|けた)"
 # The gap to the number noun is lazy: the first number after the place is the one it describes
 # (サインの横の数字と、ご注文番号: the digits, not the order number).
-SECURITY_CODE_DESCRIBED = re.compile(rf"裏(面|側)?(に|の)?{_PRINTED}?{_DIGITS_NOUN}"
+SECURITY_CODE_DESCRIBED = re.compile(rf"裏(面|側)?(に|の)?、?{_PRINTED}?{_DIGITS_NOUN}"
                                      rf"|{_PLACE}[^0-9。？?！!\n]{{0,16}}?(数字|番号|コード|{_DIGITS_NOUN})")
 # The same said with its value (the PII engine's slot may have missed it): a name, the back (裏の番号,
-# うらの3桁 read in kana) or a described place, then 3-4 digits close after it.  Only the described
+# うらの3桁 read in kana, 裏に741ってある: a value quoted as printed there) or a described place, then
+# 3-4 digits close after it.  Only the described
 # place (group ``place``) can be a business number's; the gap before the value is any talk
 # (セキュリティコードの入力がエラーになって、742).
 SECURITY_CODE_SAID = re.compile(
     r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|(?P<place>(裏|うら)(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8}?)?の?(番号|数字)|"
+    r"裏(面|側)?に(は)?(?=、?\d{3,4}(って|と))|"
     rf"{SECURITY_CODE_DESCRIBED.pattern}))[^0-9]{{0,14}}\d{{3,4}}(?!\d)")
 _BUSINESS_NUMBER = re.compile("|".join(map(re.escape, BUSINESS_NUMBERS)), re.IGNORECASE)
 # What joins a modifier to the noun it modifies (裏の|シリアル番号): a genitive, no pause, no list and
