@@ -91,6 +91,8 @@ NEGATIVES = [
     "後ろのほうに3000円の商品があります",  # 後ろの alone is no security-code cue
     "後ろの列の120番の席です",
     "裏の棚に3000円の商品があります",  # a price after a cue is no value (was a security code)
+    "さくら荘の裏の、三号室に住んでいます",  # a room after a cue is no value (was a security code)
+    "うちの裏の1203号室の方です",
     "12,800円になります。",
     "注文番号は1234-5678です。",
     "注文番号は0903467812です。",
