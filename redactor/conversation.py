@@ -66,7 +66,10 @@ _AGE = re.compile(r"\d{1,3}\s*(?:歳|才)")
 # What a spoken value is made of: digits (written or kanji) and spelt letters (e-mail, IDs).
 _VALUE_CHARS = re.compile(r"[0-9０-９〇一二三四五六七八九十A-Za-zＡ-Ｚａ-ｚ]")
 # A year and a month with no day after them (normalised text): the shape of a card's expiry.
-_MONTH_OF_YEAR = re.compile(r"(?<!\d)(?P<year>\d{2}(?:\d{2})?)\s*年\s*の?\s*\d{1,2}\s*月(?!\s*\d{1,2}\s*日)")
+# The year may carry one stray kana the recogniser put between its digits (2つ7年 for 27年): the
+# value is still readable, so it is still masked.
+_MONTH_OF_YEAR = re.compile(
+    r"(?<!\d)(?P<year>\d{2}(?:\d{2})?|\d[ぁ-ゖ]\d)\s*年\s*の?\s*\d{1,2}\s*月(?!\s*\d{1,2}\s*日)")
 # Cards run 5 years, residence cards and passports up to 10: an expiry lies this far ahead at most.
 _EXPIRY_YEARS = 10
 _ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|明治)\s*$")
@@ -443,7 +446,7 @@ class Conversation:
         """The year of ``match`` (27年, 2027年) is this year or one of the next ``_EXPIRY_YEARS``."""
         if _ERA_BEFORE.search(text[max(0, match.start() - 8):match.start()]):
             return False
-        year = int(match.group("year"))
+        year = int(re.sub(r"\D", "", match.group("year")))
         year += self._century if year < 100 else 0
         return self._year <= year <= self._year + _EXPIRY_YEARS
 

@@ -214,8 +214,21 @@ def test_a_card_number_read_out_makes_it_a_card_call_even_with_every_cue_garbled
         == ["CARD_EXPIRY"]
 
 
+@pytest.mark.parametrize("said", ["27年の8月までです", "2つ7年の8月までです。"])
+def test_a_card_expiry_heard_with_a_stray_kana_in_its_year_is_masked(engine: Engine, said) -> None:
+    """`make run`'s card call showed 「2つ7年の8月までです。」 as a first final (the revision masked it):
+    a year with one stray kana between its digits is still the year."""
+    conversation = engine.conversation("c11b")
+    conversation.turn("バード番号をおめがいいかします", "agent", start=31.6, end=33.3)
+    conversation.turn("4111 1111 1111 1111です", "customer", start=34.4, end=39.9)
+    conversation.turn("おめがいかします", "agent", start=41.5, end=42.6)
+    turn = conversation.turn(said, "customer", start=42.9, end=44.9)
+    assert [e.type for e in turn.entities] == ["CARD_EXPIRY"]
+    assert not re.search(r"\d", turn.text)
+
+
 # The card call as heard live (issue #12, the live edge's leak): the agent's 有効期限 request came out
-# as おめがいかします; the customer's answer first as 2つ7年の8月までです (no year: nothing to mask),
+# as おめがいかします; the customer's answer first as 2つ7年の8月までです (now read as 27年, masked),
 # then, in the second pass, plainly. A second decode of the request that cut it short (its words
 # given to the agent's next utterance, or read at the live edge without them) took the request back:
 # the answer's revision was read as a remark and its expiry showed.
