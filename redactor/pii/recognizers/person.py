@@ -20,9 +20,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person_context import JOINERS
-from redactor.pii.recognizers.person_evidence import TITLES, Decide, person_spans
+from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
 
-HONORIFICS = ("さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生")
 _HONORIFIC_RE = re.compile("|".join(HONORIFICS))
 # Words that take an honorific but are not names.
 _NOT_NAMES = frozenset({"お客", "客", "皆", "みな", "奥", "お子", "ご主人", "旦那", "担当", "担当者",

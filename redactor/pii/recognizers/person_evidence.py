@@ -143,8 +143,9 @@ _ROLES = frozenset({"オーナー", "マネージャー", "メンバー", "ス�
 NAME_SUFFIXES = frozenset({"家", "ら", "等", "一家", "夫妻", "兄弟", "姉妹", "父子", "母子", "親子", "一族", "役", "氏",
                            "さん", "様", "さま", "くん", "君", "ちゃん", "殿", "先生", "自身", "本人", "没後", "亡き",
                            "個人"})
-# Honorifics after a name (as ``person.HONORIFICS``, which imports this module): only a person takes them.
-_HONORIFICS = frozenset({"さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生"})
+# Honorifics after a name (``person`` and ``slot`` use the same tuple): only a person takes them.
+HONORIFICS = ("さん", "様", "さま", "くん", "君", "ちゃん", "氏", "殿", "先生")
+_HONORIFICS = frozenset(HONORIFICS)
 # Words right after a name that only a person takes (バンナー亡き後, ケイン夫妻): as decisive as a title.
 _PERSON_SUFFIXES = frozenset({"氏", "夫妻", "亡き", "没後", "一家", "兄弟", "姉妹", "父子", "母子", "親子", "自身",
                              "個人"})
