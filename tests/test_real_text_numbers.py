@@ -27,6 +27,10 @@ VISIBLE = [
     "1889年、山田郡山田村1番地に役場が置かれた。",
     "1925年には青葉市中町2丁目3番に駅が開業した。",
     "同年、北区本町4丁目5番地に新たに図書館が開館した。",
+    # a count of accounts or branches after the account cue (round 8: how many, not one)
+    "2010年末には口座数は1234567に達した。",
+    "同行の口座の数は7654321で、支店数は1234567である。",
+    "この口座は1234567件の振込に使われた。",
 ]
 
 # The same kinds of values in a call: each must stay masked.
@@ -36,6 +40,9 @@ MASKED = [
     ("電話番号はゼロキューゼロ、いちにさんよん、ごーろくななはちです", "PHONE_NUMBER",
      "ゼロキューゼロ、いちにさんよん、ごーろくななはち"),
     ("口座番号は1234567です。", "JP_BANK_ACCOUNT", "1234567"),
+    ("口座は7654321です。", "JP_BANK_ACCOUNT", "7654321"),
+    ("口座番号は1234567、口座数は一つだけです。", "JP_BANK_ACCOUNT", "1234567"),
+    ("支店は新宿で、口座番号は2345678です。", "JP_BANK_ACCOUNT", "2345678"),
     ("自宅は東京都港区六本木1丁目2番3号にあります。", "JP_ADDRESS", "東京都港区六本木1丁目2番3号"),
     # a caller's address followed by what happens there (not a place founded there)
     ("青葉市中町2丁目3番に荷物が届く予定です。", "JP_ADDRESS", "青葉市中町2丁目3番"),

@@ -23,7 +23,7 @@ WEAK_CUES = frozenset({"カード", "クレジット", "メール", "保険", "�
                        "生まれ", "裏面", "裏側", "お届け先", "送付先", "期限", "普通", "当座", "有効"})
 
 # Numbers of the business, not the caller's (a product's serial, an order, a price).
-BUSINESS_NUMBERS = ("注文番号", "ご注文", "品番", "型番", "製品番号", "商品番号", "伝票番号",
+BUSINESS_NUMBERS = ("注文番号", "ご注文", "品番", "型番", "型式", "形式", "製品番号", "商品番号", "伝票番号",
                     "追跡番号", "送り状番号", "予約番号",  # parcels and bookings: 12-digit groups like a My Number
                     "お問い合わせ番号", "問い合わせ番号", "受付番号", "管理番号", "シリアル",
                     "エラー", "請求書番号", "部屋番号", "整理番号", "モデル", "価格", "金額",
@@ -55,6 +55,7 @@ CUES: dict[str, tuple[str, ...]] = {
               "返品期限", "申込期限", "お申し込み期限", "提出期限", "番号札",
               "ISBN", "ISSN",  # book and serial numbers (ISBN 0198611862 has a phone's length)
               "期限付き",  # a fixed-term arrangement (期限付き移籍): its end is no card's expiry
+              "口座数", "口座の数", "支店数",  # a count of accounts (口座数は1234567): how many, not one
               # business events: their dates are not birth dates
               "契約日", "ご契約", "契約", "申し込", "申込", "購入", "入会", "加入", "登録日", "注文日",
               "発送", "解約", "利用開始", "開通"),

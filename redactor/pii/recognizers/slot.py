@@ -49,9 +49,9 @@ _KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
 _COUNTER_AFTER = re.compile(r"\s{0,8}(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類|号室)")
-# A price or a room is no value at any length (裏の棚に3000円の…, 裏の1203号室: 裏の is said of anything
-# behind).
-_NO_VALUE_AFTER = re.compile(r"\s{0,8}(?:円|号室)")
+# A price, a room or a count is no value at any length (裏の棚に3000円の…, 裏の1203号室: 裏の is said of
+# anything behind; 口座は1234567件を超える: a number of accounts, not one).
+_NO_VALUE_AFTER = re.compile(r"\s{0,8}(?:円|号室|件(?!名)|人|台)")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _SPOKEN_DIGIT = re.compile(
@@ -161,8 +161,8 @@ class SlotRecognizer(EntityRecognizer):
             if first is None or _END_RE.search(text, start, first.start()):
                 return None
             run = _DIGITS.match(text, first.start())
-            if not run or not _COUNTER_AFTER.match(text, run.end()) or (
-                    len(run.group(0)) > 3 and not _NO_VALUE_AFTER.match(text, run.end())):
+            if not run or not ((len(run.group(0)) <= 3 and _COUNTER_AFTER.match(text, run.end()))
+                               or _NO_VALUE_AFTER.match(text, run.end())):
                 break
             pos = run.end()  # 3桁は…, 3000円の…, 205号室: a count, a price or a room, look further
         begin = first.start()
