@@ -211,3 +211,40 @@ def test_verbs_and_non_numbers_in_kana_stay(text: str) -> None:
 ])
 def test_counted_numbers_in_kana_still_normalise(text: str, expected: str) -> None:
     assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Kana digit words and lone kanji digits mixed in one reading (#14 round 10).
+    ("ゼロ、ゼロ、四、八、一、九、二", "0048192"),
+    ("なな、さん、ろく、に、の、ゼロ、一、九、四", "73620194"),
+    # シー is the letter C, not シ (4) and a dash.
+    ("エー、ビー、ゼロゼロ、よん、ご、ろく、なな、はち、きゅう、シー、ディー", "A、B、00456789、C、D"),
+    # に before です is the digit 2, not the particle.
+    ("なな、はち、いち、きゅう、にです", "78192です"),
+    # の between the letters and the digits is a pause.
+    ("ジェイ、エー、の、ゼロ、ゼロ、いち、にー、さん、よん、ご", "J、A、、0012345"),
+])
+def test_identifiers_read_in_mixed_scripts(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "ご一緒に三人で", "さん、三十", "に、三回", "加藤一二三さん",  # kanji counts, a name: the kanji step's or no number
+    "裏に七、四、一ってある",  # に glued to 裏 is the particle, not a 2 (the result is 裏に741)
+    "エービーシー順に並べてください", "ティーケーシーの者です", "エー、ビール2本",  # letters without a number
+])
+def test_mixed_readings_leave_words_and_particles(text: str) -> None:
+    result = normalize(text).text
+    assert "2741" not in result and "ABC" not in result and "TKC" not in result and "B2" not in result
+    if "裏に" not in text:
+        assert result == text
+
+
+@pytest.mark.parametrize("unit", ["ゼロ、四、", "シー、ディー、", "エー、の、", "に一、"])
+def test_mixed_readings_are_linear(unit: str) -> None:
+    import time
+
+    text = (unit * (50_000 // len(unit) + 1))[:50_000]
+    began = time.perf_counter()
+    normalize(text)
+    assert time.perf_counter() - began < 1.0

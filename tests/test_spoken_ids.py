@@ -43,6 +43,23 @@ POSITIVES = [
     ("T K 1 2 3 4 5 6 7 です", "JP_PASSPORT", "T K 1 2 3 4 5 6 7"),
     ("えっと、T-K-1234567です", "JP_PASSPORT", "T-K-1234567"),
     ("旅券の番号ね、ジェー、エイチ、4455667です", "JP_PASSPORT", "ジェー、エイチ、4455667"),
+    # Letter names with digits said in kana, in kanji or mixed, の as a pause, a correction halfway (#14 round 10)
+    ("はい…ティー、ケー、ゼロ、ゼロ、四、八、一、九、二。", "JP_PASSPORT",
+     "ティー、ケー、ゼロ、ゼロ、四、八、一、九、二"),
+    ("ティー、ケー、ゼロ、よん、なな、はち、いち、きゅう、にです", "JP_PASSPORT",
+     "ティー、ケー、ゼロ、よん、なな、はち、いち、きゅう、に"),
+    ("ジェイ、エー、の、ゼロ、ゼロ、いち、にー、さん、よん、ごです", "JP_PASSPORT",
+     "ジェイ、エー、の、ゼロ、ゼロ、いち、にー、さん、よん、ご"),
+    ("ティー、ケー、ゼロ、ゼロ、よん、あ、ちがう、ゼロ、ゼロ、はち、いち、きゅう、に、さんです", "JP_PASSPORT",
+     "ティー、ケー、ゼロ、ゼロ、よん、あ、ちがう、ゼロ、ゼロ、はち、いち、きゅう、に、さん"),
+    ("えっと、エム、ゼット、九、八、七、あ、違った、九、八、一、六、五、四、三です", "JP_PASSPORT",
+     "エム、ゼット、九、八、七、あ、違った、九、八、一、六、五、四、三"),
+    ("エー、ビー、ゼロゼロ、よん、ご、ろく、なな、はち、きゅう、シー、ディーです", "JP_RESIDENCE_CARD",
+     "エー、ビー、ゼロゼロ、よん、ご、ろく、なな、はち、きゅう、シー、ディー"),
+    ("在留カードは、エー、ビー、いち、に、さん、よん、ご、ろく、なな、はち、シー、ディーです", "JP_RESIDENCE_CARD",
+     "エー、ビー、いち、に、さん、よん、ご、ろく、なな、はち、シー、ディー"),
+    ("マイナンバーは、なな、さん、ろく、に、の、ゼロ、一、九、四、の、八五七二です", "JP_MY_NUMBER",
+     "なな、さん、ろく、に、の、ゼロ、一、九、四、の、八五七二"),
     # JP_RESIDENCE_CARD spelled, with pauses between its parts
     ("えー、エー、ビー、9876 5432、イー、エフです", "JP_RESIDENCE_CARD", "エー、ビー、9876 5432、イー、エフ"),
     ("番号はエー、ビー、1234、5678、シー、ディーです", "JP_RESIDENCE_CARD", "エー、ビー、1234、5678、シー、ディー"),
@@ -72,6 +89,10 @@ NEGATIVES = [
     "予約番号は、ケー、ワイ、1234567です",
     "ご注文番号は、エー、ビー、1、2、3、4、5、6、7です",
     "型番はエー、ビー、1234567です",
+    # A model number after 型式/形式 (#10 round 7b): a product's, spelled or written
+    "型式はエー、ビー、ゼロ、ゼロ、よん、ご、ろく、なな、はちです",
+    "型番はティー、ケー、ゼロ、よん、なな、はち、いち、きゅう、にです",
+    "エービーシー順に並べてください、1234件あります",
     "品番じゃなくて、AB1234567のやつです",
     "オッケー、1234です",
     "エー、3つください",
@@ -171,3 +192,15 @@ def test_a_code_read_in_kanji_digits_after_the_back(text: str, said: bool) -> No
     flat = normalize(text).text
     assert says_security_code(flat) is said, flat
     assert said or not describes_security_code(text), text
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    # 型式/形式 name a model like 型番/品番 (#10 round 7b: these were masked as phone numbers)
+    ("型式は0123-45-6789であった", False),
+    ("国鉄の形式番号は0123456789であった", False),
+    # a phone number named as one, even beside a format word or a model
+    ("PDF形式で送ります、電話番号は03-1234-5678です", True),
+    ("お電話は090-1234-5678で、型式はXJ-200です", True),
+])
+def test_a_model_number_after_its_type_word_is_no_phone(redactor, text: str, masked: bool) -> None:
+    assert any(t == "PHONE_NUMBER" for t, _ in found(redactor, text)) is masked

@@ -151,6 +151,9 @@ def _spoken_email(match: re.Match[str]) -> str:
 
 # --- spoken numbers in kana ----------------------------------------------------------------
 
+_KANJI_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                "七": 7, "八": 8, "九": 9}
+
 _KANA_DIGITS = {
     "ゼロ": "0", "レイ": "0", "マル": "0", "イチ": "1", "ニー": "2", "ニ": "2", "サン": "3",
     "ヨン": "4", "シ": "4", "ゴー": "5", "ゴ": "5", "ロク": "6", "ナナ": "7", "シチ": "7",
@@ -170,12 +173,20 @@ def _alternation(words) -> str:
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
-_KANA_WORD_RE = re.compile(_alternation(_KANA_DIGITS))
+# A kana digit word ends where a longer katakana word does not go on (シー is the letter C, not
+# シ = 4 and a dash).  A lone kanji digit between kana digit words is one of them (ゼロ、ゼロ、四、八:
+# people mix the scripts when they read an identifier out); not before a position or unit (三十, 三号).
+_KANA_WORD = rf"(?:{_alternation(_KANA_DIGITS)})(?![ーぁぃぅぇぉゃゅょァィゥェォャュョ])"
+_KANJI_DIGIT_WORD = (r"[〇零一二三四五六七八九]"
+                     r"(?![〇零一二三四五六七八九十百千万億年月日歳才時分号番階桁つ人回個枚件円])")
+_KANA_WORD_RE = re.compile(rf"{_KANA_WORD}|{_KANJI_DIGIT_WORD}")
 _KANA_SEP = r"(?:[\s、,・\-…]|の|ハイフン)"
 _KANA_RUN = re.compile(
-    rf"(?:{_alternation(_KANA_DIGITS)})(?:{_KANA_SEP}{{0,2}}(?:{_alternation(_KANA_DIGITS)}))*"
+    rf"(?:{_KANA_WORD}|(?<![一-龥々]){_KANJI_DIGIT_WORD}(?={_KANA_SEP}{{0,2}}{_KANA_WORD}))"
+    rf"(?:{_KANA_SEP}{{0,2}}(?:{_KANA_WORD}|{_KANJI_DIGIT_WORD}))*"
 )
 _NAME_CHAR = re.compile(r"[一-龥々ァ-ヴA-Za-z]")
+_WORD_CHAR = re.compile(r"[一-龥々ぁ-ゖァ-ヴー]")
 _DIGIT_NEAR_BEFORE = re.compile(r"\d[の、\s\-…]{0,2}$")
 _DIGIT_NEAR_AFTER = re.compile(r"[の、\s\-…]{0,2}\d")
 
@@ -196,8 +207,11 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
         lo = 1
         while lo < hi and words[lo].group(0) in _WEAK_WORDS:
             lo += 1
+    # A single sound glued to the word before it is a particle (裏に七、四、一: に is no 2).
+    if lo == 0 and words[0].group(0) in _WEAK_WORDS and match.start() and _WORD_CHAR.match(text[match.start() - 1]):
+        lo = 1
     if hi - lo > 1 and words[hi - 1].group(0) == "に" and words[hi - 1].end() == len(run) and (
-        (match.end() < len(text) and not re.match(r"[\s、。]", text[match.end()]))
+        (match.end() < len(text) and not re.match(r"[\s、。]|です|でした|って", text[match.end():]))
         or re.match("[ァ-ヴ]", words[hi - 2].group(0))  # ゼロキューゼロに: the script changes
     ):
         hi -= 1
@@ -205,6 +219,8 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
         return run
     a, b = match.start() + words[lo].start(), match.start() + words[hi - 1].end()
     kept = [w.group(0) for w in words[lo:hi]]
+    if all(w in _KANJI_DIGIT for w in kept):
+        return run  # kanji digits alone are the kanji step's (it knows names: 加藤一二三)
     strong = sum(w not in _WEAK_WORDS for w in kept)
     before = bool(_DIGIT_NEAR_BEFORE.search(text, max(0, a - 3), a))
     after = bool(_DIGIT_NEAR_AFTER.match(text, b))
@@ -216,7 +232,11 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
         return run
     head, body, tail = run[: words[lo].start()], run[words[lo].start(): words[hi - 1].end()], run[
         words[hi - 1].end():]
-    return head + _KANA_WORD_RE.sub(lambda m: _KANA_DIGITS[m.group(0)], body) + tail
+    return head + _KANA_WORD_RE.sub(lambda m: _digit_of_word(m.group(0)), body) + tail
+
+
+def _digit_of_word(word: str) -> str:
+    return str(_KANJI_DIGIT[word]) if word in _KANJI_DIGIT else _KANA_DIGITS[word]
 
 
 # Numbers said with positions (せんきゅうひゃくろくじゅうきゅう) before a date unit.
@@ -300,8 +320,6 @@ def _kana_date_part(match: re.Match[str]) -> str:
 
 # --- kanji numerals ------------------------------------------------------------------------
 
-_KANJI_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-                "七": 7, "八": 8, "九": 9}
 _KANJI_DIGITS = "〇零一二三四五六七八九"
 # Digit by digit (〇九〇, 一二三四): two or more, optionally split by one separator.
 _KANJI_DIGIT_RUN = re.compile(rf"[{_KANJI_DIGITS}](?:[の、\-\s]?[{_KANJI_DIGITS}])+")
@@ -377,10 +395,16 @@ _LETTER_NAMES = {
     "アール": "R", "エス": "S", "ティー": "T", "ティ": "T", "ユー": "U", "ブイ": "V", "ヴィー": "V",
     "ダブリュー": "W", "ダブリュ": "W", "エックス": "X", "ワイ": "Y", "ゼット": "Z", "ゼッド": "Z",
 }
-_LETTER_NAME = rf"(?<![ァ-ヺー])(?:{_alternation(_LETTER_NAMES)})(?![ァ-ヺー])"
+_LETTER_NAME = f"(?:{_alternation(_LETTER_NAMES)})"
 _SPELLING_SEP = r"[\s、,・\-]{0,2}"
-# Bounded (two to four names) and tried at each name once: linear in the line.
-_SPELLED_LETTERS = re.compile(rf"{_LETTER_NAME}(?:{_SPELLING_SEP}{_LETTER_NAME}){{1,3}}")
+# Names said without a pause run together (ティーケー); the run as a whole is no longer katakana
+# word (エービーシー順 is checked for a number beside it, ビール is no B).  A の between the letters
+# and the digits is a pause word (ジェイ、エー、の、0012345): it goes, so the identifier is one
+# value.  Bounded (two to four names) and tried at each name once: linear in the line.
+_SPELLED_LETTERS = re.compile(
+    rf"(?<![ァ-ヺー]){_LETTER_NAME}(?:{_SPELLING_SEP}{_LETTER_NAME}){{1,3}}(?![ァ-ヺー])"
+    r"(?P<no>[\s、,・\-]{0,2}の(?=[\s、,・\-]{0,2}\d))?"
+)
 _LETTER_NAME_RE = re.compile(_alternation(_LETTER_NAMES))
 _DIGIT_BEFORE_LETTERS = re.compile(r"\d[\s、,・\-]{0,2}$")
 _DIGIT_AFTER_LETTERS = re.compile(r"[\s、,・\-]{0,2}\d")
@@ -389,10 +413,12 @@ _DIGIT_AFTER_LETTERS = re.compile(r"[\s、,・\-]{0,2}\d")
 def _spelled_letters(match: re.Match[str]) -> str:
     """ティー、ケー、1234567 → T、K、1234567: letter names read next to a number."""
     text = match.string
-    if not (_DIGIT_BEFORE_LETTERS.search(text, max(0, match.start() - 3), match.start())
-            or _DIGIT_AFTER_LETTERS.match(text, match.end())):
+    letters_end = match.start("no") if match.group("no") else match.end()
+    if not (match.group("no") or _DIGIT_BEFORE_LETTERS.search(text, max(0, match.start() - 3), match.start())
+            or _DIGIT_AFTER_LETTERS.match(text, letters_end)):
         return match.group(0)
-    return _LETTER_NAME_RE.sub(lambda m: _LETTER_NAMES[m.group(0)], match.group(0))
+    spelled = _LETTER_NAME_RE.sub(lambda m: _LETTER_NAMES[m.group(0)], text[match.start():letters_end])
+    return spelled + (match.group("no") or "").replace("の", "")
 
 
 # --- digit groups as speech recognition writes them ----------------------------------------

@@ -4,7 +4,10 @@ Model and order codes share the written shape (AB1234567), so that needs a passp
 (パスポート, 旅券) near it, earlier in the utterance or in the request it answers.  Spelled
 letter by letter (T、K、1、2、3…, ティー、ケー、…: normalised to T、K、1234567), two letters
 then exactly seven digits is how people read a passport number and no code is read that
-way, so it stands without a cue when no other cue is near.
+way, so it stands without a cue when no other cue is near.  A reader who corrects a digit
+halfway (ティー、ケー、ゼロ、ゼロ、よん、あ、違う、ゼロ、ゼロ、はち…) says the whole number again after
+the correction word; the span runs from the letters to the corrected digits, so no digit of
+either attempt stays visible.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from redactor.pii.recognizers.base import (
     letters,
 )
 
+# あ、違う / いや、違った / じゃなくて / 間違えた, with the pauses around it (bounded: linear).
+_CORRECTION = (r"[\s、,。…]{0,3}(?:(?:あ|いや|えっと|ごめんなさい|すみません)[\s、,…]{0,2}){0,2}"
+               r"(?:違う|違った|ちがう|ちがった|間違えた|まちがえた|間違い|じゃなくて|失礼)[\s、,。…]{0,3}")
+
 
 class PassportRecognizer(JapanesePatternRecognizer):
     ENTITY = "JP_PASSPORT"
@@ -24,7 +31,9 @@ class PassportRecognizer(JapanesePatternRecognizer):
         ("passport", rf"{NOT_ALNUM_BEFORE}{letters(2)}\d{{7}}{NOT_ALNUM_AFTER}", 0.5),
         # Scored above the written pattern so that Presidio keeps this one for the same span.
         ("passport spelled", rf"{NOT_ALNUM_BEFORE}{letters(2, SPELLED_SEP)}\d{{7}}{NOT_ALNUM_AFTER}", 0.55),
+        ("passport spelled, corrected", rf"{NOT_ALNUM_BEFORE}{letters(2, SPELLED_SEP)}\d{{1,6}}{_CORRECTION}"
+                                        rf"(?:{letters(2, SPELLED_SEP)})?\d{{7}}{NOT_ALNUM_AFTER}", 0.56),
     )
     CONTEXT_REQUIRED = True
-    STANDALONE = ("passport spelled",)
+    STANDALONE = ("passport spelled", "passport spelled, corrected")
     TURN_CUE = True
