@@ -36,12 +36,15 @@ from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex
 # Digits followed by a counter or a unit are quantities, not identifiers; so are digits right
 # before a magnitude (12345億円; 1万2千 normalised as 10002千) or a counter of things (12345株,
 # 1234567票).  Those only glued to the digits and ending there: 千葉, 万一, 株式会社, 名前, 石川
-# after a phone number are words of their own, and the number is still one.
+# after a phone number are words of their own, and the number is still one.  A decimal part
+# before the unit (2189.44平方キロメートル) keeps it a measurement; dotted groups with no unit
+# (03.1234.5678) stay digits.
 UNIT_AFTER = re.compile(
-    r"\s{0,8}(?:円|個|件|回|人|名様|枚|本|台|点|箱|冊|杯|歳|才|時|分|秒|%|％|割|倍|kg|g|km|m|cm|"
-    r"ミリ|キロ|グラム|ドル|ポイント|年|ヶ月|か月|カ月|日|月|週|泊|階|号室|番目|位|桁|文字|ケタ)"
-    r"|(?:千|万|億|兆)(?:[円人件個本台枚回株票名]|(?![一-龥々]))"
-    r"|(?:株|票|名|世帯|戸|頭|匹|羽|隻|棟|語|坪|石)(?![一-龥々])|トン(?![一-龥々ァ-ヴー])",
+    r"(?:[.．]\d{1,4})?\s{0,8}(?:円|個|件|回|人|名様|枚|本|台|点|箱|冊|杯|歳|才|時|分|秒|%|％|割|倍|"
+    r"kg|g|km|m|cm|ミリ|キロ|グラム|メートル|センチ|平方|立方|ヘクタール|リットル|ドル|ポイント|"
+    r"年|ヶ月|か月|カ月|日|月|週|泊|階|号室|番目|位|桁|文字|ケタ|巻)"
+    r"|(?:千|万|億|兆)(?:[円人件個本台枚回株票名部]|(?![一-龥々]))"
+    r"|(?:株|票|名|世帯|戸|頭|匹|羽|隻|棟|語|坪|石|部)(?![一-龥々])|トン(?![一-龥々ァ-ヴー])",
     re.IGNORECASE,
 )
 
