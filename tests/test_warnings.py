@@ -1199,6 +1199,27 @@ def test_a_products_own_storage_is_no_privacy_question(engine, rules_only, turn:
         assert ("privacy_question" in got[-1]) is fires, got
 
 
+@pytest.mark.parametrize(("turn", "fires"), [
+    # The customer's own content kept for a reorder or copied onto their medium (#14 round 10): the service.
+    ("入稿した3Dモデルのデータって、そちらでいつまで保存してもらえます？また同じの頼むかもしれないので。", False),
+    ("送った写真のデータ、焼き増し用にそっちで取っといてもらえるんですか？", False),
+    ("アップロードしたイラストのファイル、そっちでいつ消えます？再注文したいんで。", False),
+    ("直してもらったら、その音を録音してUSBにコピーしてもらえます？", False),
+    # Next to them, still privacy questions: an ID photo, the caller's call recording, others, data sent out.
+    ("アップロードした身分証の写真って、誰が見るんですか？", True),
+    ("アップロードした免許証の画像、そっちでいつ削除されます？", True),
+    ("私の通話の録音って、消してもらえますか？", True),
+    ("私の通話の録音、USBにコピーしてもらえますか？", True),
+    ("焼き増し用の写真データって、ほかのお客さんに見られたりしませんか？", True),
+    ("解約したら、私のアカウントの履歴ってどうなるんですか？", True),
+])
+def test_the_callers_own_content_for_a_reorder_is_no_privacy_question(engine, rules_only, turn: str,
+                                                                       fires: bool) -> None:
+    for judge in (rules_only, engine):
+        got = kinds(converse(judge, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+        assert ("privacy_question" in got[-1]) is fires, got
+
+
 @pytest.mark.parametrize(("turn", "question"), [
     # The caller's own telling to the company, asked: an offer, not a privacy question.
     ("免許証の番号、財布に入ってるけど、そちらにも言っとく？", False),

@@ -165,19 +165,39 @@ EXPOSURE = frozenset({"送信", "アップロード", "漏れる", "漏らす", 
 # Words that name a person's data whatever holds it.
 IDENTIFYING = frozenset({"個人情報", "情報", "プライバシー", "名前", "氏名", "本名", "住所", "電話", "番号", "登録",
                          "通話", "会話", "顔", "声", "免許", "免許証", "保険証", "位置", "契約", "口座", "コピー",
-                         "履歴"})
+                         "履歴", "身分証", "証明書", "本人確認"})
 # …and what a camera saw (its 映像 is the people in it), unless asked what the device can hold.
 PERSONAL_INFORMATION = IDENTIFYING | {"カード", "映像", "防犯"}
 
 
+# The customer's content kept for their next order (再注文, 焼き増し, また頼む) or handed back on
+# their own medium (録音をUSBにコピー): what happens to it is the service.  A copy onto such a
+# medium is the caller's own copy, not a copy of their documents.
+REORDER = frozenset({"焼き増す", "焼き増し", "焼増し", "増刷", "再注文", "再印刷", "再発注", "リピート"})
+_AGAIN = frozenset({"再", "次", "また", "追加", "もう一度", "もう一回"})
+_ORDER = frozenset({"注文", "頼む", "発注", "印刷", "依頼", "プリント"})
+MEDIA = frozenset({"usb", "sd", "sdカード", "cd", "dvd", "メモリー", "メモリ", "ディスク", "ｕｓｂ"})
+
+
+def for_the_callers_own_use(lemmas: set[str]) -> bool:
+    """Kept for a reorder or copied onto the caller's medium (see ``REORDER``)."""
+    return bool(lemmas & REORDER or (lemmas & _AGAIN and lemmas & _ORDER)
+                or {lemma.lower() for lemma in lemmas} & MEDIA)
+
+
 def about_the_product(lemmas: set[str]) -> bool:
     """The turn asks about a product's own feature, its capacity or the customer's own work (see above)."""
-    if any(word in lemma for lemma in lemmas for word in IDENTIFYING):  # compounds too: 口座番号
+    own_use = for_the_callers_own_use(lemmas)
+    identifying = IDENTIFYING - {"コピー"} if own_use else IDENTIFYING
+    if any(word in lemma for lemma in lemmas for word in identifying):  # compounds too: 口座番号
         return False
     # Who else sees it comes first: the shop keeping the caller's logo is the service, the shop
-    # showing it to other customers (そちらで他のお客さんに見せたり) is not.
-    if lemmas & (OTHERS | EXPOSURE):
+    # showing it to other customers (そちらで他のお客さんに見せたり) is not.  What the caller uploaded
+    # for a reorder went to the shop by their own hand: no data leaving.
+    if lemmas & OTHERS or lemmas & EXPOSURE - ({"アップロード"} if own_use else set()):
         return False
+    if own_use:
+        return True
     if lemmas & OWN_WORK:
         return True
     own = lemmas & (PRODUCT_HANDLERS | OWN_CONTENT) or lemmas >= _SELF_MADE
