@@ -194,6 +194,16 @@ class CallTrace:
     script: list[tuple[str, float, float]] = field(default_factory=list)
     events: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     close_code: int | None = None
+    # Revisions the call record took but the agents were not shown (``CallManager.record``).
+    record_events: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    # segment → where its utterance ended by the VAD (call-audio seconds, ``final_published``).
+    vad_end: dict[str, float] = field(default_factory=dict)
+
+    def take_notes(self, notes: list[dict[str, Any]]) -> None:
+        """The VAD utterance ends of this call's finals, from the second pass's debug timeline."""
+        for n in notes:
+            if n.get("step") == "final_published" and n.get("call") == self.call_id:
+                self.vad_end.setdefault(n["segment"], n["end"])
 
 
 async def watch(ws_url: str, call_id: str, token: str, trace: CallTrace, ready: asyncio.Event) -> None:
@@ -231,8 +241,12 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
         audios = [(calls[i % len(calls)], load_call_audio(CALLS_DIR / calls[i % len(calls)]),
                    gold_script(calls[i % len(calls)])) for i in range(n_calls)]
     notes: list[dict[str, Any]] = []  # the second pass's debug timeline (ids and times, no text)
+    by_call: dict[str, CallTrace] = {}
     async with running_server(options) as server:
         server.calls.scheduler.timeline = notes.append
+        # What only the call record takes (a revision past the horizon): kept beside the trace.
+        server.calls.record = lambda call_id, event: by_call[call_id].record_events.append(
+            (time.monotonic(), event.to_json())) if call_id in by_call else None
         # Warm the model (first decode allocates) so that the first utterance is not penalised.
         await asyncio.to_thread(server.calls.speech.transcribe_utterance,
                                 np.zeros(16000, dtype=np.float32), offset=0.0, prompt=None)
@@ -257,6 +271,7 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
             call_id = f"CA{secrets.token_hex(16)}"
             trace = CallTrace(call_id, name, audio.shape[1] / RATE, script=script)
             traces.append(trace)
+            by_call[call_id] = trace
             ready = asyncio.Event()
             agent = asyncio.create_task(watch(server.ws_url, call_id, server.issue_token(call_id), trace, ready))
             await asyncio.wait_for(ready.wait(), 10)
@@ -278,6 +293,8 @@ async def run_once(n_calls: int, *, partials: bool, speed: float, calls: list[st
         rows = await asyncio.to_thread(scrape, metrics_url)
     result = summarise(traces, lag_samples, rows, n_calls=len(audios), partials=partials, speed=speed,
                        wall=wall, cpu=cpu, busy=busy, busy_by=busy_by)
+    for t in traces:
+        t.take_notes(notes)
     result["live"] = [live_transcripts(t, speed) for t in traces if not long_minutes]
     result["timeline"] = revision_timeline(traces, notes, speed)
     result["bus"] = "redis" if bus else "hub"
@@ -372,29 +389,61 @@ _PUNCT = re.compile(r"[\s、。，．,.!?！？「」『』（）()・…〜~ー
 
 
 def live_transcripts(trace: CallTrace, speed: float) -> dict[str, Any]:
-    """What the agent saw of one call: per segment its first and its last final (masked), the
-    delay from the end of the utterance to the last revision, warnings and the identity checklist."""
+    """What the agent saw of one call, and what its call record holds: per segment the first final,
+    the last version on the screen (``revised``) and in the record (``recorded``: the screen's
+    versions and the revisions given to the record only), and the delays to a segment's first and
+    last revision, each from two references (issue #12: "within 5 s of the utterance end"):
+    the first final's last word (``…_delays``, the figure of rounds 1-6) and the VAD utterance end
+    (``…_delays_vad``, from ``final_published``; a first pass that dropped the utterance's last
+    words moves the first reference earlier, not this one). Screen: the first event with
+    ``revision`` 1 (a correction the agent sees); record: the first time the record's masked text
+    of the segment changed."""
     first: dict[str, dict] = {}
-    last: dict[str, tuple[float, dict]] = {}
-    revision_delays, first_revision_delays, warnings, identity = [], [], [], None
-    for arrived, e in trace.events:
+    screen: dict[str, tuple[float, dict]] = {}
+    record: dict[str, tuple[float, dict]] = {}
+    changed: dict[str, dict[str, list[float]]] = {"screen": {}, "record": {}}  # segment → arrivals
+    merged = sorted([(a, False, e) for a, e in trace.events] + [(a, True, e) for a, e in trace.record_events],
+                    key=lambda x: x[0])
+    warnings, identity = [], None
+    for arrived, record_only, e in merged:
         if e.get("type") == "transcript" and e.get("final"):
-            first.setdefault(e["segment_id"], e)
-            last[e["segment_id"]] = (arrived, e)
-            if e.get("revision") == 1 and trace.started_at is not None:
-                first_revision_delays.append(arrived - (trace.started_at + first[e["segment_id"]]["end"] / speed))
-        elif e.get("type") == "warning":
+            seg = e["segment_id"]
+            if not record_only:
+                first.setdefault(seg, e)
+                screen[seg] = (arrived, e)
+                if e.get("revision"):
+                    changed["screen"].setdefault(seg, []).append(arrived)
+            if seg in record and record[seg][1]["text"] != e["text"]:
+                changed["record"].setdefault(seg, []).append(arrived)
+            record[seg] = (arrived, e)
+        elif e.get("type") == "warning" and not record_only:
             warnings.append(e["kind"])
-        elif e.get("type") == "identity":
+        elif e.get("type") == "identity" and not record_only:
             identity = {k: e[k] for k in ("name_given", "phone_given", "verified")}
-    for seg, (arrived, e) in last.items():
-        if e.get("revision") and trace.started_at is not None:
-            revision_delays.append(arrived - (trace.started_at + first[seg]["end"] / speed))
+    delays: dict[str, list[float]] = {}
+    if trace.started_at is not None:
+        for where, segs in changed.items():
+            for seg, times in segs.items():
+                if seg not in first:
+                    continue
+                prefix = "" if where == "screen" else "record_"
+                refs = {"": first[seg]["end"], "_vad": trace.vad_end.get(seg)}
+                for suffix, ref in refs.items():
+                    if ref is None:
+                        continue
+                    at = trace.started_at + ref / speed
+                    delays.setdefault(f"{prefix}first_revision_delays{suffix}", []).append(times[0] - at)
+                    delays.setdefault(f"{prefix}revision_delays{suffix}", []).append(times[-1] - at)
     rows = lambda events: [(e["channel"], e["start"], e["end"], e["text"]) for e in events if e["text"]]  # noqa: E731
-    return {"source": trace.source, "first": rows(first.values()), "revised": rows(e for _a, e in last.values()),
-            "revisions": sum(1 for _a, e in last.values() if e.get("revision")),
-            "revision_delays": revision_delays, "first_revision_delays": first_revision_delays,
-            "warnings": sorted(warnings), "identity": identity}
+    out = {"source": trace.source, "first": rows(first.values()), "revised": rows(e for _a, e in screen.values()),
+           "recorded": rows(e for _a, e in record.values()),
+           "revisions": sum(1 for _a, e in screen.values() if e.get("revision")),
+           "record_revisions": len(changed["record"]), "warnings": sorted(warnings), "identity": identity}
+    for where in ("", "record_"):
+        for what in ("first_revision_delays", "revision_delays"):
+            for suffix in ("", "_vad"):
+                out[f"{where}{what}{suffix}"] = delays.get(f"{where}{what}{suffix}", [])
+    return out
 
 
 def revision_timeline(traces: list[CallTrace], notes: list[dict[str, Any]], speed: float) -> list[dict[str, Any]]:
@@ -520,13 +569,20 @@ def _batch(source: str):
     return transcribe_call(CALLS_DIR / source, source, BatchOptions())
 
 
+# Revision delays by where they show (screen / call record), which revision (first / last) and
+# from which reference (the first final's last word / the VAD utterance end): ``live_transcripts``.
+DELAY_KEYS = tuple(f"{where}{what}{ref}" for where in ("", "record_")
+                   for what in ("first_revision_delays", "revision_delays") for ref in ("", "_vad"))
+
+
 def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
     """CER of live first-pass and revised finals and of batch (same audio, run now), on the
     scripted lines without PII; warnings and identity live vs batch."""
     batch: dict[str, Any] = {}
-    pairs: dict[str, list[tuple[str, str]]] = {"first": [], "revised": [], "batch": []}
+    pairs: dict[str, list[tuple[str, str]]] = {"first": [], "revised": [], "recorded": [], "batch": []}
     warnings = {"live": [], "batch": []}
-    identity, delays, first_delays, revisions = [], [], [], 0
+    identity, revisions, record_revisions = [], 0, 0
+    delays: dict[str, list[float]] = {k: [] for k in DELAY_KEYS}
     lines_n = split = missed = 0
     for r in results:
         for call in r.get("live", []):
@@ -537,13 +593,14 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
                 rows = [(s.channel, s.start, s.end, s.text) for s in result.segments]
                 pairs["batch"] += list(zip([x[3] for x in lines], by_line(rows, lines), strict=True))
                 warnings["batch"].append(sorted(w["kind"] for w in result.warnings))
-            for kind in ("first", "revised"):
-                rows = [tuple(x) for x in call[kind]]
+            for kind in ("first", "revised", "recorded"):
+                rows = [tuple(x) for x in call.get(kind, call["revised"])]
                 pairs[kind] += [(ref[3], hyp) for ref, hyp in zip(lines, by_line(rows, lines), strict=True)]
             warnings["live"].append((source, call["warnings"]))
             identity.append((source, call["identity"]))
-            delays += call["revision_delays"]
-            first_delays += call.get("first_revision_delays", [])
+            for key in DELAY_KEYS:
+                delays[key] += call.get(key, [])
+            record_revisions += call.get("record_revisions", 0)
             script = [(c, a, b, "") for c, a, b in gold_script(source)]
             per_line = rows_by_line([tuple(x) for x in call["first"]], script)
             lines_n += len(script)
@@ -553,10 +610,10 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
     batch_warnings = {s: sorted(w["kind"] for w in res.warnings) for s, res in batch.items()}
     return {"cer": {k: cer(v) for k, v in pairs.items() if v}, "lines": len(pairs["batch"]),
             "script_lines": lines_n, "split_lines": split, "lines_without_final": missed,
-            "revisions": revisions, "revision_delay_p50": percentile(delays, 50),
-            "revision_delay_p95": percentile(delays, 95),
-            "first_revision_delay_p50": percentile(first_delays, 50),
-            "first_revision_delay_p95": percentile(first_delays, 95),
+            "revisions": revisions, "record_revisions": record_revisions,
+            **{f"{k.replace('delays', 'delay')}_p{q}": percentile(v, q)
+               for k, v in delays.items() for q in (50, 95)},
+            "delay_counts": {k: len(v) for k, v in delays.items()},
             "warnings_equal": sum(w == batch_warnings[s] for s, w in warnings["live"]),
             "warnings_calls": len(warnings["live"]),
             "warnings": {"live": warnings["live"], "batch": batch_warnings},
@@ -566,19 +623,29 @@ def live_vs_batch(results: list[dict[str, Any]]) -> dict[str, Any]:
 def cer_report(v: dict[str, Any]) -> str:
     rows = ["| transcript | surface CER | kana CER | vs batch (kana) |", "|---|---|---|---|"]
     base = v["cer"].get("batch", {}).get("kana")
-    for kind, title in (("first", "live, first pass"), ("revised", "live, revised"), ("batch", "batch")):
+    for kind, title in (("first", "live, first pass"), ("revised", "live, revised: last version on the screen"),
+                        ("recorded", "live, revised: the call record"), ("batch", "batch")):
         if kind in v["cer"]:
             c = v["cer"][kind]
             ratio = f"{c['kana'] / base:.2f}×" if base else "–"
             rows.append(f"| {title} | {c['surface']:.1%} | {c['kana']:.1%} | {ratio} |")
+    rows += ["", "| utterance end → revision (s) | from the first final's last word p50 / p95 | "
+             "from the VAD utterance end p50 / p95 | n |", "|---|---|---|---|"]
+    for where, title in (("", "screen"), ("record_", "record")):
+        for what, label in (("first_revision_delay", "first"), ("revision_delay", "last")):
+            key = f"{where}{what}"
+            n = v.get("delay_counts", {}).get(f"{key}s", "–")
+            rows.append(f"| {title}: {label} revision | {_p(v, key)} | {_p(v, key + '_vad')} | {n} |")
     return "\n".join(rows) + (
-        f"\n\n{v['lines']} scripted lines without PII (batch); {v['revisions']} segments revised, utterance end → "
-        f"first revision p50 / p95 {fmt(v.get('first_revision_delay_p50', float('nan')), '{:.2f}')} / "
-        f"{fmt(v.get('first_revision_delay_p95', float('nan')), '{:.2f}')} s, → last revision p50 / p95 "
-        f"{fmt(v['revision_delay_p50'], '{:.2f}')} / {fmt(v['revision_delay_p95'], '{:.2f}')} s; "
+        f"\n\n{v['lines']} scripted lines without PII (batch); {v['revisions']} segments corrected on the screen, "
+        f"{v.get('record_revisions', '–')} in the record; "
         f"scripted lines split over 2+ finals {v['split_lines']}/{v['script_lines']}, without a final "
         f"{v['lines_without_final']}; warnings live = batch in {v['warnings_equal']}/{v['warnings_calls']} calls; "
         f"identity: {v['identity']}")
+
+
+def _p(v: dict[str, Any], key: str) -> str:
+    return f"{fmt(v.get(key + '_p50', float('nan')), '{:.2f}')} / {fmt(v.get(key + '_p95', float('nan')), '{:.2f}')}"
 
 
 # --------------------------------------------------------------------------- report

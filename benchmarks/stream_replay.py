@@ -38,7 +38,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from stream_latency import CALLS_DIR, DEFAULT_CALLS, CallTrace, cer_report, live_transcripts, live_vs_batch, machine
+from stream_latency import (
+    CALLS_DIR,
+    DEFAULT_CALLS,
+    CallTrace,
+    cer_report,
+    live_transcripts,
+    live_vs_batch,
+    machine,
+    revision_timeline,
+    timeline_report,
+)
 
 from redactor.audio.codecs import mulaw_decode, mulaw_encode
 from redactor.server.clients import load_call_audio
@@ -53,11 +63,13 @@ async def replay(name: str, stream: StreamOptions, engine,
     the second pass's debug ``notes``, if given) are stamped with the call's audio time (seconds
     fed so far), not the wall clock."""
     events: list[tuple[float, dict[str, Any]]] = []
+    recorded: list[tuple[float, dict[str, Any]]] = []
+    notes = [] if notes is None else notes
     fed = [0.0]
     manager = CallManager(lambda _call, event: events.append((fed[0], event.to_json())), stream, engine=engine)
+    manager.record = lambda _call, event: recorded.append((fed[0], event.to_json()))  # the record only
     manager.scheduler.revision_drop_s = float("inf")  # infinite compute: no revision is dropped
-    if notes is not None:
-        manager.scheduler.timeline = lambda note: notes.append({**note, "t": fed[0]})
+    manager.scheduler.timeline = lambda note: notes.append({**note, "t": fed[0]})
     audio = load_call_audio(CALLS_DIR / name)
     agent, customer = (mulaw_decode(mulaw_encode(x)) for x in audio)
     session = await manager.open(f"replay-{Path(name).stem}", ("customer", "agent"), policy=None, source="replay")
@@ -71,18 +83,21 @@ async def replay(name: str, stream: StreamOptions, engine,
         await session.close()
     finally:
         await manager.close_all()
-    trace = CallTrace(session.call_id, name, audio.shape[1] / 8000, started_at=0.0, events=events)
+    trace = CallTrace(session.call_id, name, audio.shape[1] / 8000, started_at=0.0, events=events,
+                      record_events=recorded)
+    trace.take_notes(notes)
     return trace, dict(manager.scheduler.busy_by)
 
 
 def run(calls: list[str], stream: StreamOptions, engine) -> dict[str, Any]:
-    traces, busy = [], {}
+    traces, busy, notes = [], {}, []
     for name in calls:
-        trace, by = asyncio.run(replay(name, stream, engine))
+        trace, by = asyncio.run(replay(name, stream, engine, notes))
         traces.append(trace)
         for k, v in by.items():
             busy[k] = busy.get(k, 0.0) + v
-    return {"live": [live_transcripts(t, 1.0) for t in traces], "busy_by": busy}
+    return {"live": [live_transcripts(t, 1.0) for t in traces], "busy_by": busy,
+            "timeline": revision_timeline(traces, notes, 1.0)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="revision_first_look to try (repeatable; default: StreamOptions)")
     parser.add_argument("--left", type=float, action="append", metavar="S",
                         help="revision_left_s to try (repeatable; default: StreamOptions)")
+    parser.add_argument("--horizon", type=float, action="append", metavar="S",
+                        help="revision_horizon_s to try (repeatable; default: StreamOptions; inf = every change shown)")
     parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -116,25 +133,30 @@ def main(argv: list[str] | None = None) -> int:
         base = dataclasses.replace(base, revision_prompt_chars=args.prompt_chars)
     print(f"machine: {machine()}; calls {', '.join(calls)}; replay (no real time, every revision run)")
     document: dict[str, Any] = {"machine": machine(), "args": vars(args), "runs": []}
-    for seconds, settle, deadline, context, look, left in itertools.product(
+    for seconds, settle, deadline, context, look, left, horizon in itertools.product(
             args.window or [base.revision_window_s], args.settle or [base.revision_settle_s],
             args.deadline or [base.revision_deadline_s], args.context or [base.revision_context_s],
-            args.first_look or [base.revision_first_look], args.left or [base.revision_left_s]):
+            args.first_look or [base.revision_first_look], args.left or [base.revision_left_s],
+            args.horizon or [getattr(base, "revision_horizon_s", float("inf"))]):
         stream = dataclasses.replace(base, revision_window_s=seconds, revision_settle_s=settle,
                                      revision_deadline_s=deadline, revision_context_s=context,
                                      revision_first_look=look in (True, "on"), revision_left_s=left)
+        if hasattr(stream, "revision_horizon_s"):  # a tree before #12 round 7 has none
+            stream = dataclasses.replace(stream, revision_horizon_s=horizon)
         t0 = time.monotonic()
         result = run(calls, stream, engine)
         report = live_vs_batch([result])
         document["runs"].append({"window_s": seconds, "settle_s": settle, "deadline_s": deadline, "context_s": context,
-                                 "first_look": stream.revision_first_look, "left_s": left,
+                                 "first_look": stream.revision_first_look, "left_s": left, "horizon_s": horizon,
                                  "busy_by": result["busy_by"], "report": report})
         decode = {k: round(v, 1) for k, v in result["busy_by"].items()}
         look = "on" if stream.revision_first_look else "off"
         print(f"\nleft context {left:g} s, revision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
-              f"settle {settle:g} s, deadline {deadline:g} s, context {context:g} s, first look {look} "
+              f"settle {settle:g} s, deadline {deadline:g} s, context {context:g} s, first look {look}, "
+              f"horizon {horizon:g} s "
               f"({time.monotonic() - t0:.0f} s wall; decode s {decode}):")
         print(cer_report(report))
+        print("second pass (screen corrections, from the last word): " + timeline_report(result["timeline"]))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
     return 0

@@ -174,6 +174,15 @@ class _Heard:
     masked: list[tuple[int, int, str]] = field(default_factory=list)  # of its latest version's text
 
 
+def full_year(year: int, this_year: int) -> int:
+    """A year as said (27 in 27年, or 2027) in full: a two-digit year is the reading closest to
+    ``this_year`` in the last, this or the next century (in 2098, 01年 is 2101, not 2001)."""
+    if year >= 100:
+        return year
+    century = this_year // 100 * 100
+    return min((century + c + year for c in (-100, 0, 100)), key=lambda y: abs(y - this_year))
+
+
 class Conversation:
     """One call: its context, continuation, digit-run net, warnings and identity checklist."""
 
@@ -185,8 +194,7 @@ class Conversation:
         self._tails: dict[str | None, _Tail] = {}
         self._birth_date_cued = False  # some turn of the call named a birth date (生年月日, 誕生日…)
         self._card_cued = False  # some turn of the call named a card (カード番号, クレジット, 有効期限…)
-        today = datetime.date.today()  # an expiry's year is this year or a few after it
-        self._year, self._century = today.year, today.year // 100 * 100
+        self._year = datetime.date.today().year  # an expiry's year is this year or a few after it
         self._identity: Identity | None = None  # the first turn reports the checklist
         # Per segment id: the cue it answered, whether it answered a request, and whether it was
         # an answer (what a revision of that segment is redacted with).
@@ -446,8 +454,7 @@ class Conversation:
         """The year of ``match`` (27年, 2027年) is this year or one of the next ``_EXPIRY_YEARS``."""
         if _ERA_BEFORE.search(text[max(0, match.start() - 8):match.start()]):
             return False
-        year = int(re.sub(r"\D", "", match.group("year")))
-        year += self._century if year < 100 else 0
+        year = full_year(int(re.sub(r"\D", "", match.group("year"))), self._year)
         return self._year <= year <= self._year + _EXPIRY_YEARS
 
     def _with(self, text: str, result: RedactionResult, extra: Sequence[Entity]) -> RedactionResult:

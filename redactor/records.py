@@ -5,7 +5,9 @@
 hub first, and is also folded into the call's :class:`RecordBuilder`. On ``call_ended``
 (whatever the reason: ``stop``, ``disconnect``, ``timeout``, ``shutdown``) the record is
 handed to a :class:`RecordSink` in a worker thread. The record is built from the published
-events only, so it holds exactly what agents saw: masked text, never raw transcript or audio.
+events, and from the revisions the session gives the record only (``CallManager.record``: a
+correction past ``StreamOptions.revision_horizon_s`` that the agent's screen does not get): masked
+text, never raw transcript or audio.
 
 The record is the batch per-call JSON (docs/contracts.md, "Call records") with
 ``"source": "live"``: each segment's latest final (a later final of the same ``segment_id``
@@ -279,6 +281,11 @@ class CallRecorder:
 
     def __call__(self, call_id: str, event: AgentEvent) -> None:
         self.forward(call_id, event)  # the agents first: a record never delays or breaks a call
+        self.record(call_id, event)
+
+    def record(self, call_id: str, event: AgentEvent) -> None:
+        """Fold an event into the call's record only (``CallManager.record``: a revision the agents
+        are not shown, e.g. past ``StreamOptions.revision_horizon_s``)."""
         try:
             self._record(call_id, event)
         except Exception as exc:  # a record problem must never reach the call
@@ -352,6 +359,7 @@ def attach_records(calls, directory: str | Path | None, metrics=None) -> CallRec
                             is_live=calls.calls.__contains__,  # a session is listed until its call_ended
                             metrics=RecordMetrics(getattr(metrics, "registry", None)))
     calls.publish = recorder
+    calls.record = recorder.record  # revisions the agents are not shown still reach the record
     return recorder
 
 

@@ -348,3 +348,27 @@ def test_a_guessed_word_in_a_revision_of_a_turn_long_gone_is_no_disclosure(engin
         call.turn("はい", "agent", start=1.0 + i, end=1.5 + i, segment_id=f"a-{i}")
     turn = call.revise("".join(SICK), "customer", start=0.0, segment_id="c-0", words=_words(engine, sick))
     assert ("sensitive_info" in [w.kind for w in turn.warnings]) is warns
+
+
+# --- a two-digit year near a century boundary ----------------------------------------------------
+
+@pytest.mark.parametrize("said, this_year, year", [
+    (1, 2098, 2101),  # next century's reading is 3 years away, this century's 97
+    (99, 2101, 2099),  # last century's
+    (27, 2026, 2027), (20, 2026, 2020), (2027, 2026, 2027)])
+def test_a_two_digit_year_is_the_reading_closest_to_this_year(said: int, this_year: int, year: int) -> None:
+    from redactor.conversation import full_year
+
+    assert full_year(said, this_year) == year
+
+
+def test_an_expiry_said_across_a_century_boundary_is_masked(engine: Engine) -> None:
+    """In 2098 a card valid to 01年の3月 is valid to 2101 (within the expiry window), not 2001;
+    in 2101, 99年 is two years ago (2099), no expiry. Asked as a contract date, so only the year
+    decides (``Conversation._expiry_year``); the year is injected (``_year``)."""
+    for this_year, said, masked in ((2098, "01", True), (2101, "99", False), (2101, "03", True)):
+        conversation = engine.conversation(f"century-{this_year}", None)
+        conversation._year = this_year
+        conversation.turn("ご契約はいつ頃からでしょうか。お願いします。", "agent", start=0.0, end=2.0, segment_id="a-1")
+        turn = conversation.turn(f"{said}年の4月です", "customer", start=2.5, end=4.0, segment_id="c-1")
+        assert bool([e for e in turn.entities if e.type == "CARD_EXPIRY"]) is masked, (this_year, turn.text)

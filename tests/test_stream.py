@@ -389,6 +389,32 @@ def test_a_request_that_supersedes_its_channels_older_one_keeps_its_place(custom
     assert asyncio.run(order()) == (None, ["A", "B"])
 
 
+def test_revisions_go_earliest_deadline_first(customer_16k):
+    """A window with a final's first look (deadline: that final's ``revision_horizon_s``) goes before
+    windows asked for earlier that only re-read finals (no deadline: their change past the horizon
+    goes to the call record); a request superseding its channel's older one keeps the earlier
+    deadline (it covers that work). Queued and picked only (not started)."""
+    from redactor.asr.engine import SpeechEngine
+    from redactor.stream.scheduler import AsrScheduler
+
+    clip = customer_16k[:16000]
+
+    async def order():
+        scheduler = AsrScheduler(SpeechEngine())
+        scheduler.revision(("A", "agent"), clip, 0.0, [(0.0, 1.0)], None)  # later looks only, asked first
+        scheduler.revision(("B", "agent"), clip, 0.0, [(0.0, 1.0)], None, deadline=200.0)
+        scheduler.revision(("C", "agent"), clip, 0.0, [(0.0, 1.0)], None, deadline=100.0)
+        scheduler.revision(("B", "agent"), clip, 0.0, [(0.0, 1.0)], None, deadline=300.0)  # keeps 200
+        scheduler.revision(("D", "agent"), clip, 0.0, [(0.0, 1.0)], None, deadline=250.0)
+        picked = []
+        while (job := scheduler._next_low()) is not None:
+            picked.append(job.key[0])
+        await scheduler.stop()
+        return picked
+
+    assert asyncio.run(order()) == ["C", "B", "D", "A"]
+
+
 def test_a_final_is_read_at_the_live_edge_when_no_later_utterance_comes(customer_16k, engine):
     """``revision_deadline_s`` after an utterance, its second pass runs on the audio received so far
     (the silence or open speech after it as context), whether or not the speaker has finished

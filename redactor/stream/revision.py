@@ -51,6 +51,10 @@ class Published:
     words: Sequence[Word] = ()  # of the version shown (``text``), to place a re-read's masks in time
     shown: tuple[float, float] = (0.0, 0.0)  # start and end of the version shown
     display: str = ""  # the masked text the agent sees (a revision that shows the same is not sent)
+    # The version on the agent's screen: its words and masked audio times (``masks_more``); a
+    # revision past ``revision_horizon_s`` goes to the call record only and leaves them as they are.
+    screen_words: Sequence[Word] = ()
+    screen_masked: list[tuple[float, float, str]] = field(default_factory=list)
     revised: bool = False  # decoded by a second pass (at the latest in the end-of-call pass)
     settled: bool = False  # ... with ``revision_settle_s`` of the channel's speech after it
 
@@ -60,6 +64,29 @@ def shows_news(p: Published, masked: str) -> bool:
     a new decode that differs only under a mask or in punctuation (「<DIGITS>です」 →
     「<DIGITS>です。」) is taken in (warnings, the call record) but not sent as a revision."""
     return normalise(masked) != normalise(p.display)
+
+
+def past_horizon(p: Published, now: float, horizon_s: float) -> bool:
+    """Whether ``p``'s utterance (its VAD end) ended more than ``horizon_s`` before ``now``
+    (channel seconds): a correction that late arrives after the conversation moved on."""
+    return now - p.end > horizon_s
+
+
+def masks_more(p: Published, masked: Sequence[tuple[float, float, str]]) -> bool:
+    """Whether a version masking the audio times ``masked`` hides a word the agent's screen shows
+    unmasked (a word of the screen version that can carry a value, inside a new masked stretch
+    and in none the screen masks): such a revision is always pushed, whatever its age."""
+    for w in p.screen_words:
+        word = normalise(w.text)
+        if not word or word in NEVER_PII:
+            continue
+        if _within(w, masked) and not _within(w, p.screen_masked):
+            return True
+    return False
+
+
+def _within(w: Word, masked: Sequence[tuple[float, float, str]]) -> bool:
+    return any(_inside(s, e, t0, t1) for t0, t1, _k in masked for s, e in w.times())
 
 
 def due(p: Published, settles: bool) -> bool:

@@ -13,7 +13,10 @@ two worker threads run them, one per lane:
   may postpone the partial's turn by at most ``revisions_per_partial`` more: overdue is measured
   in the lane, from the channel's oldest request the queued one replaced (its ``place``), not
   from a final's end: its revision work has waited ``revision_overdue_s`` there (the agent's
-  corrected line is late; a partial's decode would make it later). The cap: on a loaded box
+  corrected line is late; a partial's decode would make it later). Among revisions the earliest
+  **deadline** goes first (a window with a final's first look should show before the final's
+  ``revision_horizon_s``; a window of later looks only, whose change past the horizon goes to the
+  call record, has none), then the oldest place. The cap: on a loaded box
   every revision is soon overdue, and no partial ran while revisions kept coming. Only the
   newest request of a channel is kept (it covers the older one's utterances and takes its place
   in the lane; an older partial is stale the moment a newer one is asked for), so the lane holds
@@ -36,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -62,6 +66,9 @@ class _Job:
     # one's place (it covers that work); with a place of its own, a channel asking again and again
     # (a call's live edge) went to the back every time and waited until the end of the call.
     place: float = field(default_factory=time.monotonic)
+    # When its result stops being worth showing (monotonic; inf: a record-only look): revisions go
+    # earliest deadline first, then by place (the horizon, ``StreamOptions.revision_horizon_s``).
+    deadline: float = math.inf
 
 
 class AsrScheduler:
@@ -156,14 +163,16 @@ class AsrScheduler:
         return job.future
 
     def revision(self, key: tuple[str, str], audio: np.ndarray, offset: float, spans: Sequence[tuple[float, float]],
-                 prompt: str | None, *, urgent: bool = False, full_context: bool = False) -> asyncio.Future:
+                 prompt: str | None, *, urgent: bool = False, full_context: bool = False,
+                 deadline: float = math.inf) -> asyncio.Future:
         """Decode a stretch of a channel as batch does and split it over its utterances
         (``SpeechEngine.transcribe_spans``, with ``full_context`` for a short stretch); resolves to
         ``None`` if a newer request of the channel superseded it (or it was dropped). ``urgent``
-        (the call has ended): first in the low lane, never dropped."""
+        (the call has ended): first in the low lane, never dropped. ``deadline`` (monotonic): when
+        the agent's screen stops taking its result; the earliest goes first."""
         job = self._job("revision", self.low_engine.transcribe_spans, audio, offset, spans, prompt=prompt,
                         full_context=full_context, key=key)
-        job.urgent = urgent
+        job.urgent, job.deadline = urgent, deadline
         return self._newest(self._revisions, key, job)
 
     def partial(self, key: tuple[str, str], audio: np.ndarray, offset: float,
@@ -197,7 +206,7 @@ class AsrScheduler:
         old = jobs.pop(key, None)
         if old is not None and not old.future.done():
             old.future.set_result(None)
-            job.place = old.place
+            job.place, job.deadline = old.place, min(job.deadline, old.deadline)
         jobs[key] = job
         self._wake["low"].set()
         return job.future
@@ -206,7 +215,7 @@ class AsrScheduler:
         return self._finals.popleft() if self._finals else None
 
     def _next_low(self) -> _Job | None:
-        """Revisions first (urgent ones first of all), a waiting partial after every
+        """Revisions first (urgent ones first of all, then earliest ``deadline``), a waiting partial after every
         ``revisions_per_partial`` of them, or twice as many while the next revision is overdue
         (waited ``revision_overdue_s`` since its ``place``): a revision waits at most one
         partial's decode, a partial at most that many revisions' (an urgent one goes first)."""
@@ -216,7 +225,7 @@ class AsrScheduler:
             dropped = self._revisions.pop(key)
             self.note("revision_dropped", key=key, queued=dropped.queued_at)
             dropped.future.set_result(None)
-        revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.place), default=None)
+        revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.deadline, j.place), default=None)
         partial = min(self._partials.values(), key=lambda j: j.place, default=None)
         overdue = revision is not None and now - revision.place >= self.revision_overdue_s
         turn = self.revisions_per_partial * (2 if overdue else 1)  # revisions in a row before a partial

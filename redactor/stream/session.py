@@ -123,6 +123,15 @@ class StreamOptions:
         and such windows used to wait for a longer one, 5-18 s (the replay, #12 round 6: first
         revision p95 7.91 → 4.44 s with the display rule committed with it, 3.50 s without it, at
         the same revised CER; one 30-s encode per short window).
+      revision_horizon_s: how long after its utterance ended (VAD end, channel audio time) a
+        *later* look's change of a segment (its second-pass look after the first: the settling
+        look, read with the speaker's next words) is still pushed to the agent's screen as a
+        correction. Later, the change goes to the call record (``CallManager.record``), warnings
+        and the identity checklist only: a line corrected 7-15 s after it was said, when the
+        conversation has moved on, is of little use to the agent (#12 round 7). A change that
+        masks a word the screen shows unmasked is pushed whatever its age (privacy first); a
+        segment's first look is always pushed (it is the first check of the first pass). inf: all
+        pushed (before round 7).
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -152,6 +161,7 @@ class StreamOptions:
     revision_overdue_s: float = 2.0
     revision_left_s: float = math.inf
     revision_min_s: float = 4.0
+    revision_horizon_s: float = 5.0
     low_nice: int = 10
     revision_backlog_s: float = 90.0
     speculate_ms: int = 200
@@ -248,6 +258,9 @@ class CallManager:
                                       revision_overdue_s=self.options.revision_overdue_s)
         self.pii_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pii")
         self.calls: dict[str, CallSession] = {}
+        # What only the call record takes, not the agents: a revision not pushed to the screen
+        # (past ``revision_horizon_s``, or nothing new to see). ``redactor.records`` sets it.
+        self.record: Publish | None = None
 
     async def open(self, call_id: str, channels: Sequence[str], *, policy: str | None,
                    source: str) -> CallSession:
@@ -597,7 +610,8 @@ class CallSession:
             masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
             offset = ch.seconds(clip[0])
             published = Published(segment, offset, offset + ch.seconds(clip[1].size), context, utt.text, masked,
-                                  words=utt.words, shown=(utt.start, utt.end), display=turn.text)
+                                  words=utt.words, shown=(utt.start, utt.end), display=turn.text,
+                                  screen_words=utt.words, screen_masked=list(masked))
             ch.history.append(published)
             self._shown[segment] = (ch, published)
             while len(self._shown) > REPLAY_TURNS:
@@ -670,8 +684,13 @@ class CallSession:
             spans.append((max(min(later), pieces[-1].end), edge))  # before it is no one's: nearest)
         scheduler.note("revision_queued", call=self.call_id, segments=segments, audio_s=window_end - pieces[0].offset,
                        finals=len(pieces), urgent=self.closed, edge=edge is not None, full_context=short)
+        # Its deadline: the horizon of the oldest final it gives a first look (a later look's change
+        # past the horizon only reaches the record: no deadline), so first looks go first.
+        deadline = min((ch.arrived_at(int(p.end * SAMPLE_RATE)) + o.revision_horizon_s
+                        for p, d in zip(pieces, due, strict=True) if d and not p.revised), default=math.inf)
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
-                                        spans, pieces[0].context, urgent=self.closed, full_context=short)
+                                        spans, pieces[0].context, urgent=self.closed, full_context=short,
+                                        deadline=deadline)
         if utts is None:  # a newer request of this channel covers these finals
             scheduler.note("revision_superseded", call=self.call_id, segments=segments)
             return
@@ -679,7 +698,7 @@ class CallSession:
         for p, utt, look, settled in zip(pieces, utts[:len(pieces)], due, settles, strict=True):
             if not look:  # context only
                 continue
-            p.revised = True
+            first_look, p.revised = not p.revised, True
             p.settled = settled
             if utt is None or not utt.text.strip() or guards.normalise(utt.text) == guards.normalise(p.text):
                 scheduler.note("revision_unchanged", call=self.call_id, segment=p.segment, settled=settled)
@@ -687,19 +706,24 @@ class CallSession:
             keep = revision.kept_spans(utt.words, p.masked)
             turn = await self._in_pii_thread(self.conversation.revise, utt.text, ch.name, start=utt.start,
                                              segment_id=p.segment, words=utt.words, keep=keep)
-            news = revision.shows_news(p, turn.text)
+            masked = revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
+            late = not first_look and revision.past_horizon(p, ch.seconds(ch.clock), o.revision_horizon_s)
+            show = revision.shows_news(p, turn.text) and (not late or revision.masks_more(p, masked))
             p.text, p.words, p.shown = utt.text, utt.words, (utt.start, utt.end)
-            p.masked += revision.masked_times(turn.entities, utt.words, utt.start, utt.end)
-            if news:
+            p.masked += masked
+            entities = MaskSpan.of(turn.entities)
+            scheduler.note("revision_recorded", call=self.call_id, segment=p.segment, settled=settled, shown=show,
+                           late=late)
+            if show:
                 p.revision += 1
-                p.display = turn.text
-                self._send_transcript(ch, p.segment, turn.text, MaskSpan.of(turn.entities), utt.start, utt.end,
-                                      revision=p.revision)
+                p.display, p.screen_words, p.screen_masked = turn.text, utt.words, list(masked)
+                self._send_transcript(ch, p.segment, turn.text, entities, utt.start, utt.end, revision=p.revision)
                 scheduler.note("revision_published", call=self.call_id, segment=p.segment, revision=p.revision,
                                settled=settled)
-            else:
+            else:  # the record holds it (same revision number: it replaces the version shown there)
+                self._record_only(ch, p.segment, turn.text, entities, utt.start, utt.end, p.revision)
                 scheduler.note("revision_unchanged", call=self.call_id, segment=p.segment, settled=settled,
-                               masked_same=True)
+                               masked_same=not late, past_horizon=late)
             for again in turn.reread:
                 self._show_again(again)
             self._publish_state(turn)
@@ -712,14 +736,22 @@ class CallSession:
             return
         ch, p = shown
         p.revision += 1
-        p.display = again.text
-        p.masked += revision.masked_times(again.entities, p.words, *p.shown)
+        masked = revision.masked_times(again.entities, p.words, *p.shown)
+        p.display, p.screen_words, p.screen_masked = again.text, p.words, list(masked)
+        p.masked += masked
         self._send_transcript(ch, p.segment, again.text, MaskSpan.of(again.entities), *p.shown, revision=p.revision)
 
     def _send_transcript(self, ch: _Channel, segment: str, text: str, entities: tuple[MaskSpan, ...],
                          start: float, end: float, revision: int | None = None) -> None:
         self.manager.publish(self.call_id, Transcript(self.call_id, ch.name, segment, True, text, start, end,
                                                       entities, revision))
+
+    def _record_only(self, ch: _Channel, segment: str, text: str, entities: tuple[MaskSpan, ...], start: float,
+                     end: float, revision: int) -> None:
+        """A revision the call record takes but the agents do not see (``CallManager.record``)."""
+        if self.manager.record is not None:
+            self.manager.record(self.call_id, Transcript(self.call_id, ch.name, segment, True, text, start, end,
+                                                         entities, revision or None))
 
     async def _in_pii_thread(self, fn, *args, **kwargs):
         loop = asyncio.get_running_loop()
