@@ -1319,3 +1319,63 @@ def test_a_read_value_after_the_back_is_linear_on_long_input() -> None:
         began = time.perf_counter()
         describes_security_code(text), says_security_code(text)
         assert time.perf_counter() - began < 1.0
+
+
+@pytest.mark.parametrize(("turn", "fires"), [
+    # Privacy questions in plain hiragana (GiNZA keeps kana lemmas: the rules read the normalised form too),
+    # put as wondering or a worry, and without a question mark (#14 round 10).
+    ("そのばんごう、ほかのひとに、おしえますか", True),
+    ("ろくおんって、けしてもらえますか", True),
+    ("わたしのでんわばんごう、ほかのかいしゃにわたしますか", True),
+    ("もし解約したら、私のデータってそのまま残っちゃうのかなと思って", True),
+    ("仮に退会したとしたら、登録した情報はどうなるのかなって", True),
+    ("個人情報の扱いがちょっと気になってて", True),
+    ("録音って、あとで消してもらえるもんなんですかね", True),
+    ("登録した住所って、誰が見られるんだっけ", True),
+    # Hard negatives beside them: opening hours and products in hiragana, wondering about a parcel or a fee,
+    # a shop's hours with 〜っけ.
+    ("なんじまで、あいてますか", False),
+    ("そのしょうひん、ほかのいろもありますか", False),
+    ("てつづきのしかた、おしえてもらえますか", False),
+    ("ほかのみせでも、つかえますか", False),
+    ("解約したら、ポイントってどうなるのかなって", False),
+    ("荷物、明日には届くのかなと思って", False),
+    ("違約金ってかかるのかしら", False),
+    ("営業時間が気になってて", False),
+    ("そちらのお店、何時までやってたっけ", False),
+])
+def test_privacy_questions_in_hiragana_and_as_wondering(engine, rules_only, turn: str, fires: bool) -> None:
+    for judge in (rules_only, engine):
+        got = kinds(converse(judge, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+        assert ("privacy_question" in got[-1]) is fires, got
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # A named condition said in plain hiragana: the lexicon's words are read by their readings too.
+    (["C:わたし、うつびょうで、かよってるんです"], True),
+    (["C:ははが、にんちしょうで、かいごが必要なんです"], True),
+    (["C:ちちは、とうにょうびょうで、にゅういんしてます"], True),
+    # In the call's very first turn, about a parent or a child.
+    (["C:もしもし、実は父が認知症で、代わりに電話してるんですが"], True),
+    (["C:もしもし、息子が発達障害で、学校のことで相談したくて"], True),
+    # Hard negatives: hiragana words that contain no condition, a child's school events.
+    (["C:こどものうんどうかいが、らいしゅうあるんです"], False),
+    (["C:しゅようなせつめいを、おねがいします"], False),
+    (["C:もしもし、うちの子、来週から修学旅行なんです"], False),
+])
+def test_sensitive_mentions_in_hiragana_and_in_the_first_turn(engine, rules_only, turns: list[str],
+                                                              fires: bool) -> None:
+    for judge in (rules_only, engine):
+        got = kinds(converse(judge, _turns(tuple(turns))))
+        assert ("sensitive_info" in got[-1]) is fires, got
+
+
+def test_readings_of_the_sensitive_lexicon_are_linear() -> None:
+    import time
+
+    detector = SensitiveDetector()
+    for unit in ("にんちしょ", "うつびょ", "とうにょうびょ"):
+        text = (unit * (50_000 // len(unit) + 1))[:50_000]
+        began = time.perf_counter()
+        detector.find(text)
+        assert time.perf_counter() - began < 1.0

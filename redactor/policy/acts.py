@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex, describes_security_code
 from redactor.policy.clauses import ClauseRules, about_the_product, clauses, other_card
-from redactor.policy.parse import Parse, join
+from redactor.policy.parse import Parse, join, kanji_view
 
 # Cue words too generic to say which type an agent asks for.
 _WEAK_REQUEST_CUES = frozenset({
@@ -196,21 +196,25 @@ class ActDetector:
         ``parse``: GiNZA's parse of ``text``; ``has_pii``: the utterance states PII (so
         「それって保存されますか」 is about it)."""
         if parse:  # the structure decides; the phrase rules only add the fixed purpose questions
-            if about_the_product({w.lemma for w in parse}):
-                return False
-            context = False  # an earlier sentence named the data a later one leaves unsaid
-            for clause in clauses(parse):
-                if (self.structure.privacy_question(clause, has_pii=has_pii, context=context)
-                        or _PURPOSE_ASK.search(clause.text)):
-                    return True
-                context = context or self.structure.data_object(clause)
-            return False
+            # A question in plain hiragana is read again with its words' kanji forms (parse.kanji_view).
+            return any(self._privacy_in(view, has_pii) for view in (parse, kanji_view(parse)) if view)
         for sentence in sentences(text):
             if _PURPOSE_ASK.search(sentence):
                 return True
             if (_PRIVACY_TOPIC.search(sentence) and _PRIVACY_HANDLING.search(sentence)
                     and _PRIVACY_ASK.search(sentence)):
                 return True
+        return False
+
+    def _privacy_in(self, parse: Parse, has_pii: bool) -> bool:
+        if about_the_product({w.lemma for w in parse}):
+            return False
+        context = False  # an earlier sentence named the data a later one leaves unsaid
+        for clause in clauses(parse):
+            if (self.structure.privacy_question(clause, has_pii=has_pii, context=context)
+                    or _PURPOSE_ASK.search(clause.text)):
+                return True
+            context = context or self.structure.data_object(clause)
         return False
 
     def statements(self, text: str, parse: Parse = ()) -> tuple[str, Parse]:

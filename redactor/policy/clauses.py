@@ -329,13 +329,16 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 # --- forms (surface of a predicate's chain or of a sentence's end) ------------------------
 # A question may end before a phrase said after it (来ないですよね、この番号に。).
 # Dialects confirm with their own endings (しねえべな, 使われるんやろ, せんよな, なかろうね).
+# A question put as wondering (残っちゃうのかなと思って, どうなるのかなって, 消えるのかしら) is one too.
 _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|でしょう|だろう|べ|べな|べか|べさ|っぺ|やろ|"
-                           r"やんな|じゃろ|じゃろう|っちゃろ|とやろ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
+                           r"やんな|じゃろ|じゃろう|っちゃろ|とやろ|"
+                           r"(か|かな|かなあ|かなぁ)(と|って)(思|おも)?(って|いまして|います|う|った|ったり)?|"
+                           r"かしら|かなあ|かなぁ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _MISHAP = re.compile(r"^(っ|て)?(ちゃ|ちま|てしま|しま|たり)")
 _MISHAP_AHEAD = re.compile(r"^(っ|て)?(ちゃう|ちまう|てしまう|しまう|たり|ちゃわ|ちゃいま|てしまいま)")
 # Whoever heads a group is a party (班長, 町内会長, 店長, 校長); 身長, 延長, 成長 are no one.
 _HEAD_OF = re.compile(r"(?<![身延成特消])[^\W\d_]長$")
-_CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気になる|嫌なんです|困る)")
+_CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気にな(る|って|り)|嫌なんです|困る)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 # Dialects ask not to with ん (使わんとって, 言わんといて).
 _NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ|ね|よ|[。、!！]|$)|"

@@ -12,8 +12,9 @@ read as 0, which the rules never need.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class Word:
     ent: str
     sent: int
     space: bool = False
+    norm: str = ""  # Sudachi's normalised form (ばんごう → 番号), GiNZA's ``norm_``
 
 
 Parse = tuple[Word, ...]
@@ -52,7 +54,8 @@ def snapshot(doc: Doc, skip_chars: int = 0) -> list[Word]:
         head = token.head.i if token.head.i >= first else token.i
         inflection = ";".join(token.morph.get("Inflection"))
         words.append(Word(token.i - first, token.text, token.lemma_, token.pos_, token.tag_, token.dep_,
-                          head - first, inflection, token.ent_type_, sent_of[token.i], bool(token.whitespace_)))
+                          head - first, inflection, token.ent_type_, sent_of[token.i], bool(token.whitespace_),
+                          token.norm_))
     return words
 
 
@@ -70,7 +73,7 @@ def join(parts: Iterable[Sequence[Word]]) -> Parse:
         top = words[0].sent
         for w in words:
             out.append(Word(index[w.i], w.text, w.lemma, w.pos, w.tag, w.dep, index.get(w.head, index[w.i]),
-                            w.inflection, w.ent, sent_base + w.sent - top, w.space))
+                            w.inflection, w.ent, sent_base + w.sent - top, w.space, w.norm))
         sent_base = out[-1].sent + 1
     return tuple(out)
 
@@ -81,3 +84,29 @@ def sentences(parse: Parse) -> list[Parse]:
     for word in parse:
         groups.setdefault(word.sent, []).append(word)
     return [tuple(g) for g in groups.values()]
+
+
+_HIRAGANA = re.compile(r"[ぁ-ゖー]{2,}")
+_KANJI = re.compile(r"[一-龥]")
+# Pronouns stay: the rules know them in kana (そちら, わたし, だれ) and 其方 would hide the company.
+_CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+
+
+def kanji_view(parse: Parse) -> Parse | None:
+    """The parse with the lemma of each content word written in hiragana replaced by its normalised
+    form (ばんごう → 番号, おしえる → 教える, ろくおん → 録音), or None when no word changes.
+
+    GiNZA keeps a kana word's lemma in kana, so a question said in plain hiragana (そのばんごう、
+    ほかのひとにおしえますか) matches no lexicon of the rules.  A word after て/で is an auxiliary
+    (〜てみる, 〜てもらう) and keeps its lemma.  A second view beside the parse, not a change of it:
+    the rules also read words they know in kana (できる, ほか)."""
+    changed = False
+    words = []
+    for w in parse:
+        after_te = w.i > 0 and parse[w.i - 1].text in ("て", "で")
+        if (w.pos in _CONTENT and not after_te and _HIRAGANA.fullmatch(w.text) and _KANJI.search(w.norm)
+                and w.norm != w.lemma):
+            w = replace(w, lemma=w.norm)
+            changed = True
+        words.append(w)
+    return tuple(words) if changed else None

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from redactor.policy.parse import Parse, Word
 
@@ -187,6 +188,33 @@ _MIGRATED = re.compile(r"から(来|き|移住|移り|渡っ|帰化|引っ越し
 _KIN = re.compile(r"(私|僕|俺|父|母|夫|妻|主人|家内|両親|祖父|祖母|親|家族|うち|息子|娘)")
 
 
+# A word of the lexicon said in plain hiragana (ははがにんちしょうで, うつびょうで): its reading, from
+# SudachiPy's dictionary, is matched too.  Only words written as they are (no pattern) and
+# readings of five kana or more: shorter ones are often other words (しゅよう 主要, とうせき).
+_LITERAL_WORD = re.compile(r"[一-龥ァ-ヶー]{2,}")
+_MIN_READING = 5
+
+
+def _readings(phrases: tuple[str, ...]) -> list[str]:
+    tokenizer = _tokenizer()
+    found = []
+    for phrase in phrases:
+        if not (_LITERAL_WORD.fullmatch(phrase) and re.search(r"[一-龥]", phrase)):
+            continue
+        reading = "".join(m.reading_form() for m in tokenizer.tokenize(phrase))
+        kana = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in reading)
+        if len(kana) >= _MIN_READING and re.fullmatch(r"[ぁ-ゖー]+", kana):
+            found.append(re.escape(kana))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core").create()
+
+
 @dataclass(frozen=True, slots=True)
 class SensitiveMention:
     """One 要配慮個人情報 phrase: its category and where it is (indices into the text)."""
@@ -200,7 +228,7 @@ class SensitiveDetector:
     """Finds special-care categories in an utterance; stateless and thread-safe."""
 
     def __init__(self, lexicon: dict[str, tuple[str, ...]] = _LEXICON) -> None:
-        self._patterns = {category: re.compile("|".join(f"(?:{p})" for p in phrases))
+        self._patterns = {category: re.compile("|".join(f"(?:{p})" for p in (*phrases, *_readings(phrases))))
                           for category, phrases in lexicon.items()}
 
     def find(self, text: str, parse: Parse = ()) -> list[SensitiveMention]:
