@@ -18,6 +18,11 @@ Streams would. Measures, per run:
   first-minute vs last-minute median (and max), plus the final latency per minute of call.
 * **CPU**: this process's CPU time / wall time (server, model and clients together), and the
   ASR worker's busy share.
+* with ``--cer`` (issue #12): live CER against batch, and the **revision delays** of the second
+  pass, for what the agent's **screen** got (events with ``revision``) and what the **call record**
+  holds (those and the revisions given to the record only, past ``revision_horizon_s``), each from
+  two references: the first final's last word (the figure of rounds 1-6) and the VAD utterance end
+  (the ``final_published`` note; the issue's "within 5 s of the utterance end").
 
 Baselines in the same run: ``--calls 1,2,3,4`` runs each concurrency in turn (``--stop-above``
 ends the sweep after the first one whose p95 exceeds the target), ``--partials both`` runs
@@ -478,6 +483,8 @@ def revision_timeline(traces: list[CallTrace], notes: list[dict[str, Any]], spee
                    "revision": at("revision_published", lambda n: n.get("revision") == 1),
                    "urgent": any(n.get("urgent") for n in queued)}
             row["cause"] = _late_cause(row)
+            vad = trace.vad_end.get(seg)  # the VAD utterance end: how much later than the last word
+            row["vad_after_word"] = None if vad is None else round((vad - e["end"]) / speed, 2)
             rows.append(row)
     return rows
 
@@ -511,11 +518,13 @@ def timeline_report(rows: list[dict[str, Any]]) -> str:
     revised = [r for r in rows if r["revision"] is not None]
     waits = [r["decoded"] - r["queued"] for r in revised if r["decoded"] is not None and r["queued"] is not None]
     looks = [r["first_look"] for r in rows if r["first_look"] is not None]
+    from_vad = [r["revision"] - r["vad_after_word"] for r in revised if r.get("vad_after_word") is not None]
     p = lambda xs: f"{fmt(percentile(xs, 50), '{:.2f}')} / {fmt(percentile(xs, 95), '{:.2f}')} s"  # noqa: E731
     return (f"first revisions {len(revised)} of {len(rows)} finals, p50/p95 {p([r['revision'] for r in revised])}; "
             f"late (> 5 s) by cause: {dict(causes)}; queued→decoded p50/p95 {p(waits)}; "
             f"second pass's first look (text revised or confirmed) {len(looks)} of {len(rows)} finals, "
-            f"p50/p95 {p(looks)}")
+            f"p50/p95 {p(looks)}; first revisions from the VAD utterance end p50/p95 {p(from_vad)}, "
+            f"late (> 5 s) {sum(x > 5 for x in from_vad)}")
 
 
 def pii_free_lines(name: str) -> list[tuple[str, float, float, str]]:
@@ -719,6 +728,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="later speech that lets the live edge settle a final (default: StreamOptions)")
     parser.add_argument("--revision-deadline", type=float, default=None, metavar="S",
                         help="read a final at the live edge this long after it ends (default: StreamOptions)")
+    parser.add_argument("--revision-horizon", type=float, default=None, metavar="S",
+                        help="a later look's change this long after the utterance goes to the call record only "
+                             "(default: StreamOptions; inf = every change to the screen)")
     parser.add_argument("--revisions-per-partial", type=int, default=None, metavar="N",
                         help="low lane: revisions in a row before a waiting partial (default: StreamOptions)")
     parser.add_argument("--speculate-ms", type=int, default=None, metavar="MS",
@@ -788,12 +800,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def live_switches(args) -> dict[str, Any]:
     """``StreamOptions`` overrides from --revisions / --revision-settle / --revision-context /
-    --revision-deadline / --revisions-per-partial / --speculate-ms."""
+    --revision-deadline / --revision-horizon / --revisions-per-partial / --speculate-ms."""
     out: dict[str, Any] = {}
     if args.revisions is not None:
         out["revisions"] = args.revisions == "on"
     for arg, option in (("speculate_ms", "speculate_ms"), ("revision_deadline", "revision_deadline_s"),
                         ("revision_settle", "revision_settle_s"), ("revision_context", "revision_context_s"),
+                        ("revision_horizon", "revision_horizon_s"),
                         ("revisions_per_partial", "revisions_per_partial")):
         if getattr(args, arg) is not None:
             out[option] = getattr(args, arg)
