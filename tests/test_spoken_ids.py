@@ -204,3 +204,29 @@ def test_a_code_read_in_kanji_digits_after_the_back(text: str, said: bool) -> No
 ])
 def test_a_model_number_after_its_type_word_is_no_phone(redactor, text: str, masked: bool) -> None:
     assert any(t == "PHONE_NUMBER" for t, _ in found(redactor, text)) is masked
+
+
+@pytest.mark.parametrize(("answer", "value", "entity_type"), [
+    # The caller reads the wrong card and says which one it was (#14 round 10): the named type wins
+    # over the one the agent asked for.
+    ("えっと、これか…6615 0392 8473…あ、違う、これマイナンバーカードだ。", "6615 0392 8473", "JP_MY_NUMBER"),
+    ("2566 4681 4060、あ、違った、それマイナンバーです", "2566 4681 4060", "JP_MY_NUMBER"),
+    # Without a correction the answer is the licence asked for, and a correction naming the licence keeps it.
+    ("えっと、3012、0445、8100です。", "3012、0445、8100", "JP_DRIVERS_LICENSE"),
+    ("3012 0445 8100、あ、違う、これ免許証のほうだ", "3012 0445 8100", "JP_DRIVERS_LICENSE"),
+])
+def test_a_correction_naming_the_card_read_decides_its_type(redactor, answer: str, value: str,
+                                                            entity_type: str) -> None:
+    context = CallContext(redactor.cues)
+    context.observe("ご本人確認書類の番号をお願いいたします。パスポートか免許証でお願いします。", "agent")
+    entities = redactor.analyze(answer, prompt=context.prompt_for("customer"))
+    start = answer.index(value)
+    covering = {e.type for e in entities if e.start <= start and start + len(value) <= e.end}
+    assert covering == {entity_type}, covering
+
+
+def test_a_correction_naming_an_order_number_unmasks_nothing_else(redactor) -> None:
+    """A correction that names a business number makes the value the business's (no identifier)."""
+    assert [t for t, _ in found(redactor, "1234 5678 9018、あ、間違えた、注文番号だった") if t in IDENTIFIERS] == []
+    text = "090-1234-5678、あ、違う、それは会社の電話です"
+    assert any(t == "PHONE_NUMBER" and v.startswith("090-1234-5678") for t, v in found(redactor, text))

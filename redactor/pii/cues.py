@@ -124,6 +124,13 @@ def modifies_business_number(text: str, cue: Cue) -> bool:
     return gap is not None and any(_BUSINESS_NUMBER.match(text, i) for i in range(cue.end, gap.end() + 1))
 
 
+# A reader correcting themself: あ、違う / いや、違った / じゃなくて / 間違えた, with the pauses around it
+# (bounded: linear).  After it, これ/それ and a particle may come before the type it names.
+CORRECTION = re.compile(r"[\s、,。….]{0,3}(?:(?:あ|いや|えっと|ごめんなさい|すみません)[\s、,….]{0,2}){0,2}"
+                        r"(?:違う|違った|ちがう|ちがった|間違えた|まちがえた|間違い|じゃなくて|失礼)[\s、,。…]{0,3}")
+_RENAMED_GAP = 6
+
+
 class CueIndex:
     """Finds cues in text and tells which entity type owns the cue nearest to a span."""
 
@@ -150,12 +157,25 @@ class CueIndex:
         self._last = (text, cues)
         return cues
 
+    def renamed_after(self, text: str, end: int) -> str | None:
+        """The type a correction right after a value names (6615 0392 8473…あ、違う、これマイナンバー
+        カードだ): the speaker read the wrong card, and says which one it was."""
+        said = CORRECTION.match(text, end)
+        if not said:
+            return None
+        cue = next((c for c in self.find(text) if said.end() <= c.start <= said.end() + _RENAMED_GAP), None)
+        return cue.owner if cue is not None else None
+
     def nearest_owner(self, text: str, start: int, end: int) -> str | None:
         """The owner of the nearest cue before the span, else of the nearest one after it.
 
         A cue before the span wins over one after it, because a speaker names a value before
-        giving it far more often than after.  Cues beyond the window are ignored.
+        giving it far more often than after; a correction naming it right after wins over both.
+        Cues beyond the window are ignored.
         """
+        renamed = self.renamed_after(text, end)
+        if renamed:
+            return renamed
         cues = self.find(text)
         before = [c for c in cues if start - self.before <= c.end <= start]
         if before:

@@ -143,7 +143,8 @@ class JapanesePatternRecognizer(PatternRecognizer):
             owner = self.cues.nearest_owner(text, result.start, result.end)
             if owner == NOT_PII:
                 continue
-            cued = owner == self.ENTITY or (self.TURN_CUE and self._named_earlier(text, result.start))
+            renamed = self.cues.renamed_after(text, result.end)  # …あ、違う、これマイナンバーだ
+            cued = owner == self.ENTITY or (self.TURN_CUE and not renamed and self._named_earlier(text, result.start))
             valid = self.check(text[result.start:result.end])
             if valid is False and not (self.CUE_WAIVES_CHECK and cued):
                 continue

@@ -12,6 +12,7 @@ either attempt stays visible.
 
 from __future__ import annotations
 
+from redactor.pii.cues import CORRECTION
 from redactor.pii.recognizers.base import (
     NOT_ALNUM_AFTER,
     NOT_ALNUM_BEFORE,
@@ -20,9 +21,8 @@ from redactor.pii.recognizers.base import (
     letters,
 )
 
-# あ、違う / いや、違った / じゃなくて / 間違えた, with the pauses around it (bounded: linear).
-_CORRECTION = (r"[\s、,。…]{0,3}(?:(?:あ|いや|えっと|ごめんなさい|すみません)[\s、,…]{0,2}){0,2}"
-               r"(?:違う|違った|ちがう|ちがった|間違えた|まちがえた|間違い|じゃなくて|失礼)[\s、,。…]{0,3}")
+# The correction words between the two attempts, with their pauses (bounded: linear).
+_CORRECTION = CORRECTION.pattern
 
 
 class PassportRecognizer(JapanesePatternRecognizer):
