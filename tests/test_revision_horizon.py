@@ -32,14 +32,16 @@ SHOWN = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("そう", 2.5, 3.2), ("�
 
 
 def _look(engine, shown: Utterance, later: Utterance, *, now: float, first_look: bool = False,
-          horizon: float = 5.0):
+          horizon: float = 5.0, **settings):
     """Publish ``shown`` as a customer's final (utterance 2.0-4.0 s), let the channel's audio reach
     ``now``, then give the final a second-pass look that decodes ``later``. Returns the events the
-    agents got and the ones only the call record got."""
-    options = StreamOptions(partials=False, speculate_ms=0, revision_first_look=False, revision_settle_s=2.0,
-                            revision_context_s=0.0, revision_horizon_s=horizon)
+    agents got, the ones only the call record got, and the final's second-pass state."""
+    settings = {"revision_settle_s": 2.0, "revision_context_s": 0.0, **settings}
+    options = StreamOptions(partials=False, speculate_ms=0, revision_first_look=False, revision_horizon_s=horizon,
+                            **settings)
     screen: list[Transcript] = []
     record: list[Transcript] = []
+    kept: list[Published] = []
 
     async def play():
         manager = CallManager(lambda _c, e: screen.append(e), options, engine=engine)
@@ -57,26 +59,27 @@ def _look(engine, shown: Utterance, later: Utterance, *, now: float, first_look:
                                       clip=(2 * RATE, np.zeros(2 * RATE, dtype=np.float32)), context=None)
             p = ch.history[-1]
             p.revised = not first_look
+            kept.append(p)
             await session._revise(ch, [p], live_edge=True)
         finally:
             session.closed = True
             await manager.close_all()
 
     asyncio.run(play())
-    return [e for e in screen if isinstance(e, Transcript)], record
+    return [e for e in screen if isinstance(e, Transcript)], record, kept[0]
 
 
 def test_a_later_looks_change_past_the_horizon_goes_to_the_record_only(engine):
     later = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("そうです", 2.5, 3.4), ("ね", 3.4, 3.6))
-    screen, record = _look(engine, SHOWN, later, now=12.0)  # 8 s after the utterance ended
+    screen, record, _ = _look(engine, SHOWN, later, now=12.0)  # 8 s after the utterance ended
     assert [e.revision for e in screen] == [None]  # the first final only
     assert [(e.text, e.revision) for e in record] == [("はい、そうですね", None)]
     # Within the horizon the same change is a correction on the screen.
-    screen, record = _look(engine, SHOWN, later, now=8.0)  # 4 s after
+    screen, record, _ = _look(engine, SHOWN, later, now=8.0)  # 4 s after
     assert [(e.text, e.revision) for e in screen] == [("はい、そうです", None), ("はい、そうですね", 1)]
     assert not record
     # Off (inf): every change is shown, as before round 7.
-    screen, _ = _look(engine, SHOWN, later, now=12.0, horizon=math.inf)
+    screen, _, _ = _look(engine, SHOWN, later, now=12.0, horizon=math.inf)
     assert [e.revision for e in screen] == [None, 1]
 
 
@@ -84,14 +87,14 @@ def test_a_first_look_past_the_horizon_is_still_shown(engine):
     """A final's first second-pass look is the first check of the first pass: shown however late
     (a loaded box queued it), so the screen gets the better text at least once."""
     later = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("そうです", 2.5, 3.4), ("ね", 3.4, 3.6))
-    screen, record = _look(engine, SHOWN, later, now=12.0, first_look=True)
+    screen, record, _ = _look(engine, SHOWN, later, now=12.0, first_look=True)
     assert [e.revision for e in screen] == [None, 1] and not record
 
 
 def test_a_late_change_that_masks_what_the_screen_shows_is_always_pushed(engine):
     """Privacy wins over quiet: the later look heard a name where the screen shows そう unmasked."""
     later = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("山田", 2.5, 2.9), ("太郎", 2.9, 3.2), ("です", 3.2, 3.6))
-    screen, record = _look(engine, SHOWN, later, now=30.0)
+    screen, record, _ = _look(engine, SHOWN, later, now=30.0)
     assert [e.revision for e in screen] == [None, 1], [e.text for e in screen]
     assert "山田" not in screen[-1].text and "PERSON" in screen[-1].text
     assert not record
@@ -102,7 +105,7 @@ def test_a_record_only_revision_never_reveals_what_the_screen_masked(engine):
     record's version keeps the mask (the rule of every revision), and the screen is not touched."""
     shown = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("山田", 2.5, 2.9), ("太郎", 2.9, 3.2), ("です", 3.2, 3.6))
     later = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("山だ", 2.5, 2.9), ("たろう", 2.9, 3.2), ("ですね", 3.2, 3.6))
-    screen, record = _look(engine, shown, later, now=12.0)
+    screen, record, _ = _look(engine, shown, later, now=12.0)
     assert len(screen) == 1 and "山田" not in screen[0].text
     assert len(record) == 1
     assert "山" not in record[0].text and "たろう" not in record[0].text and record[0].text.endswith("ですね")
@@ -125,3 +128,32 @@ def test_masks_more_compares_with_what_the_screen_shows():
 @pytest.mark.parametrize("now, late", [(8.9, False), (9.0, False), (9.01, True)])
 def test_the_horizon_counts_from_the_utterances_vad_end(now, late):
     assert past_horizon(_published(SHOWN.words, []), now, 5.0) is late  # Published.end = 4.0
+
+
+def test_an_interim_look_is_shown_and_does_not_settle_the_final(engine):
+    """``revision_interim_s``: a final read once at the live edge 3 s after it (no later speech:
+    it does not settle) gets its change to the screen within the horizon, and stays unsettled so
+    that the settling look with the speaker's next words still comes (for the call record)."""
+    later = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("そうです", 2.5, 3.4), ("ね", 3.4, 3.6))
+    interim = {"revision_settle_s": 5.0, "revision_context_s": math.inf, "revision_interim_s": 3.0}
+    screen, record, p = _look(engine, SHOWN, later, now=7.5, **interim)  # 3.5 s after the end
+    assert [e.revision for e in screen] == [None, 1] and not record
+    assert p.interim and not p.settled and p.revised
+    # Not yet 3 s after: no look at all (nothing is due at the live edge).
+    screen, record, p = _look(engine, SHOWN, later, now=6.5, **interim)
+    assert [e.revision for e in screen] == [None] and not record and not p.interim
+
+
+def test_the_interim_look_is_due_once_after_the_first_look_and_before_settling():
+    from redactor.stream.revision import LiveEdge
+
+    edge = LiveEdge(5.0, math.inf, math.inf, 3.0)
+    p = _published(SHOWN.words, [])
+    assert not edge.interim_due(p, 8.0)  # its first look has not run yet
+    p.revised = True
+    assert not edge.interim_due(p, 6.9) and edge.interim_due(p, 7.0)
+    p.interim = True
+    assert not edge.interim_due(p, 9.0)  # once
+    p.interim, p.settled = False, True
+    assert not edge.interim_due(p, 9.0)  # settled already
+    assert not LiveEdge(5.0, math.inf, math.inf).interim_due(_published(SHOWN.words, []), 99.0)  # off

@@ -18,6 +18,7 @@ times: the first pass, decoded alone, keeps the decoder's date (佐藤 masked at
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -57,6 +58,7 @@ class Published:
     screen_masked: list[tuple[float, float, str]] = field(default_factory=list)
     revised: bool = False  # decoded by a second pass (at the latest in the end-of-call pass)
     settled: bool = False  # ... with ``revision_settle_s`` of the channel's speech after it
+    interim: bool = False  # read once at the live edge ``revision_interim_s`` after it (``LiveEdge``)
 
 
 def shows_news(p: Published, masked: str) -> bool:
@@ -184,6 +186,15 @@ class LiveEdge:
     settle_s: float
     deadline_s: float
     context_s: float
+    # An *interim* look: a final read once at the live edge this long after its end, whatever
+    # follows, that does not settle it (its change reaches the screen within the horizon; the
+    # settling look with the speaker's next words still comes, for the call record).
+    interim_s: float = math.inf
+
+    def interim_due(self, p: Published, now: float) -> bool:
+        """Whether a live-edge window ending at ``now`` gives ``p`` its interim look (after its
+        first look, before it settled)."""
+        return p.revised and not p.settled and not p.interim and now - p.end >= self.interim_s
 
     def settles(self, p: Published, now: float, speech_from: Sequence[float]) -> bool:
         """Whether a live-edge window ending at ``now`` settles ``p``; ``speech_from``: where the
@@ -197,4 +208,5 @@ def waiting(history: Sequence[Published], now: float, edge: LiveEdge, seconds: f
             speech_from: Sequence[float]) -> bool:
     """Whether a final in the last ``seconds`` of a channel is unsettled and would be settled by a
     window ending now (no window ending with a later final has read it with context)."""
-    return any(not p.settled and now - p.offset <= seconds and edge.settles(p, now, speech_from) for p in history)
+    return any(not p.settled and now - p.offset <= seconds
+               and (edge.settles(p, now, speech_from) or edge.interim_due(p, now)) for p in history)

@@ -132,6 +132,11 @@ class StreamOptions:
         masks a word the screen shows unmasked is pushed whatever its age (privacy first); a
         segment's first look is always pushed (it is the first check of the first pass). inf: all
         pushed (before round 7).
+      revision_interim_s: a final whose first look is done and that has not settled this long
+        after its end is read once more at the live edge (the audio received so far, whatever
+        follows), an *interim* look that does not settle it: its change reaches the screen within
+        ``revision_horizon_s``, and the settling look with the speaker's next words still comes
+        for the call record. Off (inf) by default: one more decode per final (#12 round 7).
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -162,6 +167,7 @@ class StreamOptions:
     revision_left_s: float = math.inf
     revision_min_s: float = 4.0
     revision_horizon_s: float = 5.0
+    revision_interim_s: float = math.inf
     low_nice: int = 10
     revision_backlog_s: float = 90.0
     speculate_ms: int = 200
@@ -313,7 +319,8 @@ class CallSession:
         self._shown: collections.OrderedDict[str, tuple[_Channel, Published]] = collections.OrderedDict()
         self._revising = self.options.revisions
         o = self.options
-        self._edge = revision.LiveEdge(o.revision_settle_s, o.revision_deadline_s, o.revision_context_s)
+        self._edge = revision.LiveEdge(o.revision_settle_s, o.revision_deadline_s, o.revision_context_s,
+                                       o.revision_interim_s)
         self.closed = False
         self._closing: asyncio.Future | None = None
         self.started = time.monotonic()
@@ -666,13 +673,15 @@ class CallSession:
             settles = [window_end - p.end >= o.revision_settle_s for p in pieces]
         else:
             settles = [self._edge.settles(p, edge, speech_from) for p in pieces]
-        due = [revision.due(p, s) for p, s in zip(pieces, settles, strict=True)]
+        interim = [edge is not None and not s and self._edge.interim_due(p, edge) for p, s in zip(pieces, settles,
+                                                                                                 strict=True)]
+        due = [revision.due(p, s) or i for p, s, i in zip(pieces, settles, interim, strict=True)]
         scheduler = self.manager.scheduler
         segments = [p.segment for p, d in zip(pieces, due, strict=True) if d]
         if not self._revising or not segments:
             return
         k = revision.context_start(pieces, due, window_end, o.revision_left_s, o.revision_min_s)
-        pieces, settles, due = pieces[k:], settles[k:], due[k:]
+        pieces, settles, due, interim = pieces[k:], settles[k:], due[k:], interim[k:]
         short = window_end - pieces[0].offset < o.revision_min_s
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(window_end * SAMPLE_RATE)
         if start < ch.audio_start:  # its audio is gone: decoded from later, every time would be wrong
@@ -684,10 +693,11 @@ class CallSession:
             spans.append((max(min(later), pieces[-1].end), edge))  # before it is no one's: nearest)
         scheduler.note("revision_queued", call=self.call_id, segments=segments, audio_s=window_end - pieces[0].offset,
                        finals=len(pieces), urgent=self.closed, edge=edge is not None, full_context=short)
-        # Its deadline: the horizon of the oldest final it gives a first look (a later look's change
-        # past the horizon only reaches the record: no deadline), so first looks go first.
+        # Its deadline: the horizon of the oldest final it gives a first (or interim) look (a settling
+        # look's change past the horizon only reaches the record: no deadline), so those go first.
         deadline = min((ch.arrived_at(int(p.end * SAMPLE_RATE)) + o.revision_horizon_s
-                        for p, d in zip(pieces, due, strict=True) if d and not p.revised), default=math.inf)
+                        for p, d, i in zip(pieces, due, interim, strict=True) if (d and not p.revised) or i),
+                       default=math.inf)
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
                                         spans, pieces[0].context, urgent=self.closed, full_context=short,
                                         deadline=deadline)
@@ -695,11 +705,11 @@ class CallSession:
             scheduler.note("revision_superseded", call=self.call_id, segments=segments)
             return
         scheduler.note("revision_decoded", call=self.call_id, segments=segments)
-        for p, utt, look, settled in zip(pieces, utts[:len(pieces)], due, settles, strict=True):
+        for p, utt, look, settled, early in zip(pieces, utts[:len(pieces)], due, settles, interim, strict=True):
             if not look:  # context only
                 continue
             first_look, p.revised = not p.revised, True
-            p.settled = settled
+            p.settled, p.interim = settled, p.interim or early
             if utt is None or not utt.text.strip() or guards.normalise(utt.text) == guards.normalise(p.text):
                 scheduler.note("revision_unchanged", call=self.call_id, segment=p.segment, settled=settled)
                 continue
