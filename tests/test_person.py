@@ -659,3 +659,31 @@ def test_round7_a_long_text_is_weighed_word_by_word(redactor) -> None:
 ])
 def test_round7_a_surname_listed_with_a_name_is_a_name(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+# Issue #10 round 8: recall families from the study parts, tested on sentences written here.
+@pytest.mark.parametrize(("text", "names"), [
+    # a credit glued before or after a full name in a credit line (failed before)
+    ("「北村一夫採譜大西幸三編曲」の楽譜が見つかった。", ["北村一夫", "大西幸三"]),
+    ("「作詞北村一夫、作曲三浦俊雄、編曲大西幸三」と盤面に記されている。", ["北村一夫", "三浦俊雄", "大西幸三"]),
+    # credit words inside a compound, with no full name next to them
+    ("同社は監督官庁の指導を受けた。", []),
+    ("作曲家協会が声明を出した。", []),
+    ("編曲作業は翌年に終わった。", []),
+    ("彼は作曲技法を独学で学んだ。", []),
+])
+def test_round8_a_credit_glued_to_a_full_name_makes_a_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a katakana proper noun glued after a title (酋長 now a title; failed before)
+    ("部族の酋長マルコが条約に署名した。", ["マルコ"]),
+    # a foreign full name with an unknown part after a kinship word (failed before)
+    ("1901年、ハルトとその息子エドモント・ブリスカス・ハルトによって会社が作られた。",
+     ["ハルト", "エドモント・ブリスカス・ハルト"]),
+    # a place after a title stays a place
+    ("大統領ワシントン訪問の日程が決まった。", []),
+])
+def test_round8_a_name_after_a_title_or_kin(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

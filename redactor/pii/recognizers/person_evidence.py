@@ -23,9 +23,11 @@ Then the evidence is weighed:
 
 for   a name tag, a surname + given name shape, a foreign name of several parts (initials
       count: J・K・ローリング), GiNZA's Person label; a title or honorific next to it (大川薫社長,
-      刑事ジョン・ブック, 田中様, also after の or ・: 記者の…, 女子高生・…) or a suffix only a person
-      takes (…夫妻, …亡き後) decides on its own, and so does a name tag before a noun it modifies
-      (シェークスピア作品, ジダーノフ批判);
+      刑事ジョン・ブック, 田中様, also after の or ・: 記者の…, 女子高生・…; a foreign full name with an
+      unknown part or a katakana proper noun glued after one: その息子エドモント・ブリスカス・ハルト,
+      酋長マルコ) or a suffix only a person takes (…夫妻, …亡き後) decides on its own, and so does a
+      credit glued to a full name (編曲大西幸三, 北村一夫採譜) and a name tag before a noun it
+      modifies (シェークスピア作品, ジダーノフ批判);
 against
       one kanji or a short hiragana word alone (藤, あみ), a word that is all the text says
       (a word clip: ツル), no name tag at all (GiNZA's Person on a common noun: 右投, トランペット),
@@ -134,7 +136,12 @@ TITLES = frozenset({
     "皇女", "大公", "容疑者", "被告", "被告人", "名誉教授", "助教授", "教諭", "宰相", "大使", "公使", "総督",
     "副知事", "上院議員", "下院議員", "参議院議員", "衆議院議員", "編集者", "脚本家", "作曲家", "指揮者",
     "ピアニスト", "ギタリスト", "ボーカリスト", "プロデューサー", "デザイナー", "カメラマン", "声優",
+    "総理大臣", "内閣総理大臣", "酋長", "族長",
 })
+# Credits glued to a full name in a work's credit line (編曲寺岡真三, 和田弘採譜): the person who
+# did it.  Only before or after a full name (surname + given name): 監督官庁 or 作曲家協会 hold none.
+_CREDITS = frozenset({"作詞", "作曲", "編曲", "採譜", "作画", "脚本", "原作", "演出", "振付", "監修", "撮影",
+                      "翻訳", "脚色", "原案", "構成", "作詩", "補作", "訳詞", "唄", "歌"})
 # Roles a sentence may say has kin or deeds (美容院オーナーの母, ドライバーの息子): no name.
 _ROLES = frozenset({"オーナー", "マネージャー", "メンバー", "スタッフ", "リーダー", "ファン", "パートナー", "ボス",
                     "マスター", "キャプテン", "ゲスト", "ユーザー", "オペレーター", "ドライバー", "クライアント",
@@ -409,9 +416,17 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
                 # a word only a person takes after it, or a title and の before it (デザイナーの…)
                 or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)
                                                or _title_after(doc, i + 1)))
-                or (_LATIN_WORD.fullmatch(tok.text) and doc[i - 1].text == "の" and _title_before(doc, i))):
+                or (_LATIN_WORD.fullmatch(tok.text) and doc[i - 1].text == "の" and _title_before(doc, i))
+                or _proper_after_title(doc, i)):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
+
+
+def _proper_after_title(doc: Doc, i: int) -> bool:
+    """A katakana proper noun (not a place) glued right after a title (酋長ソラノ, …公ルノー)."""
+    tok = doc[i]
+    return (i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text in TITLES and bool(_KATAKANA.fullmatch(tok.text))
+            and "固有名詞" in tok.tag_ and "地名" not in tok.tag_)
 
 
 def _list_members(doc: Doc) -> list[_Candidate]:
@@ -718,6 +733,21 @@ def _common_word(tokens: Span) -> bool:
     return all("普通名詞" in t.tag_ and not entry(t.text).kinds for t in tokens)
 
 
+def _foreign_full_name(tokens: Span) -> bool:
+    """Katakana parts joined by ・/＝, one the dictionary does not know, none a place
+    (エリトット・トーランス・ガルト; not ロストフ・スーズダリ before its 公)."""
+    return (any(t.text in JOINERS for t in tokens) and any(_unknown_foreign(t) for t in tokens)
+            and all(_foreign(t) or t.text in JOINERS for t in tokens) and not any("地名" in t.tag_ for t in tokens))
+
+
+def _credited(doc: Doc, start: int, end: int) -> bool:
+    """A credit glued before or after a full name (編曲寺岡真三, 和田弘採譜)."""
+    full = sum(1 for t in doc[start:end] if "人名" in t.tag_) >= 2 and bool(_KANJI.fullmatch(doc[start:end].text))
+    before = start > 0 and doc[start - 1].text in _CREDITS and not doc[start - 1].whitespace_
+    after = end < len(doc) and doc[end].text in _CREDITS and not doc[end - 1].whitespace_
+    return full and (before or after)
+
+
 def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
     """A place or body before its office (成田市長, 青森県議会議員, 自由民主党総裁): not a name."""
     last = doc[cand.end - 1]
@@ -982,12 +1012,16 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
         return verdict("person_head", True)  # シェークスピア作品
     if _compound_after(doc, cand.end) == 3:
         return verdict("named_after", False)  # the name of a bridge, an airport or a ship named after the person
+    if _credited(doc, cand.start, cand.end):
+        return verdict("credit", True)  # 編曲寺岡真三, 和田弘採譜
     if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
             or next_text(doc, cand.end) in _PERSON_SUFFIXES):
         # (a katakana word GiNZA alone calls a name, glued to a katakana title: チーフディレクター)
         glued = (not named and len(tokens) == 1 and not tokens[0].whitespace_
                  and bool(_KATAKANA.fullmatch(value)) and bool(_KATAKANA.match(next_text(doc, cand.end))))
-        if ((named or (cand.ginza and not _common_word(tokens))) and not _office_of_place(doc, cand)
+        if ((named or (cand.ginza and not _common_word(tokens)) or _foreign_full_name(tokens)
+             or (len(tokens) == 1 and _proper_after_title(doc, cand.start)))
+                and not _office_of_place(doc, cand)
                 and not work_title(doc, cand.start, cand.end) and not glued):
             return verdict("title", True)
         return verdict("title_no", False)
