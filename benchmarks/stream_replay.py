@@ -96,8 +96,11 @@ def run(calls: list[str], stream: StreamOptions, engine) -> dict[str, Any]:
         traces.append(trace)
         for k, v in by.items():
             busy[k] = busy.get(k, 0.0) + v
+    # The second pass's work, independent of the machine's load: windows and audio seconds decoded.
+    windows = [n for n in notes if n["step"] == "revision_queued"]
     return {"live": [live_transcripts(t, 1.0) for t in traces], "busy_by": busy,
-            "timeline": revision_timeline(traces, notes, 1.0)}
+            "timeline": revision_timeline(traces, notes, 1.0),
+            "windows": len(windows), "window_audio_s": round(sum(n["audio_s"] for n in windows), 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,13 +155,15 @@ def main(argv: list[str] | None = None) -> int:
         document["runs"].append({"window_s": seconds, "settle_s": settle, "deadline_s": deadline, "context_s": context,
                                  "first_look": stream.revision_first_look, "left_s": left, "horizon_s": horizon,
                                  "interim_s": interim,
-                                 "busy_by": result["busy_by"], "report": report})
+                                 "busy_by": result["busy_by"], "windows": result["windows"],
+                                 "window_audio_s": result["window_audio_s"], "report": report})
         decode = {k: round(v, 1) for k, v in result["busy_by"].items()}
         look = "on" if stream.revision_first_look else "off"
         print(f"\nleft context {left:g} s, revision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
               f"settle {settle:g} s, deadline {deadline:g} s, context {context:g} s, first look {look}, "
               f"horizon {horizon:g} s, interim look {interim:g} s "
-              f"({time.monotonic() - t0:.0f} s wall; decode s {decode}):")
+              f"({time.monotonic() - t0:.0f} s wall; decode s {decode}; second pass {result['windows']} windows, "
+              f"{result['window_audio_s']:g} audio s):")
         print(cer_report(report))
         print("second pass (screen corrections, from the last word): " + timeline_report(result["timeline"]))
     if args.json_out:
