@@ -687,3 +687,14 @@ def test_round8_a_credit_glued_to_a_full_name_makes_a_name(redactor, text: str, 
 ])
 def test_round8_a_name_after_a_title_or_kin(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a given name alone as a later subject, after the full name (大地 is a common word too)
+    ("山田大地は札幌で育った。大地は高校で野球を始めた。", ["山田大地", "大地"]),
+    # the same word as a common noun after the full name, and before it
+    ("山田大地は札幌で育った。大地の恵みに感謝した。", ["山田大地"]),
+    ("大地が揺れた日、山田大地は札幌にいた。", ["山田大地"]),
+])
+def test_round8_a_given_name_after_the_full_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

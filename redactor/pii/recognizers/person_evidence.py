@@ -893,14 +893,30 @@ def _surname_of(doc: Doc, start: int, end: int) -> str:
     return span.text if len(span) == 1 and len(span.text) >= 2 else ""
 
 
+def _given_of(doc: Doc, start: int, end: int) -> str:
+    """A kanji full name's given name (木村拓也 → 拓也): a text that named the person in full may
+    go on by the given name alone.  Two kanji at least (not 明, 光), tagged as a given name."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) < 2 or not _KANJI.fullmatch(span.text) or _kind(span[0]) != "姓":
+        return ""
+    given = span[-1]
+    return given.text if len(given.text) >= 2 and given.tag_.endswith("人名-名") else ""
+
+
 def _mentioned_again(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """A found name mentioned again by its surname or as a whole (フランコ・バザーリア … バザーリアが;
     木村拓也 … 木村は): the same person, whatever the tagger made of the second mention."""
     words = {w for a, b, _ in spans if (w := _surname_of(doc, a, b))}
+    # given names, by where their full name ends: only a later subject or topic (拓也は, 拓也が)
+    givens: dict[str, int] = {}
+    for a, b, _ in sorted(spans):
+        if (w := _given_of(doc, a, b)) and w not in words:
+            givens.setdefault(w, b)
     found: list[tuple[int, int, float]] = []
     taken = [(a, b) for a, b, _ in spans]
     for tok in doc:
-        if tok.text not in words or any(a <= tok.idx < b for a, b in taken):
+        given = tok.text in givens and tok.idx >= givens[tok.text] and next_text(doc, tok.i + 1) in _SUBJECT | {"も"}
+        if (tok.text not in words and not given) or any(a <= tok.idx < b for a, b in taken):
             continue
         script = _KATAKANA if _KATAKANA.fullmatch(tok.text) else _KANJI
         prev = doc[tok.i - 1] if tok.i > 0 else None
