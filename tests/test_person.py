@@ -698,3 +698,17 @@ def test_round8_a_name_after_a_title_or_kin(redactor, text: str, names: list[str
 ])
 def test_round8_a_given_name_after_the_full_name(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a surname glued to a trade is a family firm (masked as a name before)
+    ("卸売は小川珈琲が、通信販売は別会社が担当する。", []),
+    ("山田楽器で働く山田花子さんに会った。", ["山田花子"]),
+    ("三浦書房から詩集が出た。", []),
+    ("佐藤化学さんにお電話しました。", []),
+    # the person of the firm stays a name
+    ("創業者の森川健二は1950年に森川製菓を興した。", ["森川健二"]),
+    ("鈴木自動車の鈴木です。", ["鈴木"]),
+])
+def test_round8_a_surname_glued_to_a_trade_is_a_firm(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
