@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from redactor.model_file import canonical_sha256, read_model
+from redactor.pii.lexicon import entry
 from redactor.policy import clauses
 from redactor.policy.parse import Parse, Word
 
@@ -132,6 +133,24 @@ def with_names(parse: Parse, text: str, spans: Iterable[tuple[int, int]]) -> Par
     return tuple(out)
 
 
+# An agent introducing themself (係の小池です, 担当の大橋でございます): the redactor leaves the agent's own
+# name visible and GiNZA may read it as a common noun (小池, a pond), yet it is a name, never a feature.
+_INTRODUCED_AFTER = frozenset({"です", "でござる", "と", "でございます"})
+
+
+def _self_introduced(parse: Parse) -> Parse:
+    """``parse`` with a word of two characters or more that the dictionary lists as a name, between の
+    and です/でございます/と申します, tagged as a person (家の前の池です: 池 is a pond)."""
+    out = list(parse)
+    for k, word in enumerate(parse[1:-1], start=1):
+        if (word.pos == "NOUN" and len(word.text) >= 2 and not word.ent and parse[k - 1].text == "の"
+                and (parse[k + 1].lemma in _INTRODUCED_AFTER or parse[k + 1].text in _INTRODUCED_AFTER)):
+            found = entry(word.text)
+            if found.surname or found.given:
+                out[k] = replace(word, ent="Person")
+    return tuple(out)
+
+
 def _lemma(word: Word, names: bool) -> str:
     return f"<{word.ent or 'PROPN'}>" if names and _named(word) else word.lemma
 
@@ -150,6 +169,8 @@ def _characters(turn: ActTurn, names: bool) -> str:
 
 def features(turn: ActTurn, spec: FeatureSpec) -> set[str]:
     """The binary features of one turn (digits read as 0: no value becomes a feature)."""
+    if spec.names:
+        turn = ActTurn(turn.flat, _self_introduced(turn.parse), _self_introduced(turn.previous))
     text = _DIGITS.sub("0", _characters(turn, spec.names))
     found = {text[i:i + n] for n in range(spec.char_min, spec.char_max + 1) for i in range(len(text) - n + 1)}
     if spec.lemmas:
