@@ -90,6 +90,11 @@ _HIRAGANA = re.compile(r"[ぁ-ゖー]{2,}")
 _KANJI = re.compile(r"[一-龥]")
 # Pronouns stay: the rules know them in kana (そちら, わたし, だれ) and 其方 would hide the company.
 _CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+# Light verbs and adjectives every turn has (する → 為る, ある → 有る, いい → 良い): no rule reads their
+# kanji, and left in kana they spare nearly every turn a second reading.
+_LIGHT = frozenset({"する", "ある", "いる", "なる", "できる", "くる", "いく", "おく", "しまう", "もらう", "もらえる",
+                    "くれる", "あげる", "いう", "おる", "ござる", "いただく", "くださる", "みる", "やる", "いい",
+                    "よい", "ない", "こと", "もの", "ところ", "とき", "ため", "よう", "ほう", "わけ", "はず"})
 
 
 def kanji_view(parse: Parse) -> Parse | None:
@@ -104,8 +109,8 @@ def kanji_view(parse: Parse) -> Parse | None:
     words = []
     for w in parse:
         after_te = w.i > 0 and parse[w.i - 1].text in ("て", "で")
-        if (w.pos in _CONTENT and not after_te and _HIRAGANA.fullmatch(w.text) and _KANJI.search(w.norm)
-                and w.norm != w.lemma):
+        if (w.pos in _CONTENT and not after_te and w.lemma not in _LIGHT and _HIRAGANA.fullmatch(w.text)
+                and _KANJI.search(w.norm) and w.norm != w.lemma):
             w = replace(w, lemma=w.norm)
             changed = True
         words.append(w)
