@@ -200,6 +200,21 @@ def test_a_question_about_a_products_own_feature_is_no_privacy_question(redactor
     assert ("privacy_question" in act_model.plausible(("privacy_question",), parse)) is allowed
 
 
+@pytest.mark.parametrize(("text", "allowed"), [
+    # A delivery asked to the caller's own address is the service (make run's address-change call:
+    # the model raised privacy_question on it, live and in batch).
+    ("請求書のメールも新しいアドレスに送ってほしいんです", False),
+    ("明細は自宅へ郵送してください", False),
+    ("カタログを新しい住所に届けてもらえますか", False),
+    # Next to them, the caller's data going elsewhere or asked about: still a question for the model.
+    ("私の住所を他の会社に送ったりしないですよね", True),
+    ("登録した住所って、どこかに送られたりするんですか", True),
+])
+def test_a_delivery_to_the_callers_own_address_is_no_privacy_question(redactor, text: str, allowed: bool) -> None:
+    parse = tuple(redactor.redact(text).parse)
+    assert ("privacy_question" in act_model.plausible(("privacy_question",), parse)) is allowed
+
+
 def test_an_offer_needs_a_predicate_of_telling_needing_or_having(redactor) -> None:
     """The model's offer: 言えます/要ります？/持ってます allow it, a change of a date does not."""
     kinds = ("volunteered_info_offer", "sensitive_info")

@@ -66,7 +66,8 @@ def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:
     barred = set()
     parts = clauses.clauses(parse)
     if not (lemmas & PRIVACY_PREDICATES or lemmas >= _BECOMES) or clauses.about_the_product(lemmas) or any(
-            map(clauses.offers_to_tell, parts)) or not any(map(clauses.asks_or_worries, parts)):
+            map(clauses.offers_to_tell, parts)) or not any(map(clauses.asks_or_worries, parts)) or all(
+            map(clauses.delivery_to_the_caller, parts)):
         barred.add("privacy_question")
     if not lemmas & OFFER_PREDICATES:
         barred.add("volunteered_info_offer")

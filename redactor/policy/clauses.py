@@ -207,6 +207,27 @@ def about_the_product(lemmas: set[str]) -> bool:
     return "できる" in lemmas or not lemmas & PERSONAL_INFORMATION
 
 
+# Sending to the caller (請求書のメールも新しいアドレスに送ってほしい): a delivery asked to their own
+# address is the service they call for, not a question about where their data goes.
+DELIVER = frozenset({"送る", "届ける", "郵送", "送付", "発送", "転送", "送信", "送れる"})
+OWN_DESTINATIONS = frozenset({"アドレス", "メールアドレス", "住所", "自宅", "家", "うち", "宛先", "手元"})
+
+
+def delivery_to_the_caller(clause: Clause) -> bool:
+    """The clause asks for something to be sent to the caller's own address (アドレスに送って
+    ほしい, 自宅へ届けてください), with no one else named as a recipient."""
+    if {w.lemma for w in clause.words} & OTHERS:
+        return False
+    for word in clause.words:
+        if word.lemma not in OWN_DESTINATIONS:
+            continue
+        head = clause.parse[word.head] if 0 <= word.head < len(clause.parse) else None
+        marked = any(w.head == word.i and w.lemma in ("に", "へ") for w in clause.words)
+        if marked and head is not None and head.lemma in DELIVER:
+            return True
+    return False
+
+
 def offers_to_tell(clause: Clause) -> bool:
     """The caller's own telling, to the company, as the clause's main predicate (口座の番号、
     そちらにも言っとく？): an offer put as a question, not a question about handling."""
