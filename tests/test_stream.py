@@ -606,3 +606,35 @@ def test_a_window_decode_that_skipped_speech_does_not_replace_the_version_shown(
     assert _readable(paused, 72.3, 74.5, guards)
     assert not _readable(heard, 70.0, 72.0, guards)  # dated clear of the utterance (a neighbour's)
     assert not _readable([], 65.88, 68.55, guards)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"revision_horizon_s": -1.0}, "revision_horizon_s"),
+    ({"revision_interim_s": float("nan")}, "revision_interim_s"),
+    ({"revision_settle_s": float("nan")}, "revision_settle_s"),
+    ({"partial_every_s": -0.5}, "partial_every_s"),
+    ({"speculate_ms": -200}, "speculate_ms"),
+    ({"max_calls": 0}, "max_calls"),
+    ({"revision_window_s": 0.0}, "revision_window_s"),
+    ({"revision_window_s": float("inf")}, "revision_window_s"),
+    ({"max_utterance_s": float("nan")}, "max_utterance_s"),
+    # An interim look is for the screen: at or after the horizon it would never be shown.
+    ({"revision_horizon_s": 5.0, "revision_interim_s": 5.0}, "revision_interim_s"),
+    ({"revision_horizon_s": 5.0, "revision_interim_s": 8.0}, "revision_interim_s"),
+])
+def test_stream_options_reject_a_bad_value_naming_the_field(change, field):
+    from redactor.stream.session import StreamOptions
+
+    with pytest.raises(ValueError, match=rf"StreamOptions\.{field}\b"):
+        StreamOptions(**change)
+
+
+def test_stream_options_take_off_switches_and_an_interim_look_inside_the_horizon():
+    from redactor.stream.session import StreamOptions
+
+    inf = float("inf")
+    StreamOptions()  # the defaults are valid
+    StreamOptions(revision_horizon_s=5.0, revision_interim_s=3.0)
+    StreamOptions(revision_horizon_s=inf, revision_interim_s=3.0)  # horizon off: every change shown
+    StreamOptions(revision_horizon_s=5.0, revision_interim_s=inf)  # interim off
+    StreamOptions(revision_deadline_s=inf, revision_context_s=inf, revision_left_s=inf, speculate_ms=0)

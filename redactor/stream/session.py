@@ -29,7 +29,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -139,7 +139,11 @@ class StreamOptions:
         after its end is read once more at the live edge (the audio received so far, whatever
         follows), an *interim* look that does not settle it: its change reaches the screen within
         ``revision_horizon_s``, and the settling look with the speaker's next words still comes
-        for the call record. Off (inf) by default: one more decode per final (#12 round 7).
+        for the call record. Off (inf) by default: one more decode per final (#12 round 7; measured
+        with 3 s). When set it must be shorter than ``revision_horizon_s``.
+
+    Every number must be non-negative and not NaN (inf means off where a field says so);
+    ``ValueError`` names the field.
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -174,6 +178,30 @@ class StreamOptions:
     low_nice: int = 10
     revision_backlog_s: float = 90.0
     speculate_ms: int = 200
+
+    def __post_init__(self) -> None:
+        """Reject a setting no call could run with, naming the field (a NaN would silently compare
+        false everywhere; a negative wait would look ahead of the audio)."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if math.isnan(value) or value < 0:
+                raise ValueError(f"StreamOptions.{f.name} must be a non-negative number, got {value!r}")
+        for name in _POSITIVE_FINITE:
+            value = getattr(self, name)
+            if not 0 < value < math.inf:
+                raise ValueError(f"StreamOptions.{name} must be positive and finite, got {value!r}")
+        if self.max_calls < 1:
+            raise ValueError(f"StreamOptions.max_calls must be at least 1, got {self.max_calls!r}")
+        if not self.revision_interim_s < self.revision_horizon_s and math.isfinite(self.revision_interim_s):
+            raise ValueError(f"StreamOptions.revision_interim_s ({self.revision_interim_s!r}) must be shorter than "
+                             f"revision_horizon_s ({self.revision_horizon_s!r}): an interim look is for the screen, "
+                             "which takes no later look's change past the horizon")
+
+
+# Lengths of audio a call is cut into or decoded in: zero or unbounded would never cut or decode.
+_POSITIVE_FINITE = ("max_utterance_s", "overload_utterance_s", "revision_window_s")
 
 
 class _Channel:
