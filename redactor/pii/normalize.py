@@ -186,7 +186,9 @@ _KANA_RUN = re.compile(
     rf"(?:{_KANA_SEP}{{0,2}}(?:{_KANA_WORD}|{_KANJI_DIGIT_WORD}))*"
 )
 _NAME_CHAR = re.compile(r"[一-龥々ァ-ヴA-Za-z]")
-_WORD_CHAR = re.compile(r"[一-龥々ぁ-ゖァ-ヴー]")
+# The end of a noun that takes the particle に: kanji or katakana (裏に, センターに), or a place
+# said in kana (こちらにゼロキューゼロ…: the particle; a 2 there would break the number).
+_NOUN_BEFORE_PARTICLE = re.compile(r"(?:[一-龥々ァ-ヴー]|ここ|そこ|こちら|そちら|あちら|ところ|とこ|うち)$")
 _DIGIT_NEAR_BEFORE = re.compile(r"\d[の、\s\-…]{0,2}$")
 _DIGIT_NEAR_AFTER = re.compile(r"[の、\s\-…]{0,2}\d")
 
@@ -207,8 +209,10 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
         lo = 1
         while lo < hi and words[lo].group(0) in _WEAK_WORDS:
             lo += 1
-    # A single sound glued to the word before it is a particle (裏に七、四、一: に is no 2).
-    if lo == 0 and words[0].group(0) in _WEAK_WORDS and match.start() and _WORD_CHAR.match(text[match.start() - 1]):
+    # に glued to a noun is the particle (裏に七、四、一: に is no 2); after a particle (番号はにゼロ…)
+    # or a pause it is the value's first digit, and ご/し/く are never particles there.
+    if lo == 0 and words[0].group(0) == "に" and _NOUN_BEFORE_PARTICLE.search(text, max(0, match.start() - 3),
+                                                                              match.start()):
         lo = 1
     if hi - lo > 1 and words[hi - 1].group(0) == "に" and words[hi - 1].end() == len(run) and (
         (match.end() < len(text) and not re.match(r"[\s、。]|です|でした|って", text[match.end():]))
