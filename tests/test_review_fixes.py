@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from redactor.pii.context import CallContext
+from redactor.pii.cues import CueIndex
 from redactor.pii.normalize import normalize
+from redactor.pii.recognizers.drivers_license import DriversLicenseRecognizer
+from tests.conftest import found
 
 # --- 1. a kana digit after a particle is the value's first digit, not a glued particle ---------
 
@@ -41,3 +45,55 @@ def test_a_value_starting_with_a_single_sound_after_a_particle_is_masked_whole(r
 ])
 def test_which_single_sound_is_a_digit(text: str, expected: str) -> None:
     assert normalize(text).text == expected
+
+
+# --- 2. a confirmation or an apology after a value is no correction ---------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    # The cue after the confirmation names a business number: it renamed the phone, which went unmasked.
+    ("はい、08011112222、間違いないです、予約番号は5566です", "08011112222"),
+    ("自宅は0467223344、間違いないです。予約番号は2233です", "0467223344"),
+    ("09076543210、間違いありません。注文番号は2233です", "09076543210"),
+    # A business cue after the value's sentence has ended names the next topic, not the value.
+    ("はい、0298765432、失礼しました。ご注文番号の件ですが", "0298765432"),
+    # …and where a cue before the value gives its slot, the phone stays masked as before
+    ("ご連絡先は08011112222、間違いございません。注文番号は5566です", "08011112222"),
+    ("携帯は08055556666、失礼しました、ご注文番号の件ですが", "08055556666"),
+])
+def test_a_confirmation_after_a_phone_number_renames_nothing(redactor, text: str, value: str) -> None:
+    assert ("PHONE_NUMBER", value) in found(redactor, text)
+
+
+def test_a_correction_naming_a_business_number_renames_nothing(redactor) -> None:
+    """Only a personal type renames: a valid My Number (5689 1234 5676) said to be a booking number
+    a long pause later stays masked rather than unmasked by the correction."""
+    text = "5689 1234 5676、あ、すみません、違う、これ予約番号です"
+    assert ("JP_MY_NUMBER", "5689 1234 5676") in found(redactor, text)
+
+
+@pytest.mark.parametrize("answer", [
+    "3012 0445 8100、あ、間違いです、免許証の番号でした",
+    "3012 0445 8100、失礼、マイナンバーじゃなくて免許証でした",
+    "3012 0445 8100、いや、違った、それ免許証です",
+])
+def test_a_correction_naming_the_licence_still_renames_the_value(redactor, answer: str) -> None:
+    context = CallContext(redactor.cues)
+    context.observe("マイナンバーカードの番号をお願いいたします。", "agent")
+    entities = redactor.analyze(answer, prompt=context.prompt_for("customer"))
+    covering = {e.type for e in entities if e.start == 0}
+    assert covering == {"JP_DRIVERS_LICENSE"}, covering
+
+
+def test_base_recognizers_ask_for_a_correction_once(redactor, monkeypatch) -> None:
+    calls: list[int] = []
+    original = CueIndex.renamed_after
+
+    def counting(self, text: str, end: int) -> str | None:
+        calls.append(end)
+        return original(self, text, end)
+
+    monkeypatch.setattr(CueIndex, "renamed_after", counting)
+    text = "3012 0445 8100、あ、違う、これ免許証のほうだ"
+    flat = normalize(text).text
+    DriversLicenseRecognizer(redactor.cues).analyze(flat, ["JP_DRIVERS_LICENSE"])
+    assert len(calls) == len(set(calls)) == 1, calls

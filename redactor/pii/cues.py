@@ -96,6 +96,14 @@ class Cue:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """Whom the cues give a value to, and whether a correction after it named that type."""
+
+    owner: str | None
+    renamed: bool
+
+
 def _described(pattern: re.Pattern[str], text: str) -> bool:
     # A place description that runs into a business number (裏返して本体のシリアル番号) is that number's;
     # a named code (セキュリティコード) is a card's whatever is said before its value.
@@ -125,10 +133,16 @@ def modifies_business_number(text: str, cue: Cue) -> bool:
 
 
 # A reader correcting themself: あ、違う / いや、違った / じゃなくて / 間違えた, with the pauses around it
-# (bounded: linear).  After it, これ/それ and a particle may come before the type it names.
+# (bounded: linear).  After it, これ/それ and a particle may come before the type it names.  A
+# confirmation is no correction (間違いないです, 間違いございません, 間違いありません), nor is an apology
+# alone (失礼しました。予約番号は…): 失礼 corrects only with じゃなくて (失礼、携帯じゃなくて…).
+_NOT_WRONG = r"(?!な|ござ|あり)"
 CORRECTION = re.compile(r"[\s、,。….]{0,3}(?:(?:あ|いや|えっと|ごめんなさい|すみません)[\s、,….]{0,2}){0,2}"
-                        r"(?:違う|違った|ちがう|ちがった|間違えた|まちがえた|間違い|じゃなくて|失礼)[\s、,。…]{0,3}")
+                        rf"(?:違う|違った|ちがう|ちがった|間違えた|まちがえた|間違い{_NOT_WRONG}|まちがい{_NOT_WRONG}"
+                        r"|じゃなくて|ではなくて|失礼(?:しました)?[\s、,。…]{0,3}[^\s、,。…]{0,8}?(?:じゃ|では)なくて)"
+                        r"[\s、,。…]{0,3}")
 _RENAMED_GAP = 6
+_SENTENCE_END = re.compile(r"[。？?！!\n]")
 
 
 class CueIndex:
@@ -159,12 +173,22 @@ class CueIndex:
 
     def renamed_after(self, text: str, end: int) -> str | None:
         """The type a correction right after a value names (6615 0392 8473…あ、違う、これマイナンバー
-        カードだ): the speaker read the wrong card, and says which one it was."""
+        カードだ): the speaker read the wrong card, and says which one it was.  Only a personal type
+        renames: a business number named there (…違う、注文番号だった) is left to the cue windows, so
+        a correction never unmasks by itself."""
         said = CORRECTION.match(text, end)
         if not said:
             return None
         cue = next((c for c in self.find(text) if said.end() <= c.start <= said.end() + _RENAMED_GAP), None)
-        return cue.owner if cue is not None else None
+        return cue.owner if cue is not None and cue.owner != NOT_PII else None
+
+    def ownership(self, text: str, start: int, end: int) -> Ownership:
+        """The type the cues give the span ``[start, end)``: a correction right after it that names
+        a type, else the nearest cue (see ``nearest_owner``)."""
+        renamed = self.renamed_after(text, end)
+        if renamed:
+            return Ownership(renamed, renamed=True)
+        return Ownership(self._nearest_cue_owner(text, start, end), renamed=False)
 
     def nearest_owner(self, text: str, start: int, end: int) -> str | None:
         """The owner of the nearest cue before the span, else of the nearest one after it.
@@ -173,14 +197,16 @@ class CueIndex:
         giving it far more often than after; a correction naming it right after wins over both.
         Cues beyond the window are ignored.
         """
-        renamed = self.renamed_after(text, end)
-        if renamed:
-            return renamed
+        return self.ownership(text, start, end).owner
+
+    def _nearest_cue_owner(self, text: str, start: int, end: int) -> str | None:
         cues = self.find(text)
         before = [c for c in cues if start - self.before <= c.end <= start]
         if before:
             return max(before, key=lambda c: c.end).owner
-        after = [c for c in cues if end <= c.start <= end + self.after]
+        # A cue after the value names it in the same sentence (…が電話番号です); past a sentence end it
+        # begins the next topic (0312345678、失礼しました。予約番号は…).
+        after = [c for c in cues if end <= c.start <= end + self.after and not _SENTENCE_END.search(text, end, c.start)]
         if after:
             return min(after, key=lambda c: c.start).owner
         return None

@@ -140,11 +140,12 @@ class JapanesePatternRecognizer(PatternRecognizer):
         for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
             if self.REJECT_UNIT_AFTER and UNIT_AFTER.match(text, result.end):
                 continue
-            owner = self.cues.nearest_owner(text, result.start, result.end)
+            ownership = self.cues.ownership(text, result.start, result.end)  # …あ、違う、これマイナンバーだ
+            owner = ownership.owner
             if owner == NOT_PII:
                 continue
-            renamed = self.cues.renamed_after(text, result.end)  # …あ、違う、これマイナンバーだ
-            cued = owner == self.ENTITY or (self.TURN_CUE and not renamed and self._named_earlier(text, result.start))
+            cued = owner == self.ENTITY or (
+                self.TURN_CUE and not ownership.renamed and self._named_earlier(text, result.start))
             valid = self.check(text[result.start:result.end])
             if valid is False and not (self.CUE_WAIVES_CHECK and cued):
                 continue
