@@ -97,3 +97,24 @@ def test_base_recognizers_ask_for_a_correction_once(redactor, monkeypatch) -> No
     flat = normalize(text).text
     DriversLicenseRecognizer(redactor.cues).analyze(flat, ["JP_DRIVERS_LICENSE"])
     assert len(calls) == len(set(calls)) == 1, calls
+
+
+# --- 3. a count cue ends where its noun goes on into another word ------------------------------
+
+@pytest.mark.parametrize(("text", "entity_type", "value"), [
+    ("振込先の口座の数字は7654321です", "JP_BANK_ACCOUNT", "7654321"),  # 数字: the digits, not a count
+    ("口座数字は2345678です", "JP_BANK_ACCOUNT", "2345678"),
+    # 発送先 is where a parcel goes (an address), not the business event 発送
+    ("発送先は東京都千代田区丸の内1-2-3です", "JP_ADDRESS", "東京都千代田区丸の内1-2-3"),
+])
+def test_a_cue_that_goes_on_into_a_personal_word_is_that_word(redactor, text: str, entity_type: str,
+                                                             value: str) -> None:
+    assert (entity_type, value) in found(redactor, text)
+
+
+@pytest.mark.parametrize("text", [
+    "お持ちの口座の数は3つです", "口座数は2000000を超えました", "口座の数は7654321です", "支店数は1234567です",
+    "発送は3月5日です",
+])
+def test_counts_and_business_events_stay_unmasked(redactor, text: str) -> None:
+    assert found(redactor, text) == []

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 NOT_PII = "NOT_PII"
 # Cues too general to promise that a value follows (カードが使えない, メールで送ります).
 WEAK_CUES = frozenset({"カード", "クレジット", "メール", "保険", "年金", "在留", "免許", "支店",
-                       "生まれ", "裏面", "裏側", "お届け先", "送付先", "期限", "普通", "当座", "有効"})
+                       "生まれ", "裏面", "裏側", "お届け先", "送付先", "発送先", "配送先", "送り先", "期限",
+                       "普通", "当座", "有効"})
 
 # Numbers of the business, not the caller's (a product's serial, an order, a price).
 BUSINESS_NUMBERS = ("注文番号", "ご注文", "品番", "型番", "型式", "形式", "製品番号", "商品番号", "伝票番号",
@@ -35,7 +36,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "PHONE_NUMBER": ("電話番号", "お電話", "電話", "携帯番号", "携帯", "連絡先", "TEL",
                      "でんわ", "ご連絡先", "折り返し先"),
     "EMAIL_ADDRESS": ("メールアドレス", "メアド", "Eメール", "メール", "アドレス"),
-    "JP_ADDRESS": ("ご住所", "住所", "お住まい", "所在地", "送付先", "お届け先"),
+    "JP_ADDRESS": ("ご住所", "住所", "お住まい", "所在地", "送付先", "お届け先",
+                   "発送先", "配送先", "送り先"),  # longer than the business event 発送: matched first
     "JP_POSTAL_CODE": ("郵便番号", "〒", "ゆうびん番号"),
     "DATE_OF_BIRTH": ("生年月日", "誕生日", "お誕生日", "生まれ", "せいねんがっぴ"),
     "CREDIT_CARD": ("カード番号", "カードの番号", "クレジットカード", "クレジット", "カード"),
@@ -145,6 +147,15 @@ _RENAMED_GAP = 6
 _SENTENCE_END = re.compile(r"[。？?！!\n]")
 
 
+# A count (口座数, 口座の数) ends at 数: 数字/数値 are the digits themselves (口座の数字は…: the account's).
+_COUNT = "数"
+_COUNT_GOES_ON = "(?![字値])"
+
+
+def _cue_pattern(word: str) -> str:
+    return re.escape(word) + (_COUNT_GOES_ON if word.endswith(_COUNT) else "")
+
+
 class CueIndex:
     """Finds cues in text and tells which entity type owns the cue nearest to a span."""
 
@@ -154,7 +165,7 @@ class CueIndex:
         for owner, words in cues.items():
             for word in words:
                 self.owner_of.setdefault(word.lower(), owner)
-        alternation = "|".join(sorted(map(re.escape, self.owner_of), key=len, reverse=True))
+        alternation = "|".join(map(_cue_pattern, sorted(self.owner_of, key=len, reverse=True)))
         self.pattern = re.compile(alternation, re.IGNORECASE)
         self.before = before
         self.after = after
