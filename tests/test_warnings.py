@@ -1379,3 +1379,66 @@ def test_readings_of_the_sensitive_lexicon_are_linear() -> None:
         began = time.perf_counter()
         detector.find(text)
         assert time.perf_counter() - began < 1.0
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # A hiragana reading is a word only on word boundaries (#14 round 11): inside 何丁目, 何秒, 交流会 and
+    # 再検索 the readings of 難聴, 難病, 勾留 and 再検査 are no mention.
+    (["C:ここはなんちょうめですか"], False),
+    (["C:しやくしょまで、なんびょうくらいかかりますか"], False),
+    (["C:らいしゅう、こうりゅうかいにさんかしたいです"], False),
+    (["C:さいけんさくしてもみつかりません"], False),
+    # The same readings as words of their own still are.
+    (["C:ははは、なんちょうなので、ゆっくりはなしてください"], True),
+    (["C:けんしんで、さいけんさになりました"], True),
+    (["C:ちちが、のうこうそくで、たおれまして"], True),
+    (["C:ははがにんちしょうなので、かわりにでんわしてます"], True),
+])
+def test_hiragana_readings_match_whole_words_only(engine, rules_only, turns: list[str], fires: bool) -> None:
+    for judge in (rules_only, engine):
+        got = kinds(converse(judge, _turns(tuple(turns))))
+        assert ("sensitive_info" in got[-1]) is fires, got
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("なんちょうめまでいけばいいですか", None),
+    ("こうりゅうかいのおしらせ", None),
+    ("さいけんさくのやりかた", None),
+    ("ちちのとうにょうびょうがわるくて", "medical"),
+    ("ちちは、なんちょうで、でんわがききとりにくいんです", "disability"),
+])
+def test_a_reading_inside_a_longer_kana_word_is_no_mention(text: str, category: str | None) -> None:
+    assert SensitiveDetector().categories(text) == ([category] if category else [])
+
+
+def test_the_readings_are_derived_once_per_process() -> None:
+    from redactor.policy import sensitive
+
+    SensitiveDetector()
+    before = sensitive._readings.cache_info()
+    SensitiveDetector()
+    after = sensitive._readings.cache_info()
+    assert after.misses == before.misses and after.hits > before.hits
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # …かと思います is a hedged statement, no question (#14 round 11): a caller saying what was recorded
+    # or registered, and an agent's statement heard on a channel of unknown speaker.
+    (["C:前回お電話したときの内容も、録音されているかと思います"], False),
+    (["C:登録した住所は、そちらのシステムに残っているかと思います"], False),
+    # Wondering stays a question: …かと思って (I was wondering), …のかなと思って, …のかって.
+    (["A:ご不明な点はございますか。", "C:私のデータって、解約したらどうなってるかと思って"], True),
+    (["A:ご不明な点はございますか。", "C:録音って、あとで消えるのかって"], True),
+    (["A:ご不明な点はございますか。", "C:退会したら、登録した情報ってどうなるのかなと思って"], True),
+])
+def test_a_hedged_statement_is_no_privacy_question(engine, rules_only, turns: list[str], fires: bool) -> None:
+    for judge in (rules_only, engine):
+        got = kinds(converse(judge, _turns(tuple(turns))))
+        assert ("privacy_question" in got[-1]) is fires, got
+
+
+def test_an_agents_hedged_statement_on_an_unknown_channel_is_no_privacy_question(engine, rules_only) -> None:
+    for judge in (rules_only, engine):
+        call = judge.conversation("mono", "general_support")
+        turn = call.turn("この通話は、品質向上のため録音されているかと思います", None, segment_id="1")
+        assert "privacy_question" not in [w.kind for w in turn.warnings]

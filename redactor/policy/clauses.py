@@ -350,10 +350,13 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 # --- forms (surface of a predicate's chain or of a sentence's end) ------------------------
 # A question may end before a phrase said after it (来ないですよね、この番号に。).
 # Dialects confirm with their own endings (しねえべな, 使われるんやろ, せんよな, なかろうね).
-# A question put as wondering (残っちゃうのかなと思って, どうなるのかなって, 消えるのかしら) is one too.
+# A question put as wondering (残っちゃうのかなと思って, どうなるのかなって, 消えるのかしら) is one too,
+# and so is …かと思って (届いてないかと思って: I was wondering); …かと思います and a bare …かと are a
+# hedged statement (録音されているかと思います, 問題ないかと), no question.
 _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|でしょう|だろう|べ|べな|べか|べさ|っぺ|やろ|"
                            r"やんな|じゃろ|じゃろう|っちゃろ|とやろ|"
-                           r"(か|かな|かなあ|かなぁ)(と|って)(思|おも)?(って|いまして|います|う|った|ったり)?|"
+                           r"(かな|かなあ|かなぁ)(と|って)(思|おも)?(って|いまして|います|う|った|ったり)?|"
+                           r"かって|か(と|って)(思|おも)(って|いまして|ったり)|"
                            r"かしら|かなあ|かなぁ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _MISHAP = re.compile(r"^(っ|て)?(ちゃ|ちま|てしま|しま|たり)")
 _MISHAP_AHEAD = re.compile(r"^(っ|て)?(ちゃう|ちまう|てしまう|しまう|たり|ちゃわ|ちゃいま|てしまいま)")

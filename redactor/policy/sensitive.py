@@ -24,9 +24,11 @@ microseconds per utterance, and it works on masked text too (masking never hides
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from redactor.pii.lexicon import _dictionary as sudachi_dictionary
 from redactor.policy.parse import Parse, Word
 
 _LEXICON: dict[str, tuple[str, ...]] = {
@@ -193,26 +195,40 @@ _KIN = re.compile(r"(私|僕|俺|父|母|夫|妻|主人|家内|両親|祖父|祖
 # readings of five kana or more: shorter ones are often other words (しゅよう 主要, とうせき).
 _LITERAL_WORD = re.compile(r"[一-龥ァ-ヶー]{2,}")
 _MIN_READING = 5
+# A reading is a word only where a word can start and end: not inside a longer kana word
+# (なんちょうめ 何丁目 holds 難聴, なんびょうくらい 何秒, こうりゅうかい 交流会 勾留, さいけんさく 再検索
+# 再検査).  GiNZA's tokens cannot say where: plain hiragana is cut as it comes (なんちょう|め,
+# なん|びょう, こう|りゅう|かい, に|ん|ち|しょう for 認知症), so the boundary is read from the text.
+# Before it: no kana, or a case particle (ははがにんちしょうで, ちちのとうにょうびょう).  After it: no
+# kana, a particle or the copula (…で, …に, …が, …なので, …です, …って), not another kana word.
+_READING_BEFORE = r"(?:(?<![ぁ-ゖー])|(?<=[がはをにでのもとへや]))"
+_READING_AFTER = r"(?=[^ぁ-ゖー]|$|[でがにをはのともや]|だ|な[のん]|じゃ|って)"
 
 
-def _readings(phrases: tuple[str, ...]) -> list[str]:
+@cache
+def _readings(phrases: tuple[str, ...]) -> str:
+    """One pattern of the hiragana readings of ``phrases`` (empty when none), each on word
+    boundaries; computed once per process per category."""
     tokenizer = _tokenizer()
     found = []
     for phrase in phrases:
         if not (_LITERAL_WORD.fullmatch(phrase) and re.search(r"[一-龥]", phrase)):
             continue
-        reading = "".join(m.reading_form() for m in tokenizer.tokenize(phrase))
+        with _TOKENIZER_LOCK:  # a SudachiPy tokenizer is not safe to share between threads
+            reading = "".join(m.reading_form() for m in tokenizer.tokenize(phrase))
         kana = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in reading)
         if len(kana) >= _MIN_READING and re.fullmatch(r"[ぁ-ゖー]+", kana):
             found.append(re.escape(kana))
-    return found
+    return f"{_READING_BEFORE}(?:{'|'.join(found)}){_READING_AFTER}" if found else ""
+
+
+_TOKENIZER_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from sudachipy import Dictionary
-
-    return Dictionary(dict="core").create()
+    """A tokenizer over the SudachiPy dictionary the PII lexicon already loaded (one per process)."""
+    return sudachi_dictionary().create()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +244,7 @@ class SensitiveDetector:
     """Finds special-care categories in an utterance; stateless and thread-safe."""
 
     def __init__(self, lexicon: dict[str, tuple[str, ...]] = _LEXICON) -> None:
-        self._patterns = {category: re.compile("|".join(f"(?:{p})" for p in (*phrases, *_readings(phrases))))
+        self._patterns = {category: re.compile("|".join(f"(?:{p})" for p in (*phrases, _readings(phrases)) if p))
                           for category, phrases in lexicon.items()}
 
     def find(self, text: str, parse: Parse = ()) -> list[SensitiveMention]:
