@@ -118,3 +118,26 @@ def test_a_cue_that_goes_on_into_a_personal_word_is_that_word(redactor, text: st
 ])
 def test_counts_and_business_events_stay_unmasked(redactor, text: str) -> None:
     assert found(redactor, text) == []
+
+
+# --- 4. 人/台/本 glued to a value begin a place's name, not a count ------------------------------
+
+@pytest.mark.parametrize(("text", "entity_type", "value"), [
+    ("口座番号は2345678台東支店の普通預金です", "JP_BANK_ACCOUNT", "2345678"),
+    ("口座番号は7654321人形町支店です", "JP_BANK_ACCOUNT", "7654321"),
+    ("口座番号は3456789本店営業部です", "JP_BANK_ACCOUNT", "3456789"),
+    ("はい、0312345678台東区の者です", "PHONE_NUMBER", "0312345678"),
+    ("0471234567本町の者です", "PHONE_NUMBER", "0471234567"),
+])
+def test_a_value_glued_to_a_place_name_is_masked(redactor, text: str, entity_type: str, value: str) -> None:
+    start = text.index(value)
+    assert any(e.type == entity_type and e.start <= start and start + len(value) <= e.end
+               for e in redactor.analyze(text)), found(redactor, text)
+
+
+@pytest.mark.parametrize("text", [
+    "口座は1234567人以上が利用しています", "工場の出荷は1234567台以上です", "利用者は2345678人程度です",
+    "口座数は2台です", "鉛筆を1234567本分ください",
+])
+def test_counted_people_machines_and_things_stay_unmasked(redactor, text: str) -> None:
+    assert found(redactor, text) == []

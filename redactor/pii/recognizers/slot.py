@@ -17,7 +17,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex
-from redactor.pii.recognizers.base import rule_result
+from redactor.pii.recognizers.base import counter, rule_result
 from redactor.pii.recognizers.person import HONORIFICS
 
 SLOT_SCORE = 0.6
@@ -50,8 +50,9 @@ _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
 _COUNTER_AFTER = re.compile(r"\s{0,8}(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類|号室)")
 # A price, a room or a count is no value at any length (裏の棚に3000円の…, 裏の1203号室: 裏の is said of
-# anything behind; 口座は1234567件を超える: a number of accounts, not one).
-_NO_VALUE_AFTER = re.compile(r"\s{0,8}(?:円|号室|件(?!名)|人|台)")
+# anything behind; 口座は1234567件を超える: a number of accounts, not one).  1234567台東支店 is an account
+# at the Taito branch: 人 and 台 count only as a word's end (``counter``).
+_NO_VALUE_AFTER = re.compile(rf"\s{{0,8}}(?:円|号室|件(?!名)|{counter('人台')})")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _SPOKEN_DIGIT = re.compile(
