@@ -240,7 +240,8 @@ def test_mixed_readings_leave_words_and_particles(text: str) -> None:
         assert result == text
 
 
-@pytest.mark.parametrize("unit", ["ゼロ、四、", "シー、ディー、", "エー、の、", "に一、"])
+@pytest.mark.parametrize("unit", ["ゼロ、四、", "シー、ディー、", "エー、の、", "に一、",
+                                  "いちにさんにか", "ななはちにです"])  # a final に read in place, per run
 def test_mixed_readings_are_linear(unit: str) -> None:
     import time
 

@@ -189,6 +189,9 @@ _NAME_CHAR = re.compile(r"[一-龥々ァ-ヴA-Za-z]")
 # The end of a noun that takes the particle に: kanji or katakana (裏に, センターに), or a place
 # said in kana (こちらにゼロキューゼロ…: the particle; a 2 there would break the number).
 _NOUN_BEFORE_PARTICLE = re.compile(r"(?:[一-龥々ァ-ヴー]|ここ|そこ|こちら|そちら|あちら|ところ|とこ|うち)$")
+# What may follow a final に that is the digit 2 (…きゅう、にです): matched in place, never on a slice
+# of the rest of the line (one copy per run made a long line quadratic).
+_VALUE_ENDS = re.compile(r"[\s、。]|です|でした|って")
 _DIGIT_NEAR_BEFORE = re.compile(r"\d[の、\s\-…]{0,2}$")
 _DIGIT_NEAR_AFTER = re.compile(r"[の、\s\-…]{0,2}\d")
 
@@ -215,7 +218,7 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
                                                                               match.start()):
         lo = 1
     if hi - lo > 1 and words[hi - 1].group(0) == "に" and words[hi - 1].end() == len(run) and (
-        (match.end() < len(text) and not re.match(r"[\s、。]|です|でした|って", text[match.end():]))
+        (match.end() < len(text) and not _VALUE_ENDS.match(text, match.end()))
         or re.match("[ァ-ヴ]", words[hi - 2].group(0))  # ゼロキューゼロに: the script changes
     ):
         hi -= 1
