@@ -74,6 +74,13 @@ def past_horizon(p: Published, now: float, horizon_s: float) -> bool:
     return now - p.end > horizon_s
 
 
+def may_correct_screen(p: Published, now: float, horizon_s: float) -> bool:
+    """Whether a look at ``p`` now may bring its first correction to the agent's screen: the screen
+    shows it uncorrected, and the look is shown (its first look always; a later one within the
+    horizon)."""
+    return p.revision == 0 and (not p.revised or not past_horizon(p, now, horizon_s))
+
+
 def masks_more(p: Published, masked: Sequence[tuple[float, float, str]]) -> bool:
     """Whether a version masking the audio times ``masked`` hides a word the agent's screen shows
     unmasked (a word of the screen version that can carry a value, inside a new masked stretch

@@ -144,6 +144,12 @@ class StreamOptions:
 
     Every number must be non-negative and not NaN (inf means off where a field says so);
     ``ValueError`` names the field.
+      revision_target_s: how soon after its utterance ended (VAD end) a final's first correction
+        should be on the agent's screen (issue #12: 5 s at p95): the deadline of a window that may
+        bring one (a first look; a later look at a final still uncorrected on the screen). The low
+        lane runs the earliest deadline it can still meet first, and before any partial
+        (``AsrScheduler``). Before #12 round 8 the deadline was the horizon, so with the horizon
+        off (inf) every window had none and first looks queued behind settling looks.
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -175,6 +181,7 @@ class StreamOptions:
     revision_min_s: float = 4.0
     revision_horizon_s: float = math.inf
     revision_interim_s: float = math.inf
+    revision_target_s: float = 5.0
     low_nice: int = 10
     revision_backlog_s: float = 90.0
     speculate_ms: int = 200
@@ -724,10 +731,13 @@ class CallSession:
             spans.append((max(min(later), pieces[-1].end), edge))  # before it is no one's: nearest)
         scheduler.note("revision_queued", call=self.call_id, segments=segments, audio_s=window_end - pieces[0].offset,
                        finals=len(pieces), urgent=self.closed, edge=edge is not None, full_context=short)
-        # Its deadline: the horizon of the oldest final it gives a first (or interim) look (a settling
-        # look's change past the horizon only reaches the record: no deadline), so those go first.
-        deadline = min((ch.arrived_at(int(p.end * SAMPLE_RATE)) + o.revision_horizon_s
-                        for p, d, i in zip(pieces, due, interim, strict=True) if (d and not p.revised) or i),
+        # Its deadline: ``revision_target_s`` after the oldest final it may bring a first correction
+        # on the screen (a first look; a later look at a final the screen still shows uncorrected,
+        # unless past the horizon, where its change reaches the record only), so those go first.
+        now = ch.seconds(ch.clock)
+        deadline = min((ch.arrived_at(int(p.end * SAMPLE_RATE)) + o.revision_target_s
+                        for p, d, i in zip(pieces, due, interim, strict=True)
+                        if (d or i) and revision.may_correct_screen(p, now, o.revision_horizon_s)),
                        default=math.inf)
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
                                         spans, pieces[0].context, urgent=self.closed, full_context=short,
