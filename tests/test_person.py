@@ -712,3 +712,48 @@ def test_round8_a_given_name_after_the_full_name(redactor, text: str, names: lis
 ])
 def test_round8_a_surname_glued_to_a_trade_is_a_firm(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+# Issue #10 round 9, review findings: sentences written here.
+@pytest.mark.parametrize(("text", "names"), [
+    # a firm or a brand glued after a title is no name (masked as a name before)
+    ("社長トヨタの車に乗っている。", []),
+    ("部長ソニーのテレビを買った。", []),
+    ("会長ユニクロの服を着ていた。", []),
+    # a person after a title stays a name (社長|田|中: the tagger splits the surname; missed before)
+    ("社長田中が説明した。", ["田中"]),
+    ("部長田中は不在です。", ["田中"]),
+    ("監督黒澤明の作品を観た。", ["黒澤明"]),
+    ("部族の酋長マルコが条約に署名した。", ["マルコ"]),
+    # common nouns after a title stay visible
+    ("社長一行が到着した。", []),
+    ("部長会議で決まった。", []),
+])
+def test_round9_what_follows_a_title(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+def test_round9_a_rulers_name_after_a_territorys_rank_whatever_ginzas_label(redactor) -> None:
+    # ルノー is labelled a sports club here; after …公 it is a ruler's given name (lost by the
+    # label check alone).  The territory itself is still masked: a rule for it cost check recall.
+    assert "ルノー" in persons(redactor, "ノルマンディー公ルノーは和睦を受け入れた。")
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # the answer to a name question: a trade word after the surname does not make it a firm
+    # (speech recognition may have misheard the given name; unmasked before)
+    ("お名前は鈴木化学さんです。", ["鈴木化学"]),
+    ("名義は、えーと、山田楽器です。", ["山田楽器"]),
+    # a firm addressed politely, a firm's name asked for, a legal form said: firms
+    ("鈴木化学さんに発注した。", []),
+    ("会社の名前は鈴木化学です。", []),
+    ("お名前は株式会社鈴木化学です。", []),
+])
+def test_round9_a_name_answer_is_a_name_even_with_a_trade_word(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("prompt", "names"), [("お名前", ["鈴木化学"]), (None, []), ("会社の名前", [])])
+def test_round9_the_question_before_the_turn_makes_it_a_name_answer(redactor, prompt, names) -> None:
+    text = "鈴木化学さんです。"
+    assert [text[e.start:e.end] for e in redactor.analyze(text, prompt=prompt) if e.type == "PERSON"] == names

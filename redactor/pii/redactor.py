@@ -113,7 +113,8 @@ class Redactor:
                     continue
                 if source == OLD_FULL_DATE and not birth_dates:
                     continue
-                entity = _trimmed(text, Entity(entity_type, start + a, start + b, score))
+                asked = prompt if start == 0 else None
+                entity = _trimmed(text, Entity(entity_type, start + a, start + b, score), asked)
                 if entity is not None and not (entity.type == "PERSON" and source in UNVOUCHED_PERSON
                                                and _unsure(text, entity, uncertain)):
                     found.append(entity)
@@ -192,7 +193,7 @@ def _last_break(text: str, lo: int, hi: int) -> int | None:
     return last
 
 
-def _trimmed(text: str, entity: Entity) -> Entity | None:
+def _trimmed(text: str, entity: Entity, asked: str | None = None) -> Entity | None:
     start, end = entity.start, entity.end
     while start < end and text[start] in _EDGE:
         start += 1
@@ -203,7 +204,7 @@ def _trimmed(text: str, entity: Entity) -> Entity | None:
         honorific = _TRAILING_HONORIFIC.search(text, start, end)
         if honorific and honorific.start() > start:
             end = honorific.start()
-    if start >= end or (entity.type == "PERSON" and not plausible_person(text, start, end)):
+    if start >= end or (entity.type == "PERSON" and not plausible_person(text, start, end, asked)):
         return None
     return Entity(entity.type, start, end, entity.score)
 

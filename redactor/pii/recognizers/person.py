@@ -18,6 +18,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
+from redactor.pii.cues import CUES
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person_context import JOINERS
 from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
@@ -44,6 +45,16 @@ _COMPANY_AFTER = re.compile(
     r"珈琲|製菓|酒造|醸造|本舗|製麺|紡績|重工|化学|化成|製鉄|鉄鋼|製紙|自動車|電鉄|薬品|楽器|硝子|瓦斯|書房|"
     r"商船|海運|倉庫|紙業|製粉|製油|醤油|酒店|旅館)"
 )
+# In the answer to a name question (お名前は…, 名義は…, or the agent's question before the turn)
+# a firm is only what a legal form says (株式会社ソラ): a trade word after a surname there
+# (鈴木化学さん) is the name the caller gave, perhaps a given name speech recognition misheard.
+# Elsewhere the trade reading stands, さん or not (鈴木化学さんに発注した: a firm addressed politely).
+_LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|会社|\(株\)|㈱")
+_ANSWER_LEAD = r"(?:様|さま)?(?:は|が|:|：)[、\s]*(?:えーと|えっと|ええと|あの|はい)?[、\s]*$"
+_NAME_CUE_BEFORE = re.compile(rf"(?:{'|'.join(CUES['PERSON'])}){_ANSWER_LEAD}")
+# The name of a firm, a shop or a product asked for (会社の名前は…): no person's name follows.
+_THING_NAME_CUE = re.compile(
+    rf"(?:会社|社|店|お店|商品|製品|団体|法人|組織|チーム|施設|学校|ブランド|サービス|番組)の(?:お?名前|名称|名義){_ANSWER_LEAD}")
 # Words GiNZA sometimes tags as names.
 _NOT_A_NAME = frozenset({"フリガナ", "ふりがな", "カタカナ", "ひらがな", "ですね", "こちら", "わたくし"})
 # Michael S. Maurer氏: up to three words, a middle initial among them.
@@ -112,18 +123,29 @@ _ROLE_BEFORE = re.compile(rf"{_ANONYMOUS_ROLE}$")
 _MODEL_NUMBER = re.compile(r"[A-Za-z]{1,3}[-‐－][0-9０-９]")
 
 
-def plausible_person(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]``, tagged as a name, can be one."""
+def _answers_name_question(text: str, start: int, asked: str | None) -> bool:
+    """Only a name cue and its lead-in before ``start`` (お名前は、…), in the text or in the
+    question the turn answers (``asked``: its cue, read as if the text began with it)."""
+    head = f"{asked}は、{text[:start]}" if asked and start <= 24 else text[max(0, start - 24):start]
+    return bool(_NAME_CUE_BEFORE.search(head)) and not _THING_NAME_CUE.search(head)
+
+
+def plausible_person(text: str, start: int, end: int, asked: str | None = None) -> bool:
+    """Whether ``text[start:end]``, tagged as a name, can be one (``asked``: the cue of the
+    question the text answers, see ``Redactor.analyze``'s ``prompt``)."""
     value = text[start:end]
     if (any(c.isdigit() for c in value) and not _REGNAL.search(value)) or value in _NOT_A_NAME:
         return False
     letters = len(value) - len(value.rstrip(string.ascii_letters))
     if _MODEL_NUMBER.match(text, end - min(letters, 3)):  # its letters may be in the value (ダグラスDC|-3)
         return False
-    if (re.fullmatch(r"[A-Z]{1,5}", value) and not (
-            len(value) == 1 and _ROLE_BEFORE.search(text[max(0, start - 4):start]))) or _company_inside(value):
-        return False  # CVV (not 被害者C); 中島保険
-    return not (_COMPANY_BEFORE.search(text, max(0, start - 64), start) or _COMPANY_AFTER.match(text, end))
+    if re.fullmatch(r"[A-Z]{1,5}", value) and not (
+            len(value) == 1 and _ROLE_BEFORE.search(text[max(0, start - 4):start])):
+        return False  # CVV (not 被害者C)
+    firm_before = bool(_COMPANY_BEFORE.search(text, max(0, start - 64), start))
+    if _answers_name_question(text, start, asked):
+        return not (firm_before or _LEGAL_FORM.search(value) or _LEGAL_FORM.match(text, end))
+    return not (firm_before or _company_inside(value) or _COMPANY_AFTER.match(text, end))  # 中島保険
 
 
 def _is_name_like(token) -> bool:  # a spaCy token

@@ -423,10 +423,23 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
 
 
 def _proper_after_title(doc: Doc, i: int) -> bool:
-    """A katakana proper noun (not a place) glued right after a title (酋長ソラノ, …公ルノー)."""
+    """A katakana proper noun (not a place) glued right after a title (酋長ソラノ, …公ルノー).
+    The title is its only evidence, so GiNZA reading it as anything but a person (社長トヨタ:
+    Company; 会長ユニクロ: Clothing) or a firm's word after it (…ホールディングス) outweighs it,
+    except after a territory's rank (アンティオキア公ルノー: a ruler's given name, whatever
+    GiNZA's label)."""
     tok = doc[i]
-    return (i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text in TITLES and bool(_KATAKANA.fullmatch(tok.text))
-            and "固有名詞" in tok.tag_ and "地名" not in tok.tag_)
+    if not (i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text in TITLES and bool(_KATAKANA.fullmatch(tok.text))
+            and "固有名詞" in tok.tag_ and "地名" not in tok.tag_ and not _org_tail(doc, i + 1)):
+        return False
+    return tok.ent_type_ in ("", "Person") or _rank_of_territory(doc, i - 1)
+
+
+def _rank_of_territory(doc: Doc, i: int) -> bool:
+    """Token ``i`` is a rank glued as a suffix to a foreign place (アンティオキア公, ザクセン選帝侯);
+    after kanji, 公 honours a lord by his own name (家康公)."""
+    return (i > 0 and doc[i].tag_.startswith("接尾辞") and not doc[i - 1].whitespace_
+            and "地名" in doc[i - 1].tag_ and bool(_KATAKANA.fullmatch(doc[i - 1].text)))
 
 
 def _list_members(doc: Doc) -> list[_Candidate]:
@@ -788,7 +801,8 @@ def person_spans(doc: Doc, decide: Decide | None = None,
              for v in _without_groups(doc, accepted)]
     spans += _coordinated(doc, spans, weak)
     spans += _between_names(doc, spans) + assumed_names(doc_text(doc))
-    return _whole_chains(doc, spans + _mentioned_again(doc, spans))
+    spans = _whole_chains(doc, spans + _mentioned_again(doc, spans))
+    return spans + _surname_split_after_title(doc, spans)  # characters, not tokens: not widened
 
 
 # Branches whose evidence is about the candidate itself (said to marry, introduced as …).
@@ -857,6 +871,30 @@ def _between_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[
     for m in re.finditer(r"(?<=・)([一-龥々]{2,4})(?=・)", doc_text(doc)):
         a, b = m.span(1)
         if a - 1 in ends and b + 1 in starts and not any(x < b and a < y for x, y, _ in spans):
+            found.append((a, b, 0.7))
+    return found
+
+
+# A title glued before kanji that end at a particle or a pause (社長田中が, 部長田中は).
+_TITLE_THEN_KANJI = re.compile(
+    rf"(?:{'|'.join(sorted(TITLES, key=len, reverse=True))})([一-龥々]{{2,4}})(?=[はがのをにもとへやで、。，\s]|$)")
+
+
+def _surname_split_after_title(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """A surname after a title that the tagger split into suffixes or merged with the title's
+    last kanji (社長|田|中が, 部|長田中は): one or two kanji of a given name may follow.
+    Only where no token there is a common noun (社長一行が, 部長会議で) and GiNZA labels none."""
+    found: list[tuple[int, int, float]] = []
+    for m in _TITLE_THEN_KANJI.finditer(doc_text(doc)):
+        a, b = m.span(1)
+        if any(x < b and a < y for x, y, _ in spans):
+            continue
+        tokens = [t for t in doc if t.idx < b and a < t.idx + len(t.text)]
+        if any(t.ent_type_ not in ("", "Person") or "普通名詞" in t.tag_ or not _KANJI.fullmatch(t.text)
+               for t in tokens):
+            continue
+        value = m.group(1)
+        if any(entry(value[:k]).surname and len(value) - k <= 2 for k in (2, 3) if k <= len(value)):
             found.append((a, b, 0.7))
     return found
 
