@@ -45,7 +45,7 @@ from redactor.pii.catalogue import DIGITS, Entity
 from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
 from redactor.pii.cues import CUES, NOT_PII
-from redactor.pii.normalize import NormalizedText, normalize
+from redactor.pii.normalize import NormalizedText, normalize, without_surrogates
 from redactor.pii.recognizers.base import UNIT_AFTER
 from redactor.pii.recognizers.person import HONORIFICS
 from redactor.pii.redactor import RedactionResult, Redactor
@@ -222,6 +222,7 @@ class Conversation:
         ``words``: the recogniser's words (``text`` is their concatenation), whose probabilities
         tell which parts of the text speech recognition was unsure of.
         """
+        text = without_surrogates(text)  # a lone surrogate fails deep inside, quoting the text
         tail = self._follows(speaker, start)
         heard = _Heard(copy.copy(self.context), tail.cue if tail else None, bool(tail and tail.answering), words,
                        [text])
@@ -262,6 +263,7 @@ class Conversation:
         (masked as its shown version was, and more: a re-read never reveals), for the live call
         to show again as a revised final.
         """
+        text = without_surrogates(text)
         prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
         normalized = normalize(text)
         carded = self._card_cued

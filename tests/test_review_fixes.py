@@ -7,6 +7,13 @@ worked out by hand), so that the reading, not chance, decides whether they are m
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from redactor.pii.context import CallContext
@@ -14,6 +21,8 @@ from redactor.pii.cues import CueIndex
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers.drivers_license import DriversLicenseRecognizer
 from tests.conftest import found
+
+CLI = [str(Path(sys.executable).with_name("redactor"))]
 
 # --- 1. a kana digit after a particle is the value's first digit, not a glued particle ---------
 
@@ -141,3 +150,79 @@ def test_a_value_glued_to_a_place_name_is_masked(redactor, text: str, entity_typ
 ])
 def test_counted_people_machines_and_things_stay_unmasked(redactor, text: str) -> None:
     assert found(redactor, text) == []
+
+
+# --- 6. a lone surrogate is no character: replaced, never raised with the text in the exception -----
+
+SURROGATE_TEXT = "ご連絡先は\ud800 07012348765、名前は\udfff高村です"
+
+
+def test_normalising_a_lone_surrogate_keeps_offsets_and_leaves_no_surrogate() -> None:
+    result = normalize(SURROGATE_TEXT)
+    result.text.encode("utf-8")  # no lone surrogate left for the tokenizer
+    assert result.text.count("\ufffd") == 2
+    at = result.text.index("\ufffd")
+    assert result.to_original(at, at + 1) == (SURROGATE_TEXT.index("\ud800"), SURROGATE_TEXT.index("\ud800") + 1)
+
+
+def test_the_library_masks_around_a_lone_surrogate(redactor) -> None:
+    assert ("PHONE_NUMBER", "07012348765") in found(redactor, SURROGATE_TEXT)
+
+
+def test_a_conversation_turn_with_a_lone_surrogate_is_masked_and_writable(engine) -> None:
+    """The live, batch and text paths all redact through Conversation.turn/revise."""
+    conversation = engine.conversation("surrogate-call")
+    for turn in (conversation.turn(SURROGATE_TEXT, "customer", segment_id="s1"),
+                 conversation.revise(SURROGATE_TEXT, "customer", segment_id="s1")):
+        turn.text.encode("utf-8")
+        assert "07012348765" not in turn.text and "高村" not in turn.text, turn.text
+        assert "\ufffd" in turn.text
+
+
+def test_the_text_command_never_quotes_a_line_with_a_lone_surrogate() -> None:
+    line = json.dumps({"id": "s", "text": SURROGATE_TEXT}).encode()  # ASCII: the surrogate as \ud800
+    done = subprocess.run([*CLI, "text"], input=line + "\n電話は07012348765です\n".encode(),
+                          capture_output=True, timeout=300)
+    out, err = done.stdout.decode(), done.stderr.decode()
+    for piece in ("07012348765", "高村", "ご連絡先"):
+        assert piece not in out.splitlines()[0] and piece not in err, (out, err)
+    assert "lone surrogate" in err
+    assert json.loads(out.splitlines()[1])["text"] == "電話は<PHONE_NUMBER>です"
+
+
+def test_the_server_refuses_lone_surrogates_in_frames_without_an_internal_error() -> None:
+    """Each field of each protocol's opening frame replaced by a marked lone surrogate, sent as the JSON
+    escape a client would send (\\ud800), on one real server: a protocol close, never 1011, no error
+    logged, no echo of the value; /healthz answers after it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from hostile_server import (
+        MARK,
+        ErrorRecords,
+        ServerThread,
+        drive,
+        handshake_headers,
+        healthz_ms,
+        new_ids,
+        scenario_frames,
+    )
+
+    records = ErrorRecords()
+    logger = logging.getLogger("redactor")
+    logger.addHandler(records)
+    server = ServerThread(start_timeout_s=2.0, call_idle_timeout_s=5.0)
+    try:
+        for protocol, target, fields in (("twilio", "start", 12), ("audiohook", "open", 12), ("ingest", "start", 8)):
+            for index in range(fields):
+                ids = new_ids()
+                frames = [json.dumps(json.loads(frame)) if isinstance(frame, str) else frame  # ASCII: \\ud800
+                          for frame in scenario_frames(protocol, target, "replace", index, MARK + "\ud800", b"", ids)]
+                headers = handshake_headers(server.ws_url, protocol, ids, server.issue_token)
+                outcome = asyncio.run(drive(server.ws_url, protocol, frames, headers, wait=1.0))
+                assert outcome.code != 1011, (protocol, index, outcome.reason)
+                assert not [text for text in outcome.texts if MARK in text], (protocol, index)
+        assert healthz_ms(server.server.port) < 500
+    finally:
+        server.stop()
+        logger.removeHandler(records)
+    assert not records.errors, records.errors
+    assert not [text for text in records.texts if MARK in text]

@@ -22,7 +22,17 @@ from dataclasses import dataclass
 
 from redactor.pii.lexicon import entry
 
-__all__ = ["NormalizedText", "normalize"]
+__all__ = ["NormalizedText", "normalize", "without_surrogates"]
+
+# A lone surrogate (a "\ud800" escape in JSON) is no character: GiNZA's tokenizer fails on it with the
+# whole line in its exception.  Each becomes U+FFFD, one for one, so offsets stay those of the input.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (same length: offsets are kept)."""
+    return _SURROGATE.sub(REPLACEMENT, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,7 +463,8 @@ def _large_number(match: re.Match[str]) -> str:
 def normalize(text: str) -> NormalizedText:
     """Return the canonical form of ``text`` used for detection, with its offset map."""
     rw = _Rewriter(text)
-    if not unicodedata.is_normalized("NFKC", text):
+    rw.sub(_SURROGATE, lambda m: REPLACEMENT)
+    if not unicodedata.is_normalized("NFKC", rw.text):
         rw.sub(_CLUSTER, _nfkc)
     rw.sub(re.compile("[‐‑‒–—―−－ｰ]"), lambda m: m.group(0).translate(_DASHES))
     rw.sub(_SPOKEN_EMAIL, _spoken_email)
