@@ -218,8 +218,8 @@ def test_a_delivery_to_the_callers_own_address_is_no_privacy_question(redactor, 
 def test_an_offer_needs_a_predicate_of_telling_needing_or_having(redactor) -> None:
     """The model's offer: 言えます/要ります？/持ってます allow it, a change of a date does not."""
     kinds = ("volunteered_info_offer", "sensitive_info")
-    change = tuple(redactor.redact("来月から引き落とし日を二十日に変えたいんです。").parse)
-    offer = tuple(redactor.redact("年金手帳なら持ってますけど、番号いります？").parse)
+    change = tuple(redactor.redact("腰が悪いので、来月から引き落とし日を二十日に変えたいんです。").parse)
+    offer = tuple(redactor.redact("年金手帳なら持ってますけど、腰が悪いので番号いります？").parse)
     assert act_model.plausible(kinds, change) == ("sensitive_info",)
     assert act_model.plausible(kinds, offer) == kinds
 
@@ -315,3 +315,25 @@ def test_a_common_noun_after_no_stays_a_feature(redactor) -> None:
     text = "家の前の池です。"
     found = act_model.features(ActTurn(text, tuple(redactor.redact(text).parse)), act_model.shipped().spec)
     assert "l:池" in found
+
+
+@pytest.mark.parametrize(("text", "allowed"), [
+    # An everyday reason about family names no special-care topic: the model's sensitive_info is barred
+    # (it read …なので/…があるので and raised on each of these, #14 round 11).
+    ("子どもの運動会が来週あるので、配達を再来週にしてもらえますか", False),
+    ("息子の授業参観なので午後は出られません", False),
+    ("母の誕生日なので、その日に届けてほしいんです", False),
+    ("夫が単身赴任中なので、平日は私しかいません", False),
+    ("子どもが塾に通ってるので、夕方は電話に出られません", False),
+    # Beside them, reasons that name a condition, a body part, a medicine, a practice, an origin or a
+    # crime, some in hiragana (じんぞう: its normalised form), without a category word.
+    ("父が腰を痛めてしまって、重いものが運べないので玄関まででお願いします", True),
+    ("あたしはじんぞうが弱くて、塩を控えるように言われてるんです", True),
+    ("うちの子、朝晩イーケプラ飲んでて、たまにぼーっとするんです", True),
+    ("うちは毎朝お題目をあげてから一日が始まるので", True),
+    ("前の夫から逃げてきたので、住所は出さないでほしいんです", True),
+    ("母がベトナムの出身なので、書類はふりがなをお願いします", True),
+])
+def test_the_models_sensitive_info_needs_a_topic_named(redactor, text: str, allowed: bool) -> None:
+    parse = tuple(redactor.redact(text).parse)
+    assert ("sensitive_info" in act_model.plausible(("sensitive_info",), parse)) is allowed

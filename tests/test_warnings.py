@@ -971,12 +971,9 @@ def test_round7_negative_stays_quiet(rules_only, kind: str, case) -> None:
 
 
 def _health_in_passing() -> list:
-    # Round 8's model (trained with the sixth blind set) scores 健康のために毎朝歩いてるんですよ at 1.2 against
-    # a threshold of 1.125 (the frame …んですよ): a known-wrong case, kept failing visibly (strict).
-    wrong = {"C:健康のために毎朝歩いてるんですよ。"}
-    known = [pytest.mark.xfail(strict=True, reason="model near miss")]
-    return [pytest.param(case, marks=known if case in wrong else [])
-            for case in ROUND7["sensitive: a person's state of health, not 健康 in passing"][2]]
+    # Round 8's model scored 健康のために毎朝歩いてるんですよ above its threshold (the frame …んですよ), a
+    # known-wrong case until round 11: the model's sensitive_info now needs a topic named (健康 alone is none).
+    return ROUND7["sensitive: a person's state of health, not 健康 in passing"][2]
 
 
 @pytest.mark.parametrize("case", _health_in_passing())
@@ -1442,3 +1439,55 @@ def test_an_agents_hedged_statement_on_an_unknown_channel_is_no_privacy_question
         call = judge.conversation("mono", "general_support")
         turn = call.turn("この通話は、品質向上のため録音されているかと思います", None, segment_id="1")
         assert "privacy_question" not in [w.kind for w in turn.warnings]
+
+
+@pytest.mark.parametrize(("turn", "fires"), [
+    # An everyday reason about family is no special-care information (#14 round 11: the trained model
+    # raised sensitive_info on each, from …なので/…があるので; a topic must be named now).
+    ("子どもの運動会が来週あるので、配達を再来週にしてもらえますか", False),
+    ("息子の授業参観なので午後は出られません", False),
+    ("母の誕生日なので、その日に届けてほしいんです", False),
+    ("娘の結婚式が来月あるので、それまでに仕上げてもらえますか", False),
+    ("来週は家族で旅行に行くので、配達を止めてもらえますか", False),
+    ("父の還暦祝いなので、名入れをお願いしたいんです", False),
+    # Reasons the model alone reads as special-care information still raise it.
+    ("父が腰を痛めてしまって、重いものが運べないので玄関まででお願いします", True),
+    ("母がひとりで歩けないので、家の中まで運んでもらえますか", True),
+])
+def test_an_everyday_reason_about_family_is_no_sensitive_info(engine, turn: str, fires: bool) -> None:
+    got = kinds(converse(engine, [("A", "ご用件をお伺いします。"), ("C", turn)]))
+    assert ("sensitive_info" in got[-1]) is fires, got
+
+
+def test_the_topic_gate_and_brand_medicines_are_linear() -> None:
+    """A long katakana run (a brand medicine is read from a run's start only) or a run of topic-like
+    characters is read in linear time."""
+    import time
+
+    from redactor.policy.parse import Word
+    from redactor.policy.sensitive import names_a_topic
+
+    detector = SensitiveDetector()
+    for unit in ("ア", "イーケプラって", "を飲", "がなんちょう", "かんり"):
+        text = (unit * (50_000 // len(unit) + 1))[:50_000]
+        parse = (Word(0, text, text, "NOUN", "", "ROOT", 0, "", "", 0),)
+        began = time.perf_counter()
+        detector.find(text), names_a_topic(parse)
+        assert time.perf_counter() - began < 2.0, unit
+
+
+@pytest.mark.parametrize(("turn", "fires"), [
+    # A privacy question in hiragana naming a piece of data GiNZA cuts in two (じゅうしょ → じゅう|しょ):
+    # the pieces spelling the data word's reading are that word (#14 round 11); みる alone is 見る.
+    ("わたしのじゅうしょ、だれがみるんですか", True),
+    ("わたしのばんごう、だれがみるんですか", True),
+    # Beside them: how to write an address, a film or homework someone watches, an address change.
+    ("じゅうしょのかきかた、おしえてください", False),
+    ("このえいが、だれがみるんですか", False),
+    ("こどものしゅくだい、だれがみるんですか", False),
+    ("じゅうしょをかえたいんですけど、どうすればいいですか", False),
+])
+def test_a_data_word_cut_in_pieces_in_hiragana(engine, rules_only, turn: str, fires: bool) -> None:
+    for judge in (rules_only, engine):
+        got = kinds(converse(judge, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+        assert ("privacy_question" in got[-1]) is fires, got

@@ -26,7 +26,7 @@ import numpy as np
 
 from redactor.model_file import canonical_sha256, read_model
 from redactor.pii.lexicon import entry
-from redactor.policy import clauses
+from redactor.policy import clauses, sensitive
 from redactor.policy.parse import Parse, Word
 
 MODEL_PATH = Path(__file__).with_name("act_model.json")
@@ -59,7 +59,8 @@ OFFER_PREDICATES = (clauses.TELL | clauses.TELL_POTENTIAL | clauses.NEED | claus
 
 
 def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:
-    """Those of ``kinds`` the turn's structure allows the model to raise (all without a parse)."""
+    """Those of ``kinds`` the turn's structure allows the model to raise (all without a parse);
+    sensitive_info needs a special-care topic named (``sensitive.names_a_topic``)."""
     if not parse:
         return tuple(kinds)
     lemmas = {w.lemma for w in parse}
@@ -71,6 +72,8 @@ def plausible(kinds: Iterable[str], parse: Parse) -> tuple[str, ...]:
         barred.add("privacy_question")
     if not lemmas & OFFER_PREDICATES:
         barred.add("volunteered_info_offer")
+    if not sensitive.names_a_topic(parse):  # an everyday reason (運動会があるので…) is no special-care data
+        barred.add("sensitive_info")
     return tuple(k for k in kinds if k not in barred)
 
 

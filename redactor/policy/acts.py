@@ -20,7 +20,7 @@ import re
 from itertools import pairwise
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex, describes_security_code
-from redactor.policy.clauses import ClauseRules, about_the_product, clauses, other_card
+from redactor.policy.clauses import IDENTIFYING, ClauseRules, about_the_product, clauses, other_card
 from redactor.policy.parse import Parse, join, kanji_view
 
 # Cue words too generic to say which type an agent asks for.
@@ -197,7 +197,8 @@ class ActDetector:
         「それって保存されますか」 is about it)."""
         if parse:  # the structure decides; the phrase rules only add the fixed purpose questions
             # A question in plain hiragana is read again with its words' kanji forms (parse.kanji_view).
-            return any(self._privacy_in(view, has_pii) for view in (parse, kanji_view(parse)) if view)
+            return any(self._privacy_in(view, has_pii) for view in (parse, kanji_view(parse, IDENTIFYING))
+                       if view)
         for sentence in sentences(text):
             if _PURPOSE_ASK.search(sentence):
                 return True

@@ -13,8 +13,10 @@ read as 0, which the rules never need.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -93,25 +95,64 @@ _CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 # Light verbs and adjectives every turn has (する → 為る, ある → 有る, いい → 良い): no rule reads their
 # kanji, and left in kana they spare nearly every turn a second reading.
 _LIGHT = frozenset({"する", "ある", "いる", "なる", "できる", "くる", "いく", "おく", "しまう", "もらう", "もらえる",
-                    "くれる", "あげる", "いう", "おる", "ござる", "いただく", "くださる", "みる", "やる", "いい",
+                    "くれる", "あげる", "いう", "おる", "ござる", "いただく", "くださる", "やる", "いい",
                     "よい", "ない", "こと", "もの", "ところ", "とき", "ため", "よう", "ほう", "わけ", "はず"})
 
 
-def kanji_view(parse: Parse) -> Parse | None:
+def kanji_view(parse: Parse, nouns: frozenset[str] = frozenset()) -> Parse | None:
     """The parse with the lemma of each content word written in hiragana replaced by its normalised
     form (ばんごう → 番号, おしえる → 教える, ろくおん → 録音), or None when no word changes.
 
     GiNZA keeps a kana word's lemma in kana, so a question said in plain hiragana (そのばんごう、
     ほかのひとにおしえますか) matches no lexicon of the rules.  A word after て/で is an auxiliary
     (〜てみる, 〜てもらう) and keeps its lemma.  A second view beside the parse, not a change of it:
-    the rules also read words they know in kana (できる, ほか)."""
+    the rules also read words they know in kana (できる, ほか).  ``nouns``: words the rules read
+    whose hiragana GiNZA may cut in pieces (じゅうしょ → じゅう|しょ, 十 and a suffix): two or three
+    hiragana words that spell one's reading are that noun (on the first; the rest keep theirs)."""
     changed = False
-    words = []
-    for w in parse:
+    words = list(parse)
+    spelled = _spelled(nouns)
+    for k, w in enumerate(parse):
         after_te = w.i > 0 and parse[w.i - 1].text in ("て", "で")
         if (w.pos in _CONTENT and not after_te and w.lemma not in _LIGHT and _HIRAGANA.fullmatch(w.text)
                 and _KANJI.search(w.norm) and w.norm != w.lemma):
-            w = replace(w, lemma=w.norm)
+            words[k] = replace(w, lemma=w.norm)
             changed = True
-        words.append(w)
+        for n in (2, 3):
+            piece = "".join(x.text for x in parse[k:k + n])
+            if len(parse[k:k + n]) == n and piece in spelled and all(map(_KANA_WORD.fullmatch, (x.text for x in
+                                                                                                parse[k:k + n]))):
+                words[k] = replace(w, lemma=spelled[piece], pos="NOUN")
+                changed = True
     return tuple(words) if changed else None
+
+
+_KANA_WORD = re.compile(r"[ぁ-ゖー]+")
+_TOKENIZER_LOCK = threading.Lock()
+
+
+@cache
+def _tokenizer():
+    """A tokenizer over the SudachiPy dictionary the PII lexicon already loaded (one per process)."""
+    from redactor.pii.lexicon import _dictionary
+
+    return _dictionary().create()
+
+
+@cache
+def reading(phrase: str) -> str:
+    """``phrase``'s reading in hiragana, from SudachiPy's dictionary (住所 → じゅうしょ)."""
+    with _TOKENIZER_LOCK:  # a SudachiPy tokenizer is not safe to share between threads
+        katakana = "".join(m.reading_form() for m in _tokenizer().tokenize(phrase))
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)
+
+
+@cache
+def _spelled(nouns: frozenset[str]) -> dict[str, str]:
+    """Hiragana readings of four kana or more of ``nouns`` (shorter ones spell other words)."""
+    found = {}
+    for noun in sorted(nouns):
+        kana = reading(noun) if _KANJI.search(noun) else ""
+        if len(kana) >= 4 and _KANA_WORD.fullmatch(kana):
+            found.setdefault(kana, noun)
+    return found

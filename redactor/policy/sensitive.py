@@ -24,12 +24,10 @@ microseconds per utterance, and it works on masked text too (masking never hides
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
-from redactor.pii.lexicon import _dictionary as sudachi_dictionary
-from redactor.policy.parse import Parse, Word
+from redactor.policy.parse import Parse, Word, reading
 
 _LEXICON: dict[str, tuple[str, ...]] = {
     "medical": (
@@ -51,7 +49,8 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"要介護(?!認定の(申請|手続|窓口))", r"(?<!要)介護認定(?!の(申請|手続|窓口))",
         r"薬を(飲んで|飲んど|飲み始め|服用)",
         # a medicine named by brand (アリセプトっていうのを飲み始めて, アムロジピンってのを毎朝飲んどる)
-        r"[ァ-ヶー]{3,}(っていう|という|って)(の|薬|お薬)?を?[、]?(毎[朝晩日]|朝晩|朝|夜|ずっと)?[、]?(飲|服用)",
+        # (from the start of a katakana run only: linear on any input)
+        r"(?<![ァ-ヶー])[ァ-ヶー]{3,}(っていう|という|って)(の|薬|お薬)?を?[、]?(毎[朝晩日]|朝晩|朝|夜|ずっと)?[、]?(飲|服用)",
         r"(舌下錠|頓服|錠剤を(飲|毎)|ニトロ(グリセリン)?(の|を|が|スプレー))", r"服薬", r"骨折(して|し[てた]|で)",
         # named conditions (no category word needed)
         r"リウマチ", r"膠原病", r"甲状腺(の病気|機能|が悪)", r"バセドウ", r"橋本病", r"てんかん", r"癲癇",
@@ -209,26 +208,14 @@ _READING_AFTER = r"(?=[^ぁ-ゖー]|$|[でがにをはのともや]|だ|な[の�
 def _readings(phrases: tuple[str, ...]) -> str:
     """One pattern of the hiragana readings of ``phrases`` (empty when none), each on word
     boundaries; computed once per process per category."""
-    tokenizer = _tokenizer()
     found = []
     for phrase in phrases:
         if not (_LITERAL_WORD.fullmatch(phrase) and re.search(r"[一-龥]", phrase)):
             continue
-        with _TOKENIZER_LOCK:  # a SudachiPy tokenizer is not safe to share between threads
-            reading = "".join(m.reading_form() for m in tokenizer.tokenize(phrase))
-        kana = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in reading)
+        kana = reading(phrase)
         if len(kana) >= _MIN_READING and re.fullmatch(r"[ぁ-ゖー]+", kana):
             found.append(re.escape(kana))
     return f"{_READING_BEFORE}(?:{'|'.join(found)}){_READING_AFTER}" if found else ""
-
-
-_TOKENIZER_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():
-    """A tokenizer over the SudachiPy dictionary the PII lexicon already loaded (one per process)."""
-    return sudachi_dictionary().create()
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,3 +356,48 @@ class _Words:
     def _of_someone_else(self, pos: int) -> bool:
         """韓国出身の俳優: the origin qualifies a noun other than the caller's kin."""
         return self.text.startswith("の", pos) and not _KIN.match(self.text, pos + 1)
+
+
+# What a turn must name for the trained model to call it special-care information: a health,
+# belief, origin, record or disability topic (a condition, symptom, treatment, body part or
+# medicine; a practice; a country; the police or a crime).  The model reads function n-grams too
+# (…なので, …で、) and alone raises an everyday reason about family (子どもの運動会があるので…,
+# 母の誕生日なので…); such a reason names none of these.  Necessary, not sufficient: broad on purpose
+# (病院, 薬, 腰 alone pass), and read from the words' normalised forms too (じんぞう → 腎臓, ひざ → 膝).
+_TOPIC = re.compile(
+    # health: conditions, symptoms, treatment, care, medicines, body parts
+    r"病|症|薬|痛|医|院|診|療|手術|検査|健診|検診|ドック|体調|具合|熱(が|で|を|っぽ)|発熱|咳|血|臓|骨|関節|神経|"
+    r"腰|膝|胸|肩(?!書)|首|腹|おなか|喉|のど|管(?!理|轄)|傷|怪我|けが|ケガ|介護|施設に入|妊|出産|産後|授乳|"
+    r"アレルギ|しびれ|痺れ|むち打ち|鞭打ち|リハビリ|服用|注射|点滴|透析|酸素|錠剤|(導入|安定|降圧)剤|(?<![ァ-ヶー])[ァ-ヶー]{3,}を?[^。、]{0,6}飲[んみむめ]|"
+    r"メンタル|カウンセ|精神|鬱|うつ(病|状態|っぽ)|眠れな|不眠|倒れ|救急|炎|呼吸|飲み込|嚥下|きざみ食|とろみ|"
+    # disability
+    r"障|聞こえ|見えな|見えにく|耳が|目が|手話|点字|補聴器|車椅子|車いす|車イス|杖|不自由|介助|盲|聾|認知|物忘れ|"
+    r"発達|療育|支援学級|特別支援|寝たきり|歩けな|"
+    # belief and practice
+    r"宗教|信仰|信者|仏|お経|読経|題目|念仏|寺|神(様|社|棚|道|父)|教会|教徒|ヒンドゥ|ムスリム|イスラム|キリスト|"
+    r"クリスチャン|ハラ[ーｰ]?ル|安息日|断食|戒律|祈|礼拝|ミサ|聖書|コーラン|ラマダン|ベジタリアン|ビーガン|"
+    # origin
+    r"出身|国籍|外国|人種|民族|ハーフ|在日|帰化|移民|難民|ルーツ|母国|祖国|"
+    # criminal record, crime victims
+    r"警察|逮捕|刑|前科|前歴|被害|暴力|暴行|詐欺|盗|泥棒|空き巣|事件|裁判|訴|虐待|DV|ストーカー|殴|脅|襲|服役|"
+    r"保護観察|少年院|懲役|執行猶予|出所|拘置|勾留|保釈|避難|シェルター|逃げ|騙|だまさ|万(円)?(を)?取られ|お金を取られ|"
+    # social status (a status the call's authors labelled with the categories)
+    r"生活保護|部落")
+# GiNZA's labels of the same topics (body parts, diseases, medicines, departments, religions, origins).
+_TOPIC_LABELS = frozenset({"Animal_Part", "Animal_Disease", "Drug", "Compound", "Academic", "Religion", "God",
+                           "Worship_Place", "Religious_Festival", "Offense", "Country", "Nationality",
+                           "Ethnic_Group_Other"})
+
+
+def names_a_topic(parse: Parse) -> bool:
+    """The turn names a special-care topic: a phrase of the lexicon (even in passing), a word of
+    ``_TOPIC`` in its words or their normalised forms, or one of GiNZA's topic labels."""
+    if any(w.ent in _TOPIC_LABELS for w in parse):
+        return True
+    text = "".join(w.text for w in parse) + "\n" + "\n".join(w.norm for w in parse if w.norm and w.norm != w.text)
+    return bool(_TOPIC.search(text)) or any(p.search(text) for p in _default()._patterns.values())
+
+
+@cache
+def _default() -> SensitiveDetector:
+    return SensitiveDetector()
