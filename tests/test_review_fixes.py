@@ -226,3 +226,32 @@ def test_the_server_refuses_lone_surrogates_in_frames_without_an_internal_error(
         logger.removeHandler(records)
     assert not records.errors, records.errors
     assert not [text for text in records.texts if MARK in text]
+
+
+# --- overlapping spans of two types: the loser keeps what the winner does not cover --------------
+
+def test_a_span_that_loses_an_overlap_keeps_the_rest_of_its_characters():
+    """An address the phone number overlapped at its start was dropped whole, so every character
+    of it after the number showed (review round 8)."""
+    from redactor.pii.catalogue import Entity
+    from redactor.pii.redactor import resolve_overlaps
+
+    text = "連絡先は0312345678台東区台東1-2-3の田中です"
+    kept = resolve_overlaps(text, [Entity("PHONE_NUMBER", 4, 14, 0.9),
+                                   Entity("JP_ADDRESS", 4, 24, 0.6),
+                                   Entity("PERSON", 25, 27, 0.85)])
+    assert [(e.type, text[e.start:e.end]) for e in kept] == [
+        ("PHONE_NUMBER", "0312345678"), ("JP_ADDRESS", "台東区台東1-2-3"), ("PERSON", "田中")]
+    # a loser wholly inside the winner adds nothing; one spanning two winners keeps both gaps
+    inside = resolve_overlaps(text, [Entity("PHONE_NUMBER", 4, 14, 0.9), Entity("JP_ADDRESS", 8, 12, 0.6)])
+    assert [(e.type, e.start, e.end) for e in inside] == [("PHONE_NUMBER", 4, 14)]
+    spanning = resolve_overlaps(text, [Entity("PHONE_NUMBER", 4, 14, 0.9), Entity("PERSON", 25, 27, 0.9),
+                                       Entity("JP_ADDRESS", 0, 29, 0.5)])
+    assert [(e.type, e.start, e.end) for e in spanning] == [
+        ("JP_ADDRESS", 0, 4), ("PHONE_NUMBER", 4, 14), ("JP_ADDRESS", 14, 25), ("PERSON", 25, 27),
+        ("JP_ADDRESS", 27, 29)]
+    # a bare punctuation gap between two winners is no mask of its own
+    comma = "0312345678、田中"
+    gaps = resolve_overlaps(comma, [Entity("PHONE_NUMBER", 0, 10, 0.9), Entity("PERSON", 11, 13, 0.9),
+                                    Entity("JP_ADDRESS", 0, 13, 0.5)])
+    assert [e.type for e in gaps] == ["PHONE_NUMBER", "PERSON"]

@@ -233,10 +233,13 @@ def _touching(text: str, left: Entity, right: Entity) -> bool:
 
 
 def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
-    """Merge overlapping or touching spans of one type; between types the higher score wins.
+    """Merge overlapping or touching spans of one type; between types the higher score wins
+    the characters both claim, and the loser keeps the rest of its span.
 
     Merging matters for garbled values: a slot and a pattern may each cover part of one
-    number, and the mask must cover both.  Between types, a tie goes to the longer span.
+    number, and the mask must cover both.  Between types, a tie goes to the longer span.  A
+    loser is trimmed, not dropped: dropping it showed whatever of it the winner did not
+    cover (an address running past the phone number that overlapped its start).
     """
     merged: list[Entity] = []
     for entity in sorted(entities, key=lambda e: (e.type, e.start)):
@@ -252,8 +255,27 @@ def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
     kept: list[Entity] = []
     starts: list[int] = []
     for entity in sorted(merged, key=lambda e: (-e.score, -(e.end - e.start), e.start)):
-        i = bisect.bisect_right(starts, entity.start)
-        if (i == 0 or kept[i - 1].end <= entity.start) and (i == len(kept) or kept[i].start >= entity.end):
-            kept.insert(i, entity)
-            starts.insert(i, entity.start)
+        for start, end in _uncovered(text, kept, starts, entity):
+            i = bisect.bisect_right(starts, start)
+            kept.insert(i, Entity(entity.type, start, end, entity.score))
+            starts.insert(i, start)
     return kept
+
+
+def _uncovered(text: str, kept: list[Entity], starts: list[int],
+               entity: Entity) -> list[tuple[int, int]]:
+    """The stretches of ``entity`` no kept span covers that hold a letter or digit (a bare
+    comma or space left between two masks is not worth a mask of its own)."""
+    pieces: list[tuple[int, int]] = []
+    position = entity.start
+    i = max(bisect.bisect_right(starts, entity.start) - 1, 0)
+    while position < entity.end:
+        while i < len(kept) and kept[i].end <= position:
+            i += 1
+        stop = min(kept[i].start, entity.end) if i < len(kept) else entity.end
+        if stop > position and any(ch.isalnum() for ch in text[position:stop]):
+            pieces.append((position, stop))
+        if i == len(kept) or kept[i].start >= entity.end:
+            break
+        position = kept[i].end
+    return pieces
