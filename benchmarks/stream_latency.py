@@ -734,6 +734,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--revision-interim", type=float, default=None, metavar="S",
                         help="an interim look at the live edge this long after a final (default: StreamOptions; "
                              "inf = off)")
+    parser.add_argument("--revision-recheck", type=float, default=None, metavar="S",
+                        help="a final its first look confirmed is read again at the live edge this long after it "
+                             "(default: StreamOptions; inf = off)")
+    parser.add_argument("--revision-target", type=float, default=None, metavar="S",
+                        help="deadline of a look that may bring a final's first correction, after its end "
+                             "(default: StreamOptions)")
     parser.add_argument("--revisions-per-partial", type=int, default=None, metavar="N",
                         help="low lane: revisions in a row before a waiting partial (default: StreamOptions)")
     parser.add_argument("--speculate-ms", type=int, default=None, metavar="MS",
@@ -803,13 +809,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def live_switches(args) -> dict[str, Any]:
     """``StreamOptions`` overrides from --revisions / --revision-settle / --revision-context /
-    --revision-deadline / --revision-horizon / --revision-interim / --revisions-per-partial / --speculate-ms."""
+    --revision-deadline / --revision-horizon / --revision-interim / --revision-recheck / --revision-target /
+    --revisions-per-partial / --speculate-ms."""
     out: dict[str, Any] = {}
     if args.revisions is not None:
         out["revisions"] = args.revisions == "on"
     for arg, option in (("speculate_ms", "speculate_ms"), ("revision_deadline", "revision_deadline_s"),
                         ("revision_settle", "revision_settle_s"), ("revision_context", "revision_context_s"),
                         ("revision_horizon", "revision_horizon_s"), ("revision_interim", "revision_interim_s"),
+                        ("revision_recheck", "revision_recheck_s"), ("revision_target", "revision_target_s"),
                         ("revisions_per_partial", "revisions_per_partial")):
         if getattr(args, arg) is not None:
             out[option] = getattr(args, arg)

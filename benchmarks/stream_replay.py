@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="revision_horizon_s to try (repeatable; default: StreamOptions; inf = every change shown)")
     parser.add_argument("--interim", type=float, action="append", metavar="S",
                         help="revision_interim_s to try (repeatable; default: StreamOptions; inf = off)")
+    parser.add_argument("--recheck", type=float, action="append", metavar="S",
+                        help="revision_recheck_s to try (repeatable; default: StreamOptions; inf = off)")
     parser.add_argument("--json-out", metavar="FILE", help="also write the results as JSON to FILE")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -138,30 +140,33 @@ def main(argv: list[str] | None = None) -> int:
         base = dataclasses.replace(base, revision_prompt_chars=args.prompt_chars)
     print(f"machine: {machine()}; calls {', '.join(calls)}; replay (no real time, every revision run)")
     document: dict[str, Any] = {"machine": machine(), "args": vars(args), "runs": []}
-    for seconds, settle, deadline, context, look, left, horizon, interim in itertools.product(
+    for seconds, settle, deadline, context, look, left, horizon, interim, recheck in itertools.product(
             args.window or [base.revision_window_s], args.settle or [base.revision_settle_s],
             args.deadline or [base.revision_deadline_s], args.context or [base.revision_context_s],
             args.first_look or [base.revision_first_look], args.left or [base.revision_left_s],
             args.horizon or [getattr(base, "revision_horizon_s", float("inf"))],
-            args.interim or [getattr(base, "revision_interim_s", float("inf"))]):
+            args.interim or [getattr(base, "revision_interim_s", float("inf"))],
+            args.recheck or [getattr(base, "revision_recheck_s", float("inf"))]):
         stream = dataclasses.replace(base, revision_window_s=seconds, revision_settle_s=settle,
                                      revision_deadline_s=deadline, revision_context_s=context,
                                      revision_first_look=look in (True, "on"), revision_left_s=left)
         if hasattr(stream, "revision_horizon_s"):  # a tree before #12 round 7 has none
             stream = dataclasses.replace(stream, revision_horizon_s=horizon, revision_interim_s=interim)
+        if hasattr(stream, "revision_recheck_s"):  # #12 round 8
+            stream = dataclasses.replace(stream, revision_recheck_s=recheck)
         t0 = time.monotonic()
         result = run(calls, stream, engine)
         report = live_vs_batch([result])
         document["runs"].append({"window_s": seconds, "settle_s": settle, "deadline_s": deadline, "context_s": context,
                                  "first_look": stream.revision_first_look, "left_s": left, "horizon_s": horizon,
-                                 "interim_s": interim,
+                                 "interim_s": interim, "recheck_s": recheck, "timeline": result["timeline"],
                                  "busy_by": result["busy_by"], "windows": result["windows"],
                                  "window_audio_s": result["window_audio_s"], "report": report})
         decode = {k: round(v, 1) for k, v in result["busy_by"].items()}
         look = "on" if stream.revision_first_look else "off"
         print(f"\nleft context {left:g} s, revision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
               f"settle {settle:g} s, deadline {deadline:g} s, context {context:g} s, first look {look}, "
-              f"horizon {horizon:g} s, interim look {interim:g} s "
+              f"horizon {horizon:g} s, interim look {interim:g} s, recheck {recheck:g} s "
               f"({time.monotonic() - t0:.0f} s wall; decode s {decode}; second pass {result['windows']} windows, "
               f"{result['window_audio_s']:g} audio s):")
         print(cer_report(report))

@@ -157,3 +157,37 @@ def test_the_interim_look_is_due_once_after_the_first_look_and_before_settling()
     p.interim, p.settled = False, True
     assert not edge.interim_due(p, 9.0)  # settled already
     assert not LiveEdge(5.0, math.inf, math.inf).interim_due(_published(SHOWN.words, []), 99.0)  # off
+
+
+def test_a_recheck_is_due_once_only_for_a_final_its_first_look_confirmed():
+    """``revision_recheck_s``: the interim look for a final the screen still shows uncorrected (its
+    first look confirmed the first pass): its one more chance of a correction in time. A final
+    already corrected is left to its settling look."""
+    from redactor.stream.revision import LiveEdge
+
+    edge = LiveEdge(5.0, math.inf, math.inf, recheck_s=3.0)
+    p = _published(SHOWN.words, [])
+    assert not edge.interim_due(p, 8.0)  # its first look has not run yet
+    p.revised = True
+    assert not edge.interim_due(p, 6.9) and edge.interim_due(p, 7.0)
+    p.revision = 1  # the first look corrected it
+    assert not edge.interim_due(p, 9.0)
+    p.revision, p.interim = 0, True
+    assert not edge.interim_due(p, 9.0)  # once
+    p.interim, p.settled = False, True
+    assert not edge.interim_due(p, 9.0)  # settled already
+    # With an interim look for every final as well, a corrected final waits for that one.
+    both = LiveEdge(5.0, math.inf, math.inf, interim_s=4.0, recheck_s=3.0)
+    q = _published(SHOWN.words, [])
+    q.revised, q.revision = True, 1
+    assert not both.interim_due(q, 7.5) and both.interim_due(q, 8.0)
+
+
+def test_a_recheck_of_a_confirmed_final_is_shown_and_does_not_settle_it(engine):
+    later = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("そうです", 2.5, 3.4), ("ね", 3.4, 3.6))
+    recheck = {"revision_settle_s": 5.0, "revision_context_s": math.inf, "revision_recheck_s": 3.0}
+    screen, record, p = _look(engine, SHOWN, later, now=7.5, horizon=math.inf, **recheck)  # 3.5 s after the end
+    assert [(e.text, e.revision) for e in screen] == [("はい、そうです", None), ("はい、そうですね", 1)]
+    assert not record and p.interim and not p.settled
+    screen, _record, p = _look(engine, SHOWN, later, now=6.5, horizon=math.inf, **recheck)  # not yet 3 s
+    assert [e.revision for e in screen] == [None] and not p.interim

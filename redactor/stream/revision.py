@@ -197,11 +197,23 @@ class LiveEdge:
     # follows, that does not settle it (its change reaches the screen within the horizon; the
     # settling look with the speaker's next words still comes, for the call record).
     interim_s: float = math.inf
+    # The same look, for a final whose first look confirmed the first pass (the screen shows it
+    # uncorrected) only, this long after its end: its one more chance of a correction in time.
+    recheck_s: float = math.inf
 
     def interim_due(self, p: Published, now: float) -> bool:
         """Whether a live-edge window ending at ``now`` gives ``p`` its interim look (after its
         first look, before it settled)."""
-        return p.revised and not p.settled and not p.interim and now - p.end >= self.interim_s
+        return self.recheck_due(p, now) or (self._unsettled(p) and now - p.end >= self.interim_s)
+
+    def recheck_due(self, p: Published, now: float) -> bool:
+        """Whether that look is ``p``'s recheck: its first look confirmed it (the screen shows it
+        uncorrected), ``recheck_s`` after its end."""
+        return p.revision == 0 and self._unsettled(p) and now - p.end >= self.recheck_s
+
+    @staticmethod
+    def _unsettled(p: Published) -> bool:
+        return p.revised and not p.settled and not p.interim
 
     def settles(self, p: Published, now: float, speech_from: Sequence[float]) -> bool:
         """Whether a live-edge window ending at ``now`` settles ``p``; ``speech_from``: where the
