@@ -155,11 +155,11 @@ class StreamOptions:
         so far, with whatever the speaker has said since as right context, and it does not settle
         it (the settling look still comes). Its one more chance of a correction within
         ``revision_target_s``: a confirmed final otherwise waited for the speaker's next words,
-        7-10 s (#12 round 8, replay: 3 s turned 1 of the 3 late first corrections into 3.1 s, 3.5 s
-        2 of them, for 70 windows instead of 60 (the interim look for every final: 118); revised
-        kana CER unchanged, 1.10x batch; live the look must still be queued and decoded by
-        ``revision_target_s``). It queues even while other revisions wait (it has a deadline). inf:
-        off.
+        7-10 s (#12 round 8, replay: 2.5 or 3 s turned 1 of the 3 late first corrections into
+        2.6/3.1 s, 3.5 s 2 of them (one needs the speaker's next words), for 70 windows instead of
+        60 (the interim look for every final: 118); revised kana CER unchanged, 1.10x batch. 2.5 s
+        leaves the live lane 2.5 s to queue and decode it by ``revision_target_s``). It queues even
+        while other revisions wait (it has a deadline). inf: off.
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -192,7 +192,7 @@ class StreamOptions:
     revision_horizon_s: float = math.inf
     revision_interim_s: float = math.inf
     revision_target_s: float = 5.0
-    revision_recheck_s: float = 3.0
+    revision_recheck_s: float = 2.5
     low_nice: int = 10
     revision_backlog_s: float = 90.0
     speculate_ms: int = 200
