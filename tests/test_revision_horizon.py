@@ -135,7 +135,8 @@ def test_an_interim_look_is_shown_and_does_not_settle_the_final(engine):
     it does not settle) gets its change to the screen within the horizon, and stays unsettled so
     that the settling look with the speaker's next words still comes (for the call record)."""
     later = _utt(("はい", 2.0, 2.4), ("、", 2.4, 2.5), ("そうです", 2.5, 3.4), ("ね", 3.4, 3.6))
-    interim = {"revision_settle_s": 5.0, "revision_context_s": math.inf, "revision_interim_s": 3.0}
+    interim = {"revision_settle_s": 5.0, "revision_context_s": math.inf, "revision_interim_s": 3.0,
+               "revision_recheck_s": math.inf}  # the interim look alone (the recheck is one for confirmed finals)
     screen, record, p = _look(engine, SHOWN, later, now=7.5, **interim)  # 3.5 s after the end
     assert [e.revision for e in screen] == [None, 1] and not record
     assert p.interim and not p.settled and p.revised
