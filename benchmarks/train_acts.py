@@ -47,6 +47,7 @@ from redactor.policy.act_model import (  # noqa: E402
     ActModel,
     ActTurn,
     FeatureSpec,
+    allowed,
     digest,
     features,
     plausible,
@@ -112,6 +113,7 @@ class Turn:
     act: ActTurn  # what the engine passes the model
     only: str = ""  # the one kind the turn is labelled for (a family case), or every kind
     features: frozenset[str] = frozenset()
+    raises: frozenset[str] = frozenset()  # of ``gates``, what the engine lets the model raise (``allowed``)
 
 
 def load_sets() -> dict[str, list[dict]]:
@@ -180,10 +182,11 @@ def collect(sets: dict[str, list[dict]]) -> list[Turn]:
 
 
 def featured(turns: Sequence[Turn], spec: FeatureSpec) -> list[Turn]:
-    """``turns`` with their features under ``spec``, and the kinds their structure allows the
-    model (``plausible``: the engine applies it after the call's gates)."""
-    return [replace(t, features=frozenset(features(t.act, spec)), gates=frozenset(plausible(t.gates, t.act.parse)))
-            for t in turns]
+    """``turns`` with their features under ``spec``, the kinds their structure allows the model
+    (``plausible``: the engine applies it after the call's gates; the training rows), and those the
+    engine lets it raise (``allowed``: sensitive_info needs a topic named; a veto, not a training gate)."""
+    return [replace(t, features=frozenset(features(t.act, spec)), gates=frozenset(plausible(t.gates, t.act.parse)),
+                    raises=frozenset(allowed(t.gates, t.act.parse))) for t in turns]
 
 
 def code_version() -> str:
@@ -302,7 +305,7 @@ def engine_outcome(turns: Sequence[Turn], values: np.ndarray, thresholds: dict[s
         kinds = set(t.rules)
         if thresholds is not None:
             for j, kind in enumerate(KINDS):
-                if kind in t.gates and kind not in before and kind not in t.rules and values[n, j] >= thresholds[kind]:
+                if kind in t.raises and kind not in before and kind not in t.rules and values[n, j] >= thresholds[kind]:
                     kinds.add(kind)
         before |= kinds
         fired[f"{t.dialogue}/{t.index}"] = sorted(kinds)

@@ -218,8 +218,8 @@ def test_a_delivery_to_the_callers_own_address_is_no_privacy_question(redactor, 
 def test_an_offer_needs_a_predicate_of_telling_needing_or_having(redactor) -> None:
     """The model's offer: 言えます/要ります？/持ってます allow it, a change of a date does not."""
     kinds = ("volunteered_info_offer", "sensitive_info")
-    change = tuple(redactor.redact("腰が悪いので、来月から引き落とし日を二十日に変えたいんです。").parse)
-    offer = tuple(redactor.redact("年金手帳なら持ってますけど、腰が悪いので番号いります？").parse)
+    change = tuple(redactor.redact("来月から引き落とし日を二十日に変えたいんです。").parse)
+    offer = tuple(redactor.redact("年金手帳なら持ってますけど、番号いります？").parse)
     assert act_model.plausible(kinds, change) == ("sensitive_info",)
     assert act_model.plausible(kinds, offer) == kinds
 
@@ -336,4 +336,5 @@ def test_a_common_noun_after_no_stays_a_feature(redactor) -> None:
 ])
 def test_the_models_sensitive_info_needs_a_topic_named(redactor, text: str, allowed: bool) -> None:
     parse = tuple(redactor.redact(text).parse)
-    assert ("sensitive_info" in act_model.plausible(("sensitive_info",), parse)) is allowed
+    assert ("sensitive_info" in act_model.allowed(("sensitive_info",), parse)) is allowed
+    assert act_model.plausible(("sensitive_info",), parse) == ("sensitive_info",)  # trained on, vetoed after

@@ -398,7 +398,7 @@ class CallState:
         if model is None or utterance.text is None:
             return []
         raised = {kind for kind, _ in self.fired} | {kind for kind, _ in found}
-        kinds = act_model.plausible((k for k in self.model_kinds(utterance, flat) if k not in raised), utterance.parse)
+        kinds = act_model.allowed((k for k in self.model_kinds(utterance, flat) if k not in raised), utterance.parse)
         if not kinds:
             return []
         turn = ActTurn(flat, named_parse(utterance), self._previous_parse())
