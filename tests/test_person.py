@@ -757,3 +757,15 @@ def test_round9_a_name_answer_is_a_name_even_with_a_trade_word(redactor, text: s
 def test_round9_the_question_before_the_turn_makes_it_a_name_answer(redactor, prompt, names) -> None:
     text = "鈴木化学さんです。"
     assert [text[e.start:e.end] for e in redactor.analyze(text, prompt=prompt) if e.type == "PERSON"] == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # who acts for someone in law is a person's agent (an unknown word: unmasked before)
+    ("裁判所はマルテノの後見人に叔父を選んだ。", ["マルテノ"]),
+    # a firm's agent, whatever the dictionary's readings of the firm's name: the firm stays visible
+    ("トヨタの代理人が出廷した。", []),
+    ("ソニーの代理人と交渉した。", []),
+    ("アップルの代理人は反論した。", []),
+])
+def test_round9_an_agent_in_law_is_a_persons(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

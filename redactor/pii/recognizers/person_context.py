@@ -23,6 +23,13 @@ from redactor.pii.lexicon import entry
 
 # "and" inside a chain names a firm (ジョンソン・エンド・ジョンソン, …・アンド・…).
 AND_WORDS = frozenset({"アンド", "エンド"})
+# GiNZA's labels for organisations.
+ORG_LABELS = frozenset({
+    "Company", "Company_Group", "Corporation_Other", "Organization_Other", "Political_Organization_Other",
+    "Political_Party", "Government", "Cabinet", "Military", "International_Organization", "Public_Institution",
+    "School", "Research_Institute", "Pro_Sports_Organization", "Sports_Organization_Other", "Sports_League",
+    "Show_Organization",
+})
 # What joins the parts of one foreign name (マット・ケイン, ジャン=マリー, オカシオ゠コルテス).
 JOINERS = frozenset({"・", "＝", "=", "･", "゠"})
 
@@ -246,7 +253,9 @@ _PERSON_RELATIONS = frozenset({
 # A life and what only a person writes (Xの晩年, Xのオペレッタ; not 作品 or アルバム: bands and firms
 # have those): evidence only for a word the dictionary does not know as a common one (not ライブの日記).
 _PERSON_WORKS = frozenset({"死", "晩年", "生涯", "少年時代", "幼少期", "小説", "戯曲", "詩集", "オペレッタ",
-                           "交響曲", "協奏曲", "日記", "遺作", "処女作", "回想録", "遺言"})
+                           "交響曲", "協奏曲", "日記", "遺作", "処女作", "回想録", "遺言",
+                           # who acts for one in law: firms have agents too (トヨタの代理人), hence here
+                           "代理人", "弁護人", "後見人"})
 _KIN_HONORIFICS = frozenset({"さん", "様", "さま", "ちゃん", "くん", "君"})
 _SOLO = re.compile(r"ソロ・?(?:活動|アルバム|ツアー|デビュー|作品)")
 _PERSON_GLUED = frozenset({"個人"})
@@ -290,8 +299,8 @@ def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] =
         if (rel.text in _PERSON_RELATIONS and not glued) or _SOLO.match(doc_text(doc), rel.idx):
             return True
         if rel.text in _PERSON_WORKS and not glued and all(
-                t.text in JOINERS or "人名" in t.tag_ or not entry(t.text).known or entry(t.text).kinds
-                for t in doc[start:end]):
+                (t.text in JOINERS or "人名" in t.tag_ or not entry(t.text).known or entry(t.text).kinds)
+                and t.ent_type_ not in ORG_LABELS for t in doc[start:end]):
             return True
     if nxt in _PERSON_GLUED and not doc[end - 1].whitespace_ and not (
             end + 1 < len(doc) and doc[end + 1].tag_.startswith(("名詞", "接尾辞"))):

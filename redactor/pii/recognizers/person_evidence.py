@@ -67,6 +67,7 @@ from redactor.pii.recognizers.person_context import (
     AND_WORDS,
     FACILITY_HEAD,
     JOINERS,
+    ORG_LABELS,
     assumed_names,
     defined_as_a_person,
     defined_as_a_thing,
@@ -91,13 +92,8 @@ from redactor.pii.recognizers.person_context import (
 # GiNZA labels that say "not a person" when they lie on a candidate (organisations, facilities,
 # products and works, events, places).  Labels GiNZA scatters over foreign names at random
 # (Dish, Food_Other, Clothing, Flora …) are not evidence either way.
-# Organisations: what a person may be "of" (ビートルズのジョン・レノン, ``_without_groups``).
-_ORG_LABELS = frozenset({
-    "Company", "Company_Group", "Corporation_Other", "Organization_Other", "Political_Organization_Other",
-    "Political_Party", "Government", "Cabinet", "Military", "International_Organization", "Public_Institution",
-    "School", "Research_Institute", "Pro_Sports_Organization", "Sports_Organization_Other", "Sports_League",
-    "Show_Organization",
-})
+# Organisations (``ORG_LABELS``): what a person may be "of" (ビートルズのジョン・レノン, ``_without_groups``).
+_ORG_LABELS = ORG_LABELS
 AGAINST_LABELS = _ORG_LABELS | frozenset({
     "Ethnic_Group_Other", "Nationality",
     # facilities
