@@ -14,10 +14,10 @@ two worker threads run them, one per lane:
   in the lane, from the channel's oldest request the queued one replaced (its ``place``), not
   from a final's end: its revision work has waited ``revision_overdue_s`` there (the agent's
   corrected line is late; a partial's decode would make it later). Among revisions the earliest
-  **deadline** still ahead goes first (a window that may bring a final its first correction on the
-  screen should show by ``revision_target_s`` after the utterance; a window of looks at finals
-  already corrected has none), then missed deadlines, then none, then the oldest place; a
-  revision whose deadline is still ahead goes before any partial. The cap: on a loaded box
+  **deadline** goes first (a window that may bring a final its first correction on the screen
+  should show by ``revision_target_s`` after the utterance; a window of looks at finals already
+  corrected has none), then the oldest place; a revision with a deadline goes before any
+  partial. The cap: on a loaded box
   every revision is soon overdue, and no partial ran while revisions kept coming. Only the
   newest request of a channel is kept (it covers the older one's utterances and takes its place
   in the lane; an older partial is stale the moment a newer one is asked for), so the lane holds
@@ -68,23 +68,11 @@ class _Job:
     # (a call's live edge) went to the back every time and waited until the end of the call.
     place: float = field(default_factory=time.monotonic)
     # When its result should be on the agent's screen (monotonic; inf: none, e.g. a look at finals
-    # already corrected there): revisions go earliest deadline first, then by place
-    # (``StreamOptions.revision_target_s``). A request that supersedes its channel's older one
-    # keeps the older one's deadlines too (it covers that work): ``urgency`` picks among them.
-    deadlines: tuple[float, ...] = ()
-
-    @property
-    def deadline(self) -> float:
-        return min(self.deadlines, default=math.inf)
-
-    def urgency(self, now: float) -> tuple[int, float]:
-        """Its rank among revisions: a deadline it can still meet first (earliest first), then one
-        already missed (its correction is late whatever runs now: the ones still in time must not
-        join it), then none."""
-        ahead = [d for d in self.deadlines if d >= now]
-        if ahead:
-            return 0, min(ahead)
-        return (1, self.deadline) if self.deadlines else (2, 0.0)
+    # already corrected there): revisions go earliest deadline first, missed ones included (a
+    # missed one ranked after those still in time waited 14 s at p95 on a loaded box: #12 live,
+    # round 8), then by place (``StreamOptions.revision_target_s``). A request that supersedes its
+    # channel's older one keeps the earlier deadline (it covers that work).
+    deadline: float = math.inf
 
 
 class AsrScheduler:
@@ -188,7 +176,7 @@ class AsrScheduler:
         the agent's screen stops taking its result; the earliest goes first."""
         job = self._job("revision", self.low_engine.transcribe_spans, audio, offset, spans, prompt=prompt,
                         full_context=full_context, key=key)
-        job.urgent, job.deadlines = urgent, (deadline,) if math.isfinite(deadline) else ()
+        job.urgent, job.deadline = urgent, deadline
         return self._newest(self._revisions, key, job)
 
     def partial(self, key: tuple[str, str], audio: np.ndarray, offset: float,
@@ -222,7 +210,7 @@ class AsrScheduler:
         old = jobs.pop(key, None)
         if old is not None and not old.future.done():
             old.future.set_result(None)
-            job.place, job.deadlines = old.place, old.deadlines + job.deadlines
+            job.place, job.deadline = old.place, min(job.deadline, old.deadline)
         jobs[key] = job
         self._wake["low"].set()
         return job.future
@@ -231,25 +219,24 @@ class AsrScheduler:
         return self._finals.popleft() if self._finals else None
 
     def _next_low(self) -> _Job | None:
-        """Revisions first (urgent ones first of all, then by ``_Job.urgency``: earliest deadline still
-        ahead, missed ones, none), a waiting partial after every ``revisions_per_partial`` of them,
-        or twice as many while the next revision is overdue (waited ``revision_overdue_s`` since
-        its ``place``): a revision waits at most one partial's decode, a partial at most that many
-        revisions'. An urgent revision, or one whose deadline is still ahead (a final's correction
-        that can still reach the screen in time), goes before any partial: partials are cosmetic,
-        and on a saturated lane their decodes made first corrections late (#12 live, round 8)."""
+        """Revisions first (urgent ones first of all, then earliest ``deadline``), a waiting partial
+        after every ``revisions_per_partial`` of them, or twice as many while the next revision is
+        overdue (waited ``revision_overdue_s`` since its ``place``): a revision waits at most one
+        partial's decode, a partial at most that many revisions'. An urgent revision, or one with a
+        deadline (it may bring a final its first correction on the screen), goes before any
+        partial: partials are cosmetic, and on a saturated lane their decodes made first
+        corrections late (#12 live, round 7)."""
         now = time.monotonic()
         for key in [k for k, job in self._revisions.items()
                     if not job.urgent and now - job.queued_at >= self.revision_drop_s]:
             dropped = self._revisions.pop(key)
             self.note("revision_dropped", key=key, queued=dropped.queued_at)
             dropped.future.set_result(None)
-        revision = min(self._revisions.values(), key=lambda j: (not j.urgent, *j.urgency(now), j.place),
-                       default=None)
+        revision = min(self._revisions.values(), key=lambda j: (not j.urgent, j.deadline, j.place), default=None)
         partial = min(self._partials.values(), key=lambda j: j.place, default=None)
         overdue = revision is not None and now - revision.place >= self.revision_overdue_s
         turn = self.revisions_per_partial * (2 if overdue else 1)  # revisions in a row before a partial
-        pressing = revision is not None and (revision.urgent or revision.urgency(now)[0] == 0)
+        pressing = revision is not None and (revision.urgent or math.isfinite(revision.deadline))
         job = partial if partial is not None and (revision is None or (not pressing and self._low_run >= turn)) \
             else revision
         if job is not None:
