@@ -147,7 +147,7 @@ class StreamOptions:
       revision_target_s: how soon after its utterance ended (VAD end) a final's first correction
         should be on the agent's screen (issue #12: 5 s at p95): the deadline of a window that may
         bring one (a first look; a later look at a final still uncorrected on the screen). The low
-        lane runs the earliest deadline it can still meet first, and before any partial
+        lane runs the earliest deadline first, a missed one too, and before any partial
         (``AsrScheduler``). Before #12 round 8 the deadline was the horizon, so with the horizon
         off (inf) every window had none and first looks queued behind settling looks.
       revision_recheck_s: a final whose first look confirmed the first pass (the screen still
