@@ -255,3 +255,8 @@ def test_a_span_that_loses_an_overlap_keeps_the_rest_of_its_characters():
     gaps = resolve_overlaps(comma, [Entity("PHONE_NUMBER", 0, 10, 0.9), Entity("PERSON", 11, 13, 0.9),
                                     Entity("JP_ADDRESS", 0, 13, 0.5)])
     assert [e.type for e in gaps] == ["PHONE_NUMBER", "PERSON"]
+    # a rest that could not be a value of its type alone stays visible: a phone read out of a name
+    # (3等の佐藤) keeps no 3等の when the name wins; an address keeps no single letter
+    junk = "3等の佐藤です"
+    assert [(e.type, junk[e.start:e.end]) for e in resolve_overlaps(
+        junk, [Entity("PERSON", 3, 5, 0.85), Entity("PHONE_NUMBER", 0, 5, 0.6)])] == [("PERSON", "佐藤")]

@@ -250,8 +250,8 @@ def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
         else:
             merged.append(entity)
     # Kept spans are disjoint, so in start order their ends are in order too: a candidate
-    # need only be checked against its two neighbours (a scan of all of them was quadratic
-    # on a long line with thousands of entities).
+    # need only be walked from its left neighbour over the spans it overlaps (a scan of all
+    # of them was quadratic on a long line with thousands of entities).
     kept: list[Entity] = []
     starts: list[int] = []
     for entity in sorted(merged, key=lambda e: (-e.score, -(e.end - e.start), e.start)):
@@ -262,10 +262,23 @@ def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
     return kept
 
 
+# A loser's rest is masked only where it could be a value of its type on its own: a number
+# type needs four digits there (a junk phone read out of 3等の佐藤 leaves 3等の when the name
+# wins: that rest was never a phone), a name or address two letters.
+_TEXT_TYPES = frozenset({"PERSON", "EMAIL_ADDRESS", "JP_ADDRESS"})
+_DIGIT_CHARS = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九")
+
+
+def _stands_alone(kind: str, piece: str) -> bool:
+    if kind in _TEXT_TYPES:
+        return sum(ch.isalnum() for ch in piece) >= 2
+    return sum(ch in _DIGIT_CHARS for ch in piece) >= 4
+
+
 def _uncovered(text: str, kept: list[Entity], starts: list[int],
                entity: Entity) -> list[tuple[int, int]]:
-    """The stretches of ``entity`` no kept span covers that hold a letter or digit (a bare
-    comma or space left between two masks is not worth a mask of its own)."""
+    """The stretches of ``entity`` no kept span covers that could still be a value of its type
+    (the whole span when nothing covers any of it)."""
     pieces: list[tuple[int, int]] = []
     position = entity.start
     i = max(bisect.bisect_right(starts, entity.start) - 1, 0)
@@ -273,7 +286,8 @@ def _uncovered(text: str, kept: list[Entity], starts: list[int],
         while i < len(kept) and kept[i].end <= position:
             i += 1
         stop = min(kept[i].start, entity.end) if i < len(kept) else entity.end
-        if stop > position and any(ch.isalnum() for ch in text[position:stop]):
+        whole = position == entity.start and stop == entity.end
+        if stop > position and (whole or _stands_alone(entity.type, text[position:stop])):
             pieces.append((position, stop))
         if i == len(kept) or kept[i].start >= entity.end:
             break
