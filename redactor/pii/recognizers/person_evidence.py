@@ -56,6 +56,7 @@ names of a ``・`` list is a name (中塚一宏・階猛・黄川田徹), and so
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -881,11 +882,13 @@ def _surname_split_after_title(doc: Doc, spans: list[tuple[int, int, float]]) ->
     last kanji (社長|田|中が, 部|長田中は): one or two kanji of a given name may follow.
     Only where no token there is a common noun (社長一行が, 部長会議で) and GiNZA labels none."""
     found: list[tuple[int, int, float]] = []
+    starts: list[int] = []
     for m in _TITLE_THEN_KANJI.finditer(doc_text(doc)):
         a, b = m.span(1)
         if any(x < b and a < y for x, y, _ in spans):
             continue
-        tokens = [t for t in doc if t.idx < b and a < t.idx + len(t.text)]
+        starts = starts or [t.idx for t in doc]  # once, for a long text with many titles
+        tokens = doc[bisect.bisect_right(starts, a) - 1:bisect.bisect_left(starts, b)]
         if any(t.ent_type_ not in ("", "Person") or "普通名詞" in t.tag_ or not _KANJI.fullmatch(t.text)
                for t in tokens):
             continue
