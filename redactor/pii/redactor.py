@@ -262,17 +262,16 @@ def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
     return kept
 
 
-# A loser's rest is masked only where it could be a value of its type on its own: a number
-# type needs four digits there (a junk phone read out of 3等の佐藤 leaves 3等の when the name
-# wins: that rest was never a phone), a name or address two letters.
+# A loser's rest is masked only where it could be a value of its type on its own: a name,
+# address or e-mail of two letters or more.  A number type's rest is not: a number that lost
+# part of its digits to another type is no longer that number (a junk phone read out of
+# 3等の佐藤 would leave 3等の; on real text, rests of card and account numbers overlapping
+# other numbers were 55 false characters and cost 0.6 points of precision).
 _TEXT_TYPES = frozenset({"PERSON", "EMAIL_ADDRESS", "JP_ADDRESS"})
-_DIGIT_CHARS = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九")
 
 
 def _stands_alone(kind: str, piece: str) -> bool:
-    if kind in _TEXT_TYPES:
-        return sum(ch.isalnum() for ch in piece) >= 2
-    return sum(ch in _DIGIT_CHARS for ch in piece) >= 4
+    return kind in _TEXT_TYPES and sum(ch.isalnum() for ch in piece) >= 2
 
 
 def _uncovered(text: str, kept: list[Entity], starts: list[int],
