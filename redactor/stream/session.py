@@ -159,7 +159,11 @@ class StreamOptions:
         2.6/3.1 s, 3.5 s 2 of them (one needs the speaker's next words), for 70 windows instead of
         60 (the interim look for every final: 118); revised kana CER unchanged, 1.10x batch. 2.5 s
         leaves the live lane 2.5 s to queue and decode it by ``revision_target_s``). It queues even
-        while other revisions wait (it has a deadline). inf: off.
+        while other revisions wait (it has a deadline). inf: off, the default: live at real time
+        on 2 cores (lead's rerun, round 8, load 1.5-1.9) the +17 % of second-pass work crowded the
+        low lane: first corrections p95 7.5-7.6 s from the VAD end and revised kana CER 1.17-1.31x
+        batch in 3 runs, against 6.1-6.2 s and 1.09-1.14x with it off (2 runs). A box with room
+        to spare can set 2.5.
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -192,7 +196,7 @@ class StreamOptions:
     revision_horizon_s: float = math.inf
     revision_interim_s: float = math.inf
     revision_target_s: float = 5.0
-    revision_recheck_s: float = 2.5
+    revision_recheck_s: float = math.inf
     low_nice: int = 10
     revision_backlog_s: float = 90.0
     speculate_ms: int = 200
