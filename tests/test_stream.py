@@ -633,11 +633,13 @@ def test_stream_options_take_off_switches_and_an_interim_look_inside_the_horizon
     from redactor.stream.session import StreamOptions
 
     inf = float("inf")
-    StreamOptions()  # the defaults are valid
-    StreamOptions(revision_horizon_s=5.0, revision_interim_s=3.0)
-    StreamOptions(revision_horizon_s=inf, revision_interim_s=3.0)  # horizon off: every change shown
-    StreamOptions(revision_horizon_s=5.0, revision_interim_s=inf)  # interim off
-    StreamOptions(revision_deadline_s=inf, revision_context_s=inf, revision_left_s=inf, speculate_ms=0)
+    defaults = StreamOptions()  # the defaults are valid: horizon, interim look and recheck off
+    assert (defaults.revision_horizon_s, defaults.revision_interim_s, defaults.revision_recheck_s) == (inf, inf, inf)
+    assert StreamOptions(revision_horizon_s=5.0, revision_interim_s=3.0).revision_interim_s == 3.0
+    assert StreamOptions(revision_horizon_s=inf, revision_interim_s=3.0).revision_horizon_s == inf  # every change shown
+    assert StreamOptions(revision_horizon_s=5.0, revision_interim_s=inf).revision_interim_s == inf  # interim off
+    off = StreamOptions(revision_deadline_s=inf, revision_context_s=inf, revision_left_s=inf, speculate_ms=0)
+    assert (off.revision_deadline_s, off.speculate_ms) == (inf, 0)
 
 
 def test_a_revision_with_a_deadline_goes_before_partials_missed_deadlines_first(customer_16k):
