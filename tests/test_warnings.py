@@ -1491,3 +1491,20 @@ def test_a_data_word_cut_in_pieces_in_hiragana(engine, rules_only, turn: str, fi
     for judge in (rules_only, engine):
         got = kinds(converse(judge, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
         assert ("privacy_question" in got[-1]) is fires, got
+
+
+@pytest.mark.parametrize(("turn", "offer"), [
+    # Having a document or number at hand, put with a need question or a condition: an offer
+    # (own sentences after the ninth blind set's run, where two such offers were missed).
+    ("年金番号の控えならありますけど、必要ですか。", True),
+    ("会社から年金番号の控えをもらってるんで、もし必要ならそれもありますけど。", True),
+    ("健康保険証なら手元にあるけど、それでもいいかね", True),
+    # Next to them: having it without offering it, a business number, not having it.
+    ("保険証は手元にありますけど、番号がかすれて読めないんです。", False),
+    ("注文番号ならありますけど、必要ですか。", False),
+    ("マイナンバーカードは持ってないんですけど、必要ですか。", False),
+    ("免許証は持ってますけど、どこに書いてあるんですか。", False),
+])
+def test_having_an_identifier_at_hand_put_with_a_need_offers_it(rules_only, turn: str, offer: bool) -> None:
+    got = kinds(converse(rules_only, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+    assert ("volunteered_info_offer" in got[-1]) is offer, got

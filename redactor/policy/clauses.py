@@ -414,6 +414,7 @@ ALTERNATIVE_REFUSE = {"だめ": "だめ", "ダメ": "ダメ", "駄目": "駄目"
 _ALTERNATIVE = re.compile(f"(でも|で)({'|'.join(ALTERNATIVE_ACCEPT.values())})|"
                           f"(じゃ|では|じゃあ)({'|'.join(ALTERNATIVE_REFUSE.values())})")
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
+_HAVE = frozenset({"ある", "持つ"})  # having a document or number at hand
 _MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
 _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
 # The customer's own action (控えてもいいですか, 消した方がいいですか): not about the company.
@@ -1114,6 +1115,11 @@ class ClauseRules:
             elif (word.lemma in NEED and question and word.dep == "ROOT" and not asks_what
                   and (tentative or word.lemma != "必要")):  # 〜って要ります？ offers; 〜も必要ですか asks
                 forms.add("need")
+            elif word.lemma in _HAVE and (condition or (question and not asks_what and (
+                    any(w.lemma in NEED for w in clause.words) or _ALTERNATIVE.search(text)))):
+                # 控えならありますけど、必要ですか / もし必要ならそれもありますけど / 今ここにあるけど、
+                # それでもいいかね: having it, put with a need or a condition, offers it
+                forms.add("condition")
         if not forms and _VOLUNTEER.search(text):
             forms.add("condition")  # なんなら免許証の番号で確認してもらってもいいけど: any predicate
         if not forms:
