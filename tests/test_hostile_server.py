@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import sys
 import time
@@ -158,3 +159,29 @@ def test_after_hostile_traffic_the_server_is_healthy_and_good_calls_work(srv) ->
     assert not srv.records.errors
     assert not [text for text in srv.records.texts if MARK in text]  # no hostile value in any log record
     assert not srv.server.calls.calls
+
+
+def test_the_server_refuses_lone_surrogates_in_frames_without_an_internal_error() -> None:
+    """Each field of each protocol's opening frame replaced by a marked lone surrogate, sent as the JSON
+    escape a client would send (\\ud800), on one real server: a protocol close, never 1011, no error
+    logged, no echo of the value; /healthz answers after it."""
+    records = ErrorRecords()
+    logger = logging.getLogger("redactor")
+    logger.addHandler(records)
+    server = ServerThread(start_timeout_s=2.0, call_idle_timeout_s=5.0)
+    try:
+        for protocol, target, fields in (("twilio", "start", 12), ("audiohook", "open", 12), ("ingest", "start", 8)):
+            for index in range(fields):
+                ids = new_ids()
+                frames = [json.dumps(json.loads(frame)) if isinstance(frame, str) else frame  # ASCII: \\ud800
+                          for frame in scenario_frames(protocol, target, "replace", index, MARK + "\ud800", b"", ids)]
+                headers = handshake_headers(server.ws_url, protocol, ids, server.issue_token)
+                outcome = asyncio.run(drive(server.ws_url, protocol, frames, headers, wait=1.0))
+                assert outcome.code != 1011, (protocol, index, outcome.reason)
+                assert not [text for text in outcome.texts if MARK in text], (protocol, index)
+        assert healthz_ms(server.server.port) < 500
+    finally:
+        server.stop()
+        logger.removeHandler(records)
+    assert not records.errors, records.errors
+    assert not [text for text in records.texts if MARK in text]
