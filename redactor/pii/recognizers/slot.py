@@ -49,10 +49,17 @@ _KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
 _COUNTER_AFTER = re.compile(r"\s{0,8}(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類|号室)")
-# A price, a room or a count is no value at any length (裏の棚に3000円の…, 裏の1203号室: 裏の is said of
+# A price, a room or a count (300万を超えた) is no value at any length (裏の棚に3000円の…, 裏の1203号室: 裏の is said of
 # anything behind; 口座は1234567件を超える: a number of accounts, not one).  1234567台東支店 is an account
 # at the Taito branch: 人 and 台 count only as a word's end (``counter``).
-_NO_VALUE_AFTER = re.compile(rf"\s{{0,8}}(?:円|号室|件(?!名)|{counter('人台')})")
+_NO_VALUE_AFTER = re.compile(rf"\s{{0,8}}(?:円|号室|件(?!名)|{counter('人台')}|[千万億兆](?!\d))")
+# A date is the value of a date's slot only (生年月日, 有効期限): after any other cue it is when something
+# happened (電話は1877年に実用化, 郵便番号制度は1968年に導入, ゆうちょ銀行は2007年10月1日に発足).  A year
+# never begins with 0, so garble such as 0807日3日 after 電話番号は stays a value.
+DATE_SLOTS = frozenset({"DATE_OF_BIRTH", "CARD_EXPIRY"})
+_DATE = re.compile(r"[1-9]\d{0,3}\s*年(?:代|度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
+                   r"|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _SPOKEN_DIGIT = re.compile(
@@ -69,6 +76,11 @@ _PART_CUE = re.compile(r"、\s*(?:番号|記号|枝番|支店番号|口座番号
 _SENTENCE_ENDS = "。？！?!"
 # が/は closing a value before its cue, a few words apart at most (…が弊社の法人番号).
 _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
+
+
+def _date_at(text: str, pos: int, owner: str) -> re.Match[str] | None:
+    """A date starting at ``pos`` where ``owner``'s value cannot be one."""
+    return None if owner in DATE_SLOTS else _DATE.match(text, pos)
 
 
 class SlotRecognizer(EntityRecognizer):
@@ -101,18 +113,18 @@ class SlotRecognizer(EntityRecognizer):
             if span is None and cue.owner not in TEXT_SLOTS:
                 # …9131がカード番号です: the value before a cue that names it.
                 floor = found[i - 1].end if i else 0
-                span = self._value_before(text, floor, cue.start)
+                span = self._value_before(text, cue.owner, floor, cue.start)
             if span:
                 results.append(rule_result(self, cue.owner, *span, SLOT_SCORE))
                 # 記号は…、番号は…、枝番は…: the parts of one identifier share its cue.
                 for part in _PART_CUE.finditer(text, span[1], limit):
-                    part_span = self._number(text, part.end(), limit)
+                    part_span = self._number(text, cue.owner, part.end(), limit)
                     if part_span:
                         results.append(rule_result(self, cue.owner, *part_span, SLOT_SCORE))
         for match in _PARTIAL.finditer(text):  # 下4桁は5678: a partial number of the last cue
             owner = self.cues.nearest_owner(text, match.start(), match.end())
             owner = owner if owner in ("CREDIT_CARD", "JP_BANK_ACCOUNT") else "PHONE_NUMBER"
-            span = self._number(text, match.end(), len(text))
+            span = self._number(text, owner, match.end(), len(text))
             if span:
                 results.append(rule_result(self, owner, *span, SLOT_SCORE))
         return results
@@ -120,7 +132,7 @@ class SlotRecognizer(EntityRecognizer):
     def _value(self, text: str, owner: str, start: int, limit: int) -> tuple[int, int] | None:
         if owner in TEXT_SLOTS:
             return self._text_value(text, owner, start, limit)
-        return self._number(text, start, limit)
+        return self._number(text, owner, start, limit)
 
     def _text_value(self, text: str, owner: str, start: int,
                     limit: int) -> tuple[int, int] | None:
@@ -139,8 +151,8 @@ class SlotRecognizer(EntityRecognizer):
         end_match = (_END_RE if owner == "EMAIL_ADDRESS" else _TEXT_END_RE).search(text, begin, limit)
         end = min(end_match.start() if end_match else limit, begin + self.max_value)
         value = re.sub(r"(?:で|に|が|を|は|も|の)$", "", text[begin:end].rstrip("、, "))
-        if owner == "JP_ADDRESS" and not re.search(r"\d|[都道府県市区町村]", value):
-            return None
+        if owner == "JP_ADDRESS" and (not re.search(r"\d|[都道府県市区町村]", value) or _DATE.match(value)):
+            return None  # 住所は1923年の震災で…: a date, no address
         # An address is letters, or spoken all in katakana (ケイサトウアットマーク…).
         if owner == "EMAIL_ADDRESS" and not re.search(r"[A-Za-z@]|アット|あっと", value):
             return None
@@ -148,7 +160,7 @@ class SlotRecognizer(EntityRecognizer):
             return None
         return begin, begin + len(value)
 
-    def _number(self, text: str, start: int, limit: int) -> tuple[int, int] | None:
+    def _number(self, text: str, owner: str, start: int, limit: int) -> tuple[int, int] | None:
         """The value after a cue: from the first digit (or garble just before it) to its end.
 
         The value need not parse: everything up to the end of the value is masked, so a
@@ -162,6 +174,10 @@ class SlotRecognizer(EntityRecognizer):
             if first is None or _END_RE.search(text, start, first.start()):
                 return None
             run = _DIGITS.match(text, first.start())
+            date = _date_at(text, first.start(), owner)
+            if date:
+                pos = date.end()  # 1877年には…: when, not what; look further
+                continue
             if not run or not ((len(run.group(0)) <= 3 and _COUNTER_AFTER.match(text, run.end()))
                                or _NO_VALUE_AFTER.match(text, run.end())):
                 break
@@ -184,7 +200,7 @@ class SlotRecognizer(EntityRecognizer):
             end += 1
         return self._trim(text, begin, end)
 
-    def _value_before(self, text: str, floor: int, cue_start: int) -> tuple[int, int] | None:
+    def _value_before(self, text: str, owner: str, floor: int, cue_start: int) -> tuple[int, int] | None:
         """The value in ``Xが<cue>``, ``Xが弊社の<cue>``: the clause before the particle."""
         particle = _PARTICLE_BEFORE_CUE.search(text, max(floor, cue_start - 8), cue_start)
         if particle is None:
@@ -193,9 +209,14 @@ class SlotRecognizer(EntityRecognizer):
         # After the last sentence end before the value (a scan, not ``.*[。…]``, which
         # would be quadratic wherever it is searched rather than matched).
         lo = max(floor, *(text.rfind(c, floor, end) + 1 for c in _SENTENCE_ENDS))
-        first = _DIGIT.search(text, lo, end) or _SPOKEN_DIGIT.search(text, lo, end)
-        if first is None:
-            return None
+        while True:
+            first = _DIGIT.search(text, lo, end) or _SPOKEN_DIGIT.search(text, lo, end)
+            if first is None:
+                return None
+            date = _date_at(text, first.start(), owner)
+            if not date:
+                break
+            lo = date.end()  # 1876年にベルが電話を…: a date, then no value
         begin = first.start()
         glue = re.search(rf"{_GLUE.pattern}$", text[lo:begin])
         # Letters said before the digits (ティーゼット、…) belong to the value; a filler does not.
