@@ -740,6 +740,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--revision-target", type=float, default=None, metavar="S",
                         help="deadline of a look that may bring a final's first correction, after its end "
                              "(default: StreamOptions)")
+    parser.add_argument("--revision-left", type=float, default=None, metavar="S",
+                        help="seconds of earlier finals a window keeps before the first final it decides "
+                             "(default: StreamOptions; inf = the whole window)")
+    parser.add_argument("--revision-text-prompt", type=int, default=None, metavar="CHARS",
+                        help="characters of the channel's earlier finals given as the prompt of a window "
+                             "--revision-left cut (default: StreamOptions; 0 = none)")
+    parser.add_argument("--revision-threads", type=int, default=None, metavar="N",
+                        help="threads of the second model instance (revisions, partials; default: StreamOptions, "
+                             "0 = as many as the final lane)")
     parser.add_argument("--revisions-per-partial", type=int, default=None, metavar="N",
                         help="low lane: revisions in a row before a waiting partial (default: StreamOptions)")
     parser.add_argument("--speculate-ms", type=int, default=None, metavar="MS",
@@ -810,6 +819,7 @@ def main(argv: list[str] | None = None) -> int:
 def live_switches(args) -> dict[str, Any]:
     """``StreamOptions`` overrides from --revisions / --revision-settle / --revision-context /
     --revision-deadline / --revision-horizon / --revision-interim / --revision-recheck / --revision-target /
+    --revision-left / --revision-text-prompt / --revision-threads /
     --revisions-per-partial / --speculate-ms."""
     out: dict[str, Any] = {}
     if args.revisions is not None:
@@ -818,6 +828,8 @@ def live_switches(args) -> dict[str, Any]:
                         ("revision_settle", "revision_settle_s"), ("revision_context", "revision_context_s"),
                         ("revision_horizon", "revision_horizon_s"), ("revision_interim", "revision_interim_s"),
                         ("revision_recheck", "revision_recheck_s"), ("revision_target", "revision_target_s"),
+                        ("revision_left", "revision_left_s"), ("revision_text_prompt", "revision_text_prompt_chars"),
+                        ("revision_threads", "revision_threads"),
                         ("revisions_per_partial", "revisions_per_partial")):
         if getattr(args, arg) is not None:
             out[option] = getattr(args, arg)

@@ -91,3 +91,73 @@ def test_may_correct_screen():
     assert may_correct_screen(p, 100.0, math.inf)
     p.revision = 1
     assert not may_correct_screen(p, 5.0, math.inf)
+
+
+def _window(engine, **settings) -> dict:
+    """What the session asks the low lane to decode when the newest of a customer's four finals
+    gets its first look: A 0-3 s and B 5-8 s settled, C 12-15 s looked at once (its settling look
+    is due: 8 s before the window's end), D 20-23 s new. Returns the request's audio offset and
+    length, its spans and its prompt (the decode is not run)."""
+    options = StreamOptions(partials=False, speculate_ms=0, revision_first_look=False, **settings)
+    asked: list[dict] = []
+
+    async def play():
+        manager = CallManager(lambda _c, _e: None, options, engine=engine)
+        session = await manager.open("window", ("customer",), policy=None, source="test")
+        ch = session._channels["customer"]
+
+        async def decode(_key, audio, offset, spans, prompt, **_kwargs):
+            asked.append({"offset": offset, "seconds": audio.size / RATE, "spans": spans, "prompt": prompt})
+            return None
+
+        manager.scheduler.revision = decode
+        try:
+            ch.append(np.zeros(24 * RATE, dtype=np.float32))
+            texts = ["山田です", "はいそうです", "住所を変えたい", "お願いします"]
+            for (a, b), text, looked in zip([(0, 3), (5, 8), (12, 15), (20, 23)], texts,
+                                            [True, True, True, False], strict=True):
+                p = Published(f"customer-{a}", a, b, None, text, revised=looked, settled=looked and b <= 8)
+                ch.history.append(p)
+            await session._revise(ch)
+        finally:
+            session.closed = True
+            await manager.close_all()
+
+    asyncio.run(play())
+    return asked[0]
+
+
+def test_the_window_keeps_all_its_audio_by_default_and_no_prompt(engine):
+    asked = _window(engine)
+    assert (asked["offset"], asked["seconds"], asked["prompt"]) == (0.0, 23.0, None)
+    assert asked["spans"] == [(0, 3), (5, 8), (12, 15), (20, 23)]
+
+
+def test_a_window_cut_by_revision_left_s_starts_that_far_before_its_first_due_final(engine):
+    """C (12 s) is the first final the window decides; 5 s of context before it keep B (5 s)."""
+    asked = _window(engine, revision_left_s=5.0)
+    assert (asked["offset"], asked["seconds"], asked["prompt"]) == (5.0, 18.0, None)
+    assert asked["spans"] == [(5, 8), (12, 15), (20, 23)]
+
+
+def test_the_text_of_the_finals_a_window_cut_off_is_its_prompt(engine):
+    """``revision_text_prompt_chars``: the cut finals' text as it reads now (A's), its last N
+    characters; with no cut there is nothing to give."""
+    assert _window(engine, revision_left_s=5.0, revision_text_prompt_chars=3)["prompt"] == "田です"
+    assert _window(engine, revision_left_s=0.0, revision_text_prompt_chars=100)["prompt"] == "山田ですはいそうです"
+    assert _window(engine, revision_text_prompt_chars=100)["prompt"] is None
+
+
+def test_the_second_model_instance_takes_its_own_thread_count(engine):
+    """``revision_threads``: the low lane's model (revisions, partials) may run on fewer threads
+    than the final lane's, leaving the finals a core; 0 keeps the final lane's count."""
+    async def lanes(**settings):
+        manager = CallManager(lambda _c, _e: None, StreamOptions(partials=False, **settings), engine=engine)
+        try:
+            return (manager.scheduler.engine.options.cpu_threads, manager.scheduler.low_engine.options.cpu_threads,
+                    manager.scheduler.low_engine.options.nice)
+        finally:
+            await manager.close_all()
+
+    assert asyncio.run(lanes()) == (2, 2, 10)
+    assert asyncio.run(lanes(revision_threads=1)) == (2, 1, 10)

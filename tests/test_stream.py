@@ -672,3 +672,33 @@ def test_a_revision_with_a_deadline_goes_before_partials_missed_deadlines_first(
 
     assert asyncio.run(order()) == [("revision", "B"), ("revision", "D"), ("revision", "C"), ("partial", "A"),
                                     ("revision", "A"), ("partial", "B")]
+
+
+def test_the_replays_one_lane_simulation_runs_requests_earliest_deadline_first_and_merges_a_channels():
+    """``benchmarks/stream_replay.simulate``: the replay's requests through one serial lane. Channel
+    a's first request decodes at once (10.5-11.5 s: 10 s of audio at RTF 0.1); meanwhile b asks
+    (deadline 15.7) and a asks twice more (deadlines 16.3, inf): a's two merge into one job that
+    reaches back to the older one's start, and b's earlier deadline goes first."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from stream_replay import simulate
+
+    notes = []
+    for rid, channel, t, start, due_by, segment in (("r1", "a", 10.0, 0.0, 15.0, "a-1"),
+                                                    ("r2", "b", 10.2, 0.0, 15.2, "b-1"),
+                                                    ("r3", "a", 10.3, 5.0, 15.8, "a-2"),
+                                                    ("r4", "a", 10.4, 8.0, float("inf"), None)):
+        if segment:
+            notes.append({"step": "final_published", "call": "c", "segment": segment, "end": t})
+        notes.append({"step": "revision_queued", "rid": rid, "call": "c", "channel": channel, "t": t,
+                      "start": start, "end": t, "due_by": due_by, "urgent": False})
+    for rid, segment in (("r1", "a-1"), ("r2", "b-1"), ("r4", "a-2")):  # a-2's correction came with r4
+        notes.append({"step": "revision_published", "call": "c", "segment": segment, "revision": 1, "rid": rid})
+    result = simulate(notes, 0.1, stagger_s=0.0, first_pass_s=0.5)
+    # a-1 done at 11.5 (1.5 s after its end); then b-1 (earlier deadline) at 12.52; then a's merged
+    # job, 5.0-10.4 s of audio, at 13.06: a-2 2.76 s after its end.
+    assert result["corrections"] == 3
+    assert result["busy_s"] == pytest.approx(1.0 + 1.02 + 0.54, abs=0.05)
+    assert (result["p50"], result["p95"], result["late"]) == (2.32, pytest.approx(2.72, abs=0.01), 0)
+    assert simulate(notes, 0.5, stagger_s=0.0, first_pass_s=0.5)["late"] == 3  # 5 + 5.1 + 2.7 s: all late

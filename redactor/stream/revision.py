@@ -183,6 +183,14 @@ def context_start(pieces: Sequence[Published], due: Sequence[bool], end: float, 
     return k
 
 
+def text_before(cut: Sequence[Published], chars: int) -> str | None:
+    """The prompt of a window whose first finals were ``cut`` off it (``context_start``): the last
+    ``chars`` characters of their text as it reads now (their second pass's, where it changed
+    them); ``None`` when nothing was cut or ``chars`` is 0."""
+    text = "".join(p.text for p in cut)[-chars:] if chars else ""
+    return text or None
+
+
 @dataclass(frozen=True, slots=True)
 class LiveEdge:
     """When a final is read at a channel's live edge (the audio received so far), not only by a

@@ -73,6 +73,7 @@ class _Job:
     # round 8), then by place (``StreamOptions.revision_target_s``). A request that supersedes its
     # channel's older one keeps the earlier deadline (it covers that work).
     deadline: float = math.inf
+    tag: str | None = None  # the requester's id of it in the debug timeline
 
 
 class AsrScheduler:
@@ -168,15 +169,16 @@ class AsrScheduler:
 
     def revision(self, key: tuple[str, str], audio: np.ndarray, offset: float, spans: Sequence[tuple[float, float]],
                  prompt: str | None, *, urgent: bool = False, full_context: bool = False,
-                 deadline: float = math.inf) -> asyncio.Future:
+                 deadline: float = math.inf, tag: str | None = None) -> asyncio.Future:
         """Decode a stretch of a channel as batch does and split it over its utterances
         (``SpeechEngine.transcribe_spans``, with ``full_context`` for a short stretch); resolves to
         ``None`` if a newer request of the channel superseded it (or it was dropped). ``urgent``
         (the call has ended): first in the low lane, never dropped. ``deadline`` (monotonic): when
-        the agent's screen stops taking its result; the earliest goes first."""
+        the agent's screen stops taking its result; the earliest goes first. ``tag``: the
+        requester's id of it in the debug timeline (its ``decoded`` step)."""
         job = self._job("revision", self.low_engine.transcribe_spans, audio, offset, spans, prompt=prompt,
                         full_context=full_context, key=key)
-        job.urgent, job.deadline = urgent, deadline
+        job.urgent, job.deadline, job.tag = urgent, deadline, tag
         return self._newest(self._revisions, key, job)
 
     def partial(self, key: tuple[str, str], audio: np.ndarray, offset: float,
@@ -266,6 +268,7 @@ class AsrScheduler:
             if lane == "final":
                 self._recent.append((started, ended))
             if job.kind != "final":
-                self.note("decoded", kind=job.kind, key=job.key, queued=job.queued_at, started=started, ended=ended)
+                self.note("decoded", kind=job.kind, key=job.key, queued=job.queued_at, started=started, ended=ended,
+                          tag=job.tag)
             if not job.future.done():
                 job.future.set_result(result)

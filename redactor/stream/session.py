@@ -164,6 +164,12 @@ class StreamOptions:
         low lane: first corrections p95 7.5-7.6 s from the VAD end and revised kana CER 1.17-1.31x
         batch in 3 runs, against 6.1-6.2 s and 1.09-1.14x with it off (2 runs). A box with room
         to spare can set 2.5.
+      revision_text_prompt_chars: characters of the channel's own earlier finals, as they read now
+        (revised where the second pass changed them), given as the prompt of a window that
+        ``revision_left_s`` cut short: the words before the window as text instead of audio, which
+        the window would decode again every time (0: no prompt, as with ``revision_prompt_chars``).
+      revision_threads: intra-op threads of the second model instance (revisions, partials); 0: as
+        many as ``asr.cpu_threads``. 1 leaves the final lane a core of its own on a 2-core box.
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -192,6 +198,8 @@ class StreamOptions:
     revisions_per_partial: int = 3
     revision_overdue_s: float = 2.0
     revision_left_s: float = math.inf
+    revision_text_prompt_chars: int = 0
+    revision_threads: int = 0
     revision_min_s: float = 4.0
     revision_horizon_s: float = math.inf
     revision_interim_s: float = math.inf
@@ -311,7 +319,8 @@ class CallManager:
         self.speech = SpeechEngine(self.options.asr)
         # Optional work gets its own model instance (same threads, lower priority): a final never
         # waits for a revision or a partial to finish (a decode cannot be interrupted).
-        low = SpeechEngine(replace(self.options.asr, nice=self.options.low_nice))
+        o = self.options
+        low = SpeechEngine(replace(o.asr, nice=o.low_nice, cpu_threads=o.revision_threads or o.asr.cpu_threads))
         self.scheduler = AsrScheduler(self.speech, low_engine=low, low_nice=self.options.low_nice,
                                       revisions_per_partial=self.options.revisions_per_partial,
                                       revision_overdue_s=self.options.revision_overdue_s)
@@ -371,6 +380,7 @@ class CallSession:
         # The finals a re-read may show again (the conversation re-reads its last REPLAY_TURNS turns).
         self._shown: collections.OrderedDict[str, tuple[_Channel, Published]] = collections.OrderedDict()
         self._revising = self.options.revisions
+        self._requests = 0  # second-pass requests so far (their debug timeline id)
         o = self.options
         self._edge = revision.LiveEdge(o.revision_settle_s, o.revision_deadline_s, o.revision_context_s,
                                        o.revision_interim_s, o.revision_recheck_s)
@@ -738,6 +748,7 @@ class CallSession:
         if not self._revising or not segments:
             return
         k = revision.context_start(pieces, due, window_end, o.revision_left_s, o.revision_min_s)
+        prompt = revision.text_before(pieces[:k], o.revision_text_prompt_chars) or pieces[0].context
         pieces, settles, due, interim = pieces[k:], settles[k:], due[k:], interim[k:]
         short = window_end - pieces[0].offset < o.revision_min_s
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(window_end * SAMPLE_RATE)
@@ -748,30 +759,37 @@ class CallSession:
         later = [t for t in speech_from if t > pieces[-1].offset]
         if later:  # the speech after the last final is context: its words are dropped (the silence
             spans.append((max(min(later), pieces[-1].end), edge))  # before it is no one's: nearest)
-        scheduler.note("revision_queued", call=self.call_id, segments=segments, audio_s=window_end - pieces[0].offset,
-                       finals=len(pieces), urgent=self.closed, edge=edge is not None, full_context=short)
         # Its deadline: ``revision_target_s`` after the oldest final it may bring a first correction
         # on the screen (a first look; a later look at a final the screen still shows uncorrected,
         # unless past the horizon, where its change reaches the record only), so those go first.
         now = ch.seconds(ch.clock)
-        deadline = min((ch.arrived_at(int(p.end * SAMPLE_RATE)) + o.revision_target_s
-                        for p, d, i in zip(pieces, due, interim, strict=True)
-                        if (d or i) and revision.may_correct_screen(p, now, o.revision_horizon_s)),
+        screen_ends = [p.end for p, d, i in zip(pieces, due, interim, strict=True)
+                       if (d or i) and revision.may_correct_screen(p, now, o.revision_horizon_s)]
+        deadline = min((ch.arrived_at(int(t * SAMPLE_RATE)) + o.revision_target_s for t in screen_ends),
                        default=math.inf)
+        self._requests += 1
+        rid = f"{self.call_id}/{self._requests}"  # ties the debug timeline's steps of one request
+        # The window in channel seconds, its finals' speech and its deadline on the same clock: what
+        # a replay needs to simulate the low lane (``benchmarks/stream_replay.py``).
+        scheduler.note("revision_queued", call=self.call_id, segments=segments, audio_s=window_end - pieces[0].offset,
+                       finals=len(pieces), urgent=self.closed, edge=edge is not None, full_context=short, rid=rid,
+                       channel=key or ch.name, start=pieces[0].offset, end=window_end,
+                       speech_s=sum(b - a for a, b in spans),
+                       due_by=min(screen_ends, default=math.inf) + o.revision_target_s)
         utts = await scheduler.revision((self.call_id, key or ch.name), ch.clip(start, end), ch.seconds(start),
-                                        spans, pieces[0].context, urgent=self.closed, full_context=short,
-                                        deadline=deadline)
+                                        spans, prompt, urgent=self.closed, full_context=short,
+                                        deadline=deadline, tag=rid)
         if utts is None:  # a newer request of this channel covers these finals
-            scheduler.note("revision_superseded", call=self.call_id, segments=segments)
+            scheduler.note("revision_superseded", call=self.call_id, segments=segments, rid=rid)
             return
-        scheduler.note("revision_decoded", call=self.call_id, segments=segments)
+        scheduler.note("revision_decoded", call=self.call_id, segments=segments, rid=rid)
         for p, utt, look, settled, early in zip(pieces, utts[:len(pieces)], due, settles, interim, strict=True):
             if not look:  # context only
                 continue
             first_look, p.revised = not p.revised, True
             p.settled, p.interim = settled, p.interim or early
             if utt is None or not utt.text.strip() or guards.normalise(utt.text) == guards.normalise(p.text):
-                scheduler.note("revision_unchanged", call=self.call_id, segment=p.segment, settled=settled)
+                scheduler.note("revision_unchanged", call=self.call_id, segment=p.segment, settled=settled, rid=rid)
                 continue
             keep = revision.kept_spans(utt.words, p.masked)
             turn = await self._in_pii_thread(self.conversation.revise, utt.text, ch.name, start=utt.start,
@@ -789,7 +807,7 @@ class CallSession:
                 p.display, p.screen_words, p.screen_masked = turn.text, utt.words, list(masked)
                 self._send_transcript(ch, p.segment, turn.text, entities, utt.start, utt.end, revision=p.revision)
                 scheduler.note("revision_published", call=self.call_id, segment=p.segment, revision=p.revision,
-                               settled=settled)
+                               settled=settled, rid=rid)
             else:  # the record holds it (same revision number: it replaces the version shown there)
                 self._record_only(ch, p.segment, turn.text, entities, utt.start, utt.end, p.revision)
                 scheduler.note("revision_unchanged", call=self.call_id, segment=p.segment, settled=settled,
