@@ -41,6 +41,13 @@ VISIBLE = [
     "クレジットカードは1950年に米国で初めて発行された。",
     "マイナンバー制度は2016年1月に始まった。",
     "口座開設数は2010年には300万を超えた。",
+    # a quantity with its unit or an ordinal after a number's cue is no value either
+    "携帯電話の普及率は95.3%に達した。",
+    "電話回線は全国で6000回線あった。",
+    "携帯電話は3Gから4Gへ移行した。",
+    "連絡先は第2営業部である。",
+    "携帯電話は第3世代から第4世代へ移った。",
+    "当時の普通預金金利は2.5％であった。",
 ]
 
 # The same kinds of values in a call: each must stay masked.
@@ -64,6 +71,10 @@ MASKED = [
     ("電話番号は、2019年から090-1234-5678です。", "PHONE_NUMBER", "090-1234-5678"),
     ("口座は、2007年に作った7654321です。", "JP_BANK_ACCOUNT", "7654321"),
     ("電話番号は0807日3日です。", "PHONE_NUMBER", "0807日3日"),  # garble: a year never begins with 0
+    # digits right after a unit are garble inside one value, not a quantity
+    ("カード番号は4111万1111 1111万1111です。", "CREDIT_CARD", "4111万1111 1111万1111"),
+    ("ゆうちょの記号は18日123です。", "JP_BANK_ACCOUNT", "18日123"),
+    ("免許証番号は第123456789012号です。", "JP_DRIVERS_LICENSE", "123456789012"),
 ]
 
 
