@@ -769,3 +769,55 @@ def test_round9_the_question_before_the_turn_makes_it_a_name_answer(redactor, pr
 ])
 def test_round9_an_agent_in_law_is_a_persons(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a foreign full name listed next to one the tagger tags as a name in every part is a name,
+    # whatever the dictionary makes of its parts (リンゴ, スター: common words; unmasked before)
+    ("ジョン・レノンとリンゴ・スターが共演した。", ["ジョン・レノン", "リンゴ・スター"]),
+    # a firm's head word, a band's article or a place among the parts: not a person
+    ("ジョン・スミスとゼネラル・モーターズが契約した。", ["ジョン・スミス"]),
+    ("ジョン・スミスとザ・ロック・バンドが共演した。", ["ジョン・スミス"]),
+    ("ジョン・スミスとロンドン・ブリッジを見た。", ["ジョン・スミス"]),
+    # no tagged name in the list, or not listed with it: nothing to go by
+    ("ホワイト・ハウスとブルー・スカイが並ぶ。", []),
+    ("ジョン・スミスはクール・ミントとブルー・スカイを好んだ。", ["ジョン・スミス"]),
+])
+def test_round10_a_foreign_full_name_listed_with_a_tagged_one(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a verbal noun glued to する is a deed, whatever names the dictionary lists it as (下野: masked before)
+    ("大統領選でミッテランに敗北し下野したが、翌年に復帰した。", ["ミッテラン"]),
+    ("1997年の選挙でコールが敗北し下野した後、シュレーダーが首相となった。", ["シュレーダー"]),
+    # the surname itself before an honorific stays a name
+    ("下野さんが来た。", ["下野"]),
+])
+def test_round10_a_verbal_noun_with_suru_is_no_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # one kanji GiNZA calls a person, a listed surname, a title glued after it (unmasked before)
+    ("チームの井監督は記者会見で語った。", ["井"]),
+    ("試合後、森監督も「よく戦った」と話した。", ["森"]),
+    # the end of a compound or a prefix before a title: no surname
+    ("副監督は記者会見で語った。", []),
+    ("新監督が就任した。", []),
+    ("総監督の方針に従った。", []),
+])
+def test_round10_a_one_kanji_surname_before_a_title(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a subject and its person-only predicate with a date and a place between them (longer than
+    # the 25 characters a clause was read for before: unmasked before)
+    ("ブルーマウンテンは1899年の冬にパリ近郊の小さな町の診療所において、結核で死去した。", ["ブルーマウンテン"]),
+    ("ストーンハウスは1931年10月2日にマンチェスター市内の自宅において、静かに亡くなった。", ["ストーンハウス"]),
+    # another subject in between: the deed is its, not the topic's
+    ("ストーンハウスは1931年10月2日にマンチェスター市内の病院で院長が死去したと発表した。", []),
+])
+def test_round10_a_persons_deed_after_a_long_adverbial(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -325,7 +325,7 @@ _PERSON_DEEDS = frozenset({
 # (サポートは安心して使えます, このサービスはお客様に喜ばれています).
 _FEELINGS = frozenset({"激怒", "落胆", "後悔", "憤慨"})
 _APPOINTED = ("選", "任命", "就任", "指名")
-_CLAUSE_CHARS = 25
+_CLAUSE_CHARS = 40  # dates and places between the subject and its predicate (…は1940年5月7日に…で亡くなった)
 
 
 def _predicate_noun(doc: Doc, i: int) -> bool:

@@ -797,6 +797,7 @@ def person_spans(doc: Doc, decide: Decide | None = None,
     spans = [(doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text), 0.85)
              for v in _without_groups(doc, accepted)]
     spans += _coordinated(doc, spans, weak)
+    spans += _chains_listed_with_names(doc, spans)
     spans += _between_names(doc, spans) + assumed_names(doc_text(doc))
     spans = _whole_chains(doc, spans + _mentioned_again(doc, spans))
     return spans + _surname_split_after_title(doc, spans)  # characters, not tokens: not widened
@@ -895,6 +896,75 @@ def _surname_split_after_title(doc: Doc, spans: list[tuple[int, int, float]]) ->
         value = m.group(1)
         if any(entry(value[:k]).surname and len(value) - k <= 2 for k in (2, 3) if k <= len(value)):
             found.append((a, b, 0.7))
+    return found
+
+
+def _one_kanji_surname_before_title(doc: Doc, cand: _Candidate) -> bool:
+    """One kanji GiNZA calls a person, listed as a surname, a title glued after it and no kanji
+    glued before (井監督も, 杜社長が): a one-character surname the title vouches for; not the
+    end of a compound (副監督) nor a prefix (新監督: no person label)."""
+    tok = doc[cand.start]
+    return (cand.ginza and cand.end - cand.start == 1 and bool(_KANJI.fullmatch(tok.text))
+            and not tok.whitespace_ and next_text(doc, cand.end) in TITLES and entry(tok.text).surname
+            and not (cand.start > 0 and not doc[cand.start - 1].whitespace_
+                     and _KANJI.search(doc[cand.start - 1].text[-1:])))
+
+
+def _used_as_verb(doc: Doc, end: int) -> bool:
+    """The candidate's last word is a verbal noun glued to する (下野した, 大成する): a deed, not a
+    name, whatever readings the dictionary lists for it."""
+    last = doc[end - 1]
+    return (end < len(doc) and "サ変" in last.tag_ and not last.whitespace_ and doc[end].lemma_ == "する"
+            and doc[end].tag_.startswith("動詞"))
+
+
+def _katakana_chain(doc: Doc, i: int, step: int) -> tuple[int, int] | None:
+    """The token range of a chain of katakana words joined by ・/＝ that begins (``step`` 1) or
+    ends (``step`` -1) at token ``i``: at least two words, no place among them, no firm's or
+    building's head word at its end, no band's article (ザ・…), no "and", no club, no title in
+    quotes, and not part of a longer katakana word."""
+    if not 0 <= i < len(doc) or not _KATAKANA.fullmatch(doc[i].text):
+        return None
+    a, b = i, i + 1
+    if step > 0:
+        while (b + 1 < len(doc) and doc[b].text in JOINERS and _KATAKANA.fullmatch(doc[b + 1].text)
+               and not doc[b - 1].whitespace_):
+            b += 2
+    else:
+        while (a >= 2 and doc[a - 1].text in JOINERS and _KATAKANA.fullmatch(doc[a - 2].text)
+               and not doc[a - 2].whitespace_):
+            a -= 2
+    tokens = doc[a:b]
+    glued = (b < len(doc) and not doc[b - 1].whitespace_ and bool(_KATAKANA.match(doc[b].text))) or (
+        a > 0 and not doc[a - 1].whitespace_ and bool(_KATAKANA.search(doc[a - 1].text[-1:])))
+    if (b - a < 3 or glued or any("地名" in t.tag_ or t.text in AND_WORDS for t in tokens) or _org_tail(doc, b)
+            or tokens[0].text in _GROUP_HEAD or team(tokens) or work_title(doc, a, b)):
+        return None
+    return a, b
+
+
+def _chains_listed_with_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """A foreign full name listed (と/、/や) next to one whose every part the tagger tags as a
+    personal name (ヘンリー・ルースとブリトン・ハデン) is a person too, whatever the dictionary makes
+    of its parts: a list holds things of one kind, and the tagged neighbour says which kind."""
+    starts, ends = set(), set()  # token bounds of the fully tagged foreign names found
+    for a, b, _score in spans:
+        span = doc.char_span(a, b)
+        if span is not None and any(t.text in JOINERS for t in span) and all(
+                "人名" in t.tag_ for t in span if t.text not in JOINERS):
+            starts.add(span.start)
+            ends.add(span.end)
+    found: list[tuple[int, int, float]] = []
+    for k, tok in enumerate(doc[1:-1], start=1):
+        if tok.text not in _LIST_WORDS:
+            continue
+        for chain in (_katakana_chain(doc, k + 1, 1) if k in ends else None,
+                      _katakana_chain(doc, k - 1, -1) if k + 1 in starts else None):
+            if chain is None:
+                continue
+            a, b = doc[chain[0]].idx, doc[chain[1] - 1].idx + len(doc[chain[1] - 1].text)
+            if not any(x < b and a < y for x, y, _ in spans + found):
+                found.append((a, b, 0.7))
     return found
 
 
@@ -1047,6 +1117,8 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     if _INTRO_AFTER.match(doc_text(doc), tokens.end_char) and (named or cand.ginza):
         return verdict("intro", True, final=True)  # 林でございます: a self-introduction
     if len(value) == 1:
+        if _one_kanji_surname_before_title(doc, cand):
+            return verdict("title", True)  # 井監督も: GiNZA's person, a listed surname, a title glued after
         # one kanji is never a name on its own evidence (藤, 張); honorifics decide elsewhere
         return verdict("one_char", False, final=True)
     if cand.start > 0 and is_numeral(doc[cand.start - 1]) and not doc[cand.start - 1].whitespace_:
@@ -1078,6 +1150,8 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
                 and not work_title(doc, cand.start, cand.end) and not glued):
             return verdict("title", True)
         return verdict("title_no", False)
+    if _used_as_verb(doc, cand.end):
+        return verdict("verb", False)  # 下野した: a verbal noun with する, whatever its name reading
     support = 0
     support += 1 if named else 0
     surname = any(_kind(t) == "姓" or (vouched and _KANJI.fullmatch(t.text) and entry(t.text).surname)
