@@ -746,6 +746,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--revision-text-prompt", type=int, default=None, metavar="CHARS",
                         help="characters of the channel's earlier finals given as the prompt of a window "
                              "--revision-left cut (default: StreamOptions; 0 = none)")
+    parser.add_argument("--revision-defer", type=float, default=None, metavar="S",
+                        help="a final's first look waits up to S s for the speaker's next final, to share its "
+                             "window (default: StreamOptions; 0 = off)")
     parser.add_argument("--revision-threads", type=int, default=None, metavar="N",
                         help="threads of the second model instance (revisions, partials; default: StreamOptions, "
                              "0 = as many as the final lane)")
@@ -819,7 +822,7 @@ def main(argv: list[str] | None = None) -> int:
 def live_switches(args) -> dict[str, Any]:
     """``StreamOptions`` overrides from --revisions / --revision-settle / --revision-context /
     --revision-deadline / --revision-horizon / --revision-interim / --revision-recheck / --revision-target /
-    --revision-left / --revision-text-prompt / --revision-threads /
+    --revision-left / --revision-text-prompt / --revision-threads / --revision-defer /
     --revisions-per-partial / --speculate-ms."""
     out: dict[str, Any] = {}
     if args.revisions is not None:
@@ -829,7 +832,7 @@ def live_switches(args) -> dict[str, Any]:
                         ("revision_horizon", "revision_horizon_s"), ("revision_interim", "revision_interim_s"),
                         ("revision_recheck", "revision_recheck_s"), ("revision_target", "revision_target_s"),
                         ("revision_left", "revision_left_s"), ("revision_text_prompt", "revision_text_prompt_chars"),
-                        ("revision_threads", "revision_threads"),
+                        ("revision_threads", "revision_threads"), ("revision_defer", "revision_defer_s"),
                         ("revisions_per_partial", "revisions_per_partial")):
         if getattr(args, arg) is not None:
             out[option] = getattr(args, arg)

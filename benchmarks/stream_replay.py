@@ -242,7 +242,8 @@ def simulation_report(notes: list[dict[str, Any]], rtfs: list[float], scale: flo
 
 
 SIM_RTFS = [0.03, 0.05, 0.07, 0.1]
-OPTION_KEYS = ("window_s", "settle_s", "left_s", "recheck_s", "interim_s", "horizon_s", "text_prompt_chars", "threads")
+OPTION_KEYS = ("window_s", "settle_s", "left_s", "recheck_s", "interim_s", "horizon_s", "text_prompt_chars", "threads",
+               "defer_s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -270,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="revision_recheck_s to try (repeatable; default: StreamOptions; inf = off)")
     parser.add_argument("--text-prompt", type=int, action="append", metavar="CHARS",
                         help="revision_text_prompt_chars to try (repeatable; default: StreamOptions)")
+    parser.add_argument("--defer", type=float, action="append", metavar="S",
+                        help="revision_defer_s to try (repeatable; default: StreamOptions; 0 = off)")
     parser.add_argument("--threads", type=int, action="append", metavar="N",
                         help="revision_threads to try (repeatable; default: StreamOptions)")
     parser.add_argument("--sim-rtf", type=float, action="append", metavar="RTF",
@@ -295,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         base = dataclasses.replace(base, revision_prompt_chars=args.prompt_chars)
     print(f"machine: {machine()}; calls {', '.join(calls)}; replay (no real time, every revision run)")
     document: dict[str, Any] = {"machine": machine(), "args": vars(args), "runs": []}
-    for seconds, settle, deadline, context, look, left, horizon, interim, recheck, text, threads in itertools.product(
+    for (seconds, settle, deadline, context, look, left, horizon, interim, recheck, text, threads,
+         defer) in itertools.product(
             args.window or [base.revision_window_s], args.settle or [base.revision_settle_s],
             args.deadline or [base.revision_deadline_s], args.context or [base.revision_context_s],
             args.first_look or [base.revision_first_look], args.left or [base.revision_left_s],
@@ -303,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
             args.interim or [getattr(base, "revision_interim_s", float("inf"))],
             args.recheck or [getattr(base, "revision_recheck_s", float("inf"))],
             args.text_prompt or [getattr(base, "revision_text_prompt_chars", 0)],
-            args.threads or [getattr(base, "revision_threads", 0)]):
+            args.threads or [getattr(base, "revision_threads", 0)],
+            args.defer or [getattr(base, "revision_defer_s", 0.0)]):
         stream = dataclasses.replace(base, revision_window_s=seconds, revision_settle_s=settle,
                                      revision_deadline_s=deadline, revision_context_s=context,
                                      revision_first_look=look in (True, "on"), revision_left_s=left)
@@ -312,14 +317,15 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "revision_recheck_s"):  # #12 round 8
             stream = dataclasses.replace(stream, revision_recheck_s=recheck)
         if hasattr(stream, "revision_text_prompt_chars"):  # #12 round 9
-            stream = dataclasses.replace(stream, revision_text_prompt_chars=text, revision_threads=threads)
+            stream = dataclasses.replace(stream, revision_text_prompt_chars=text, revision_threads=threads,
+                                         revision_defer_s=defer)
         t0 = time.monotonic()
         result = run(calls, stream, engine)
         report = live_vs_batch([result])
         document["runs"].append({"window_s": seconds, "settle_s": settle, "deadline_s": deadline, "context_s": context,
                                  "first_look": stream.revision_first_look, "left_s": left, "horizon_s": horizon,
                                  "interim_s": interim, "recheck_s": recheck, "text_prompt_chars": text,
-                                 "threads": threads, "timeline": result["timeline"],
+                                 "threads": threads, "defer_s": defer, "timeline": result["timeline"],
                                  "busy_by": result["busy_by"], "windows": result["windows"],
                                  "window_audio_s": result["window_audio_s"], "report": report})
         rtf = fit_rtf(decode_costs(result["notes"]))
@@ -329,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nleft context {left:g} s, revision window {seconds:g} s, prompt {stream.revision_prompt_chars} chars, "
               f"settle {settle:g} s, deadline {deadline:g} s, context {context:g} s, first look {look}, "
               f"horizon {horizon:g} s, interim look {interim:g} s, recheck {recheck:g} s, "
-              f"text prompt {text} chars, low-lane threads {threads or stream.asr.cpu_threads} "
+              f"text prompt {text} chars, low-lane threads {threads or stream.asr.cpu_threads}, "
+              f"first look deferred {defer:g} s "
               f"({time.monotonic() - t0:.0f} s wall; decode s {decode}; second pass {result['windows']} windows, "
               f"{result['window_audio_s']:g} audio s):")
         print(cer_report(report))

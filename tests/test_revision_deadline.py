@@ -93,11 +93,11 @@ def test_may_correct_screen():
     assert not may_correct_screen(p, 5.0, math.inf)
 
 
-def _window(engine, **settings) -> dict:
+def _window(engine, shift: float = 0.0, **settings) -> dict:
     """What the session asks the low lane to decode when the newest of a customer's four finals
     gets its first look: A 0-3 s and B 5-8 s settled, C 12-15 s looked at once (its settling look
-    is due: 8 s before the window's end), D 20-23 s new. Returns the request's audio offset and
-    length, its spans and its prompt (the decode is not run)."""
+    is due: 8 s before the window's end), D 20-23 s new; C and D ``shift`` s later. Returns the
+    request's audio offset and length, its spans and its prompt (the decode is not run)."""
     options = StreamOptions(partials=False, speculate_ms=0, revision_first_look=False, **settings)
     asked: list[dict] = []
 
@@ -112,10 +112,10 @@ def _window(engine, **settings) -> dict:
 
         manager.scheduler.revision = decode
         try:
-            ch.append(np.zeros(24 * RATE, dtype=np.float32))
+            ch.append(np.zeros(int((24 + shift) * RATE), dtype=np.float32))
             texts = ["山田です", "はいそうです", "住所を変えたい", "お願いします"]
-            for (a, b), text, looked in zip([(0, 3), (5, 8), (12, 15), (20, 23)], texts,
-                                            [True, True, True, False], strict=True):
+            times = [(0, 3), (5, 8), (12 + shift, 15 + shift), (20 + shift, 23 + shift)]
+            for (a, b), text, looked in zip(times, texts, [True, True, True, False], strict=True):
                 p = Published(f"customer-{a}", a, b, None, text, revised=looked, settled=looked and b <= 8)
                 ch.history.append(p)
             await session._revise(ch)
@@ -127,10 +127,20 @@ def _window(engine, **settings) -> dict:
     return asked[0]
 
 
-def test_the_window_keeps_all_its_audio_by_default_and_no_prompt(engine):
-    asked = _window(engine)
-    assert (asked["offset"], asked["seconds"], asked["prompt"]) == (0.0, 23.0, None)
-    assert asked["spans"] == [(0, 3), (5, 8), (12, 15), (20, 23)]
+def test_without_revision_left_s_the_window_keeps_all_its_audio_and_no_prompt(engine):
+    asked = _window(engine, shift=6.0, revision_left_s=math.inf)
+    assert (asked["offset"], asked["seconds"], asked["prompt"]) == (0.0, 29.0, None)
+    assert asked["spans"] == [(0, 3), (5, 8), (18, 21), (26, 29)]
+
+
+def test_by_default_a_window_keeps_13_s_before_the_first_final_it_decides(engine):
+    """#12 round 9: ``revision_left_s`` 13 s (8 % less audio decoded in the replay at the same CER).
+    C starts at 18 s: A (0 s) lies wholly before 18 - 13 = 5 s and is dropped, B (5 s) is kept."""
+    assert StreamOptions().revision_left_s == 13.0
+    asked = _window(engine, shift=6.0)
+    assert (asked["offset"], asked["seconds"], asked["prompt"]) == (5.0, 24.0, None)
+    assert asked["spans"] == [(5, 8), (18, 21), (26, 29)]
+    assert _window(engine)["offset"] == 0.0  # C at 12 s: 13 s before it reach the call's start
 
 
 def test_a_window_cut_by_revision_left_s_starts_that_far_before_its_first_due_final(engine):
@@ -161,3 +171,57 @@ def test_the_second_model_instance_takes_its_own_thread_count(engine):
 
     assert asyncio.run(lanes()) == (2, 2, 10)
     assert asyncio.run(lanes(revision_threads=1)) == (2, 1, 10)
+
+
+def _first_looks(engine, defer_s: float) -> list[list[tuple[float, float]]]:
+    """The windows asked for (their spans) when a customer's turn comes as two finals, A 2-4 s and
+    B 4.6-5.5 s (published at 4.5 and 6.0 s of channel audio), and the audio then runs on to 7 s,
+    frame by frame; nothing is decoded."""
+    options = StreamOptions(partials=False, speculate_ms=0, revision_defer_s=defer_s)
+    asked: list[list[tuple[float, float]]] = []
+
+    async def play():
+        manager = CallManager(lambda _c, _e: None, options, engine=engine)
+        session = await manager.open("defer", ("customer",), policy=None, source="test")
+        ch = session._channels["customer"]
+
+        async def decode(_key, _audio, _offset, spans, _prompt, **_kwargs):
+            asked.append(list(spans))
+            return None
+
+        async def settle():
+            while session._pending:
+                await asyncio.gather(*list(session._pending), return_exceptions=True)
+
+        async def run_to(seconds: float):
+            while ch.clock < int(seconds * RATE):
+                ch.append(np.zeros(RATE // 50, dtype=np.float32))
+                session._maybe_first_look(ch)
+                await settle()
+
+        manager.scheduler.revision = decode
+        try:
+            for (a, b, published), words in zip([(2.0, 4.0, 4.5), (4.6, 5.5, 6.0)], (["はい"], ["そうです"]),
+                                               strict=True):
+                await run_to(published)
+                utt = Utterance(a, b, words[0], [Word(words[0], a, b, 0.9)])
+                await session._show_final(ch, f"customer-{a}", utt, a, b, 0.0,
+                                          clip=(int(a * RATE), np.zeros(int((b - a) * RATE), dtype=np.float32)),
+                                          context=None)
+                await settle()
+            await run_to(7.0)
+        finally:
+            session.closed = True
+            await manager.close_all()
+
+    asyncio.run(play())
+    return asked
+
+
+def test_a_deferred_first_look_reads_the_speakers_next_final_in_the_same_window(engine):
+    """``revision_defer_s``: off, each final asks for its own window when it is published; at 2.5 s,
+    A waits (B comes 1.5 s after it) and one window gives both their first look, asked for when A
+    has waited 2.5 s (6.5 s) and not again; at 1 s, B came too late to share A's window."""
+    assert _first_looks(engine, 0.0) == [[(2.0, 4.0)], [(2.0, 4.0), (4.6, 5.5)]]
+    assert _first_looks(engine, 2.5) == [[(2.0, 4.0), (4.6, 5.5)]]
+    assert _first_looks(engine, 1.0) == [[(2.0, 4.0)], [(2.0, 4.0), (4.6, 5.5)]]

@@ -254,7 +254,7 @@ def test_a_window_keeps_left_context_before_the_first_final_it_decides():
     pieces = [Published(f"c-{i}", a, b, None, "x") for i, (a, b) in enumerate(
         [(0.0, 2.0), (5.0, 7.0), (10.0, 12.0), (20.0, 22.0), (25.0, 27.0)])]
     due = [False, False, False, True, True]
-    assert context_start(pieces, due, 27.0, float("inf"), 4.0) == 0  # the default keeps everything
+    assert context_start(pieces, due, 27.0, float("inf"), 4.0) == 0  # inf keeps everything
     assert context_start(pieces, due, 27.0, 12.0, 4.0) == 1  # from 10.0 only 10 s: 5.0 stays
     assert context_start(pieces, due, 27.0, 10.0, 4.0) == 2
     assert context_start(pieces, due, 27.0, 0.0, 4.0) == 3  # no context: the first due final

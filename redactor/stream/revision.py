@@ -59,6 +59,7 @@ class Published:
     revised: bool = False  # decoded by a second pass (at the latest in the end-of-call pass)
     settled: bool = False  # ... with ``revision_settle_s`` of the channel's speech after it
     interim: bool = False  # read once at the live edge ``revision_interim_s`` after it (``LiveEdge``)
+    asked: bool = False  # its first look was asked for (``StreamOptions.revision_defer_s``)
 
 
 def shows_news(p: Published, masked: str) -> bool:
@@ -96,6 +97,13 @@ def masks_more(p: Published, masked: Sequence[tuple[float, float, str]]) -> bool
 
 def _within(w: Word, masked: Sequence[tuple[float, float, str]]) -> bool:
     return any(_inside(s, e, t0, t1) for t0, t1, _k in masked for s, e in w.times())
+
+
+def first_look_due(history: Sequence[Published], now: float, defer_s: float) -> bool:
+    """Whether a final of ``history`` has waited ``defer_s`` (channel seconds at ``now``) after its
+    end for a first look nobody asked for yet: the speaker's next final did not come in time to
+    share a window with it."""
+    return any(not p.revised and not p.asked and now - p.end >= defer_s for p in history)
 
 
 def due(p: Published, settles: bool) -> bool:
