@@ -1508,3 +1508,123 @@ def test_a_data_word_cut_in_pieces_in_hiragana(engine, rules_only, turn: str, fi
 def test_having_an_identifier_at_hand_put_with_a_need_offers_it(rules_only, turn: str, offer: bool) -> None:
     got = kinds(converse(rules_only, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
     assert ("volunteered_info_offer" in got[-1]) is offer, got
+
+
+# --- round 12: the families the ninth blind set exposed, generalised (own sentences, many speakers) ---
+
+_CARD_CALL = "A:お支払いのカードについてお伺いします。"
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # The code read digit by digit in kanji or kana with ・/、/spaces after the card's back or its
+    # signature strip, with a dialect ending (じゃ, たい, ばい, や), or asked for by its place and count.
+    ([_CARD_CALL, "C:裏のは三・八・一じゃ"], True),
+    ([_CARD_CALL, "C:裏のとこの数字は 二 五 九 ばい"], True),
+    ([_CARD_CALL, "C:後ろの小さい数字？ 六・〇・三 や"], True),
+    ([_CARD_CALL, "C:署名欄の横のは、一二三四やね"], True),
+    ([_CARD_CALL, "C:裏返したら数字が三つ並んどるけど、ご・ろく・に"], True),
+    (["A:カードを裏返していただいて、右側に3つ並んだ数字を読んでいただけますか。"], True),
+    (["A:カードの裏の、最後の3桁の数字を教えてください。"], True),
+    (["A:カードの裏面、サインの横に3桁の数字がございます。そちらをお願いします。"], True),
+    # Hard negatives: the back of a house or a product, a field's size, a room, a card number's last
+    # digits, a receipt, a name on the card's front.
+    ([_CARD_CALL, "C:裏の駐車場に三台とめとるけん"], False),
+    ([_CARD_CALL, "C:家の裏の畑は、三・四反くらいじゃ"], False),
+    ([_CARD_CALL, "C:部屋番号は三〇五号室や"], False),
+    ([_CARD_CALL, "C:カード番号の後ろの4桁は、ご、ろく、なな、はち"], False),
+    (["A:製品の裏に3つ並んだネジを外してください。"], False),
+    (["A:製品を裏返して、3つ並んだ番号を読んでください。"], False),
+    (["A:レシートの裏に書いてある数字を教えてください。"], False),
+    (["A:カードの表面に印字されたお名前をお願いします。"], False),
+])
+def test_a_security_code_read_digit_by_digit_or_asked_by_its_place(engine, turns: list[str], fires: bool) -> None:
+    got = kinds(converse(engine, _turns(tuple(turns)), "billing"))
+    assert ("card_security_code" in got[-1]) is fires, got
+
+
+def test_security_code_places_and_spoken_digits_are_linear() -> None:
+    """Bounded gaps and windows: 50k characters of near-misses are read well under a second."""
+    import time
+
+    from redactor.policy import security_code
+
+    for unit in ("裏の、三・", "後ろの小さい", "署名欄の横の一", "裏返して3つ", "ご・ろく・"):
+        text = (unit * (50_000 // len(unit) + 1))[:50_000]
+        began = time.perf_counter()
+        security_code.said(text, card=True), security_code.described(text, card=True)
+        assert time.perf_counter() - began < 1.0
+
+
+@pytest.mark.parametrize(("turn", "fires"), [
+    # Dialect and tag forms (…かね, …かいな, …やろか), wondering (不思議で), a complaint that asks how the
+    # company came by the data (なんでうちの住所知ってるの), the caller's own name published.
+    ("わしの名前、ホームページに載ったりするんかね", True),
+    ("名簿って、ホームページに名前載ったりするんかね", True),
+    ("この電話、録音しよるんかいな", True),
+    ("勝手に私の電話番号が知られてるのが不思議で", True),
+    ("なんでうちの住所知ってるの", True),
+    ("なんでうちの番号わかったんやろ", True),
+    ("どこから私の携帯の番号を手に入れたんですか", True),
+    # Hard negatives: a procedure asked with どこで…か, the company not finding a number, a parcel
+    # found, a shop's map published, a fee kept after cancelling, a line that does not connect.
+    ("どこで住所変更できるか知っとる?", False),
+    ("なんで私の番号わからんの?", False),
+    ("なんで荷物の場所分かったの?", False),
+    ("ホームページにお店の地図載っとるかね", False),
+    ("もし解約したら、違約金って残るの？", False),
+    ("どうしてうちの電話がつながらんのか不思議で", False),
+    ("この番号で合っとるかいな", False),
+    ("うちの名前とか、よそに出したりせんじゃろうね", True),
+])
+def test_privacy_questions_in_dialect_tags_and_complaints(engine, rules_only, turn: str, fires: bool) -> None:
+    got = kinds(converse(rules_only, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+    assert ("privacy_question" in got[-1]) is fires, got
+    if fires:  # the engine (rules and model) raises what the rules raise
+        assert "privacy_question" in kinds(converse(engine, [("A", "ほかにご不明な点はございますか。"),
+                                                             ("C", turn)]))[-1]
+
+
+@pytest.mark.parametrize(("turn", "offer"), [
+    # Offers in plain hiragana with spaces (speech recognition's text), 関西/広島 volitionals, なんやったら.
+    ("ねんきんてちょうの ばんごうなら いまここにあるけど それでもいいかね", True),
+    ("ひつようなら めんきょしょうの ばんごうも いえますけど", True),
+    ("マイナンバーも言うたろか", True),
+    ("なんやったら、パスポートの番号も…", True),
+    ("必要やったら保険証の番号も言うけど", True),
+    ("もしあれやったら、マイナンバーも…", True),
+    ("保険証の番号も、言っとこか?", True),
+    # Hard negatives: a business number in kana, not having it, not able to say it, calling again.
+    ("ちゅうもんばんごうなら いまここにあるけど", False),
+    ("免許証はいま持っとらんのよ", False),
+    ("番号は言えんけん、ごめんね", False),
+    ("なんやったら、また電話します", False),
+])
+def test_offers_in_hiragana_and_dialect(rules_only, turn: str, offer: bool) -> None:
+    got = kinds(converse(rules_only, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+    assert ("volunteered_info_offer" in got[-1]) is offer, got
+
+
+def test_the_kana_view_spells_the_rules_words() -> None:
+    from redactor.policy.clauses import KANA_WORDS, text_views
+
+    spaced = "ひつようなら めんきょしょうの ばんごうも いえますけど"
+    assert text_views(spaced) == [spaced, "必要なら免許証の番号もいえますけど"]
+    assert text_views("ちゅうもんばんごうなら") == ["ちゅうもんばんごうなら", "注文番号なら"]
+    assert text_views("免許証の番号です") == ["免許証の番号です"]  # no long kana run: the text alone
+    assert "必要" in KANA_WORDS
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # One question over two short turns: the caller names their data, then asks what becomes of it.
+    (["C:先週送った保険証の写真なんですけど", "A:はい、お預かりしております。",
+      "C:あれって、あとで消してもらえるんですか"], True),
+    (["C:登録した住所のことなんやけど", "A:はい。", "C:ずっと残るん？"], True),
+    # Hard negatives: a parcel named before, a photo's colour, a question two caller turns later.
+    (["C:先週注文した靴なんですけど", "A:はい。", "C:あれって、いつ届くんですか"], False),
+    (["C:送った写真の色なんですけど", "A:はい。", "C:もうちょっと明るくできますか"], False),
+    (["C:登録した住所のことなんやけど", "A:はい。", "C:あ、その前に、今日の天気すごいですね", "A:そうですね。",
+      "C:ずっと残るん？"], False),
+])
+def test_a_privacy_question_over_two_short_turns(rules_only, turns: list[str], fires: bool) -> None:
+    got = kinds(converse(rules_only, _turns(tuple(turns))))
+    assert ("privacy_question" in got[-1]) is fires, got

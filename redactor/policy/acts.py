@@ -20,7 +20,8 @@ import re
 from itertools import pairwise
 
 from redactor.pii.cues import CUES, NOT_PII, CueIndex, describes_security_code
-from redactor.policy.clauses import IDENTIFYING, ClauseRules, about_the_product, clauses, other_card
+from redactor.policy import security_code
+from redactor.policy.clauses import IDENTIFYING, ClauseRules, about_the_product, clauses, other_card, text_views
 from redactor.policy.parse import Parse, join, kanji_view
 
 # Cue words too generic to say which type an agent asks for.
@@ -112,14 +113,33 @@ _OFFER_VERB = re.compile(
     r"読み上げ(ます|ましょうか)|出せます|出し(ます|ましょうか)|提供(し|でき)ます|お知らせ(し|でき)ます|"
     r"お見せ(し|でき)|見せ(ます|ましょうか|られます)|写真(送|撮)|"
     # volitionals (言おうか, 書いとこうか), also where the analyser's text misreads ようか as a date
-    r"(言お|言っとこ|言っておこ|伝えよ|伝えとこ|教えよ|読み上げよ|送ろ|書こ|書いとこ|出そ|見せよ)うか)"
+    r"(言お|言っとこ|言っておこ|伝えよ|伝えとこ|教えよ|読み上げよ|送ろ|書こ|書いとこ|出そ|見せよ)うか|"
+    # 関西/広島 forms (言うたろか, 言うちゃろか: I'll tell you) and kana (いえますけど, いいましょうか)
+    r"(言う|いう|教え|伝え)(たろ|ちゃろ|てやろ)う?か|いえ(ます|る)|いいましょうか|おしえ(ます|ましょうか)|"
+    r"つたえ(ます|ましょうか))"
 )
 # Announcing a value nobody asked for (「番号とセキュリティコードを言いますね」) offers it too.
 _ANNOUNCE_VERB = re.compile(r"(言いますね|お伝えしますね|伝えますね|読み上げますね|教えますね)")
 _OFFER_SCOPE = re.compile(
-    r"(必要(なら|であれば|でしたら|だったら|なら)|よければ|よろしければ|なんなら|ついでに|他の|ほかの|他にも|"
+    r"(必要(なら|であれば|でしたら|だったら|なら|やったら|じゃったら)|よければ|よろしければ|なんなら|なんやったら|"
+    r"なんじゃったら|ついでに|他の|ほかの|他にも|"
     r"ほかにも|全部|何でも|なんでも|一緒に|追加で|念のため|も(言|お伝え|伝え|教え|お送り|送り|読み上げ|出|見せ|お見せ))"
 )
+
+
+# A request pointing back at what the sentence before described (そちらをお願いします, その数字を…).
+_POINTING = re.compile(r"(そちら|それ|その(数字|番号|3桁|三桁)|こちら)")
+
+
+# Asking whether the company tells (ほかのひとにおしえますか): a plain polite verb asked, not a volitional.
+_ASKED_AFTER = re.compile(r"\s*(か|[?？])")
+
+
+def _offer_verb(sentence: str) -> bool:
+    """An offer verb that the speaker does not ask about (教えますか asks the company; 教えましょうか
+    offers)."""
+    return any(not (m.group(0).endswith("ます") and _ASKED_AFTER.match(sentence, m.end()))
+               for m in _OFFER_VERB.finditer(sentence))
 
 
 def _only_procedure(sentence: str) -> bool:
@@ -140,18 +160,25 @@ class ActDetector:
         self.cues = CueIndex(REQUEST_CUES)
         self.structure = ClauseRules(self.cues)
 
-    def requested_types(self, text: str, parse: Parse = ()) -> list[str]:
+    def requested_types(self, text: str, parse: Parse = (), *, card: bool = False) -> list[str]:
         """Types the speaker asks the other side to give (cue + request form, not a refusal);
-        with the parse also by the request's structure (``ClauseRules.requested``)."""
+        with the parse also by the request's structure (``ClauseRules.requested``).  ``card``:
+        a card was named earlier in the call (a security code asked for by its place alone)."""
         types: list[str] = []
+        card = card or security_code.names_a_card(text)
+        described = False  # the sentence before described the code (…3桁の数字がございます。そちらを…)
         for sentence in sentences(text):
+            described, before = (describes_security_code(sentence)
+                                 or security_code.described(sentence, card=card)), described
             if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence) or _only_procedure(sentence):
                 continue
+            if before and _POINTING.search(sentence) and "CARD_SECURITY_CODE" not in types:
+                types.append("CARD_SECURITY_CODE")
             for cue in self.cues.find(sentence):
                 if (cue.owner != NOT_PII and cue.owner not in types and not _PROCEDURE.match(sentence, cue.end)
                         and not other_card(sentence, cue)):
                     types.append(cue.owner)
-            if describes_security_code(sentence) and "CARD_SECURITY_CODE" not in types:
+            if described and "CARD_SECURITY_CODE" not in types:
                 types.append("CARD_SECURITY_CODE")
         for clause in clauses(parse):
             if not (_NOT_A_REQUEST.search(clause.text) or _only_procedure(clause.text)):
@@ -190,14 +217,17 @@ class ActDetector:
             _SELF_INTRO_BEFORE.search(text, max(0, start - _BEFORE_WINDOW), start) or "ございます" in text[end:end + 8]
             or "申します" in text[end:end + 6]))
 
-    def asks_about_privacy(self, text: str, parse: Parse = (), *, has_pii: bool = False) -> bool:
+    def asks_about_privacy(self, text: str, parse: Parse = (), *, has_pii: bool = False,
+                           context: bool = False) -> bool:
         """The customer asks how their data is used, kept, shared or deleted.
 
         ``parse``: GiNZA's parse of ``text``; ``has_pii``: the utterance states PII (so
-        「それって保存されますか」 is about it)."""
+        「それって保存されますか」 is about it); ``context``: the caller's turn before named their
+        data (送った保険証の写真なんですけど / あれって、あとで消してもらえるんですか: one question
+        over two short turns)."""
         if parse:  # the structure decides; the phrase rules only add the fixed purpose questions
             # A question in plain hiragana is read again with its words' kanji forms (parse.kanji_view).
-            return any(self._privacy_in(view, has_pii) for view in (parse, kanji_view(parse, IDENTIFYING))
+            return any(self._privacy_in(view, has_pii, context) for view in (parse, kanji_view(parse, IDENTIFYING))
                        if view)
         for sentence in sentences(text):
             if _PURPOSE_ASK.search(sentence):
@@ -207,10 +237,19 @@ class ActDetector:
                 return True
         return False
 
-    def _privacy_in(self, parse: Parse, has_pii: bool) -> bool:
+    def names_data(self, parse: Parse) -> bool:
+        """The turn names the caller's data (a data noun, a PII cue, what they said or handed
+        over): what a question in their next turn may leave unsaid."""
+        return any(self.structure.data_object(c) for view in (parse, kanji_view(parse, IDENTIFYING)) if view
+                   for c in clauses(view))
+
+    def _privacy_in(self, parse: Parse, has_pii: bool, context: bool = False) -> bool:
         if about_the_product({w.lemma for w in parse}):
             return False
-        context = False  # an earlier sentence named the data a later one leaves unsaid
+        # The turn before's data is what this one leaves unsaid only if it names no thing of its own
+        # (届いたパンって…冷凍保存して大丈夫ですか is about the bread).
+        context = context and not any(self.structure.own_topic(c) for c in clauses(parse))
+        # context: an earlier sentence (or the caller's turn before) named the data a later one leaves unsaid
         for clause in clauses(parse):
             if (self.structure.privacy_question(clause, has_pii=has_pii, context=context)
                     or _PURPOSE_ASK.search(clause.text)):
@@ -235,12 +274,18 @@ class ActDetector:
         return [fact for c in clauses(parse) for fact in self.structure.disclosed(c)]
 
     def offers_more(self, text: str) -> bool:
-        """The customer offers information beyond what was asked (必要なら…も言いますよ)."""
-        return any(_OFFER_VERB.search(s) and _OFFER_SCOPE.search(s) for s in sentences(text))
+        """The customer offers information beyond what was asked (必要なら…も言いますよ), also
+        said in plain hiragana (``text_views``)."""
+        return any(_offer_verb(s) and _OFFER_SCOPE.search(s) for view in text_views(text) for s in sentences(view))
 
     def offers(self, parse: Parse) -> list[tuple[list[str], bool]]:
         """Offers read from the parse: per offering sentence, the types it names and whether it
-        offers *more* (も, とか, 他の, a condition such as 必要なら)."""
+        offers *more* (も, とか, 他の, a condition such as 必要なら).  A turn in plain hiragana is
+        read again with its words' kanji forms (``parse.kanji_view``)."""
+        view = kanji_view(parse, IDENTIFYING)
+        return self._offers_in(parse) + (self._offers_in(view) if view else [])
+
+    def _offers_in(self, parse: Parse) -> list[tuple[list[str], bool]]:
         found: list[tuple[list[str], bool]] = []
         named: list[str] = []  # types earlier sentences named: 在留カードならあります。番号、言いましょうか？
         for clause in clauses(parse):
@@ -254,7 +299,7 @@ class ActDetector:
     def offered_types(self, text: str) -> list[str]:
         """Types the speaker offers or announces they will give (cue + offer verb in one sentence)."""
         types: list[str] = []
-        for sentence in sentences(text):
-            if _OFFER_VERB.search(sentence) or _ANNOUNCE_VERB.search(sentence):
+        for sentence in (s for view in text_views(text) for s in sentences(view)):
+            if _offer_verb(sentence) or _ANNOUNCE_VERB.search(sentence):
                 types += [c.owner for c in self.cues.find(sentence) if c.owner != NOT_PII and c.owner not in types]
         return types

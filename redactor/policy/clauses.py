@@ -23,8 +23,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from redactor.pii.cues import NOT_PII, Cue, CueIndex, describes_security_code
-from redactor.policy.parse import Parse, Word
+from redactor.pii.cues import CUES, NOT_PII, Cue, CueIndex, describes_security_code
+from redactor.policy.parse import Parse, Word, kana_text
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
 RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる",
@@ -77,6 +77,11 @@ REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れ�
 # A contact reaching a party tells it about the caller (勤務先に在籍確認の電話ってかかってきちゃう, 家族に通知が行く).
 CONTACTS = frozenset({"電話", "郵便", "郵便物", "通知", "連絡", "ハガキ", "はがき", "封筒", "お知らせ", "督促",
                       "問い合わせ", "照会", "確認"})
+# Finding out the caller's data (なんでうちの住所知ってるの, どこで私の番号を知ったんですか): how the
+# company came by it, asked as a complaint with a reason or a source (なんで, どうして, どこから).
+FIND_OUT = frozenset({"知る", "分かる", "わかる", "入手", "手に入れる", "調べる", "仕入れる", "知れる", "入れる"})
+_WHY_OR_WHERE = re.compile(r"(なんで|何で|なぜ|どうして|どこで|どこから|どっから|どこで|どうやって|勝手に)")
+_KNOWN = re.compile(r"^(て|っ|た|れ|ら|られ|さ)")  # known already (知ってる, わかった, 知られてる): not 分かりますか
 # Becoming known to others: the word carries the third party (私のことが筒抜けになる).
 EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
@@ -168,6 +173,16 @@ IDENTIFYING = frozenset({"個人情報", "情報", "プライバシー", "名前
                          "履歴", "身分証", "証明書", "本人確認"})
 # …and what a camera saw (its 映像 is the people in it), unless asked what the device can hold.
 PERSONAL_INFORMATION = IDENTIFYING | {"カード", "映像", "防犯"}
+# Words whose hiragana the phrase rules read as the words (``parse.kana_text``): every identifier
+# cue (注文番号 too, so that ちゅうもんばんごう stays a business number), the data words, 必要.
+KANA_WORDS = frozenset(w for words in CUES.values() for w in words) | IDENTIFYING | {"必要", "録音", "削除"}
+
+
+def text_views(text: str) -> list[str]:
+    """``text``, and its kana view when it has one (hiragana and spaced speech-recognition text):
+    the one path by which every phrase rule reads a turn said in plain kana."""
+    kana = kana_text(text, KANA_WORDS)
+    return [text] if kana is None else [text, kana]
 
 
 # The customer's content kept for their next order (再注文, 焼き増し, また頼む) or handed back on
@@ -354,7 +369,8 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 # and so is …かと思って (届いてないかと思って: I was wondering); …かと思います and a bare …かと are a
 # hedged statement (録音されているかと思います, 問題ないかと), no question.
 _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|でしょう|だろう|べ|べな|べか|べさ|っぺ|やろ|"
-                           r"やんな|じゃろ|じゃろう|っちゃろ|とやろ|"
+                           r"やんな|じゃろ|じゃろう|っちゃろ|とやろ|かいな|かいね|かいの|かえ|やろか|じゃろか|"
+                           r"とね|っちゃか|ん(か|かね|かな)|(じゃろう|だろう|やろう|じゃろ|やろ)(ね|な)|"
                            r"(かな|かなあ|かなぁ)(と|って)(思|おも)?(って|いまして|います|う|った|ったり)?|"
                            r"かって|か(と|って)(思|おも)(って|いまして|ったり)|"
                            r"かしら|かなあ|かなぁ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
@@ -362,7 +378,7 @@ _MISHAP = re.compile(r"^(っ|て)?(ちゃ|ちま|てしま|しま|たり)")
 _MISHAP_AHEAD = re.compile(r"^(っ|て)?(ちゃう|ちまう|てしまう|しまう|たり|ちゃわ|ちゃいま|てしまいま)")
 # Whoever heads a group is a party (班長, 町内会長, 店長, 校長); 身長, 延長, 成長 are no one.
 _HEAD_OF = re.compile(r"(?<![身延成特消])[^\W\d_]長$")
-_CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気にな(る|って|り)|嫌なんです|困る)")
+_CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気にな(る|って|り)|嫌なんです|困る|不思議|ふしぎ)")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 # Dialects ask not to with ん (使わんとって, 言わんといて).
 _NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ|ね|よ|[。、!！]|$)|"
@@ -374,7 +390,9 @@ _PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
 _MANNER = re.compile(r"(どう|どのよう|どんなふう|誰が|だれが|どこで|どこに|何に|なにに|なんに)")
 _PURPOSE = re.compile(r"(ため|目的|以外|勝手|営業|宣伝|広告|他の|ほかの|ほか|他に|だけ|のみ)")
 # Volitional questions: 言いましょうか, 伝えようか, 言おうか, 言っとこうか / 言っとこっか.
-_VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう|[おこそとのほもろごぞぼ]う|[こそとろ]っ)か|ましょう[?？]")
+_VOLITIONAL_Q = re.compile(r"(ましょう|しょう|よう|[おこそとのほもろごぞぼ]う|[こそとろ]っ)か|ましょう[?？]|"
+                           # 言うたろか, 言うちゃろか (I'll tell you: 関西, 広島); 言っとこか (言っとこうか without う)
+                           r"(たろ|ちゃろ|てやろ)う?か|[とち]ょ?こか")
 # 〜とく/ておく asked (言っとく？, 書いときます？): an offer to put it on record.
 _SHORT_VOLITIONAL = tuple("おこそとのほもろごぞぼよ")
 _PUT_ON_RECORD = re.compile(r"^(とく|とき(ます|ましょう)|ておく|ておき(ます|ましょう))")
@@ -382,13 +400,16 @@ _BETTER = re.compile(r"^.{0,5}(方|ほう)が(いい|よい|よろし|良い|(�
                      r"話(が)?(早|はや))")
 _IF_GOOD = re.compile(r"ば(いい|よい|よろし|良い)")
 _CONDITION = re.compile(r"(必要(なら|であれば|でしたら|だったら|とあれば)|必要.{0,6}(あれば|あったら)|"
-                        r"よければ|よろしければ|良ければ|なんなら|なんでしたら|なんだったら|(もし)?あれなら|"
+                        r"よければ|よろしければ|良ければ|なんなら|なんでしたら|なんだったら|"
+                        r"(もし)?あれ(なら|やったら|じゃったら|だったら|でしたら)|"
                         r"(いい|よい|大丈夫)(なら|んだったら)|言われれば|"
-                        r"もし(よかったら|必要)|(要る|いる|必要)(ん)?(なら|だったら|やったら))")
+                        r"もし(よかったら|必要)|(要る|いる|必要)(ん)?(なら|だったら|やったら|じゃったら)|"
+                        r"なんやったら|なんじゃったら|必要(やったら|じゃったら))")
 _ASK_CHAIN = re.compile(r"((て|で)(いただ|頂|もら|くだ|下さ|ほし)|させて|てもよろし|お願い|願え|願い)")
 # Volunteering by itself (なんなら): with an identifier named, an offer whatever the verb (not
 # ついでに, which goes with asking too: ついでに聞くけど、住所って…).
-_VOLUNTEER = re.compile(r"(なんなら|なんでしたら|なんだったら)")
+_VOLUNTEER = re.compile(r"(なんなら|なんでしたら|なんだったら|なんやったら|なんじゃったら|"
+                        r"(もし)?あれ(なら|やったら|じゃったら|だったら|でしたら))")
 # Permission to tell (カードの番号、今言っといてもいいですけど): offering it.
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 _PERMISSION = re.compile(r"^[ってでとおい]{0,4}ても(いい|ええ|よい|よろし|構|かま|大丈夫)")
@@ -504,7 +525,7 @@ class Clause:
 
 # Published with what names a person (子どもの名前つきで載る, 顔写真が出る, 実名で公開される).
 PUBLISH = frozenset({"載る", "載せる", "掲載", "公開", "出る", "晒す", "発表"})
-_NAMING = ("氏名", "本名", "実名", "顔", "住所")
+_NAMING = ("氏名", "本名", "実名", "顔", "住所", "名簿")  # 名簿: a list of people's names
 # A 名前 is a person's with a person named beside it (新商品の名前 is a product's).
 _PERSONS = frozenset({"子", "子ども", "子供", "私", "わたし", "自分", "本人", "家族", "息子", "娘", "主人", "夫", "妻",
                       "母", "父", "うち", "僕", "俺"})
@@ -514,7 +535,7 @@ def published(clause: Clause) -> bool:
     """A person's name, face or address put where anyone reads it (子どもの名前つきで載る)."""
     lemmas = [w.lemma for w in clause.words]
     naming = any(n in lemma for lemma in lemmas for n in _NAMING) or (
-        any("名前" in lemma for lemma in lemmas) and not _PERSONS.isdisjoint(lemmas))
+        any("名前" in lemma for lemma in lemmas) and not (_PERSONS | SELF | FAMILY).isdisjoint(lemmas))
     return naming and not PUBLISH.isdisjoint(lemmas)
 
 
@@ -606,13 +627,17 @@ class ClauseRules:
         return True
 
     def identifier_types(self, text: str) -> list[str]:
-        """PII types named by strong cues (the request cues) in ``text``, NOT_PII excluded."""
-        found = self.cues.find(text)
-        if any(c.owner == NOT_PII for c in found):
-            found = [c for c in found if not any(n.owner == NOT_PII and n.start <= c.start < n.end for n in found)]
-        types = [c.owner for c in found if c.owner != NOT_PII and not other_card(text, c)]
-        if describes_security_code(text):
-            types.append("CARD_SECURITY_CODE")
+        """PII types named by strong cues (the request cues) in ``text`` or its kana view,
+        NOT_PII excluded."""
+        types: list[str] = []
+        for view in text_views(text):
+            found = self.cues.find(view)
+            if any(c.owner == NOT_PII for c in found):
+                found = [c for c in found if not any(n.owner == NOT_PII and n.start <= c.start < n.end
+                                                     for n in found)]
+            types += [c.owner for c in found if c.owner != NOT_PII and not other_card(view, c)]
+            if describes_security_code(view):
+                types.append("CARD_SECURITY_CODE")
         return list(dict.fromkeys(types))
 
     # ---------------------------------------------------------------- privacy
@@ -650,6 +675,8 @@ class ClauseRules:
                 w.lemma in STOP and any(member(c.lemma, RETAIN) and c.dep == "obj" for c in clause.children(w))
                 for w in clause.words):
             return True  # 録音を止めてもらうことってできますか
+        if (question or concern) and (data or self._about_self(clause)) and self._found_out(clause):
+            return True  # なんでうちの住所知ってるの
         recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
                                                      for w in clause.words)
         # With the company as the handler the object goes without saying (asked right after giving
@@ -732,6 +759,36 @@ class ClauseRules:
                     "誰" in lemmas or any(self._party(clause, c) for c in clause.children(word))
                     or (word.dep in ("acl", "dep") and self._party(clause, clause.parse[word.head]))):
                 return True  # 誰が聞くんですか, 市役所の人ってどこまで私の個人情報見られるんですか
+        return False
+
+    def own_topic(self, clause: Clause) -> bool:
+        """The sentence's topic or subject is a thing of its own, not data (届いたパンって, 靴が):
+        a question about it is not about data named before."""
+        return any(w.pos == "NOUN" and w.dep in ("nsubj", "obj", "dislocated", "obl")
+                   and self._marked(clause, w, ("って", "は", "が", "を", "も"))
+                   and not (member(w.lemma, DATA_NOUNS | STORED) or w.lemma in _TIMES
+                            or self.identifier_types(clause.compound(w)) or self._party(clause, w))
+                   for w in clause.words)
+
+    @staticmethod
+    def _found_out(clause: Clause) -> bool:
+        """The company came by the data: a knowing verb in a perfective or stative form after a
+        reason or a source (なんで…知ってるの, どこから…わかったんやろ), with no embedded question
+        between them (どこで住所変更できるか知ってる asks where a procedure is done)."""
+        why = _WHY_OR_WHERE.search(clause.text)
+        if why is None:
+            return False
+        offset = 0  # each word's start in the clause's text
+        for word in clause.words:
+            start, offset = offset, offset + len(word.text) + word.space
+            if start < why.end() or word.lemma not in FIND_OUT or word.pos != "VERB" or (
+                    word.lemma == "入れる" and not clause.text.startswith("手に", max(0, start - 2))):
+                continue  # 入れる only as 手に入れる
+            chain = clause.chain(word)
+            if not _KNOWN.match(chain) or _NEGATED.search(chain):
+                continue
+            if "か" not in [w.text for w in clause.words if w.pos == "PART" and w.i < word.i]:
+                return True
         return False
 
     def _about_self(self, clause: Clause, nouns: tuple[str, ...] = ()) -> bool:

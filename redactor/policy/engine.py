@@ -33,7 +33,7 @@ from typing import Any
 from redactor.pii.catalogue import Entity
 from redactor.pii.cues import says_security_code
 from redactor.pii.normalize import NormalizedText, normalize
-from redactor.policy import act_model
+from redactor.policy import act_model, security_code
 from redactor.policy.act_model import AGENT_KINDS, CUSTOMER_KINDS, ActModel, ActTurn
 from redactor.policy.acts import ActDetector
 from redactor.policy.catalogue import IDENTITY_DOCUMENTS, REQUESTED, Severity, render
@@ -71,7 +71,7 @@ MODEL_TYPES: dict[str, str | None] = {"privacy_question": None, "volunteered_inf
                                       "sensitive_info": "unclassified", "identity_not_verified": "REGISTERED"}
 # The call flags a turn is judged in: restored before a replay.
 _FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
-          "customer_spoke", "animals", "agent_asked")
+          "customer_spoke", "animals", "agent_asked", "card_named", "data_named")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +210,8 @@ class CallState:
     customer_spoke: bool = False
     animals: bool = False  # the call is about a pet (ペット保険, ワンちゃん): its illnesses are no one's
     agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
+    card_named: bool = False  # a payment card was named in the call (a code said by its place alone)
+    data_named: bool = False  # the caller's last turn named their data (its question may follow alone)
     fired: set[tuple[str, str | None]] = field(default_factory=set)
     # What the customer said, as keyed hashes, each with the turn that first said it.
     _customer_values: dict[bytes, int] = field(default_factory=dict, repr=False)
@@ -315,11 +317,14 @@ class CallState:
         normalized = normalize(raw)
         flat = normalized.text  # digits as digits, full-width folded: what the regexes read
         doubtful = _doubtful(utterance, normalized)  # raw is the text whenever there are guesses
-        if says_security_code(flat):  # the PII slot may have missed it (read by where it is printed)
+        self.card_named = self.card_named or security_code.names_a_card(flat) or any(
+            e.type == "CREDIT_CARD" for e in entities)
+        # The PII slot may have missed it: read by where it is printed, its digits one by one.
+        if says_security_code(flat) or security_code.said(flat, card=self.card_named):
             found.append(("card_security_code", None))
 
         if speaker == "agent":
-            requested = acts.requested_types(raw, parse)
+            requested = acts.requested_types(raw, parse, card=self.card_named)
             self.agent_asked = tuple(requested)
             # A security code asked for raises the specific warning only (its own key: the
             # customer saying it later is a second act, with its own advice).
@@ -380,8 +385,9 @@ class CallState:
             found += [("identity_not_verified", "SENSITIVE") for _, words in mentions
                       if _hash("SENSITIVE", words) not in self._customer_values][:1]
         if speaker != "agent":
-            if acts.asks_about_privacy(raw, parse, has_pii=bool(entities)):
+            if acts.asks_about_privacy(raw, parse, has_pii=bool(entities), context=self.data_named):
                 found.append(("privacy_question", None))
+            self.data_named = bool(parse) and acts.names_data(parse)  # for the caller's next turn only
             # A security code offered with its value is that act's specific warning alone.
             if self._volunteers(raw, parse, {e.type for e in entities}) and ("card_security_code", None) not in found:
                 found.append(("volunteered_info_offer", None))

@@ -156,3 +156,32 @@ def _spelled(nouns: frozenset[str]) -> dict[str, str]:
         if len(kana) >= 4 and _KANA_WORD.fullmatch(kana):
             found.setdefault(kana, noun)
     return found
+
+
+# A turn in plain hiragana, as speech recognition or a caller's typing writes it (ねんきんてちょうの
+# ばんごうなら…, ひつようなら めんきょしょうの…): spaces between kana are no word boundaries for the
+# phrase rules, and GiNZA and Sudachi cut unknown hiragana compounds apart (めん|き|ょ|しょう).
+_KANA_SPACE = re.compile(r"(?<=[ぁ-ゖー])[\s　]+(?=[ぁ-ゖー])")
+_KANA_RUN = re.compile(r"[ぁ-ゖー]{6,}")
+
+
+def kana_text(text: str, words: frozenset[str]) -> str | None:
+    """``text`` with the spaces between kana removed and the hiragana readings (4+ kana) of
+    ``words`` written as the words (めんきょしょう → 免許証, ひつよう → 必要), or None when the
+    text has no long hiragana run or nothing changes.  One path for every phrase rule that
+    reads a turn's text: the readings come from SudachiPy's dictionary (``reading``)."""
+    joined = _KANA_SPACE.sub("", text)
+    if not _KANA_RUN.search(joined):
+        return None
+    spelled = _spelled(words)
+    pattern = _spelling_pattern(words)
+    out = pattern.sub(lambda m: spelled[m.group(0)], joined) if pattern is not None else joined
+    return out if out != text else None
+
+
+@cache
+def _spelling_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
+    spelled = _spelled(words)
+    if not spelled:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(spelled, key=len, reverse=True))))

@@ -1,0 +1,114 @@
+"""A card's security code by where it is printed, as callers and agents of any region say it.
+
+The PII engine's cues (``redactor.pii.cues``) name the code (セキュリティコード) or its place with a
+number noun (裏の3桁, 署名欄の横の数字) and read digits the normaliser wrote as digits.  Speech
+gives the place more ways (カードの後ろの小さい数字, 裏返して3つ並んだ数字, 裏のは…) and the value
+as separate spoken digits (三・八・一, ご・ろく・に, 七 五 二) with a dialect ending after it (や,
+じゃ, たい, ばい), which the normaliser leaves as words (kanji digits alone may be a name, a lone
+ご or に a particle).  This module reads those, for the warning rules only:
+
+* ``described``: a place on a card and a count of digits (3つ並んだ数字, 最後の3桁) or a small
+  printed number (後ろの小さい数字): an agent asking for it by description;
+* ``said``: a place and, close after it, three or four digits read one by one (or written), that
+  end the phrase (no counter: 三台, 三・四反, 305号室 are quantities, rooms, prices).
+
+A place is the back of something (裏, 後ろ, 背面, 裏返す) or the signature strip; the back of a
+house, a shop or a product (家の裏, 製品の裏, 裏口) is not a card's.  Every pattern is bounded
+(linear on any input).
+"""
+
+from __future__ import annotations
+
+import re
+
+# The back of a card or its signature strip, not a building's back (裏口, 裏庭, 裏山) or a place
+# behind something said with a building (家の裏, 店の裏の): the place is read as a word of its own.
+_PLACE = (r"(?:(?:裏|うら)(?:面|側|がわ)?(?![口庭山手地道通門方返])|後ろ|うしろ|背面|"
+          r"(?:裏|うら)(?:返|がえ)(?:し|す|せ)|署名(?:欄|の欄)?|サイン(?:欄|の欄)?)")
+_BUILDING_BEFORE = re.compile(r"(家|うち|店|建物|製品|本体|機械|レシート|伝票|封筒|箱|駐車場|畑|部屋|ビル|お寺|神社)"
+                              r"の?$")
+# Digits: written, kanji or kana words (a lone ご/に/し/く is a digit only between separators).
+_KANA_WORDS = ("ぜろ", "ゼロ", "れい", "まる", "いち", "イチ", "にい", "にー", "に", "ニ", "さん", "サン", "よん",
+               "ヨン", "し", "ご", "ごお", "ごー", "ゴ", "ろく", "ロク", "なな", "ナナ", "しち", "はち", "ハチ",
+               "きゅう", "きゅー", "キュウ", "く")
+_KANA = "(?:" + "|".join(sorted(_KANA_WORDS, key=len, reverse=True)) + ")"  # longest first: しち before し
+_DIGIT = rf"(?:[0-9０-９]|[〇零一二三四五六七八九]|{_KANA})"
+_SEP = r"[・、,，\s\-ー…]{0,3}"
+# Three or four digits, then the end of the phrase: a pause, a sentence end, a copula or a
+# dialect ending (や, じゃ, たい, ばい, です, って, と), never a counter or a unit.
+_VALUE = re.compile(rf"(?<![0-9０-９〇零一二三四五六七八九十百千万])({_DIGIT}(?:{_SEP}{_DIGIT}){{2,3}})"
+                    r"(?=[\s、。,.!！?？…]|$|です|や|じゃ|だ|たい|ばい|って|と(?!き)|よ|ね|な(?!な)|けど|か)")
+_SPOKEN_DIGIT = re.compile(_DIGIT)
+# The number noun an agent's description asks for: a count (3つ並んだ, 3桁, 三つの) or small print.
+_COUNT = r"(?:[34３４三四](?:つ|個|桁|けた|ケタ)|最後の[34３４三四](?:桁|けた))"
+_DESCRIBED = re.compile(
+    rf"{_PLACE}[^。？?！!\n]{{0,24}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?(?:数字|番号|数)|"
+    r"(?:小さ(?:い|な|く)|細かい)[^。？?！!\n]{0,6}?(?:数字|番号))")
+# A place said for the value: it comes within a few words before it (裏のは, 後ろの小さい数字？).
+_PLACE_RE = re.compile(_PLACE)
+_GAP = 18
+_STRONG = re.compile("署名|サイン")  # the signature strip is a card's; a back or a turn-over may be a product's
+_END = re.compile(r"[。！!\n]")  # a question mark may close the place said as a question (後ろの数字？ 六…)
+_KANA_CHAR = re.compile(r"[ぁ-んァ-ン]")
+_SEP_CHAR = re.compile(r"[・、,，\s\-ー…]")
+_CARD = re.compile(r"(カード|かーど)")
+
+
+# The end of a number (カード番号の後ろ4桁, 下の後ろの4桁): its last digits, not the back of the card.
+_NUMBER_BEFORE = re.compile(r"(番号|ナンバー|桁|けた)の?$")
+_BEHIND = frozenset({"後ろ", "うしろ", "背面"})
+_TAIL_AFTER = re.compile(r"の?(から)?[0-9０-９一二三四五六七八九](桁|けた|ケタ|つ)")
+
+
+def _places(text: str) -> list[re.Match[str]]:
+    """Places on a card: not a building's or a product's back, nor the end of a number."""
+    found = []
+    for m in _PLACE_RE.finditer(text):
+        before = max(0, m.start() - 6)
+        if _BUILDING_BEFORE.search(text, before, m.start()):
+            continue
+        if m.group() in _BEHIND and (
+                _NUMBER_BEFORE.search(text, before, m.start()) or _TAIL_AFTER.match(text, m.end())):
+            continue
+        found.append(m)
+    return found
+
+
+def described(text: str, *, card: bool = False) -> bool:
+    """The sentence asks for or names a security code by its place and its digits' count or size
+    (カードを裏返して3つ並んだ数字, カードの後ろの小さい数字).  ``card``: a card was named around
+    it (the turn or the call); the signature strip names one by itself."""
+    return any(_DESCRIBED.match(text, m.start()) and (card or _CARD.search(text) or _STRONG.search(m.group()))
+               for m in _places(text))
+
+
+def names_a_card(text: str) -> bool:
+    """The text names a card (カード, spoken かーど)."""
+    return bool(_CARD.search(text))
+
+
+def said(text: str, *, card: bool = False) -> bool:
+    """A value of three or four digits said right after a card's back or signature strip
+    (裏のは三・八・一じゃ, 後ろの小さい数字？ 六・〇・三 や).  ``card``: the call is about a card
+    (a card was named in it), which the back alone (裏のは…) needs; the signature strip says it
+    by itself."""
+    for place in _places(text):
+        if not (card or _STRONG.search(place.group()) or _CARD.search(text)):
+            continue
+        bound = min(len(text), place.end() + 2 * _GAP)
+        for value in _VALUE.finditer(text, place.end(), bound):
+            if value.start() - place.end() > _GAP or _END.search(text, place.end(), value.start()):
+                break  # too far, or in the next sentence
+            if value.end() == bound < len(text):
+                break  # cut by the window: the digits may go on
+            if 3 <= len(_SPOKEN_DIGIT.findall(value.group(1))) <= 4 and _separated(value.group(1)):
+                return True
+    return False
+
+
+def _separated(value: str) -> bool:
+    """Kana digit words need a pause between them (ご・ろく・に); run together they are words
+    (ごろく, にさん).  Kanji and written digits may run together (一二三四, 381)."""
+    if not _KANA_CHAR.search(value):
+        return True
+    return all(m.end() == len(value) or _SEP_CHAR.match(value, m.end()) for m in _SPOKEN_DIGIT.finditer(value))
