@@ -132,7 +132,7 @@ _POINTING = re.compile(r"(そちら|それ|その(数字|番号|3桁|三桁)|こ
 
 
 # Asking whether the company tells (ほかのひとにおしえますか): a plain polite verb asked, not a volitional.
-_ASKED_AFTER = re.compile(r"\s*(か|[?？])")
+_ASKED_AFTER = re.compile(r"\s{0,3}(か|[?？])")  # bounded: linear under search too
 
 
 def _offer_verb(sentence: str) -> bool:
