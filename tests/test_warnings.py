@@ -1628,3 +1628,16 @@ def test_the_kana_view_spells_the_rules_words() -> None:
 def test_a_privacy_question_over_two_short_turns(rules_only, turns: list[str], fires: bool) -> None:
     got = kinds(converse(rules_only, _turns(tuple(turns))))
     assert ("privacy_question" in got[-1]) is fires, got
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # A lexicon word spelled several ways (障[害がい碍]者手帳) is read in hiragana too, as its first spelling.
+    ("主人が しょうがいしゃてちょう もっとるけん", True),
+    ("むすこが はったつしょうがいで、でんわが にがてなんよ", True),
+    ("ははは しかくしょうがい があって", True),
+    # Hard negatives: an outage, a word holding the reading's sound inside it.
+    ("つうしんしょうがいで つながらんかったんよ", False),
+    ("しょうがいぶつきょうそうに でるんよ", False),
+])
+def test_a_lexicon_word_of_several_spellings_is_read_in_hiragana(text: str, found: bool) -> None:
+    assert bool(SensitiveDetector().find(text)) is found

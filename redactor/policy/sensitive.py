@@ -204,12 +204,22 @@ _READING_BEFORE = r"(?:(?<![ぁ-ゖー])|(?<=[がはをにでのもとへや]))"
 _READING_AFTER = r"(?=[^ぁ-ゖー]|$|[でがにをはのともや]|だ|な[のん]|じゃ|って)"
 
 
+# A pattern whose only variation is a class of spellings (障[害がい碍]+者手帳, 発達障[害がい碍]) is a word
+# written its first way (障害者手帳): its reading is the word's.
+_SPELLINGS = re.compile(r"\[([^\]\\])[^\]]*\]\+?")
+
+
+def _written(phrase: str) -> str:
+    """``phrase`` with each class of spellings written its first way."""
+    return _SPELLINGS.sub(lambda m: m.group(1), phrase)
+
+
 @cache
 def _readings(phrases: tuple[str, ...]) -> str:
     """One pattern of the hiragana readings of ``phrases`` (empty when none), each on word
     boundaries; computed once per process per category."""
     found = []
-    for phrase in phrases:
+    for phrase in map(_written, phrases):
         if not (_LITERAL_WORD.fullmatch(phrase) and re.search(r"[一-龥]", phrase)):
             continue
         kana = reading(phrase)
