@@ -220,3 +220,29 @@ def test_a_span_that_loses_an_overlap_keeps_the_rest_of_its_characters():
     junk = "3等の佐藤です"
     assert [(e.type, junk[e.start:e.end]) for e in resolve_overlaps(
         junk, [Entity("PERSON", 3, 5, 0.85), Entity("PHONE_NUMBER", 0, 5, 0.6)])] == [("PERSON", "佐藤")]
+
+
+def test_a_number_keeps_its_rest_only_while_it_keeps_all_its_digits():
+    """#10 round 10: the rule for a number type's rest.  One that lost digits to another type is no
+    longer that number (a card's digits overlapped by a phone number leave no card); one that lost
+    only letters still is (a name said before a garbled card wins the name, and the digits stay
+    the card's, where they were dropped with the name and showed)."""
+    from redactor.pii.catalogue import Entity
+    from redactor.pii.redactor import resolve_overlaps
+
+    digits = "090123456781234"
+    cut = resolve_overlaps(digits, [Entity("PHONE_NUMBER", 0, 11, 0.9), Entity("CREDIT_CARD", 0, 15, 0.6)])
+    assert [(e.type, e.start, e.end) for e in cut] == [("PHONE_NUMBER", 0, 11)]
+    named = "ジョン、4123 5678 9012 345"
+    rest = resolve_overlaps(named, [Entity("PERSON", 0, 3, 0.85), Entity("CREDIT_CARD", 0, len(named), 0.6)])
+    assert [(e.type, named[e.start:e.end]) for e in rest] == [
+        ("PERSON", "ジョン"), ("CREDIT_CARD", "4123 5678 9012 345")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("カード番号はジョン、4123 5678 9012 345です", "4123 5678 9012 345"),  # the name wins its letters
+    ("カード番号はマイク、4123 5678 9012 34です", "4123 5678 9012 34"),  # no name found: one card span
+])
+def test_a_garbled_card_after_a_name_stays_masked(redactor, text, value):
+    found_here = [(e.type, text[e.start:e.end]) for e in redactor.analyze(text)]
+    assert any(t == "CREDIT_CARD" and value in masked for t, masked in found_here), found_here
