@@ -93,11 +93,13 @@ def test_may_correct_screen():
     assert not may_correct_screen(p, 5.0, math.inf)
 
 
-def _window(engine, shift: float = 0.0, **settings) -> dict:
+def _window(engine, shift: float = 0.0, contexts: bool = False, **settings) -> dict:
     """What the session asks the low lane to decode when the newest of a customer's four finals
     gets its first look: A 0-3 s and B 5-8 s settled, C 12-15 s looked at once (its settling look
     is due: 8 s before the window's end), D 20-23 s new; C and D ``shift`` s later. Returns the
-    request's audio offset and length, its spans and its prompt (the decode is not run)."""
+    request's audio offset and length, its spans and its prompt (the decode is not run).
+    ``contexts``: each final carries the call's text before it (``revision_prompt_chars``) as
+    ``ctx-<start>``."""
     options = StreamOptions(partials=False, speculate_ms=0, revision_first_look=False, **settings)
     asked: list[dict] = []
 
@@ -116,7 +118,8 @@ def _window(engine, shift: float = 0.0, **settings) -> dict:
             texts = ["山田です", "はいそうです", "住所を変えたい", "お願いします"]
             times = [(0, 3), (5, 8), (12 + shift, 15 + shift), (20 + shift, 23 + shift)]
             for (a, b), text, looked in zip(times, texts, [True, True, True, False], strict=True):
-                p = Published(f"customer-{a}", a, b, None, text, revised=looked, settled=looked and b <= 8)
+                p = Published(f"customer-{a}", a, b, f"ctx-{a:g}" if contexts else None, text, revised=looked,
+                              settled=looked and b <= 8)
                 ch.history.append(p)
             await session._revise(ch)
         finally:
@@ -156,6 +159,8 @@ def test_the_text_of_the_finals_a_window_cut_off_is_its_prompt(engine):
     assert _window(engine, revision_left_s=5.0, revision_text_prompt_chars=3)["prompt"] == "田です"
     assert _window(engine, revision_left_s=0.0, revision_text_prompt_chars=100)["prompt"] == "山田ですはいそうです"
     assert _window(engine, revision_text_prompt_chars=100)["prompt"] is None
+    # Without it, the window's prompt is the call's text before its first kept final (B's), as before.
+    assert _window(engine, contexts=True, revision_left_s=5.0)["prompt"] == "ctx-5"
 
 
 def test_the_second_model_instance_takes_its_own_thread_count(engine):

@@ -769,7 +769,7 @@ class CallSession:
         if not self._revising or not segments:
             return
         k = revision.context_start(pieces, due, window_end, o.revision_left_s, o.revision_min_s)
-        prompt = revision.text_before(pieces[:k], o.revision_text_prompt_chars) or pieces[0].context
+        prompt = revision.text_before(pieces[:k], o.revision_text_prompt_chars) or pieces[k].context
         pieces, settles, due, interim = pieces[k:], settles[k:], due[k:], interim[k:]
         short = window_end - pieces[0].offset < o.revision_min_s
         start, end = int(pieces[0].offset * SAMPLE_RATE), int(window_end * SAMPLE_RATE)
