@@ -775,6 +775,8 @@ def test_round9_an_agent_in_law_is_a_persons(redactor, text: str, names: list[st
     # a foreign full name listed next to one the tagger tags as a name in every part is a name,
     # whatever the dictionary makes of its parts (リンゴ, スター: common words; unmasked before)
     ("ジョン・レノンとリンゴ・スターが共演した。", ["ジョン・レノン", "リンゴ・スター"]),
+    # one tagged part is enough (ジョン; ブック is a common word)
+    ("ジョン・ブックとリンゴ・スターが共演した。", ["ジョン・ブック", "リンゴ・スター"]),
     # a firm's head word, a band's article or a place among the parts: not a person
     ("ジョン・スミスとゼネラル・モーターズが契約した。", ["ジョン・スミス"]),
     ("ジョン・スミスとザ・ロック・バンドが共演した。", ["ジョン・スミス"]),
@@ -820,4 +822,17 @@ def test_round10_a_one_kanji_surname_before_a_title(redactor, text: str, names: 
     ("ストーンハウスは1931年10月2日にマンチェスター市内の病院で院長が死去したと発表した。", []),
 ])
 def test_round10_a_persons_deed_after_a_long_adverbial(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # an unknown katakana word a statement is attributed to (…によると / …によれば): unmasked before
+    ("ヴァルネシエによると、その計画は1920年に始まった。", ["ヴァルネシエ"]),
+    ("トゥルガノワによれば、その計画は失敗した。", ["トゥルガノワ"]),
+    # an agency or a document the dictionary knows or GiNZA labels
+    ("ロイターによると、その計画は失敗した。", []),
+    ("ガイドラインによると、申請は不要である。", []),
+    ("レポートによれば、売上は増えた。", []),
+])
+def test_round10_the_source_of_a_statement(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names

@@ -7,7 +7,8 @@ Candidates come from GiNZA's parse of the text (a spaCy ``Doc``):
 - GiNZA's ``Person`` entities (Sekine's extended named-entity labels);
 - name shapes from the dictionary: a listed surname + the kanji of a given name (林文察), katakana
   words joined by ・/＝ with a part the dictionary does not know (ビル・ロマス), an unknown
-  katakana word as a subject (シャマランは), a listed name before a family word (クレーマー家);
+  katakana word as a subject or as the source of a statement (シャマランは, エヴァニエによると), a
+  listed name before a family word (クレーマー家);
 - words next to a list's joiner, which become names only when the list holds a name (真田、佐渡;
   a katakana word too: ジェニー、ハニー、ロイ);
 - an unknown katakana word before a person-only suffix or a title, or after a title and の/・
@@ -395,7 +396,7 @@ def _kanji_shapes(doc: Doc) -> list[_Candidate]:
 
 def _foreign_words(doc: Doc) -> list[_Candidate]:
     """A katakana word standing as a noun phrase (…は, …が, …の) that the dictionary does not
-    know (シャマランは, バザーリアが), or knows as a name before a family word (クレーマー家)."""
+    know (シャマランは, バザーリアが, エヴァニエによると), or knows as a name before a family word (クレーマー家)."""
     found = []
     for i, tok in enumerate(doc):
         nxt = next_text(doc, i + 1)
@@ -408,7 +409,8 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
         # place or work label does.
         unlabelled = doc[i].ent_type_ not in AGAINST_LABELS
         regnal = "数詞" in doc[i + 1].tag_ and next_text(doc, i + 2) == "世" if i + 2 < len(doc) else False
-        if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal) and unlabelled)
+        if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal or _source_of_a_statement(doc, i + 1))
+             and unlabelled)
                 or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))
                 # a word only a person takes after it, or a title and の before it (デザイナーの…)
                 or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)
@@ -417,6 +419,13 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
                 or _proper_after_title(doc, i)):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
+
+
+def _source_of_a_statement(doc: Doc, i: int) -> bool:
+    """によると / によれば at token ``i``: what is said comes from the word before (エヴァニエによると);
+    a publication or an agency there is a word the dictionary knows or GiNZA labels."""
+    return (i + 2 < len(doc) and doc[i].text == "に" and doc[i + 1].lemma_ == "よる"
+            and doc[i + 2].text in {"と", "ば"})
 
 
 def _proper_after_title(doc: Doc, i: int) -> bool:
@@ -944,14 +953,14 @@ def _katakana_chain(doc: Doc, i: int, step: int) -> tuple[int, int] | None:
 
 
 def _chains_listed_with_names(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-    """A foreign full name listed (と/、/や) next to one whose every part the tagger tags as a
+    """A foreign full name listed (と/、/や) next to a found one with a part the tagger tags as a
     personal name (ヘンリー・ルースとブリトン・ハデン) is a person too, whatever the dictionary makes
-    of its parts: a list holds things of one kind, and the tagged neighbour says which kind."""
-    starts, ends = set(), set()  # token bounds of the fully tagged foreign names found
+    of its parts: a list holds things of one kind, and the tagged neighbour says which kind.
+    (A neighbour with no tagged part says too little: measured, it let bands and works in.)"""
+    starts, ends = set(), set()  # token bounds of the found foreign names with a tagged part
     for a, b, _score in spans:
         span = doc.char_span(a, b)
-        if span is not None and any(t.text in JOINERS for t in span) and all(
-                "人名" in t.tag_ for t in span if t.text not in JOINERS):
+        if span is not None and any(t.text in JOINERS for t in span) and any("人名" in t.tag_ for t in span):
             starts.add(span.start)
             ends.add(span.end)
     found: list[tuple[int, int, float]] = []
