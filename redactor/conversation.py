@@ -21,6 +21,9 @@ What the call remembers, and why it cannot be per utterance:
 * **digit runs no recognizer could label** (``DIGITS``): speech recognition garbles the cue
   (カード番号 → 株番号) far more often than the digits, so a run of ``mask_digit_runs`` digits
   is masked anyway unless it is a quantity (3000円, 2019年) or a business number (注文番号);
+* **the names it masked** (``names``): a name masked once is masked wherever the call says it
+  again (in memory only, gone with the call), as speech recognition garbles the words around a
+  name that made it one (南東の佐藤芽ごだいます); the live partials mask them too;
 * **the warning state and the identity checklist** (``redactor.policy``);
 * **the last ``REPLAY_TURNS`` turns' latest versions and what each followed** (raw text, words and
   parse, in memory only, gone with the call): a live revision of a turn re-reads the turns after
@@ -75,6 +78,8 @@ _EXPIRY_YEARS = 10
 _ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|明治)\s*$")
 _CARD_CUES = frozenset({"CREDIT_CARD", "CARD_EXPIRY", "CARD_SECURITY_CODE"})
 _SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number's groups
+# A masked name the call remembers: two letters or more, no digits or spaces (not 様 alone, not a number).
+_NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fffA-Za-z・＝]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +207,12 @@ class Conversation:
         self._heard: dict[str, _Heard] = {}  # the last REPLAY_TURNS turns with a segment id
         runs = options.mask_digit_runs if DIGITS in redactor.config.selected_types else 0
         self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1}}}(?:[-\s]?\d)*") if runs else None
+        self._names: set[str] = set()  # names masked in this call (in memory only, gone with the call)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The names masked so far in this call, masked again wherever they are said (partials too)."""
+        return frozenset(self._names)
 
     def set_policy(self, policy: str) -> None:
         """Switch the call's purpose policy (``PolicyError`` if unknown); warnings keep their history."""
@@ -341,6 +352,7 @@ class Conversation:
         found = result.entities
         if self._digit_run is not None:
             result = self._with(text, result, self._digit_runs(normalized, result))
+        result = self._with(text, result, self._names_again(text, result))
         carded = self._about_a_card(normalized, result)  # every turn may name a card
         if requested:
             result = self._with(text, result, self._months_of_year(normalized, any_year=carded))
@@ -428,6 +440,19 @@ class Conversation:
                 continue
             extra.append(Entity(DIGITS, *normalized.to_original(match.start(), match.end()), 0.5))
         return extra
+
+    def _names_again(self, text: str, result: RedactionResult) -> list[Entity]:
+        """A name masked once in the call is masked wherever it is said again, whatever the
+        engine makes of that mention: speech recognition garbles what surrounds a name
+        (南東の佐藤芽ごだいます for 担当の佐藤でございます), which takes away the evidence a name
+        needs, not the name."""
+        self._names.update(name for e in result.entities
+                           if e.type == "PERSON" and _NAME.fullmatch(name := text[e.start:e.end]))
+        found: list[Entity] = []
+        for name in sorted(self._names, key=len, reverse=True):  # 佐藤健 before 佐藤
+            found += [Entity("PERSON", m.start(), m.end(), 0.6) for m in re.finditer(re.escape(name), text)
+                      if all(m.end() <= e.start or m.start() >= e.end for e in found)]
+        return found
 
     def _about_a_card(self, normalized: NormalizedText, result: RedactionResult) -> bool:
         """The call has named a card (カード番号, クレジット, 有効期限…) or read out a card

@@ -18,6 +18,7 @@ character the final masks is ever shown by a partial of a prefix.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from redactor.pii.catalogue import Entity
@@ -128,12 +129,16 @@ def _bridge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
-def partial_view(redactor: Redactor, text: str, *, prompt: str | None = None) -> PartialView:
-    """Mask a partial transcript more than a final would be, and hold back its tail."""
+def partial_view(redactor: Redactor, text: str, *, prompt: str | None = None,
+                 names: Collection[str] = ()) -> PartialView:
+    """Mask a partial transcript more than a final would be, and hold back its tail; ``names``:
+    those the call has masked so far (``Conversation.names``), which its finals mask wherever said."""
     cut = stable_end(text)
     entities = [e for e in redactor.analyze(text, prompt=prompt) if e.start < cut]
     # Read the whole partial: what follows the cut (と申します) tells what comes before it.
     suspects = [Entity(PENDING, a, min(b, cut), 0.0) for a, b in suspect_spans(redactor, text) if a < cut]
+    suspects += [Entity(PENDING, m.start(), min(m.end(), cut), 0.0)
+                 for name in names for m in re.finditer(re.escape(name), text) if m.start() < cut]
     # Entities first, then suspects: merging keeps the engine's type where they overlap.
     masked = _union(text, [Entity(e.type, e.start, min(e.end, cut), 1.0) for e in entities] + suspects)
     out, spans, shown, pos = [], [], [], 0

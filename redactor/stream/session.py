@@ -669,7 +669,7 @@ class CallSession:
     def _partial_view(self, speaker: str, text: str, start: float):
         """In the PII thread: the conversation's state is read where it is written."""
         prompt = self.conversation.prompt_for(speaker, start)
-        return partial_view(self.manager.engine.redactor, text, prompt=prompt)
+        return partial_view(self.manager.engine.redactor, text, prompt=prompt, names=self.conversation.names)
 
     async def _publish_final(self, ch: _Channel, segment: str, utt: Utterance | None, start: float, end: float,
                              arrived: float, *, clip: tuple[int, np.ndarray] | None = None,
