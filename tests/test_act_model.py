@@ -131,11 +131,11 @@ HARD_NEGATIVES = {
 # Cases of the tables above the engine gets wrong (found when these tests were first run against
 # the cross-validated model, not tuned away): kept visible, each must keep failing until a model
 # or rule fixes it (strict xfail), and listed in the #14 results.
-KNOWN_WRONG = {
+KNOWN_WRONG: dict[str, str] = {
     # (identity_not_verified-0, an agent's remark about the caller's plan, missed in round 9, is caught
     # again by round 10's retrained model at 0.625: no longer listed.)
-    # General price information with 月額…円 read as an amount of the caller's account.
-    "identity_not_verified-1": "near miss raised",
+    # (identity_not_verified-1, general price information with 月額…円, raised up to round 11, stays quiet
+    # with round 12's model (blind9 a fold, threshold 0.75): no longer listed.)
 }
 
 
