@@ -246,3 +246,25 @@ def test_a_number_keeps_its_rest_only_while_it_keeps_all_its_digits():
 def test_a_garbled_card_after_a_name_stays_masked(redactor, text, value):
     found_here = [(e.type, text[e.start:e.end]) for e in redactor.analyze(text)]
     assert any(t == "CREDIT_CARD" and value in masked for t, masked in found_here), found_here
+
+
+@pytest.mark.parametrize("prompt", ["運転免許証", "カード番号"])
+def test_a_rest_fills_only_what_no_whole_span_claims(redactor, prompt):
+    """After a licence or card question, the answer slot reads the name and the phone number as one
+    garbled value; the name wins its letters, and what is left of the slot must not take the phone
+    number a pattern found whole (it was labelled a licence or a card, and the identity check
+    missed the phone)."""
+    text = "山田一郎、090-1234-5678、カードは5105 1051 0510 5100です。"
+    found_here = [(e.type, text[e.start:e.end]) for e in redactor.analyze(text, prompt=prompt)]
+    assert ("PHONE_NUMBER", "090-1234-5678") in found_here, found_here
+    assert ("PERSON", "山田一郎") in found_here, found_here
+
+
+def test_rests_come_after_whole_spans():
+    from redactor.pii.catalogue import Entity
+    from redactor.pii.redactor import resolve_overlaps
+
+    text = "山田一郎、090-1234-5678"
+    kept = resolve_overlaps(text, [Entity("PERSON", 0, 4, 0.85), Entity("JP_DRIVERS_LICENSE", 0, 18, 0.6),
+                                   Entity("PHONE_NUMBER", 5, 18, 0.6)])
+    assert [(e.type, text[e.start:e.end]) for e in kept] == [("PERSON", "山田一郎"), ("PHONE_NUMBER", "090-1234-5678")]

@@ -254,12 +254,26 @@ def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
     # of them was quadratic on a long line with thousands of entities).
     kept: list[Entity] = []
     starts: list[int] = []
+    losers: list[Entity] = []
     for entity in sorted(merged, key=lambda e: (-e.score, -(e.end - e.start), e.start)):
+        if _uncovered(text, kept, starts, entity) == [(entity.start, entity.end)]:
+            _keep(kept, starts, entity)
+        else:
+            losers.append(entity)
+    # A loser's rest fills only what no whole span claims: a slot that lost the name it began with
+    # (吉田豊、090-2340-8817 read as a licence after a licence question) must not take the phone
+    # number a pattern found whole.
+    for entity in losers:
         for start, end in _uncovered(text, kept, starts, entity):
-            i = bisect.bisect_right(starts, start)
-            kept.insert(i, Entity(entity.type, start, end, entity.score))
-            starts.insert(i, start)
+            _keep(kept, starts, Entity(entity.type, start, end, entity.score))
     return kept
+
+
+def _keep(kept: list[Entity], starts: list[int], entity: Entity) -> None:
+    """Insert ``entity`` into the disjoint ``kept`` spans (and their ``starts``), in order."""
+    i = bisect.bisect_right(starts, entity.start)
+    kept.insert(i, entity)
+    starts.insert(i, entity.start)
 
 
 # A loser's rest is masked only where it could be a value of its type on its own: a name,
