@@ -1641,3 +1641,18 @@ def test_a_privacy_question_over_two_short_turns(rules_only, turns: list[str], f
 ])
 def test_a_lexicon_word_of_several_spellings_is_read_in_hiragana(text: str, found: bool) -> None:
     assert bool(SensitiveDetector().find(text)) is found
+
+
+@pytest.mark.parametrize(("turn", "fires"), [
+    # A photo of an identity document sent through an app is the caller's data, not the app's feature.
+    ("アプリから在留カードの写真を送ったんですけど、あれ、あとで消してくれます？", True),
+    ("アプリでマイナンバーカードの画像アップしたけど、ずっと残るんですか", True),
+    ("アプリでパスポートの写真、送りました。あの写真、あとで、消しますか？", True),
+    # Hard negatives: the app's own album, taking the photo, a passport's renewal.
+    ("アプリで撮った風景の写真って、アルバムに保存できますか", False),
+    ("パスポートの写真って、アプリで撮っても大丈夫ですか", False),
+    ("アプリでパスポートの更新の予約ってできますか", False),
+])
+def test_an_identity_documents_photo_sent_through_an_app(rules_only, turn: str, fires: bool) -> None:
+    got = kinds(converse(rules_only, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
+    assert ("privacy_question" in got[-1]) is fires, got

@@ -170,7 +170,9 @@ EXPOSURE = frozenset({"送信", "アップロード", "漏れる", "漏らす", 
 # Words that name a person's data whatever holds it.
 IDENTIFYING = frozenset({"個人情報", "情報", "プライバシー", "名前", "氏名", "本名", "住所", "電話", "番号", "登録",
                          "通話", "会話", "顔", "声", "免許", "免許証", "保険証", "位置", "契約", "口座", "コピー",
-                         "履歴", "身分証", "証明書", "本人確認"})
+                         "履歴", "身分証", "証明書", "本人確認",
+                         # identity documents: a photo of one sent through an app is the caller's data, not the app's
+                         "パスポート", "旅券", "マイナンバー", "在留"})
 # …and what a camera saw (its 映像 is the people in it), unless asked what the device can hold.
 PERSONAL_INFORMATION = IDENTIFYING | {"カード", "映像", "防犯"}
 # Words whose hiragana the phrase rules read as the words (``parse.kana_text``): every identifier
