@@ -165,7 +165,7 @@ def test_the_text_of_the_finals_a_window_cut_off_is_its_prompt(engine):
 
 def test_the_second_model_instance_takes_its_own_thread_count(engine):
     """``revision_threads``: the low lane's model (revisions, partials) may run on fewer threads
-    than the final lane's, leaving the finals a core; 0 keeps the final lane's count."""
+    than the final lane's, leaving the finals a core (the default: 1); 0 keeps the final lane's count."""
     async def lanes(**settings):
         manager = CallManager(lambda _c, _e: None, StreamOptions(partials=False, **settings), engine=engine)
         try:
@@ -174,8 +174,8 @@ def test_the_second_model_instance_takes_its_own_thread_count(engine):
         finally:
             await manager.close_all()
 
-    assert asyncio.run(lanes()) == (2, 2, 10)
-    assert asyncio.run(lanes(revision_threads=1)) == (2, 1, 10)
+    assert asyncio.run(lanes()) == (2, 1, 10)
+    assert asyncio.run(lanes(revision_threads=0)) == (2, 2, 10)
 
 
 def _first_looks(engine, defer_s: float) -> list[list[tuple[float, float]]]:

@@ -177,7 +177,10 @@ class StreamOptions:
         ``revision_left_s`` cut short: the words before the window as text instead of audio, which
         the window would decode again every time (0: no prompt, as with ``revision_prompt_chars``).
       revision_threads: intra-op threads of the second model instance (revisions, partials); 0: as
-        many as ``asr.cpu_threads``. 1 leaves the final lane a core of its own on a 2-core box.
+        many as ``asr.cpu_threads``. 1 (the default) leaves the final lane a core of its own on a
+        2-core box: live, 2 calls, first corrections p95 2.09/2.18 s from the VAD end against
+        2.49/2.58 s with 2 threads, the lane's decode 33 s against 38 s, same CER; 4 calls 5.4 vs
+        6.3 s (benchmarks/RESULTS.md, "#12 lead's live A/B, round 9").
       low_nice: how much lower the OS priority of the second model instance is, the one that
         decodes revisions and partials (``AsrScheduler``'s low lane): finals get the cores first.
       speculate_ms: a pause this long in an open utterance starts its final's decode early
@@ -208,7 +211,7 @@ class StreamOptions:
     revision_overdue_s: float = 2.0
     revision_left_s: float = 13.0
     revision_text_prompt_chars: int = 0
-    revision_threads: int = 0
+    revision_threads: int = 1
     revision_min_s: float = 4.0
     revision_horizon_s: float = math.inf
     revision_interim_s: float = math.inf
