@@ -1656,3 +1656,64 @@ def test_a_lexicon_word_of_several_spellings_is_read_in_hiragana(text: str, foun
 def test_an_identity_documents_photo_sent_through_an_app(rules_only, turn: str, fires: bool) -> None:
     got = kinds(converse(rules_only, [("A", "ほかにご不明な点はございますか。"), ("C", turn)]))
     assert ("privacy_question" in got[-1]) is fires, got
+
+
+# Round 13 (#14): families of the tenth blind set's misses and false alarms (spent, development
+# data), in sentences written for this file, several registers.  (policy, kind, turns, fires): the
+# rules alone, so the structure is what is tested.
+ROUND13 = [
+    # agent: an unneeded number asked by its description or as noting it down
+    ("general_support", "agent_requests_unneeded",
+     ["A:審査がございますので、税と社会保障の番号もお願いできますか。"], True),
+    ("general_support", "agent_requests_unneeded", ["A:社会保障と税の番号、教えてもろてええですか。"], True),
+    ("general_support", "agent_requests_unneeded",
+     ["A:ご返金いたしますので、お振り込みする銀行と支店をお願いいたします。"], True),
+    ("general_support", "agent_requests_unneeded", ["A:年金の手帳に載っている番号もお聞かせいただけますか。"], True),
+    ("general_support", "agent_requests_unneeded", ["A:念のため、保険証の番号をこちらで控えさせてください。"], True),
+    ("general_support", "agent_requests_unneeded", ["A:パスポートの番号をこちらでメモさせてください。"], True),
+    # hard negatives: what the policy needs noted down, a number said not to be needed
+    ("general_support", "agent_requests_unneeded", ["A:お名前とお電話番号をこちらで控えさせてください。"], False),
+    ("general_support", "agent_requests_unneeded", ["A:マイナンバーはお伺いしなくても大丈夫です。"], False),
+    ("general_support", "agent_requests_unneeded",
+     ["A:免許証の番号は言わんでも、いや、言わなくてもいいですよ。"], False),
+    ("general_support", "agent_requests_unneeded",
+     ["A:カード番号はお聞きしなくても結構です、製品の型番をお願いします。"], False),
+    ("billing", "agent_requests_unneeded", ["A:お引き落としの銀行と支店をお願いします。"], False),
+    # a card's number asked with its code is one act: the code's warning, not a card request as well
+    ("general_support", "agent_requests_unneeded",
+     ["A:カードでお支払いなら、カード番号と裏面の3桁をお願いします。"], False),
+    ("general_support", "agent_requests_unneeded", ["A:カード番号をお願いできますか。"], True),
+    # security code: a count of digits asked by itself, a count in kana, a hesitation in between
+    ("billing", "card_security_code", ["A:カード番号と、署名欄のところにある3ケタをお願いします。"], True),
+    ("billing", "card_security_code", ["A:カードのうらの、みっつの数字を教えてください。"], True),
+    ("billing", "card_security_code",
+     ["A:カードの裏、サイン欄の右に小さく印刷されとる…あ、失礼いたしました、"
+      "印刷されております四桁の数字もお願いします。"], True),
+    # hard negatives: digits of the card's own number, a product's back, a count of items
+    ("billing", "card_security_code", ["A:カード番号の下4桁をお願いします。"], False),
+    ("billing", "card_security_code", ["A:カードの裏の14桁、あ、これはポイントカードでした。"], False),
+    ("billing", "card_security_code", ["A:製品の裏に貼ってある3桁のシールの番号をお願いします。"], False),
+    ("billing", "card_security_code", ["A:カードの裏面のご署名をお願いします。お申し込みは3つまでです。"], False),
+]
+
+
+@pytest.mark.parametrize(("policy", "kind", "turns", "fires"), ROUND13)
+def test_round13_families(rules_only, policy: str, kind: str, turns: list[str], fires: bool) -> None:
+    got = kinds(converse(rules_only, _turns(tuple(turns)), policy))
+    assert (kind in got[-1]) is fires, got
+
+
+@pytest.mark.parametrize(("turns", "fires"), [
+    # A wild animal's illness in a pest or garden call is the animal's (as a pet's is) ...
+    (["C:裏の畑にハクビシンが出よって、なんか病気なんか毛が抜けとるんです。"], False),
+    (["C:たぬきが毎晩来るんですけど、皮膚病みたいで見てて可哀想で。"], False),
+    (["C:庭にタヌキも来よるけど、そいつは皮膚病か知らんけど毛がぼろぼろなんよ。"], False),
+    # ... unless a person is named with it; and 琉球 in a business's or craft's name is no origin.
+    (["C:アライグマの件ですけど、私、糖尿病で足が悪くて立ち会えないんです。"], True),
+    (["A:お電話ありがとうございます。琉球ガラス工房てぃーだ、受付の比嘉です。"], False),
+    (["A:はい、琉球三線サークルうたの輪、事務局の金城です。"], False),
+    (["C:母方が琉球の血をひいてて、名字が珍しいんです。"], True),
+])
+def test_round13_sensitive_animals_and_names(engine, turns: list[str], fires: bool) -> None:
+    got = kinds(converse(engine, _turns(tuple(turns))))
+    assert ("sensitive_info" in got[-1]) is fires, got

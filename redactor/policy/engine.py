@@ -333,6 +333,10 @@ class CallState:
             # a document of the same class is excused: never a card, an account or a security code.
             excused = {t for g in acts.alternatives(raw) if any(map(self.policy.allows, g & IDENTITY_DOCUMENTS))
                        for t in g & IDENTITY_DOCUMENTS}
+            # A card's number asked with its security code (カード番号と、裏面の3桁を…) is one act, the
+            # card's details: warned once, as the code (the specific, critical warning).
+            if "CARD_SECURITY_CODE" in requested:
+                excused.add("CREDIT_CARD")
             found += [("card_security_code", REQUESTED) if t == "CARD_SECURITY_CODE"
                       else ("agent_requests_unneeded", t) for t in requested
                       if not self.policy.allows(t) and t not in excused]

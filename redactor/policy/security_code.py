@@ -40,9 +40,15 @@ _VALUE = re.compile(rf"(?<![0-9０-９〇零一二三四五六七八九十百千
                     r"(?=[\s、。,.!！?？…]|$|です|や|じゃ|だ|たい|ばい|って|と(?!き)|よ|ね|な(?!な)|けど|か)")
 _SPOKEN_DIGIT = re.compile(_DIGIT)
 # The number noun an agent's description asks for: a count (3つ並んだ, 3桁, 三つの) or small print.
-_COUNT = r"(?:[34３４三四](?:つ|個|桁|けた|ケタ)|最後の[34３４三四](?:桁|けた))"
+# Counts in kana too (みっつの数字: a simple-Japanese or hiragana speaker).
+_COUNT = r"(?:[34３４三四](?:つ|個|桁|けた|ケタ)|(?:みっ|よっ|ミッ|ヨッ)つ|最後の[34３４三四](?:桁|けた))"
+# A count of digits is itself the thing asked (署名欄のところに書いてある3ケタをお願いします): its
+# case particle or a pause may follow it where a number noun would.
+_DIGITS_ASKED = r"(?<![0-9０-９])[34３４三四](?:桁|けた|ケタ)(?:を|も|は|、|の(?:方|ほう))"
+# The place to the count may hold a hesitation and its correction (署名欄の横に印字されとる…
+# 失礼いたしました、印字されている三桁の数字): 40 characters, still one sentence.
 _DESCRIBED = re.compile(
-    rf"{_PLACE}[^。？?！!\n]{{0,24}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?(?:数字|番号|数)|"
+    rf"{_PLACE}[^。？?！!\n]{{0,40}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?(?:数字|番号|数)|{_DIGITS_ASKED}|"
     r"(?:小さ(?:い|な|く)|細かい)[^。？?！!\n]{0,6}?(?:数字|番号))")
 # A place said for the value: it comes within a few words before it (裏のは, 後ろの小さい数字？).
 _PLACE_RE = re.compile(_PLACE)

@@ -135,7 +135,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "race": (
         r"人種", r"民族", r"在日(韓国|朝鮮|コリアン|外国人|の|で|な|です|[、。])", r"アイヌ", r"混血", r"帰化",
-        r"(外国)?国籍(が|は|を|の関係|なので|で)", r"琉球", r"ルーツ", r"(人|国)とのハーフ",
+        r"(外国)?国籍(が|は|を|の関係|なので|で)",
+        # 琉球 as an origin (琉球の血, 琉球出身), not a name's or a craft's first word (琉球三線教室, 琉球ガラス)
+        r"琉球(の血|出身|系|人|の人|民族|の(家系|出|末裔))", r"ルーツ", r"(人|国)とのハーフ",
         r"ハーフ(なので|です|で[、。])",
     ),
     "social_status": (
@@ -286,9 +288,11 @@ class SensitiveDetector:
         return bool(_ANIMALS.search(text))
 
 
-# Pets and their care: an illness in a pet call is the animal's unless a person is named.
+# Pets, their care and wild animals: an illness in such a call is the animal's unless a person is named.
 _ANIMALS = re.compile(r"(ペット|わんにゃん|にゃんわん|ワンちゃん|わんちゃん|猫ちゃん|ネコちゃん|ねこちゃん|"
                       r"動物病院|獣医|"
+                      # wild animals a pest-control or garden call is about (庭にタヌキが…皮膚病か)
+                      r"タヌキ|たぬき|狸(?!小路)|ハクビシン|アライグマ|イタチ|害獣|"
                       r"(?<![盲導介助聴])犬|(?<!招き)猫|子犬|子猫|愛犬|愛猫)")
 _ANIMAL_CAN_HAVE = frozenset({"medical", "health_check"})
 _PERSON_IN_SENTENCE = re.compile(r"(私|僕|俺|あたし|自分|父|母|夫|妻|主人|家内|両親|祖父|祖母|息子|娘|家族)")
