@@ -1669,6 +1669,9 @@ ROUND13 = [
     ("general_support", "agent_requests_unneeded",
      ["A:ご返金いたしますので、お振り込みする銀行と支店をお願いいたします。"], True),
     ("general_support", "agent_requests_unneeded", ["A:年金の手帳に載っている番号もお聞かせいただけますか。"], True),
+    ("general_support", "agent_requests_unneeded", ["A:ご新規のお客様には、保険証の番号も伺っております。"], True),
+    ("general_support", "agent_requests_unneeded", ["A:ご住所とパスポートの番号は伺っております。"], False),
+    ("general_support", "agent_requests_unneeded", ["A:保険証の番号も、先ほど伺っております。"], False),
     ("general_support", "agent_requests_unneeded", ["A:念のため、保険証の番号をこちらで控えさせてください。"], True),
     ("general_support", "agent_requests_unneeded", ["A:パスポートの番号をこちらでメモさせてください。"], True),
     # hard negatives: what the policy needs noted down, a number said not to be needed
