@@ -836,3 +836,12 @@ def test_round10_a_persons_deed_after_a_long_adverbial(redactor, text: str, name
 ])
 def test_round10_the_source_of_a_statement(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # speech recognition puts a space after a sentence: the predicate before it is no half of a name
+    ("すべての変更を受けたまわりました 内徹の成就から反映されます", "内徹"),
+    ("かしこまりました 山田様のお名前をお願いいたします", "山田"),
+])
+def test_a_predicate_before_a_space_is_no_half_of_a_name(redactor, text: str, name: str) -> None:
+    assert persons(redactor, text) == [name]

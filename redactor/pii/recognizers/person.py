@@ -79,6 +79,9 @@ _SPACED_WORD_AFTER = re.compile(r"[ \u3000][一-龥々ァ-ヴーぁ-ゖ]{1,6}?(?
 _PARTICLE = re.compile(r"[はがのをにで]")
 
 
+# A predicate before a space is not half of a name: speech recognition puts a space after a
+# sentence (受けたまわりました 内徹の… was masked from けたまわりました on).
+_PREDICATE_END = re.compile(r"(?:ます|ました|ません|ましょう|です|でした|ください|ございます)$")
 # A title or role before a space is not half of a name (代表 大川薫).
 _TITLE_END = re.compile(r"(?:長|員|者|官|師|士|手|家|代表|担当|監督|社長|教授|博士|選手|記者)$")
 _REGNAL = re.compile(r"^[ァ-ヴー・]+\d{1,2}世$")
@@ -91,7 +94,8 @@ def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
     if before:
         word = before.group(0)
         cut = max((m.end() for m in _PARTICLE.finditer(word) if m.start() > 0), default=0)
-        if cut < len(word) - 1 and not _TITLE_END.search(word.rstrip()) and word.rstrip()[cut:] not in TITLES:
+        if (cut < len(word) - 1 and not _TITLE_END.search(word.rstrip()) and word.rstrip()[cut:] not in TITLES
+                and not _PREDICATE_END.search(word.rstrip())):
             # 名義は意図 なおこ → 意図; はやし stays whole; 代表 大川薫 stays 大川薫
             start = before.start() + cut
     after = _SPACED_WORD_AFTER.match(text, end)
