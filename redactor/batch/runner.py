@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from redactor.asr.models import ModelError, resolve_model
 from redactor.audio.decode import AudioError, probe_file
 from redactor.batch.pipeline import BatchOptions, CallResult, transcribe_call
@@ -95,7 +97,10 @@ def safe_call_task(
             sink.put((key, seconds))
 
     try:
-        return key, transcribe_call(source, name, options, progress), None
+        # numpy's BLAS (Whisper's features) on the worker's planned threads, as Ray's actors run it
+        # (OMP_NUM_THREADS = their CPUs): more threads change float sums, and with them some decodes.
+        with threadpool_limits(limits=options.asr.cpu_threads, user_api="blas"):
+            return key, transcribe_call(source, name, options, progress), None
     except (AudioError, ModelError) as exc:  # their messages never carry transcript text
         return key, None, str(exc)
     except Exception as exc:
