@@ -78,6 +78,7 @@ _EXPIRY_YEARS = 10
 _ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|明治)\s*$")
 _CARD_CUES = frozenset({"CREDIT_CARD", "CARD_EXPIRY", "CARD_SECURITY_CODE"})
 _SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number's groups
+_ANY_DIGITS = re.compile(r"\d(?:[-\s]?\d)*+(?!つ)")  # not a count (2つ)
 # A masked name the call remembers: two letters or more, no digits or spaces (not 様 alone, not a number).
 _NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fffA-Za-z・＝]{2,}")
 
@@ -351,7 +352,7 @@ class Conversation:
                                       uncertain=uncertain)
         found = result.entities
         if self._digit_run is not None:
-            result = self._with(text, result, self._digit_runs(normalized, result))
+            result = self._with(text, result, self._digit_runs(normalized, result, any_length=requested))
         result = self._with(text, result, self._names_again(text, result))
         carded = self._about_a_card(normalized, result)  # every turn may name a card
         if requested:
@@ -428,12 +429,14 @@ class Conversation:
         masked, entities = self.redactor.anonymizer.anonymize(text, entities, self.call_id)
         return RedactionResult(masked, entities, result.parse)
 
-    def _digit_runs(self, normalized: NormalizedText, result: RedactionResult) -> list[Entity]:
+    def _digit_runs(self, normalized: NormalizedText, result: RedactionResult, *,
+                    any_length: bool = False) -> list[Entity]:
         """Digit runs the engine could not label (the cue was garbled), except quantities and
-        business numbers, which are not personal."""
+        business numbers, which are not personal; ``any_length``: in an answer to a request, the
+        first digits of a value too (a postal code's 4-0 before the rest, its request garbled)."""
         assert self._digit_run is not None
         extra = []
-        for match in self._digit_run.finditer(normalized.text):
+        for match in (_ANY_DIGITS if any_length else self._digit_run).finditer(normalized.text):
             if UNIT_AFTER.match(normalized.text, match.end()):
                 continue
             if self.redactor.cues.nearest_owner(normalized.text, match.start(), match.end()) == NOT_PII:

@@ -392,3 +392,17 @@ def test_a_partial_masks_the_names_its_call_has_masked(engine: Engine) -> None:
 
     view = partial_view(engine.redactor, "南東の佐藤芽ごだいます、ご用件をどうぞ", names={"佐藤"})
     assert "佐" not in view.text and "藤" not in view.text
+
+
+def test_the_first_digits_of_an_answer_to_a_garbled_request_are_masked(engine: Engine) -> None:
+    """The demo's postal code: its request garbled (郵便番号 → 有名番号), the customer's first
+    final held only 4-0, fewer digits than the digit net's run; in an answer to a request any
+    digits are masked, counts and quantities aside."""
+    conversation = engine.conversation("digits-1")
+    conversation.turn("本日中に両手承諾を送り届け先の有名番号をお願いいたします", "agent")
+    assert conversation.turn("4-0", "customer").text == "<DIGITS>"
+    conversation = engine.conversation("digits-2")
+    conversation.turn("ご注文の数をお願いします", "agent")
+    assert conversation.turn("3個と、あと2つです", "customer").text == "3個と、あと2つです"
+    score = "昨日の試合は4-0で勝ちました"
+    assert engine.conversation("digits-3").turn(score, "customer").text == score
