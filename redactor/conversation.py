@@ -40,7 +40,7 @@ import bisect
 import copy
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -80,6 +80,7 @@ _CARD_CUES = frozenset({"CREDIT_CARD", "CARD_EXPIRY", "CARD_SECURITY_CODE"})
 _SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number's groups
 _ANY_DIGITS = re.compile(r"\d(?:[-\s]?\d)*+(?!つ)")  # not a count (2つ)
 # A masked name the call remembers: two letters or more, no digits or spaces (not 様 alone, not a number).
+MAX_NAMES = 200  # names a call remembers
 _NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fffA-Za-z・＝]{2,}")
 
 
@@ -449,13 +450,10 @@ class Conversation:
         engine makes of that mention: speech recognition garbles what surrounds a name
         (南東の佐藤芽ごだいます for 担当の佐藤でございます), which takes away the evidence a name
         needs, not the name."""
-        self._names.update(name for e in result.entities
-                           if e.type == "PERSON" and _NAME.fullmatch(name := text[e.start:e.end]))
-        found: list[Entity] = []
-        for name in sorted(self._names, key=len, reverse=True):  # 佐藤健 before 佐藤
-            found += [Entity("PERSON", m.start(), m.end(), 0.6) for m in re.finditer(re.escape(name), text)
-                      if all(m.end() <= e.start or m.start() >= e.end for e in found)]
-        return found
+        if len(self._names) < MAX_NAMES:  # an endless call cannot make every turn slower without bound
+            self._names.update(name for e in result.entities
+                               if e.type == "PERSON" and _NAME.fullmatch(name := text[e.start:e.end]))
+        return [Entity("PERSON", a, b, 0.6) for a, b in mentions(self._names, text)]
 
     def _about_a_card(self, normalized: NormalizedText, result: RedactionResult) -> bool:
         """The call has named a card (カード番号, クレジット, 有効期限…) or read out a card
@@ -529,6 +527,14 @@ class Conversation:
             spans.append((start, end))
             floor = end
         return spans
+
+
+def mentions(names: Collection[str], text: str) -> list[tuple[int, int]]:
+    """Where ``text`` says any of ``names``, the longest first (佐藤健 before 佐藤), without overlaps."""
+    if not names:
+        return []
+    pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return [m.span() for m in re.finditer(pattern, text)]
 
 
 def _spans(result: RedactionResult) -> list[tuple[int, int, str]]:
