@@ -66,6 +66,7 @@ SETS: dict[str, tuple[str, ...]] = {
     "blind7": ("benchmarks/warnings_blind7.jsonl",),  # spent by its one blind run (RESULTS.md)
     "blind8": ("benchmarks/warnings_blind8.jsonl",),  # spent by its one blind run (RESULTS.md)
     "blind9": ("benchmarks/warnings_blind9.jsonl",),  # spent by its one blind run (RESULTS.md)
+    "blind10": ("benchmarks/warnings_blind10.jsonl",),  # spent by its one blind run (RESULTS.md)
     "probes": ("benchmarks/warnings_probe14.jsonl", "benchmarks/warnings_probe14b.jsonl",
                "benchmarks/warnings_probe14c.jsonl"),
     # Near misses written for the act model (product security features, data plans, pets, names
