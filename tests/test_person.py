@@ -845,3 +845,42 @@ def test_round10_the_source_of_a_statement(redactor, text: str, names: list[str]
 ])
 def test_a_predicate_before_a_space_is_no_half_of_a_name(redactor, text: str, name: str) -> None:
     assert persons(redactor, text) == [name]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a katakana word GiNZA calls a person, listed with a name reading, as a subject or a list
+    # member (unmasked before)
+    ("その会談の後、フォードは記者団の質問に答えた。", ["フォード"]),
+    ("グラントは翌朝、部隊を南へ進めた。", ["グラント"]),
+    ("首相はチャーチルやアトリーとともに会議に出席した。", ["チャーチル", "アトリー"]),
+    # the same words as firms: owned (の), joined (に), or after a maker's category and の
+    ("フォードの新型車が売れた。", []),
+    ("彼は卒業後フォードに入社した。", []),
+    ("自動車メーカーのフォードと提携した。", []),
+])
+def test_round11_a_katakana_name_ginza_calls_a_person_as_an_actor(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a maker's or a publisher's category, then の: the firm itself (masked before)
+    ("ゲーム会社のハドソンが開発した。", []),
+    ("出版社のマクミランが刊行した。", []),
+    # a team's or a band's member after の stays a name
+    ("バンドのジョンが歌った。", ["ジョン"]),
+    ("チームのハドソンが得点した。", ["ハドソン"]),
+])
+def test_round11_a_makers_category_and_no_before_a_katakana_word(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a name before a life only a person has (unmasked before)
+    ("これは弥太郎生涯の大仕事であった。", ["弥太郎"]),
+    ("この小説は漱石晩年の作品である。", ["漱石"]),
+    # the life of no one named
+    ("彼の生涯の仕事であった。", []),
+    ("市の生涯学習センターで講演した。", []),
+])
+def test_round11_a_name_before_its_life(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

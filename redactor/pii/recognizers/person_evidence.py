@@ -157,7 +157,9 @@ _PERSON_SUFFIXES = frozenset({"氏", "夫妻", "亡き", "没後", "一家", "�
 # Nouns a name modifies without becoming an organisation (シェークスピア作品, ジダーノフ批判; not
 # …派 or …政権, which name a group):
 # a word the dictionary tags as a name keeps its evidence before them.
-_PERSON_HEADS = frozenset({"作品", "批判", "夫人", "像", "邸", "門下", "監督作品"})
+_PERSON_HEADS = frozenset({"作品", "批判", "夫人", "像", "邸", "門下", "監督作品",
+                           # a life only a person has (徳三郎生涯の当たり役, ゴッホ晩年の作)
+                           "生涯", "晩年"})
 # Single kanji that end a compound rather than continue a name (…城, …社, …党).
 _COMPOUND_KANJI = set("家等氏城社派軍朝党国県市町村区郡王帝公卿侯殿様君組団丸号寺院山川駅線港島橋園館局庁省府"
                       "部課室所店校大学会戦役隊艦湖海湾峠谷沢池宮塔門殿堂座場屋道街町通目像賞章記")
@@ -184,6 +186,9 @@ _ORG_TAIL = frozenset({
 # A category noun of organisations in apposition before a name (不動産会社ゼウス, 鉄鋼メーカー、ユジノール).
 _ORG_CATEGORY = re.compile(
     r"(?:会社|企業|メーカー|バンド|チーム|球団|クラブ|レーベル|出版社|新聞|雑誌|ブランド|ユニット)$")
+# … and the categories that, with の, still name the body itself (自動車メーカーのスズキ); not
+# チーム or バンド, whose members follow の (バンドのジョン).
+_MAKER_CATEGORY = re.compile(r"(?:会社|企業|メーカー|球団|出版社|ブランド|レーベル)$")
 # Player positions glued before a name (FW向井章人); other capitals glued before one name a
 # club or a company (CRヴァスコ・ダ・ガマ, FCバルセロナ).
 _POSITIONS = frozenset({"GK", "DF", "MF", "FW", "CF", "WG", "SB", "DH", "SS", "CB", "LB", "RB"})
@@ -533,6 +538,8 @@ def _organisation_before(doc: Doc, start: int) -> bool:
     if start == 0:
         return False
     prev = doc[start - 1]
+    if prev.text == "の" and start >= 2 and _KATAKANA.fullmatch(doc[start].text):
+        return bool(_MAKER_CATEGORY.search(doc[start - 2].text))  # 自動車メーカーのスズキ
     if prev.text in {"、", "，"} and start >= 2:
         prev = doc[start - 2]
     elif prev.whitespace_:
@@ -740,6 +747,19 @@ def _surname_shape(tokens: Span) -> bool:
 def _only_a_name(value: str) -> bool:
     """Two or more kanji the dictionary lists only as a personal name (伊藤; not 生月, 大島)."""
     return len(value) >= 2 and bool(_KANJI.fullmatch(value)) and entry(value).only_person
+
+
+# After a katakana word GiNZA calls a person: a subject or topic (フォードは, グラントが) or a list
+# member (チャーチルや…).  Not の, に or を: firms own, are given and are joined (スズキの, クルップに).
+_NAME_ARGUMENT = frozenset({"は", "が", "も", "や", "と"})
+
+
+def _katakana_name_argument(doc: Doc, token: Token) -> bool:
+    """A katakana word GiNZA labels a person that the dictionary lists with a personal-name
+    reading among others (フォード, グラント, チャーチル), as a subject, a topic or a list member:
+    the label and the reading agree, and the sentence uses the word as an actor."""
+    return (bool(_KATAKANA.fullmatch(token.text)) and bool(entry(token.text).kinds)
+            and next_text(doc, token.i + 1) in _NAME_ARGUMENT)
 
 
 def _listed_name(token: Token) -> bool:
@@ -1119,6 +1139,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     # tag chosen in context (宗像: tagged a place, listed as a surname too).
     vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
     named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
+             or (cand.ginza and len(tokens) == 1 and _katakana_name_argument(doc, t))
              or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
              or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
              or (cand.lexical and _KATAKANA.fullmatch(t.text) and next_text(doc, cand.end) in _FAMILY
