@@ -884,3 +884,38 @@ def test_round11_a_makers_category_and_no_before_a_katakana_word(redactor, text:
 ])
 def test_round11_a_name_before_its_life(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # two kanji the tagger reads as a surname and a given name (unmasked before)
+    ("西律が1985年に訪れた時には、古い井戸が残っていた。", ["西律"]),
+    # two kanji not read so stay visible
+    ("北進が1971年に調査した際には何もなかった。", []),
+    ("西部が1971年に調査した際には何もなかった。", []),
+])
+def test_round11_two_kanji_tagged_as_a_full_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a given name in kana the tagger cut into pieces of no word (only the surname masked before)
+    ("中川ゆ〜みが担当した。", ["中川ゆ〜み"]),
+    ("デザインは田中カ〜ルが担当した。", ["田中カ〜ル"]),
+    # an honorific, a particle or a copula after the surname is no part of the name
+    ("田中さんが来た。", ["田中"]),
+    ("田中かなと思った。", ["田中"]),
+    ("山田ですが。", ["山田"]),
+])
+def test_round11_a_given_name_in_kana_pieces(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # one kanji tagged a surname, then a given name no dictionary lists (unmasked before)
+    ("張秉稷は声明を出した。", ["張秉稷"]),
+    # one kanji alone, or a surname's kanji starting a known word, is no name
+    ("趙は声明を出した。", []),
+    ("林業が盛んだ。", []),
+])
+def test_round11_a_one_kanji_surname_and_an_unlisted_given_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -630,6 +630,8 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
                  or doc[cand.end + 1].text in _PHRASE_END)):
         cand.end += 1
         cand.lexical = cand.lexical or misread  # a surname + given name shape
+    _kana_given_name(doc, cand)
+    _unknown_given_name(doc, cand)
     # A given name without its surname: the kanji before it (南々見一也, 車吉章).
     # Two pieces when the tokenizer split the surname too (南々|見, 伍|廷): the first one a
     # listed surname or a word the dictionary does not know.
@@ -648,6 +650,39 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
                          or not entry(prevs.text).known)):  # 土|宮: together no word, a rare surname
                 cand.start = start
                 break
+
+
+# Kana a given name may be written in, with the marks the tagger leaves alone (ゑ, 〜).
+_KANA_PIECE = re.compile(r"[ぁ-ゖァ-ヴー〜～ゐゑヰヱ]+")
+
+
+def _kana_given_name(doc: Doc, cand: _Candidate) -> None:
+    """A given name in kana after a tagged surname that the tagger cut into pieces of no word
+    (中川カ|〜|ル, 中山ち|ゑ): two or more glued kana pieces, none a particle, an auxiliary, a
+    suffix or a verb (佐藤さん, 田中かな, 山田です stay as they are), then a case particle."""
+    last = doc[cand.end - 1]
+    if not (last.tag_.endswith("人名-姓") and _KANJI.fullmatch(last.text)) or last.whitespace_:
+        return
+    end, chars = cand.end, 0
+    while (end < len(doc) and _KANA_PIECE.fullmatch(doc[end].text) and chars + len(doc[end].text) <= 4
+           and not doc[end].tag_.startswith(("助詞", "助動詞", "接尾辞", "動詞", "形容詞"))):
+        chars += len(doc[end].text)
+        end += 1
+        if doc[end - 1].whitespace_:
+            break
+    if chars >= 2 and end > cand.end + 1 and next_text(doc, end) in _CASE_PARTICLES:
+        cand.end = end
+
+
+def _unknown_given_name(doc: Doc, cand: _Candidate) -> None:
+    """One kanji tagged a surname, then one or two kanji the dictionary does not know, then a
+    case particle (趙|秉稷は): a Chinese or Korean full name whose given name no dictionary lists."""
+    last = doc[cand.end - 1]
+    if (cand.end - cand.start == 1 and len(last.text) == 1 and last.tag_.endswith("人名-姓")
+            and not last.whitespace_ and cand.end + 1 < len(doc) and _KANJI.fullmatch(doc[cand.end].text)
+            and len(doc[cand.end].text) <= 2 and not entry(doc[cand.end].text).known
+            and doc[cand.end + 1].text in _CASE_PARTICLES):
+        cand.end += 1
 
 
 def _next_word(doc: Doc, end: int) -> Token | None:
@@ -742,6 +777,12 @@ def _surname_shape(tokens: Span) -> bool:
             and len(tokens[0].text) >= 2 and entry(tokens[0].text).surname
             and not any(len(t.text) >= 2 and "普通名詞" in t.tag_ and not entry(t.text).kinds
                         for t in tokens[1:]))  # not a surname and an office (大村城主)
+
+
+def _tagged_full_name(tokens: Span) -> bool:
+    """Two words the tagger reads as a surname and then a given name here (西|律, 王|維)."""
+    return (len(tokens) == 2 and tokens[0].tag_.endswith("人名-姓") and tokens[1].tag_.endswith("人名-名")
+            and not tokens[0].whitespace_)
 
 
 def _only_a_name(value: str) -> bool:
@@ -1188,7 +1229,8 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
                   for t in named)
     given = any(_kind(t) == "名" for t in named)
     parts = sum(1 for t in tokens if _foreign(t))
-    shape = surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza)
+    # (two kanji make a full name when the tagger reads them so in context: 西|律が)
+    shape = surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza or _tagged_full_name(tokens))
     initials = any(_initial(t) for t in tokens)
     chain = parts >= 2 and any(t.text in JOINERS for t in tokens) and (
         bool(named) or initials or any(_unknown_foreign(t) for t in tokens))
