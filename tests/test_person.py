@@ -919,3 +919,17 @@ def test_round11_a_given_name_in_kana_pieces(redactor, text: str, names: list[st
 ])
 def test_round11_a_one_kanji_surname_and_an_unlisted_given_name(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # an unknown foreign word one loses a bout to or beats (unmasked before)
+    ("準決勝でマルシャノワに判定で敗れた。", ["マルシャノワ"]),
+    ("初戦でクヴァラツヘリアを一本で破った。", ["クヴァラツヘリア"]),
+    ("決勝ではドゥブロフスカヤに勝った。", ["ドゥブロフスカヤ"]),
+    # clubs the dictionary knows or GiNZA labels
+    ("決勝でバルセロナに敗れた。", []),
+    ("初戦でユヴェントスを破った。", []),
+    ("準決勝でレアル・マドリードに敗れた。", []),
+])
+def test_round11_an_opponent_in_a_bout(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -414,7 +414,8 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
         # place or work label does.
         unlabelled = doc[i].ent_type_ not in AGAINST_LABELS
         regnal = "数詞" in doc[i + 1].tag_ and next_text(doc, i + 2) == "世" if i + 2 < len(doc) else False
-        if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal or _source_of_a_statement(doc, i + 1))
+        if ((_unknown_foreign(tok) and (nxt in _SUBJECT or regnal or _source_of_a_statement(doc, i + 1)
+                                        or _opponent_in_a_bout(doc, i + 1))
              and unlabelled)
                 or (entry(tok.text).kinds and (nxt in _FAMILY or regnal))
                 # a word only a person takes after it, or a title and の before it (デザイナーの…)
@@ -424,6 +425,19 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
                 or _proper_after_title(doc, i)):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
+
+
+# What one does to an opponent in a bout, or suffers from one (…に技ありで敗れる, …を破って).
+_BOUT_VERBS = frozenset({"敗れる", "破る", "下す", "勝つ", "負ける"})
+_BOUT_WINDOW = 5  # tokens between the particle and the verb (…に技ありで敗れる, …を判定で下し)
+
+
+def _opponent_in_a_bout(doc: Doc, i: int) -> bool:
+    """に / を at token ``i``, then within a few words a verb of winning or losing a bout: the
+    word before is the opponent (アグベニューに技ありで敗れる).  A club GiNZA labels or the
+    dictionary knows is no unknown word and never gets here."""
+    return (next_text(doc, i) in {"に", "を"}
+            and any(t.lemma_ in _BOUT_VERBS for t in doc[i + 1:i + 1 + _BOUT_WINDOW]))
 
 
 def _source_of_a_statement(doc: Doc, i: int) -> bool:
