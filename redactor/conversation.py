@@ -40,7 +40,7 @@ import bisect
 import copy
 import datetime
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -78,10 +78,19 @@ _EXPIRY_YEARS = 10
 _ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|明治)\s*$")
 _CARD_CUES = frozenset({"CREDIT_CARD", "CARD_EXPIRY", "CARD_SECURITY_CODE"})
 _SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number's groups
-_ANY_DIGITS = re.compile(r"\d(?:[-\s]?\d)*+(?!つ)")  # not a count (2つ)
-# A masked name the call remembers: two letters or more, no digits or spaces (not 様 alone, not a number).
-MAX_NAMES = 200  # names a call remembers
-_NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fffA-Za-z・＝]{2,}")
+# Any digit run; a count (2つ) is left out by the caller: a lookahead here would make a long run
+# that ends in つ quadratic (every later digit retried to the end).
+_ANY_DIGITS = re.compile(r"\d(?:[-\s]?\d)*+")
+MAX_NAMES = 200  # names a call remembers: an endless call cannot make every turn slower without bound
+# A masked name the call remembers: 2-24 letters (a foreign full name with ・/＝ included), no digits or
+# spaces (not 様 alone, not a number, not a run-on the engine masked whole).
+_NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fffA-Za-z・＝]{2,24}")
+_HIRAGANA = re.compile(r"[\u3041-\u3096]+")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
+_BEFORE_KANA_NAME = frozenset("はがのもとをにへでやね")  # 私はまりです, 担当のゆうです
+# What may follow a name said in hiragana: an honorific, a particle or the copula (まりです, まりさん),
+# not the rest of a word (かしこまりました, ゆうちょ).
+_AFTER_KANA_NAME = re.compile(r"です|でし|さん|さま|ちゃん|くん|って|から|まで|より|[がはのとにもをやでへねよ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +449,8 @@ class Conversation:
         for match in (_ANY_DIGITS if any_length else self._digit_run).finditer(normalized.text):
             if UNIT_AFTER.match(normalized.text, match.end()):
                 continue
+            if any_length and normalized.text.startswith("つ", match.end()):  # a count (2つ)
+                continue
             if self.redactor.cues.nearest_owner(normalized.text, match.start(), match.end()) == NOT_PII:
                 continue
             extra.append(Entity(DIGITS, *normalized.to_original(match.start(), match.end()), 0.5))
@@ -450,9 +461,10 @@ class Conversation:
         engine makes of that mention: speech recognition garbles what surrounds a name
         (南東の佐藤芽ごだいます for 担当の佐藤でございます), which takes away the evidence a name
         needs, not the name."""
-        if len(self._names) < MAX_NAMES:  # an endless call cannot make every turn slower without bound
-            self._names.update(name for e in result.entities
-                               if e.type == "PERSON" and _NAME.fullmatch(name := text[e.start:e.end]))
+        for name in remembered(text, result.entities):
+            if len(self._names) >= MAX_NAMES:
+                break
+            self._names.add(name)
         return [Entity("PERSON", a, b, 0.6) for a, b in mentions(self._names, text)]
 
     def _about_a_card(self, normalized: NormalizedText, result: RedactionResult) -> bool:
@@ -529,12 +541,36 @@ class Conversation:
         return spans
 
 
+def remembered(text: str, entities: Iterable[Entity]) -> set[str]:
+    """The names among ``entities`` (PERSON masks of ``text``) a call remembers (``_NAME``)."""
+    return {name for e in entities if e.type == "PERSON" and _NAME.fullmatch(name := text[e.start:e.end])}
+
+
 def mentions(names: Collection[str], text: str) -> list[tuple[int, int]]:
-    """Where ``text`` says any of ``names``, the longest first (佐藤健 before 佐藤), without overlaps."""
+    """Where ``text`` says any of ``names``, the longest first (佐藤健 before 佐藤), without overlaps.
+
+    A name in kana counts only as a word of its own: not inside a longer word of its script
+    (アン in アンケート, まり in かしこまりました, ゆう in ゆうちょ).  Kanji names count anywhere:
+    speech recognition glues garble to them (佐藤芽ございます), and 佐藤製薬 losing 佐藤 is the
+    price of that.
+    """
     if not names:
         return []
     pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return [m.span() for m in re.finditer(pattern, text)]
+    return [m.span() for m in re.finditer(pattern, text) if _stands_alone(text, *m.span())]
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether the kana name at ``text[start:end]`` is a word of its own (see ``mentions``)."""
+    name = text[start:end]
+    for script in (_HIRAGANA, _KATAKANA):
+        if script.fullmatch(name):
+            if start > 0 and script.fullmatch(before := text[start - 1]) and not (
+                    script is _HIRAGANA and before in _BEFORE_KANA_NAME):
+                return False
+            return not (end < len(text) and script.fullmatch(text[end])
+                        and not (script is _HIRAGANA and _AFTER_KANA_NAME.match(text, end)))
+    return True
 
 
 def _spans(result: RedactionResult) -> list[tuple[int, int, str]]:

@@ -394,6 +394,60 @@ def test_a_partial_masks_the_names_its_call_has_masked(engine: Engine) -> None:
     assert "佐" not in view.text and "藤" not in view.text
 
 
+@pytest.mark.parametrize(("name", "later"), [
+    ("まり", "かしこまりました、少々お待ちください"),
+    ("ゆう", "ゆうちょ銀行の口座ですね"),
+    ("アン", "アンケートにご協力ください"),
+])
+def test_a_remembered_kana_name_is_not_masked_inside_another_word(engine: Engine, name: str, later: str) -> None:
+    """A short name in kana is a word of its own when said again, not part of a longer word."""
+    conversation = engine.conversation(f"kana-name-{name}")
+    conversation.turn("お名前をお願いします", "agent")
+    conversation.turn(f"{name}です", "customer")
+    assert conversation.names == {name}
+    assert conversation.turn(later, "agent").text == later
+    # ... and is masked when said again as a word
+    assert name not in conversation.turn(f"{name}さん、ありがとうございます", "agent").text
+
+
+def test_the_names_memory_is_bounded(engine: Engine) -> None:
+    """A run-on masked as one name is not remembered, and one turn with several names does not
+    take the memory past MAX_NAMES."""
+    from redactor.conversation import MAX_NAMES
+
+    conversation = engine.conversation("names-bound")
+    conversation.turn("アダム・" * 200 + "スミスさんです", "customer")
+    assert all(len(name) <= 24 for name in conversation.names)
+    conversation._names.update(f"名前{i:03d}" for i in range(MAX_NAMES - 1 - len(conversation._names)))
+    conversation.turn("担当の佐藤と鈴木と高橋でございます", "agent")
+    assert len(conversation.names) == MAX_NAMES
+
+
+def test_a_partial_masks_a_name_said_twice_in_it(engine: Engine) -> None:
+    """Its final masks both mentions (the second through the first): so must the partial, before
+    any earlier turn taught the call the name."""
+    from redactor.stream.partial import partial_view
+
+    text = "担当の佐藤でございます。南東の佐藤芽ごだいます、よろしく"
+    view = partial_view(engine.redactor, text, names=())
+    assert "佐" not in view.text and "藤" not in view.text
+
+
+def test_a_long_digit_run_ending_in_a_count_is_linear(engine: Engine) -> None:
+    """The any-length digit net on hostile input: 16,000 digits and つ answering a request."""
+    import time
+
+    def answer(tail: str) -> float:
+        conversation = engine.conversation(f"digits-hostile{tail}")
+        conversation.turn("電話番号をお願いします", "agent")
+        started = time.perf_counter()
+        conversation.turn("1" * 16000 + tail, "customer")
+        return time.perf_counter() - started
+
+    plain = answer("")
+    assert answer("つ") < 2 * plain + 1.0  # was 18x (0.43 s and 7.7 s)
+
+
 def test_the_first_digits_of_an_answer_to_a_garbled_request_are_masked(engine: Engine) -> None:
     """The demo's postal code: its request garbled (郵便番号 → 有名番号), the customer's first
     final held only 4-0, fewer digits than the digit net's run; in an answer to a request any

@@ -75,6 +75,14 @@ MASKED = [
     ("カード番号は4111万1111 1111万1111です。", "CREDIT_CARD", "4111万1111 1111万1111"),
     ("ゆうちょの記号は18日123です。", "JP_BANK_ACCOUNT", "18日123"),
     ("免許証番号は第123456789012号です。", "JP_DRIVERS_LICENSE", "123456789012"),
+    # the normaliser joins digit groups before a unit: 090 1234万 5678 is one garbled number (review 14)
+    ("電話番号は090 1234万 5678です", "PHONE_NUMBER", "090 1234万 5678"),
+    ("カード番号は4111万 1111 1111 1111です", "CREDIT_CARD", "4111万 1111 1111 1111"),
+    ("カード番号は4111万、1111、1111、1111です", "CREDIT_CARD", "4111万、1111、1111、1111"),
+    ("口座番号は1234万 567です", "JP_BANK_ACCOUNT", "1234万 567"),
+    # a "date" with a leading 0 or digits right after it is garble inside a number
+    ("電話番号は08月12日3456です", "PHONE_NUMBER", "08月12日3456"),
+    ("口座番号は12月3日4567です", "JP_BANK_ACCOUNT", "12月3日4567"),
 ]
 
 

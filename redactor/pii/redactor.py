@@ -233,13 +233,16 @@ def _touching(text: str, left: Entity, right: Entity) -> bool:
 
 
 def resolve_overlaps(text: str, entities: list[Entity]) -> list[Entity]:
-    """Merge overlapping or touching spans of one type; between types the higher score wins
-    the characters both claim, and the loser keeps the rest of its span.
+    """Merge overlapping or touching spans of one type; between types, spans no other span
+    overlaps are kept whole (the higher score first, a tie to the longer span), and each
+    overlapping loser keeps only its rest: what no kept span covers and could still be a value
+    of its type on its own (``_stands_alone``).
 
     Merging matters for garbled values: a slot and a pattern may each cover part of one
-    number, and the mask must cover both.  Between types, a tie goes to the longer span.  A
-    loser is trimmed, not dropped: dropping it showed whatever of it the winner did not
-    cover (an address running past the phone number that overlapped its start).
+    number, and the mask must cover both.  A loser is trimmed, not dropped: dropping it showed
+    whatever of it the winner did not cover (an address running past the phone number that
+    overlapped its start).  Rests come after every whole span, so a rest never takes what a
+    lower-scored span found whole.
     """
     merged: list[Entity] = []
     for entity in sorted(entities, key=lambda e: (e.type, e.start)):

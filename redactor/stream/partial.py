@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from redactor.conversation import mentions
+from redactor.conversation import mentions, remembered
 from redactor.pii.catalogue import Entity
 from redactor.pii.cues import NOT_PII
 from redactor.pii.normalize import normalize
@@ -138,7 +138,9 @@ def partial_view(redactor: Redactor, text: str, *, prompt: str | None = None,
     entities = [e for e in redactor.analyze(text, prompt=prompt) if e.start < cut]
     # Read the whole partial: what follows the cut (と申します) tells what comes before it.
     suspects = [Entity(PENDING, a, min(b, cut), 0.0) for a, b in suspect_spans(redactor, text) if a < cut]
-    suspects += [Entity(PENDING, a, min(b, cut), 0.0) for a, b in mentions(names, text) if a < cut]
+    # The call's names and this text's own (a name said twice: its final masks both mentions).
+    said = mentions({*names, *remembered(text, entities)}, text)
+    suspects += [Entity(PENDING, a, min(b, cut), 0.0) for a, b in said if a < cut]
     # Entities first, then suspects: merging keeps the engine's type where they overlap.
     masked = _union(text, [Entity(e.type, e.start, min(e.end, cut), 1.0) for e in entities] + suspects)
     out, spans, shown, pos = [], [], [], 0

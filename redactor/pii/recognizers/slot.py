@@ -49,10 +49,13 @@ _KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
 _COUNTER_AFTER = re.compile(r"\s{0,8}(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類|号室)")
+# Digits again right after a unit: speech recognition's garble inside one value (4111万1111, 1234567日1,
+# 365語 4…, 090 1234万 5678: the normaliser has joined the groups before the unit), not a quantity.
+_DIGIT_GOES_ON = re.compile(r"[\s、,・の]{0,2}\d")
 # A price, a room or a count (300万を超えた) is no value at any length (裏の棚に3000円の…, 裏の1203号室: 裏の is said of
 # anything behind; 口座は1234567件を超える: a number of accounts, not one).  1234567台東支店 is an account
 # at the Taito branch: 人 and 台 count only as a word's end (``counter``).
-_NO_VALUE_AFTER = re.compile(rf"\s{{0,8}}(?:円|号室|件(?!名)|{counter('人台')}|[千万億兆](?!\d))")
+_NO_VALUE_AFTER = re.compile(rf"\s{{0,8}}(?:円|号室|件(?!名)|{counter('人台')}|[千万億兆](?!{_DIGIT_GOES_ON.pattern}))")
 # A date is the value of a date's slot only (生年月日, 有効期限): after any other cue it is when something
 # happened (電話は1877年に実用化, 郵便番号制度は1968年に導入, ゆうちょ銀行は2007年10月1日に発足).  A year
 # never begins with 0, so garble such as 0807日3日 after 電話番号は stays a value.
@@ -78,10 +81,6 @@ _SENTENCE_ENDS = "。？！?!"
 _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 
 
-# Digits again right after a unit: speech recognition's garble inside one value (4111万1111, 1234567日1,
-# 365語 4…), not a quantity.
-_DIGIT_GOES_ON = re.compile(r"[\s、,・の]{0,2}\d")
-
 
 def _value_start(text: str, owner: str, pos: int, end: int) -> tuple[re.Match[str] | None, int]:
     """The first digit (or spoken digit) in ``text[pos:end]`` that can begin a value of ``owner``,
@@ -96,19 +95,20 @@ def _value_start(text: str, owner: str, pos: int, end: int) -> tuple[re.Match[st
 
 def _not_a_value(text: str, owner: str, i: int) -> int | None:
     """Where the number at ``i`` ends when it is no value of ``owner``: a date (unless ``owner`` is
-    a date's), a count, price or room, a quantity with its unit (95.3%に達した, 6000回線, 3Gから:
+    a date's; never one with a leading 0 or digits right after it: 08月12日3456 is a garbled
+    number), a count, price or room, a quantity with its unit (95.3%に達した, 6000回線, 3Gから:
     never with a leading 0, which only a phone number or its garble has: 0807日3日; nor with more
     digits right after the unit, ``_DIGIT_GOES_ON``), an ordinal
     (第3世代, 第2営業部: three digits at most; 第123456789012号 is a licence)."""
-    date = None if owner in DATE_SLOTS else _DATE.match(text, i)
-    if date:
+    date = None if owner in DATE_SLOTS or text.startswith("0", i) else _DATE.match(text, i)
+    if date and not _DIGIT_GOES_ON.match(text, date.end()):
         return date.end()
     run = _DIGITS.match(text, i)
     if not run:
         return None
     digits = run.group(0)
     unit = None if owner in DATE_SLOTS or digits.startswith("0") else UNIT_AFTER.match(text, run.end())
-    if ((len(digits) <= 3 and (_COUNTER_AFTER.match(text, run.end()) or text.startswith("第", i - 1)))
+    if ((len(digits) <= 3 and (_COUNTER_AFTER.match(text, run.end()) or (i > 0 and text[i - 1] == "第")))
             or _NO_VALUE_AFTER.match(text, run.end())
             or (unit and not _DIGIT_GOES_ON.match(text, unit.end()))):
         return run.end()
