@@ -2,8 +2,8 @@
 """Rebuild the real evaluation sets in this folder from their upstream snapshots (provenance).
 
 This script documents, and makes repeatable, how ``text_persons.jsonl``,
-``text_persons_more.jsonl`` and ``speech/`` were selected.  It is not run by the benchmark; it
-needs local git clones of the two sources:
+``text_persons_more.jsonl``, ``text_persons_dev3.jsonl`` and ``speech/`` were selected.  It is
+not run by the benchmark; it needs local git clones of the two sources:
 
 - ``--ner``: a clone of github.com/stockmarkteam/ner-wikipedia-dataset (commit
   5e525c2132c0e87cce890b8b92639a0cf357c1f3; ``ner.json`` version 2.0, CC BY-SA 3.0).
@@ -126,6 +126,10 @@ def build_text(repo: Path) -> None:
     taken = {r["id"] for r in first}
     more = select([r for r in rows if r["id"] not in taken], *MORE)
     write_set(more, "text_persons_more.jsonl")
+    # The third set (a development set only, #10 round 12): every sentence neither set took.
+    taken |= {r["id"] for r in more}
+    rest = sorted((r for r in rows if r["id"] not in taken), key=lambda r: r["id"])
+    write_set(rest, "text_persons_dev3.jsonl")
 
 
 # ------------------------------------------------------------------ speech
