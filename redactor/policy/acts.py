@@ -17,11 +17,20 @@ request on their own.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import pairwise
 
-from redactor.pii.cues import CUES, NOT_PII, CueIndex, describes_security_code
+from redactor.pii.cues import BUSINESS_NUMBERS, CUES, NOT_PII, CueIndex, describes_security_code
 from redactor.policy import security_code
-from redactor.policy.clauses import IDENTIFYING, ClauseRules, about_the_product, clauses, other_card, text_views
+from redactor.policy.clauses import (
+    IDENTIFYING,
+    PROCEDURE,
+    ClauseRules,
+    about_the_product,
+    clauses,
+    other_card,
+    text_views,
+)
 from redactor.policy.parse import Parse, join, kanji_view
 
 # Cue words too generic to say which type an agent asks for.
@@ -34,13 +43,14 @@ _WEAK_REQUEST_CUES = frozenset({
 _EXTRA_REQUEST_CUES: dict[str, tuple[str, ...]] = {
     "PHONE_NUMBER": ("お電話番号", "携帯電話の番号", "携帯の番号", "ご連絡先の番号", "連絡先の電話"),
     "CREDIT_CARD": ("クレジットカードの番号", "カードの16桁"),
-    "CARD_SECURITY_CODE": ("カード裏面の3桁", "裏面の3桁", "裏の3桁", "セキュリティーコード"),
+    "CARD_SECURITY_CODE": ("カード裏面の3桁", "裏面の3桁", "裏の3桁", "セキュリティーコード", "セキュリティナンバー",
+                           "セキュリティーナンバー"),
     # An account by its parts (お金を戻す先の、銀行と支店と番号): the bank with its branch is one.
     "JP_BANK_ACCOUNT": ("口座情報", "口座の番号", "振込先の口座", "引き落とし口座", "銀行と支店", "銀行名と支店",
                         "支店と番号", "支店名と番号", "支店と口座"),
     "JP_HEALTH_INSURANCE": ("保険証の番号", "保険証の記号", "被保険者番号"),
     "JP_PENSION_NUMBER": ("年金の番号", "年金証書", "年金の手帳"),
-    "JP_DRIVERS_LICENSE": ("免許証の番号",),
+    "JP_DRIVERS_LICENSE": ("免許証の番号", "免許の番号", "免許番号"),
     "JP_RESIDENCE_CARD": ("在留カードの番号",),
     # Also by its legal name's purpose (税と社会保障の番号).  Not by its length alone: a parcel's
     # tracking number has 12 digits too.
@@ -67,10 +77,12 @@ REQUEST_CUES = _request_cues()
 _SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
 # おめがい…: speech recognition's usual rendering of お願い (as the PII engine's CallContext reads it).
 _REQUEST = re.compile(
-    r"(教えて(いただ|頂|くだ|下さ|もら|もろ|ください)|お(願|ねが)い(でき|いた|し|致)|おめがい?(でき|いた|いい|か|し|致)|頂戴|ちょうだい|お伺い(でき|して|し|さ)|"
+    r"((教|おし)えて(いただ|頂|くだ|下さ|もら|もろ|ください|くれ(?!た|て))|お(願|ねが)い(でき|いた|し|致)|おめがい?(でき|いた|いい|か|し|致)|頂戴|ちょうだい|お伺い(でき|して|し|さ)|"
     r"伺(え|って(?!おりまし|いまし|おります|います)|わせ)|お聞かせ|お聞き(して|でき|し)|おっしゃって|仰って|お知らせ(いただ|くだ|下さ)|"
-    r"お申し出|読み上げ|お伝え(いただ|くだ|下さ|願)|言って(いただ|もら|くだ)|ご提示|ご入力(いただ|くだ)|"
-    r"いただけ(ます|ません)か|いただいて(も|よろしい)|よろしいでしょうか|お教え|"
+    r"お申し出|読み上げ|お伝え(いただ|くだ|下さ|願)|言(っ|う)て(いただ|もら|もろ|くだ|くれ(?!た|て)|ちょう)|ご提示|ご入力(いただ|くだ)|"
+    r"(いただ|頂)け(ます|ません)か|"
+    # a value asked with も/を and a polite permission question (口座番号もいいですか, not 〜でもいいですか)
+    r"(?<!で)(を|も)(いい|よろしい)(です|でしょう)か|(?<=[一-龯ァ-ヶ])(いい|よろしい)(です|でしょう)か|いただいて(も|よろしい)|よろしいでしょうか|お教え|"
     r"で(ご)?(本人)?(確認|照合|お調べ)(いた|し|させ)|"
     # a request put as the procedure (マイナンバーもお伺いすることになっております)
     r"(お伺い|お聞き|頂戴|確認)(する|させていただく|いたす)ことに(なって|なり)|"
@@ -83,13 +95,11 @@ _REQUEST = re.compile(
 _NOT_A_REQUEST = re.compile(
     r"(しておりません|してません|しません|いたしません|不要|必要(あり|ござい)ません|結構です|いただかなくて|"
     r"なくて(も)?(大丈夫|結構|構いません|よろし|いい)|お控えください|控えて|言わないで|お伝えにならない|受け付けておりません|"
-    r"お預かりしておりません|(お?伺い|お聞き|頂戴|お預かり)(でき(ない|ません)|いたしかね|しかね|(いた)?しない))"
+    r"お預かりしておりません|(伺|聞|頂戴|預か)[^。、]{0,3}(して(い)?ない|しない(?!と))|伺え(ない|ません)|(お?伺い|お聞き|頂戴|お預かり)(でき(ない|ません)|いたしかね|しかね|(いた)?しない))"
 )
 # A request for a procedure (有効期限が切れますので、お手続きをお願いいたします): not for the value
 # its sentence names.
 _PROCEDURE_REQUEST = re.compile(r"手続き?(を|の方を|のほうを)?(お(願|ねが)い|して(いただ|くだ|もら)|(いただ|くだ)さ)")
-# A procedure about a document (マイナンバーカードの申請は市役所でお願いします): not its value.
-_PROCEDURE = re.compile(r"(の)?(申請|手続き|更新|再発行|発行|切り替え|切替|届け?出|紛失|返納|取得|作成|交付|受け取り)")
 # A tag question states what it confirms (…朝の分だけでよろしかったですよね, 通院されてましたよね).
 # Between two cues: one OR the other (マイナンバーか、保険証の…; 免許証またはパスポート).
 _OR = re.compile(r"(の番号|番号|の記号と番号)?(か|または|もしくは|あるいは|か、もしくは)[、\s]*$")
@@ -136,6 +146,51 @@ _OFFER_SCOPE = re.compile(
 )
 
 
+# Unneeded identifiers described without their names (policy: the thing, and the context that
+# places it, in one sentence).  My Number by its 12 digits with its face photo or issuing office, not
+# by 12桁 alone (a parcel's tracking number has 12 digits); a passport as the red booklet of travel
+# abroad, not 赤い手帳 alone (a disability or a maternity handbook may be red).
+DESCRIBED_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "JP_MY_NUMBER": (re.compile(r"(?<![0-9０-９])(12|１２|十二|じゅうに)(桁|けた|ケタ)"),
+                     re.compile(r"(顔写真|顔の写真|かおじゃしん|市役所|区役所|役所|役場|やくしょ|個人番号|通知カード|通知書)")),
+    "JP_PASSPORT": (re.compile(r"(赤い|赤色の|あかい)\s?(手帳|冊子|の|やつ|てちょう)"),
+                    re.compile(r"(海外|外国|旅行|出国|入国|渡航|空港|かいがい|がいこく|りょこう)")),
+}
+# A business number after the described thing (12桁の追跡番号) is that number, not the identifier.
+_THEN_BUSINESS = re.compile(r"の?[^、。？?！!]{0,6}?(" + "|".join(map(re.escape, BUSINESS_NUMBERS)) + ")")
+
+
+def described_types(sentence: str) -> list[str]:
+    """Identifiers the sentence names by description (``DESCRIBED_TYPES``)."""
+    return [owner for owner, (thing, context) in DESCRIBED_TYPES.items()
+            if context.search(sentence) and any(not _THEN_BUSINESS.match(sentence, m.end())
+                                                for m in thing.finditer(sentence))]
+
+
+# A refusal or a 'need not' covers its own clause and what came before it, not a request after it
+# (マイナンバーは言わなくても大丈夫です、保険証の番号をお願いします): its clause ends at the next pause
+# or a conjunction a few characters on.
+_CLAUSE_END = re.compile(r"[^、。]{0,12}?(、|(です|ます)(が|けど|けれども|ので|から))")
+
+
+def asked_part(sentence: str) -> str:
+    """What of ``sentence`` a request may be in: what follows the last refusal's clause (all of it
+    without a refusal; nothing when the refusal's clause runs to its end)."""
+    start = 0
+    while (refusal := _NOT_A_REQUEST.search(sentence, start)) is not None:
+        end = _CLAUSE_END.match(sentence, refusal.end())
+        if end is None:
+            return ""
+        start = end.end()
+    return sentence[start:]
+
+
+# A request with no object of its own (お手数ですがお願いできますか, では、そちらをお願いします): it asks
+# for what the sentence or the agent's turn before named (健康保険証の番号なんですけど。…).
+_BARE_REQUEST = re.compile(r"^[^をにへ]{0,16}?(?<!よろしく)(お(願|ねが)い(でき|いた|し|致)|(教|おし)えて|お聞かせ|"
+                           r"お?伺(え|い(でき|して|し))|頂戴|読み上げ|お伝え)")
+
+
 # A request pointing back at what the sentence before described (そちらをお願いします, その数字を…).
 _POINTING = re.compile(r"(そちら|それ|その(数字|番号|3桁|三桁)|こちら)")
 
@@ -169,30 +224,52 @@ class ActDetector:
         self.cues = CueIndex(REQUEST_CUES)
         self.structure = ClauseRules(self.cues)
 
-    def requested_types(self, text: str, parse: Parse = (), *, card: bool = False) -> list[str]:
+    def requested_types(self, text: str, parse: Parse = (), *, card: bool = False,
+                        topic: Sequence[str] = ()) -> list[str]:
         """Types the speaker asks the other side to give (cue + request form, not a refusal);
         with the parse also by the request's structure (``ClauseRules.requested``).  ``card``:
-        a card was named earlier in the call (a security code asked for by its place alone)."""
+        a card was named earlier in the call (a security code asked for by its place alone);
+        ``topic``: what the agent's turn before named without asking (``topic``), which a bare
+        request (お願いできますか) asks for."""
         types: list[str] = []
         card = card or security_code.names_a_card(text)
         described = False  # the sentence before described the code (…3桁の数字がございます。そちらを…)
         for sentence in sentences(text):
-            described, before = (describes_security_code(sentence)
-                                 or security_code.described(sentence, card=card)), described
-            if not _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence) or _only_procedure(sentence):
+            part = asked_part(sentence)
+            described, before = (describes_security_code(part) or security_code.described(part, card=card)
+                                 ), described
+            named, topic = topic, self._topic(sentence, topic)
+            if not _REQUEST.search(part) or _only_procedure(part):
                 continue
-            if before and _POINTING.search(sentence) and "CARD_SECURITY_CODE" not in types:
+            if not self.cues.find(part) and (_BARE_REQUEST.search(part) or _POINTING.search(part)):
+                types += [t for t in named if t not in types]
+            if before and _POINTING.search(part) and "CARD_SECURITY_CODE" not in types:
                 types.append("CARD_SECURITY_CODE")
-            for cue in self.cues.find(sentence):
-                if (cue.owner != NOT_PII and cue.owner not in types and not _PROCEDURE.match(sentence, cue.end)
-                        and not other_card(sentence, cue)):
+            for cue in self.cues.find(part):
+                if (cue.owner != NOT_PII and cue.owner not in types and not PROCEDURE.match(part, cue.end)
+                        and not other_card(part, cue)):
                     types.append(cue.owner)
+            types += [t for t in described_types(part) if t not in types]
             if described and "CARD_SECURITY_CODE" not in types:
                 types.append("CARD_SECURITY_CODE")
         for clause in clauses(parse):
             if not (_NOT_A_REQUEST.search(clause.text) or _only_procedure(clause.text)):
                 types += [t for t in self.structure.requested(clause) if t not in types]
         return types
+
+    def topic(self, text: str, before: Sequence[str] = ()) -> list[str]:
+        """The types the turn leaves named without asking or refusing them (健康保険証の番号なん
+        ですけど。): what a bare request after it asks for."""
+        for sentence in sentences(text):
+            before = self._topic(sentence, before)
+        return list(before)
+
+    def _topic(self, sentence: str, before: Sequence[str]) -> list[str]:
+        if _REQUEST.search(sentence) or _NOT_A_REQUEST.search(sentence):
+            return []
+        named = [c.owner for c in self.cues.find(sentence) if c.owner != NOT_PII
+                 and not PROCEDURE.match(sentence, c.end)]
+        return list(dict.fromkeys(named)) or list(before)
 
     def alternatives(self, text: str) -> list[set[str]]:
         """Types asked for as alternatives of one another (マイナンバーか、保険証の番号を…): per

@@ -375,7 +375,9 @@ _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|
                            r"とね|っちゃか|ん(か|かね|かな)|(じゃろう|だろう|やろう|じゃろ|やろ)(ね|な)|"
                            r"(かな|かなあ|かなぁ)(と|って)(思|おも)?(って|いまして|います|う|った|ったり)?|"
                            r"かって|か(と|って)(思|おも)(って|いまして|ったり)|"
-                           r"かしら|かなあ|かなぁ)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
+                           r"かしら|かなあ|かなぁ|"
+                           # plain かい after a predicate (送られるのかい, 北海道 …んでないかい), not 細かい/暖かい
+                           r"(の|ん|ない|る|ます|です)かい)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 _MISHAP = re.compile(r"^(っ|て)?(ちゃ|ちま|てしま|しま|たり)")
 _MISHAP_AHEAD = re.compile(r"^(っ|て)?(ちゃう|ちまう|てしまう|しまう|たり|ちゃわ|ちゃいま|てしまいま)")
 # Whoever heads a group is a party (班長, 町内会長, 店長, 校長); 身長, 延長, 成長 are no one.
@@ -533,10 +535,14 @@ _PERSONS = frozenset({"子", "子ども", "子供", "私", "わたし", "自分"
                       "母", "父", "うち", "僕", "俺"})
 
 
+# A name attached to what is shown (名前付きで載せる, 名前入りで出る) is a person's, whoever's it is.
+_NAME_ATTACHED = re.compile(r"名前(付き|つき|入り|いり)")
+
+
 def published(clause: Clause) -> bool:
     """A person's name, face or address put where anyone reads it (子どもの名前つきで載る)."""
     lemmas = [w.lemma for w in clause.words]
-    naming = any(n in lemma for lemma in lemmas for n in _NAMING) or (
+    naming = any(n in lemma for lemma in lemmas for n in _NAMING) or bool(_NAME_ATTACHED.search(clause.text)) or (
         any("名前" in lemma for lemma in lemmas) and not (_PERSONS | SELF | FAMILY).isdisjoint(lemmas))
     return naming and not PUBLISH.isdisjoint(lemmas)
 
@@ -561,6 +567,11 @@ def other_card(text: str, cue: Cue) -> bool:
     # endswith at the cue: a look of a few characters back, linear over a text's cues.
     return cue.owner == "CREDIT_CARD" and text.startswith("カード", cue.start) and text.endswith(
         _OTHER_CARDS, 0, cue.start)
+
+
+# A procedure about a document (マイナンバーカードの申請は市役所で, its 作り方): not its value.
+PROCEDURE = re.compile(r"(の)?(申請|手続き|更新|再発行|発行|切り替え|切替|届け?出|紛失|返納|取得|作成|交付|受け取り|"
+                       r"作り方|使い方|やり方|方法|変更(?!後|先))")
 
 
 class ClauseRules:
@@ -628,16 +639,17 @@ class ClauseRules:
             return any(m in compound for m in PERSONAL_MODIFIERS)  # 商品情報 is not the caller's
         return True
 
-    def identifier_types(self, text: str) -> list[str]:
+    def identifier_types(self, text: str, *, values: bool = False) -> list[str]:
         """PII types named by strong cues (the request cues) in ``text`` or its kana view,
-        NOT_PII excluded."""
+        NOT_PII excluded; ``values``: not a document named for its procedure (its 申請方法)."""
         types: list[str] = []
         for view in text_views(text):
             found = self.cues.find(view)
             if any(c.owner == NOT_PII for c in found):
                 found = [c for c in found if not any(n.owner == NOT_PII and n.start <= c.start < n.end
                                                      for n in found)]
-            types += [c.owner for c in found if c.owner != NOT_PII and not other_card(view, c)]
+            types += [c.owner for c in found if c.owner != NOT_PII and not other_card(view, c)
+                      and not (values and PROCEDURE.match(view, c.end))]
             if describes_security_code(view):
                 types.append("CARD_SECURITY_CODE")
         return list(dict.fromkeys(types))
@@ -1130,7 +1142,7 @@ class ClauseRules:
                 continue
             if (member(word.lemma, ASK) and _ASK_CHAIN.search(chain)) or (word.lemma in HAVE and question):
                 asks = True
-        return self.identifier_types(clause.text) if asks else []
+        return self.identifier_types(clause.text, values=True) if asks else []
 
     # ---------------------------------------------------------------- offers
 

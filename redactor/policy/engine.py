@@ -71,7 +71,7 @@ MODEL_TYPES: dict[str, str | None] = {"privacy_question": None, "volunteered_inf
                                       "sensitive_info": "unclassified", "identity_not_verified": "REGISTERED"}
 # The call flags a turn is judged in: restored before a replay.
 _FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
-          "customer_spoke", "animals", "agent_asked", "card_named", "data_named")
+          "customer_spoke", "animals", "agent_asked", "card_named", "data_named", "agent_topic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +212,7 @@ class CallState:
     agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
     card_named: bool = False  # a payment card was named in the call (a code said by its place alone)
     data_named: bool = False  # the caller's last turn named their data (its question may follow alone)
+    agent_topic: tuple[str, ...] = ()  # types the agent's last turn named without asking (a bare request may follow)
     fired: set[tuple[str, str | None]] = field(default_factory=set)
     # What the customer said, as keyed hashes, each with the turn that first said it.
     _customer_values: dict[bytes, int] = field(default_factory=dict, repr=False)
@@ -324,8 +325,9 @@ class CallState:
             found.append(("card_security_code", None))
 
         if speaker == "agent":
-            requested = acts.requested_types(raw, parse, card=self.card_named)
+            requested = acts.requested_types(raw, parse, card=self.card_named, topic=self.agent_topic)
             self.agent_asked = tuple(requested)
+            self.agent_topic = tuple(acts.topic(raw))
             # A security code asked for raises the specific warning only (its own key: the
             # customer saying it later is a second act, with its own advice).
             # One of alternative identity documents the policy needs (マイナンバーか、保険証の番号を in a

@@ -23,7 +23,7 @@ import re
 
 # The back of a card or its signature strip, not a building's back (裏口, 裏庭, 裏山) or a place
 # behind something said with a building (家の裏, 店の裏の): the place is read as a word of its own.
-_PLACE = (r"(?:(?:裏|うら)(?:面|側|がわ)?(?![口庭山手地道通門方返])|後ろ|うしろ|背面|"
+_PLACE = (r"(?:(?:裏|うら)(?:面|側|がわ|っかわ|っ側)?(?![口庭山手地道通門方返])|後ろ|うしろ|背面|"
           r"(?:裏|うら)(?:返|がえ)(?:し|す|せ)|署名(?:欄|の欄)?|サイン(?:欄|の欄)?)")
 _BUILDING_BEFORE = re.compile(r"(家|うち|店|建物|製品|本体|機械|レシート|伝票|封筒|箱|駐車場|畑|部屋|ビル|お寺|神社)"
                               r"の?$")
@@ -41,15 +41,19 @@ _VALUE = re.compile(rf"(?<![0-9０-９〇零一二三四五六七八九十百千
 _SPOKEN_DIGIT = re.compile(_DIGIT)
 # The number noun an agent's description asks for: a count (3つ並んだ, 3桁, 三つの) or small print.
 # Counts in kana too (みっつの数字: a simple-Japanese or hiragana speaker).
-_COUNT = r"(?:[34３４三四](?:つ|個|桁|けた|ケタ)|(?:みっ|よっ|ミッ|ヨッ)つ|最後の[34３４三四](?:桁|けた))"
+_COUNT = (r"(?:[34３４三四](?:つ|個|桁|けた|ケタ)|(?:みっ|よっ|ミッ|ヨッ)つ|(?:さん|よん|サン|ヨン)(?:けた|ケタ)|"
+          r"最後の[34３４三四](?:桁|けた))")
 # A count of digits is itself the thing asked (署名欄のところに書いてある3ケタをお願いします): its
 # case particle or a pause may follow it where a number noun would.
 _DIGITS_ASKED = r"(?<![0-9０-９])[34３４三四](?:桁|けた|ケタ)(?:を|も|は|、|の(?:方|ほう))"
 # The place to the count may hold a hesitation and its correction (署名欄の横に印字されとる…
 # 失礼いたしました、印字されている三桁の数字): 40 characters, still one sentence.
+# The number noun, also in kana (みっつの すうじ: hiragana speech or a recogniser's kana).
+_NUMBER_NOUN = r"(?:数字|番号|数|すうじ|スウジ|ばんごう)"
 _DESCRIBED = re.compile(
-    rf"{_PLACE}[^。？?！!\n]{{0,40}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?(?:数字|番号|数)|{_DIGITS_ASKED}|"
-    r"(?:小さ(?:い|な|く)|細かい)[^。？?！!\n]{0,6}?(?:数字|番号))")
+    rf"{_PLACE}[^。？?！!\n]{{0,40}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?{_NUMBER_NOUN}|{_DIGITS_ASKED}|"
+    rf"{_NUMBER_NOUN}[、\s]?{_COUNT}|"  # the noun, then its count (数字三つ)
+    rf"(?:小さ(?:い|な|く)|ちいさ(?:い|な|く)|細かい|こまかい)[^。？?！!\n]{{0,6}}?{_NUMBER_NOUN})")
 # A place said for the value: it comes within a few words before it (裏のは, 後ろの小さい数字？).
 _PLACE_RE = re.compile(_PLACE)
 _GAP = 18
