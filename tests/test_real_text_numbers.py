@@ -48,6 +48,9 @@ VISIBLE = [
     "連絡先は第2営業部である。",
     "携帯電話は第3世代から第4世代へ移った。",
     "当時の普通預金金利は2.5％であった。",
+    # the back of something else than a card (the security code's place cue 裏の)
+    "裏の駐車場に3台停められます",
+    "裏の家に2人住んでいます",
 ]
 
 # The same kinds of values in a call: each must stay masked.
@@ -83,6 +86,9 @@ MASKED = [
     # a "date" with a leading 0 or digits right after it is garble inside a number
     ("電話番号は08月12日3456です", "PHONE_NUMBER", "08月12日3456"),
     ("口座番号は12月3日4567です", "JP_BANK_ACCOUNT", "12月3日4567"),
+    # the code's place said at length before its number
+    ("裏の署名欄の横の番号は123です", "CARD_SECURITY_CODE", "123"),
+    ("裏側に小さく印字されている数字は789です", "CARD_SECURITY_CODE", "789"),
 ]
 
 

@@ -82,6 +82,14 @@ _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 
 
 
+# Cues that name where a card's code is printed, not the code: what stands between one and its value
+# may only say more of that place or name the number (裏面に記載の3桁, 裏の署名欄の横の番号は123), or
+# the back is some other thing's (裏の駐車場に3台停められます).
+PLACE_CUES = frozenset({"裏面", "裏の", "裏側", "カードの後ろ", "カードのうしろ"})
+_PLACE_GAP = re.compile(r"(?:[ぁ-ゖ、\s]|番号|数字|桁|ケタ|記載|印字|印刷|書|表示|右|左|端|横|隅|隣|近|小さ"
+                        r"|署名|欄|サイン|セキュリティ|コード)*")
+
+
 def _value_start(text: str, owner: str, pos: int, end: int) -> tuple[re.Match[str] | None, int]:
     """The first digit (or spoken digit) in ``text[pos:end]`` that can begin a value of ``owner``,
     and where the search for it last began: what cannot be one is passed over (``_not_a_value``)."""
@@ -142,6 +150,8 @@ class SlotRecognizer(EntityRecognizer):
             limit = next((c.start for c in found[i + 1:] if not (cue.owner in TEXT_SLOTS and c.owner == cue.owner)),
                          len(text))
             span = None if weak else self._value(text, cue.owner, cue.end, limit)
+            if span and text[cue.start:cue.end] in PLACE_CUES and not _PLACE_GAP.fullmatch(text, cue.end, span[0]):
+                continue
             if span is None and cue.owner not in TEXT_SLOTS:
                 # …9131がカード番号です: the value before a cue that names it.
                 floor = found[i - 1].end if i else 0
