@@ -933,3 +933,52 @@ def test_round11_a_one_kanji_surname_and_an_unlisted_given_name(redactor, text: 
 ])
 def test_round11_an_opponent_in_a_bout(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a name before a title glued to a country's abbreviation or to 前/元 (unmasked before)
+    ("ケネディ米大統領は演説で協力を求めた。", ["ケネディ"]),
+    ("会見にはメルケル前首相も出席した。", ["メルケル"]),
+    # a place or a firm before such a title is its office, not a name
+    ("ナポリ前市長が来日した。", []),
+    ("トヨタ元社長が講演した。", []),
+    ("日本銀行前総裁が講演した。", []),
+])
+def test_round12_a_name_before_a_prefixed_title(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # a full name the dictionary lists whole, or foreign parts all tagged as names, glued to a
+    # credit (weighed otherwise before; 指揮 was no credit)
+    ("「ゲゲゲの鬼太郎」は水木しげる原作のアニメ。", "水木しげる"),
+    ("演奏はピエール・ブーレーズ指揮の楽団。", "ピエール・ブーレーズ"),  # (unmasked before)
+])
+def test_round12_a_credit_glued_to_a_whole_name(redactor, text: str, name: str) -> None:
+    from redactor.pii.recognizers.person_evidence import weigh
+
+    doc = redactor.nlp(text)
+    branches = {doc[v.start:v.end].text: v.branch for v in weigh(doc)}
+    assert branches.get(name) == "credit", branches
+    assert name in persons(redactor, text)
+
+
+@pytest.mark.parametrize("text", [
+    # a credit after words that are no full name stays no person
+    "オーケストラ指揮の経験がある。", "ロシア原作の映画が公開された。", "部隊指揮を執った。",
+])
+def test_round12_a_credit_after_no_name_is_no_person(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a Japanese full name GiNZA calls a person, alone in a quote: the name is spoken of
+    # (unmasked before: a quote was always a work's title)
+    ("初代は「佐藤ゆり子」と表記されていた。", ["佐藤ゆり子"]),
+    ("「田中角栄」というペンネームで書いた。", ["田中角栄"]),
+    # quoted titles stay works
+    ("「東京物語」は名作だ。", []),
+    ("「坊っちゃん」を読んだ。", []),
+])
+def test_round12_a_quoted_full_name_is_a_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

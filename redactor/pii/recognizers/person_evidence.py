@@ -139,7 +139,7 @@ TITLES = frozenset({
 # Credits glued to a full name in a work's credit line (編曲寺岡真三, 和田弘採譜): the person who
 # did it.  Only before or after a full name (surname + given name): 監督官庁 or 作曲家協会 hold none.
 _CREDITS = frozenset({"作詞", "作曲", "編曲", "採譜", "作画", "脚本", "原作", "演出", "振付", "監修", "撮影",
-                      "翻訳", "脚色", "原案", "構成", "作詩", "補作", "訳詞", "唄", "歌"})
+                      "翻訳", "脚色", "原案", "構成", "作詩", "補作", "訳詞", "唄", "歌", "指揮"})
 # Roles a sentence may say has kin or deeds (美容院オーナーの母, ドライバーの息子): no name.
 _ROLES = frozenset({"オーナー", "マネージャー", "メンバー", "スタッフ", "リーダー", "ファン", "パートナー", "ボス",
                     "マスター", "キャプテン", "ゲスト", "ユーザー", "オペレーター", "ドライバー", "クライアント",
@@ -703,12 +703,21 @@ def _next_word(doc: Doc, end: int) -> Token | None:
     return doc[end] if end < len(doc) else None
 
 
+# One kanji glued before a title that says whose or when (アイゼンハワー米大統領, …元首相): the
+# title still follows the name.  Country abbreviations and former/current only.
+_TITLE_PREFIX = frozenset("元前現米英仏独露伊中韓朝豪")
+
+
+def _prefixed_title(word: str) -> bool:
+    return len(word) >= 3 and word[0] in _TITLE_PREFIX and word[1:] in TITLES
+
+
 def _title_after(doc: Doc, end: int) -> bool:
     nxt = _next_word(doc, end)
     if nxt is None:
         return False
     pair = nxt.text + (doc[end + 1].text if end + 1 < len(doc) else "")
-    return (nxt.text in TITLES or pair in TITLES
+    return (nxt.text in TITLES or pair in TITLES or _prefixed_title(nxt.text) or _prefixed_title(pair)
             or (_in_label(doc, end, TITLE_LABEL) and is_noun(nxt) and not _is_name_tag(nxt)))
 
 
@@ -834,9 +843,26 @@ def _foreign_full_name(tokens: Span) -> bool:
             and all(_foreign(t) or t.text in JOINERS for t in tokens) and not any("地名" in t.tag_ for t in tokens))
 
 
+def _a_work(doc: Doc, cand: _Candidate) -> bool:
+    """The candidate names a work (``work_title``), unless the quote holds exactly a Japanese
+    full name GiNZA calls a person: the name itself is spoken of (「赤木まり子」と表記, 「X」という
+    ペンネーム, a character 「X」は)."""
+    tokens = doc[cand.start:cand.end]
+    spoken_name = (cand.ginza and _KANJI.match(tokens.text) is not None and len(tokens.text) >= 3
+                   and any(_kind(t) == "姓" for t in tokens) and any(_kind(t) == "名" for t in tokens)
+                   and cand.start > 0 and doc[cand.start - 1].text in {"「", "『"}
+                   and cand.end < len(doc) and doc[cand.end].text in {"」", "』"})
+    return work_title(doc, cand.start, cand.end) and not spoken_name
+
+
 def _credited(doc: Doc, start: int, end: int) -> bool:
-    """A credit glued before or after a full name (編曲寺岡真三, 和田弘採譜)."""
-    full = sum(1 for t in doc[start:end] if "人名" in t.tag_) >= 2 and bool(_KANJI.fullmatch(doc[start:end].text))
+    """A credit glued before or after a full name (編曲寺岡真三, 和田弘採譜; a full name the
+    dictionary lists whole: 手塚治虫原作; foreign parts all tagged as names: アンタル・ドラティ指揮)."""
+    tokens = doc[start:end]
+    parts = [t for t in tokens if t.text not in JOINERS]
+    full = ((sum(1 for t in parts if "人名" in t.tag_) >= 2
+             and (bool(_KANJI.fullmatch(tokens.text)) or all("人名" in t.tag_ for t in parts)))
+            or (len(tokens) == 1 and tokens[0].tag_.endswith("人名-一般")))
     before = start > 0 and doc[start - 1].text in _CREDITS and not doc[start - 1].whitespace_
     after = end < len(doc) and doc[end].text in _CREDITS and not doc[end - 1].whitespace_
     return full and (before or after)
@@ -1211,7 +1237,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
         return verdict("counter", False, final=True)
     if said_to_be_a_person(doc, cand.start, cand.end, TITLES) and _speakable(
             tokens, len(tokens) >= 2 and defined_as_a_person(doc, cand.start, cand.end)) and not (
-            work_title(doc, cand.start, cand.end) or _label_against(doc, cand.start, cand.end) == 2
+            _a_work(doc, cand) or _label_against(doc, cand.start, cand.end) == 2
             or _compound_after(doc, cand.end) >= 2 or _org_tail(doc, cand.end) or team(tokens)
             or _office_of_place(doc, cand)):
         return verdict("said", True)  # Xの息子, Xと結婚, Xは、…の実業家。
@@ -1232,7 +1258,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
         if ((named or (cand.ginza and not _common_word(tokens)) or _foreign_full_name(tokens)
              or (len(tokens) == 1 and _proper_after_title(doc, cand.start)))
                 and not _office_of_place(doc, cand)
-                and not work_title(doc, cand.start, cand.end) and not glued):
+                and not _a_work(doc, cand) and not glued):
             return verdict("title", True)
         return verdict("title_no", False)
     if _used_as_verb(doc, cand.end):
@@ -1274,7 +1300,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
     against += 3 if (_org_tail(doc, cand.end) or tokens[0].text in _GROUP_HEAD or team(tokens)
                      or any(t.text in AND_WORDS for t in tokens)) else 0
-    against += 3 if work_title(doc, cand.start, cand.end) or event_named_after(doc, cand.end) else 0
+    against += 3 if _a_work(doc, cand) or event_named_after(doc, cand.end) else 0
     against += 3 if (organisation_predicate(doc, cand.end) or organisation_deed(doc, cand.end)
                      or defined_as_a_thing(doc, cand.start, cand.end)
                      or thing_in_apposition(doc, cand.start) or place_predicate(doc, cand.end)
