@@ -982,3 +982,17 @@ def test_round12_a_credit_after_no_name_is_no_person(redactor, text: str) -> Non
 ])
 def test_round12_a_quoted_full_name_is_a_name(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a foreign name with 社 or 製 glued after it is the firm or its make (masked before)
+    ("ヘンリー・フォード社の工場が完成した。", []),
+    ("マイケル・ジョンソン社が販売した。", []),
+    ("エンジンはウィリアム・ビアードモア製のものを載せた。", []),
+    ("最後のジョン・ブラウン製の船が完成した。", []),
+    # 社長, 社員 and a firm named apart leave the name a name
+    ("ジョブズは会社を去った。", ["ジョブズ"]),
+    ("スミス社員が来た。", ["スミス"]),
+])
+def test_round12_a_foreign_name_glued_to_sha_or_sei_is_a_firm(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -793,6 +793,19 @@ def _org_tail(doc: Doc, end: int) -> bool:
         len(tail) >= 4 and len(last) > len(tail) + 1 and last.endswith(tail) for tail in _ORG_TAIL)))
 
 
+# A firm's word glued after a foreign name: the company (コーヴァルチック社は) or its make
+# (ボールドウィン製の機関車).  社長 and 社員 are words of their own and do not count.
+_FIRM_MARKS = frozenset({"社", "製"})
+
+
+def _firm_mark(doc: Doc, start: int, end: int) -> bool:
+    if end - start >= 2 and doc[end - 1].text == "社":
+        end -= 1  # the extension took 社 into the candidate
+    elif next_text(doc, end) not in _FIRM_MARKS or doc[end - 1].whitespace_:
+        return False
+    return bool(_KATAKANA_WORD.fullmatch(doc[end - 1].text))
+
+
 def _surname_shape(tokens: Span) -> bool:
     """Kanji that begin with a listed surname (大島, 福原五岳): a name if a list holds a name,
     whatever a compound or a place reading says against it (``_coordinated``)."""
@@ -1298,7 +1311,8 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     against += label if label == 2 or not single else 0
     # a compound noun before, and the candidate ends like a compound's head (旭日重光章): a compound
     against += (2 if value[-1] in _COMPOUND_KANJI else 1) if _compound_before(doc, cand.start) else 0
-    against += 3 if (_org_tail(doc, cand.end) or tokens[0].text in _GROUP_HEAD or team(tokens)
+    against += 3 if (_org_tail(doc, cand.end) or _firm_mark(doc, cand.start, cand.end)
+                     or tokens[0].text in _GROUP_HEAD or team(tokens)
                      or any(t.text in AND_WORDS for t in tokens)) else 0
     against += 3 if _a_work(doc, cand) or event_named_after(doc, cand.end) else 0
     against += 3 if (organisation_predicate(doc, cand.end) or organisation_deed(doc, cand.end)
