@@ -69,6 +69,8 @@ SETS: dict[str, tuple[str, ...]] = {
     "blind10": ("benchmarks/warnings_blind10.jsonl",),  # spent by its one blind run (RESULTS.md)
     "probes": ("benchmarks/warnings_probe14.jsonl", "benchmarks/warnings_probe14b.jsonl",
                "benchmarks/warnings_probe14c.jsonl"),
+    # Round 15's development probe (a writer who never read the engine; its first run is in RESULTS.md).
+    "probe15": ("benchmarks/warnings_probe15.jsonl",),
     # Near misses written for the act model (product security features, data plans, pets, names
     # with medical words, the agent's general information and read-backs): no act in any turn.
     "negatives": ("benchmarks/warnings_probe_negatives.jsonl",),

@@ -985,7 +985,111 @@ ROUND14 = {
         "C:障害物競走の景品を注文したいんです",
     ]),
 }
-ROUNDS = ROUND4 | ROUND5 | ROUND14
+# Round 15: families from the spent sets' last misses, in my own sentences.
+ROUND15 = {
+    "unneeded: a number read from the wrong document, named after it": ("unneeded_pii", [
+        ("A:会員番号をお願いします。", "C:えっと、記号が2207で、番号が41。あ、これ保険証だ、すみません。"),
+        ("A:お客様番号はお手元にございますか。", "C:はい、3、8、1、0の、5、5、2。あれ、これ年金の通知だったわ。"),
+        ("A:ご注文番号をお願いします。", "C:7731の2209…あっ、それ免許証でした、ごめんなさい。"),
+        ("A:会員番号をお願いします。", "C:6402 1187 9903 ってあれこれマイナンバーカードのほうだ"),
+    ], [
+        ("A:会員番号をお願いします。", "C:番号は5521の8830です。これ保険証ですか？"),
+        ("A:ご用件をどうぞ。", "C:これ保険証だと思うんですけど、窓口で使えますか。"),
+        ("A:会員番号をお願いします。", "C:会員番号は12345678です。これ会員証です。"),
+        ("A:お電話番号をお願いします。", "C:電話は0312345678です。あ、これ保険証の話だ。"),
+    ]),
+    "privacy: a party's place, people described by what they did, told without leave": ("privacy_question", [
+        "C:息子のところにそちらから電話がいったりしないですよね？",
+        "C:実家のとこに通知が届いたりとか、そういうことはないんですよね？",
+        "C:寄付した人の名前って、年次報告に載りますか？",
+        "C:参加者の名前って、会報に載っちゃったりします？",
+        "C:住所とか勝手に教えられたら嫌なんですけど。",
+        "C:電話番号を無断で教えたりしてませんよね？",
+    ], [
+        "C:息子のところに荷物が届いたりとか、そういうことはないんですよね？",
+        "C:新しいお店の名前って、チラシに載りますか？",
+        "C:勝手に解約されたりしませんよね？",
+        "C:この箱、勝手に開けられたら困るんですけど。",
+    ]),
+    "sensitive: an operation named by what it removes or how long it keeps someone": ("sensitive_info", [
+        "C:胆のうを取る手術で、来週から入ってます。",
+        "C:父が手術で二週間ほど家にいないんです。",
+    ], [
+        "C:この器具って手術で使うものですか。",
+        "C:雑草を取る道具はありますか。",
+    ]),
+    "sensitive: a product's audience is no one's condition": ("sensitive_info", [
+        "C:私、妊娠中なんですけど、妊婦さん向けのプランってありますか。",
+        "C:母が認知症で、認知症の方向けのサービスについて知りたいです。",
+    ], [
+        "C:妊婦さん向けのプランってありますか。",
+        "C:糖尿病の方向けのお弁当ってありますか。",
+        "C:妊娠中の方専用の保険ってありますか。",
+        "C:透析患者さん向けの送迎ってやってますか。",
+    ]),
+    "security code: small print said in children's words": ("card_security_code", [
+        "A:カード番号ありがとうございます。裏にちっちゃく書いてある番号もお願いできますか。",
+        "A:カードの後ろのちっちゃい数字も教えてください。",
+    ], [
+        "A:カードの裏にちっちゃく書いてある注意書きをご確認ください。",
+    ]),
+    "agent requests: written or sent in; the office of a document is no request for it": ("agent_requests_unneeded", [
+        "A:申込書にマイナンバーをご記入ください。",
+        "A:保険証の番号を記入してください。",
+        "A:マイナンバーを書いて送ってください。",
+    ], [
+        "A:パスポートの更新は旅券窓口でお願いします。",
+        "A:免許証の住所変更は、免許センターでお願いします。",
+        "A:年金のことは年金事務所でお尋ねください。",
+        "A:マイナンバーの欄は書かないでください。",
+    ]),
+    # Families of the fifteenth probe's misses (development material), in my own sentences.
+    "agent requests: a document holding the number, the city's photo card, a practice trailing off": (
+        "agent_requests_unneeded", [
+            "A:その際は、個人番号の書いてある書類をご用意いただけますでしょうか。",
+            "A:区役所で発行された、顔写真付きのカードの番号もお聞きしてよろしいですか。",
+            "A:あと、保険証の番号もお控えしておりまして。",
+            "A:通知カードがお手元にございましたら、そちらの番号も頂戴しておりまして。",
+            "A:ご返金先として、お口座のほうをお伺いしてもよろしいでしょうか。",
+        ], [
+            "A:顔写真付きのカードを窓口でご提示ください。市役所の窓口は九時からです。",
+            "A:お口座への返金は三日ほどかかります。",
+            "A:ご住所は伺っております。",
+        ]),
+    "security code: a check number on the back, its count after a particle, a signature in kana": (
+        "card_security_code", [
+            ("A:カード番号をお願いします。",
+             "C:はい 4980 1234 5678 9012 です あと うらの さいんの とこの よこに ちいさい すうじ なな に ご"),
+            "A:カード裏面の、数字が3つ並んでいるところを読み上げていただけますか。",
+            "A:それからカード裏の認証番号をお願いします。",
+            "A:カードの裏の確認用の番号も教えてください。",
+        ], [
+            "A:ご本人様の認証番号はSMSでお送りします。",
+            "A:家の裏の駐車場の番号を教えてください。",
+        ]),
+    "offers: pushing back is no offer; short names and dialect offer verbs": ("volunteered_info_offer", [
+        ("A:お名前をお願いします。", "C:遠藤です。年齢確認いるんでしたっけ？ マイナのカードの番号言いましょか。"),
+        ("A:お名前をお願いします。", "C:田中です。マイナカードの番号も言えますけど。"),
+    ], [
+        ("A:マイナンバーをお願いします。", "C:マイナンバー？ そんなの支払いに要るの？ 出さないわよ。"),
+        ("A:通知カードの番号をお願いします。", "C:え、そんなの要るんですか？ 嫌ですよ。"),
+    ]),
+    "privacy: the caller's picture published; the caller's own handing in is no disclosure": ("privacy_question", [
+        ("A:施術前後のお写真を撮らせていただく場合がございます。",
+         "C:その写真って、ホームページとかに載せたりしないですよね？"),
+        "C:私の写真って、パンフレットに載せたりしますか？",
+    ], [
+        ("A:申請のため、個人番号を頂戴できますか。", "C:え、そういうのは市役所に自分で出すんじゃないの？"),
+        "C:新商品の写真、ホームページに載せたりしてますか？",
+    ]),
+    "sensitive: a class of people a rule is for; a third party's creed": ("sensitive_info", [
+        "C:送り先の部長さん、イスラム教の方で、豚肉がだめなんです。",
+    ], [
+        "A:なお、安全上、妊娠中の方や心臓に持病のある方はご利用いただけない決まりになっております。",
+        "A:アレルギーのある方は、事前にスタッフへお申し出ください。",
+    ]),
+}
+ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15
 
 
 def _round4_cases(positive: bool) -> list:

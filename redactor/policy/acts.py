@@ -47,14 +47,16 @@ _EXTRA_REQUEST_CUES: dict[str, tuple[str, ...]] = {
                            "セキュリティーナンバー"),
     # An account by its parts (お金を戻す先の、銀行と支店と番号): the bank with its branch is one.
     "JP_BANK_ACCOUNT": ("口座情報", "口座の番号", "振込先の口座", "引き落とし口座", "銀行と支店", "銀行名と支店",
-                        "支店と番号", "支店名と番号", "支店と口座"),
+                        "支店と番号", "支店名と番号", "支店と口座",
+                        "お口座"),  # the caller's own account (お口座のほうをお伺いしても)
     "JP_HEALTH_INSURANCE": ("保険証の番号", "保険証の記号", "被保険者番号"),
     "JP_PENSION_NUMBER": ("年金の番号", "年金証書", "年金の手帳"),
     "JP_DRIVERS_LICENSE": ("免許証の番号", "免許の番号", "免許番号"),
     "JP_RESIDENCE_CARD": ("在留カードの番号",),
     # Also by its legal name's purpose (税と社会保障の番号).  Not by its length alone: a parcel's
     # tracking number has 12 digits too.
-    "JP_MY_NUMBER": ("マイナンバーカードの番号", "個人番号カード", "税と社会保障", "社会保障と税"),
+    "JP_MY_NUMBER": ("マイナンバーカードの番号", "個人番号カード", "税と社会保障", "社会保障と税",
+                     "マイナのカード", "マイナカード", "通知カード"),  # its short name; the card that notified it
     "JP_PASSPORT": ("パスポートの番号",),
     "EMAIL_ADDRESS": ("メールアドレス", "メアド"),
     "JP_ADDRESS": ("ご住所",),
@@ -80,7 +82,9 @@ _REQUEST = re.compile(
     r"((教|おし)えて(いただ|頂|くだ|下さ|もら|もろ|ください|くれ(?!た|て))|お(願|ねが)い(でき|いた|し|致)|おめがい?(でき|いた|いい|か|し|致)|頂戴|ちょうだい|お伺い(でき|して|し|さ)|"
     r"伺(え|って(?!おりまし|いまし|おります|います)|わせ)|お聞かせ|お聞き(して|でき|し)|おっしゃって|仰って|お知らせ(いただ|くだ|下さ)|"
     r"お申し出|読み上げ|お伝え(いただ|くだ|下さ|願)|言(っ|う)て(いただ|もら|もろ|くだ|くれ(?!た|て)|ちょう)|ご提示|ご入力(いただ|くだ)|"
-    r"(いただ|頂)け(ます|ません)か|"
+    r"(いただ|頂)け(ます|ません)(でしょう)?か|"
+    # a practice trailing off as a soft request (そちらの番号も頂戴しておりまして)
+    r"(お控え|頂戴|お伺い|お聞き)(いた)?して(おり|い)まして|"
     # a value asked with も/を and a polite permission question (口座番号もいいですか, not 〜でもいいですか)
     r"(?<!で)(を|も)(いい|よろしい)(です|でしょう)か|(?<=[一-龯ァ-ヶ])(いい|よろしい)(です|でしょう)か|いただいて(も|よろしい)|よろしいでしょうか|お教え|"
     r"で(ご)?(本人)?(確認|照合|お調べ)(いた|し|させ)|"
@@ -89,6 +93,8 @@ _REQUEST = re.compile(
     # a practice for a class of callers (ご高齢のお客様には、年金の番号も伺っております); not 伺っております
     # alone, which also says a value was received (ご住所は伺っております)
     r"(方|お客様|お客さま|皆様|皆さま|場合)(には|は)、?[^。？?！!]{0,40}?(を|も)伺って(おり|い)ます|"
+    # written or sent in (マイナンバーを書いて送ってください, 保険証の番号をご記入ください)
+    r"(書い|送っ|記入し|記載し|添付し|入力し)て(ください|下さい|くれ(?!た|て)|ちょうだい)|ご(記入|記載|送付|添付)(ください|下さい)|"
     # noting it down asks for it (マイナンバーカードの番号をこちらで控えさせてください)
     r"(控え|メモ|記録|お預かり)させて(ください|くだ|いただ|頂|もら))"
 )
@@ -127,7 +133,7 @@ _PURPOSE_ASK = re.compile(r"(何に使|なにに使|何のため|なんのため
                           r"何に利用|どういう目的|利用目的)")
 
 _OFFER_VERB = re.compile(
-    r"(言い(ます|ましょうか)|言えます|お伝え(し|でき)(ます|ましょうか)|伝え(ます|ましょうか|られます)|"
+    r"(言い(ます|ましょうか|ましょか|まひょか)|言えます|お伝え(し|でき)(ます|ましょうか)|伝え(ます|ましょうか|られます)|"
     r"教え(ます|ましょうか|られます)|お教えし|お送り(し|でき)(ます|ましょうか)|送り(ます|ましょうか)|"
     r"読み上げ(ます|ましょうか)|出せます|出し(ます|ましょうか)|提供(し|でき)ます|お知らせ(し|でき)ます|"
     r"お見せ(し|でき)|見せ(ます|ましょうか|られます)|写真(送|撮)|"
@@ -137,6 +143,10 @@ _OFFER_VERB = re.compile(
     r"(言う|いう|教え|伝え)(たろ|ちゃろ|てやろ)う?か|いえ(ます|る)|いいましょうか|おしえ(ます|ましょうか)|"
     r"つたえ(ます|ましょうか))"
 )
+# The caller refusing in the turn (出さないわよ, 嫌ですよ): a question about what is needed (そんなの
+# 要るの？) then pushes back; it offers nothing.
+_REFUSES = re.compile(r"(出さない|出しません|言わない(?!と)|言いません|言いたくない|教えない(?!と)|教えません|"
+                      r"教えたくない|嫌です|いやです|嫌よ|嫌だ|イヤです|お断り)")
 # Announcing a value nobody asked for (「番号とセキュリティコードを言いますね」) offers it too.
 _ANNOUNCE_VERB = re.compile(r"(言いますね|お伝えしますね|伝えますね|読み上げますね|教えますね)")
 _OFFER_SCOPE = re.compile(
@@ -151,7 +161,10 @@ _OFFER_SCOPE = re.compile(
 # by 12桁 alone (a parcel's tracking number has 12 digits); a passport as the red booklet of travel
 # abroad, not 赤い手帳 alone (a disability or a maternity handbook may be red).
 DESCRIBED_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "JP_MY_NUMBER": (re.compile(r"(?<![0-9０-９])(12|１２|十二|じゅうに)(桁|けた|ケタ)"),
+    # …or as the photo card the city issues (市役所で作られた、顔写真付きのカード): a licence has a photo
+    # too, so the office must be said besides the photo (the context is read outside the thing).
+    "JP_MY_NUMBER": (re.compile(r"(?<![0-9０-９])(12|１２|十二|じゅうに)(桁|けた|ケタ)|"
+                                r"(顔写真|顔の写真|写真)(付き|つき|入り)の?カード"),
                      re.compile(r"(顔写真|顔の写真|かおじゃしん|市役所|区役所|役所|役場|やくしょ|個人番号|通知カード|通知書)")),
     "JP_PASSPORT": (re.compile(r"(赤い|赤色の|あかい)\s?(手帳|冊子|の|やつ|てちょう)"),
                     re.compile(r"(海外|外国|旅行|出国|入国|渡航|空港|かいがい|がいこく|りょこう)")),
@@ -163,8 +176,37 @@ _THEN_BUSINESS = re.compile(r"の?[^、。？?！!]{0,6}?(" + "|".join(map(re.es
 def described_types(sentence: str) -> list[str]:
     """Identifiers the sentence names by description (``DESCRIBED_TYPES``)."""
     return [owner for owner, (thing, context) in DESCRIBED_TYPES.items()
-            if context.search(sentence) and any(not _THEN_BUSINESS.match(sentence, m.end())
-                                                for m in thing.finditer(sentence))]
+            if any(not _THEN_BUSINESS.match(sentence, m.end())
+                   and context.search(sentence[:m.start()] + "、" + sentence[m.end():])
+                   for m in thing.finditer(sentence))]
+
+
+# A value read from the wrong document, named after it (…番号が58。あ、これ保険証だ; 4215…306789。ん、これ
+# 年金の通知だったわ; 5277 2040 5600 ってあれこれマイナンバーカードのほうだ): the caller said that document's
+# number, which the PII slot may not have typed.  これ/あれ/それ points at what was just read; a question
+# (これ保険証ですか) asks, it does not correct.
+_MISREAD = re.compile(r"(これ|あれ|それ)(は|って)?\s?(?P<doc>[^。、？?！!\s]{1,14}?)(の(ほう|方))?"
+                      r"(だった|でした|だ|じゃん|やった|や|です)(?![^。、]{0,3}(か|[?？]))")
+# Documents the request cues do not name alone (年金の通知 is the pension document read out).
+_DOCUMENT_WORDS: dict[str, re.Pattern[str]] = {
+    "JP_PENSION_NUMBER": re.compile(r"年金(の)?(通知|手帳|証書|はがき|ハガキ|定期便)"),
+}
+_ABOUT = re.compile(r"(話|件|こと|事)$")
+_READ_DIGITS = 4  # digits said before the correction: a number was read, not a document named
+
+
+def misread_types(rules: ClauseRules, flat: str) -> list[str]:
+    """Identifier types of documents the speaker says a number just read came from (``_MISREAD``);
+    ``flat``: the turn with digits as digits."""
+    types: list[str] = []
+    for m in _MISREAD.finditer(flat):
+        if sum(c.isdigit() for c in flat[:m.start()]) < _READ_DIGITS:
+            continue
+        doc = m.group("doc")
+        if _ABOUT.search(doc):
+            continue  # これ保険証の話だ: a topic, not a document in hand
+        types += rules.identifier_types(doc) + [t for t, p in _DOCUMENT_WORDS.items() if p.search(doc)]
+    return list(dict.fromkeys(types))
 
 
 # A refusal or a 'need not' covers its own clause and what came before it, not a request after it
@@ -256,6 +298,10 @@ class ActDetector:
             if not (_NOT_A_REQUEST.search(clause.text) or _only_procedure(clause.text)):
                 types += [t for t in self.structure.requested(clause) if t not in types]
         return types
+
+    def misread(self, flat: str) -> list[str]:
+        """Types of documents a number just read is said to have come from (``misread_types``)."""
+        return misread_types(self.structure, flat)
 
     def topic(self, text: str, before: Sequence[str] = ()) -> list[str]:
         """The types the turn leaves named without asking or refusing them (健康保険証の番号なん
@@ -381,6 +427,10 @@ class ActDetector:
                 found.append((types or named, more))
             named = self.structure.identifier_types(clause.text) or named
         return found
+
+    def refuses(self, text: str) -> bool:
+        """The speaker refuses to give something in the turn (``_REFUSES``)."""
+        return bool(_REFUSES.search(text))
 
     def offered_types(self, text: str) -> list[str]:
         """Types the speaker offers or announces they will give (cue + offer verb in one sentence)."""

@@ -81,6 +81,10 @@ CONTACTS = frozenset({"電話", "郵便", "郵便物", "通知", "連絡", "ハ�
 # company came by it, asked as a complaint with a reason or a source (なんで, どうして, どこから).
 FIND_OUT = frozenset({"知る", "分かる", "わかる", "入手", "手に入れる", "調べる", "仕入れる", "知れる", "入れる"})
 _WHY_OR_WHERE = re.compile(r"(なんで|何で|なぜ|どうして|どこで|どこから|どっから|どこで|どうやって|勝手に)")
+# The caller's own handing in (自分で出す, 自分から伝える).
+_BY_SELF = re.compile(r"(自分で|自分から|自ら|みずから)")
+# Told without the caller's leave (住所とか勝手に教えられたり): someone else is told, whoever it is.
+_UNASKED = re.compile(r"(勝手に|無断で|知らないうちに|知らない間に|断りなく|断りもなく)")
 _KNOWN = re.compile(r"^(て|っ|た|れ|ら|られ|さ)")  # known already (知ってる, わかった, 知られてる): not 分かりますか
 # Becoming known to others: the word carries the third party (私のことが筒抜けになる).
 EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
@@ -127,7 +131,8 @@ PARTIES = frozenset({
     "ドライバー", "運転手", "乗務員", "配達員", "店員", "作業員", "職人", "トレーナー", "受付", "運営",
     "民生委員", "委員", "町内会", "自治会", "大家さん", "隣", "隣人"})
 # The side of a party (会社の健康管理室のほうに, 学校側に): the party itself.
-_SIDE = frozenset({"ほう", "方", "側", "がわ"})
+# A party's side or place (業者さんのほう, 息子のところに) is that party.
+_SIDE = frozenset({"ほう", "方", "側", "がわ", "ところ", "とこ", "所"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
 SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち", "わし", "ワシ", "おら", "オラ",
                   "おいら", "あたい", "わい", "自身"})
@@ -532,9 +537,13 @@ PUBLISH = frozenset({"載る", "載せる", "掲載", "公開", "出る", "晒�
 _NAMING = ("氏名", "本名", "実名", "顔", "住所", "名簿")  # 名簿: a list of people's names
 # A 名前 is a person's with a person named beside it (新商品の名前 is a product's).
 _PERSONS = frozenset({"子", "子ども", "子供", "私", "わたし", "自分", "本人", "家族", "息子", "娘", "主人", "夫", "妻",
-                      "母", "父", "うち", "僕", "俺"})
+                      "母", "父", "うち", "僕", "俺",
+                      # people described by what they did (寄付した人の名前, 参加者の名前)
+                      "人", "者", "参加者", "会員", "利用者"})
 
 
+# A picture of someone (私の写真), or the one just spoken of (その写真: the caller's, taken by the company).
+_PICTURES = frozenset({"写真", "画像", "動画", "映像"})
 # A name attached to what is shown (名前付きで載せる, 名前入りで出る) is a person's, whoever's it is.
 _NAME_ATTACHED = re.compile(r"名前(付き|つき|入り|いり)")
 
@@ -543,7 +552,9 @@ def published(clause: Clause) -> bool:
     """A person's name, face or address put where anyone reads it (子どもの名前つきで載る)."""
     lemmas = [w.lemma for w in clause.words]
     naming = any(n in lemma for lemma in lemmas for n in _NAMING) or bool(_NAME_ATTACHED.search(clause.text)) or (
-        any("名前" in lemma for lemma in lemmas) and not (_PERSONS | SELF | FAMILY).isdisjoint(lemmas))
+        any("名前" in lemma for lemma in lemmas) and not (_PERSONS | SELF | FAMILY).isdisjoint(lemmas)) or any(
+        w.lemma in _PICTURES and any(c.lemma in _PERSONS | SELF | FAMILY or c.text == "その"
+                                     for c in clause.children(w)) for w in clause.words)
     return naming and not PUBLISH.isdisjoint(lemmas)
 
 
@@ -569,9 +580,11 @@ def other_card(text: str, cue: Cue) -> bool:
         _OTHER_CARDS, 0, cue.start)
 
 
-# A procedure about a document (マイナンバーカードの申請は市役所で, its 作り方): not its value.
-PROCEDURE = re.compile(r"(の)?(申請|手続き|更新|再発行|発行|切り替え|切替|届け?出|紛失|返納|取得|作成|交付|受け取り|"
-                       r"作り方|使い方|やり方|方法|変更(?!後|先))")
+# A procedure about a document (マイナンバーカードの申請は市役所で, its 作り方), or the office that
+# handles it (旅券窓口, 免許センター, 年金事務所), with what it changes (免許証の住所変更): not its value.
+PROCEDURE = re.compile(r"(の)?([一-龯]{1,4}?)?(申請|手続き|更新|再発行|発行|切り替え|切替|届け?出|紛失|返納|取得|"
+                       r"作成|交付|受け取り|作り方|使い方|やり方|方法|変更(?!後|先)|"
+                       r"(の)?(窓口|センター|事務所|試験場|事務局|相談室))")
 
 
 class ClauseRules:
@@ -843,12 +856,16 @@ class ClauseRules:
             causative = word.lemma in ("知る", "聞く", "見る") and chain.startswith("せ")  # 知らせないで
             if (word.lemma in DISCLOSE or causative) and word.pos in ("VERB", "NOUN"):
                 asks = bool(_REQUEST_CHAIN.search(chain)) and not _NEGATIVE_REQUEST.search(chain + after[:8])
-                if asks or _SELF_ACTION.search(after) or _VOLITIONAL_Q.search(
-                        word.text + chain) or _CAN.search(chain) or _BACKGROUND.search(chain):
+                # 勝手に教えられ: a passive, not 教えられる 'can tell'
+                unasked = bool(_UNASKED.search(clause.text))
+                if _BY_SELF.search(clause.text):
+                    continue  # 市役所に自分で出す: the caller hands it in
+                if asks or _SELF_ACTION.search(after) or _VOLITIONAL_Q.search(word.text + chain) or (
+                        _CAN.search(chain) and not unasked) or _BACKGROUND.search(chain):
                     continue
                 others = parties or any(self._party(clause, w) and w.dep in ("nsubj", "obl")
                                         for w in clause.words if w.i != word.i)
-                if handler or others:
+                if handler or others or unasked:
                     return True
             # いった(り) in kana is read as いう; with a contact as subject it is 行く (問い合わせがいったり)
             elif (word.lemma in REACH or (word.lemma == "いう" and word.text.startswith("いっ"))) \

@@ -317,6 +317,10 @@ class CallState:
                 found.append(("unneeded_pii", entity.type))
         normalized = normalize(raw)
         flat = normalized.text  # digits as digits, full-width folded: what the regexes read
+        if speaker != "agent":
+            # A number read from the wrong document (…58。あ、これ保険証だ): that document's value.
+            typed = {e.type for e in entities}
+            found += [("unneeded_pii", t) for t in acts.misread(flat) if not self.policy.allows(t) and t not in typed]
         doubtful = _doubtful(utterance, normalized)  # raw is the text whenever there are guesses
         self.card_named = self.card_named or security_code.names_a_card(flat) or any(
             e.type == "CREDIT_CARD" for e in entities)
@@ -447,7 +451,10 @@ class CallState:
         """The customer offers more than asked or what the call does not need: by the parse's
         offer forms, or by the phrase rules (an offer verb with its scope, an announced value)."""
         acts, allows = self.engine.acts, self.policy.allows
-        return (any(self._offers(types, more, stated) for types, more in acts.offers(parse))
+        # A question put while refusing (嫌ですよ。保険証の番号も要る？) pushes back: only an offer
+        # verb (言えます) offers then.
+        offers = [] if acts.refuses(raw) else acts.offers(parse)
+        return (any(self._offers(types, more, stated) for types, more in offers)
                 or bool(acts.offers_more(raw))
                 or not all(map(allows, acts.offered_types(raw))))
 

@@ -24,7 +24,7 @@ import re
 # The back of a card or its signature strip, not a building's back (裏口, 裏庭, 裏山) or a place
 # behind something said with a building (家の裏, 店の裏の): the place is read as a word of its own.
 _PLACE = (r"(?:(?:裏|うら)(?:面|側|がわ|っかわ|っ側)?(?![口庭山手地道通門方返])|後ろ|うしろ|背面|"
-          r"(?:裏|うら)(?:返|がえ)(?:し|す|せ)|署名(?:欄|の欄)?|サイン(?:欄|の欄)?)")
+          r"(?:裏|うら)(?:返|がえ)(?:し|す|せ)|署名(?:欄|の欄)?|(?:サイン|さいん)(?:欄|の欄)?)")
 _BUILDING_BEFORE = re.compile(r"(家|うち|店|建物|製品|本体|機械|レシート|伝票|封筒|箱|駐車場|畑|部屋|ビル|お寺|神社)"
                               r"の?$")
 # Digits: written, kanji or kana words (a lone ご/に/し/く is a digit only between separators).
@@ -52,12 +52,15 @@ _DIGITS_ASKED = r"(?<![0-9０-９])[34３４三四](?:桁|けた|ケタ)(?:を|�
 _NUMBER_NOUN = r"(?:数字|番号|数|すうじ|スウジ|ばんごう)"
 _DESCRIBED = re.compile(
     rf"{_PLACE}[^。？?！!\n]{{0,40}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?{_NUMBER_NOUN}|{_DIGITS_ASKED}|"
-    rf"{_NUMBER_NOUN}[、\s]?{_COUNT}|"  # the noun, then its count (数字三つ)
-    rf"(?:小さ(?:い|な|く)|ちいさ(?:い|な|く)|細かい|こまかい)[^。？?！!\n]{{0,6}}?{_NUMBER_NOUN})")
+    rf"{_NUMBER_NOUN}(?:が|の)?[、\s]?{_COUNT}|"  # the noun, then its count (数字三つ, 数字が3つ並んだ)
+    # a check number printed there (カード裏の認証番号, 裏面の確認用の番号)
+    rf"(?:認証|確認用?の?|照合)(?:番号|コード|ナンバー)|"
+    rf"(?:小さ(?:い|な|く)|ちいさ(?:い|な|く)|ちっちゃ(?:い|な|く)|チッチャ(?:イ|ナ|ク)|細かい|こまかい)"
+    rf"[^。？?！!\n]{{0,6}}?{_NUMBER_NOUN})")
 # A place said for the value: it comes within a few words before it (裏のは, 後ろの小さい数字？).
 _PLACE_RE = re.compile(_PLACE)
-_GAP = 18
-_STRONG = re.compile("署名|サイン")  # the signature strip is a card's; a back or a turn-over may be a product's
+_GAP = 24  # spaces between spoken words (うらの さいんの とこの よこに ちいさい すうじ) count too
+_STRONG = re.compile("署名|サイン|さいん")  # the signature strip is a card's; a back or a turn-over may be a product's
 _END = re.compile(r"[。！!\n]")  # a question mark may close the place said as a question (後ろの数字？ 六…)
 _KANA_CHAR = re.compile(r"[ぁ-んァ-ン]")
 _SEP_CHAR = re.compile(r"[・、,，\s\-ー…]")

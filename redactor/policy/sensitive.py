@@ -35,6 +35,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         # 入院費, 入院保険: the stay's cost or cover, not a stay
         r"入院(?!手続きの窓口|費|料|代|保険|給付|日額|準備品|セット)", r"通院",
         r"手術(を受け|をし|して|した|予定|後|の(あと|後|跡|予定|日)|で[、。入休])",
+        # an operation named by what it removes, or how long it keeps someone (胆のうを取る手術, 手術で一週間)
+        r"を(取る|とる|取り除く|切る|摘出する)手術",
+        r"手術で[一二三四五六七八九十数何0-9０-９]{1,2}(週間|日|か月|ヶ月|カ月)",
         r"治療(中|を受け|して|し[てた]|のため)", r"闘病", r"療養(中|して)", r"診断(され|を受け)",
         # a diagnosis named by its content (起立性調節障害っていう診断で, …と診断が出て)
         r"(という|っていう|って|との)診断",
@@ -120,7 +123,8 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "creed": (
         r"信仰", r"宗教(上|的|の関係|を信|に入|団体に|をして|をやって)", r"信者", r"入信",
-        r"(キリスト|イスラム|ヒンドゥー|ユダヤ)教(徒|を信|の信|なので|で)", r"仏教徒", r"創価学会",
+        r"(キリスト|イスラム|ヒンドゥー|ユダヤ)教(徒|を信|の信|なので|で|の(方|人|かた)(で|なので|なんです|だから|です))",
+        r"仏教徒", r"創価学会",
         r"学会員", r"教会に通", r"檀家", r"支持政党", r"党員", r"思想信条",
         r"礼拝(?!堂)", r"断食", r"ラマダン", r"ハラール", r"ハラル", r"洗礼", r"受洗", r"ミサ(に|へ)", r"(?<!聖地)巡礼",
         r"宗派", r"宗旨", r"門徒",
@@ -161,7 +165,10 @@ _LEXICON: dict[str, tuple[str, ...]] = {
 
 # A phrase followed by one of these is a place or a service, not a fact about a person.
 # (Used with ``match(text, pos)``, which anchors at ``pos``; a ``^`` would never match there.)
-_PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|給付|一時金|"
+# The people it names may stand between (妊婦さん向け, 糖尿病の方向けのお弁当, 透析患者さん向けの送迎): a
+# product's audience, no one's fact.
+_PASSING_AFTER = re.compile(r"(の方|の人|の方々|(の)?患者(さん|様)?|さん|様)?"
+                            r"(の)?(向け|対象|近く|向かい|隣|となり|前|横|裏|そば|側|通り|沿い|駐車場|予約|受付|窓口|給付|一時金|"
                             r"保険金|共済|(を)?ご利用の(お客様|方)|のお客様|マーク|"
                             r"センター|駅|バス停|保険|特約|プラン|保障|売り場|売場|コーナー|専門店|ショップ|メーカー|"
                             r"教室|講座|サークル|大会|特集|番組|ツアー|対応|用|可|専用|貸し?出し|レンタル|"
@@ -170,6 +177,10 @@ _PASSING_AFTER = re.compile(r"(の)?(近く|向かい|隣|となり|前|横|裏|
                             r"教会|聖堂|大聖堂|神社|寺院|学園|大学|幼稚園|保育園|"
                             # works about it (糖尿病の本, 認知症の特集記事): merchandise and media
                             r"の(本|書籍|雑誌|DVD|記事|ニュース|パンフレット|ガイドブック|映画|ドラマ))")
+# A class of people a rule or a product is for (妊娠中の方や, 持病のある方は…ご利用いただけません): no
+# one's fact.
+_CLASS_AFTER = re.compile(r"(の|のある|がある|がおありの|をお持ちの)(方|方々|お客様|お客さま)"
+                          r"(や|は|が|には|でも|も|へ|に)")
 # 障害 after a technical word is an outage, not a disability.
 _TECHNICAL_BEFORE = re.compile(r"(通信|回線|電波|システム|サーバー?|ネットワーク|接続|電源|機器)$")
 
@@ -255,7 +266,8 @@ class SensitiveDetector:
         found = []
         for category, pattern in self._patterns.items():
             for match in pattern.finditer(text):
-                if _PASSING_AFTER.match(text, match.end()) and match.group(0)[-1] not in "てたしで":
+                if (_PASSING_AFTER.match(text, match.end()) or _CLASS_AFTER.match(text, match.end())) \
+                        and match.group(0)[-1] not in "てたしで":
                     continue
                 if _TECHNICAL_BEFORE.search(text, max(0, match.start() - 8), match.start()) and "障" in match.group(0):
                     continue
