@@ -48,6 +48,15 @@ VISIBLE = [
     "連絡先は第2営業部である。",
     "携帯電話は第3世代から第4世代へ移った。",
     "当時の普通預金金利は2.5％であった。",
+    # a number after a place that is a count, an ordinal, a road's or a line's, not a house number
+    "大阪市・堺市の2政令指定都市が共同で運営する。",
+    "青森市の農家のために期間3ヵ月の講習を開いた。",
+    "港区にあった45階建ての建物である。",
+    "市街地再開発事業南第2工区に含まれる。",
+    "高岡市内で国道8号に合流する。",
+    "横浜市営地下鉄3号線の駅である。",
+    # a clause before 生まれ is no birth date (a firm "was born")
+    "1950年、合併によりいくつもの会社が整理され、東西交通という新しい会社が生まれた。",
     # the back of something else than a card (the security code's place cue 裏の)
     "裏の駐車場に3台停められます",
     "裏の家に2人住んでいます",

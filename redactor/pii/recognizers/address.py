@@ -26,9 +26,12 @@ _MUNICIPALITY = rf"(?:{_NAME}{{1,6}}?|(?!この|その|あの|どの)[ぁ-ゖ]{{
 _TOWN = rf"(?:{_NAME}|[ぁ-ゖ]){{0,12}}?"  # 西新宿, みなとみらい, 大字…
 # 丁目 as speech recognition writes it too (長目, 町目, ちょうめ); 晩 for 番.
 # A number followed by a counter of something else is no house number (市長職は1999年, 景観100選,
-# 無人地区は21地区), nor one with a decimal part (住民は27.20%).
-_BLOCK = (r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号|条|線|の|-|"
-          r"(?![\d年月日人円選位回件個名歳%％万億]|\.\d|地区|世帯|か所|ヶ所|箇所|カ所))")
+# 無人地区は21地区, 3政令指定都市, 期間5ヵ月, 10社, 23階建て: a bare number before any kanji), nor one
+# with a decimal part (住民は27.20%), nor an ordinal (第1工区, 第13師団), a road's (国道3号, 北海道道67号)
+# or a railway line's number (地下鉄5号線).
+_BLOCK = (r"(?<![第\d])(?<!国道|県道|道道|府道|都道)"
+          r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号(?!線)|条|線|の|-|"
+          r"(?![\d一-龥々ヵヶ%％]|\.\d|か所|カ所))")
 # Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
 # Speech recognition puts spaces between the parts (北区梅田 3 丁目 4番).
 _BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"

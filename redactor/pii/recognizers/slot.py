@@ -63,6 +63,10 @@ DATE_SLOTS = frozenset({"DATE_OF_BIRTH", "CARD_EXPIRY"})
 _DATE = re.compile(r"[1-9]\d{0,3}\s*年(?:代|度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
                    r"|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 
+# Two letters of a word in what stands before a date's cue: a clause, not a date (合併により…会社が生まれた;
+# a date's own words are one kanji each between digits: 1980年4月5日).
+_CLAUSE_WORD = re.compile(r"(?!令和|平成|昭和|大正|明治)[一-龥ァ-ヴー]{2}")
+
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _SPOKEN_DIGIT = re.compile(
@@ -244,6 +248,8 @@ class SlotRecognizer(EntityRecognizer):
         if first is None:
             return None
         begin = first.start()
+        if end - begin > self.max_value or (owner in DATE_SLOTS and _CLAUSE_WORD.search(text, begin, end)):
+            return None  # a clause, not a value (1934年、大恐慌の影響により…カンパニーが生まれた)
         glue = re.search(rf"{_GLUE.pattern}$", text[lo:begin])
         # Letters said before the digits (ティーゼット、…) belong to the value; a filler does not.
         if glue and (not re.search(r"[、\s]$", glue.group(0))
