@@ -1411,6 +1411,20 @@ def test_a_security_code_described_by_where_it_is_printed(engine, turns: list[st
     assert not fires or all("card_security_code" not in turn for turn in got[:-1])
 
 
+@pytest.mark.parametrize(("turns", "fires"), [
+    # Lead, after the eleventh blind set's run (own sentences): a code asked as a コード with a kanji count,
+    # a value read with も after it, and a longer number on a card's back that is no code.
+    (["A:カードの裏面に記載されている四桁のコードもお教えください。"], True),
+    (["C:クレジットカードの裏の数字、五・二・一も言ったほうがいいですか？"], True),
+    (["A:会員カードの裏の番号はお手元にありますか。", "C:はい、裏の番号は、3391-0472です。"], False),
+    (["C:ポイントカードの裏面の番号が5120-7736なんですけど。"], False),
+])
+def test_security_code_families_after_the_eleventh_set(engine, turns: list[str], fires: bool) -> None:
+    got = kinds(converse(engine, _turns(tuple(turns))))
+    assert ("card_security_code" in got[-1]) is fires, got
+    assert not fires or all("card_security_code" not in turn for turn in got[:-1])
+
+
 def test_security_code_descriptions_are_linear_on_long_input() -> None:
     """Bounded gaps only: 50k characters of near-misses are read well under a second."""
     import time

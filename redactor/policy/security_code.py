@@ -37,7 +37,7 @@ _SEP = r"[・、,，\s\-ー…]{0,3}"
 # Three or four digits, then the end of the phrase: a pause, a sentence end, a copula or a
 # dialect ending (や, じゃ, たい, ばい, です, って, と), never a counter or a unit.
 _VALUE = re.compile(rf"(?<![0-9０-９〇零一二三四五六七八九十百千万])({_DIGIT}(?:{_SEP}{_DIGIT}){{2,3}})"
-                    r"(?=[\s、。,.!！?？…]|$|です|や|じゃ|だ|たい|ばい|って|と(?!き)|よ|ね|な(?!な)|けど|か)")
+                    r"(?=[\s、。,.!！?？…]|$|です|や|じゃ|だ|たい|ばい|って|と(?!き)|よ|ね|な(?!な)|けど|か|も)")
 _SPOKEN_DIGIT = re.compile(_DIGIT)
 # The number noun an agent's description asks for: a count (3つ並んだ, 3桁, 三つの) or small print.
 # Counts in kana too (みっつの数字: a simple-Japanese or hiragana speaker).
@@ -49,7 +49,7 @@ _DIGITS_ASKED = r"(?<![0-9０-９])[34３４三四](?:桁|けた|ケタ)(?:を|�
 # The place to the count may hold a hesitation and its correction (署名欄の横に印字されとる…
 # 失礼いたしました、印字されている三桁の数字): 40 characters, still one sentence.
 # The number noun, also in kana (みっつの すうじ: hiragana speech or a recogniser's kana).
-_NUMBER_NOUN = r"(?:数字|番号|数|すうじ|スウジ|ばんごう)"
+_NUMBER_NOUN = r"(?:数字|番号|数|すうじ|スウジ|ばんごう|コード)"  # 裏面に印字の三桁のコード
 _DESCRIBED = re.compile(
     rf"{_PLACE}[^。？?！!\n]{{0,40}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?{_NUMBER_NOUN}|{_DIGITS_ASKED}|"
     rf"{_NUMBER_NOUN}(?:が|の)?[、\s]?{_COUNT}|"  # the noun, then its count (数字三つ, 数字が3つ並んだ)
@@ -65,6 +65,7 @@ _END = re.compile(r"[。！!\n]")  # a question mark may close the place said as
 _KANA_CHAR = re.compile(r"[ぁ-んァ-ン]")
 _SEP_CHAR = re.compile(r"[・、,，\s\-ー…]")
 _CARD = re.compile(r"(カード|かーど)")
+_LONGER_BEFORE = re.compile(r"[0-9０-９][\-ー−]$")
 
 
 # The end of a number (カード番号の後ろ4桁, 下の後ろの4桁): its last digits, not the back of the card.
@@ -114,6 +115,8 @@ def said(text: str, *, card: bool = False) -> bool:
                 break  # too far, or in the next sentence
             if value.end() == bound < len(text):
                 break  # cut by the window: the digits may go on
+            if _LONGER_BEFORE.search(text, place.end(), value.start()):
+                break  # the last digits of a longer number (0417-2286)
             if 3 <= len(_SPOKEN_DIGIT.findall(value.group(1))) <= 4 and _separated(value.group(1)):
                 return True
     return False

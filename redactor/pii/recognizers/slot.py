@@ -156,6 +156,8 @@ class SlotRecognizer(EntityRecognizer):
             span = None if weak else self._value(text, cue.owner, cue.end, limit)
             if span and text[cue.start:cue.end] in PLACE_CUES and not _PLACE_GAP.fullmatch(text, cue.end, span[0]):
                 continue
+            if span and text[cue.start:cue.end] in PLACE_CUES and len(_DIGIT.findall(text, *span)) > 4:
+                continue  # 裏の番号が0417-2286です: a member's number printed there (the digit net's), no code
             if span is None and cue.owner not in TEXT_SLOTS:
                 # …9131がカード番号です: the value before a cue that names it.
                 floor = found[i - 1].end if i else 0
