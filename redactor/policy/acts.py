@@ -199,8 +199,11 @@ def misread_types(rules: ClauseRules, flat: str) -> list[str]:
     """Identifier types of documents the speaker says a number just read came from (``_MISREAD``);
     ``flat``: the turn with digits as digits."""
     types: list[str] = []
+    digits, counted = 0, 0  # digits before the match, counted once over the turn (not per match)
     for m in _MISREAD.finditer(flat):
-        if sum(c.isdigit() for c in flat[:m.start()]) < _READ_DIGITS:
+        digits += sum(c.isdigit() for c in flat[counted:m.start()])
+        counted = m.start()
+        if digits < _READ_DIGITS:
             continue
         doc = m.group("doc")
         if _ABOUT.search(doc):

@@ -848,6 +848,8 @@ class ClauseRules:
         if not data:
             return False
         handler = bool(_HANDLER.search(clause.text))
+        by_self = bool(_BY_SELF.search(clause.text))  # 市役所に自分で出す: the caller hands it in
+        unasked = bool(_UNASKED.search(clause.text))  # 勝手に教えられ: a passive, not 教えられる 'can tell'
         for word in clause.words:
             chain, after = clause.chain(word), clause.after(word)
             if word.lemma in EXPOSE:
@@ -856,10 +858,8 @@ class ClauseRules:
             causative = word.lemma in ("知る", "聞く", "見る") and chain.startswith("せ")  # 知らせないで
             if (word.lemma in DISCLOSE or causative) and word.pos in ("VERB", "NOUN"):
                 asks = bool(_REQUEST_CHAIN.search(chain)) and not _NEGATIVE_REQUEST.search(chain + after[:8])
-                # 勝手に教えられ: a passive, not 教えられる 'can tell'
-                unasked = bool(_UNASKED.search(clause.text))
-                if _BY_SELF.search(clause.text):
-                    continue  # 市役所に自分で出す: the caller hands it in
+                if by_self:
+                    continue
                 if asks or _SELF_ACTION.search(after) or _VOLITIONAL_Q.search(word.text + chain) or (
                         _CAN.search(chain) and not unasked) or _BACKGROUND.search(chain):
                     continue
