@@ -19,12 +19,20 @@ QUANTITIES = [
     "シリーズは全1050巻で完結した。",
     "車両は1234両が製造され、応募は12345通に上った。",
     "最大離陸重量は12345ポンド、周波数は1134kHzである。",
+    # An agent answering a question (the net reads every length there): packs, data, places.
+    "はい、詰め合わせが1セット5,400円でございます。",
+    "はい、1ギガ550円で、容量は5ギガまでです。",
+    "駅前の2番乗り場から出て、3番出口の前で降りてください。",
+    "3塁側の席と、お薬は1日2錠、30袋ずつお出しします。",
+    "全部で3種類、2ヶ所に分けてお届けします。",
 ]
 
 
 @pytest.mark.parametrize("text", QUANTITIES)
 def test_a_measurement_or_count_stays_visible(engine: Engine, text: str) -> None:
-    turn = engine.conversation("quantities").turn(text, "customer")
+    conversation = engine.conversation("quantities")
+    conversation.turn("それって、ありますか？", "customer")  # a question open: the net takes any length
+    turn = conversation.turn(text, "agent")
     assert turn.text == text
 
 
@@ -34,6 +42,8 @@ IDENTIFIERS = [
     ("会員の方は8765 4321です", "8765"),        # the net's own case
     ("えっと、かけてほしいのは87654321部署の直通です", "87654321"),  # 部 starting a word is no unit
     ("番号は87654321通信会社の…", "87654321"),  # nor 通 starting one
+    ("診察券は、2046番です", "2046"),           # a patient's number, not a place's
+    ("番号は87654321袋井市の…", "87654321"),    # 袋 starting a place name
 ]
 
 

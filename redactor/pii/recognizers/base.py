@@ -48,13 +48,15 @@ def counter(chars: str) -> str:
 # 1234567票).  Those only glued to the digits and ending there: 千葉, 万一, 株式会社, 名前, 石川
 # after a phone number are words of their own, and the number is still one.  A decimal part
 # before the unit (2189.44平方キロメートル) keeps it a measurement; dotted groups with no unit
-# (03.1234.5678) stay digits.
+# (03.1234.5678) stay digits.  So are the numbers of a platform, an exit or a counter (3番乗り場,
+# 2番窓口): places, not people, while 2046番です (a patient's number) stays one.
 UNIT_AFTER = re.compile(
     rf"(?:[.．]\d{{1,4}})?\s{{0,8}}(?:{counter('人台本')}|円|個|件|回|名様|枚|点|箱|冊|杯|歳|才|時|分|秒|%|％|割|倍|"
     r"kg|g|km|m|cm|[kmg]?hz|ミリ|キロ|グラム|メートル|センチ|平方|立方|ヘクタール|リットル|ドル|ポンド|ポイント|"
-    r"年|ヶ月|か月|カ月|日|月|週|泊|階|号室|番目|位|桁|文字|ケタ|巻)"
+    r"年|ヶ月|か月|カ月|日|月|週|泊|階|号室|番目|位|桁|文字|ケタ|巻|種類|[箇ヶカか]所|塁|"
+    r"セット|パック|ケース|ページ|ギガ|メガ|テラ|番(?:線|乗り?場|ホーム|出口|ゲート|窓口))"
     r"|(?:千|万|億|兆)(?:[円人件個本台枚回株票名部]|(?![一-龥々]))"
-    r"|(?:株|票|名|世帯|戸|頭|匹|羽|隻|棟|語|坪|石|部|両|通)(?![一-龥々])|トン(?![一-龥々ァ-ヴー])",
+    r"|(?:株|票|名|世帯|戸|頭|匹|羽|隻|棟|語|坪|石|部|両|通|袋|缶|錠|粒)(?![一-龥々])|トン(?![一-龥々ァ-ヴー])",
     re.IGNORECASE,
 )
 
