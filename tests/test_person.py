@@ -996,3 +996,28 @@ def test_round12_a_quoted_full_name_is_a_name(redactor, text: str, names: list[s
 ])
 def test_round12_a_foreign_name_glued_to_sha_or_sei_is_a_firm(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a name, then a place or an organisation GiNZA names, then a title, all glued: whose
+    # title it is (unmasked before)
+    ("会談にはホーネッカー東ドイツ国家評議会議長が臨んだ。", ["ホーネッカー"]),
+    ("会談の席でゴルバチョフソ連書記長が演説した。", ["ゴルバチョフ"]),
+    ("演習には朴洙鎬朝鮮人民軍砲兵司令官らが立ち会った。", ["朴洙鎬"]),
+    # a one-kanji surname and a given name no dictionary lists, before such a title (unmasked
+    # before), and a piece the tagger split off before it (only 呂万 masked before)
+    ("視察には韓徳洙国務院総理が同行した。", ["韓徳洙"]),
+    ("会談には呂万建党中央委員会副委員長も同席した。", ["呂万建"]),
+    # a firm or a shop named after someone, then a title: the firm's office, no name
+    ("大倉組副頭取を務めた。", []),
+    ("山田商店店長が来た。", []),
+    ("松下電器産業社長に就いた。", []),
+    ("本田技研工業社長に就いた。", []),
+    ("ソニー銀行社長が語った。", []),
+    ("彼は日本銀行総裁室長になった。", []),
+    # a title's first kanji is not a piece of the name (董|事長 was masked before; 金正日 stays whole)
+    ("上海の工場で董事長を務めた。", []),
+    ("同国への寄付で金正日総書記の信頼を得た。", ["金正日"]),
+])
+def test_round13_a_name_before_an_organisation_and_its_title(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -620,11 +620,14 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
     end = cand.end
     # up to four kanji, or a listed surname and two kanji of a given name (名渡山|愛|順)
     limit = max(4, len(doc[cand.start].text) + 2) if _kind(doc[cand.start]) == "姓" else 4
+    # (not over a title's first kanji: 金正日|総書記, 董|事長; a title may follow glued after the
+    # last piece: 李万|建|党中央委員会副委員長)
     while (end < len(doc) and len(text(cand.start, end)) < limit and len(doc[end].text) == 1
            and _KANJI.fullmatch(doc[end].text) and doc[end].text not in _COMPOUND_KANJI
-           and not doc[end - 1].whitespace_):
+           and not doc[end - 1].whitespace_ and not _title_after(doc, end) and not _in_label(doc, end, TITLE_LABEL)):
         end += 1
-    if end > cand.end and (end == len(doc) or not _KANJI.match(doc[end].text)):
+    if end > cand.end and (end == len(doc) or not _KANJI.match(doc[end].text)
+                           or _title_follows(doc, cand.start, end)):
         cand.end = end
     # A surname then a word that ends the utterance or the phrase: a given name speech
     # recognition garbled (もしもし山田花粉, 山田花粉と申します, 山田花粉 コート申します).
@@ -690,12 +693,13 @@ def _kana_given_name(doc: Doc, cand: _Candidate) -> None:
 
 def _unknown_given_name(doc: Doc, cand: _Candidate) -> None:
     """One kanji tagged a surname, then one or two kanji the dictionary does not know, then a
-    case particle (趙|秉稷は): a Chinese or Korean full name whose given name no dictionary lists."""
+    case particle or a title (趙|秉稷は, 李|炳鉄|党中央委員会第一副部長): a Chinese or Korean full
+    name whose given name no dictionary lists."""
     last = doc[cand.end - 1]
     if (cand.end - cand.start == 1 and len(last.text) == 1 and last.tag_.endswith("人名-姓")
             and not last.whitespace_ and cand.end + 1 < len(doc) and _KANJI.fullmatch(doc[cand.end].text)
             and len(doc[cand.end].text) <= 2 and not entry(doc[cand.end].text).known
-            and doc[cand.end + 1].text in _CASE_PARTICLES):
+            and (doc[cand.end + 1].text in _CASE_PARTICLES or _title_follows(doc, cand.start, cand.end + 1))):
         cand.end += 1
 
 
@@ -719,6 +723,62 @@ def _title_after(doc: Doc, end: int) -> bool:
     pair = nxt.text + (doc[end + 1].text if end + 1 < len(doc) else "")
     return (nxt.text in TITLES or pair in TITLES or _prefixed_title(nxt.text) or _prefixed_title(pair)
             or (_in_label(doc, end, TITLE_LABEL) and is_noun(nxt) and not _is_name_tag(nxt)))
+
+
+# Tokens an organisation's name may take between a name and its title (柴山撮影所長,
+# 李炳鉄党中央委員会第一副部長): the longest such compound read.
+_TITLE_COMPOUND_SPAN = 8
+
+
+def _compound_part(token: Token) -> bool:
+    return is_noun(token) or is_numeral(token) or token.tag_.startswith("接頭辞")
+
+
+def _title_follows(doc: Doc, start: int, end: int) -> bool:
+    """A title right after the name ``start:end``, alone or ending an organisation's compound."""
+    return _title_after(doc, end) or _title_ends_compound(doc, start, end)
+
+
+def _title_ends_compound(doc: Doc, start: int, end: int) -> bool:
+    """A title ends a compound glued after the name, and what stands between is a place or an
+    organisation GiNZA names (柴山撮影所長, アンドロポフソ連書記長, 金洛兼朝鮮人民軍戦略軍司令官): whose
+    title it is.  Unnamed words between are the name's own firm or more of the name (大倉組副頭取,
+    山田商店店長, パイロット千奉植中尉); an entity that starts with the name and ends before the
+    title is the firm named after someone (松下電器産業社長)."""
+    compound: list[Token] = []
+    for tok in doc[end:end + _TITLE_COMPOUND_SPAN]:
+        if doc[tok.i - 1].whitespace_ or not _compound_part(tok):
+            return False
+        compound.append(tok)
+        nxt = _next_word(doc, tok.i + 1)
+        if nxt is None or tok.whitespace_ or not _compound_part(nxt) or nxt.text in NAME_SUFFIXES:
+            break  # (a title inside a compound that goes on heads something else: 社長室)
+    else:
+        return False
+    text = "".join(t.text for t in compound)
+    # the longest title that ends it, with something before it (副委員長 over 委員長)
+    title = next((text[k:] for k in range(1, len(text)) if text[k:] in TITLES), None)
+    if title is None:
+        return False
+    # (the title may start inside a word: 撮影所|長 holds 所長)
+    between = [t for t in compound if t.idx < compound[0].idx + len(text) - len(title)]
+    return any(_names_a_body(t) for t in between) and not _firm_named_after(doc, start, end, len(text) - len(title))
+
+
+def _names_a_body(token: Token) -> bool:
+    """GiNZA names the word a place or an organisation (not a person, not a title)."""
+    return "地名" in token.tag_ or token.ent_type_ not in {"", "Person", TITLE_LABEL}
+
+
+def _firm_named_after(doc: Doc, start: int, end: int, before_title: int) -> bool:
+    """A non-person entity starts with the name and goes on into the compound, but ends before
+    the title (``before_title``: the compound's characters before the title).  A place right
+    after the name starts the office's body instead (ブレジネフ|ソ連|共産党書記長, one label over
+    the first two); a label that starts inside the name is misplaced (李万|建|党…, 建党 labelled)."""
+    if doc[end - 1].ent_type_ not in AGAINST_LABELS or "地名" in doc[end].tag_:
+        return False
+    ent_start, ent_end = _entity_around(doc, end - 1)
+    return ent_start <= start and end < ent_end and len(doc[end:ent_end].text) <= before_title
 
 
 def _title_before(doc: Doc, start: int) -> bool:
@@ -1263,7 +1323,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
         return verdict("named_after", False)  # the name of a bridge, an airport or a ship named after the person
     if _credited(doc, cand.start, cand.end):
         return verdict("credit", True)  # 編曲寺岡真三, 和田弘採譜
-    if (_title_after(doc, cand.end) or _title_before(doc, cand.start)
+    if (_title_after(doc, cand.end) or _title_before(doc, cand.start) or _title_ends_compound(doc, cand.start, cand.end)
             or next_text(doc, cand.end) in _PERSON_SUFFIXES):
         # (a katakana word GiNZA alone calls a name, glued to a katakana title: チーフディレクター)
         glued = (not named and len(tokens) == 1 and not tokens[0].whitespace_
