@@ -1021,3 +1021,17 @@ def test_round12_a_foreign_name_glued_to_sha_or_sei_is_a_firm(redactor, text: st
 ])
 def test_round13_a_name_before_an_organisation_and_its_title(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # one kanji the dictionary lists as a surname, glued before a two-kanji name GiNZA calls a
+    # person: the surname the tagger read apart (only 鴻昌 masked before)
+    ("4月に呂鴻昌は帰国した。", ["呂鴻昌"]),
+    ("その後、曹鴻昌が後を継いだ。", ["曹鴻昌"]),
+    # a title's kanji or a former/new mark before a name is no surname
+    ("市長の前田中が語った。", ["田中"]),
+    ("会場で旧山田と会った。", ["山田"]),
+    ("副書記の王金華と会見した。", ["金華"]),
+])
+def test_round13_a_one_kanji_surname_read_apart(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -667,6 +667,23 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
                          or not entry(prevs.text).known)):  # 土|宮: together no word, a rare surname
                 cand.start = start
                 break
+    elif _surname_before_given(doc, cand):
+        cand.start -= 1
+
+
+def _surname_before_given(doc: Doc, cand: _Candidate) -> bool:
+    """A two-kanji name GiNZA calls a person, after one kanji the dictionary lists as a surname
+    and no more kanji (月に吉|鴻昌は, その後、曹|鴻昌が): the surname of a Chinese or Korean full
+    name the tagger read apart.  Not a title (王|金華 stays 金華), a former/current mark or a
+    country's abbreviation (前|田中, 元|…)."""
+    value = doc[cand.start:cand.end].text
+    if not (cand.ginza and len(value) == 2 and _KANJI.fullmatch(value) and cand.start >= 1):
+        return False
+    prev = doc[cand.start - 1]
+    before = doc[cand.start - 2].text[-1:] if cand.start >= 2 else ""
+    return (len(prev.text) == 1 and _KANJI.fullmatch(prev.text) is not None and not prev.whitespace_
+            and entry(prev.text).surname and prev.text not in TITLES | _KIN | _TITLE_PREFIX
+            and "数詞" not in prev.tag_ and not _in_label(doc, prev.i, TITLE_LABEL) and not _KANJI.search(before))
 
 
 # Kana a given name may be written in, with the marks the tagger leaves alone (ゑ, 〜).
