@@ -1035,3 +1035,30 @@ def test_round13_a_name_before_an_organisation_and_its_title(redactor, text: str
 ])
 def test_round13_a_one_kanji_surname_read_apart(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # a calling GiNZA does not label, then の, before a foreign full name: a title before it
+    # (the name was weighed before, not read as titled)
+    ("彼はドラマーのヨルマ・ハッキネンとも知り合いになった。", "ヨルマ・ハッキネン"),
+    ("その後、ベーシストのアンティ・ラークソと組んだ。", "アンティ・ラークソ"),
+])
+def test_round13_a_calling_before_no_makes_a_title(redactor, text: str, name: str) -> None:
+    from redactor.pii.recognizers.person_evidence import weigh
+
+    doc = redactor.nlp(text)
+    branches = {doc[v.start:v.end].text: v.branch for v in weigh(doc)}
+    assert branches.get(name) == "title", branches
+    assert persons(redactor, text) == [name]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a calling before what is no name stays no person
+    ("ドラマーのスティックが折れた。", []),
+    ("彼は作曲家の作品を演奏した。", []),
+    # GiNZA's firm label over a player's position and the name is the name's own (unmasked before)
+    ("ボールにMF野口直輝がスルーパスを送った。", ["野口直輝"]),
+    ("MF部門で表彰された。", []),
+])
+def test_round13_a_calling_or_a_position_before_a_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -286,6 +286,11 @@ _PERSON_CATEGORIES = re.compile(
     r"スキーヤー|サーファー|クライマー|ライター|コメディアン|ミュージシャン|モデル)$")
 
 
+def is_calling(word: str) -> bool:
+    """A word that names what a person is (俳優, ドラマー, 実業家, 天才科学者)."""
+    return bool(_PERSON_CATEGORIES.search(word))
+
+
 def said_to_be_a_person(doc: Doc, start: int, end: int, titles: frozenset[str] = frozenset()) -> bool:
     """The sentence says the candidate is a person by what it has or does (Xの息子, Xと結婚,
     X に師事, X が監督し, X個人) or by defining it as one (Xは、日本の実業家。)."""

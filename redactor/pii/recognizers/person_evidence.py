@@ -75,6 +75,7 @@ from redactor.pii.recognizers.person_context import (
     defined_as_a_thing,
     doc_text,
     event_named_after,
+    is_calling,
     is_noun,
     is_numeral,
     next_text,
@@ -804,9 +805,12 @@ def _title_before(doc: Doc, start: int) -> bool:
     prev = doc[start - 1]
     if prev.text in _KIN or (prev.text in {"・", "の"} and start >= 2 and doc[start - 2].text in _KIN):
         return True  # kinship before a name: 父・種次郎, 母・タマエ, 父の林文察
-    if prev.text in {"の", "・"} and start >= 2 and not doc[start - 2].whitespace_:
+    linked = prev.text in {"の", "・"} and start >= 2 and not doc[start - 2].whitespace_
+    if linked:
         prev, start = doc[start - 2], start - 1  # a title, then の or ・: 代表の伍廷芳, 女子高生・…
-    return prev.text in TITLES or (_in_label(doc, start - 1, TITLE_LABEL) and is_noun(prev) and not _is_name_tag(prev))
+    return prev.text in TITLES or (
+        (_in_label(doc, start - 1, TITLE_LABEL) or (linked and is_calling(prev.text)))  # ドラマーの…
+        and is_noun(prev) and not _is_name_tag(prev))
 
 
 def _compound_after(doc: Doc, end: int) -> int:
@@ -857,6 +861,8 @@ def _label_against(doc: Doc, start: int, end: int) -> int:
     for i in range(start, end):
         if doc[i].ent_type_ in AGAINST_LABELS:
             ent_start, ent_end = _entity_around(doc, i)
+            if ent_start == start - 1 and _position_code(doc, ent_start):
+                ent_start = start  # (GiNZA's label over a player's position and the name: MF野村直輝)
             worst = max(worst, 2 if ent_start < start or ent_end > end else 1)
     return worst
 
