@@ -1062,3 +1062,22 @@ def test_round13_a_calling_before_no_makes_a_title(redactor, text: str, name: st
 ])
 def test_round13_a_calling_or_a_position_before_a_name(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # 候補 (an election's candidate) after a name is a title (unmasked before)
+    ("山田候補が演説した。", ["山田"]),
+    ("趙炳玉候補が演説した。", ["趙炳玉"]),
+    ("朴興植候補が当選した。", ["朴興植"]),
+    # a one-kanji surname GiNZA calls a person though the tagger reads it as a common noun,
+    # then a given name no dictionary lists (unmasked before)
+    ("尹炳善候補が演説した。", ["尹炳善"]),
+    # after no name it stays a common word
+    ("優勝候補のチームが敗れた。", []),
+    ("大統領候補が演説した。", []),
+    ("新人候補が当選した。", []),
+    ("トヨタ候補が選ばれた。", []),
+    ("アメリカ候補地が決まった。", []),
+])
+def test_round13_a_candidate_for_election_is_a_title(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

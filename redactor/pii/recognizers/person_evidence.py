@@ -135,7 +135,7 @@ TITLES = frozenset({
     "皇女", "大公", "容疑者", "被告", "被告人", "名誉教授", "助教授", "教諭", "宰相", "大使", "公使", "総督",
     "副知事", "上院議員", "下院議員", "参議院議員", "衆議院議員", "編集者", "脚本家", "作曲家", "指揮者",
     "ピアニスト", "ギタリスト", "ボーカリスト", "プロデューサー", "デザイナー", "カメラマン", "声優",
-    "総理大臣", "内閣総理大臣", "酋長", "族長",
+    "総理大臣", "内閣総理大臣", "酋長", "族長", "候補",
 })
 # Credits glued to a full name in a work's credit line (編曲寺岡真三, 和田弘採譜): the person who
 # did it.  Only before or after a full name (surname + given name): 監督官庁 or 作曲家協会 hold none.
@@ -712,9 +712,11 @@ def _kana_given_name(doc: Doc, cand: _Candidate) -> None:
 def _unknown_given_name(doc: Doc, cand: _Candidate) -> None:
     """One kanji tagged a surname, then one or two kanji the dictionary does not know, then a
     case particle or a title (趙|秉稷は, 李|炳鉄|党中央委員会第一副部長): a Chinese or Korean full
-    name whose given name no dictionary lists."""
+    name whose given name no dictionary lists.  The surname may be tagged a common noun when GiNZA
+    calls it a person and the dictionary lists it as a surname too (尹|潽善|候補が)."""
     last = doc[cand.end - 1]
-    if (cand.end - cand.start == 1 and len(last.text) == 1 and last.tag_.endswith("人名-姓")
+    if (cand.end - cand.start == 1 and len(last.text) == 1
+            and (last.tag_.endswith("人名-姓") or (cand.ginza and entry(last.text).surname))
             and not last.whitespace_ and cand.end + 1 < len(doc) and _KANJI.fullmatch(doc[cand.end].text)
             and len(doc[cand.end].text) <= 2 and not entry(doc[cand.end].text).known
             and (doc[cand.end + 1].text in _CASE_PARTICLES or _title_follows(doc, cand.start, cand.end + 1))):
