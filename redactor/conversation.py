@@ -87,10 +87,12 @@ MAX_NAMES = 200  # names a call remembers: an endless call cannot make every tur
 _NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fffA-Za-z・＝]{2,24}")
 _HIRAGANA = re.compile(r"[\u3041-\u3096]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
-_BEFORE_KANA_NAME = frozenset("はがのもとをにへでやね")  # 私はまりです, 担当のゆうです
-# What may follow a name said in hiragana: an honorific, a particle or the copula (まりです, まりさん),
-# not the rest of a word (かしこまりました, ゆうちょ).
-_AFTER_KANA_NAME = re.compile(r"です|でし|さん|さま|ちゃん|くん|って|から|まで|より|[がはのとにもをやでへねよ]")
+# What may come before and after a name said in hiragana: a particle, an honorific or the copula (私はまりです,
+# だからゆうって, まりだよ, ゆうじゃなくて), not the rest of a word (かしこまりました, ゆうちょ).  Each missing
+# entry shows a remembered name, so the lists err long: a name masked inside another word costs less.
+_BEFORE_KANA_NAME = frozenset("はがのもとをにへでやねよらてしかなさ")
+_AFTER_KANA_NAME = re.compile(r"です|でし|だ|じゃ|っす|さん|さま|ちゃん|くん|たん|って|から|まで|より|しか|など|なら|"
+                              r"[がはのとにもをやでへねよかなっ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,7 +463,7 @@ class Conversation:
         engine makes of that mention: speech recognition garbles what surrounds a name
         (南東の佐藤芽ごだいます for 担当の佐藤でございます), which takes away the evidence a name
         needs, not the name."""
-        for name in remembered(text, result.entities):
+        for name in sorted(remembered(text, result.entities)):  # the same names kept in every run at the cap
             if len(self._names) >= MAX_NAMES:
                 break
             self._names.add(name)

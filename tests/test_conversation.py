@@ -410,6 +410,23 @@ def test_a_remembered_kana_name_is_not_masked_inside_another_word(engine: Engine
     assert name not in conversation.turn(f"{name}さん、ありがとうございます", "agent").text
 
 
+@pytest.mark.parametrize(("name", "later"), [
+    ("まり", "はい、まりだよ"),
+    ("まり", "まりだけど、何か"),
+    ("ゆう", "だからゆうって言ってるでしょ"),
+    ("ゆう", "そう、ゆうじゃなくて、ゆうこ"),
+    ("あや", "あやっす、よろしく"),
+])
+def test_a_remembered_kana_name_said_in_plain_speech_is_masked(engine: Engine, name: str, later: str) -> None:
+    """The review's cases (review15): plain copula and particles around a name said again; each
+    showed the name before the neighbour lists took them."""
+    conversation = engine.conversation(f"kana-plain-{name}")
+    conversation.turn("お名前をお願いします", "agent")
+    conversation.turn(f"{name}です", "customer")
+    assert conversation.names == {name}
+    assert name not in conversation.turn(later, "customer").text
+
+
 def test_the_names_memory_is_bounded(engine: Engine) -> None:
     """A run-on masked as one name is not remembered, and one turn with several names does not
     take the memory past MAX_NAMES."""

@@ -60,6 +60,9 @@ VISIBLE = [
     # the back of something else than a card (the security code's place cue 裏の)
     "裏の駐車場に3台停められます",
     "裏の家に2人住んでいます",
+    # a count right after a district's name (dev3): 4輪車, 1つ are counters, not house numbers
+    "中心市区に1つあり、3つ目は郊外にある。",
+    "同社の初期の港区工場で4輪車の開発責任者となった。",
 ]
 
 # The same kinds of values in a call: each must stay masked.
@@ -98,6 +101,18 @@ MASKED = [
     # the code's place said at length before its number
     ("裏の署名欄の横の番号は123です", "CARD_SECURITY_CODE", "123"),
     ("裏側に小さく印字されている数字は789です", "CARD_SECURITY_CODE", "789"),
+    # review15: a house number with a building or landmark glued after it (normalised, 4-6-1 is 461)
+    ("送り先は中央区銀座4-6-1銀座ビルです", "JP_ADDRESS", "中央区銀座4-6-1"),
+    ("自宅は北区梅田3の1の3大阪駅前ビルです", "JP_ADDRESS", "北区梅田3の1の3"),
+    ("住まいは浦安市舞浜1-1東京ディズニーランドの隣です", "JP_ADDRESS", "浦安市舞浜1-1"),
+    ("私の家、世田谷区成城6-15-2成城ハイツ305号室なんですけど", "JP_ADDRESS", "世田谷区成城6-15-2成城ハイツ305号室"),
+    # ... and a building named after a counter's kanji (日, 本) keeps its number
+    ("送り先は中央区銀座4-6-1日本生命ビルです", "JP_ADDRESS", "中央区銀座4-6-1"),
+    ("自宅は港区本町1-2-3本町ハイツです", "JP_ADDRESS", "港区本町1-2-3"),
+    # review15: a filler or a correction inside a birth date said before its cue is no clause
+    ("1983年、エート、4月12日が生年月日です", "DATE_OF_BIRTH", "1983年、エート、4月12日"),
+    ("平成2年、えっと、エー、5月3日が誕生日です", "DATE_OF_BIRTH", "平成2年、えっと、エー、5月3日"),
+    ("1983年、いや間違えた、1984年4月12日が生年月日です", "DATE_OF_BIRTH", "1983年、いや間違えた、1984年4月12日"),
 ]
 
 

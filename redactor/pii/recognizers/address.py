@@ -12,7 +12,7 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from redactor.pii.recognizers.base import JapanesePatternRecognizer
+from redactor.pii.recognizers.base import JapanesePatternRecognizer, counter
 
 _PREFECTURES = (
     "北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|"
@@ -26,12 +26,19 @@ _MUNICIPALITY = rf"(?:{_NAME}{{1,6}}?|(?!この|その|あの|どの)[ぁ-ゖ]{{
 _TOWN = rf"(?:{_NAME}|[ぁ-ゖ]){{0,12}}?"  # 西新宿, みなとみらい, 大字…
 # 丁目 as speech recognition writes it too (長目, 町目, ちょうめ); 晩 for 番.
 # A number followed by a counter of something else is no house number (市長職は1999年, 景観100選,
-# 無人地区は21地区, 3政令指定都市, 期間5ヵ月, 10社, 23階建て: a bare number before any kanji), nor one
-# with a decimal part (住民は27.20%), nor an ordinal (第1工区, 第13師団), a road's (国道3号, 北海道道67号)
-# or a railway line's number (地下鉄5号線).
+# 無人地区は21地区, 3政令指定都市, 期間5ヵ月, 10社, 23階建て), nor one with a decimal part (住民は27.20%),
+# nor an ordinal (第1工区, 第13師団), a road's (国道3号, 北海道道67号) or a railway line's number (地下鉄5号線).
+# Counters by name, not "any kanji after the number": normalised, 銀座4-6-1銀座ビル is 461 before a
+# building's name, and the house number it is.  A counter that may begin a building's name counts only at
+# its word's end (3日間, 2両編成 too), so 4-6-1日本ビル and 1-2-3本町ハイツ keep their numbers; 年, 月, 万,
+# 億, 円… count anywhere (1972年札幌オリンピック, 約15億円).
+_COUNTERS = ("日人名千社世枚分時秒連両本度代機勝戦着便店点基種周発部校作票敗型期個週室割倍隻項"
+             "車列選線輌組輪頭羽席球曲層団泊")
+_NOT_A_HOUSE_NUMBER = (rf"{counter(_COUNTERS)}"
+                       r"|[\d%％つ年月億万円歳回件位]|\.\d|[ヵヶかカケ]月|[年日月時分]間|年代|試合|得点|議席|連[覇勝敗]|輪車|平方|階建|号線|地区|世帯|"
+                       r"政令|工区|師団|か所|ヶ所|箇所|カ所")
 _BLOCK = (r"(?<![第\d])(?<!国道|県道|道道|府道|都道)"
-          r"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号(?!線)|条|線|の|-|"
-          r"(?![\d一-龥々ヵヶ%％]|\.\d|か所|カ所))")
+          rf"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号(?!線)|条|線|の|-|(?!{_NOT_A_HOUSE_NUMBER}))")
 # Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
 # Speech recognition puts spaces between the parts (北区梅田 3 丁目 4番).
 _BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"

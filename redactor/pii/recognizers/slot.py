@@ -63,9 +63,10 @@ DATE_SLOTS = frozenset({"DATE_OF_BIRTH", "CARD_EXPIRY"})
 _DATE = re.compile(r"[1-9]\d{0,3}\s*年(?:代|度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
                    r"|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 
-# Two letters of a word in what stands before a date's cue: a clause, not a date (合併により…会社が生まれた;
-# a date's own words are one kanji each between digits: 1980年4月5日).
-_CLAUSE_WORD = re.compile(r"(?!令和|平成|昭和|大正|明治)[一-龥ァ-ヴー]{2}")
+# Two kanji of a word in what stands before a date's cue: a clause, not a date (合併により…会社が生まれた;
+# a date's own words are one kanji each between digits: 1980年4月5日).  Not katakana: a filler (1983年、
+# エート、4月12日が生年月日です) is said inside a date; nor a caller's correction (いや間違えた, あ、失礼).
+_CLAUSE_WORD = re.compile(r"(?!令和|平成|昭和|大正|明治|失礼|間違)[一-龥]{2}")
 
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
@@ -84,14 +85,20 @@ _SENTENCE_ENDS = "。？！?!"
 # が/は closing a value before its cue, a few words apart at most (…が弊社の法人番号).
 _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 
-
-
 # Cues that name where a card's code is printed, not the code: what stands between one and its value
 # may only say more of that place or name the number (裏面に記載の3桁, 裏の署名欄の横の番号は123), or
 # the back is some other thing's (裏の駐車場に3台停められます).
-PLACE_CUES = frozenset({"裏面", "裏の", "裏側", "カードの後ろ", "カードのうしろ"})
+# (裏面 and 裏側 are weak cues, which take no value of their own: the three here are those that do.)
+PLACE_CUES = frozenset({"裏の", "カードの後ろ", "カードのうしろ"})
 _PLACE_GAP = re.compile(r"(?:[ぁ-ゖ、\s]|番号|数字|桁|ケタ|記載|印字|印刷|書|表示|右|左|端|横|隅|隣|近|小さ"
                         r"|署名|欄|サイン|セキュリティ|コード)*")
+
+
+def _names_a_code(text: str, place_end: int, span: tuple[int, int]) -> bool:
+    """Whether the value at ``span`` after a card's place cue (ending at ``place_end``) is its code:
+    only words of that place between them, and no more than 4 digits (裏の番号が0417-2286です is a
+    member's number printed there: the digit net masks it as DIGITS, with no code's warning)."""
+    return bool(_PLACE_GAP.fullmatch(text, place_end, span[0])) and len(_DIGIT.findall(text, *span)) <= 4
 
 
 def _value_start(text: str, owner: str, pos: int, end: int) -> tuple[re.Match[str] | None, int]:
@@ -154,10 +161,8 @@ class SlotRecognizer(EntityRecognizer):
             limit = next((c.start for c in found[i + 1:] if not (cue.owner in TEXT_SLOTS and c.owner == cue.owner)),
                          len(text))
             span = None if weak else self._value(text, cue.owner, cue.end, limit)
-            if span and text[cue.start:cue.end] in PLACE_CUES and not _PLACE_GAP.fullmatch(text, cue.end, span[0]):
+            if span and text[cue.start:cue.end] in PLACE_CUES and not _names_a_code(text, cue.end, span):
                 continue
-            if span and text[cue.start:cue.end] in PLACE_CUES and len(_DIGIT.findall(text, *span)) > 4:
-                continue  # 裏の番号が0417-2286です: a member's number printed there (the digit net's), no code
             if span is None and cue.owner not in TEXT_SLOTS:
                 # …9131がカード番号です: the value before a cue that names it.
                 floor = found[i - 1].end if i else 0
@@ -250,8 +255,8 @@ class SlotRecognizer(EntityRecognizer):
         if first is None:
             return None
         begin = first.start()
-        if end - begin > self.max_value or (owner in DATE_SLOTS and _CLAUSE_WORD.search(text, begin, end)):
-            return None  # a clause, not a value (1934年、大恐慌の影響により…カンパニーが生まれた)
+        if owner in DATE_SLOTS and (end - begin > self.max_value or _CLAUSE_WORD.search(text, begin, end)):
+            return None  # a clause, not a date (1934年、大恐慌の影響により…カンパニーが生まれた)
         glue = re.search(rf"{_GLUE.pattern}$", text[lo:begin])
         # Letters said before the digits (ティーゼット、…) belong to the value; a filler does not.
         if glue and (not re.search(r"[、\s]$", glue.group(0))
