@@ -67,6 +67,7 @@ SETS: dict[str, tuple[str, ...]] = {
     "blind8": ("benchmarks/warnings_blind8.jsonl",),  # spent by its one blind run (RESULTS.md)
     "blind9": ("benchmarks/warnings_blind9.jsonl",),  # spent by its one blind run (RESULTS.md)
     "blind10": ("benchmarks/warnings_blind10.jsonl",),  # spent by its one blind run (RESULTS.md)
+    "blind11": ("benchmarks/warnings_blind11.jsonl",),  # spent by its one blind run (RESULTS.md)
     "probes": ("benchmarks/warnings_probe14.jsonl", "benchmarks/warnings_probe14b.jsonl",
                "benchmarks/warnings_probe14c.jsonl"),
     # Round 15's development probe (a writer who never read the engine; its first run is in RESULTS.md).
