@@ -72,6 +72,8 @@ SETS: dict[str, tuple[str, ...]] = {
                "benchmarks/warnings_probe14c.jsonl"),
     # Round 15's development probe (a writer who never read the engine; its first run is in RESULTS.md).
     "probe15": ("benchmarks/warnings_probe15.jsonl",),
+    # Round 16's development probe (same; its first run is in RESULTS.md).
+    "probe16": ("benchmarks/warnings_probe16.jsonl",),
     # Near misses written for the act model (product security features, data plans, pets, names
     # with medical words, the agent's general information and read-backs): no act in any turn.
     "negatives": ("benchmarks/warnings_probe_negatives.jsonl",),

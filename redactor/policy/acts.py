@@ -118,6 +118,9 @@ _IDENTITY_DONE = re.compile(
 )
 _SELF_INTRO_AFTER = re.compile(r"\s{0,8}(でございます|と申します|が(承|うけたまわ|担当|対応)|です[。、]?\s*$|より)")
 _BEFORE_WINDOW = 64  # characters a word-before-the-name pattern looks back
+# An office or desk, then the agent's name and the introduction's end (…の担当、小川でございます).
+_OFFICE_INTRO = re.compile(r"(担当|係|窓口|課|センター|室|事務局|相談所|デスク)(の|、|,|\s)*[^。、,\s]{1,10}"
+                           r"(でございます|と申します)[。!！]?$")
 _SELF_INTRO_BEFORE = re.compile(r"(担当|センター|窓口|サポート|デスク|部|課|係|の者|オペレーター)(の|、)?\s*$")
 
 _PRIVACY_TOPIC = re.compile(r"(個人情報|情報|データ|番号|録音|記録|マイナンバー|住所|名前|電話番号|カード)")
@@ -351,6 +354,13 @@ class ActDetector:
         return bool(_SELF_INTRO_AFTER.match(text, end) and (
             _SELF_INTRO_BEFORE.search(text, max(0, start - _BEFORE_WINDOW), start) or "ございます" in text[end:end + 8]
             or "申します" in text[end:end + 6]))
+
+    def in_office_name(self, text: str, start: int) -> bool:
+        """A word at ``start`` is part of the office the agent introduces themself from (県保健所、
+        難病医療費助成の担当、小川でございます): the desk's subject, no one's fact."""
+        left = max(text.rfind(ch, 0, start) for ch in "。？?！!\n") + 1
+        ends = [i for i in (text.find(ch, start) for ch in "。？?！!\n") if i >= 0]
+        return bool(_OFFICE_INTRO.search(text, start, min(ends) + 1 if ends else len(text))) and left <= start
 
     def asks_about_privacy(self, text: str, parse: Parse = (), *, has_pii: bool = False,
                            context: bool = False) -> bool:

@@ -71,6 +71,22 @@ LEAK = frozenset({"漏洩", "流出", "悪用"})
 # party.  Asked with the party or the company as the teller; the customer's own telling is an offer.
 DISCLOSE = frozenset({"話す", "教える", "伝える", "言う", "喋る", "しゃべる", "知らせる", "見せる", "漏らす", "バラす",
                       "ばらす", "明かす", "連絡", "答える", "回答", "出す", "提出"})
+# Telling a person about someone (not 連絡, 提出, 回答: a service's job passed on).
+TELL_PERSON = frozenset({"話す", "教える", "伝える", "言う", "喋る", "しゃべる", "知らせる", "漏らす", "バラす",
+                         "ばらす", "明かす"})
+# Parties a service passes a job to (故障のこと、メーカーに伝えますか): no one the caller is known to.
+CONTRACTORS = frozenset({"業者", "メーカー", "ドライバー", "運転手", "乗務員", "配達員", "作業員", "職人", "委託先",
+                         "提携先", "本部", "本社", "部署", "部門", "担当者", "担当", "係", "係員", "窓口"})
+def _KANA_SAY(word: Word) -> bool:
+    """言います said in kana: GiNZA keeps the lemma いう (and may tag いい an adjective)."""
+    return word.lemma == "いう" and word.text.startswith(("いい", "いわ"))
+
+
+_OWN_TELLING = re.compile(r"^(て|で)も?(いい|よい|よろし|大丈夫|構)|^(ましょう|よう|とこう|とこ|とく|ておく)")
+_PLAIN_ASK = re.compile(r"^ます(か|[?？]|$)")
+# Why the caller does something (休会の理由, 退職の事情): their matter, whoever hears it.
+REASONS = frozenset({"理由", "事情", "経緯", "いきさつ", "わけ", "訳"})
+_HONORIFIC_END = re.compile(r"(さん|様|さま)$")
 # Data reaching someone (業者さんにも行っちゃうの): the data is the subject, the party the goal.
 REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る", "出る", "漏れる", "送る", "送信",
                    "転送", "かかる", "掛かる", "来る"})
@@ -129,7 +145,10 @@ PARTIES = frozenset({
     "保証会社", "メーカー", "国", "行政",
     # People the caller meets through the service: drivers, shop staff, trainers, local officials.
     "ドライバー", "運転手", "乗務員", "配達員", "店員", "作業員", "職人", "トレーナー", "受付", "運営",
-    "民生委員", "委員", "町内会", "自治会", "大家さん", "隣", "隣人"})
+    "民生委員", "委員", "町内会", "自治会", "大家さん", "隣", "隣人",
+    "インストラクター", "講師", "コーチ", "トレーナーさん", "店長", "オーナー",
+    # said in plain hiragana (a learner of Japanese, a recogniser's kana)
+    "おおや", "おおやさん", "かいしゃ", "しょくば", "かぞく", "けいさつ", "やくしょ", "がっこう"})
 # The side of a party (会社の健康管理室のほうに, 学校側に): the party itself.
 # A party's side or place (業者さんのほう, 息子のところに) is that party.
 _SIDE = frozenset({"ほう", "方", "側", "がわ", "ところ", "とこ", "所"})
@@ -196,7 +215,9 @@ def text_views(text: str) -> list[str]:
 # their own medium (録音をUSBにコピー): what happens to it is the service.  A copy onto such a
 # medium is the caller's own copy, not a copy of their documents.
 REORDER = frozenset({"焼き増す", "焼き増し", "焼増し", "増刷", "再注文", "再印刷", "再発注", "リピート"})
-_AGAIN = frozenset({"再", "次", "また", "追加", "もう一度", "もう一回"})
+_AGAIN = frozenset({"再", "次", "また", "追加", "もう一度", "もう一回",
+                    # the next order's time (来年も頼むかもしれんので)
+                    "来年", "次回", "今度", "来季", "来シーズン"})
 _ORDER = frozenset({"注文", "頼む", "発注", "印刷", "依頼", "プリント"})
 MEDIA = frozenset({"usb", "sd", "sdカード", "cd", "dvd", "メモリー", "メモリ", "ディスク", "ｕｓｂ"})
 
@@ -286,8 +307,13 @@ ADDRESS_NOUNS = frozenset({"住所", "届け先", "お届け先", "送付先", "
 BANK_PLACES = frozenset({"支店", "本店", "振込先", "お振込先", "振込口座", "引き落とし先", "引落先", "振替先",
                          "口座"})
 # Reading out what is on file: a value with ご登録いただいております / 登録されています.
-_ON_FILE = re.compile(r"で(ご|お)?(登録|予約|契約|加入|申し込み|申込み?)(いただいて|されて|して)(おり|い|ござい)|"
+_ON_FILE = re.compile(r"[でに](ご|お)?(登録|予約|契約|加入|申し込み|申込み?)(いただいて|されて|して)(おり|い|ござい)|"
                       r"で(承|うけたまわ)って(おり|い|ござい)")
+# What the agent read in the records, said as looked up (お電話番号から拝見しますと, ご登録の情報を確認
+# しましたところ): what follows in the sentence is on file.
+_LOOKED_UP = re.compile(r"(番号|登録|お名前|記録|履歴|情報|データ)(から|を|で)(拝見|お調べ|調べ|確認|照会|検索)"
+                        r"(しますと|いたしますと|したところ|しましたところ|いたしましたところ|すると|しましたら|いたしましたら)")
+_NOTHING_FOUND = re.compile(r"(ない|ございません|ありません|見当たら|見つから)")
 # A state of the account as the predicate (給食費が2か月分、未納となっております).
 UNPAID = frozenset({"未納", "滞納", "未払い", "未払", "延滞", "未入金", "未収"})
 _IS_STATE = re.compile(r"^((と|に)(なって|なっ|なりました|なりまして)|でございます|です|だ|の状態|状態)")
@@ -320,6 +346,17 @@ _GENERAL = re.compile(r"(通常|毎月|毎年|毎週|基本的|一般的|原則|
 USAGE_NOUNS = frozenset({"使用量", "利用量", "通話時間", "等級", "残高", "借入残高", "保有"})
 TIME_ANCHORS = frozenset({"前回", "先月", "先日", "昨日", "今月", "明日", "明後日", "来月", "先週", "今週", "本日",
                           "昨年", "去年", "今年", "来年", "前月", "今回", "今日"})
+# The last time: what the company did for the caller then is their history (前回は内釜の交換で).
+PAST_ANCHORS = frozenset({"前回", "先月", "先日", "先週", "昨年", "去年", "前月", "この前", "以前"})
+# Jobs done for a customer (交換, 修理, ご来院: a service to them, with their item or body).
+JOBS = frozenset({"交換", "修理", "点検", "工事", "施術", "治療", "購入", "注文", "来院", "来店", "訪問", "清掃",
+                  "作業", "取り付け", "取付", "設置", "診察", "検査", "買い取り", "買取", "査定", "配送", "納品",
+                  "引き取り", "回収", "メンテナンス", "クリーニング"})
+# A question that confirms the value it names (…のままでよろしいですか, …でお間違いないですか, …でしたよね).
+_CONFIRMING_Q = re.compile(r"((のまま|まま|で)(よろし|よい|いい|大丈夫|お間違い|間違いな|間違いござ)|"
+                           r"(た|です|でし|ござい(ます|ました))よね)")
+# Courtesies that name the last time (前回はご迷惑を, 先日はありがとうございました): no record.
+_COURTESY = re.compile(r"(ありがと|お世話|迷惑|失礼|不便|申し訳|お待たせ|ご足労|恐れ入)")
 # What makes it this caller's record and not the service's rule: a time it happened or holds
 # (前回, 先月, 現在), the caller by name, or their current subscription (ご加入の, ご契約中の).
 _SPECIFIC = re.compile(r"(前回|先月|先日|先週|昨日|昨年|去年|前月|今回|現在|ただいま|(?<!お客)様[、,はのです]|"
@@ -357,10 +394,15 @@ _CURRENT = re.compile(r"(現在|ただいま|ご契約|ご加入|ご利用中|�
 _PLACE = re.compile(r"(?<=.)(?:都|道|府|県|市|区|町|村|郡|丁目|番地)")
 # Banks by their ending (みなと銀行, ひまわり信金): with 口座 the caller's account is named.
 _BANK = re.compile(r"(銀行|信用金庫|信金|信用組合|労金|農協|ゆうちょ|JA)$")
+# An agent asking for a value (お願いします, 教えて, お伺いできますか): nothing read out.
+_ASKED_FOR = re.compile(r"(お願い|願え|教えて|お教え|お伺い|伺え|お聞かせ|読み上げ|おっしゃって|お読み)")
 # A card's last digits (末尾9032, 下4桁は…).
 _CARD_TAIL = re.compile(r"(末尾|下(0|4|四|４)(桁|けた)|最後の(0|4|四|４)桁)")  # the parse reads digits as 0
 # The company as the one handling: 「そちらでどう管理されるんですか」 is about the caller's data.
 _HANDLER = re.compile(r"(そちら|御社|貴社|おたく|お宅|そっち)(様|さん)?(で|に|の(方|ほう)|側|は|って|が|では)")
+# Things a service issues with a number on them (切符, レシート): that number is theirs.
+BUSINESS_THINGS = frozenset({"切符", "チケット", "乗車券", "特急券", "指定券", "券", "レシート", "伝票", "領収書",
+                             "整理券", "引換券", "控え", "明細", "納品書", "請求書", "保証書", "商品", "製品", "本体"})
 # Generic identifiers an offer may name (番号も言えます, 他の情報も).
 GENERIC_IDENTIFIERS = frozenset({"番号", "情報", "身分証", "証明書", "身分証明書", "本人確認書類", "コピー",
                                  # facts about the caller no call here needs (なんなら勤務先も教えとくよ)
@@ -444,6 +486,7 @@ ALTERNATIVE_REFUSE = {"だめ": "だめ", "ダメ": "ダメ", "駄目": "駄目"
 _ALTERNATIVE = re.compile(f"(でも|で)({'|'.join(ALTERNATIVE_ACCEPT.values())})|"
                           f"(じゃ|では|じゃあ)({'|'.join(ALTERNATIVE_REFUSE.values())})")
 _TENTATIVE = re.compile(r"(とか|など|なんか)")
+_ONLY = re.compile(r"(だけ|のみ|しか)(で|じゃ|では)")
 _HAVE = frozenset({"ある", "持つ"})  # having a document or number at hand
 _MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
 _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
@@ -693,7 +736,9 @@ class ClauseRules:
         data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause, ("こと", "事"))
         # Anything of the caller's (私の病歴) is theirs to worry about when others see or hear it.
         # …and so is what an earlier sentence of the turn named (その番号よ、班長にも見えちまうんだべか).
-        owned = data or context or self._about_self(clause) or any(member(w.lemma, CONTACTS) for w in clause.words)
+        owned = data or context or self._about_self(clause) or any(member(w.lemma, CONTACTS) for w in clause.words) \
+            or self._matter_told(clause) or any(  # 休会の理由: why the caller does something
+                w.lemma in REASONS and any(c.dep == "nmod" for c in clause.children(w)) for w in clause.words)
         if (question or concern or negative_request) and (
                 self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))
                 or self._seen_by_others(clause, owned) or published(clause)):
@@ -825,6 +870,27 @@ class ClauseRules:
             self._owned(clause, word) or (word.lemma in ("こと", "事") and self._own_fact(clause, word)))
             for word in clause.words)
 
+    def _matter_told(self, clause: Clause) -> bool:
+        """A matter named as what is told a person (ビザのこと、会社に言いますか; このお金をもらうこと、
+        大家さんに知らせますか): the caller's, whoever's it is not said.  Not a business party as the
+        one told (故障のこと、メーカーに伝えますか: the service passing a job on), and only asked (会社には
+        介護のことはもう話してあるんで、大丈夫です: the caller told them)."""
+        if not clause.is_question():
+            return False
+        for word in clause.words:
+            head = clause.parse[word.head]
+            telling = head.lemma in TELL_PERSON or _KANA_SAY(head) or (
+                head.lemma == "知る" and clause.chain(head).startswith("せ"))
+            if telling and _OWN_TELLING.match(clause.after(head)):
+                continue  # 家族にもこのサービスのこと教えていいですか: the caller's own telling
+            if word.lemma in ("こと", "事") and telling and any(
+                    c.dep in ("nmod", "acl") for c in clause.children(word)):
+                told = [c for c in clause.children(head) if self._party(clause, c)
+                        and self._marked(clause, c, ("に", "には", "にも"))]
+                if told and not any(member(_HONORIFIC_END.sub("", clause.compound(c)), CONTRACTORS) for c in told):
+                    return True
+        return False
+
     @staticmethod
     def _own_fact(clause: Clause, word: Word) -> bool:
         """こと of something the speaker or kin does (うちが生活保護受けてること): their matter."""
@@ -856,7 +922,10 @@ class ClauseRules:
                 return True
             parties = [c for c in clause.children(word) if self._party(clause, c)]
             causative = word.lemma in ("知る", "聞く", "見る") and chain.startswith("せ")  # 知らせないで
-            if (word.lemma in DISCLOSE or causative) and word.pos in ("VERB", "NOUN"):
+            causative = causative or _KANA_SAY(word)
+            # いいますか in kana may come out an adjective (いい): still the verb
+            if (word.lemma in DISCLOSE or causative) and word.pos in ("VERB", "NOUN", "ADJ") and word.dep != "acl":
+                # (a telling that describes a thing, 会社が出したやつ, is not the one asked about)
                 asks = bool(_REQUEST_CHAIN.search(chain)) and not _NEGATIVE_REQUEST.search(chain + after[:8])
                 if by_self:
                     continue
@@ -882,10 +951,11 @@ class ClauseRules:
                 # ほかの保護者さんに伝わったり): data or the caller's own matter, not a goal.
                 around += [w for w in clause.words if w.i < word.i and w.pos == "NOUN" and (
                     self._is_data(clause, w) or self._handed(clause, w) or member(w.lemma, CONTACTS)
-                    or (w.lemma in ("こと", "事", "話") and (self._owned(clause, w) or self._own_fact(clause, w))))]
+                    or (w.lemma in ("こと", "事", "話") and (self._owned(clause, w) or self._own_fact(clause, w)))
+                    or w.lemma in REASONS)]  # 休会の理由って、インストラクターさんにも伝わっちゃう
                 subject = any(self._is_data(clause, c) or self.identifier_types(clause.compound(c))
                               or self._owned(clause, c) or self._handed(clause, c) or member(c.lemma, CONTACTS)
-                              or (c.lemma in ("こと", "事") and self._own_fact(clause, c))
+                              or (c.lemma in ("こと", "事") and self._own_fact(clause, c)) or c.lemma in REASONS
                               for c in around if c.i != word.i and not self._marked(clause, c, ("に", "へ", "で")))
                 if goal and subject:
                     return True
@@ -899,13 +969,18 @@ class ClauseRules:
                 continue  # visible or audible: only the caller's data (本名とか他の人から見える)
             # 会社の人に分かっちゃう: known to a party, in the form of a mishap (not 分かるように)
             known = word.lemma in ("分かる", "わかる") and (owned or _MISHAP.match(clause.chain(word)))
-            if not (word.lemma in ("見られる", "知られる", "聞かれる", "見える", "聞こえる") or known
+            # the caller's data seen by a party as the subject (…ほかのスタッフのひとも、みますか)
+            active = owned and word.lemma in ("見る", "みる", "閲覧") and clause.is_question()
+            if not (word.lemma in ("見られる", "知られる", "聞かれる", "見える", "聞こえる") or known or active
                     or member(word.lemma, EXPOSE) or (
                     word.lemma in ("見る", "知る", "聞く") and _PASSIVE_CHAIN.search(clause.chain(word)))):
                 continue
             if any(self._party(clause, c) and self._marked(clause, c, ("に", "には", "にも", "から"))
                    for c in clause.children(word)):
                 return True  # 他の人から見える: seen from their side too
+            if active and any(self._party(clause, c) and self._marked(clause, c, ("が", "も", "は"))
+                              for c in clause.children(word)):
+                return True  # 在留カードのコピー、ほかのスタッフの人も見ますか: the caller's data seen
             # a party as the finder (夫が…住所がわかっちゃう), feared, not told as done (わかっちゃった)
             if known and _MISHAP_AHEAD.match(clause.chain(word)) and any(
                     self._party(clause, w) and w.dep == "nsubj" and self._marked(clause, w, ("が",))
@@ -996,7 +1071,8 @@ class ClauseRules:
                 for c in clause.children(word):
                     owners = [c, *clause.children(c)]
                     found += [("JP_BANK_ACCOUNT", o.text) for o in owners if _BANK.search(o.text)]
-            elif _CARD_TAIL.search(word.text) and any(c.pos == "NUM" for c in clause.words):
+            elif _CARD_TAIL.search(word.text) and any(c.pos == "NUM" for c in clause.words) \
+                    and not _ASKED_FOR.search(clause.text):  # カード裏面の末尾三桁をお願いします: asked
                 found.append(("CREDIT_CARD", word.text))
         # The amount is the account's when it and the money word are close in the tree (8,640円が
         # 未納, 口座に…円をお振り込み), not a price said near one (振込手数料は220円, ご入金の後に…円分の).
@@ -1015,8 +1091,8 @@ class ClauseRules:
         """The other registered facts: a bank by its branch or as where money goes (お振込先は…信金の
         駅前支店), a payment that failed (お引き落としができておりません), a value on file (…で
         ご登録いただいております), a document's expiry date, this month's usage under the plan."""
-        if clause.is_question():
-            return []
+        if clause.is_question() and not _CONFIRMING_Q.search(clause.text):
+            return []  # a confirming question reads the value out (…信金の東口支店のままでよろしいですか)
         found: list[tuple[str, str]] = []
         numbers = any(w.pos == "NUM" for w in clause.words)
         if lemmas & BANK_PLACES or any(w.lemma.endswith("口座") for w in clause.words):
@@ -1031,6 +1107,9 @@ class ClauseRules:
             found.append(("ACCOUNT_AMOUNT", ""))
         if numbers and _ON_FILE.search(clause.text):
             found.append(("REGISTERED_VALUE", ""))
+        elif _LOOKED_UP.search(clause.text) and _REPORT_END.search(clause.text.strip()) \
+                and not _NOTHING_FOUND.search(clause.text):
+            found.append(("ACCOUNT_RECORD", ""))  # お電話番号から拝見しますと、…ご加入いただいておりますね
         if _SPELLED_EMAIL.search(clause.text) and "登録" in clause.text:
             found.append(("EMAIL_ADDRESS", ""))  # ご登録のメールアドレス、mina.k72アットマーク…: read out, cut off
         dated = (numbers and any(w.lemma in ("日", "月", "年", "月末", "末") for w in clause.words)) or any(
@@ -1057,6 +1136,11 @@ class ClauseRules:
         Returns the value's word (a name or place, so that the caller's own words read back are
         recognised; "" for a number), or ``None``."""
         text = clause.text.strip()
+        if _COURTESY.search(text):
+            return None  # 先日はご来店ありがとうございました: thanks, no record told
+        history = self._last_job(clause, text)
+        if history is not None:
+            return history
         if _READ_BACK.search(text):
             return None  # 3点のご注文ですね, おっしゃる通り…: the caller's own words confirmed
         if not _REPORT_END.search(text) or not _SPECIFIC.search(text) or _RULE_VALUE.search(text) \
@@ -1078,6 +1162,22 @@ class ClauseRules:
             if named:
                 return named[0]
         return self._account_event(clause, text)
+
+    def _last_job(self, clause: Clause, text: str) -> str | None:
+        """What the company did for the caller last time, told or confirmed (前回は内釜の交換で…
+        ございますね, 先月はエアコンの修理でしたね): their history, even as a read-back, unless the
+        caller named that time first (the engine's echo check reads the returned anchor word).
+        Not a courtesy (前回はご迷惑をおかけしました, 先日はありがとうございました)."""
+        if _GENERAL.search(text) or (
+                clause.is_question() and not (_READ_BACK.search(text) or _CONFIRMING_Q.search(text))):
+            return None  # 点検は通常、前回の点検から一年後: a rule
+        for anchor in clause.words:
+            if anchor.lemma not in PAST_ANCHORS or not self._marked(clause, anchor, ("は",)):
+                continue
+            later = clause.words[clause.index(anchor) + 1:]
+            if any(member(w.lemma, JOBS) and w.pos in ("NOUN", "VERB") for w in later):
+                return anchor.text
+        return None
 
     def _account_event(self, clause: Clause, text: str) -> str | None:
         """The looser form: the caller addressed by name or one of their things named (高橋様、家賃の
@@ -1163,6 +1263,17 @@ class ClauseRules:
 
     # ---------------------------------------------------------------- offers
 
+    @staticmethod
+    def _of_business_thing(clause: Clause, word: Word) -> bool:
+        """``word`` (番号) is printed on a thing the service issued (切符の裏に印字された番号,
+        レシートの番号): its reference, not the caller's identifier (within three links below it)."""
+        level = [word]
+        for _ in range(3):
+            level = [c for w in level for c in clause.children(w) if c.i != w.i]
+            if any(c.lemma in BUSINESS_THINGS for c in level):
+                return True
+        return False
+
     def offered(self, clause: Clause, named: Sequence[str] = ()) -> tuple[list[str], bool] | None:
         """An offer in this sentence: (types named, marked as *more*: も/とか/他/全部), else ``None``.
 
@@ -1183,7 +1294,7 @@ class ClauseRules:
                 continue  # 言えないです, お伝えしません
             if word.lemma in TELL_POTENTIAL or (word.lemma in TELL and _CAN.search(chain)):
                 forms.add("potential")
-            elif word.lemma in TELL:
+            elif word.lemma in TELL or _KANA_SAY(word):
                 after = clause.after(word)
                 # 書いとこうか: GiNZA may read とこう as a noun of its own, outside the chain.
                 volitional = _VOLITIONAL_Q.search(word.text + (chain or clause.after(word)[:5])
@@ -1192,7 +1303,11 @@ class ClauseRules:
                     # 関西 volitional without う (保険証の番号言おか？, 送ろか)
                     question and word.text.endswith(_SHORT_VOLITIONAL) and chain.startswith("か"))
                 better = question and not asks_what and (_BETTER.search(after) or _IF_GOOD.search(after))
-                if volitional:
+                # 言いますか？ (a learner's 'shall I say it?'): the caller's telling asked plainly, with
+                # no one else to tell (会社に言いますか asks about the company's telling)
+                plain = question and not asks_what and _PLAIN_ASK.match(chain) and not any(
+                    self._party(clause, c) for c in clause.children(word))
+                if volitional or plain:
                     forms.add("question")
                 elif better:
                     forms.add("better")
@@ -1214,12 +1329,19 @@ class ClauseRules:
             return None
         types = self.identifier_types(text) or list(named)
         generic = any(w.lemma in GENERIC_IDENTIFIERS and not any(c.owner == NOT_PII for c in self.cues.find(
-            clause.compound(w))) for w in clause.words)  # 注文番号も言った方が… names no identifier
+            clause.compound(w))) and not self._of_business_thing(clause, w)
+            for w in clause.words)  # 注文番号も言った方が…, 切符の裏の番号も… name no identifier
         # も after a noun (番号も), not the も of a permission (言ってもいい)
         more = tentative or any(w.text == "も" and w.pos == "ADP" and k and clause.words[k - 1].pos in _NOMINAL
                                 for k, w in enumerate(clause.words)) or bool(_MORE.search(text))
         if not types and not generic:
             return None
+        if forms <= {"alternative"} and asks_what:
+            return None  # 写真付きの身分証って何でもいいんすか: asks what is accepted
+        if forms <= {"potential", "alternative"} and _ONLY.search(text):
+            # 番号と期限だけでいいっすか gives less than asked: an offer only of a type the policy
+            # does not need (the engine decides)
+            return (types, False) if types else None
         if forms <= {"potential", "alternative"} and not (more or condition):
             # 番号は言えますけど / 携帯の番号でいいですか answer a request: an offer only of a type
             # the policy does not need (the engine decides), never "more".

@@ -69,6 +69,8 @@ REPLAY_TURNS = 64
 # category or registered fact; a kind the rules already raised in the call is not raised again.
 MODEL_TYPES: dict[str, str | None] = {"privacy_question": None, "volunteered_info_offer": None,
                                       "sensitive_info": "unclassified", "identity_not_verified": "REGISTERED"}
+# Parts of speech that carry a topic (a turn heard as が…て…まして names none).
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 # The call flags a turn is judged in: restored before a replay.
 _FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
           "customer_spoke", "animals", "agent_asked", "card_named", "data_named", "agent_topic")
@@ -325,7 +327,8 @@ class CallState:
         self.card_named = self.card_named or security_code.names_a_card(flat) or any(
             e.type == "CREDIT_CARD" for e in entities)
         # The PII slot may have missed it: read by where it is printed, its digits one by one.
-        if says_security_code(flat) or security_code.said(flat, card=self.card_named):
+        if says_security_code(flat) or security_code.said(flat, card=self.card_named) \
+                or security_code.named_then_said(flat):
             found.append(("card_security_code", None))
 
         if speaker == "agent":
@@ -384,6 +387,8 @@ class CallState:
         # A recogniser's guess is no disclosure: a mention only in words it was unsure of (住所の変更
         # heard as 重症の…) does not raise alone.
         heard = [(m, w) for m, w in mentions if said is not raw or not _inside(m.start, m.end, doubtful)]
+        if speaker == "agent":  # the desk the agent introduces themself from (難病医療費助成の担当、…)
+            heard = [(m, w) for m, w in heard if not acts.in_office_name(said, m.start)]
         guessed = len(heard) < len(mentions)  # the model reads the same word: not from it either
         mentions = heard
         found += list(dict.fromkeys(("sensitive_info", m.category) for m, _ in mentions))
@@ -420,8 +425,10 @@ class CallState:
         turn = ActTurn(flat, named_parse(utterance), self._previous_parse())
         fired = model.fires(turn, kinds)
         # The topic words must be heard, not guessed: the turn is read again without the guesses.
+        heard = _without(turn, doubtful) if doubtful else turn
         if "sensitive_info" in fired and doubtful and (
-                guessed or not model.fires(turn, ("sensitive_info",), heard=_without(turn, doubtful))):
+                guessed or not any(w.pos in _CONTENT_POS for w in heard.parse)  # no content word heard
+                or not model.fires(turn, ("sensitive_info",), heard=heard)):
             fired = [k for k in fired if k != "sensitive_info"]
         return [(kind, MODEL_TYPES[kind]) for kind in fired]
 

@@ -24,7 +24,10 @@ import re
 # The back of a card or its signature strip, not a building's back (裏口, 裏庭, 裏山) or a place
 # behind something said with a building (家の裏, 店の裏の): the place is read as a word of its own.
 _PLACE = (r"(?:(?:裏|うら)(?:面|側|がわ|っかわ|っ側)?(?![口庭山手地道通門方返])|後ろ|うしろ|背面|"
-          r"(?:裏|うら)(?:返|がえ)(?:し|す|せ)|署名(?:欄|の欄)?|(?:サイン|さいん)(?:欄|の欄)?)")
+          r"(?:裏|うら)(?:返|がえ)(?:し|す|せ)|(?:ひっくり|引っくり|引っ繰り)(?:返|かえ)(?:し|す|せ)|"
+          r"署名(?:欄|の欄)?|(?:サイン|さいん)(?:欄|の欄)?|"
+          # the signature strip described (名前書くとこの横: where one writes one's name)
+          r"(?:名前|なまえ)を?(?:書く|かく|書いた|かいた|書いて(?:ある|る))(?:とこ|ところ|欄))")
 _BUILDING_BEFORE = re.compile(r"(家|うち|店|建物|製品|本体|機械|レシート|伝票|封筒|箱|駐車場|畑|部屋|ビル|お寺|神社)"
                               r"の?$")
 # Digits: written, kanji or kana words (a lone ご/に/し/く is a digit only between separators).
@@ -33,7 +36,10 @@ _KANA_WORDS = ("ぜろ", "ゼロ", "れい", "まる", "いち", "イチ", "に�
                "きゅう", "きゅー", "キュウ", "く")
 _KANA = "(?:" + "|".join(sorted(_KANA_WORDS, key=len, reverse=True)) + ")"  # longest first: しち before し
 _DIGIT = rf"(?:[0-9０-９]|[〇零一二三四五六七八九]|{_KANA})"
-_SEP = r"[・、,，\s\-ー…]{0,3}"
+_PAUSE = r"[・、,，\s\-ー…]"
+# Between digits read one by one: a pause, or a filler said between pauses (なな、の、さん; ろく、えー、に).
+_FILLER = r"(?:えっと|えーと|えと|えー|あの|あのー|あー|んー|うーん|の)"
+_SEP = rf"(?:{_PAUSE}{{1,3}}{_FILLER}{_PAUSE}{{1,3}}|{_PAUSE}{{0,3}})"
 # Three or four digits, then the end of the phrase: a pause, a sentence end, a copula or a
 # dialect ending (や, じゃ, たい, ばい, です, って, と), never a counter or a unit.
 _VALUE = re.compile(rf"(?<![0-9０-９〇零一二三四五六七八九十百千万])({_DIGIT}(?:{_SEP}{_DIGIT}){{2,3}})"
@@ -60,11 +66,14 @@ _DESCRIBED = re.compile(
 # A place said for the value: it comes within a few words before it (裏のは, 後ろの小さい数字？).
 _PLACE_RE = re.compile(_PLACE)
 _GAP = 24  # spaces between spoken words (うらの さいんの とこの よこに ちいさい すうじ) count too
-_STRONG = re.compile("署名|サイン|さいん")  # the signature strip is a card's; a back or a turn-over may be a product's
+# The signature strip (or where one writes one's name) is a card's; a back or a turn-over may be a product's.
+_STRONG = re.compile("署名|サイン|さいん|名前|なまえ")
 _END = re.compile(r"[。！!\n]")  # a question mark may close the place said as a question (後ろの数字？ 六…)
 _KANA_CHAR = re.compile(r"[ぁ-んァ-ン]")
 _SEP_CHAR = re.compile(r"[・、,，\s\-ー…]")
 _CARD = re.compile(r"(カード|かーど)")
+# Another number named between a place and a value (名前を書くところの横に、部屋番号の305): not the code.
+_OTHER_NUMBER = re.compile(r"(部屋|号室|会員|注文|シリアル|製造|受付|予約|郵便|電話|口座|品番|型番|管理|整理)")
 _LONGER_BEFORE = re.compile(r"[0-9０-９][\-ー−]$")
 
 
@@ -115,9 +124,50 @@ def said(text: str, *, card: bool = False) -> bool:
                 break  # too far, or in the next sentence
             if value.end() == bound < len(text):
                 break  # cut by the window: the digits may go on
-            if _LONGER_BEFORE.search(text, place.end(), value.start()):
-                break  # the last digits of a longer number (0417-2286)
+            if _longer(text, place.end(), value) or _OTHER_NUMBER.search(text, place.end(), value.start()):
+                break  # a group of a longer number (0417-2286), or another number named (部屋番号の305)
             if 3 <= len(_SPOKEN_DIGIT.findall(value.group(1))) <= 4 and _separated(value.group(1)):
+                return True
+    return False
+
+
+# The code by its name, in kanji, katakana or kana (セキュリティのばんごう: a learner or a recogniser).
+_NAME = re.compile(r"(?:セキュリティ|せきゅりてぃ)ー?の?(?:コード|こーど|番号|ばんごう|ナンバー|なんばー)|CVV|CVC",
+                   re.IGNORECASE)
+# A digit no particle spells (not a lone に, ご, し, く): what a longer number goes on or started with.
+_CLEAR_DIGIT = ("(?:[0-9０-９〇零一二三四五六七八九]|"
+                + "|".join(sorted((w for w in _KANA_WORDS if len(w) > 1), key=len, reverse=True)) + ")")
+_RUNS_ON = re.compile(rf"{_SEP}{_CLEAR_DIGIT}")
+_RAN_FROM = re.compile(rf"{_CLEAR_DIGIT}{_SEP}$")
+
+
+def _longer(text: str, start: int, value: re.Match[str]) -> bool:
+    """``value`` is a group of a longer number (0417-2286, いち、に、の、さん、よん、ご、ろく): digits
+    run on after it or ran into it (from ``start``, the end of its cue)."""
+    return bool(_LONGER_BEFORE.search(text, start, value.start()) or _RUNS_ON.match(text, value.end())
+                or _RAN_FROM.search(text, max(start, value.start() - 12), value.start()))
+
+
+def _cues(text: str) -> list[re.Match[str]]:
+    """The code by its name, or its place described with a number noun (名前書くとこの横にちっちゃい
+    数字): the cue a value may follow in the next sentence."""
+    described_at = [_DESCRIBED.match(text, m.start()) for m in _places(text)
+                    if _CARD.search(text) or _STRONG.search(m.group())]
+    return [*_NAME.finditer(text), *(m for m in described_at if m)]
+
+
+def named_then_said(text: str) -> bool:
+    """The code named (セキュリティコード, セキュリティのばんごう) or described by its place (名前書く
+    とこの横にちっちゃい数字), then its three or four digits read one by one in that sentence or the
+    next (…あれも言うとこか。ろく、いち、に): not a part of a longer number (電話は090 1234 5678)."""
+    for name in _cues(text):
+        ends = [m.end() for m in _END.finditer(text, name.end(), name.end() + 4 * _GAP)]
+        bound = ends[1] if len(ends) > 1 else min(len(text), name.end() + 4 * _GAP)
+        for value in _VALUE.finditer(text, name.end(), bound):
+            digits = value.group(1)
+            if _longer(text, name.end(), value):
+                continue  # a longer number's group
+            if 3 <= len(_SPOKEN_DIGIT.findall(digits)) <= 4 and _separated(digits):
                 return True
     return False
 
