@@ -49,7 +49,7 @@ from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
 from redactor.pii.cues import CUES, NOT_PII
 from redactor.pii.normalize import NormalizedText, normalize, without_surrogates
-from redactor.pii.recognizers.base import UNIT_AFTER
+from redactor.pii.quantities import UNIT_AFTER
 from redactor.pii.recognizers.person import HONORIFICS
 from redactor.pii.redactor import RedactionResult, Redactor
 from redactor.policy import CallState, Warning, WarningEngine

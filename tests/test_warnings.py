@@ -1207,12 +1207,49 @@ ROUND16 = {
         "C:あの、本人確認の書類って何でもいいんですか。",
     ]),
 }
+# An independent review of round 15's rules (review15) and two probe authors' labels (法人番号): run
+# with the families, not trained on (the shipped model predates them).
+REVIEW15 = {
+    "sensitive: の方 said as ほう is the caller's fact, not a class of people": ("sensitive_info", [
+        "C:父は糖尿病の方が心配です。",
+        "C:私、糖尿病の方は落ち着いてます。",
+    ], [
+        "C:持病のある方も入れますか？",
+        "A:妊娠中の方はご利用いただけません。",
+    ]),
+    "unneeded: a price said before a correction is no number read out": ("unneeded_pii", [
+        ("A:お名前をお願いします。", "C:記号が3301で、番号が58。あ、これ保険証だった。"),
+    ], [
+        "C:お会計は5000円でした。あ、これ保険証だった。",
+    ]),
+    "agent requests: an object of its own (も), or the account a payment failed from, is no request": (
+        "agent_requests_unneeded", [
+            "A:お口座のほうをお伺いしてもよろしいですか。",
+            ("A:マイナンバーカードの件なんですけど。", "C:はい。", "A:では、お願いできますか。"),
+        ], [
+            ("A:マイナンバーカードの件なんですけど。", "C:あ、それは結構です、持ってないので。",
+             "A:承知しました。では、次回のご予約もお願いできますか。"),
+            "A:先月はお口座から引き落としができませんでしたので、ご確認をお願いいたします。",
+            "A:御社の法人番号を教えていただけますか。",
+        ]),
+    "a firm's 法人番号 identifies no person: neither offered nor unneeded": ("volunteered_info_offer", [
+        ("A:お名前をお願いします。", "C:会社の住所と、マイナンバーも言いましょうか。"),
+    ], [
+        "C:請求書に法人番号も入れてほしいんですけど、13桁の、言っていいですか？",
+        "C:法人番号も要りますか？",
+    ]),
+    "unneeded: a firm's 法人番号 read out": ("unneeded_pii", [
+        ("A:ご用件をどうぞ。", "C:マイナンバーは1234 5678 9018です。"),
+    ], [
+        ("A:はい、法人番号でしたらお伺いいたします。", "C:7010401098765です。"),
+    ]),
+}
 ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15 | ROUND16
 
 
 def _round4_cases(positive: bool) -> list:
     return [pytest.param(kind, case, id=f"{family}-{n}")
-            for family, (kind, positives, negatives) in ROUNDS.items()
+            for family, (kind, positives, negatives) in (ROUNDS | REVIEW15).items()
             for n, case in enumerate(positives if positive else negatives)]
 
 

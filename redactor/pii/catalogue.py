@@ -26,6 +26,10 @@ ENTITY_TYPES: tuple[str, ...] = (
     "JP_BANK_ACCOUNT",
 )
 
+# Types that identify no person: a firm's 法人番号 is published by the National Tax Agency.  Masked like
+# the others (a transcript needs no number read out), never a data-minimisation warning.
+IMPERSONAL_TYPES = frozenset({"JP_CORPORATE_NUMBER"})
+
 # Not a catalogue type: a run of digits no recognizer could label (its cue was garbled by speech
 # recognition), masked by the conversation's safety net (``redactor.conversation``).
 DIGITS = "DIGITS"

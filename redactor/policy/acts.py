@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from redactor.pii.cues import BUSINESS_NUMBERS, CUES, NOT_PII, CueIndex, describes_security_code
+from redactor.pii.quantities import UNIT_AFTER
 from redactor.policy import security_code
 from redactor.policy.clauses import (
     IDENTIFYING,
@@ -48,7 +49,9 @@ _EXTRA_REQUEST_CUES: dict[str, tuple[str, ...]] = {
     # An account by its parts (お金を戻す先の、銀行と支店と番号): the bank with its branch is one.
     "JP_BANK_ACCOUNT": ("口座情報", "口座の番号", "振込先の口座", "引き落とし口座", "銀行と支店", "銀行名と支店",
                         "支店と番号", "支店名と番号", "支店と口座",
-                        "お口座"),  # the caller's own account (お口座のほうをお伺いしても)
+                        # the caller's own account (お口座のほうをお伺いしても), not where a payment failed
+                        # (お口座から引き落としができませんでした…ご確認をお願い)
+                        "お口座のほう", "お口座番号", "お口座の番号", "お口座情報", "お口座の情報"),
     "JP_HEALTH_INSURANCE": ("保険証の番号", "保険証の記号", "被保険者番号"),
     "JP_PENSION_NUMBER": ("年金の番号", "年金証書", "年金の手帳"),
     "JP_DRIVERS_LICENSE": ("免許証の番号", "免許の番号", "免許番号"),
@@ -178,10 +181,15 @@ _THEN_BUSINESS = re.compile(r"の?[^、。？?！!]{0,6}?(" + "|".join(map(re.es
 
 def described_types(sentence: str) -> list[str]:
     """Identifiers the sentence names by description (``DESCRIBED_TYPES``)."""
-    return [owner for owner, (thing, context) in DESCRIBED_TYPES.items()
-            if any(not _THEN_BUSINESS.match(sentence, m.end())
-                   and context.search(sentence[:m.start()] + "、" + sentence[m.end():])
-                   for m in thing.finditer(sentence))]
+    found = []
+    for owner, (thing, context) in DESCRIBED_TYPES.items():
+        # The context outside the thing itself, searched once per sentence (per thing it was quadratic).
+        said = [c.span() for c in context.finditer(sentence)]
+        if any(not _THEN_BUSINESS.match(sentence, m.end())
+               and any(b <= m.start() or a >= m.end() for a, b in said)
+               for m in thing.finditer(sentence)):
+            found.append(owner)
+    return found
 
 
 # A value read from the wrong document, named after it (…番号が58。あ、これ保険証だ; 4215…306789。ん、これ
@@ -196,6 +204,7 @@ _DOCUMENT_WORDS: dict[str, re.Pattern[str]] = {
 }
 _ABOUT = re.compile(r"(話|件|こと|事)$")
 _READ_DIGITS = 4  # digits said before the correction: a number was read, not a document named
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def misread_types(rules: ClauseRules, flat: str) -> list[str]:
@@ -204,7 +213,9 @@ def misread_types(rules: ClauseRules, flat: str) -> list[str]:
     types: list[str] = []
     digits, counted = 0, 0  # digits before the match, counted once over the turn (not per match)
     for m in _MISREAD.finditer(flat):
-        digits += sum(c.isdigit() for c in flat[counted:m.start()])
+        # A price, a time or a date said earlier (お会計は5000円でした) is no number read out.
+        digits += sum(len(run.group(0)) for run in _DIGIT_RUN.finditer(flat, counted, m.start())
+                      if not UNIT_AFTER.match(flat, run.end()))
         counted = m.start()
         if digits < _READ_DIGITS:
             continue
@@ -235,7 +246,9 @@ def asked_part(sentence: str) -> str:
 
 # A request with no object of its own (お手数ですがお願いできますか, では、そちらをお願いします): it asks
 # for what the sentence or the agent's turn before named (健康保険証の番号なんですけど。…).
-_BARE_REQUEST = re.compile(r"^[^をにへ]{0,16}?(?<!よろしく)(お(願|ねが)い(でき|いた|し|致)|(教|おし)えて|お聞かせ|"
+# Its own object marked by も or は (次回のご予約もお願いできますか) makes it no bare request.
+_BARE_REQUEST = re.compile(r"^(?:では|それでは|はい|[^をにへもは]){0,16}?(?<!よろしく)"
+                           r"(お(願|ねが)い(でき|いた|し|致)|(教|おし)えて|お聞かせ|"
                            r"お?伺(え|い(でき|して|し))|頂戴|読み上げ|お伝え)")
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redactor.pii.catalogue import ENTITY_TYPES
+from redactor.pii.catalogue import ENTITY_TYPES, IMPERSONAL_TYPES
 
 DEFAULT_POLICY = "general_support"
 
@@ -60,7 +60,8 @@ class Policy:
     needs: frozenset[str]
 
     def allows(self, entity_type: str) -> bool:
-        return entity_type in self.needs
+        """A type the purpose needs, or one that identifies no person (a firm's 法人番号 is public)."""
+        return entity_type in self.needs or entity_type in IMPERSONAL_TYPES
 
 
 class PolicySet:

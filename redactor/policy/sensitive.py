@@ -181,8 +181,12 @@ _PASSING_AFTER = re.compile(r"(の方|の人|の方々|(の)?患者(さん|様)?
                             r"の(本|書籍|雑誌|DVD|記事|ニュース|パンフレット|ガイドブック|映画|ドラマ))")
 # A class of people a rule or a product is for (妊娠中の方や, 持病のある方は…ご利用いただけません): no
 # one's fact.
-_CLASS_AFTER = re.compile(r"(の|のある|がある|がおありの|をお持ちの)(方|方々|お客様|お客さま)"
-                          r"(や|は|が|には|でも|も|へ|に)")
+# A bare の方 is as often ほう (父は糖尿病の方が心配です: the caller's father's fact): it is a class only
+# before what a rule or a product does for one (…の方はご利用いただけません, …の方も対象です).
+_CLASS_AFTER = re.compile(r"(?:(のある|がある|がおありの|をお持ちの)(方|方々|お客様|お客さま)|の(方々|お客様|お客さま))"
+                          r"(や|は|が|には|でも|も|へ|に)"
+                          r"|の方(や|は|が|には|でも|も|へ|に)(?=[^。？?]{0,24}(利用|申し?込|いただけ|加入|入れ|遠慮|対象|割引|"
+                          r"優先|受け?付|お断り|ご案内|できません|できます))")
 # 障害 after a technical word is an outage, not a disability.
 _TECHNICAL_BEFORE = re.compile(r"(通信|回線|電波|システム|サーバー?|ネットワーク|接続|電源|機器)$")
 

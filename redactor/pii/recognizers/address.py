@@ -12,7 +12,8 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from redactor.pii.recognizers.base import JapanesePatternRecognizer, counter
+from redactor.pii.quantities import counter
+from redactor.pii.recognizers.base import JapanesePatternRecognizer
 
 _PREFECTURES = (
     "北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|"

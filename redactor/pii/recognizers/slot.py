@@ -17,7 +17,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex
-from redactor.pii.recognizers.base import UNIT_AFTER, counter, rule_result
+from redactor.pii.quantities import UNIT_AFTER, counter
+from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person import HONORIFICS
 
 SLOT_SCORE = 0.6
