@@ -1245,11 +1245,24 @@ REVIEW15 = {
     ]),
 }
 ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15 | ROUND16
+# After the twelfth blind set's first and only run (spent): the code's families it found, in own sentences;
+# run with the families, not trained on.
+BLIND12_AFTER = {
+    "security code: 後ろの三つ after a card read, casual っす, small print said ちっこい": ("card_security_code", [
+        ("A:カード番号をお願いします。", "C:4980 1234 5678 9012。で、後ろのちっさい三つ、に、きゅう、よんっす。"),
+        ("A:カード番号と期限をお願いします。",
+         "C:はい。それと、ひっくり返したとこの白い帯の端に、ちっこい数字あるでしょ、あれが七、三、一。"),
+        ("A:カードでのお支払いですね。", "C:5123 4567…あ、後ろの三つの数字もいるんですよね、五八二。"),
+    ], [
+        ("A:カード番号をお願いします。", "C:会員番号なら、後ろの三つがろく、いち、ななです。"),
+        ("A:カード番号をお願いします。", "C:はい、カード番号は4980 1234 5678 9012っす。"),
+    ]),
+}
 
 
 def _round4_cases(positive: bool) -> list:
     return [pytest.param(kind, case, id=f"{family}-{n}")
-            for family, (kind, positives, negatives) in (ROUNDS | REVIEW15).items()
+            for family, (kind, positives, negatives) in (ROUNDS | REVIEW15 | BLIND12_AFTER).items()
             for n, case in enumerate(positives if positive else negatives)]
 
 

@@ -328,7 +328,7 @@ class CallState:
             e.type == "CREDIT_CARD" for e in entities)
         # The PII slot may have missed it: read by where it is printed, its digits one by one.
         if says_security_code(flat) or security_code.said(flat, card=self.card_named) \
-                or security_code.named_then_said(flat):
+                or security_code.named_then_said(flat, card=self.card_named):
             found.append(("card_security_code", None))
 
         if speaker == "agent":

@@ -41,9 +41,9 @@ _PAUSE = r"[・、,，\s\-ー…]"
 _FILLER = r"(?:えっと|えーと|えと|えー|あの|あのー|あー|んー|うーん|の)"
 _SEP = rf"(?:{_PAUSE}{{1,3}}{_FILLER}{_PAUSE}{{1,3}}|{_PAUSE}{{0,3}})"
 # Three or four digits, then the end of the phrase: a pause, a sentence end, a copula or a
-# dialect ending (や, じゃ, たい, ばい, です, って, と), never a counter or a unit.
+# dialect ending (や, じゃ, たい, ばい, です, っす, って, と), never a counter or a unit.
 _VALUE = re.compile(rf"(?<![0-9０-９〇零一二三四五六七八九十百千万])({_DIGIT}(?:{_SEP}{_DIGIT}){{2,3}})"
-                    r"(?=[\s、。,.!！?？…]|$|です|や|じゃ|だ|たい|ばい|って|と(?!き)|よ|ね|な(?!な)|けど|か|も)")
+                    r"(?=[\s、。,.!！?？…]|$|です|っす|や|じゃ|だ|たい|ばい|って|と(?!き)|よ|ね|な(?!な)|けど|か|も)")
 _SPOKEN_DIGIT = re.compile(_DIGIT)
 # The number noun an agent's description asks for: a count (3つ並んだ, 3桁, 三つの) or small print.
 # Counts in kana too (みっつの数字: a simple-Japanese or hiragana speaker).
@@ -61,7 +61,8 @@ _DESCRIBED = re.compile(
     rf"{_NUMBER_NOUN}(?:が|の)?[、\s]?{_COUNT}|"  # the noun, then its count (数字三つ, 数字が3つ並んだ)
     # a check number printed there (カード裏の認証番号, 裏面の確認用の番号)
     rf"(?:認証|確認用?の?|照合)(?:番号|コード|ナンバー)|"
-    rf"(?:小さ(?:い|な|く)|ちいさ(?:い|な|く)|ちっちゃ(?:い|な|く)|チッチャ(?:イ|ナ|ク)|細かい|こまかい)"
+    rf"(?:小さ(?:い|な|く)|ちいさ(?:い|な|く)|ちっちゃ(?:い|な|く)|チッチャ(?:イ|ナ|ク)|ちっこ(?:い|く)|ちっさ(?:い|な|く)|"
+    rf"細かい|こまかい)"
     rf"[^。？?！!\n]{{0,6}}?{_NUMBER_NOUN})")
 # A place said for the value: it comes within a few words before it (裏のは, 後ろの小さい数字？).
 _PLACE_RE = re.compile(_PLACE)
@@ -78,9 +79,14 @@ _LONGER_BEFORE = re.compile(r"[0-9０-９][\-ー−]$")
 
 
 # The end of a number (カード番号の後ろ4桁, 下の後ろの4桁): its last digits, not the back of the card.
+# Three of them with no number named before in the sentence (…0286。で、後ろの三つ、ろく…; 4449 6288…あ、
+# 後ろの三つの数字も) are the back's: a card's tail is read in fours.
 _NUMBER_BEFORE = re.compile(r"(番号|ナンバー|桁|けた)の?$")
+_NUMBER_NAMED = re.compile(r"番号|ナンバー|ばんごう|桁|けた|下")
 _BEHIND = frozenset({"後ろ", "うしろ", "背面"})
 _TAIL_AFTER = re.compile(r"の?(から)?[0-9０-９一二三四五六七八九](桁|けた|ケタ|つ)")
+_THREE_AFTER = re.compile(r"の?(?:[3３三](?:桁|けた|ケタ|つ)|みっつ)")
+_SENTENCE_START = re.compile(r"[。？?！!\n]")
 
 
 def _places(text: str) -> list[re.Match[str]]:
@@ -91,10 +97,19 @@ def _places(text: str) -> list[re.Match[str]]:
         if _BUILDING_BEFORE.search(text, before, m.start()):
             continue
         if m.group() in _BEHIND and (
-                _NUMBER_BEFORE.search(text, before, m.start()) or _TAIL_AFTER.match(text, m.end())):
+                _NUMBER_BEFORE.search(text, before, m.start())
+                or (_TAIL_AFTER.match(text, m.end()) and not _back_three(text, m))):
             continue
         found.append(m)
     return found
+
+
+def _back_three(text: str, behind: re.Match[str]) -> bool:
+    """後ろ counting three with no number named before it in its sentence: the back's three digits."""
+    if not _THREE_AFTER.match(text, behind.end()):
+        return False
+    starts = [m.end() for m in _SENTENCE_START.finditer(text, max(0, behind.start() - 40), behind.start())]
+    return not _NUMBER_NAMED.search(text, starts[-1] if starts else max(0, behind.start() - 40), behind.start())
 
 
 def described(text: str, *, card: bool = False) -> bool:
@@ -148,19 +163,19 @@ def _longer(text: str, start: int, value: re.Match[str]) -> bool:
                 or _RAN_FROM.search(text, max(start, value.start() - 12), value.start()))
 
 
-def _cues(text: str) -> list[re.Match[str]]:
+def _cues(text: str, card: bool) -> list[re.Match[str]]:
     """The code by its name, or its place described with a number noun (名前書くとこの横にちっちゃい
-    数字): the cue a value may follow in the next sentence."""
+    数字): the cue a value may follow in the next sentence; ``card`` as in ``said``."""
     described_at = [_DESCRIBED.match(text, m.start()) for m in _places(text)
-                    if _CARD.search(text) or _STRONG.search(m.group())]
+                    if card or _CARD.search(text) or _STRONG.search(m.group())]
     return [*_NAME.finditer(text), *(m for m in described_at if m)]
 
 
-def named_then_said(text: str) -> bool:
+def named_then_said(text: str, *, card: bool = False) -> bool:
     """The code named (セキュリティコード, セキュリティのばんごう) or described by its place (名前書く
     とこの横にちっちゃい数字), then its three or four digits read one by one in that sentence or the
     next (…あれも言うとこか。ろく、いち、に): not a part of a longer number (電話は090 1234 5678)."""
-    for name in _cues(text):
+    for name in _cues(text, card):
         ends = [m.end() for m in _END.finditer(text, name.end(), name.end() + 4 * _GAP)]
         bound = ends[1] if len(ends) > 1 else min(len(text), name.end() + 4 * _GAP)
         for value in _VALUE.finditer(text, name.end(), bound):
