@@ -23,6 +23,20 @@ def test_a_garbled_common_word_is_not_a_name(redactor, text: str) -> None:
     assert persons(redactor, text) == []
 
 
+# A role before an honorific (blind12's 代表者様): one who does something, not a name; a name still is.
+@pytest.mark.parametrize("text", [
+    "代表者様のお名前とお電話番号をお願いします。",
+    "申込者様と保護者様の署名が必要です。",
+    "代理人様がお越しになる場合は委任状をお持ちください。",
+])
+def test_a_role_before_an_honorific_is_not_a_name(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+def test_a_given_name_before_an_honorific_is_still_a_name(redactor) -> None:
+    assert persons(redactor, "直人様のお名前でご予約です。") == ["直人"]
+
+
 @pytest.mark.parametrize("text", [
     "藤。", "張。",  # single kanji transcribed from real speech
     "この宜陽の戦いは大激戦であったため、韓だけでなく、陥落させた秦も大きく疲弊する結果になってしまった。",

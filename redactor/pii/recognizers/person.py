@@ -71,7 +71,14 @@ _KANJI_BEFORE_HONORIFIC = re.compile(r"(?:^|(?<=[、。はのがをにと\s]))([
 _ROLES = frozenset({"担当", "担当者", "窓口", "店員", "運転手", "先生", "医者", "業者", "配達員", "大家",
                     "管理人", "係員", "受付", "営業", "社長", "部長", "課長", "上司", "同僚", "近所", "皆",
                     "お客", "客", "奥", "家族", "本人", "契約者", "名義人", "利用者", "会員", "相手", "先方",
-                    "以上", "こちら", "当社", "弊社", "御社", "貴社", "サポート", "センター"})
+                    "以上", "こちら", "当社", "弊社", "御社", "貴社", "サポート", "センター",
+                    "代理人", "保証人", "受取人", "申込人", "相続人", "依頼人", "請求人"})
+
+
+def _is_role(word: str) -> bool:
+    """A word that takes an honorific as a role, not a name: listed, or one who does something (代表者様,
+    申込者様, 保護者様: names do not end in 者)."""
+    return word in _ROLES or word in _NOT_NAMES or word.endswith("者")
 
 
 _SPACED_WORD_BEFORE = re.compile(r"[一-龥々ァ-ヴーぁ-ゖ]{1,8}[ \u3000]$")
@@ -191,15 +198,13 @@ def phrased_names(text: str, tokens: list) -> list[tuple[int, int, float]]:
     spans = []
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if _HONORIFIC_RE.fullmatch(nxt) and _is_name_like(token) and (
-            token.text not in _NOT_NAMES
-        ):
+        if _HONORIFIC_RE.fullmatch(nxt) and _is_name_like(token) and not _is_role(token.text):
             spans.append((token.idx, token.idx + len(token.text), 0.8))
     spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
     spans += [(m.start(), m.end(), 0.8) for m in _INITIALS_NAME.finditer(text)]
     spans += [(m.start(1), m.end(1), 0.8) for m in _LETTER_PERSON.finditer(text)]
     spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
-              for m in pattern.finditer(text) if m.group(1) not in _ROLES and m.group(1) not in _NOT_NAMES]
+              for m in pattern.finditer(text) if not _is_role(m.group(1))]
     for match in _SELF_INTRODUCTION.finditer(text):
         head = text[max(0, match.start() - 20):match.start()]
         head = re.split(r"[、。,.!?！？\u3000「」『』]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]
