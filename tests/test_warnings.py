@@ -1395,6 +1395,18 @@ def test_health_in_passing_is_quiet_with_the_model_too(engine, case) -> None:
     assert "sensitive_info" not in [k for turn in kinds(converse(engine, _turns(case))) for k in turn]
 
 
+@pytest.mark.parametrize(("text", "fires"), [
+    ("ご本人確認に、運転免許証か、マイナンバーカードの12桁の個人番号をお願いします。", True),
+    ("パスポートか、マイナンバーの十二桁の番号を読み上げていただけますか。", True),
+    ("ご本人確認に、運転免許証か、マイナンバーカードのどちらかをご用意ください。", False),
+])
+def test_my_numbers_own_number_is_never_an_excused_alternative(rules_only, text: str, fires: bool) -> None:
+    """After the twelfth blind set's run: in an identity-document call the My Number card may prove
+    who one is, but its 12-digit number may be collected only for tax and social security (番号法)."""
+    turns = [("A", text)]
+    assert ("agent_requests_unneeded" in kinds(converse(rules_only, turns, policy="identity_document"))[0]) is fires
+
+
 @pytest.mark.parametrize(("policy", "fires"), [("tax_social", False), ("general_support", True)])
 def test_an_alternative_to_what_the_policy_needs_is_no_unneeded_request(rules_only, policy: str, fires: bool) -> None:
     """マイナンバーか、保険証の番号 in a tax call asks for what the call needs (the other is the

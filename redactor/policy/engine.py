@@ -42,6 +42,7 @@ from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_po
 from redactor.policy.sensitive import SensitiveDetector
 
 # An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
+_MY_NUMBER_ITSELF = re.compile(r"個人番号|(?:12|１２|十二)桁")
 _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
 _REGISTERED_NAME = re.compile(r"(登録|契約者|名義|申込者|加入者)")
@@ -342,6 +343,11 @@ class CallState:
             # a document of the same class is excused: never a card, an account or a security code.
             excused = {t for g in acts.alternatives(raw) if any(map(self.policy.allows, g & IDENTITY_DOCUMENTS))
                        for t in g & IDENTITY_DOCUMENTS}
+            # My Number's card may prove who one is; its 12-digit number may be collected only where the law
+            # allows (番号法: the tax_social purpose), so asking for the number is never excused as an
+            # alternative (運転免許証か、マイナンバーカードの12桁の個人番号を).
+            if _MY_NUMBER_ITSELF.search(flat):
+                excused.discard("JP_MY_NUMBER")
             # A card's number asked with its security code (カード番号と、裏面の3桁を…) is one act, the
             # card's details: warned once, as the code (the specific, critical warning).
             if "CARD_SECURITY_CODE" in requested:
