@@ -295,6 +295,9 @@ _NOT_DONE = re.compile(r"^.{0,12}(ていない|てない|ておりません|て�
 # Prices and fees: an amount of one of these is the company's tariff, not the caller's account.
 FEES = frozenset({"手数料", "解約金", "違約金", "年会費", "会費", "送料", "割引", "ポイント", "税込",
                   "キャッシュバック"})
+# A price by the class of person it is for (お一人様二千円、お子様は千円です): a tariff, not a record.
+_PRICE_LIST = re.compile(r"(?:お?一人|おひとり|[1１一]名|大人|小人|お子|子ども|子供|学生|シニア|幼児)様?(?:は|が|も)?"
+                         r"[、\s]?[0-9０-９〇一二三四五六七八九十百千万,，]+円")
 # A value that is not registered yet (新しいご住所, 変更後の口座).
 _NEW = re.compile(r"(新しい|新た|変更後|変更先|引っ?越し先|転居先)")
 # A money word announcing what the company will do (お振り込みいたします, ご請求させていただきます).
@@ -524,6 +527,21 @@ def member(lemma: str, cls: frozenset[str]) -> bool:
     """``lemma`` is in the class, or is a compound ending in one of its words of two or more
     characters (情報漏洩 is a 漏洩, 電話番号 a 番号)."""
     return lemma in cls or any(lemma[k:] in cls for k in range(1, len(lemma) - 1))
+
+
+def _is_fee(clause: Clause, word: Word) -> bool:
+    """A price or fee word (``FEES``), or a charge named by what it pays for (入団|金, 参加|費, 利用|料
+    as the tagger cuts them, 入塾 read as a verb), not by an account's state (未払い|金, 延滞|料)."""
+    if member(word.lemma, FEES):
+        return True
+    k = clause.index(word)
+    before = clause.words[k - 1] if k > 0 else None
+    return (word.lemma in ("金", "料", "費") and before is not None and before.pos in ("NOUN", "VERB", "PROPN")
+            and not member(before.lemma, ACCOUNT_MONEY) and before.lemma not in PAY
+            and before.lemma not in _USED)  # ご利用料は…: what the caller used, their account's
+
+
+_USED = frozenset({"利用", "使用", "通話", "請求"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -1057,7 +1075,7 @@ class ClauseRules:
         amounts = [w for w in clause.words if w.lemma == "円" and w.i > 0 and clause.parse[w.i - 1].pos == "NUM"]
         money = bool(amounts)
         # 解約金として1,100円を, 送料は800円: a tariff
-        amounts = [a for a in amounts if not any(member(w.lemma, FEES) and self._near(clause, w, a, 3)
+        amounts = [a for a in amounts if not any(_is_fee(clause, w) and self._near(clause, w, a, 3)
                                                  for w in clause.words)] if not _RATE.search(clause.text) else []
         for word in clause.words:
             if word.lemma in ADDRESS_NOUNS:
@@ -1145,7 +1163,7 @@ class ClauseRules:
             return None  # 3点のご注文ですね, おっしゃる通り…: the caller's own words confirmed
         if not _REPORT_END.search(text) or not _SPECIFIC.search(text) or _RULE_VALUE.search(text) \
                 or _GENERAL.search(text) or _RATE.search(text) or _WILL_DO.search(text) \
-                or any(member(w.lemma, FEES) for w in clause.words) \
+                or any(_is_fee(clause, w) for w in clause.words) or _PRICE_LIST.search(text) \
                 or set(self.identifier_types(text)) - {"PERSON"}:
             return None  # a PII value (ご登録のお電話番号は…) is the entity rule's to judge
         for topic in clause.words:
