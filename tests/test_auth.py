@@ -170,6 +170,9 @@ def test_twilio_signature_accepts_url_with_or_without_port() -> None:
     url = "wss://redactor.example.com/twilio"
     verify_twilio_signature("tok", url, twilio_signature("tok", "wss://redactor.example.com:443/twilio"))
     verify_twilio_signature("tok", "wss://redactor.example.com:8443/twilio", twilio_signature("tok", url))
+    # ... but not for another host or path: each call above raises where the signature does not hold.
+    with pytest.raises(AuthError):
+        verify_twilio_signature("tok", "wss://other.example.com/twilio", twilio_signature("tok", url))
 
 
 @pytest.mark.parametrize(("url", "signature", "params"), [
