@@ -27,7 +27,8 @@ ENTITY_TYPES: tuple[str, ...] = (
 )
 
 # Types that identify no person: a firm's 法人番号 is published by the National Tax Agency.  Masked like
-# the others (a transcript needs no number read out), never a data-minimisation warning.
+# the others (a transcript needs no number read out), never a data-minimisation warning (unneeded,
+# requested, offered).
 IMPERSONAL_TYPES = frozenset({"JP_CORPORATE_NUMBER"})
 
 # Not a catalogue type: a run of digits no recognizer could label (its cue was garbled by speech
