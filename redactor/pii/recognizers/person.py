@@ -75,10 +75,13 @@ _ROLES = frozenset({"担当", "担当者", "窓口", "店員", "運転手", "先
                     "代理人", "保証人", "受取人", "申込人", "相続人", "依頼人", "請求人"})
 
 
+_ROLE_WORDS = _ROLES | _NOT_NAMES  # both lists, read as one
+
+
 def _is_role(word: str) -> bool:
     """A word that takes an honorific as a role, not a name: listed, or one who does something (代表者様,
     申込者様, 保護者様: names do not end in 者)."""
-    return word in _ROLES or word in _NOT_NAMES or word.endswith("者")
+    return word in _ROLE_WORDS or word.endswith("者")
 
 
 _SPACED_WORD_BEFORE = re.compile(r"[一-龥々ァ-ヴーぁ-ゖ]{1,8}[ \u3000]$")
