@@ -1095,3 +1095,18 @@ def test_round13_a_calling_or_a_position_before_a_name(redactor, text: str, name
 ])
 def test_round13_a_candidate_for_election_is_a_title(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a name only a person has besides the one used (本名, 旧姓, 芸名, 幼名) makes the word before
+    # の a person: known common words and a place's name (ホワイト, ランス) were not masked before
+    ("作家のマイク・ホワイトの旧姓はグリーンだった。", ["マイク・ホワイト"]),
+    ("ランスの幼名はピエールといった。", ["ランス", "ピエール"]),
+    ("俳優のジム・ベイカーの本名はジェームズである。", ["ジム・ベイカー", "ジェームズ"]),
+    # the word glued into a compound (旧姓欄, 旧姓併記, 本名義) is no person's name
+    ("申込書の旧姓欄に記入してください。", []),
+    ("パスポートの旧姓併記を申請した。", []),
+    ("会社の本名義で契約した。", []),
+])
+def test_round14_a_real_or_former_name_belongs_to_a_person(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

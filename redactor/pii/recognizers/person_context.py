@@ -249,6 +249,8 @@ _PERSON_RELATIONS = frozenset({
     "息子", "娘", "妻", "夫", "長男", "次男", "三男", "長女", "次女", "三女", "弟子", "門弟", "墓", "墓所", "生家",
     "葬儀", "遺体", "遺骨", "肖像", "自伝", "伝記", "父", "母", "兄", "弟", "姉", "妹", "孫", "祖父", "祖母",
     "愛人", "恋人", "未亡人", "甥", "姪", "叔父", "叔母", "伯父", "伯母", "娘婿", "婿", "嫁", "夫人", "妻子",
+    # names only a person has besides the one used (Xの本名, Xの旧姓, Xの芸名, Xの幼名)
+    "本名", "旧姓", "芸名", "幼名", "戒名", "法名", "諱",
 })
 # A life and what only a person writes (Xの晩年, Xのオペレッタ; not 作品 or アルバム: bands and firms
 # have those): evidence only for a word the dictionary does not know as a common one (not ライブの日記).
