@@ -47,13 +47,15 @@ from typing import TYPE_CHECKING
 from redactor.pii.catalogue import DIGITS, Entity
 from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
-from redactor.pii.cues import CUES, NOT_PII
+from redactor.pii.cues import CUES, NOT_PII, security_code_values
 from redactor.pii.normalize import NormalizedText, normalize, without_surrogates
 from redactor.pii.quantities import UNIT_AFTER
 from redactor.pii.recognizers.person import HONORIFICS
 from redactor.pii.redactor import RedactionResult, Redactor
-from redactor.policy import CallState, Warning, WarningEngine
+from redactor.policy import CallState, Warning, WarningEngine, security_code
 from redactor.policy.engine import REPLAY_TURNS, Observation
+
+CARD_SECURITY_CODE = "CARD_SECURITY_CODE"
 
 if TYPE_CHECKING:  # speech recognition is not loaded for text
     from redactor.asr.engine import Word
@@ -90,9 +92,10 @@ _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 # What may come before and after a name said in hiragana: a particle, an honorific or the copula (私はまりです,
 # だからゆうって, まりだよ, ゆうじゃなくて), not the rest of a word (かしこまりました, ゆうちょ).  Each missing
 # entry shows a remembered name, so the lists err long: a name masked inside another word costs less.
-_BEFORE_KANA_NAME = frozenset("はがのもとをにへでやねよらてしかなさ")
+# A call (ねえまり, おいまり) ends in え or い before it.
+_BEFORE_KANA_NAME = frozenset("はがのもとをにへでやねよらてしかなさえい")
 _AFTER_KANA_NAME = re.compile(r"です|でし|だ|じゃ|っす|さん|さま|ちゃん|くん|たん|って|から|まで|より|しか|など|なら|"
-                              r"[がはのとにもをやでへねよかなっ]")
+                              r"みたい|くらい|ぐらい|こそ|ばっか|ばかり|だけ|[がはのとにもをやでへねよかなっわ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +267,12 @@ class Conversation:
         self._remember_tail(text, normalized, result.entities, speaker, prompt, end, garbled)
         self.context.observe(text, speaker)
         self._birth_date_cued |= any(c.owner == "DATE_OF_BIRTH" for c in self.redactor.cues.find(normalized.text))
-        return self._decided(text, normalized, result, found, speaker, start, segment_id, channel, uncertain,
+        turn = self._decided(text, normalized, result, found, speaker, start, segment_id, channel, uncertain,
                              answered=prompt is not None or requested, garbled=garbled)
+        if speaker == "agent" and CARD_SECURITY_CODE in self.state.agent_asked:
+            # The warning rules read the code asked for by where it is printed: its answer is the code.
+            self.context.asked(CUES[CARD_SECURITY_CODE][0], speaker)
+        return turn
 
     def revise(self, text: str, speaker: str | None = None, *, start: float | None = None,
                segment_id: str | None = None, channel: str | None = None, words: Sequence[Word] | None = None,
@@ -363,10 +370,14 @@ class Conversation:
                                       birth_dates=self._birth_date_plausible(normalized.text, requested),
                                       uncertain=uncertain)
         found = result.entities
+        carded = self._about_a_card(normalized, result)  # every turn may name a card
+        codes = self._security_codes(normalized, result, carded=carded)
+        if codes:  # what warnings are about too: a code masked here is a code warned about
+            result = self._with(text, result, codes)
+            found = [*found, *codes]
         if self._digit_run is not None:
             result = self._with(text, result, self._digit_runs(normalized, result, any_length=requested))
         result = self._with(text, result, self._names_again(text, result))
-        carded = self._about_a_card(normalized, result)  # every turn may name a card
         if requested:
             result = self._with(text, result, self._months_of_year(normalized, any_year=carded))
         return result, found
@@ -457,6 +468,19 @@ class Conversation:
                 continue
             extra.append(Entity(DIGITS, *normalized.to_original(match.start(), match.end()), 0.5))
         return extra
+
+    def _security_codes(self, normalized: NormalizedText, result: RedactionResult, *,
+                        carded: bool) -> list[Entity]:
+        """A card's security code read after its name or where it is printed, which the slot
+        recognizer missed (サインの横の数字、最後の三つは482です; 裏のは三・八・一じゃ in a card
+        call): the same readings the card_security_code warning is raised on, so that a code the
+        agent is warned about never shows in the transcript."""
+        if CARD_SECURITY_CODE not in self.redactor.config.selected_types:
+            return []
+        flat = normalized.text
+        spans = sorted({*security_code_values(flat), *security_code.values(flat, card=carded)})
+        codes = [Entity(CARD_SECURITY_CODE, *normalized.to_original(a, b), 0.8) for a, b in spans]
+        return [c for c in codes if all(c.end <= e.start or c.start >= e.end for e in result.entities)]
 
     def _names_again(self, text: str, result: RedactionResult) -> list[Entity]:
         """A name masked once in the call is masked wherever it is said again, whatever the

@@ -416,6 +416,13 @@ def test_a_remembered_kana_name_is_not_masked_inside_another_word(engine: Engine
     ("ゆう", "だからゆうって言ってるでしょ"),
     ("ゆう", "そう、ゆうじゃなくて、ゆうこ"),
     ("あや", "あやっす、よろしく"),
+    # review16: comparisons, focus, a dialect topic marker and a call before the name
+    ("まり", "まりみたいな名前の人、他にもいますか"),
+    ("まり", "いや、まりくらいしかいないと思う"),
+    ("まり", "まりこそ"),
+    ("まり", "まりわ、知らんけど"),
+    ("まり", "ねえまり、聞いてる？"),
+    ("まり", "おいまり、ちょっと"),
 ])
 def test_a_remembered_kana_name_said_in_plain_speech_is_masked(engine: Engine, name: str, later: str) -> None:
     """The review's cases (review15): plain copula and particles around a name said again; each
@@ -477,3 +484,39 @@ def test_the_first_digits_of_an_answer_to_a_garbled_request_are_masked(engine: E
     assert conversation.turn("3個と、あと2つです", "customer").text == "3個と、あと2つです"
     score = "昨日の試合は4-0で勝ちました"
     assert engine.conversation("digits-3").turn(score, "customer").text == score
+
+
+# A code the agent is warned about must not show in the transcript: the readings the warning
+# rules use (the place on the card, the code's name, digits read one by one, kanji or kana) mask
+# it too.  Own sentences; each value was visible before while the warning fired (or, for the
+# credit call, neither happened).
+@pytest.mark.parametrize(("turns", "value"), [
+    ([("customer", "サインの横の数字、最後の三つは482です。")], "482"),
+    ([("customer", "カードの裏に書いてある番号ね、ええと、ごー、よん、いち。")], "ごー、よん、いち"),
+    ([("customer", "クレジットで払います。裏のは三・八・一じゃ。")], "三・八・一"),
+    ([("customer", "署名欄の横にある数字は、七、〇、三です")], "七、〇、三"),
+    # asked by description without a request's words: the answer is the code
+    ([("agent", "カードの裏面、サインの横に数字が三つございますよね。"), ("customer", "はい、えっと、4、8、2です。")],
+     "4、8、2"),
+])
+def test_a_security_code_the_agent_is_warned_about_is_masked(engine: Engine, turns, value: str) -> None:
+    conversation = engine.conversation("code")
+    for speaker, text in turns:
+        turn = conversation.turn(text, speaker)
+    assert value not in turn.text and "CARD_SECURITY_CODE" in {e.type for e in turn.entities}, turn.text
+    assert "card_security_code" in {w.kind for w in turn.warnings}, turn.warnings
+
+
+@pytest.mark.parametrize("turns", [
+    [("customer", "カードで払います。家の裏の駐車場、3台分あります。")],
+    [("customer", "カードで払います。裏の部屋番号は305です。")],
+    [("customer", "セキュリティコードって何ですか。電話番号は090 1234 5678です")],
+    [("customer", "カードの裏に、ええと、名前を書く欄がありますね")],
+    # the agent asked for the card's expiry, not its code: a month and year stay the expiry's
+    [("agent", "有効期限をお願いします"), ("customer", "12の28です")],
+])
+def test_near_misses_of_a_security_code_are_not_masked_as_one(engine: Engine, turns) -> None:
+    conversation = engine.conversation("near")
+    for speaker, text in turns:
+        turn = conversation.turn(text, speaker)
+    assert "CARD_SECURITY_CODE" not in {e.type for e in turn.entities}, turn.text

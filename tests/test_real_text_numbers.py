@@ -62,6 +62,9 @@ VISIBLE = [
     "裏の家に2人住んでいます",
     # a count right after a district's name (dev3): 4輪車, 1つ are counters, not house numbers
     "中心市区に1つあり、3つ目は郊外にある。",
+    # ... nor before a building's word: a count or a span of time (review16's rule keeps them visible)
+    "渋谷区で3つのビルを管理しています",
+    "新宿区に3年間マンションを借りていました",
     "同社の初期の港区工場で4輪車の開発責任者となった。",
 ]
 
@@ -113,6 +116,14 @@ MASKED = [
     ("1983年、エート、4月12日が生年月日です", "DATE_OF_BIRTH", "1983年、エート、4月12日"),
     ("平成2年、えっと、エー、5月3日が誕生日です", "DATE_OF_BIRTH", "平成2年、えっと、エー、5月3日"),
     ("1983年、いや間違えた、1984年4月12日が生年月日です", "DATE_OF_BIRTH", "1983年、いや間違えた、1984年4月12日"),
+    # review16: a building whose name begins with つ, 円 or 万 keeps the house number before it
+    ("家は港区芝1-2-3つばめ荘です", "JP_ADDRESS", "港区芝1-2-3"),
+    ("家は札幌市中央区南1条西23丁目1-5円山ハイツなんですけど", "JP_ADDRESS", "23丁目1-5"),
+    ("家は新潟市中央区万代1-2-3万代シティビルなんですけど", "JP_ADDRESS", "万代1-2-3"),
+    # review16: a year said twice, with its calendar or precision between
+    ("1983年、西暦で、4月12日が生年月日です", "DATE_OF_BIRTH", "1983年、西暦で、4月12日"),
+    ("1989年、平成元年の4月12日が生年月日です", "DATE_OF_BIRTH", "1989年、平成元年の4月12日"),
+    ("1983年、正確には4月12日が生年月日です", "DATE_OF_BIRTH", "1983年、正確には4月12日"),
 ]
 
 

@@ -61,3 +61,8 @@ class CallContext:
         else:
             self._cue, self._asked_by = None, None
 
+    def asked(self, cue: str, speaker: str | None) -> None:
+        """The turn just observed asked for ``cue``'s type in words no cue holds (a security code
+        described by where it is printed: サインの横の数字が三つございますよね): the next answer
+        of the other side inherits ``cue`` as if the turn had said it."""
+        self._cue, self._asked_by = cue, speaker

@@ -84,7 +84,7 @@ SECURITY_CODE_DESCRIBED = re.compile(rf"裏(面|側)?(に|の)?、?{_PRINTED}?{_
 SECURITY_CODE_SAID = re.compile(
     r"(セキュリティ[ー]?(コード|番号)|CVV|CVC|(?P<place>(裏|うら)(面|側)?の(3|三)桁|裏(面|側)?(に[^0-9、。]{0,8}?)?の?(番号|数字)|"
     r"裏(面|側)?に(は)?(?=、?\d{3,4}(って|と))|"
-    rf"{SECURITY_CODE_DESCRIBED.pattern}))[^0-9]{{0,14}}\d{{3,4}}(?!\d)")
+    rf"{SECURITY_CODE_DESCRIBED.pattern}))[^0-9]{{0,14}}(?P<value>\d{{3,4}})(?!\d)")
 _BUSINESS_NUMBER = re.compile("|".join(map(re.escape, BUSINESS_NUMBERS)), re.IGNORECASE)
 # What joins a modifier to the noun it modifies (裏の|シリアル番号): a genitive, no pause, no list and
 # no particle that ends the phrase (お電話番号は|ご注文時に…: the number asked is still the phone's).
@@ -106,23 +106,29 @@ class Ownership:
     renamed: bool
 
 
-def _described(pattern: re.Pattern[str], text: str) -> bool:
+def _described(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     # A place description that runs into a business number (裏返して本体のシリアル番号) is that number's;
     # a named code (セキュリティコード) is a card's whatever is said before its value.
     def place(m: re.Match[str]) -> str:
         return (m.group("place") or "") if "place" in pattern.groupindex else m.group(0)
 
-    return any(not _BUSINESS_NUMBER.search(place(m)) for m in pattern.finditer(text))
+    return [m for m in pattern.finditer(text) if not _BUSINESS_NUMBER.search(place(m))]
 
 
 def describes_security_code(text: str) -> bool:
     """``text`` names a card's security code by where it is printed (a request needs no value)."""
-    return _described(SECURITY_CODE_DESCRIBED, text)
+    return bool(_described(SECURITY_CODE_DESCRIBED, text))
 
 
 def says_security_code(text: str) -> bool:
     """``text`` (normalised: digits as digits) gives a security code by its name or place."""
-    return _described(SECURITY_CODE_SAID, text)
+    return bool(_described(SECURITY_CODE_SAID, text))
+
+
+def security_code_values(text: str) -> list[tuple[int, int]]:
+    """Where in ``text`` (normalised) the digits of a code said by its name or place are: what
+    ``says_security_code`` warns about is what gets masked."""
+    return [m.span("value") for m in _described(SECURITY_CODE_SAID, text)]
 
 
 def modifies_business_number(text: str, cue: Cue) -> bool:

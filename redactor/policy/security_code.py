@@ -125,11 +125,11 @@ def names_a_card(text: str) -> bool:
     return bool(_CARD.search(text))
 
 
-def said(text: str, *, card: bool = False) -> bool:
+def said(text: str, *, card: bool = False) -> re.Match[str] | None:
     """A value of three or four digits said right after a card's back or signature strip
-    (裏のは三・八・一じゃ, 後ろの小さい数字？ 六・〇・三 や).  ``card``: the call is about a card
-    (a card was named in it), which the back alone (裏のは…) needs; the signature strip says it
-    by itself."""
+    (裏のは三・八・一じゃ, 後ろの小さい数字？ 六・〇・三 や): its match (group 1: the digits), or
+    ``None``.  ``card``: the call is about a card (a card was named in it), which the back alone
+    (裏のは…) needs; the signature strip says it by itself."""
     for place in _places(text):
         if not (card or _STRONG.search(place.group()) or _CARD.search(text)):
             continue
@@ -142,8 +142,8 @@ def said(text: str, *, card: bool = False) -> bool:
             if _longer(text, place.end(), value) or _OTHER_NUMBER.search(text, place.end(), value.start()):
                 break  # a group of a longer number (0417-2286), or another number named (部屋番号の305)
             if 3 <= len(_SPOKEN_DIGIT.findall(value.group(1))) <= 4 and _separated(value.group(1)):
-                return True
-    return False
+                return value
+    return None
 
 
 # The code by its name, in kanji, katakana or kana (セキュリティのばんごう: a learner or a recogniser).
@@ -171,10 +171,11 @@ def _cues(text: str, card: bool) -> list[re.Match[str]]:
     return [*_NAME.finditer(text), *(m for m in described_at if m)]
 
 
-def named_then_said(text: str, *, card: bool = False) -> bool:
+def named_then_said(text: str, *, card: bool = False) -> re.Match[str] | None:
     """The code named (セキュリティコード, セキュリティのばんごう) or described by its place (名前書く
     とこの横にちっちゃい数字), then its three or four digits read one by one in that sentence or the
-    next (…あれも言うとこか。ろく、いち、に): not a part of a longer number (電話は090 1234 5678)."""
+    next (…あれも言うとこか。ろく、いち、に): not a part of a longer number (電話は090 1234 5678).
+    Its match (group 1: the digits), or ``None``."""
     for name in _cues(text, card):
         ends = [m.end() for m in _END.finditer(text, name.end(), name.end() + 4 * _GAP)]
         bound = ends[1] if len(ends) > 1 else min(len(text), name.end() + 4 * _GAP)
@@ -183,8 +184,8 @@ def named_then_said(text: str, *, card: bool = False) -> bool:
             if _longer(text, name.end(), value):
                 continue  # a longer number's group
             if 3 <= len(_SPOKEN_DIGIT.findall(digits)) <= 4 and _separated(digits):
-                return True
-    return False
+                return value
+    return None
 
 
 def _separated(value: str) -> bool:
@@ -193,3 +194,10 @@ def _separated(value: str) -> bool:
     if not _KANA_CHAR.search(value):
         return True
     return all(m.end() == len(value) or _SEP_CHAR.match(value, m.end()) for m in _SPOKEN_DIGIT.finditer(value))
+
+
+def values(text: str, *, card: bool = False) -> list[tuple[int, int]]:
+    """Where the digits of a code read after its place or its name are (``said``,
+    ``named_then_said``): what the warning is raised for is what gets masked."""
+    found = said(text, card=card) or named_then_said(text, card=card)
+    return [found.span(1)] if found else []

@@ -66,8 +66,9 @@ _DATE = re.compile(r"[1-9]\d{0,3}\s*年(?:代|度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1
 
 # Two kanji of a word in what stands before a date's cue: a clause, not a date (合併により…会社が生まれた;
 # a date's own words are one kanji each between digits: 1980年4月5日).  Not katakana: a filler (1983年、
-# エート、4月12日が生年月日です) is said inside a date; nor a caller's correction (いや間違えた, あ、失礼).
-_CLAUSE_WORD = re.compile(r"(?!令和|平成|昭和|大正|明治|失礼|間違)[一-龥]{2}")
+# エート、4月12日が生年月日です) is said inside a date; nor a caller's correction (いや間違えた, あ、失礼), nor
+# the calendar or precision of a year said twice (1983年、西暦で、4月12日; 1989年、平成元年の; 正確には).
+_CLAUSE_WORD = re.compile(r"(?!令和|平成|昭和|大正|明治|失礼|間違|西暦|和暦|正確|[成和治正]元|元年)[一-龥]{2}")
 
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
