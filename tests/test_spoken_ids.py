@@ -230,3 +230,27 @@ def test_a_correction_naming_an_order_number_unmasks_nothing_else(redactor) -> N
     assert [t for t, _ in found(redactor, "1234 5678 9018、あ、間違えた、注文番号だった") if t in IDENTIFIERS] == []
     text = "090-1234-5678、あ、違う、それは会社の電話です"
     assert any(t == "PHONE_NUMBER" and v.startswith("090-1234-5678") for t, v in found(redactor, text))
+
+
+# A cue as speech recognition may write it, in kana (user17): each value was masked only as DIGITS
+# (or not at all) and named no type, so its warning never came.
+@pytest.mark.parametrize(("text", "entity_type", "value"), [
+    ("まいなんばーは、いちにさんよん、ごろくななはち、きゅうぜろいちに", "JP_MY_NUMBER",
+     "いちにさんよん、ごろくななはち、きゅうぜろいちに"),
+    ("こうざばんごうは、いちにさんよんごろくななです", "JP_BANK_ACCOUNT", "いちにさんよんごろくなな"),
+    ("ゆうびんばんごうは、いちろくまるのまるまるにいさん", "JP_POSTAL_CODE", "いちろくまるのまるまるにいさん"),
+    ("コウザバンゴウハ1234567デス", "JP_BANK_ACCOUNT", "1234567"),
+])
+def test_a_cue_spelt_in_kana_is_a_cue(redactor, text: str, entity_type: str, value: str) -> None:
+    start = text.index(value)
+    spans = [(t, s, e) for t, s, e in _spans(redactor, text) if t == entity_type]
+    assert any(s <= start and start + len(value) <= e for _, s, e in spans), (entity_type, spans)
+
+
+def test_short_kana_readings_are_no_cues() -> None:
+    """なまえ, きげん, ふつう are everyday words in kana: only readings of four or more kana are cues."""
+    from redactor.pii.cues import CueIndex
+
+    index = CueIndex()
+    assert {"こうざばんごう", "まいなんばー", "じゅうしょ"} <= set(index.owner_of)
+    assert not {"きげん", "ふつう", "してん"} & set(index.owner_of)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 NOT_PII = "NOT_PII"
 # Cues too general to promise that a value follows (カードが使えない, メールで送ります).
@@ -158,6 +159,33 @@ _COUNT = "数"
 _COUNT_GOES_ON = "(?![字値])"
 
 
+# A cue's reading shorter than this is an everyday word in kana (なまえ, きげん, ふつう, してん): only
+# longer ones are read as cues (じゅうしょ, こうざばんごう, まいなんばー).
+_MIN_SPOKEN = 4
+_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core").create()
+
+
+@lru_cache(maxsize=4096)
+def spoken_forms(word: str) -> frozenset[str]:
+    """``word`` in kana as a recogniser may write it: its dictionary reading in katakana and in
+    hiragana (口座番号: コウザバンゴウ, こうざばんごう; マイナンバー: まいなんばー), those of at
+    least ``_MIN_SPOKEN`` characters that differ from the word."""
+    if not re.search(r"[一-龥々ァ-ヴ]", word):
+        return frozenset()
+    reading = "".join(m.reading_form() for m in _tokenizer().tokenize(word))
+    if not re.fullmatch(r"[ァ-ヴー]+", reading):
+        return frozenset()
+    forms = {reading, reading.translate(_KATAKANA_TO_HIRAGANA)}
+    return frozenset(f for f in forms if len(f) >= _MIN_SPOKEN and f != word)
+
+
 def _cue_pattern(word: str) -> str:
     return re.escape(word) + (_COUNT_GOES_ON if word.endswith(_COUNT) else "")
 
@@ -171,6 +199,11 @@ class CueIndex:
         for owner, words in cues.items():
             for word in words:
                 self.owner_of.setdefault(word.lower(), owner)
+        # Then each cue as speech recognition may spell it, in kana (こうざばんごう, まいなんばー):
+        # the words as written keep their owners.
+        for word, owner in list(self.owner_of.items()):
+            for form in spoken_forms(word):
+                self.owner_of.setdefault(form, owner)
         alternation = "|".join(map(_cue_pattern, sorted(self.owner_of, key=len, reverse=True)))
         self.pattern = re.compile(alternation, re.IGNORECASE)
         self.before = before
