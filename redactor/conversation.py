@@ -84,9 +84,13 @@ _SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number'
 # that ends in つ quadratic (every later digit retried to the end).
 _ANY_DIGITS = re.compile(r"\d(?:[-\s]?\d)*+")
 MAX_NAMES = 200  # names a call remembers: an endless call cannot make every turn slower without bound
-# A masked name the call remembers: 2-24 letters (a foreign full name with ・/＝ included), no digits or
+# A masked name the call remembers: 2-24 letters (a foreign full name with ・/＝ included) or one kanji, no digits or
 # spaces (not 様 alone, not a number, not a run-on the engine masked whole).
-_NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fffA-Za-z・＝]{2,24}")
+# A one-kanji surname (森, 関) too, said again only as a name is: with an honorific or the copula after
+# it (森様, 森ですけど), and not inside a longer kanji word (青森様, 森林).
+_NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fffA-Za-z・＝]{2,24}|[\u4e00-\u9fff]")
+_ONE_KANJI = re.compile(r"[\u4e00-\u9fff]")
+_AFTER_ONE_KANJI_NAME = re.compile(rf"{_HONORIFIC_AFTER.pattern}|です|でござ|と申|と言い|といい")
 _HIRAGANA = re.compile(r"[\u3041-\u3096]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 # What may come before and after a name said in hiragana: a particle, an honorific or the copula (私はまりです,
@@ -578,7 +582,7 @@ def mentions(names: Collection[str], text: str) -> list[tuple[int, int]]:
     A name in kana counts only as a word of its own: not inside a longer word of its script
     (アン in アンケート, まり in かしこまりました, ゆう in ゆうちょ).  Kanji names count anywhere:
     speech recognition glues garble to them (佐藤芽ございます), and 佐藤製薬 losing 佐藤 is the
-    price of that.
+    price of that; a one-kanji name only with an honorific or the copula after it (森様, 森です).
     """
     if not names:
         return []
@@ -587,8 +591,11 @@ def mentions(names: Collection[str], text: str) -> list[tuple[int, int]]:
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
-    """Whether the kana name at ``text[start:end]`` is a word of its own (see ``mentions``)."""
+    """Whether the kana or one-kanji name at ``text[start:end]`` is a word of its own (see ``mentions``)."""
     name = text[start:end]
+    if _ONE_KANJI.fullmatch(name):
+        return (not (start > 0 and _ONE_KANJI.match(text, start - 1))
+                and bool(_AFTER_ONE_KANJI_NAME.match(text, end)))
     for script in (_HIRAGANA, _KATAKANA):
         if script.fullmatch(name):
             if start > 0 and script.fullmatch(before := text[start - 1]) and not (

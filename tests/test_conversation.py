@@ -520,3 +520,23 @@ def test_near_misses_of_a_security_code_are_not_masked_as_one(engine: Engine, tu
     for speaker, text in turns:
         turn = conversation.turn(text, speaker)
     assert "CARD_SECURITY_CODE" not in {e.type for e in turn.entities}, turn.text
+
+
+@pytest.mark.parametrize(("name", "later", "masked"), [
+    # user17: a one-kanji surname given in answer was shown when said again
+    ("森", "森様、確認いたしますので少々お待ちください", True),
+    ("森", "すみません、森ですけど、まだですか", True),
+    ("関", "関様ですね", True),
+    # ... only as a name is said: not inside a word or without an honorific or copula after it
+    ("森", "森林の近くです", False),
+    ("森", "森の中を散歩しました", False),
+    ("関", "関係ないです", False),
+    ("関", "玄関です", False),
+])
+def test_a_remembered_one_kanji_name_is_masked_as_a_name(engine: Engine, name: str, later: str,
+                                                          masked: bool) -> None:
+    conversation = engine.conversation(f"one-kanji-{name}")
+    conversation.turn("お名前をお伺いできますか", "agent")
+    conversation.turn(f"{name}です", "customer")
+    assert name in conversation.names
+    assert (name not in conversation.turn(later, "agent").text) is masked
