@@ -540,3 +540,16 @@ def test_a_remembered_one_kanji_name_is_masked_as_a_name(engine: Engine, name: s
     conversation.turn(f"{name}です", "customer")
     assert name in conversation.names
     assert (name not in conversation.turn(later, "agent").text) is masked
+
+
+@pytest.mark.parametrize(("turns", "shown"), [
+    # user17: the building and room of an address said after a pause, or asked for in the next question
+    ([("agent", "ご住所、東京都新宿区西新宿2-8-1、メゾン桜502号室でよろしいですか")], "502"),
+    ([("agent", "ご住所をお願いします"), ("customer", "横浜市港北区日吉本町1-2-3です"),
+      ("agent", "建物名とお部屋番号はございますか"), ("customer", "グランメゾン日吉の305号室です")], "305"),
+])
+def test_the_building_and_room_of_an_address_are_masked(engine: Engine, turns, shown: str) -> None:
+    conversation = engine.conversation("address-tail")
+    for speaker, text in turns:
+        turn = conversation.turn(text, speaker)
+    assert shown not in turn.text and "JP_ADDRESS" in {e.type for e in turn.entities}, turn.text

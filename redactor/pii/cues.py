@@ -38,7 +38,9 @@ CUES: dict[str, tuple[str, ...]] = {
                      "でんわ", "ご連絡先", "折り返し先"),
     "EMAIL_ADDRESS": ("メールアドレス", "メアド", "Eメール", "メール", "アドレス"),
     "JP_ADDRESS": ("ご住所", "住所", "お住まい", "所在地", "送付先", "お届け先",
-                   "発送先", "配送先", "送り先"),  # longer than the business event 発送: matched first
+                   "発送先", "配送先", "送り先",  # longer than the business event 発送: matched first
+                   # the rest of an address asked for (建物名とお部屋番号は): longer than 部屋番号
+                   "建物名", "マンション名", "お部屋番号"),
     "JP_POSTAL_CODE": ("郵便番号", "〒", "ゆうびん番号"),
     "DATE_OF_BIRTH": ("生年月日", "誕生日", "お誕生日", "生まれ", "せいねんがっぴ"),
     "CREDIT_CARD": ("カード番号", "カードの番号", "クレジットカード", "クレジット", "カード"),

@@ -50,7 +50,10 @@ _BLOCK = (r"(?<![第\d])(?<!国道|県道|道道|府道|都道)"
 # Speech recognition puts spaces between the parts (北区梅田 3 丁目 4番).
 _BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"
 # A building and room: 新宿ビル301号室, 駅前第3ビル12階, メゾン山田202.
+# A pause may come before the building when its room is said (…2-8-1、メゾン桜502号室): a room
+# number ends an address, never anything else.
 _BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]|\s){{0,20}}?\d+(?:号室|階|F)"
+             rf"|、\s?(?:{_NAME}|[A-Za-z]){{1,20}}?の?\d+号室"
              rf"|\s?(?:{_NAME}|[A-Za-z]){{1,15}}?\s?\d+)?")
 
 # A public place whose address an encyclopaedia or a notice gives: the address is the place's,
