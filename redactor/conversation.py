@@ -482,7 +482,8 @@ class Conversation:
         if CARD_SECURITY_CODE not in self.redactor.config.selected_types:
             return []
         flat = normalized.text
-        spans = sorted({*security_code_values(flat), *security_code.values(flat, card=carded)})
+        read = security_code.said(flat, card=carded) or security_code.named_then_said(flat, card=carded)
+        spans = sorted({*security_code_values(flat), *([read.span(1)] if read else [])})
         codes = [Entity(CARD_SECURITY_CODE, *normalized.to_original(a, b), 0.8) for a, b in spans]
         return [c for c in codes if all(c.end <= e.start or c.start >= e.end for e in result.entities)]
 

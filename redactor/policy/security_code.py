@@ -194,10 +194,3 @@ def _separated(value: str) -> bool:
     if not _KANA_CHAR.search(value):
         return True
     return all(m.end() == len(value) or _SEP_CHAR.match(value, m.end()) for m in _SPOKEN_DIGIT.finditer(value))
-
-
-def values(text: str, *, card: bool = False) -> list[tuple[int, int]]:
-    """Where the digits of a code read after its place or its name are (``said``,
-    ``named_then_said``): what the warning is raised for is what gets masked."""
-    found = said(text, card=card) or named_then_said(text, card=card)
-    return [found.span(1)] if found else []
