@@ -8,6 +8,7 @@ worked out by hand), so that the reading, not chance, decides whether they are m
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -268,3 +269,35 @@ def test_rests_come_after_whole_spans():
     kept = resolve_overlaps(text, [Entity("PERSON", 0, 4, 0.85), Entity("JP_DRIVERS_LICENSE", 0, 18, 0.6),
                                    Entity("PHONE_NUMBER", 5, 18, 0.6)])
     assert [(e.type, text[e.start:e.end]) for e in kept] == [("PERSON", "山田一郎"), ("PHONE_NUMBER", "090-1234-5678")]
+
+
+# --- user17: a warning shown to the agent names no internal type ---------------------------------
+
+_INTERNAL_NAME = re.compile(r"[A-Z]{5,}|[A-Z]+_[A-Z]+")  # not PCI DSS
+
+
+def _every_message(engine, dialogues) -> list[str]:
+    texts = []
+    for n, dialogue in enumerate(dialogues):
+        conversation = engine.conversation(f"labels-{n}", dialogue.get("policy"))
+        for turn in dialogue["turns"]:
+            for warning in conversation.turn(turn["text"], turn["speaker"]).warnings:
+                texts += [warning.message, warning.suggestion or ""]
+    return texts
+
+
+def test_no_warning_shows_an_internal_type_name(engine) -> None:
+    """Every warning of the development dialogues and the user's read-backs (ACCOUNT_RECORD,
+    REGISTERED_VALUE, DOCUMENT_EXPIRY showed in 登録情報（…）) speaks Japanese to the agent."""
+    root = Path(__file__).resolve().parent.parent
+    dialogues = [json.loads(line) for line in (root / "samples" / "warnings_dev.jsonl").open(encoding="utf-8")]
+    dialogues.append({"policy": "billing", "turns": [
+        {"speaker": "agent", "text": "ヤマダタロウ様でいらっしゃいますね"},
+        {"speaker": "agent", "text": "カード番号4111 1111 1111 1111、有効期限12月28年ですね"},
+        {"speaker": "agent", "text": "お口座、みずほ銀行渋谷支店、普通、1234567で承っております"},
+        {"speaker": "agent", "text": "お車の車検の満了日は来月15日となっております"},
+        {"speaker": "agent", "text": "一次面接は合格となっております"},
+        {"speaker": "agent", "text": "ハルさん、透析の送迎は火曜でよろしかったですよね"},
+    ]})
+    texts = _every_message(engine, dialogues)
+    assert texts and not [t for t in texts if _INTERNAL_NAME.search(t)]

@@ -52,7 +52,13 @@ SENSITIVE_LABELS: dict[str, str] = {
 # Registered facts an agent may read out that are no maskable value (identity_not_verified).
 REGISTERED_LABELS: dict[str, str] = {
     "ACCOUNT_AMOUNT": "ご請求・お支払いの金額",
+    "ACCOUNT_RECORD": "ご契約・ご利用の記録",
+    "APPLICATION_RESULT": "審査・選考の結果",
     "CONTRACT_PLAN": "ご契約のプラン",
+    "DOCUMENT_EXPIRY": "書類・ご契約の期限",
+    "OVERDUE": "お支払いの遅れ",
+    "REGISTERED_VALUE": "ご登録の内容",
+    "SENSITIVE": "病歴・信条など",  # a named person's condition read out (the category is the sensitive warning's)
     "REGISTERED": "ご登録の情報",  # raised by the trained act model, which names no fact
 }
 
