@@ -553,3 +553,19 @@ def test_the_building_and_room_of_an_address_are_masked(engine: Engine, turns, s
     for speaker, text in turns:
         turn = conversation.turn(text, speaker)
     assert shown not in turn.text and "JP_ADDRESS" in {e.type for e in turn.entities}, turn.text
+
+
+@pytest.mark.parametrize(("answer", "name", "kept"), [
+    # user17: a filler before the name (あ、ああ、うん) is no name, nor a question put off, nor a plain ending
+    ("あ、はい、おおたです", "おおた", "あ、はい、"),
+    ("ああ、山田です", "山田", "ああ、"),
+    ("うん、ゆうだよ", "ゆう", "だよ"),
+    ("あの、それより先に、解約の件なんですが", None, "それより先に"),
+])
+def test_the_answer_to_a_name_question_masks_the_name_only(engine: Engine, answer: str, name: str | None,
+                                                           kept: str) -> None:
+    conversation = engine.conversation("name-answer")
+    conversation.turn("お名前をお願いします", "agent")
+    turn = conversation.turn(answer, "customer")
+    assert kept in turn.text, turn.text
+    assert name is None or name not in turn.text

@@ -24,7 +24,7 @@ from redactor.pii.recognizers.person import HONORIFICS
 SLOT_SCORE = 0.6
 TEXT_SLOTS = frozenset({"PERSON", "JP_ADDRESS", "EMAIL_ADDRESS"})
 
-_END = r"です|でござ|になり|となり|と申し|と言い|といい|って言|ですね|でした|。|？|\?|！|!"
+_END = r"です|でござ|になり|となり|と申し|と言い|といい|って言|ですね|でした|だよ|だけど|。|？|\?|！|!"
 _END_RE = re.compile(_END)
 # An address or e-mail ends at a pause or a particle that closes it (…号室でお間違い…).
 _TEXT_END_RE = re.compile(rf"{_END}|、|で(?![\d])|に(?=住|お|送|登|変)|を|宛")
@@ -33,7 +33,7 @@ _NUMBER_END_RE = re.compile(rf"{_END}|で(?!\d)|を|が|と(?!\d)|の(?=番号|�
 # Between a cue and its value: particles, fillers, pauses (は、えーと、), 番号 after a card name.
 _LEAD_IN = re.compile(
     r"(?:の方|のほう|の番号|番号|の記号|記号)?(?:は|が|も|:|：|ですと|だと|で(?=、))?"
-    r"(?:\s|、|,|ですね|ですが|ですけど|えーと|えっと|ええと|えー|あのー|あの|はい|ー|っと)*"
+    r"(?:\s|、|,|ですね|ですが|ですけど|えーと|えっと|ええと|えー|あのー|あの|あっ|ああ|あ(?=[、\s])|うん|はい|ー|っと)*"
 )
 # Spaces before the end are part of the lazy value (the caller strips them), not of the
 # lookahead: a space run there was tried from every start.
@@ -45,6 +45,7 @@ _QUESTION = re.compile(
     r"ます|ました|ません|ない|たい|って|ください|でしょう|お願い|か$|何|なん|どちら|どなた|誰|だれ|どう|教え|確認|"
     r"様|本人|少々|ちょっと|待|わかり|分かり|了解|承知|すみません|大丈夫"
     r"|もの|であ[りる]"  # a clause, not a name (名前は極めてありふれたものであり)
+    r"|それより|先に|あとで|後で"  # putting the question off (あの、それより先に、解約の件なんですが)
 )
 _KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖母|祖父|家族|子供|子ども)の")
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
