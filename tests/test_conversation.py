@@ -569,3 +569,15 @@ def test_the_answer_to_a_name_question_masks_the_name_only(engine: Engine, answe
     turn = conversation.turn(answer, "customer")
     assert kept in turn.text, turn.text
     assert name is None or name not in turn.text
+
+
+@pytest.mark.parametrize(("question", "answer", "masked"), [
+    # user17: a birth year asked for by お生まれ (a caller's, never an encyclopaedia's) showed
+    ("お生まれは何年でしょうか", "昭和48年です", True),
+    ("お生まれは何年ですか", "1980年です", True),
+    ("お生まれはどちらですか", "東京です", False),
+])
+def test_a_birth_year_asked_for_is_masked(engine: Engine, question: str, answer: str, masked: bool) -> None:
+    conversation = engine.conversation("born")
+    conversation.turn(question, "agent")
+    assert ("DATE_OF_BIRTH" in {e.type for e in conversation.turn(answer, "customer").entities}) is masked
