@@ -581,3 +581,25 @@ def test_a_birth_year_asked_for_is_masked(engine: Engine, question: str, answer:
     conversation = engine.conversation("born")
     conversation.turn(question, "agent")
     assert ("DATE_OF_BIRTH" in {e.type for e in conversation.turn(answer, "customer").entities}) is masked
+
+
+@pytest.mark.parametrize(("request_text", "pieces"), [
+    # user17: a slow reader's number, a digit word or a few per utterance, after the agent's request
+    ("口座番号をお願いします", ["いち", "に", "さん", "よん"]),
+    ("お電話番号をお願いします", ["ゼロ", "キュウ", "ゼロ"]),
+    ("郵便番号をお願いします", ["いちろくまる", "まるまるにいさん"]),
+    ("セキュリティコードをお願いします", ["よん", "なな", "きゅう"]),
+])
+def test_digit_words_said_alone_answering_a_request_are_masked(engine: Engine, request_text: str,
+                                                               pieces: list[str]) -> None:
+    conversation = engine.conversation("slow-reader")
+    conversation.turn(request_text, "agent")
+    for piece in pieces:
+        assert piece not in conversation.turn(piece, "customer").text
+
+
+def test_digit_words_inside_words_or_unasked_stay_visible(engine: Engine) -> None:
+    conversation = engine.conversation("not-digits")
+    assert conversation.turn("さん", "customer").text == "さん"  # nobody asked for a number
+    conversation.turn("ご用件をお願いします", "agent")
+    assert conversation.turn("にもつのことです", "customer").text == "にもつのことです"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from redactor.pii.lexicon import entry
 
-__all__ = ["NormalizedText", "normalize", "without_surrogates"]
+__all__ = ["NormalizedText", "normalize", "spoken_digits", "without_surrogates"]
 
 # A lone surrogate (a "\ud800" escape in JSON) is no character: GiNZA's tokenizer fails on it with the
 # whole line in its exception.  Each becomes U+FFFD, one for one, so offsets stay those of the input.
@@ -250,6 +250,24 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
     head, body, tail = run[: words[lo].start()], run[words[lo].start(): words[hi - 1].end()], run[
         words[hi - 1].end():]
     return head + _KANA_WORD_RE.sub(lambda m: _digit_of_word(m.group(0)), body) + tail
+
+
+# A whole utterance of digit words and pauses (いち / に、さん / まるまるにいさん / ゼロ): a slow reader's piece
+# of a number, one word or a few per utterance (the recogniser cuts at each pause).  Anchored and bounded: linear.
+_DIGIT_WORD_ALONE = rf"(?:{_KANA_WORD}|にい|ニイ|[〇零一二三四五六七八九])"
+_DIGITS_ALONE = re.compile(rf"\A[\s、。,.…・ー]*(?:{_DIGIT_WORD_ALONE}[\s、。,.…・ー]*){{1,24}}(?:です|。)?")
+_DIGIT_WORD_ALONE_RE = re.compile(_DIGIT_WORD_ALONE)
+
+
+def spoken_digits(text: str) -> tuple[int, int] | None:
+    """The span of ``text`` that is nothing but digits said as words (いち, に、さん, ゼロキュウ), or
+    ``None``: alone they are words (に, さん, ご), so only a caller answering a request for a number
+    reads them as one."""
+    match = _DIGITS_ALONE.fullmatch(text)
+    if match is None:
+        return None
+    digits = list(_DIGIT_WORD_ALONE_RE.finditer(text, 0, match.end()))
+    return (digits[0].start(), digits[-1].end()) if digits else None
 
 
 def _digit_of_word(word: str) -> str:
