@@ -56,6 +56,7 @@ from redactor.policy import CallState, Warning, WarningEngine, security_code
 from redactor.policy.engine import REPLAY_TURNS, Observation
 
 CARD_SECURITY_CODE = "CARD_SECURITY_CODE"
+SIDES = ("agent", "customer")  # the speakers a turn may name; any other channel is both or neither
 
 if TYPE_CHECKING:  # speech recognition is not loaded for text
     from redactor.asr.engine import Word
@@ -240,6 +241,7 @@ class Conversation:
 
     def prompt_for(self, speaker: str | None, start: float | None = None) -> str | None:
         """The cue an utterance answers: the value it continues, or the other side's question."""
+        _, speaker = _side(None, speaker)
         tail = self._follows(speaker, start)
         if tail is not None and tail.cue is not None:
             return tail.cue
@@ -254,6 +256,7 @@ class Conversation:
         tell which parts of the text speech recognition was unsure of.
         """
         text = without_surrogates(text)  # a lone surrogate fails deep inside, quoting the text
+        channel, speaker = _side(channel, speaker)
         tail = self._follows(speaker, start)
         heard = _Heard(copy.copy(self.context), tail.cue if tail else None, bool(tail and tail.answering), words,
                        [text])
@@ -299,6 +302,7 @@ class Conversation:
         to show again as a revised final.
         """
         text = without_surrogates(text)
+        channel, speaker = _side(channel, speaker)
         prompt, requested, answering = self._asked.get(segment_id, (None, False, False))
         normalized = normalize(text)
         carded = self._card_cued
@@ -573,6 +577,13 @@ class Conversation:
             spans.append((start, end))
             floor = end
         return spans
+
+
+def _side(channel: str | None, speaker: str | None) -> tuple[str | None, str | None]:
+    """The channel a turn is reported on, and the side that spoke it: ``agent``, ``customer``, or
+    ``None`` for a channel that carries both or neither (a mono recording's ``mixed``): such a turn
+    is read as a speaker-less line, which answers the utterance before it whoever spoke it."""
+    return (channel if channel is not None else speaker), (speaker if speaker in SIDES else None)
 
 
 def remembered(text: str, entities: Iterable[Entity]) -> set[str]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from redactor.config import ConfigError, add_engine_arguments
+from redactor.conversation import SIDES
 from redactor.jsonl import dumps_line
 from redactor.percall import PerCall
 from redactor.policy import PolicyError
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from redactor.engine import Engine
 
 DEFAULT_POLICY = "general_support"
-SPEAKERS = ("agent", "customer")
+SPEAKERS = SIDES  # a line names its side or none
 KNOWN_FIELDS = frozenset({"id", "text", "speaker", "call_id", "policy", "start", "end"})
 MAX_LINE_BYTES = 1 << 20
 _SKIP_CHUNK = 1 << 16  # the rest of an overlong line is read and dropped this much at a time

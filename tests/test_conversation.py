@@ -603,3 +603,35 @@ def test_digit_words_inside_words_or_unasked_stay_visible(engine: Engine) -> Non
     assert conversation.turn("さん", "customer").text == "さん"  # nobody asked for a number
     conversation.turn("ご用件をお願いします", "agent")
     assert conversation.turn("にもつのことです", "customer").text == "にもつのことです"
+
+
+@pytest.mark.parametrize("channel", ["mixed", "channel2", None])
+def test_a_mixed_channel_answers_the_utterance_before_it(engine: Engine, channel: str | None) -> None:
+    """user18: a mono recording (one channel, both sides) lost every question→answer cue, since each
+    turn came from the same "speaker" as the question: read as speaker-less lines, as text mode does."""
+    conversation = engine.conversation(f"mono-{channel}")
+    texts = [conversation.turn(t, channel).text for t in
+             ["お名前をお願いします。", "佐藤県道です。", "お支払いのカード番号をお願いします", "401"]]
+    assert "佐藤" not in texts[1] and "401" not in texts[3], texts
+
+
+def test_a_named_side_does_not_answer_itself(engine: Engine) -> None:
+    conversation = engine.conversation("one-side")
+    conversation.turn("お名前をお願いします。", "customer")
+    assert conversation.prompt_for("customer") is None and conversation.prompt_for("mixed") is not None
+
+
+@pytest.mark.parametrize(("answer", "masked"), [
+    # user18: the request garbled (青年学期 for 生年月日), the era too: a full date with a two-digit year
+    ("相話55年3月2日です。", True),
+    ("55年3月2日です", True),
+    # ... too recent to be a birth date, or no year: an event's date, visible
+    ("20年3月2日です", False),
+    ("3月2日です", False),
+])
+def test_a_birth_date_with_its_era_garbled_is_masked_in_an_identity_check(engine: Engine, answer: str,
+                                                                          masked: bool) -> None:
+    conversation = engine.conversation("garbled-era")
+    conversation.turn("青年学期をお願いします", "agent")
+    turn = conversation.turn(answer, "customer")
+    assert ("DATE_OF_BIRTH" in {e.type for e in turn.entities}) is masked, turn.text

@@ -63,7 +63,15 @@ def _year(pattern_text: str) -> int | None:
     if era:
         return _ERA_START[era.group(1)] + (1 if era.group(2) == "元" else int(era.group(2))) - 1
     gregorian = re.match(r"((?:19|20)\d{2})", pattern_text)
-    return int(gregorian.group(1)) if gregorian else None
+    if gregorian:
+        return int(gregorian.group(1))
+    # Two digits with the era left out or garbled (55年3月2日, 相話55年…): a year past this one's two
+    # digits is the last century's; otherwise the most recent reading (20年 is 2020, too young).
+    short = re.search(r"(?<!\d)(\d{2})\s*年", pattern_text)
+    if short is None:
+        return None
+    this_year = datetime.date.today().year
+    return (1900 if int(short.group(1)) > this_year % 100 else 2000) + int(short.group(1))
 
 
 class PastFullDateRecognizer(DateOfBirthRecognizer):
@@ -72,6 +80,8 @@ class PastFullDateRecognizer(DateOfBirthRecognizer):
     PATTERNS = (
         ("past era date", rf"(?:明治|大正|昭和|平成|令和)\s*(?:\d{{1,2}}|元)\s*年{_MONTH_DAY}日", 0.55),
         ("past date", rf"{NOT_DIGIT_BEFORE}(?:19|20)\d{{2}}\s*年{_MONTH_DAY}日", 0.55),
+        # the era left out or garbled beyond a name (55年3月2日, 相話55年3月2日 for 昭和)
+        ("short year date", rf"(?:{_ERA_HEARD}\s*)?{NOT_DIGIT_BEFORE}\d{{2}}\s*年{_MONTH_DAY}日", 0.55),
     )
     CONTEXT_REQUIRED = False
     # With a birth-date cue the cued recognizer's result (higher score) is the one kept, so
