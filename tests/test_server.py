@@ -1137,3 +1137,31 @@ def test_live_finals_are_revised_in_place_cover_every_line_and_end_cleanly(srv, 
               if stray_tail(e["text"]) and stray_tail(e["text"]) not in said[e["channel"]]
               and not any(c == e["channel"] and a < e["end"] and e["start"] < b for c, a, b in values)]
     assert len(strays) <= max(1, 0.15 * len(finals)), (len(finals), strays)
+
+
+@pytest.mark.parametrize(("level", "debug_enabled", "info_enabled"), [
+    ("warning", False, False), ("info", False, True), ("debug", True, True),
+])
+def test_the_log_level_is_an_option(level: str, debug_enabled: bool, info_enabled: bool) -> None:
+    """user18: nothing could raise the server's log level (the tracebacks the code guards behind
+    DEBUG were unreachable). ``--log-level`` sets the product's loggers; others stay at WARNING."""
+    import argparse
+    import logging
+
+    from redactor.server import command
+
+    parser = argparse.ArgumentParser()
+    command.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["serve", "--log-level", level])
+    saved = logging.getLogger().handlers[:], logging.getLogger("redactor").level
+    try:
+        command.setup_logging(level=getattr(logging, args.log_level.upper()))
+        product = logging.getLogger("redactor.server")
+        assert product.isEnabledFor(logging.DEBUG) is debug_enabled
+        assert product.isEnabledFor(logging.INFO) is info_enabled
+        assert not logging.getLogger("websockets").isEnabledFor(logging.INFO)
+    finally:
+        logging.getLogger().handlers[:] = saved[0]
+        logging.getLogger("redactor").setLevel(saved[1])
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", "--log-level", "verbose"])

@@ -125,7 +125,7 @@ def _deadline_passed() -> None:
 def run(args: argparse.Namespace) -> int:
     from redactor.config import ConfigError
 
-    setup_logging(audit_file=args.audit_log)
+    setup_logging(level=getattr(logging, args.log_level.upper()), audit_file=args.audit_log)
     try:
         status = asyncio.run(serve_forever(args))
     except (ValueError, ConfigError, OSError) as exc:
@@ -145,6 +145,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dev", action="store_true",
                         help="laptop mode: generated secret, supervisor token printed, loopback ingest unauthenticated")
     parser.add_argument("--audit-log", help="write the audit log (who watched which call) to this file")
+    parser.add_argument("--log-level", choices=("debug", "info", "warning"), default="info",
+                        help="the server's log level (default info; debug adds the tracebacks of failed calls, "
+                             "whose library messages may quote what failed: use it only to diagnose)")
     parser.add_argument("--bus", metavar="URL",
                         help="redis://HOST:PORT/DB: share live calls between instances (default: REDACTOR_BUS, "
                              "else in process)")
