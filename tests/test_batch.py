@@ -244,3 +244,29 @@ def test_batch_reads_the_card_number_as_the_answer_to_the_agents_request() -> No
     assert answer.start > asked["start"]
     assert "CREDIT_CARD" in {e.type for e in answer.entities}
     assert any(w["kind"] == "unneeded_pii" and w["segment_id"] == f"customer-{k}" for w in result.warnings)
+
+
+def test_sigterm_mid_file_leaves_no_output_and_a_rerun_completes(tmp_path) -> None:
+    """user18: SIGTERM left a hidden .tmp WAV beside a JSON whose WAV was never written, printed
+    nothing, and a rerun refused the file as existing. Now SIGTERM unwinds like Ctrl-C (exit 130, a
+    message), the file in progress leaves nothing, and a rerun (no --overwrite) writes the whole set."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = CALLS / "call_card_payment.wav"  # 92 s: still transcribing when the signal comes
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-c", "import sys; from redactor.cli import main; sys.exit(main())", "batch", str(src),
+           "--out", str(out), "--format", "json,wav", "--no-progress", "--engine", "local", "--workers", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(6.0)  # the model loaded, the file under way
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr[-500:]
+    assert "interrupted" in stderr
+    assert not list(out.glob(".*.tmp")) and not list(out.glob("*.json")), sorted(p.name for p in out.iterdir())
+    rerun = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-500:]
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} >= {
+        "call_card_payment.json", "call_card_payment.redacted.wav"}

@@ -1165,3 +1165,20 @@ def test_the_log_level_is_an_option(level: str, debug_enabled: bool, info_enable
         logging.getLogger("redactor").setLevel(saved[1])
     with pytest.raises(SystemExit):
         parser.parse_args(["serve", "--log-level", "verbose"])
+
+
+def test_a_frame_over_the_size_limit_is_logged_as_such(srv, caplog) -> None:
+    """user18: a 70 kB frame closed the connection with 1009 but was logged as a plain disconnect;
+    the log now says the code the server sent (never the frame)."""
+    caplog.set_level(logging.INFO, logger="redactor.server")
+    call_id = new_call_id("CAbig")
+    huge = "x" * (srv.server.options.max_message_bytes + 1024)
+    code, _ = run(_raw(srv, "/ingest", [huge], headers=_bearer(srv.issue_token(call_id, "ingest"))))
+    assert code == 1009
+    for _ in range(50):
+        lines = [r for r in caplog.records if r.getMessage() == "ingest disconnected"]
+        if lines:
+            break
+        time.sleep(0.05)
+    assert lines and lines[-1].levelno == logging.WARNING and lines[-1].sent_code == 1009
+    assert "xxxx" not in " ".join(str(vars(r)) for r in caplog.records)

@@ -6,6 +6,7 @@ See ``redactor/batch/README.md`` and the contract in the design's CONTRACTS.md.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -157,6 +158,7 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
                                    f"{escape(warning['message'])}", soft_wrap=True)
 
     start = time.perf_counter()
+    previous = signal.signal(signal.SIGTERM, _interrupted)  # finally blocks run: no temporary file stays
     try:
         with progress:
             outcomes = run_batch(
@@ -171,6 +173,12 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
     except ModelError as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
         return 2, []
+    except KeyboardInterrupt:
+        err.print("redactor batch: interrupted; the files finished are complete, the one in progress "
+                  "left no output (run again to do the rest)", soft_wrap=True, highlight=False)
+        return 130, []
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     wall = time.perf_counter() - start
     summary = summarize(outcomes, wall)
     _summary(err, outcomes, summary)
@@ -181,6 +189,10 @@ def execute(args: argparse.Namespace) -> tuple[int, list]:
         err.print(f"[red]cannot write the report:[/red] {type(exc).__name__}", highlight=False)
         return 1, outcomes
     return (0 if all(o.ok for o in outcomes) else 1), outcomes
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM as Ctrl-C: unwinds through the writers' cleanup
 
 
 def _summary(console, outcomes, summary) -> None:

@@ -1,7 +1,7 @@
 """Output writers: JSON, SRT, WebVTT (masked text only) and the redacted WAV.
 
 Every file is written to a hidden temporary name in the output directory and renamed into
-place, so an interrupted run never leaves a partial output behind.
+place, so an interrupted run never leaves a partial output behind; a call's JSON is written last.
 
 Names: input ``NAME.ext`` gives ``NAME.json``, ``NAME.redacted.wav``, ``NAME.srt``,
 ``NAME.vtt``; when two inputs of one run share a stem (``a.mp3``, ``a.wav``) each keeps its
@@ -186,7 +186,9 @@ def write_call(
     """
     check_outputs(out_dir, name, options)
     written: list[Path] = []
-    for path in output_paths(out_dir, name, options):
+    # The JSON last: present, it says the set is complete (an interrupted run leaves none, so a
+    # rerun redoes the file instead of refusing it as existing).
+    for path in sorted(output_paths(out_dir, name, options), key=lambda p: p.name == f"{name}.json"):
         kind = path.name[len(name):]
         if kind == ".json":
             _atomic_text(path, json.dumps(call.to_json(), ensure_ascii=False, indent=1) + "\n")

@@ -268,8 +268,14 @@ async def serve_stream(ws: Any, stream: FrameStream, *, source: str, log: loggin
             code, reason, end = exc.code, exc.reason, exc.end
             log.warning(f"{source} protocol error", extra={"source": source, "call_id": stream.call_id,
                                                           "code": code, "reason": reason})
-        except ConnectionClosed:
-            log.info(f"{source} disconnected", extra={"source": source, "call_id": stream.call_id})
+        except ConnectionClosed as exc:
+            # Who closed and with which code, never the reason text of a peer: a frame over the size
+            # limit (1009, which the library sends) is an operator's concern, a hang-up is not.
+            sent = exc.sent.code if exc.sent is not None else None
+            level = logging.WARNING if sent == CloseCode.MESSAGE_TOO_BIG else logging.INFO
+            log.log(level, f"{source} disconnected", extra={
+                "source": source, "call_id": stream.call_id, "sent_code": sent,
+                "received_code": exc.rcvd.code if exc.rcvd is not None else None})
         except Exception as exc:  # a bug here must not take down the server or leak data
             code, reason, end = CloseCode.INTERNAL_ERROR, "internal error", "error"
             log.error(f"{source} handler failed", extra={"source": source, "call_id": stream.call_id,
