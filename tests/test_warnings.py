@@ -1209,6 +1209,117 @@ ROUND16 = {
 }
 # An independent review of round 15's rules (review15) and two probe authors' labels (法人番号): run
 # with the families, not trained on (the shipped model predates them).
+ROUND17 = {
+    "security code: a place, then the value with a particle before written digits, in the next sentence after a "
+    "number noun, or after a count, or opening the caller's next turn; English digits in katakana; asked with the "
+    "request left unsaid": ("card_security_code", [
+        ("A:カードのお支払いですね。番号をお願いします。",
+         "C:4980 1234 5678 9012です。あとカードの裏、サインするところに747ってあります。"),
+        ("A:カード番号をお願いします。", "C:ほんならカードの裏ん数字も言うとくわ。ご、ご、に、や。"),
+        ("A:クレジットカードでお支払いですね。", "C:カードの裏っかわの数字、言うときますね。はち、ろく、いち。"),
+        ("A:カードでのお支払いですね。", "C:裏のサインのところの数字、最後の三つだけ言えばいいんですよね、七七〇。"),
+        "A:カードの番号ありがとうございます。では裏返していただいて、最後の三つの数字を。",
+        ("A:カード番号をお願いします。", "C:4980 1234 5678 9012です。", "A:ありがとうございます。裏面の三桁は。"),
+        "A:カードでのお支払いですね。カードの裏に印字されている数字を、下三桁お願いします。",
+        ("A:カード番号をお願いします。", "C:裏のスリーデジットは、ファイブ、ワン、エイト。"),
+        "C:クレジットの裏のナンバー、セブン、ツー、ナイン。",
+        ("A:カード番号をお願いします。", "C:4980 1234 5678 9012です。あと裏の数字ですか、えっと、", "A:はい。",
+         "C:ろく、なな、ご。"),
+        ("A:カード番号をお願いします。", "C:4980 1234 5678 9012。裏の、なんていうの、三つの数字も要るんでしょ？",
+         "A:はい、お願いします。", "C:えーと、ご、に、はち。"),
+    ], [
+        ("A:カード番号をお願いします。", "C:裏の数字ですか？", "A:いえ、表の16桁の番号です。",
+         "C:あ、はい。4980 1234 5678 9012。"),
+        ("A:ポイントカードの会員番号をお願いします。", "C:裏の番号ですね、えっと、", "A:はい。", "C:1234 5678です。"),
+        ("A:カードのお支払いですね。", "C:裏の数字も言うんですか？", "A:いえ、結構です。",
+         "C:はい、じゃあ、予約は三日で。"),
+        "A:ポイントカードの裏の会員番号を、下三桁お願いします。",
+        ("A:お荷物の追跡番号をお願いします。", "C:伝票の最後の三桁が、ろく、なな、はちです。"),
+        ("A:カード番号をお願いします。", "C:暗証番号は四桁ですけど、それは言いません。"),
+        ("A:カードの裏面にサインはございますか。", "C:はい、書いてあります。"),
+        ("A:カードの番号をお願いします。", "C:カードの裏にも電話番号がありますね。"),
+    ]),
+    "identity: how the firm passes on a class of data (only with consent) is no one's fact; an account held in "
+    "a firm's name, the agent's own office and a way of paying the firm does not offer are the firm's; the caller's "
+    "request said back": ("identity_not_verified", [
+        ("C:事故の相談です。", "A:佐藤様の通院の記録では、腰の手術をされていますね。"),
+        ("C:返金はどうなりますか。",
+         "A:ご返金先は、ひまわり銀行の駅前支店、普通の7654321、山田太郎様名義のお口座でございますね。"),
+        ("C:会費のことで。", "A:今月のお引き落としができておりません。"),
+    ], [
+        ("C:相談は初めてなんですが。",
+         "A:田中様、ご病歴に関する情報は、ご本人のご了承なしに保険会社へお伝えすることはございません。"),
+        ("C:初めてなんですが。",
+         "A:もちろんです。通院先の情報は、中村様の同意をいただいた範囲でしか相手方に出しません。"),
+        ("C:振込先を教えてください。",
+         "A:振込先は、みずほ銀行、本店営業部、普通口座1234567、カブシキガイシャサクラでございます。"),
+        ("C:振込先を教えてください。",
+         "A:お振込先は、さくら銀行の駅前支店、普通の7654321、医療法人あおば会でございます。"),
+        ("C:カードで払いたいんですけど。", "A:カードでのお支払いですね。"),
+        ("C:田中です、先週お電話した件で。", "A:田中様ですね、先週のお問い合わせの件でございますね。"),
+        ("C:もしもし。", "A:はい、JAみどり本店、貯金窓口の今井でございます。"),
+        ("C:会費を払いたいんですけど。", "A:当会では引き落としは行っておりませんので、振込先をご案内しますね。"),
+    ]),
+    "privacy: the caller's data reaching a government (in kana too); a deposited document named in the turn "
+    "before a question; a while (生きてるうちは) is no topic of its own": ("privacy_question", [
+        "C:わたしの なまえと ばんごう、モンゴルの せいふに いきますか。しらせますか。",
+        "C:私の名前と番号、ベトナムの大使館に行きますか。",
+        "C:わたしの ばんごう、ネパールの せいふに しらせますか。",
+        "C:在留カードの情報、国の政府に伝わったりしませんか。",
+        ("C:ほんでな、ひとつ聞きたいんやけど、預けた遺言な、", "A:はい。",
+         "C:子どもらが勝手に見に来たりできるもんなんですか？私が生きてるうちは見せたないんよ。"),
+        ("C:出した申請書のことなんですけど、", "A:はい。", "C:家族が見に来たりできるんですか？"),
+    ], [
+        "C:政府の補助金はもらえますか。",
+        "C:書類は自分で大使館に持って行きますか。",
+        "C:大使館には何時に行けばいいですか。",
+        ("C:預けた遺言な、", "A:はい。", "C:書き直しはいつでもできるんですか？"),
+        ("A:ゲーム機の修理受付です。", "C:あ、そうすか。セーブデータって消えちゃいます？"),
+    ]),
+    "sensitive: a toy treated like a patient is no one's condition; a category asked as a condition of the "
+    "service (宗派とか関係ありますか) is no one's value": ("sensitive_info", [
+        ("A:おもちゃ修理の受付です。", "C:娘の人形を直してほしいんですが、娘は今入院してて。"),
+        ("A:墓地の管理事務所です。", "C:うちは浄土真宗の宗派なんですけど、関係ありますか。"),
+    ], [
+        ("A:ぬいぐるみ病院・くまのて、受付の森田です。", "C:くまのぬいぐるみ、入院させたいんです。腕がとれかけてて。"),
+        ("A:人形の修理受付です。", "C:おばあちゃんの人形、手術してもらえますか。目がとれちゃって。"),
+        ("A:書道教室です。", "C:初心者のコースに入りたいんですけど、宗派とか関係ありますか。"),
+        ("A:墓地の管理事務所です。", "C:宗教は問われますか。"),
+    ]),
+    "requests: a number asked as the practice of a procedure (ご相談には…も伺っております); a refusal "
+    "(伺っておりません) asks nothing": ("agent_requests_unneeded", [
+        "A:さようでございますか。ご契約のご相談には、ご主人様の健康保険証の番号も伺っております。",
+        "A:お申し込みの際は、運転免許証の番号も伺っております。",
+    ], [
+        "A:ご住所は伺っております。",
+        ("C:保険証の番号も要りますか。", "A:申し訳ございません、保険証の番号は当社では伺っておりません。"),
+        "A:ご予約の際は、お名前だけ伺っております。",
+    ]),
+    "privacy: the caller's protest at what the agent just read out before the check is that disclosure, not a "
+    "question of how data is handled": ("privacy_question", [
+        ("C:固定資産税の納付書が届かなくて。", "A:杉本様ですね、第二期分の四万二千三百円が未納となっております。",
+         "C:え、その情報って、ほかの人にも見られたりするんですか？"),
+    ], [
+        ("C:固定資産税の納付書が届かなくて。", "A:杉本様ですね、第二期分の四万二千三百円が未納となっております。",
+         "C:ええっ、いきなり言わんといてよ、家族の誰かの電話かもしれんのに。"),
+        ("C:月謝のことで電話しました。", "A:お母様の智子様のご名義で、先月分の月謝、六千円が未納になっております。",
+         "C:あ…すみません。って、その前に、私が誰か確認しなくていいんですか。"),
+    ]),
+    "sensitive: a scratch on a thing is no one's injury": ("sensitive_info", [
+        ("A:買取センターです。", "C:息子が転んで腕に傷があって、今日は行けないんです。"),
+    ], [
+        ("A:買取センターです。", "C:それと、カードの裏に少し傷があるのも混ざってるんで、査定下がっても大丈夫です。"),
+        ("A:車の査定ですね。", "C:バンパーに傷がついてますけど、見てもらえますか。"),
+    ]),
+    "offers: asking whether a document is needed too, while pushing back, offers nothing": (
+        "volunteered_info_offer", [
+            "C:保険証の番号も要る？言おうか？",
+        ], [
+            ("A:念のため、通知カードの番号もお願いしております。",
+             "C:え、車の修理で？ 嫌ですよ。年金手帳の番号もいるの？"),
+        ]),
+}
+
 REVIEW15 = {
     "sensitive: の方 said as ほう is the caller's fact, not a class of people": ("sensitive_info", [
         "C:父は糖尿病の方が心配です。",
@@ -1244,7 +1355,7 @@ REVIEW15 = {
         ("A:はい、法人番号でしたらお伺いいたします。", "C:7010401098765です。"),
     ]),
 }
-ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15 | ROUND16
+ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15 | ROUND16 | ROUND17
 # After the twelfth blind set's first and only run (spent): the code's families it found, in own sentences;
 # run with the families, not trained on.
 BLIND12_AFTER = {
@@ -1408,6 +1519,10 @@ def test_health_in_passing_is_quiet_with_the_model_too(engine, case) -> None:
     ("ご本人確認に、運転免許証か、マイナンバーカードの12桁の個人番号をお願いします。", True),
     ("パスポートか、マイナンバーの十二桁の番号を読み上げていただけますか。", True),
     ("ご本人確認に、運転免許証か、マイナンバーカードのどちらかをご用意ください。", False),
+    # the bare word names the number (warn17, after probe17's first run: p17-025/6)
+    ("収入の確認のため、マイナンバーか、健康保険証の番号も伺えますか。", True),
+    ("在留カードか、マイナンバーの番号をお願いします。", True),
+    ("本人確認のため、運転免許証か、マイナンバー・カードをご用意ください。", False),
 ])
 def test_my_numbers_own_number_is_never_an_excused_alternative(rules_only, text: str, fires: bool) -> None:
     """After the twelfth blind set's run: in an identity-document call the My Number card may prove

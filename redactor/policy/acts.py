@@ -96,6 +96,9 @@ _REQUEST = re.compile(
     # a practice for a class of callers (ご高齢のお客様には、年金の番号も伺っております); not 伺っております
     # alone, which also says a value was received (ご住所は伺っております)
     r"(方|お客様|お客さま|皆様|皆さま|場合)(には|は)、?[^。？?！!]{0,40}?(を|も)伺って(おり|い)ます|"
+    # …or for a procedure (ご契約のご相談には、ご主人様の健康保険証の番号も伺っております)
+    r"(相談|契約|申し?込み?|手続き?|審査|登録|予約|利用)(には|の際は|の際には|にあたり|にあたっては)、?"
+    r"[^。？?！!]{0,40}?(を|も)伺って(おり|い)ます|"
     # written or sent in (マイナンバーを書いて送ってください, 保険証の番号をご記入ください)
     r"(書い|送っ|記入し|記載し|添付し|入力し)て(ください|下さい|くれ(?!た|て)|ちょうだい)|ご(記入|記載|送付|添付)(ください|下さい)|"
     # noting it down asks for it (マイナンバーカードの番号をこちらで控えさせてください)
@@ -104,7 +107,7 @@ _REQUEST = re.compile(
 _NOT_A_REQUEST = re.compile(
     r"(しておりません|してません|しません|いたしません|不要|必要(あり|ござい)ません|結構です|いただかなくて|"
     r"なくて(も)?(大丈夫|結構|構いません|よろし|いい)|お控えください|控えて|言わないで|お伝えにならない|受け付けておりません|"
-    r"お預かりしておりません|(伺|聞|頂戴|預か)[^。、]{0,3}(して(い)?ない|しない(?!と))|伺え(ない|ません)|(お?伺い|お聞き|頂戴|お預かり)(でき(ない|ません)|いたしかね|しかね|(いた)?しない))"
+    r"お預かりしておりません|(伺|聞|頂戴|預か)[^。、]{0,3}(して(い)?ない|しない(?!と))|伺って(おり|い)ません|伺え(ない|ません)|(お?伺い|お聞き|頂戴|お預かり)(でき(ない|ません)|いたしかね|しかね|(いた)?しない))"
 )
 # A request for a procedure (有効期限が切れますので、お手続きをお願いいたします): not for the value
 # its sentence names.
@@ -253,6 +256,14 @@ _BARE_REQUEST = re.compile(r"^(?:では|それでは|はい|[^をにへもは]){
 
 
 # A request pointing back at what the sentence before described (そちらをお願いします, その数字を…).
+# A class of data (…の情報は, …に関する記録を), passed on (出す, 渡す, 伝える, 提供…) only with consent or
+# not at all: how the firm handles such data, not the caller's record.
+_DATA_CLASS = re.compile(r"(先|歴)?(の|に関する|についての)(情報|記録|データ|内容|書類|資料|カルテ)")
+_PASSED_ON = re.compile(r"(出し|出す|出さ|渡し|渡す|渡さ|伝え|伝わ|提供|共有|開示|知らせ|送り|送る|送ら|"
+                        r"お渡し|お伝え|お出し)")
+_LIMITED = re.compile(r"(同意|了承|承諾|許可|ご希望|範囲|限り|限って|しか|以外|ません|ない|いたしかね|ず)")
+# A request left unsaid after its object (…最後の三つの数字を。 裏面の三桁は？): said of the code described.
+_ELLIPTICAL_ASK = re.compile(r"(を|は|も)[。？?\s]*$")
 _POINTING = re.compile(r"(そちら|それ|その(数字|番号|3桁|三桁)|こちら)")
 
 
@@ -300,6 +311,8 @@ class ActDetector:
             described, before = (describes_security_code(part) or security_code.described(part, card=card)
                                  ), described
             named, topic = topic, self._topic(sentence, topic)
+            if described and _ELLIPTICAL_ASK.search(part) and "CARD_SECURITY_CODE" not in types:
+                types.append("CARD_SECURITY_CODE")  # 裏返していただいて、最後の三つの数字を。 / 裏面の三桁は。
             if not _REQUEST.search(part) or _only_procedure(part):
                 continue
             if not self.cues.find(part) and (_BARE_REQUEST.search(part) or _POINTING.search(part)):
@@ -375,6 +388,16 @@ class ActDetector:
         ends = [i for i in (text.find(ch, start) for ch in "。？?！!\n") if i >= 0]
         return bool(_OFFICE_INTRO.search(text, start, min(ends) + 1 if ends else len(text))) and left <= start
 
+    @staticmethod
+    def in_handling_rule(text: str, start: int, end: int) -> bool:
+        """The words at ``start:end`` name a class of data in a sentence that says how the firm passes
+        such data on (通院先の情報は、ご依頼後、高森様の同意をいただいた範囲でしか相手方に出しません):
+        the firm's practice, no one's fact read out."""
+        left = max(text.rfind(ch, 0, start) for ch in "。？?！!\n") + 1
+        ends = [i for i in (text.find(ch, end) for ch in "。？?！!\n") if i >= 0]
+        sentence = text[left:min(ends) if ends else len(text)]
+        return bool(_DATA_CLASS.match(text, end) and _PASSED_ON.search(sentence) and _LIMITED.search(sentence))
+
     def asks_about_privacy(self, text: str, parse: Parse = (), *, has_pii: bool = False,
                            context: bool = False) -> bool:
         """The customer asks how their data is used, kept, shared or deleted.
@@ -398,8 +421,8 @@ class ActDetector:
     def names_data(self, parse: Parse) -> bool:
         """The turn names the caller's data (a data noun, a PII cue, what they said or handed
         over): what a question in their next turn may leave unsaid."""
-        return any(self.structure.data_object(c) for view in (parse, kanji_view(parse, IDENTIFYING)) if view
-                   for c in clauses(view))
+        return any(self.structure.data_object(c) or self.structure.names_handed(c)
+                   for view in (parse, kanji_view(parse, IDENTIFYING)) if view for c in clauses(view))
 
     def _privacy_in(self, parse: Parse, has_pii: bool, context: bool = False) -> bool:
         if about_the_product({w.lemma for w in parse}):
@@ -429,7 +452,10 @@ class ActDetector:
     def disclosed(self, parse: Parse) -> list[tuple[str, str]]:
         """Registered facts an agent states without a maskable value (``ClauseRules.disclosed``),
         in a statement or a confirming question (…のご住所でよろしいでしょうか)."""
-        return [fact for c in clauses(parse) for fact in self.structure.disclosed(c)]
+        # The agent's self-introduction names their office (ＪＡさくらやま本店、貯金窓口の村上でございます),
+        # no registered fact.
+        return [fact for c in clauses(parse) if not _OFFICE_INTRO.search(c.text.rstrip())
+                for fact in self.structure.disclosed(c)]
 
     def offers_more(self, text: str) -> bool:
         """The customer offers information beyond what was asked (必要なら…も言いますよ), also

@@ -147,8 +147,11 @@ PARTIES = frozenset({
     "ドライバー", "運転手", "乗務員", "配達員", "店員", "作業員", "職人", "トレーナー", "受付", "運営",
     "民生委員", "委員", "町内会", "自治会", "大家さん", "隣", "隣人",
     "インストラクター", "講師", "コーチ", "トレーナーさん", "店長", "オーナー",
+    # governments and their offices, at home or abroad (モンゴルのせいふに いきますか)
+    "政府", "大使館", "領事館", "本国", "母国", "入管", "自治体", "当局", "役場", "保健所", "裁判所", "税関",
     # said in plain hiragana (a learner of Japanese, a recogniser's kana)
-    "おおや", "おおやさん", "かいしゃ", "しょくば", "かぞく", "けいさつ", "やくしょ", "がっこう"})
+    "おおや", "おおやさん", "かいしゃ", "しょくば", "かぞく", "けいさつ", "やくしょ", "がっこう", "せいふ",
+    "たいしかん", "やくば"})
 # The side of a party (会社の健康管理室のほうに, 学校側に): the party itself.
 # A party's side or place (業者さんのほう, 息子のところに) is that party.
 _SIDE = frozenset({"ほう", "方", "側", "がわ", "ところ", "とこ", "所"})
@@ -161,7 +164,9 @@ FAMILY = frozenset({"母", "父", "夫", "妻", "主人", "娘", "息子", "子"
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
 STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書",
                     "控え",
-                    "プロフィール", "申請書", "診断書"})
+                    "プロフィール", "申請書", "診断書",
+                    # documents deposited with an office (預けた遺言な、…子どもらが見に来たり)
+                    "遺言", "遺言書", "遺書"})
 # What the caller handed over or wrote (提出した源泉徴収票, アンケートに書いたこと): theirs.
 HANDED = TELL | frozenset({"渡す", "預ける", "登録", "記入", "アップロード", "撮る", "預かる"})
 # Kept from someone (家族に内緒にしてほしい): asked of the company, a privacy request.
@@ -183,7 +188,8 @@ RETURN = frozenset({"返す", "返却", "返送", "戻す"})
 # service, whoever keeps it: no personal information.
 PRODUCT_HANDLERS = frozenset({"カメラ", "機種", "機能", "アプリ", "端末", "スピーカー", "デバイス", "本体", "製品",
                               "商品", "モデル", "設定", "レコーダー", "ドライブレコーダー", "ドラレコ", "スマホ"})
-OWN_CONTENT = frozenset({"作品", "ボイスメモ", "メモ", "録画", "動画", "ファイル", "アルバム"})
+OWN_CONTENT = frozenset({"作品", "ボイスメモ", "メモ", "録画", "動画", "ファイル", "アルバム",
+                         "セーブ", "セーブデータ", "ゲームデータ"})  # a game's save data: the caller's play
 _SELF_MADE = frozenset({"自分", "撮る"})  # 自分で撮った写真: the caller's own content, like a 動画
 OWN_WORK = frozenset({"ロゴ", "デザイン", "原稿", "図面", "イラスト", "版下", "入稿", "作品"})
 YOUR_SIDE = frozenset({"そちら", "そっち", "御社", "貴社", "おたく", "お宅"})  # the company, addressed
@@ -292,6 +298,13 @@ PAY = frozenset({"支払い", "支払う", "払う", "入金", "納付", "払い
 _HONORIFIC_LIGHT = frozenset({"いただく", "頂く", "くださる", "下さる"})
 _NOT_DONE = re.compile(r"^.{0,12}(ていない|てない|ておりません|ていません|てません|がない|ございません|"
                        r"できておりません|できていない)")
+# A way of paying the firm does not offer (自治会では引き落としはしておりません): no payment that failed.
+_NOT_OFFERED = re.compile(r"^は?(し|行っ|おこなっ|扱っ|取り扱っ|受け付け|実施し|対応し)て(おり|い)ません")
+
+
+def _not_done(after: str) -> re.Match[str] | None:
+    """A payment word's ending says it has not been made (``_NOT_DONE``), not that it is not offered."""
+    return None if _NOT_OFFERED.match(after) else _NOT_DONE.search(after)
 # Prices and fees: an amount of one of these is the company's tariff, not the caller's account.
 FEES = frozenset({"手数料", "解約金", "違約金", "年会費", "会費", "送料", "割引", "ポイント", "税込",
                   "キャッシュバック"})
@@ -303,7 +316,10 @@ _NEW = re.compile(r"(新しい|新た|変更後|変更先|引っ?越し先|転�
 # A money word announcing what the company will do (お振り込みいたします, ご請求させていただきます).
 _WILL_DO = re.compile(r"^(いたします|します|させていただきます|いたしましょう|しましょう|させていただく|いたす)")
 # The company's own account or address (当社指定の口座, 本社宛): no registered fact.
-_OURS = re.compile(r"(当社|弊社|当店|当センター|当院|当行|当方|指定の|こちらの口座|下記|本社|支店宛|宛に|宛て)")
+# An account held in a firm's name (…普通口座1234567、カブシキガイシャサクラ) is the firm's too.
+_OURS = re.compile(r"(当社|弊社|当店|当センター|当院|当行|当方|指定の|こちらの口座|下記|本社|支店宛|宛に|宛て|"
+                   r"株式会社|カブシキガイシャ|カ\)|\(株\)|（株）|有限会社|ユウゲンガイシャ|合同会社|ゴウドウガイシャ|"
+                   r"[一-龯]{2,}法人|ホウジン|協同組合|キョウドウクミアイ)")
 # Where the caller's address is named (練馬区豊玉北のご住所, お届け先は…).
 ADDRESS_NOUNS = frozenset({"住所", "届け先", "お届け先", "送付先", "住まい", "お住まい", "配送先", "請求先"})
 # What names a bank account without 口座 (ひまわり信金の駅前支店, お振込先は…銀行).
@@ -523,6 +539,23 @@ def _predicate(clause: Clause, word: Word) -> bool:
     return word.dep != "compound" or clause.parse[word.head].lemma in _HONORIFIC_LIGHT
 
 
+def _kana_split(clause: Clause, word: Word) -> str:
+    """A kana word and the kana word before it, joined: a kana party noun the tagger cut (せい|ふ)."""
+    before = clause.parse[word.i - 1] if word.i > 0 else None
+    if before is None or not (_KANA_ONLY.fullmatch(before.text) and _KANA_ONLY.fullmatch(word.text)):
+        return ""
+    return before.text + word.text
+
+
+_KANA_ONLY = re.compile(r"[ぁ-ゖー]+")
+
+
+def _carried(clause: Clause, word: Word) -> bool:
+    """``word`` (行く, 来る…) follows 持って/連れて: someone carries the thing there (持って行きますか)."""
+    return word.i >= 2 and clause.parse[word.i - 1].text in ("て", "で") and clause.parse[word.i - 2].lemma in (
+        "持つ", "連れる")
+
+
 def member(lemma: str, cls: frozenset[str]) -> bool:
     """``lemma`` is in the class, or is a compound ending in one of its words of two or more
     characters (情報漏洩 is a 漏洩, 電話番号 a 番号)."""
@@ -679,6 +712,11 @@ class ClauseRules:
         """A data noun, or the result of someone's examination (人間ドックの結果, 面接の結果)."""
         return member(word.lemma, DATA_NOUNS) or (word.lemma == "結果" and any(
             c.dep in ("nmod", "compound") and _EXAMS.search(clause.compound(c)) for c in clause.children(word)))
+
+    def names_handed(self, clause: Clause) -> bool:
+        """The sentence names a thing the caller handed over (預けた遺言な、 / 出した書類): what a
+        question in their next turn may leave unsaid."""
+        return any(self._handed(clause, w) for w in clause.words)
 
     @staticmethod
     def _handed(clause: Clause, word: Word) -> bool:
@@ -857,6 +895,7 @@ class ClauseRules:
         return any(w.pos == "NOUN" and w.dep in ("nsubj", "obj", "dislocated", "obl")
                    and self._marked(clause, w, ("って", "は", "が", "を", "も"))
                    and not (member(w.lemma, DATA_NOUNS | STORED) or w.lemma in _TIMES
+                            or w.lemma in SELF  # 私が生きてるうちは: the caller or a while, no thing
                             or self.identifier_types(clause.compound(w)) or self._party(clause, w))
                    for w in clause.words)
 
@@ -959,6 +998,8 @@ class ClauseRules:
                     and word.pos == "VERB":
                 if _REQUEST_CHAIN.search(chain) and not _NEGATIVE_REQUEST.search(chain + after[:8]):
                     continue  # 会社に請求書を送ってもらえますか: asked for
+                if by_self or _carried(clause, word):
+                    continue  # 書類は自分で大使館に持って行きますか: the caller takes it there
                 # The goal may hang on a noun before the verb (勤務先に在籍確認の電話ってかかって).
                 parties += [w for w in clause.words if w.i < word.i and w not in parties and self._party(clause, w)]
                 goal = any(self._marked(clause, c, ("に", "へ", "まで")) for c in parties)
@@ -1046,7 +1087,8 @@ class ClauseRules:
     def _party(clause: Clause, word: Word) -> bool:
         """A person or body other than the caller, with its compound (業者さん) or owner (市役所の人)."""
         return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or member(word.lemma, FAMILY) \
-            or member(clause.compound(word), PARTIES) or _HEAD_OF.search(clause.compound(word)) is not None or any(
+            or member(clause.compound(word), PARTIES) or _kana_split(clause, word) in PARTIES \
+            or _HEAD_OF.search(clause.compound(word)) is not None or any(
             (c.dep == "compound" or (c.dep == "nmod" and word.lemma in _SIDE)) and (
                 member(c.lemma, PARTIES) or member(clause.compound(c), PARTIES))
             for c in clause.children(word))
@@ -1094,7 +1136,7 @@ class ClauseRules:
                 found.append(("CREDIT_CARD", word.text))
         # The amount is the account's when it and the money word are close in the tree (8,640円が
         # 未納, 口座に…円をお振り込み), not a price said near one (振込手数料は220円, ご入金の後に…円分の).
-        owed = [w for w in clause.words if w.lemma in PAY and _NOT_DONE.search(clause.after(w))]
+        owed = [w for w in clause.words if w.lemma in PAY and _not_done(clause.after(w))]
         # お振り込みいたします announces an action (a refund, a procedure), not the account's state.
         done = [w for w in clause.words if not _WILL_DO.match(clause.chain(w))]
         if any((member(w.lemma, ACCOUNT_MONEY) or w in owed) and _predicate(clause, w) and self._near(clause, w, a, 3)
@@ -1116,7 +1158,7 @@ class ClauseRules:
         if lemmas & BANK_PLACES or any(w.lemma.endswith("口座") for w in clause.words):
             found += [("JP_BANK_ACCOUNT", w.text) for w in clause.words if _BANK.search(w.text)][:1]
         for w in clause.words:
-            unpaid = _NOT_DONE.search(clause.after(w))
+            unpaid = _not_done(clause.after(w))
             if (w.lemma in PAY or member(w.lemma, ACCOUNT_MONEY)) and _predicate(clause, w) and unpaid \
                     and not _IF_CLAUSE.search(clause.after(w)[unpaid.end():].lstrip("のでしたが")):
                 found.append(("ACCOUNT_AMOUNT", ""))

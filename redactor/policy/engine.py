@@ -42,7 +42,8 @@ from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_po
 from redactor.policy.sensitive import SensitiveDetector
 
 # An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
-_MY_NUMBER_ITSELF = re.compile(r"個人番号|(?:12|１２|十二)桁")
+# …or the bare word マイナンバー (not its card): the number itself (マイナンバーか、健康保険証の番号も).
+_MY_NUMBER_ITSELF = re.compile(r"個人番号|(?:12|１２|十二)桁|マイナンバー(?!カード|・?カード|の?カード)")
 _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
 _REGISTERED_NAME = re.compile(r"(登録|契約者|名義|申込者|加入者)")
@@ -74,7 +75,8 @@ MODEL_TYPES: dict[str, str | None] = {"privacy_question": None, "volunteered_inf
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 # The call flags a turn is judged in: restored before a replay.
 _FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
-          "customer_spoke", "animals", "agent_asked", "card_named", "data_named", "agent_topic")
+          "customer_spoke", "animals", "agent_asked", "card_named", "data_named", "agent_topic", "code_cued",
+          "agent_disclosed", "reacting")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +216,9 @@ class CallState:
     animals: bool = False  # the call is about a pet (ペット保険, ワンちゃん): its illnesses are no one's
     agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
     card_named: bool = False  # a payment card was named in the call (a code said by its place alone)
+    code_cued: bool = False  # the caller's last turn named the code with no value (its value may open the next)
+    agent_disclosed: bool = False  # the agent's last turn read a registered fact out before the check
+    reacting: bool = False  # the caller's turn answers that disclosure and names no data of its own
     data_named: bool = False  # the caller's last turn named their data (its question may follow alone)
     agent_topic: tuple[str, ...] = ()  # types the agent's last turn named without asking (a bare request may follow)
     fired: set[tuple[str, str | None]] = field(default_factory=set)
@@ -329,8 +334,11 @@ class CallState:
             e.type == "CREDIT_CARD" for e in entities)
         # The PII slot may have missed it: read by where it is printed, its digits one by one.
         if says_security_code(flat) or security_code.said(flat, card=self.card_named) \
-                or security_code.named_then_said(flat, card=self.card_named):
+                or security_code.named_then_said(flat, card=self.card_named) \
+                or (speaker != "agent" and self.code_cued and security_code.said_first(flat)):
             found.append(("card_security_code", None))
+        if speaker != "agent":  # 裏の数字ですか、えっと、 / (はい。) / ろく、なな、ご。
+            self.code_cued = security_code.cued(flat, card=self.card_named)
 
         if speaker == "agent":
             requested = acts.requested_types(raw, parse, card=self.card_named, topic=self.agent_topic)
@@ -394,7 +402,9 @@ class CallState:
         # heard as 重症の…) does not raise alone.
         heard = [(m, w) for m, w in mentions if said is not raw or not _inside(m.start, m.end, doubtful)]
         if speaker == "agent":  # the desk the agent introduces themself from (難病医療費助成の担当、…)
-            heard = [(m, w) for m, w in heard if not acts.in_office_name(said, m.start)]
+            # or a class of data the firm passes on only with consent (通院先の情報は…同意…しか出しません)
+            heard = [(m, w) for m, w in heard if not acts.in_office_name(said, m.start)
+                     and not acts.in_handling_rule(said, m.start, m.end)]
         guessed = len(heard) < len(mentions)  # the model reads the same word: not from it either
         mentions = heard
         found += list(dict.fromkeys(("sensitive_info", m.category) for m, _ in mentions))
@@ -406,13 +416,21 @@ class CallState:
             found += [("identity_not_verified", "SENSITIVE") for _, words in mentions
                       if _hash("SENSITIVE", words) not in self._customer_values][:1]
         if speaker != "agent":
-            if acts.asks_about_privacy(raw, parse, has_pii=bool(entities), context=self.data_named):
+            # A protest at what the agent just read out (いきなり言わんといてよ, 私が誰か確認しなくていいんですか)
+            # is that disclosure's warning, not a question of how data is handled.
+            self.reacting = self.agent_disclosed and not entities and not acts.names_data(parse)
+            self.agent_disclosed = False
+        if speaker != "agent":
+            if not self.reacting and acts.asks_about_privacy(raw, parse, has_pii=bool(entities),
+                                                             context=self.data_named):
                 found.append(("privacy_question", None))
             self.data_named = bool(parse) and acts.names_data(parse)  # for the caller's next turn only
             # A security code offered with its value is that act's specific warning alone.
             if self._volunteers(raw, parse, {e.type for e in entities}) and ("card_security_code", None) not in found:
                 found.append(("volunteered_info_offer", None))
         found += self._classified(utterance, flat, found, doubtful, guessed=guessed)
+        if speaker == "agent":
+            self.agent_disclosed = any(kind == "identity_not_verified" for kind, _ in found)
         return self._new(found, channel, utterance.segment_id, utterance.time)
 
     def _classified(self, utterance: Observation, flat: str, found: list[tuple[str, str | None]],
@@ -446,7 +464,8 @@ class CallState:
         is ``unneeded_pii``'s)."""
         if utterance.speaker == "agent":
             return () if self.verified else AGENT_KINDS
-        kinds = tuple(k for k in CUSTOMER_KINDS if not (k == "sensitive_info" and self.animals))
+        kinds = tuple(k for k in CUSTOMER_KINDS if not (k == "sensitive_info" and self.animals)
+                      and not (k == "privacy_question" and self.reacting))
         named = self.engine.acts.structure.identifier_types(flat)
         stated = {e.type for e in utterance.entities}
         if named and all(self.policy.allows(t) or t in stated for t in named):

@@ -33,8 +33,13 @@ _BUILDING_BEFORE = re.compile(r"(家|うち|店|建物|製品|本体|機械|レ�
 # Digits: written, kanji or kana words (a lone ご/に/し/く is a digit only between separators).
 _KANA_WORDS = ("ぜろ", "ゼロ", "れい", "まる", "いち", "イチ", "にい", "にー", "に", "ニ", "さん", "サン", "よん",
                "ヨン", "し", "ご", "ごお", "ごー", "ゴ", "ろく", "ロク", "なな", "ナナ", "しち", "はち", "ハチ",
-               "きゅう", "きゅー", "キュウ", "く")
-_KANA = "(?:" + "|".join(sorted(_KANA_WORDS, key=len, reverse=True)) + ")"  # longest first: しち before し
+               "きゅう", "きゅー", "キュウ", "く",
+               # English digits in katakana (ファイブ、ワン、エイト: a loanword speaker)
+               "ワン", "ツー", "トゥー", "スリー", "フォー", "ファイブ", "ファイヴ", "シックス", "セブン", "セヴン",
+               "エイト", "ナイン")
+# Longest first (しち before し); a one-kana digit glued to a written one is a particle (ところに747).
+_KANA = "(?:" + "|".join(w if len(w) > 1 else w + "(?![0-9０-９])"
+                         for w in sorted(_KANA_WORDS, key=len, reverse=True)) + ")"
 _DIGIT = rf"(?:[0-9０-９]|[〇零一二三四五六七八九]|{_KANA})"
 _PAUSE = r"[・、,，\s\-ー…]"
 # Between digits read one by one: a pause, or a filler said between pauses (なな、の、さん; ろく、えー、に).
@@ -51,14 +56,17 @@ _COUNT = (r"(?:[34３４三四](?:つ|個|桁|けた|ケタ)|(?:みっ|よっ|�
           r"最後の[34３４三四](?:桁|けた))")
 # A count of digits is itself the thing asked (署名欄のところに書いてある3ケタをお願いします): its
 # case particle or a pause may follow it where a number noun would.
-_DIGITS_ASKED = r"(?<![0-9０-９])[34３４三四](?:桁|けた|ケタ)(?:を|も|は|、|の(?:方|ほう))"
+# Asked right after the count too (下三桁お願いします, 三桁だけ教えて).
+_DIGITS_ASKED = (r"(?<![0-9０-９])[34３４三四](?:桁|けた|ケタ)(?:を|も|は|、|の(?:方|ほう)|だけ|お(?:願|ねが)い|"
+                 r"(?:教|おし)え|お?(?:伺|うかが)|お?聞)")
 # The place to the count may hold a hesitation and its correction (署名欄の横に印字されとる…
 # 失礼いたしました、印字されている三桁の数字): 40 characters, still one sentence.
 # The number noun, also in kana (みっつの すうじ: hiragana speech or a recogniser's kana).
-_NUMBER_NOUN = r"(?:数字|番号|数|すうじ|スウジ|ばんごう|コード)"  # 裏面に印字の三桁のコード
+_NUMBER_NOUN = r"(?:数字|番号|数|すうじ|スウジ|ばんごう|コード|ナンバー|なんばー|デジット)"  # 裏面に印字の三桁のコード
 _DESCRIBED = re.compile(
     rf"{_PLACE}[^。？?！!\n]{{0,40}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?{_NUMBER_NOUN}|{_DIGITS_ASKED}|"
-    rf"{_NUMBER_NOUN}(?:が|の)?[、\s]?{_COUNT}|"  # the noun, then its count (数字三つ, 数字が3つ並んだ)
+    # the noun, then its count (数字三つ, 数字が3つ並んだ, 数字を、下三桁, 数字、最後の三つ)
+    rf"{_NUMBER_NOUN}(?:が|の|を|は)?[、\s]?(?:最後の|下|末尾の?)?{_COUNT}|"
     # a check number printed there (カード裏の認証番号, 裏面の確認用の番号)
     rf"(?:認証|確認用?の?|照合)(?:番号|コード|ナンバー)|"
     rf"(?:小さ(?:い|な|く)|ちいさ(?:い|な|く)|ちっちゃ(?:い|な|く)|チッチャ(?:イ|ナ|ク)|ちっこ(?:い|く)|ちっさ(?:い|な|く)|"
@@ -72,7 +80,7 @@ _STRONG = re.compile("署名|サイン|さいん|名前|なまえ")
 _END = re.compile(r"[。！!\n]")  # a question mark may close the place said as a question (後ろの数字？ 六…)
 _KANA_CHAR = re.compile(r"[ぁ-んァ-ン]")
 _SEP_CHAR = re.compile(r"[・、,，\s\-ー…]")
-_CARD = re.compile(r"(カード|かーど)")
+_CARD = re.compile(r"(カード|かーど|クレジット|くれじっと)")
 # Another number named between a place and a value (名前を書くところの横に、部屋番号の305): not the code.
 _OTHER_NUMBER = re.compile(r"(部屋|号室|会員|注文|シリアル|製造|受付|予約|郵便|電話|口座|品番|型番|管理|整理)")
 _LONGER_BEFORE = re.compile(r"[0-9０-９][\-ー−]$")
@@ -116,8 +124,15 @@ def described(text: str, *, card: bool = False) -> bool:
     """The sentence asks for or names a security code by its place and its digits' count or size
     (カードを裏返して3つ並んだ数字, カードの後ろの小さい数字).  ``card``: a card was named around
     it (the turn or the call); the signature strip names one by itself."""
-    return any(_DESCRIBED.match(text, m.start()) and (card or _CARD.search(text) or _STRONG.search(m.group()))
+    return any(_described_at(text, m) and (card or _CARD.search(text) or _STRONG.search(m.group()))
                for m in _places(text))
+
+
+def _described_at(text: str, place: re.Match[str]) -> re.Match[str] | None:
+    """The description that starts at ``place``, unless it names another number on the back
+    (裏の会員番号を、下三桁: a member number's digits)."""
+    found = _DESCRIBED.match(text, place.start())
+    return None if found is None or _OTHER_NUMBER.search(text, place.end(), found.end()) else found
 
 
 def names_a_card(text: str) -> bool:
@@ -163,12 +178,23 @@ def _longer(text: str, start: int, value: re.Match[str]) -> bool:
                 or _RAN_FROM.search(text, max(start, value.start() - 12), value.start()))
 
 
+# The place, then a number noun a few words on (裏の数字, 裏ん数字, サインの横の数字): the value may
+# come in the next sentence (カードの裏ん数字も言うとくわ。ご、ご、に、や).
+_PLACE_THEN_NUMBER = re.compile(rf"[^。？?！!\n]{{0,12}}?{_NUMBER_NOUN}")
+
+
 def _cues(text: str, card: bool) -> list[re.Match[str]]:
     """The code by its name, or its place described with a number noun (名前書くとこの横にちっちゃい
-    数字): the cue a value may follow in the next sentence; ``card`` as in ``said``."""
-    described_at = [_DESCRIBED.match(text, m.start()) for m in _places(text)
-                    if card or _CARD.search(text) or _STRONG.search(m.group())]
+    数字, 裏の数字): the cue a value may follow in the next sentence; ``card`` as in ``said``."""
+    places = [m for m in _places(text) if card or _CARD.search(text) or _STRONG.search(m.group())]
+    described_at = [_described_at(text, m) or _numbered_at(text, m) for m in places]
     return [*_NAME.finditer(text), *(m for m in described_at if m)]
+
+
+def _numbered_at(text: str, place: re.Match[str]) -> re.Match[str] | None:
+    """A number noun right after ``place`` (裏の数字), unless another number is named (裏の会員番号)."""
+    found = _PLACE_THEN_NUMBER.match(text, place.end())
+    return None if found is None or _OTHER_NUMBER.search(text, place.end(), found.end()) else found
 
 
 def named_then_said(text: str, *, card: bool = False) -> re.Match[str] | None:
@@ -176,7 +202,12 @@ def named_then_said(text: str, *, card: bool = False) -> re.Match[str] | None:
     とこの横にちっちゃい数字), then its three or four digits read one by one in that sentence or the
     next (…あれも言うとこか。ろく、いち、に): not a part of a longer number (電話は090 1234 5678).
     Its match (group 1: the digits), or ``None``."""
-    for name in _cues(text, card):
+    return _said_after(text, _cues(text, card))
+
+
+def _said_after(text: str, cues: list[re.Match[str]]) -> re.Match[str] | None:
+    """Three or four digits read one by one after one of ``cues``, in its sentence or the next."""
+    for name in cues:
         ends = [m.end() for m in _END.finditer(text, name.end(), name.end() + 4 * _GAP)]
         bound = ends[1] if len(ends) > 1 else min(len(text), name.end() + 4 * _GAP)
         for value in _VALUE.finditer(text, name.end(), bound):
@@ -186,6 +217,27 @@ def named_then_said(text: str, *, card: bool = False) -> re.Match[str] | None:
             if 3 <= len(_SPOKEN_DIGIT.findall(digits)) <= 4 and _separated(digits):
                 return value
     return None
+
+
+# What a turn may start with before its value: fillers, a yes, a pause.
+_LEAD = re.compile(r"(?:(?:えーと|えっと|えと|えー|あの|あのー|はい|うん|ええ|じゃあ|では|それは|んー|うーん)?"
+                   r"[、,\s…・.。]*){0,4}")
+
+
+def cued(text: str, *, card: bool = False) -> bool:
+    """The turn names or describes the code (``_cues``: 裏の数字ですか、えっと) and says no value after
+    it: the caller's next turn may read it (ろく、なな、ご)."""
+    cues = _cues(text, card)
+    return bool(cues) and not _said_after(text, cues)
+
+
+def said_first(text: str) -> bool:
+    """The turn starts with three or four digits read one by one (えーと、ご、に、はち): the value of
+    a code the caller's turn before named (``cued``); not the start of a longer number."""
+    lead = _LEAD.match(text)
+    value = _VALUE.match(text, lead.end() if lead else 0)
+    return value is not None and not _longer(text, 0, value) and 3 <= len(
+        _SPOKEN_DIGIT.findall(value.group(1))) <= 4 and _separated(value.group(1))
 
 
 def _separated(value: str) -> bool:

@@ -187,6 +187,10 @@ _CLASS_AFTER = re.compile(r"(?:(のある|がある|がおありの|をお持ち
                           r"(や|は|が|には|でも|も|へ|に)"
                           r"|の方(や|は|が|には|でも|も|へ|に)(?=[^。？?]{0,24}(利用|申し?込|いただけ|加入|入れ|遠慮|対象|割引|"
                           r"優先|受け?付|お断り|ご案内|できません|できます))")
+# A category named as a condition of the service, with no one's value (宗派とか関係ありますか, 国籍は
+#問いません): whether it matters, not what the caller's is.
+_CATEGORY_NOUN = re.compile(r"(宗派|宗旨|宗教|信仰|国籍|病歴|既往歴|人種|出身地?|前科|犯罪歴)")
+_CATEGORY_ASKED = re.compile(r"(とか|は|って|など|も|の)?(関係|問(い|わ|う)|不問|制限|条件)")
 # 障害 after a technical word is an outage, not a disability.
 _TECHNICAL_BEFORE = re.compile(r"(通信|回線|電波|システム|サーバー?|ネットワーク|接続|電源|機器)$")
 
@@ -277,6 +281,8 @@ class SensitiveDetector:
                     continue
                 if _TECHNICAL_BEFORE.search(text, max(0, match.start() - 8), match.start()) and "障" in match.group(0):
                     continue
+                if _CATEGORY_NOUN.fullmatch(match.group(0)) and _CATEGORY_ASKED.match(text, match.end()):
+                    continue
                 if words is not None and (words.inside_name(match.start(), match.end())
                                           or (_DEVICES.search(match.group(0))
                                               and words.traded(match.start(), match.end()))):
@@ -311,7 +317,9 @@ _ANIMALS = re.compile(r"(ペット|わんにゃん|にゃんわん|ワンちゃ�
                       r"動物病院|獣医|"
                       # wild animals a pest-control or garden call is about (庭にタヌキが…皮膚病か)
                       r"タヌキ|たぬき|狸(?!小路)|ハクビシン|アライグマ|イタチ|害獣|"
-                      r"(?<![盲導介助聴])犬|(?<!招き)猫|子犬|子猫|愛犬|愛猫)")
+                      r"(?<![盲導介助聴])犬|(?<!招き)猫|子犬|子猫|愛犬|愛猫|"
+                      # a toy treated like a patient (ぬいぐるみ病院: 入院, 手術 of a teddy bear)
+                      r"ぬいぐるみ|縫いぐるみ|人形|おもちゃ)")
 _ANIMAL_CAN_HAVE = frozenset({"medical", "health_check"})
 _PERSON_IN_SENTENCE = re.compile(r"(私|僕|俺|あたし|自分|父|母|夫|妻|主人|家内|両親|祖父|祖母|息子|娘|家族)")
 
