@@ -254,3 +254,18 @@ def test_short_kana_readings_are_no_cues() -> None:
     index = CueIndex()
     assert {"こうざばんごう", "まいなんばー", "じゅうしょ"} <= set(index.owner_of)
     assert not {"きげん", "ふつう", "してん"} & set(index.owner_of)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # warn17: a member number printed on the back is no code; the digit net masks it in a call
+    ("裏の会員番号は1234です", None),
+    ("裏の会員番号ですね。一二三四。", None),
+    # ... while the code after the back's own words, a count or a pause stays one
+    ("裏の3桁は123です", "123"),
+    ("裏の三桁の数字、482です", "482"),
+    ("裏の署名欄の横の番号は123です", "123"),
+    ("カードの裏の、えっと、381", "381"),
+])
+def test_after_the_back_alone_only_its_own_words_lead_to_the_code(redactor, text: str, code: str | None) -> None:
+    codes = [text[s:e] for t, s, e in _spans(redactor, text) if t == "CARD_SECURITY_CODE"]
+    assert codes == ([code] if code else []), codes

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
 from redactor.pii.recognizers.base import (
     NOT_DIGIT_AFTER,
     NOT_DIGIT_BEFORE,
     JapanesePatternRecognizer,
 )
+from redactor.pii.recognizers.slot import PLACE_CUES, names_a_code
 
 
 class CardSecurityCodeRecognizer(JapanesePatternRecognizer):
     ENTITY = "CARD_SECURITY_CODE"
     PATTERNS = (("security code", rf"{NOT_DIGIT_BEFORE}\d{{3,4}}{NOT_DIGIT_AFTER}", 0.4),)
     CONTEXT_REQUIRED = True
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags) if self._at_its_place(text, r)]
+
+    def _at_its_place(self, text: str, result: RecognizerResult) -> bool:
+        """After a card's place alone (裏の), only that place's words may come before the code, as the
+        slot reads it (``names_a_code``): 裏の会員番号は1234 is a member's number printed there (the
+        digit net masks it, with no code warning), 裏の棟の305 a room."""
+        cues = [c for c in self.cues.find(text) if c.owner == self.ENTITY and c.end <= result.start]
+        if not cues or text[cues[-1].start:cues[-1].end] not in PLACE_CUES:
+            return True
+        return names_a_code(text, cues[-1].end, (result.start, result.end))

@@ -93,11 +93,11 @@ _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 # the back is some other thing's (裏の駐車場に3台停められます).
 # (裏面 and 裏側 are weak cues, which take no value of their own: the three here are those that do.)
 PLACE_CUES = frozenset({"裏の", "カードの後ろ", "カードのうしろ"})
-_PLACE_GAP = re.compile(r"(?:[ぁ-ゖ、\s]|番号|数字|桁|ケタ|記載|印字|印刷|書|表示|右|左|端|横|隅|隣|近|小さ"
-                        r"|署名|欄|サイン|セキュリティ|コード)*")
+_PLACE_GAP = re.compile(r"(?:[ぁ-ゖ、\s]|[0-9０-９三四]\s*(?:桁|ケタ|けた|つ)|番号|数字|桁|ケタ|記載|印字|印刷|書"
+                        r"|表示|右|左|端|横|隅|隣|近|小さ|署名|欄|サイン|セキュリティ|コード)*")
 
 
-def _names_a_code(text: str, place_end: int, span: tuple[int, int]) -> bool:
+def names_a_code(text: str, place_end: int, span: tuple[int, int]) -> bool:
     """Whether the value at ``span`` after a card's place cue (ending at ``place_end``) is its code:
     only words of that place between them, and no more than 4 digits (裏の番号が0417-2286です is a
     member's number printed there: the digit net masks it as DIGITS, with no code's warning)."""
@@ -164,7 +164,7 @@ class SlotRecognizer(EntityRecognizer):
             limit = next((c.start for c in found[i + 1:] if not (cue.owner in TEXT_SLOTS and c.owner == cue.owner)),
                          len(text))
             span = None if weak else self._value(text, cue.owner, cue.end, limit)
-            if span and text[cue.start:cue.end] in PLACE_CUES and not _names_a_code(text, cue.end, span):
+            if span and text[cue.start:cue.end] in PLACE_CUES and not names_a_code(text, cue.end, span):
                 continue
             if span is None and cue.owner not in TEXT_SLOTS:
                 # …9131がカード番号です: the value before a cue that names it.
