@@ -269,3 +269,23 @@ def test_short_kana_readings_are_no_cues() -> None:
 def test_after_the_back_alone_only_its_own_words_lead_to_the_code(redactor, text: str, code: str | None) -> None:
     codes = [text[s:e] for t, s, e in _spans(redactor, text) if t == "CARD_SECURITY_CODE"]
     assert codes == ([code] if code else []), codes
+
+
+@pytest.mark.parametrize(("request_text", "answer", "entity_type"), [
+    # blind13 (after its run): a count after the cue is no value of the request's own
+    ("重複申込を防ぐため、マイナンバーの12桁も伺っております。お分かりになりますか。", "え、あ、カード持ってます。906232133537です。",
+     "JP_MY_NUMBER"),
+    ("郵便番号の7桁をお願いします", "1000001です", "JP_POSTAL_CODE"),
+])
+def test_a_count_in_a_request_is_no_value_of_its_own(redactor, request_text: str, answer: str,
+                                                     entity_type: str) -> None:
+    context = CallContext(redactor.cues)
+    context.observe(request_text, "agent")
+    assert context.prompt_for("customer") is not None
+    assert entity_type in {e.type for e in redactor.analyze(answer, prompt=context.prompt_for("customer"))}
+
+
+def test_a_request_holding_its_value_asks_nothing(redactor) -> None:
+    context = CallContext(redactor.cues)
+    context.observe("電話番号は090-1234-5678でよろしいですか", "agent")
+    assert context.prompt_for("customer") is None

@@ -17,9 +17,17 @@ import re
 
 from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex, modifies_business_number
 from redactor.pii.normalize import normalize
+from redactor.pii.quantities import UNIT_AFTER
 
+_DIGIT_RUN = re.compile(r"\d+")
 # A question or a request for something (ASR keeps these endings far better than the cue).
 _REQUEST = re.compile(r"願い|ねがい|おめが|お伺い|伺え|教えて|ください|いただけ|頂け|ょうか|ますか|ですか|[?？]")
+
+
+def _holds_value(text: str, start: int) -> bool:
+    """Whether ``text`` holds digits after ``start`` that are no count or quantity (12桁, 3つ)."""
+    return any(not (UNIT_AFTER.match(text, m.end()) or text.startswith("つ", m.end()))
+               for m in _DIGIT_RUN.finditer(text, start))
 
 
 class CallContext:
@@ -55,8 +63,9 @@ class CallContext:
         asked = [c for c in self.cues.find(normalized)
                  if c.owner != NOT_PII and normalized[c.start:c.end] not in WEAK_CUES
                  and not modifies_business_number(normalized, c)]
-        # Only a turn without a value of its own asks: "電話番号は090…です" answers nothing.
-        if asked and not any(ch.isdigit() for ch in normalized[asked[-1].end:]):
+        # Only a turn without a value of its own asks: "電話番号は090…です" answers nothing; a count
+        # is no value (マイナンバーの12桁も伺っております, 裏の3つの数字を).
+        if asked and not _holds_value(normalized, asked[-1].end):
             self._cue, self._asked_by = normalized[asked[-1].start:asked[-1].end], speaker
         else:
             self._cue, self._asked_by = None, None
