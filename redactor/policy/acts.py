@@ -127,6 +127,11 @@ _BEFORE_WINDOW = 64  # characters a word-before-the-name pattern looks back
 # An office or desk, then the agent's name and the introduction's end (…の担当、小川でございます).
 _OFFICE_INTRO = re.compile(r"(担当|係|窓口|課|センター|室|事務局|相談所|デスク)(の|、|,|\s)*[^。、,\s]{1,10}"
                            r"(でございます|と申します)[。!！]?$")
+# The mention as the desk's subject (難病医療費助成の担当、…): nothing but the desk's own words
+# between it and the desk word, not a matter (…の件の担当, …の結果の担当, 、).
+_OFFICE_SUBJECT = re.compile(r"(?:(?!件|こと|結果|相談)[^。、,\s？?！!]){0,24}?" + _OFFICE_INTRO.pattern)
+# Someone addressed before the mention (山田様の、HIV…の担当): the fact is theirs, not the desk's.
+_ADDRESSED = re.compile(r"様|さん")
 _SELF_INTRO_BEFORE = re.compile(r"(担当|センター|窓口|サポート|デスク|部|課|係|の者|オペレーター)(の|、)?\s*$")
 
 _PRIVACY_TOPIC = re.compile(r"(個人情報|情報|データ|番号|録音|記録|マイナンバー|住所|名前|電話番号|カード)")
@@ -169,10 +174,14 @@ _OFFER_SCOPE = re.compile(
 # places it, in one sentence).  My Number by its 12 digits with its face photo or issuing office, not
 # by 12桁 alone (a parcel's tracking number has 12 digits); a passport as the red booklet of travel
 # abroad, not 赤い手帳 alone (a disability or a maternity handbook may be red).
+_TWELVE_DIGITS = r"(?<![0-9０-９])(?:12|１２|十二|じゅうに)(?:桁|けた|ケタ)"
+# My Number's number itself (個人番号, its 12 digits, the bare word マイナンバー), not its card: what
+# the law lets few collect, so asking for it is never excused as an alternative document.
+MY_NUMBER_ITSELF = re.compile(rf"個人番号|{_TWELVE_DIGITS}|マイナンバー(?!カード|・?カード|の?カード)")
 DESCRIBED_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # …or as the photo card the city issues (市役所で作られた、顔写真付きのカード): a licence has a photo
     # too, so the office must be said besides the photo (the context is read outside the thing).
-    "JP_MY_NUMBER": (re.compile(r"(?<![0-9０-９])(12|１２|十二|じゅうに)(桁|けた|ケタ)|"
+    "JP_MY_NUMBER": (re.compile(rf"{_TWELVE_DIGITS}|"
                                 r"(顔写真|顔の写真|写真)(付き|つき|入り)の?カード"),
                      re.compile(r"(顔写真|顔の写真|かおじゃしん|市役所|区役所|役所|役場|やくしょ|個人番号|通知カード|通知書)")),
     "JP_PASSPORT": (re.compile(r"(赤い|赤色の|あかい)\s?(手帳|冊子|の|やつ|てちょう)"),
@@ -381,12 +390,14 @@ class ActDetector:
             _SELF_INTRO_BEFORE.search(text, max(0, start - _BEFORE_WINDOW), start) or "ございます" in text[end:end + 8]
             or "申します" in text[end:end + 6]))
 
-    def in_office_name(self, text: str, start: int) -> bool:
+    @staticmethod
+    def in_office_name(text: str, start: int) -> bool:
         """A word at ``start`` is part of the office the agent introduces themself from (県保健所、
         難病医療費助成の担当、小川でございます): the desk's subject, no one's fact."""
         left = max(text.rfind(ch, 0, start) for ch in "。？?！!\n") + 1
         ends = [i for i in (text.find(ch, start) for ch in "。？?！!\n") if i >= 0]
-        return bool(_OFFICE_INTRO.search(text, start, min(ends) + 1 if ends else len(text))) and left <= start
+        return bool(_OFFICE_SUBJECT.match(text, start, min(ends) + 1 if ends else len(text))) \
+            and not _ADDRESSED.search(text, left, start)
 
     @staticmethod
     def in_handling_rule(text: str, start: int, end: int) -> bool:

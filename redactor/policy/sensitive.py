@@ -66,8 +66,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"帝王切開", r"不妊", r"更年期", r"自律神経", r"摂食障害", r"拒食", r"過食症", r"依存症", r"PTSD",
         r"ADHD", r"自閉", r"アスペルガー", r"躁うつ", r"不安障害", r"強迫性", r"不眠症", r"睡眠障害", r"心の病",
         r"メンタル(の不調|が不調|をやられ|クリニック)", r"(コロナ|インフルエンザ|インフル)(に)?(感染|かか|陽性)",
-        # not a germ's in a sample (大腸菌群が陽性: a water or food test)
-        r"(?<!菌)(?<!菌が)(?<!菌群)(?<!菌群が)(?<!菌類が)陽性(と|に|で|反応)",
+        # a germ's in a person (ピロリ菌が陽性), not a sample's group count (大腸菌群が陽性: a water
+        # or food test, see _SAMPLE_TEST)
+        r"(?<!菌群)(?<!菌群が)(?<!菌類が)陽性(と|に|で|反応|な[んの]|だ)",
         r"化学療法", r"放射線治療", r"リハビリ(中|に通|を受け)", r"寝たきり", r"余命",
         r"末期(がん|癌|の|で|と)", r"アトピー", r"(点滴|注射)を(受け|打)",
         # dementia and other named neurological conditions
@@ -182,15 +183,18 @@ _PASSING_AFTER = re.compile(r"(の方|の人|の方々|(の)?患者(さん|様)?
 # A class of people a rule or a product is for (妊娠中の方や, 持病のある方は…ご利用いただけません): no
 # one's fact.
 # A bare の方 is as often ほう (父は糖尿病の方が心配です: the caller's father's fact): it is a class only
-# before what a rule or a product does for one (…の方はご利用いただけません, …の方も対象です).
+# before what a rule or a product does for one (…の方はご利用いただけません, …の方も対象です), in
+# its clause (not across 、), and never as …の方が (認知症の方が進んで: ほう).
 _CLASS_AFTER = re.compile(r"(?:(のある|がある|がおありの|をお持ちの)(方|方々|お客様|お客さま)|の(方々|お客様|お客さま))"
                           r"(や|は|が|には|でも|も|へ|に)"
-                          r"|の方(や|は|が|には|でも|も|へ|に)(?=[^。？?]{0,24}(利用|申し?込|いただけ|加入|入れ|遠慮|対象|割引|"
+                          r"|の方(や|は|には|でも|も|へ|に)、?(?=[^。？?、]{0,24}(利用|申し?込|いただけ|加入|入れ|遠慮|対象|割引|"
                           r"優先|受け?付|お断り|ご案内|できません|できます))")
 # A category named as a condition of the service, with no one's value (宗派とか関係ありますか, 国籍は
 #問いません): whether it matters, not what the caller's is.
 _CATEGORY_NOUN = re.compile(r"(宗派|宗旨|宗教|信仰|国籍|病歴|既往歴|人種|出身地?|前科|犯罪歴)")
 _CATEGORY_ASKED = re.compile(r"(とか|は|って|など|も|の)?(関係|問(い|わ|う)|不問|制限|条件)")
+# A test of water, food or a sample, not of a person (水質検査で大腸菌が陽性): its 陽性 is no one's.
+_SAMPLE_TEST = re.compile(r"水質|検体|食品|飲料水|井戸水|水道水|食材|給食")
 # 障害 after a technical word is an outage, not a disability.
 _TECHNICAL_BEFORE = re.compile(r"(通信|回線|電波|システム|サーバー?|ネットワーク|接続|電源|機器)$")
 
@@ -281,9 +285,13 @@ class SensitiveDetector:
                     continue
                 if _TECHNICAL_BEFORE.search(text, max(0, match.start() - 8), match.start()) and "障" in match.group(0):
                     continue
+                if "陽性" in match.group(0) and _SAMPLE_TEST.search(_sentence_around(text, match.start())):
+                    continue
                 if _CATEGORY_NOUN.fullmatch(match.group(0)) and _CATEGORY_ASKED.match(text, match.end()):
                     continue
-                if words is not None and (words.inside_name(match.start(), match.end())
+                # A test result names no place or product (GiNZA labels HIV陽性 a product).
+                if words is not None and ((words.inside_name(match.start(), match.end())
+                                           and "陽性" not in match.group(0))
                                           or (_DEVICES.search(match.group(0))
                                               and words.traded(match.start(), match.end()))):
                     continue
