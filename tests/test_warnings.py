@@ -1378,11 +1378,35 @@ BLIND12_AFTER = {
             ("C:体験したいんですが。", "A:体験料は千円で、振込でもお支払いいただけます。"),
         ]),
 }
+# review16 and user17's findings (issue #14, fix17), in own sentences; run with the families, not trained on.
+REVIEW16 = {
+    "sensitive: a fact named before the agent's self-introduction is someone's, not the desk's": ("sensitive_info", [
+        "A:佐藤様、先日お電話いただいた乳がんの件の担当、中村でございます。",
+        "A:鈴木さんの、うつ病の検査結果の担当、木村と申します。",
+    ], [
+        "A:市役所、障害福祉課の窓口、田中でございます。",
+    ]),
+    "sensitive: a germ or a virus positive in a person, not in a water or food sample": ("sensitive_info", [
+        "C:検査でピロリ菌が陽性と出たので、胃カメラを予約したいんです。",
+        "C:実は主人がHIV陽性なので、保険のことを聞きたくて。",
+        "C:あの、HIV陽性なんですけど、加入できますか。",
+    ], [
+        "C:井戸水の水質検査で大腸菌が陽性と出たんですけど、浄水器ありますか。",
+        "C:プールの水質検査で大腸菌が陽性だったらしいです。",
+    ]),
+    "security code: the code then the card's expiry, or after 下さい, is said": ("card_security_code", [
+        ("A:カードでお支払いですね。", "C:カードの裏の数字は、4、8、2、11月までのカードです。"),
+        ("A:カードでお支払いですね。", "C:すみません、待って下さい、カードの後ろの三つ、ご、ろく、に。"),
+    ], [
+        ("A:カードでお支払いですね。", "C:カードの裏のは、4、8、2、6、1、9です。"),
+        ("A:カードでお支払いですね。", "C:会員番号の下3桁、後ろの三つは、ご、ろく、に。"),
+    ]),
+}
 
 
 def _round4_cases(positive: bool) -> list:
     return [pytest.param(kind, case, id=f"{family}-{n}")
-            for family, (kind, positives, negatives) in (ROUNDS | REVIEW15 | BLIND12_AFTER).items()
+            for family, (kind, positives, negatives) in (ROUNDS | REVIEW15 | BLIND12_AFTER | REVIEW16).items()
             for n, case in enumerate(positives if positive else negatives)]
 
 
@@ -1523,6 +1547,8 @@ def test_health_in_passing_is_quiet_with_the_model_too(engine, case) -> None:
     ("収入の確認のため、マイナンバーか、健康保険証の番号も伺えますか。", True),
     ("在留カードか、マイナンバーの番号をお願いします。", True),
     ("本人確認のため、運転免許証か、マイナンバー・カードをご用意ください。", False),
+    # its twelve digits in kana (review16 #10)
+    ("パスポートか、マイナンバーカードの、12ケタの数字を読み上げていただけますか。", True),
 ])
 def test_my_numbers_own_number_is_never_an_excused_alternative(rules_only, text: str, fires: bool) -> None:
     """After the twelfth blind set's run: in an identity-document call the My Number card may prove
@@ -1740,6 +1766,35 @@ def test_security_code_descriptions_are_linear_on_long_input() -> None:
         began = time.perf_counter()
         describes_security_code(text), says_security_code(text)
         assert time.perf_counter() - began < 1.0
+
+
+@pytest.mark.parametrize(("turn", "kind", "fires"), [
+    # Xの方が is ほう (a condition growing worse); a class of people only before its rule, in its clause.
+    ("C:父の認知症の方が進んでしまって、ショートステイを利用したいんです。", "sensitive_info", True),
+    ("C:僕、糖尿病の方が悪くなってきて、医療保険に加入できますか。", "sensitive_info", True),
+    ("A:認知症の方は、こちらのデイサービスをご利用いただけます。", "sensitive_info", False),
+    ("A:持病のある方も、お申し込みいただけます。", "sensitive_info", False),
+    # the digits on the card's back asked for without a count (user17 F58)
+    ("A:カードの裏面の数字をお願いします。", "card_security_code", True),
+    ("A:では、カードの裏にある番号を教えていただけますか。", "card_security_code", True),
+    ("A:カードの裏面の会員番号をお願いします。", "card_security_code", False),
+    ("A:製品の裏の番号を教えてください。", "card_security_code", False),
+])
+def test_review16_rules(rules_only, turn: str, kind: str, fires: bool) -> None:
+    """review16 #7 and user17 F58, in the rules alone (the act model already reads some of them)."""
+    assert (kind in kinds(converse(rules_only, _turns(turn)))[-1]) is fires
+
+
+def test_the_card_gate_is_read_once_per_text() -> None:
+    """review16 #9: places with no card named (うら、 × 8000) are read in linear time, not once per place."""
+    import time
+
+    from redactor.policy import security_code
+
+    text = "うら、" * 8000
+    began = time.perf_counter()
+    security_code.said(text), security_code.named_then_said(text), security_code.described(text)
+    assert time.perf_counter() - began < 0.5
 
 
 @pytest.mark.parametrize(("turn", "fires"), [

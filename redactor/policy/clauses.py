@@ -77,7 +77,9 @@ TELL_PERSON = frozenset({"話す", "教える", "伝える", "言う", "喋る",
 # Parties a service passes a job to (故障のこと、メーカーに伝えますか): no one the caller is known to.
 CONTRACTORS = frozenset({"業者", "メーカー", "ドライバー", "運転手", "乗務員", "配達員", "作業員", "職人", "委託先",
                          "提携先", "本部", "本社", "部署", "部門", "担当者", "担当", "係", "係員", "窓口"})
-def _KANA_SAY(word: Word) -> bool:
+
+
+def _kana_say(word: Word) -> bool:
     """言います said in kana: GiNZA keeps the lemma いう (and may tag いい an adjective)."""
     return word.lemma == "いう" and word.text.startswith(("いい", "いわ"))
 
@@ -292,6 +294,8 @@ ACCOUNT_MONEY = frozenset({"未納", "未払い", "滞納", "請求", "請求額
                            "延滞", "違反金", "延滞金", "滞納金", "未払金", "残債", "査定額", "買取額", "可能額", "残額",
                            "利用残高", "未収金", "未収", "未収額"})
 # Paying not done (お支払いいただけていない, ご入金が確認できておりません): an amount owed.
+# What the caller used (ご利用料): their account's charge, not a price.
+_USED = frozenset({"利用", "使用", "通話", "請求"})
 PAY = frozenset({"支払い", "支払う", "払う", "入金", "納付", "払い込み", "払い込む", "振替", "引き落とす",
                  "引き落とせる", "引落す", "返済", "決済"})
 # お支払いいただいていない: the payment noun is a compound of the honorific verb, still the predicate.
@@ -573,8 +577,6 @@ def _is_fee(clause: Clause, word: Word) -> bool:
             and not member(before.lemma, ACCOUNT_MONEY) and before.lemma not in PAY
             and before.lemma not in _USED)  # ご利用料は…: what the caller used, their account's
 
-
-_USED = frozenset({"利用", "使用", "通話", "請求"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -936,7 +938,7 @@ class ClauseRules:
             return False
         for word in clause.words:
             head = clause.parse[word.head]
-            telling = head.lemma in TELL_PERSON or _KANA_SAY(head) or (
+            telling = head.lemma in TELL_PERSON or _kana_say(head) or (
                 head.lemma == "知る" and clause.chain(head).startswith("せ"))
             if telling and _OWN_TELLING.match(clause.after(head)):
                 continue  # 家族にもこのサービスのこと教えていいですか: the caller's own telling
@@ -979,7 +981,7 @@ class ClauseRules:
                 return True
             parties = [c for c in clause.children(word) if self._party(clause, c)]
             causative = word.lemma in ("知る", "聞く", "見る") and chain.startswith("せ")  # 知らせないで
-            causative = causative or _KANA_SAY(word)
+            causative = causative or _kana_say(word)
             # いいますか in kana may come out an adjective (いい): still the verb
             if (word.lemma in DISCLOSE or causative) and word.pos in ("VERB", "NOUN", "ADJ") and word.dep != "acl":
                 # (a telling that describes a thing, 会社が出したやつ, is not the one asked about)
@@ -1354,7 +1356,7 @@ class ClauseRules:
                 continue  # 言えないです, お伝えしません
             if word.lemma in TELL_POTENTIAL or (word.lemma in TELL and _CAN.search(chain)):
                 forms.add("potential")
-            elif word.lemma in TELL or _KANA_SAY(word):
+            elif word.lemma in TELL or _kana_say(word):
                 after = clause.after(word)
                 # 書いとこうか: GiNZA may read とこう as a noun of its own, outside the chain.
                 volitional = _VOLITIONAL_Q.search(word.text + (chain or clause.after(word)[:5])

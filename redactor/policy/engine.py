@@ -35,15 +35,13 @@ from redactor.pii.cues import says_security_code
 from redactor.pii.normalize import NormalizedText, normalize
 from redactor.policy import act_model, security_code
 from redactor.policy.act_model import AGENT_KINDS, CUSTOMER_KINDS, ActModel, ActTurn
-from redactor.policy.acts import ActDetector
+from redactor.policy.acts import MY_NUMBER_ITSELF, ActDetector
 from redactor.policy.catalogue import IDENTITY_DOCUMENTS, REQUESTED, Severity, render
 from redactor.policy.parse import Parse
 from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_policies
 from redactor.policy.sensitive import SensitiveDetector
 
 # An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
-# …or the bare word マイナンバー (not its card): the number itself (マイナンバーか、健康保険証の番号も).
-_MY_NUMBER_ITSELF = re.compile(r"個人番号|(?:12|１２|十二)桁|マイナンバー(?!カード|・?カード|の?カード)")
 _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
 _REGISTERED_NAME = re.compile(r"(登録|契約者|名義|申込者|加入者)")
@@ -333,8 +331,10 @@ class CallState:
         self.card_named = self.card_named or security_code.names_a_card(flat) or any(
             e.type == "CREDIT_CARD" for e in entities)
         # The PII slot may have missed it: read by where it is printed, its digits one by one.
-        if says_security_code(flat) or security_code.said(flat, card=self.card_named) \
-                or security_code.named_then_said(flat, card=self.card_named) \
+        # The raw text too: the normaliser joins a code and the expiry after it (7、3、1、12月 → 73112月).
+        if says_security_code(flat) or any(security_code.said(t, card=self.card_named)
+                                           or security_code.named_then_said(t, card=self.card_named)
+                                           for t in dict.fromkeys((flat, raw))) \
                 or (speaker != "agent" and self.code_cued and security_code.said_first(flat)):
             found.append(("card_security_code", None))
         if speaker != "agent":  # 裏の数字ですか、えっと、 / (はい。) / ろく、なな、ご。
@@ -354,7 +354,7 @@ class CallState:
             # My Number's card may prove who one is; its 12-digit number may be collected only where the law
             # allows (番号法: the tax_social purpose), so asking for the number is never excused as an
             # alternative (運転免許証か、マイナンバーカードの12桁の個人番号を).
-            if _MY_NUMBER_ITSELF.search(flat):
+            if MY_NUMBER_ITSELF.search(flat):
                 excused.discard("JP_MY_NUMBER")
             # A card's number asked with its security code (カード番号と、裏面の3桁を…) is one act, the
             # card's details: warned once, as the code (the specific, critical warning).

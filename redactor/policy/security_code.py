@@ -67,6 +67,8 @@ _DESCRIBED = re.compile(
     rf"{_PLACE}[^。？?！!\n]{{0,40}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?{_NUMBER_NOUN}|{_DIGITS_ASKED}|"
     # the noun, then its count (数字三つ, 数字が3つ並んだ, 数字を、下三桁, 数字、最後の三つ)
     rf"{_NUMBER_NOUN}(?:が|の|を|は)?[、\s]?(?:最後の|下|末尾の?)?{_COUNT}|"
+    # the number there asked for with no count (カードの裏面の数字をお願いします)
+    rf"の?{_NUMBER_NOUN}(?:を|も)?[、\s]?(?:お(?:願|ねが)い|(?:教|おし)え|お?(?:伺|うかが)|お?聞か|頂|いただ|読み上げ)|"
     # a check number printed there (カード裏の認証番号, 裏面の確認用の番号)
     rf"(?:認証|確認用?の?|照合)(?:番号|コード|ナンバー)|"
     rf"(?:小さ(?:い|な|く)|ちいさ(?:い|な|く)|ちっちゃ(?:い|な|く)|チッチャ(?:イ|ナ|ク)|ちっこ(?:い|く)|ちっさ(?:い|な|く)|"
@@ -79,7 +81,7 @@ _GAP = 24  # spaces between spoken words (うらの さいんの とこの よ�
 _STRONG = re.compile("署名|サイン|さいん|名前|なまえ")
 _END = re.compile(r"[。！!\n]")  # a question mark may close the place said as a question (後ろの数字？ 六…)
 _KANA_CHAR = re.compile(r"[ぁ-んァ-ン]")
-_SEP_CHAR = re.compile(r"[・、,，\s\-ー…]")
+_SEP_CHAR = re.compile(_PAUSE)
 _CARD = re.compile(r"(カード|かーど|クレジット|くれじっと)")
 # Another number named between a place and a value (名前を書くところの横に、部屋番号の305): not the code.
 _OTHER_NUMBER = re.compile(r"(部屋|号室|会員|注文|シリアル|製造|受付|予約|郵便|電話|口座|品番|型番|管理|整理)")
@@ -90,7 +92,8 @@ _LONGER_BEFORE = re.compile(r"[0-9０-９][\-ー−]$")
 # Three of them with no number named before in the sentence (…0286。で、後ろの三つ、ろく…; 4449 6288…あ、
 # 後ろの三つの数字も) are the back's: a card's tail is read in fours.
 _NUMBER_BEFORE = re.compile(r"(番号|ナンバー|桁|けた)の?$")
-_NUMBER_NAMED = re.compile(r"番号|ナンバー|ばんごう|桁|けた|下")
+# 下 only as a number's lower digits (下3桁), not 下さい.
+_NUMBER_NAMED = re.compile(r"番号|ナンバー|ばんごう|桁|けた|下[0-9０-９三四]?(?:桁|けた|ケタ)")
 _BEHIND = frozenset({"後ろ", "うしろ", "背面"})
 _TAIL_AFTER = re.compile(r"の?(から)?[0-9０-９一二三四五六七八九](桁|けた|ケタ|つ)")
 _THREE_AFTER = re.compile(r"の?(?:[3３三](?:桁|けた|ケタ|つ)|みっつ)")
@@ -124,8 +127,8 @@ def described(text: str, *, card: bool = False) -> bool:
     """The sentence asks for or names a security code by its place and its digits' count or size
     (カードを裏返して3つ並んだ数字, カードの後ろの小さい数字).  ``card``: a card was named around
     it (the turn or the call); the signature strip names one by itself."""
-    return any(_described_at(text, m) and (card or _CARD.search(text) or _STRONG.search(m.group()))
-               for m in _places(text))
+    card = card or names_a_card(text)  # once: per place it was quadratic on a text of places
+    return any(_described_at(text, m) and (card or _STRONG.search(m.group())) for m in _places(text))
 
 
 def _described_at(text: str, place: re.Match[str]) -> re.Match[str] | None:
@@ -145,8 +148,9 @@ def said(text: str, *, card: bool = False) -> re.Match[str] | None:
     (裏のは三・八・一じゃ, 後ろの小さい数字？ 六・〇・三 や): its match (group 1: the digits), or
     ``None``.  ``card``: the call is about a card (a card was named in it), which the back alone
     (裏のは…) needs; the signature strip says it by itself."""
+    card = card or names_a_card(text)
     for place in _places(text):
-        if not (card or _STRONG.search(place.group()) or _CARD.search(text)):
+        if not (card or _STRONG.search(place.group())):
             continue
         bound = min(len(text), place.end() + 2 * _GAP)
         for value in _VALUE.finditer(text, place.end(), bound):
@@ -167,7 +171,10 @@ _NAME = re.compile(r"(?:セキュリティ|せきゅりてぃ)ー?の?(?:コー�
 # A digit no particle spells (not a lone に, ご, し, く): what a longer number goes on or started with.
 _CLEAR_DIGIT = ("(?:[0-9０-９〇零一二三四五六七八九]|"
                 + "|".join(sorted((w for w in _KANA_WORDS if len(w) > 1), key=len, reverse=True)) + ")")
-_RUNS_ON = re.compile(rf"{_SEP}{_CLEAR_DIGIT}")
+# The card's expiry after the code (7、3、1、12月まで; ご、ごがつ): a month or a year, not more digits.
+_EXPIRY = (rf"(?:[0-9０-９]{{1,2}}|十[一二]?|[一二三四五六七八九]|じゅう(?:いち|に)?|{_KANA})"
+           r"(?:月|がつ|ガツ|年|ねん|[/／])")
+_RUNS_ON = re.compile(rf"{_SEP}(?!{_EXPIRY}){_CLEAR_DIGIT}")
 _RAN_FROM = re.compile(rf"{_CLEAR_DIGIT}{_SEP}$")
 
 
@@ -186,7 +193,8 @@ _PLACE_THEN_NUMBER = re.compile(rf"[^。？?！!\n]{{0,12}}?{_NUMBER_NOUN}")
 def _cues(text: str, card: bool) -> list[re.Match[str]]:
     """The code by its name, or its place described with a number noun (名前書くとこの横にちっちゃい
     数字, 裏の数字): the cue a value may follow in the next sentence; ``card`` as in ``said``."""
-    places = [m for m in _places(text) if card or _CARD.search(text) or _STRONG.search(m.group())]
+    card = card or names_a_card(text)
+    places = [m for m in _places(text) if card or _STRONG.search(m.group())]
     described_at = [_described_at(text, m) or _numbered_at(text, m) for m in places]
     return [*_NAME.finditer(text), *(m for m in described_at if m)]
 
