@@ -42,6 +42,9 @@ from redactor.policy.policies import DEFAULT_POLICY, Policy, PolicySet, build_po
 from redactor.policy.sensitive import SensitiveDetector
 
 # An agent's question that confirms what it names (…でよろしいでしょうか, …ですね？).
+# An agent's bare yes to what the caller offered (はい、お願いします): a request for it.
+_ACCEPTS = re.compile(r"^(?:(?:はい|ええ|あ|じゃあ|では)[、,\s]*)*(?:お願い(?:します|いたします|できますか)|どうぞ|"
+                      r"(?:教えて|おっしゃって)(?:ください|いただけますか)|(?:お)?伺います)[。！!]?$")
 _CONFIRMING = re.compile(r"(でよろし|でお間違い|で間違いな|ですね[?？]|でしょうか|ですか)")
 # A name read as the registered one: the words before it (ご契約者様は, ご登録のお名前が).
 _REGISTERED_NAME = re.compile(r"(登録|契約者|名義|申込者|加入者)")
@@ -74,7 +77,7 @@ _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 # The call flags a turn is judged in: restored before a replay.
 _FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
           "customer_spoke", "animals", "agent_asked", "card_named", "data_named", "agent_topic", "code_cued",
-          "agent_disclosed", "reacting")
+          "agent_disclosed", "reacting", "code_offered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +218,7 @@ class CallState:
     agent_asked: tuple[str, ...] = ()  # types the agent's last utterance asked for
     card_named: bool = False  # a payment card was named in the call (a code said by its place alone)
     code_cued: bool = False  # the caller's last turn named the code with no value (its value may open the next)
+    code_offered: bool = False  # the caller's last turn offered the code (セキュリティコード、いります？)
     agent_disclosed: bool = False  # the agent's last turn read a registered fact out before the check
     reacting: bool = False  # the caller's turn answers that disclosure and names no data of its own
     data_named: bool = False  # the caller's last turn named their data (its question may follow alone)
@@ -339,9 +343,14 @@ class CallState:
             found.append(("card_security_code", None))
         if speaker != "agent":  # 裏の数字ですか、えっと、 / (はい。) / ろく、なな、ご。
             self.code_cued = security_code.cued(flat, card=self.card_named)
+            self.code_offered = "CARD_SECURITY_CODE" in acts.offered_types(raw) or any(
+                "CARD_SECURITY_CODE" in types for types, _ in acts.offers(parse))
 
         if speaker == "agent":
             requested = acts.requested_types(raw, parse, card=self.card_named, topic=self.agent_topic)
+            if self.code_offered and _ACCEPTS.match(flat.strip()):  # the code offered, then accepted
+                requested = [*requested, "CARD_SECURITY_CODE"]
+            self.code_offered = False
             self.agent_asked = tuple(requested)
             self.agent_topic = tuple(acts.topic(raw))
             # A security code asked for raises the specific warning only (its own key: the
