@@ -1787,6 +1787,7 @@ def test_security_code_descriptions_are_linear_on_long_input() -> None:
     ("A:では、カードの裏にある番号を教えていただけますか。", "card_security_code", True),
     ("A:カードの裏面の会員番号をお願いします。", "card_security_code", False),
     ("A:製品の裏の番号を教えてください。", "card_security_code", False),
+    ("A:裏面に12桁の番号がある、区役所のカード、その番号もお伺いできますか。", "card_security_code", False),
 ])
 def test_review16_rules(rules_only, turn: str, kind: str, fires: bool) -> None:
     """review16 #7 and user17 F58, in the rules alone (the act model already reads some of them)."""

@@ -67,13 +67,15 @@ _DESCRIBED = re.compile(
     rf"{_PLACE}[^。？?！!\n]{{0,40}}?(?:{_COUNT}[^。？?！!\n]{{0,8}}?{_NUMBER_NOUN}|{_DIGITS_ASKED}|"
     # the noun, then its count (数字三つ, 数字が3つ並んだ, 数字を、下三桁, 数字、最後の三つ)
     rf"{_NUMBER_NOUN}(?:が|の|を|は)?[、\s]?(?:最後の|下|末尾の?)?{_COUNT}|"
-    # the number there asked for with no count (カードの裏面の数字をお願いします)
-    rf"の?{_NUMBER_NOUN}(?:を|も)?[、\s]?(?:お(?:願|ねが)い|(?:教|おし)え|お?(?:伺|うかが)|お?聞か|頂|いただ|読み上げ)|"
     # a check number printed there (カード裏の認証番号, 裏面の確認用の番号)
     rf"(?:認証|確認用?の?|照合)(?:番号|コード|ナンバー)|"
     rf"(?:小さ(?:い|な|く)|ちいさ(?:い|な|く)|ちっちゃ(?:い|な|く)|チッチャ(?:イ|ナ|ク)|ちっこ(?:い|く)|ちっさ(?:い|な|く)|"
     rf"細かい|こまかい)"
     rf"[^。？?！!\n]{{0,6}}?{_NUMBER_NOUN})")
+# The number there asked for with no count (カードの裏面の数字をお願いします): right after the place, in
+# its clause, with no other count between (裏面に12桁の番号がある、…カード: another card's number).
+_ASKED_PLAIN = re.compile(rf"{_PLACE}[^。？?！!\n、,0-9０-９]{{0,12}}?{_NUMBER_NOUN}(?:を|も)?\s?"
+                          r"(?:お(?:願|ねが)い|(?:教|おし)え|お?(?:伺|うかが)|お?聞か|頂|いただ|読み上げ)")
 # A place said for the value: it comes within a few words before it (裏のは, 後ろの小さい数字？).
 _PLACE_RE = re.compile(_PLACE)
 _GAP = 24  # spaces between spoken words (うらの さいんの とこの よこに ちいさい すうじ) count too
@@ -134,7 +136,7 @@ def described(text: str, *, card: bool = False) -> bool:
 def _described_at(text: str, place: re.Match[str]) -> re.Match[str] | None:
     """The description that starts at ``place``, unless it names another number on the back
     (裏の会員番号を、下三桁: a member number's digits)."""
-    found = _DESCRIBED.match(text, place.start())
+    found = _DESCRIBED.match(text, place.start()) or _ASKED_PLAIN.match(text, place.start())
     return None if found is None or _OTHER_NUMBER.search(text, place.end(), found.end()) else found
 
 
