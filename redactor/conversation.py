@@ -488,11 +488,13 @@ class Conversation:
         agent is warned about never shows in the transcript."""
         if CARD_SECURITY_CODE not in self.redactor.config.selected_types:
             return []
-        flat = normalized.text
-        read = security_code.said(flat, card=carded) or security_code.named_then_said(flat, card=carded)
-        spans = sorted({*security_code_values(flat), *([read.span(1)] if read else [])})
-        codes = [Entity(CARD_SECURITY_CODE, *normalized.to_original(a, b), 0.8) for a, b in spans]
-        return [c for c in codes if all(c.end <= e.start or c.start >= e.end for e in result.entities)]
+        flat, text = normalized.text, normalized.original
+        spans = {normalized.to_original(a, b) for a, b in [*security_code_values(flat), *_code_read(flat, carded)]}
+        # The raw text too, as the warning rules read it: the normaliser joins a code and the expiry
+        # after it (7、3、1、12月 → 73112月).
+        spans |= set(_code_read(text, carded)) if text != flat else set()
+        codes = [Entity(CARD_SECURITY_CODE, a, b, 0.8) for a, b in sorted(spans)]
+        return _disjoint([c for c in codes if all(c.end <= e.start or c.start >= e.end for e in result.entities)])
 
     def _names_again(self, text: str, result: RedactionResult) -> list[Entity]:
         """A name masked once in the call is masked wherever it is said again, whatever the
@@ -577,6 +579,12 @@ class Conversation:
             spans.append((start, end))
             floor = end
         return spans
+
+
+def _code_read(text: str, card: bool) -> list[tuple[int, int]]:
+    """The digits of a security code read after its place or its name (the warning rules' reading)."""
+    read = security_code.said(text, card=card) or security_code.named_then_said(text, card=card)
+    return [read.span(1)] if read else []
 
 
 def _side(channel: str | None, speaker: str | None) -> tuple[str | None, str | None]:

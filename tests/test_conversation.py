@@ -495,6 +495,8 @@ def test_the_first_digits_of_an_answer_to_a_garbled_request_are_masked(engine: E
     ([("customer", "カードの裏に書いてある番号ね、ええと、ごー、よん、いち。")], "ごー、よん、いち"),
     ([("customer", "クレジットで払います。裏のは三・八・一じゃ。")], "三・八・一"),
     ([("customer", "署名欄の横にある数字は、七、〇、三です")], "七、〇、三"),
+    # review16 #2: the code with its expiry after it (the normaliser joins 7、3、1、12月)
+    ([("customer", "カードで払います。"), ("customer", "裏の3桁は、7、3、1、12月まで使えます")], "7、3、1"),
     # asked by description without a request's words: the answer is the code
     ([("agent", "カードの裏面、サインの横に数字が三つございますよね。"), ("customer", "はい、えっと、4、8、2です。")],
      "4、8、2"),
