@@ -273,8 +273,8 @@ def test_after_the_back_alone_only_its_own_words_lead_to_the_code(redactor, text
 
 @pytest.mark.parametrize(("request_text", "answer", "entity_type"), [
     # blind13 (after its run): a count after the cue is no value of the request's own
-    ("重複申込を防ぐため、マイナンバーの12桁も伺っております。お分かりになりますか。", "え、あ、カード持ってます。906232133537です。",
-     "JP_MY_NUMBER"),
+    ("重複申込を防ぐため、マイナンバーの12桁も伺っております。お分かりになりますか。",
+     "え、あ、カード持ってます。906232133537です。", "JP_MY_NUMBER"),
     ("郵便番号の7桁をお願いします", "1000001です", "JP_POSTAL_CODE"),
 ])
 def test_a_count_in_a_request_is_no_value_of_its_own(redactor, request_text: str, answer: str,
