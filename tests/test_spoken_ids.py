@@ -265,6 +265,8 @@ def test_short_kana_readings_are_no_cues() -> None:
     ("裏の三桁の数字、482です", "482"),
     ("裏の署名欄の横の番号は123です", "123"),
     ("カードの裏の、えっと、381", "381"),
+    # a question, then the code (blind11 b11-002/7)
+    ("あ、裏のちっちゃい3つのやつもいるんすか。ろく、なな、さん、っすけど。", "ろく、なな、さん"),
 ])
 def test_after_the_back_alone_only_its_own_words_lead_to_the_code(redactor, text: str, code: str | None) -> None:
     codes = [text[s:e] for t, s, e in _spans(redactor, text) if t == "CARD_SECURITY_CODE"]
@@ -288,4 +290,8 @@ def test_a_count_in_a_request_is_no_value_of_its_own(redactor, request_text: str
 def test_a_request_holding_its_value_asks_nothing(redactor) -> None:
     context = CallContext(redactor.cues)
     context.observe("電話番号は090-1234-5678でよろしいですか", "agent")
+    assert context.prompt_for("customer") is None
+    # a count further on describes another thing (blind10 b10-004/4: My Number's card, not the licence)
+    context.observe("運転免許証のコピーは届いております。あと、裏面に12桁の番号がある、市役所で作るカード、あちらの番号も"
+                    "お伺いしてよろしいでしょうか。", "agent")
     assert context.prompt_for("customer") is None

@@ -17,17 +17,19 @@ import re
 
 from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex, modifies_business_number
 from redactor.pii.normalize import normalize
-from redactor.pii.quantities import UNIT_AFTER
 
 _DIGIT_RUN = re.compile(r"\d+")
+_OWN_COUNT = re.compile(r"の?\d{1,2}(?:桁|ケタ|けた)")
 # A question or a request for something (ASR keeps these endings far better than the cue).
 _REQUEST = re.compile(r"願い|ねがい|おめが|お伺い|伺え|教えて|ください|いただけ|頂け|ょうか|ますか|ですか|[?？]")
 
 
 def _holds_value(text: str, start: int) -> bool:
-    """Whether ``text`` holds digits after ``start`` that are no count or quantity (12桁, 3つ)."""
-    return any(not (UNIT_AFTER.match(text, m.end()) or text.startswith("つ", m.end()))
-               for m in _DIGIT_RUN.finditer(text, start))
+    """Whether ``text`` holds digits after ``start`` (the cue's end), other than the count of the
+    cue's own digits right after it (マイナンバーの12桁): a count said further on may describe another
+    thing (運転免許証のコピーは…、裏面に12桁の番号がある…カード: the cue is no request then)."""
+    count = _OWN_COUNT.match(text, start)
+    return bool(_DIGIT_RUN.search(text, count.end() if count else start))
 
 
 class CallContext:

@@ -93,7 +93,7 @@ _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 # the back is some other thing's (裏の駐車場に3台停められます).
 # (裏面 and 裏側 are weak cues, which take no value of their own: the three here are those that do.)
 PLACE_CUES = frozenset({"裏の", "カードの後ろ", "カードのうしろ"})
-_PLACE_GAP = re.compile(r"(?:[ぁ-ゖ、\s]|[0-9０-９三四]\s*(?:桁|ケタ|けた|つ)|番号|数字|桁|ケタ|記載|印字|印刷|書"
+_PLACE_GAP = re.compile(r"(?:[ぁ-ゖ、。？?\s]|[0-9０-９三四]\s*(?:桁|ケタ|けた|つ)|番号|数字|桁|ケタ|記載|印字|印刷|書"
                         r"|表示|右|左|端|横|隅|隣|近|小さ|署名|欄|サイン|セキュリティ|コード)*")
 
 
