@@ -323,7 +323,7 @@ _WILL_DO = re.compile(r"^(いたします|します|させていただきます|
 # An account held in a firm's name (…普通口座1234567、カブシキガイシャサクラ) is the firm's too.
 _OURS = re.compile(r"(当社|弊社|当店|当センター|当院|当行|当方|指定の|こちらの口座|下記|本社|支店宛|宛に|宛て|"
                    r"株式会社|カブシキガイシャ|カ\)|\(株\)|（株）|有限会社|ユウゲンガイシャ|合同会社|ゴウドウガイシャ|"
-                   r"[一-龯]{2,}法人|ホウジン|協同組合|キョウドウクミアイ)")
+                   r"(?<=[一-龯][一-龯])法人|ホウジン|協同組合|キョウドウクミアイ)")  # a lookbehind: linear
 # Where the caller's address is named (練馬区豊玉北のご住所, お届け先は…).
 ADDRESS_NOUNS = frozenset({"住所", "届け先", "お届け先", "送付先", "住まい", "お住まい", "配送先", "請求先"})
 # What names a bank account without 口座 (ひまわり信金の駅前支店, お振込先は…銀行).
