@@ -24,6 +24,7 @@ ENTITY_TYPES: tuple[str, ...] = (
     "JP_PENSION_NUMBER",
     "JP_RESIDENCE_CARD",
     "JP_BANK_ACCOUNT",
+    "CREDENTIAL",
 )
 
 # Types that identify no person: a firm's 法人番号 is published by the National Tax Agency.  Masked like

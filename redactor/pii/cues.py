@@ -56,6 +56,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "JP_PENSION_NUMBER": ("基礎年金番号", "年金番号", "年金手帳", "年金"),
     "JP_RESIDENCE_CARD": ("在留カード番号", "在留カード", "在留"),
     "JP_BANK_ACCOUNT": ("口座番号", "口座", "普通預金", "当座預金", "普通", "当座", "ゆうちょ", "支店"),
+    # A PIN or password: no business needs it said (redactor.pii.recognizers.credential).
+    "CREDENTIAL": ("暗証番号", "暗証", "パスワード", "パスコード", "PINコード", "PIN番号", "ピン番号", "ピンコード",
+                   "ログインパスワード", "あんしょう番号"),
     NOT_PII: (*BUSINESS_NUMBERS, "支払期限", "支払い期限", "お支払い期限", "お支払期限",
               "返品期限", "申込期限", "お申し込み期限", "提出期限", "番号札",
               "ISBN", "ISSN",  # book and serial numbers (ISBN 0198611862 has a phone's length)

@@ -33,6 +33,7 @@ TYPE_LABELS: dict[str, str] = {
     "JP_PENSION_NUMBER": "基礎年金番号",
     "JP_RESIDENCE_CARD": "在留カード番号",
     "JP_BANK_ACCOUNT": "口座番号",
+    "CREDENTIAL": "暗証番号・パスワード",
     "DIGITS": "数字",  # the safety net for digit runs no recognizer labelled
     "PENDING": "確認中",  # live partials only: held back until the final decides (docs/events.md)
 }
@@ -63,7 +64,7 @@ REGISTERED_LABELS: dict[str, str] = {
 }
 
 # Types whose mere presence is a legal problem, not only a minimisation one.
-CRITICAL_TYPES = frozenset({"JP_MY_NUMBER", "CARD_SECURITY_CODE"})
+CRITICAL_TYPES = frozenset({"JP_MY_NUMBER", "CARD_SECURITY_CODE", "CREDENTIAL"})
 # Documents that identify a person (保険証, 免許証, パスポート, 在留カード, マイナンバー, 年金手帳): one
 # of them asked for as an alternative of another (マイナンバーか、保険証の番号を) is the same proof of
 # identity.  A card, a bank account or a security code is never such an alternative.

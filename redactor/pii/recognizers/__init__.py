@@ -11,6 +11,7 @@ from redactor.pii.recognizers.bank_account import BankAccountRecognizer
 from redactor.pii.recognizers.card_expiry import CardExpiryRecognizer
 from redactor.pii.recognizers.card_security_code import CardSecurityCodeRecognizer
 from redactor.pii.recognizers.corporate_number import CorporateNumberRecognizer
+from redactor.pii.recognizers.credential import CredentialRecognizer
 from redactor.pii.recognizers.credit_card import JpCreditCardRecognizer
 from redactor.pii.recognizers.custom import identifier_recognizer
 from redactor.pii.recognizers.date_of_birth import DateOfBirthRecognizer, PastFullDateRecognizer
@@ -31,7 +32,7 @@ PATTERN_RECOGNIZERS = (
     DateOfBirthRecognizer, PastFullDateRecognizer, JpCreditCardRecognizer, CardSecurityCodeRecognizer,
     CardExpiryRecognizer, MyNumberRecognizer, CorporateNumberRecognizer,
     DriversLicenseRecognizer, PassportRecognizer, HealthInsuranceRecognizer,
-    PensionNumberRecognizer, ResidenceCardRecognizer, BankAccountRecognizer,
+    PensionNumberRecognizer, ResidenceCardRecognizer, BankAccountRecognizer, CredentialRecognizer,
 )
 
 

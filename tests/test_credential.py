@@ -1,0 +1,61 @@
+"""CREDENTIAL: a PIN or password said on a call is masked next to its cue, and an agent who asks
+for one is warned (no business needs it).  Real engine (GiNZA + Presidio); own sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor import Redactor
+from redactor.engine import Engine
+from tests.conftest import found
+
+# (utterance, the exact text that must be masked as CREDENTIAL)
+POSITIVES = [
+    ("暗証番号は1234です。", "1234"),
+    ("キャッシュカードの暗証番号は、えっと、4321です。", "4321"),
+    ("暗証番号は、ええと、ななはちきゅうぜろ。", "ななはちきゅうぜろ"),
+    ("パスワードはsakura2024です。", "sakura2024"),
+    ("ログインパスワードは Abc-1234 です", "Abc-1234"),
+    ("あんしょうばんごうは5678です", "5678"),
+    ("PINコードは246810です", "246810"),
+    ("えっと、パスコードが、いち、に、さん、よん、です", "いち、に、さん、よん"),
+]
+
+# Talk about a PIN or password that says none: nothing may be masked as one.
+NEGATIVES = [
+    "キャッシュカードの暗証番号を忘れてしまって。",
+    "暗証番号は4桁です。",
+    "パスワードは8文字以上で設定してください。",
+    "暗証番号の再設定は、市役所の窓口で本人確認のうえ行います。",
+    "ボックスの暗証番号は自分で決められるんですよね。",
+    "端末の裏に書いてあるSSIDとパスワードって当日わかります？",
+    "ログインのパスワードを三回間違えてロックされちゃったんです。",
+    "暗証番号はお電話では絶対にお伺いしませんのでご注意ください。",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), POSITIVES)
+def test_a_said_pin_or_password_is_masked(redactor: Redactor, text: str, value: str) -> None:
+    spans = found(redactor, text)
+    assert ("CREDENTIAL", value) in spans, spans
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_talk_about_a_pin_masks_nothing_as_one(redactor: Redactor, text: str) -> None:
+    assert [s for s in found(redactor, text) if s[0] == "CREDENTIAL"] == []
+
+
+def test_an_agent_asking_for_the_pin_is_warned_and_the_answer_masked(engine: Engine) -> None:
+    conversation = engine.conversation("pin", "general_support")
+    asked = conversation.turn("恐れ入りますが、キャッシュカードの暗証番号を教えていただけますか。", "agent")
+    answer = conversation.turn("はい、いちにいさんよんです。", "customer")
+    assert [(w.kind, w.entity_type, w.severity) for w in asked.warnings] == [
+        ("agent_requests_unneeded", "CREDENTIAL", "critical")]
+    assert "いちにいさんよん" not in answer.text and "<CREDENTIAL>" in answer.text
+    assert ("unneeded_pii", "CREDENTIAL") in {(w.kind, w.entity_type) for w in answer.warnings}
+
+
+def test_an_agent_saying_the_pin_is_never_asked_is_not_warned(engine: Engine) -> None:
+    conversation = engine.conversation("pin-never", "general_support")
+    said = conversation.turn("暗証番号はお電話では絶対にお伺いしませんので、お伝えにならないでください。", "agent")
+    assert said.warnings == []
