@@ -198,6 +198,7 @@ class _Heard:
     words: Sequence[Word] | None  # of its latest version (in memory only, like its text)
     versions: list[str] = field(default_factory=list, repr=False)  # its raw texts, oldest first (what each asked)
     masked: list[tuple[int, int, str]] = field(default_factory=list)  # of its latest version's text
+    asks: str | None = None  # a cue it asked for in words no cue holds (``CallContext.asked``)
 
 
 def full_year(year: int, this_year: int) -> int:
@@ -278,7 +279,8 @@ class Conversation:
                              answered=prompt is not None or requested, garbled=garbled)
         if speaker == "agent" and CARD_SECURITY_CODE in self.state.agent_asked:
             # The warning rules read the code asked for by where it is printed: its answer is the code.
-            self.context.asked(CUES[CARD_SECURITY_CODE][0], speaker)
+            heard.asks = CUES[CARD_SECURITY_CODE][0]
+            self.context.asked(heard.asks, speaker)
         return turn
 
     def revise(self, text: str, speaker: str | None = None, *, start: float | None = None,
@@ -347,7 +349,7 @@ class Conversation:
             heard.versions.append(text)
         if heard is None or since is None:
             return [], []
-        context = _observed(heard.context, heard.versions, speaker)
+        context = _observed(heard.context, heard.versions, speaker, heard.asks)
         reread, shown = [], []
         for turn in since[1:]:
             later = self._heard.get(turn.segment_id or "")
@@ -364,7 +366,7 @@ class Conversation:
                     reread.append(replace(turn, masked=result.text, entities=found, parse=result.parse))
                     if result.text != turn.masked and turn.segment_id is not None:
                         shown.append(Reread(turn.segment_id, result.text, result.entities))
-                context = _observed(context, later.versions, turn.speaker)
+                context = _observed(context, later.versions, turn.speaker, later.asks)
             else:
                 context.observe(turn.text if turn.text is not None else turn.masked or "", turn.speaker)
         self.context = context
@@ -489,10 +491,13 @@ class Conversation:
         if CARD_SECURITY_CODE not in self.redactor.config.selected_types:
             return []
         flat, text = normalized.text, normalized.original
-        spans = {normalized.to_original(a, b) for a, b in [*security_code_values(flat), *_code_read(flat, carded)]}
+        # The caller's turn before named the code (裏の数字ですか、えっと、): this one may open with it.
+        cued = self.state.code_cued
+        spans = {normalized.to_original(a, b)
+                 for a, b in [*security_code_values(flat), *_code_read(flat, carded, cued)]}
         # The raw text too, as the warning rules read it: the normaliser joins a code and the expiry
         # after it (7、3、1、12月 → 73112月).
-        spans |= set(_code_read(text, carded)) if text != flat else set()
+        spans |= set(_code_read(text, carded, cued)) if text != flat else set()
         codes = [Entity(CARD_SECURITY_CODE, a, b, 0.8) for a, b in sorted(spans)]
         return _disjoint([c for c in codes if all(c.end <= e.start or c.start >= e.end for e in result.entities)])
 
@@ -581,9 +586,9 @@ class Conversation:
         return spans
 
 
-def _code_read(text: str, card: bool) -> list[tuple[int, int]]:
-    """The digits of a security code read after its place or its name (the warning rules' reading)."""
-    read = security_code.said(text, card=card) or security_code.named_then_said(text, card=card)
+def _code_read(text: str, card: bool, cued: bool) -> list[tuple[int, int]]:
+    """The digits of a security code the warning rules read (``security_code.read``)."""
+    read = security_code.read(text, card=card, cued=cued)
     return [read.span(1)] if read else []
 
 
@@ -643,16 +648,21 @@ def _asks(context: CallContext) -> tuple[bool, bool]:
     return context.answers_request(_ANYONE), context.prompt_for(_ANYONE) is not None
 
 
-def _observed(context: CallContext, versions: Sequence[str], speaker: str | None) -> CallContext:
+def _observed(context: CallContext, versions: Sequence[str], speaker: str | None,
+              asks: str | None = None) -> CallContext:
     """``context`` after a turn heard in several ``versions`` (oldest first): the latest one
-    that asks most (a request open, a cue named), so that what any version asked stays asked."""
+    that asks most (a request open, a cue named), so that what any version asked stays asked;
+    ``asks``: the cue the turn asked for in words no cue holds (``_Heard.asks``)."""
     best = None
     for text in reversed(versions):
         after = copy.copy(context)
         after.observe(text, speaker)
         if best is None or _asks(after) > _asks(best):
             best = after
-    return best if best is not None else copy.copy(context)
+    best = best if best is not None else copy.copy(context)
+    if asks is not None:
+        best.asked(asks, speaker)
+    return best
 
 
 def _asked_more(before: tuple[str | None, bool, bool] | None,

@@ -301,3 +301,63 @@ def test_no_warning_shows_an_internal_type_name(engine) -> None:
     ]})
     texts = _every_message(engine, dialogues)
     assert texts and not [t for t in texts if _INTERNAL_NAME.search(t)]
+
+
+# --- review17: a code the warning reads is masked; a card's back described in everyday words ----
+
+_CARD = ("agent", "カード番号をお願いします。")
+
+
+@pytest.mark.parametrize(("call", "digits"), [
+    # the caller names the code, then reads it at the start of the next turn (security_code.said_first)
+    ([_CARD, ("customer", "4980 1234 5678 9012です。あと裏の数字ですか、えっと、"), ("agent", "はい。"),
+      ("customer", "ろく、なな、ご。")], "ろく、なな、ご"),
+    ([_CARD, ("customer", "4980 1234 5678 9012。裏の、なんていうの、三つの数字も要るんでしょ？"),
+      ("agent", "はい、お願いします。"), ("customer", "えーと、ご、に、はち。")], "ご、に、はち"),
+    ([_CARD, ("customer", "4980 1234 5678 9012です"), ("customer", "あ、セキュリティコードも言いましょうか"),
+      ("agent", "はい、お願いします"), ("customer", "えーと、ファイブ、ワン、エイト")], "ファイブ、ワン、エイト"),
+])
+def test_a_code_read_at_the_start_of_the_next_turn_is_masked_where_it_is_warned(engine, call, digits) -> None:
+    conversation = engine.conversation("code-next-turn", "general_support")
+    for speaker, text in call:
+        last = conversation.turn(text, speaker)
+    assert "card_security_code" in [w.kind for w in last.warnings]
+    assert digits not in last.text and "<CARD_SECURITY_CODE>" in last.text
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("カードの裏の白い帯のところの数字は、147です", "147"),
+    ("裏のシールの下の数字は852です", "852"),
+    ("カードの裏の、黒い線の下の3桁は369です", "369"),
+    ("クレジットカードの裏の右下にある3桁の数字は、123です", "123"),
+    ("裏の上の方に書いてある番号は963です", "963"),
+])
+def test_a_card_s_back_described_in_everyday_words_still_names_its_code(redactor, text, code) -> None:
+    assert ("CARD_SECURITY_CODE", code) in found(redactor, text)
+
+
+@pytest.mark.parametrize("text", [
+    "裏の会員番号は1234です",  # another number printed there
+    "裏の棟の305にお住まいですか",  # a building's parts
+    "裏の駐車場に3台停められます",
+    "裏の番号が0417-2286です",  # more digits than a code has
+])
+def test_another_number_at_the_back_is_no_code(redactor, text) -> None:
+    assert [f for f in found(redactor, text) if f[0] == "CARD_SECURITY_CODE"] == []
+
+
+def test_a_business_word_in_kana_does_not_switch_the_digit_net_off(engine) -> None:
+    said = engine.conversation("kana-business", "general_support").turn(
+        "りょうきんの ひきおとし こうざは 1234567 です", "customer")
+    assert "1234567" not in said.text
+
+
+def test_a_code_asked_by_its_place_is_still_asked_after_the_request_is_revised(engine) -> None:
+    conversation = engine.conversation("code-asked-revised", "general_support")
+    conversation.turn("お支払いのカード番号をお願いします。", "agent", start=0.0, end=1.0, segment_id="a1")
+    conversation.turn("4111 1111 1111 1111です", "customer", start=3.0, end=4.0, segment_id="c1")
+    asked = "ありがとうございます。サインの横にある数字をお願いします"
+    conversation.turn(asked, "agent", start=6.0, end=7.0, segment_id="a2")
+    conversation.revise(asked + "。", "agent", start=6.0, segment_id="a2")
+    answer = conversation.turn("えっと、ロク、ナナ、ゴです", "customer", start=9.0, end=10.0, segment_id="c2")
+    assert "<CARD_SECURITY_CODE>" in answer.text and "card_security_code" in [w.kind for w in answer.warnings]

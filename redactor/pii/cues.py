@@ -31,6 +31,11 @@ BUSINESS_NUMBERS = ("注文番号", "ご注文", "品番", "型番", "型式", "
                     "エラー", "請求書番号", "部屋番号", "整理番号", "モデル", "価格", "金額",
                     "合計", "送料", "料金")
 
+# Another number printed on or kept at a card's back (裏の会員番号, 部屋番号の305, 裏の棟の305): what
+# stands between a card's place and a value it is not the code of.  One list for the recognizers
+# (``slot.names_a_code``) and the warning rules (``redactor.policy.security_code``).
+OTHER_NUMBER = re.compile(r"部屋|号室|会員|注文|シリアル|製造|受付|予約|郵便|電話|口座|品番|型番|管理|整理|棟|階|駐車")
+
 CUES: dict[str, tuple[str, ...]] = {
     "PERSON": ("お名前", "名前", "氏名", "名義", "フルネーム", "おなまえ", "フリガナ", "ふりがな",
                "契約者", "ご契約者", "読み方", "お読み"),
@@ -205,8 +210,12 @@ class CueIndex:
             for word in words:
                 self.owner_of.setdefault(word.lower(), owner)
         # Then each cue as speech recognition may spell it, in kana (こうざばんごう, まいなんばー):
-        # the words as written keep their owners.
+        # the words as written keep their owners.  Not the business words' (りょうきん, ごうけい) nor
+        # the weak cues' (a guessed reading must not grow the exceptions: りょうきんの ひきおとし
+        # こうざは 1234567 would lose the digit net to りょうきん, こうざ being too short to be read).
         for word, owner in list(self.owner_of.items()):
+            if owner == NOT_PII or word in WEAK_CUES:
+                continue
             for form in spoken_forms(word):
                 self.owner_of.setdefault(form, owner)
         alternation = "|".join(map(_cue_pattern, sorted(self.owner_of, key=len, reverse=True)))

@@ -336,10 +336,9 @@ class CallState:
             e.type == "CREDIT_CARD" for e in entities)
         # The PII slot may have missed it: read by where it is printed, its digits one by one.
         # The raw text too: the normaliser joins a code and the expiry after it (7、3、1、12月 → 73112月).
-        if says_security_code(flat) or any(security_code.said(t, card=self.card_named)
-                                           or security_code.named_then_said(t, card=self.card_named)
-                                           for t in dict.fromkeys((flat, raw))) \
-                or (speaker != "agent" and self.code_cued and security_code.said_first(flat)):
+        cued = speaker != "agent" and self.code_cued
+        if says_security_code(flat) or any(security_code.read(t, card=self.card_named, cued=cued)
+                                           for t in dict.fromkeys((flat, raw))):
             found.append(("card_security_code", None))
         if speaker != "agent":  # 裏の数字ですか、えっと、 / (はい。) / ろく、なな、ご。
             self.code_cued = security_code.cued(flat, card=self.card_named)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from redactor.pii.cues import OTHER_NUMBER
+
 # The back of a card or its signature strip, not a building's back (裏口, 裏庭, 裏山) or a place
 # behind something said with a building (家の裏, 店の裏の): the place is read as a word of its own.
 _PLACE = (r"(?:(?:裏|うら)(?:面|側|がわ|っかわ|っ側)?(?![口庭山手地道通門方返])|後ろ|うしろ|背面|"
@@ -85,8 +87,6 @@ _END = re.compile(r"[。！!\n]")  # a question mark may close the place said as
 _KANA_CHAR = re.compile(r"[ぁ-んァ-ン]")
 _SEP_CHAR = re.compile(_PAUSE)
 _CARD = re.compile(r"(カード|かーど|クレジット|くれじっと)")
-# Another number named between a place and a value (名前を書くところの横に、部屋番号の305): not the code.
-_OTHER_NUMBER = re.compile(r"(部屋|号室|会員|注文|シリアル|製造|受付|予約|郵便|電話|口座|品番|型番|管理|整理)")
 _LONGER_BEFORE = re.compile(r"[0-9０-９][\-ー−]$")
 
 
@@ -137,7 +137,7 @@ def _described_at(text: str, place: re.Match[str]) -> re.Match[str] | None:
     """The description that starts at ``place``, unless it names another number on the back
     (裏の会員番号を、下三桁: a member number's digits)."""
     found = _DESCRIBED.match(text, place.start()) or _ASKED_PLAIN.match(text, place.start())
-    return None if found is None or _OTHER_NUMBER.search(text, place.end(), found.end()) else found
+    return None if found is None or OTHER_NUMBER.search(text, place.end(), found.end()) else found
 
 
 def names_a_card(text: str) -> bool:
@@ -160,7 +160,7 @@ def said(text: str, *, card: bool = False) -> re.Match[str] | None:
                 break  # too far, or in the next sentence
             if value.end() == bound < len(text):
                 break  # cut by the window: the digits may go on
-            if _longer(text, place.end(), value) or _OTHER_NUMBER.search(text, place.end(), value.start()):
+            if _longer(text, place.end(), value) or OTHER_NUMBER.search(text, place.end(), value.start()):
                 break  # a group of a longer number (0417-2286), or another number named (部屋番号の305)
             if 3 <= len(_SPOKEN_DIGIT.findall(value.group(1))) <= 4 and _separated(value.group(1)):
                 return value
@@ -204,7 +204,7 @@ def _cues(text: str, card: bool) -> list[re.Match[str]]:
 def _numbered_at(text: str, place: re.Match[str]) -> re.Match[str] | None:
     """A number noun right after ``place`` (裏の数字), unless another number is named (裏の会員番号)."""
     found = _PLACE_THEN_NUMBER.match(text, place.end())
-    return None if found is None or _OTHER_NUMBER.search(text, place.end(), found.end()) else found
+    return None if found is None or OTHER_NUMBER.search(text, place.end(), found.end()) else found
 
 
 def named_then_said(text: str, *, card: bool = False) -> re.Match[str] | None:
@@ -241,13 +241,23 @@ def cued(text: str, *, card: bool = False) -> bool:
     return bool(cues) and not _said_after(text, cues)
 
 
-def said_first(text: str) -> bool:
+def said_first(text: str) -> re.Match[str] | None:
     """The turn starts with three or four digits read one by one (えーと、ご、に、はち): the value of
-    a code the caller's turn before named (``cued``); not the start of a longer number."""
+    a code the caller's turn before named (``cued``); not the start of a longer number.  Its match
+    (group 1: the digits), or ``None``."""
     lead = _LEAD.match(text)
     value = _VALUE.match(text, lead.end() if lead else 0)
-    return value is not None and not _longer(text, 0, value) and 3 <= len(
+    ok = value is not None and not _longer(text, 0, value) and 3 <= len(
         _SPOKEN_DIGIT.findall(value.group(1))) <= 4 and _separated(value.group(1))
+    return value if ok else None
+
+
+def read(text: str, *, card: bool = False, cued: bool = False) -> re.Match[str] | None:
+    """Where a turn reads a card's code (group 1: the digits), the one decision both the warning
+    rules (``card_security_code``) and the transcript's mask (``redactor.conversation``) take:
+    after its place (``said``), after its name or description (``named_then_said``), or, when the
+    caller's turn before named it (``cued``), at the start of this turn (``said_first``)."""
+    return said(text, card=card) or named_then_said(text, card=card) or (said_first(text) if cued else None)
 
 
 def _separated(value: str) -> bool:

@@ -16,7 +16,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
-from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex
+from redactor.pii.cues import NOT_PII, OTHER_NUMBER, WEAK_CUES, CueIndex
 from redactor.pii.quantities import UNIT_AFTER, counter
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person import HONORIFICS
@@ -88,20 +88,23 @@ _SENTENCE_ENDS = "。？！?!"
 # が/は closing a value before its cue, a few words apart at most (…が弊社の法人番号).
 _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 
-# Cues that name where a card's code is printed, not the code: what stands between one and its value
-# may only say more of that place or name the number (裏面に記載の3桁, 裏の署名欄の横の番号は123), or
-# the back is some other thing's (裏の駐車場に3台停められます).
+# Cues that name where a card's code is printed, not the code (裏の): what stands between one and its
+# value may describe that place in any words (裏のシールの下の数字は852, 裏の右下にある3桁の数字は123), but
+# not name another number printed or kept there (裏の会員番号は1234, 裏の部屋番号の305), a building's
+# parts (裏の棟の305) or end the sentence.
 # (裏面 and 裏側 are weak cues, which take no value of their own: the three here are those that do.)
 PLACE_CUES = frozenset({"裏の", "カードの後ろ", "カードのうしろ"})
-_PLACE_GAP = re.compile(r"(?:[ぁ-ゖ、。？?\s]|[0-9０-９三四]\s*(?:桁|ケタ|けた|つ)|番号|数字|桁|ケタ|記載|印字|印刷|書"
-                        r"|表示|右|左|端|横|隅|隣|近|小さ|署名|欄|サイン|セキュリティ|コード)*")
+_PLACE_GAP_MAX = 24
+_GAP_END = re.compile(r"[。？?！!\n]")
 
 
 def names_a_code(text: str, place_end: int, span: tuple[int, int]) -> bool:
     """Whether the value at ``span`` after a card's place cue (ending at ``place_end``) is its code:
-    only words of that place between them, and no more than 4 digits (裏の番号が0417-2286です is a
-    member's number printed there: the digit net masks it as DIGITS, with no code's warning)."""
-    return bool(_PLACE_GAP.fullmatch(text, place_end, span[0])) and len(_DIGIT.findall(text, *span)) <= 4
+    near it in the same sentence, no other number named between (``OTHER_NUMBER``), and no more than
+    4 digits (裏の番号が0417-2286です is a member's number printed there: the digit net masks it as
+    DIGITS, with no code's warning)."""
+    return (span[0] - place_end <= _PLACE_GAP_MAX and not _GAP_END.search(text, place_end, span[0])
+            and not OTHER_NUMBER.search(text, place_end, span[0]) and len(_DIGIT.findall(text, *span)) <= 4)
 
 
 def _value_start(text: str, owner: str, pos: int, end: int) -> tuple[re.Match[str] | None, int]:
