@@ -1110,3 +1110,68 @@ def test_round13_a_candidate_for_election_is_a_title(redactor, text: str, names:
 ])
 def test_round14_a_real_or_former_name_belongs_to_a_person(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+# JMnedict's katakana words (#10 round 15: redactor/pii/data/jmnedict_katakana.tsv, built by
+# benchmarks/build_names_lexicon.py): what a name names, as EDRDG classifies it.
+@pytest.mark.parametrize(("word", "only_person", "only_firm"), [
+    ("マイケル", True, False),  # masc
+    ("ケネディ", True, False),  # surname
+    ("トヨタ", False, True),  # company
+    ("カージナルス", False, True),  # organization (a club)
+    ("マクドナルド", False, False),  # a surname and a firm: either
+    ("ニューヨーク", False, False),  # a place: neither (places are often named after people)
+    ("ゼンゼンナイナマエ", False, False),  # not listed
+])
+def test_round15_jmnedict_says_what_a_katakana_name_names(word: str, only_person: bool, only_firm: bool) -> None:
+    from redactor.pii.lexicon import names
+
+    found = names(word)
+    assert (found.only_person, found.only_firm) == (only_person, only_firm)
+
+
+def test_round15_jmnedict_lexicon_keeps_a_persons_parts_not_a_firms() -> None:
+    from benchmarks.build_names_lexicon import build
+
+    lexicon = build([("ジョン＝スミス", frozenset({"person"})),
+                     ("ロサンゼルス・ドジャース", frozenset({"organization"})),
+                     ("東京", frozenset({"place"})), ("スミス", frozenset({"surname"}))])
+    assert lexicon == {"ジョン・スミス": {"person"}, "ジョン": {"person"}, "スミス": {"person", "surname"},
+                       "ロサンゼルス・ドジャース": {"organization"}}
+
+
+def test_round15_jmnedict_lexicon_carries_its_attribution() -> None:
+    from pathlib import Path
+
+    import redactor.pii.lexicon as lexicon
+
+    data = Path(lexicon.__file__).with_name("data")
+    head = (data / "jmnedict_katakana.tsv").read_text(encoding="utf-8")[:2000]
+    assert "EDRDG" in head and "CC BY-SA" in head
+    assert "CC BY-SA" in (data / "NOTICE.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a katakana word SudachiPy knows as a common noun (peel, lobby, mint) that JMnedict lists only
+    # as a person's name, as the subject of what a person says, thinks or lives through: unmasked before
+    ("ピールはその年に新しい製法を考えた。", ["ピール"]),
+    ("ロビーは記者団に経緯を語った。", ["ロビー"]),
+    ("ミントは会議で増税を主張した。", ["ミント"]),
+    # a firm, a product, a place (JMnedict: company, product, place) with the same predicates
+    ("トヨタは記者会見で新型車について語った。", []),
+    ("プレイステーションは多くの注目を集めた。", []),
+    ("ニューヨークは多くの観光客が訪れる。", []),
+    # JMnedict's unclassified names hold common words: no name by that listing alone
+    ("アイドルは舞台で歌った。", []),
+    ("センターは方針を述べた。", []),
+    ("ライターは記事を書いた。", []),
+    # what a person is (a star, a junior, a forward), listed as names too, and what bodies and
+    # things do as often as people (支持, 反対, 救う, 知られる)
+    ("スターは会見で引退を語った。", []),
+    ("ジュニアは大会への出場を支持した。", []),
+    ("フォワードは監督の指示に反対した。", []),
+    ("アートは人々の心を救う。", []),
+    ("ナイフは職人が描いた模様で知られる。", []),
+])
+def test_round15_a_name_jmnedict_lists_acts_as_a_person(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

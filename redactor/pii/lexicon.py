@@ -5,14 +5,26 @@ dictionary itself often lists more (大島: surname, place and common noun; ナ�
 personal name).  The person evidence asks the dictionary directly: a word it lists only as a
 name is a name, a word it does not know at all (テルフォード, ロマス) is a foreign word, not a
 common noun.
+
+JMnedict (EDRDG's proper-name dictionary, ``data/jmnedict_katakana.tsv``, built by
+``benchmarks/build_names_lexicon.py``) says what a katakana name names: マイケル a man, ミュラー a
+surname, トヨタ a firm, カージナルス a club, ニューヨーク a place (``names``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-__all__ = ["Entry", "entry"]
+__all__ = ["Entry", "Names", "entry", "names"]
+
+_NAMES_FILE = Path(__file__).with_name("data") / "jmnedict_katakana.tsv"
+# JMnedict's name types that name a person, and those that name what a firm or a body makes or is
+# (a firm, a club, a product, a work).  Places are neither here: many are named after people
+# (クリントン, ミルトン, ホジソン are places too), so a place's reading says little about a person.
+PERSONAL = frozenset({"surname", "given", "masc", "fem", "person", "unclass"})
+FIRMS = frozenset({"company", "organization", "product", "work"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +57,43 @@ def entry(word: str) -> Entry:
     pos = [m.part_of_speech() for m in _dictionary().lookup(word)] if word else []
     kinds = frozenset(p[3] for p in pos if p[2] == "人名")
     return Entry(known=bool(pos), kinds=kinds, only_person=bool(pos) and all(p[2] == "人名" for p in pos))
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """What JMnedict lists a katakana word (or a ``・`` chain) as: a person's name, a firm's (a club's,
+    a product's, a work's), both (マクドナルド) or neither."""
+
+    classes: frozenset[str]
+
+    @property
+    def only_person(self) -> bool:
+        return bool(self.classes & PERSONAL) and not self.classes & FIRMS
+
+    @property
+    def only_classified_person(self) -> bool:
+        """Only a person's name, and classified as one (a surname, a given name, a person):
+        JMnedict's unclassified names hold common words too (クラブ, センター, ライター)."""
+        return self.only_person and bool(self.classes & (PERSONAL - {"unclass"}))
+
+    @property
+    def only_firm(self) -> bool:
+        return bool(self.classes & FIRMS) and not self.classes & PERSONAL
+
+
+@lru_cache(maxsize=1)
+def _names_table() -> dict[str, frozenset[str]]:
+    table: dict[str, frozenset[str]] = {}
+    shared: dict[str, frozenset[str]] = {}  # one set per distinct class list (a few hundred), not per word
+    with _NAMES_FILE.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            word, _, classes = line.rstrip("\n").partition("\t")
+            table[word] = shared.setdefault(classes, frozenset(classes.split(",")))
+    return table
+
+
+def names(word: str) -> Names:
+    """JMnedict's classes for a katakana ``word`` (a chain's parts joined by ・); none when unlisted."""
+    return Names(_names_table().get(word, frozenset()))

@@ -344,6 +344,24 @@ def _predicate_noun(doc: Doc, i: int) -> bool:
     return nxt is None or nxt.lemma_ == "する" or nxt.text in {"を", "。", "、"}
 
 
+# What a person says, thinks or lives through, though not only a person (a firm 述べる in a
+# statement, a ship 訪れる a port): the predicate of a subject that other evidence says is a name
+# (``person_predicate``).  Not what bodies and things do as often (支持, 反対, 認める, 解雇, 救う,
+# 知られる, 移籍): measured on own sentences, ジュニアは…を支持, アートは…を救う, ナイフは…で知られる.
+_PERSON_PREDICATES = frozenset({
+    "語る", "述べる", "話す", "主張", "考える", "思う", "提案", "要求", "拒絶", "拒否", "命じる",
+    "生まれる", "死去", "逝去", "亡くなる", "結婚", "師事", "学ぶ", "就任", "辞任", "指名", "任命", "選出",
+    "会う", "出会う", "訪れる", "著す", "演じる", "歌う", "注目",
+})
+
+
+def person_predicate(doc: Doc, i: int) -> bool:
+    """Token ``i`` is the subject (…は / …が) of a predicate a person typically has (ブラックは…に
+    指名された, ピールは…に注目した): the parse's head of the word, not a word further on."""
+    tok = doc[i]
+    return next_text(doc, i + 1) in {"は", "が"} and tok.head.i != i and tok.head.lemma_ in _PERSON_PREDICATES
+
+
 def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:
     """The candidate is the subject (…は / …が) of what only a person does, within its clause:
     no 、 or 。 and no other subject between (a 、 right after は is the topic's own)."""

@@ -64,7 +64,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from redactor.pii.lexicon import entry
+from redactor.pii.lexicon import entry, names
 from redactor.pii.recognizers.person_context import (
     AND_WORDS,
     FACILITY_HEAD,
@@ -82,6 +82,7 @@ from redactor.pii.recognizers.person_context import (
     organisation_deed,
     organisation_predicate,
     person_deed,
+    person_predicate,
     place_predicate,
     product_before,
     said_to_be_a_person,
@@ -144,7 +145,12 @@ _CREDITS = frozenset({"作詞", "作曲", "編曲", "採譜", "作画", "脚本"
 # Roles a sentence may say has kin or deeds (美容院オーナーの母, ドライバーの息子): no name.
 _ROLES = frozenset({"オーナー", "マネージャー", "メンバー", "スタッフ", "リーダー", "ファン", "パートナー", "ボス",
                     "マスター", "キャプテン", "ゲスト", "ユーザー", "オペレーター", "ドライバー", "クライアント",
-                    "カスタマー", "ママ", "パパ"})
+                    "カスタマー", "ママ", "パパ",
+                    # what a person is in a team or a story (スターは…と語った), listed as names in JMnedict too
+                    "スター", "ジュニア", "エース", "ルーキー", "ベテラン", "ヒーロー", "ヒロイン", "キング",
+                    "クイーン", "プリンス", "プリンセス", "レジェンド", "フォワード", "ディフェンダー", "ピッチャー",
+                    "キャッチャー", "バッター", "ドクター", "ナース", "シスター", "ブラザー", "ベビー", "ボーイ",
+                    "ガール", "レディ"})
 # Words after a name that keep it a name (フェリージ家, 吉村ら, 万俵鉄平役).
 NAME_SUFFIXES = frozenset({"家", "ら", "等", "一家", "夫妻", "兄弟", "姉妹", "父子", "母子", "親子", "一族", "役", "氏",
                            "さん", "様", "さま", "くん", "君", "ちゃん", "殿", "先生", "自身", "本人", "没後", "亡き",
@@ -423,6 +429,10 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
                 or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)
                                                or _title_after(doc, i + 1)))
                 or (_LATIN_WORD.fullmatch(tok.text) and doc[i - 1].text == "の" and _title_before(doc, i))
+                # a word JMnedict lists only as a person's name, as the subject of a person's
+                # predicate (ブラックは…に指名された): the common word SudachiPy knows it as does not do that
+                or (_jm_person(tok) and unlabelled and tok.text not in _ROLES and not is_calling(tok.text)
+                    and person_predicate(doc, i))
                 or _proper_after_title(doc, i)):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
@@ -488,6 +498,12 @@ def _name_like_part(token: Token) -> bool:
     """Unknown to the dictionary, listed as a name, or an initial (F・R・チェスニー)."""
     return (_initial(token) or _unknown_foreign(token)
             or bool(entry(token.text).kinds) or "人名" in token.tag_)
+
+
+def _jm_person(token: Token) -> bool:
+    """Katakana JMnedict lists only as a person's name, classified as one (ピール, ブラック; not
+    トヨタ, マクドナルド, nor the unclassified ライター or メーカー)."""
+    return bool(_KATAKANA.fullmatch(token.text)) and names(token.text).only_classified_person
 
 
 def _foreign_chains(doc: Doc) -> list[_Candidate]:
@@ -1319,7 +1335,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
     named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
              or (cand.ginza and len(tokens) == 1 and _katakana_name_argument(doc, t))
-             or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
+             or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text) or _jm_person(t)))
              or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
              or (cand.lexical and _KATAKANA.fullmatch(t.text) and next_text(doc, cand.end) in _FAMILY
                  and bool(entry(t.text).kinds))]
