@@ -1172,6 +1172,17 @@ def test_round15_jmnedict_lexicon_carries_its_attribution() -> None:
     ("フォワードは監督の指示に反対した。", []),
     ("アートは人々の心を救う。", []),
     ("ナイフは職人が描いた模様で知られる。", []),
+    # what a person says or asks for after の (a place SudachiPy reads, GiNZA's person: ブライ)
+    ("ブライの提案は退けられた。", ["ブライ"]),
+    ("ロビーの発言が問題になった。", ["ロビー"]),
+    ("ミントの主張は通らなかった。", ["ミント"]),
+    # a country, a firm, a body, a compound after the noun (提案書, 要求水準)
+    ("フランスの提案は採択された。", []),
+    ("フランスは会議で反対を主張した。", []),
+    ("トヨタの提案は採用された。", []),
+    ("センターの指示に従ってください。", []),
+    ("ロビーの提案書を読んだ。", []),
+    ("シーズンの要求水準は高い。", []),
 ])
 def test_round15_a_name_jmnedict_lists_acts_as_a_person(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names

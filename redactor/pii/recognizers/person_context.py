@@ -355,11 +355,20 @@ _PERSON_PREDICATES = frozenset({
 })
 
 
+# What a person says or asks for, after Xの (ブライの提案, ロビーの発言): the same, as nouns.
+_PERSON_STATEMENTS = frozenset({"提案", "主張", "発言", "命令", "指示", "要求", "助言", "見解", "意向"})
+
+
 def person_predicate(doc: Doc, i: int) -> bool:
     """Token ``i`` is the subject (…は / …が) of a predicate a person typically has (ブラックは…に
-    指名された, ピールは…に注目した): the parse's head of the word, not a word further on."""
+    指名された, ピールは…に注目した: the parse's head of the word, not a word further on), or says
+    or asks for what follows の (ブライの提案は…)."""
     tok = doc[i]
-    return next_text(doc, i + 1) in {"は", "が"} and tok.head.i != i and tok.head.lemma_ in _PERSON_PREDICATES
+    nxt = next_text(doc, i + 1)
+    if nxt == "の":
+        return next_text(doc, i + 2) in _PERSON_STATEMENTS and not (
+            i + 3 < len(doc) and not doc[i + 2].whitespace_ and is_noun(doc[i + 3]))  # not 提案書, 要求水準
+    return nxt in {"は", "が"} and tok.head.i != i and tok.head.lemma_ in _PERSON_PREDICATES
 
 
 def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:

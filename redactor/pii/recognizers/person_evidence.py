@@ -429,10 +429,9 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
                 or (_unknown_foreign(tok) and (nxt in _PERSON_SUFFIXES or nxt in _FAMILY or _title_before(doc, i)
                                                or _title_after(doc, i + 1)))
                 or (_LATIN_WORD.fullmatch(tok.text) and doc[i - 1].text == "の" and _title_before(doc, i))
-                # a word JMnedict lists only as a person's name, as the subject of a person's
-                # predicate (ブラックは…に指名された): the common word SudachiPy knows it as does not do that
-                or (_jm_person(tok) and unlabelled and tok.text not in _ROLES and not is_calling(tok.text)
-                    and person_predicate(doc, i))
+                # a name JMnedict lists doing what a person does (ピールは…考えた): the common word
+                # SudachiPy knows it as (peel) does not do that
+                or _jm_person_acting(doc, i)
                 or _proper_after_title(doc, i)):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
@@ -500,10 +499,16 @@ def _name_like_part(token: Token) -> bool:
             or bool(entry(token.text).kinds) or "人名" in token.tag_)
 
 
-def _jm_person(token: Token) -> bool:
-    """Katakana JMnedict lists only as a person's name, classified as one (ピール, ブラック; not
-    トヨタ, マクドナルド, nor the unclassified ライター or メーカー)."""
-    return bool(_KATAKANA.fullmatch(token.text)) and names(token.text).only_classified_person
+def _jm_person_acting(doc: Doc, i: int) -> bool:
+    """Token ``i`` is katakana JMnedict lists only as a person's name, classified as one (ピール,
+    ブライ; not トヨタ, マクドナルド, nor the unclassified ライター), and the sentence has it do or say
+    what a person does (``person_predicate``: ピールは…考えた, ブライの提案).  Not a role (スター),
+    a calling, a word GiNZA labels a body, a place or a work, nor a place by SudachiPy's reading
+    (フランスは…主張した) unless GiNZA calls it a person."""
+    tok = doc[i]
+    return (bool(_KATAKANA.fullmatch(tok.text)) and names(tok.text).only_classified_person
+            and tok.ent_type_ not in AGAINST_LABELS and ("地名" not in tok.tag_ or tok.ent_type_ == "Person")
+            and tok.text not in _ROLES and not is_calling(tok.text) and person_predicate(doc, i))
 
 
 def _foreign_chains(doc: Doc) -> list[_Candidate]:
@@ -1335,7 +1340,8 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     vouched = cand.lexical or (cand.ginza and len(tokens) == 1)
     named = [t for t in tokens if _is_name_tag(t) or (vouched and _listed_name(t))
              or (cand.ginza and len(tokens) == 1 and _katakana_name_argument(doc, t))
-             or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text) or _jm_person(t)))
+             or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
+             or (len(tokens) == 1 and _jm_person_acting(doc, t.i))
              or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
              or (cand.lexical and _KATAKANA.fullmatch(t.text) and next_text(doc, cand.end) in _FAMILY
                  and bool(entry(t.text).kinds))]
