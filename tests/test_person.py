@@ -1183,6 +1183,12 @@ def test_round15_jmnedict_lexicon_carries_its_attribution() -> None:
     ("センターの指示に従ってください。", []),
     ("ロビーの提案書を読んだ。", []),
     ("シーズンの要求水準は高い。", []),
+    # a title or a kinship word glued before it (母サリー, 監督ロビー); a firm's office and a lobby
+    # after a title stay what they are
+    ("彼女は母サリーと暮らした。", ["サリー"]),
+    ("監督ロビーと話した。", ["ロビー"]),
+    ("店長ロビーで待機してください。", []),
+    ("専務シーズンの予定です。", []),
 ])
 def test_round15_a_name_jmnedict_lists_acts_as_a_person(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names

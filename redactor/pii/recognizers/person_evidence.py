@@ -499,16 +499,20 @@ def _name_like_part(token: Token) -> bool:
             or bool(entry(token.text).kinds) or "人名" in token.tag_)
 
 
-def _jm_person_acting(doc: Doc, i: int) -> bool:
-    """Token ``i`` is katakana JMnedict lists only as a person's name, classified as one (ピール,
-    ブライ; not トヨタ, マクドナルド, nor the unclassified ライター), and the sentence has it do or say
-    what a person does (``person_predicate``: ピールは…考えた, ブライの提案).  Not a role (スター),
-    a calling, a word GiNZA labels a body, a place or a work, nor a place by SudachiPy's reading
-    (フランスは…主張した) unless GiNZA calls it a person."""
-    tok = doc[i]
+def _jm_named(tok: Token) -> bool:
+    """Katakana JMnedict lists only as a person's name, classified as one (ピール, ブライ; not
+    トヨタ, マクドナルド, nor the unclassified ライター).  Not a role (スター), a calling, a word
+    GiNZA labels a body, a place or a work, nor a place by SudachiPy's reading (フランス) unless
+    GiNZA calls it a person."""
     return (bool(_KATAKANA.fullmatch(tok.text)) and names(tok.text).only_classified_person
             and tok.ent_type_ not in AGAINST_LABELS and ("地名" not in tok.tag_ or tok.ent_type_ == "Person")
-            and tok.text not in _ROLES and not is_calling(tok.text) and person_predicate(doc, i))
+            and tok.text not in _ROLES and not is_calling(tok.text))
+
+
+def _jm_person_acting(doc: Doc, i: int) -> bool:
+    """Token ``i`` is a JMnedict name (``_jm_named``) the sentence has do or say what a person
+    does (``person_predicate``: ピールは…考えた, ブライの提案)."""
+    return _jm_named(doc[i]) and person_predicate(doc, i)
 
 
 def _foreign_chains(doc: Doc) -> list[_Candidate]:
@@ -1376,7 +1380,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
         glued = (not named and len(tokens) == 1 and not tokens[0].whitespace_
                  and bool(_KATAKANA.fullmatch(value)) and bool(_KATAKANA.match(next_text(doc, cand.end))))
         if ((named or (cand.ginza and not _common_word(tokens)) or _foreign_full_name(tokens)
-             or (len(tokens) == 1 and _proper_after_title(doc, cand.start)))
+             or (len(tokens) == 1 and (_proper_after_title(doc, cand.start) or _jm_named(tokens[0]))))
                 and not _office_of_place(doc, cand)
                 and not _a_work(doc, cand) and not glued):
             return verdict("title", True)
