@@ -84,6 +84,10 @@ _SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number'
 # Any digit run; a count (2つ) is left out by the caller: a lookahead here would make a long run
 # that ends in つ quadratic (every later digit retried to the end).
 _ANY_DIGITS = re.compile(r"\d(?:[-\s]?\d)*+")
+# The turns after a card's code was asked for or said: three or four digits in them (725ですね, あ、違った、
+# 726です) are the code read back or corrected, whoever says them (``Conversation._security_codes``).
+CODE_WINDOW = 4
+_CODE_SIZED = re.compile(r"(?<![\d,.])\d{3,4}(?![\d,.])")
 MAX_NAMES = 200  # names a call remembers: an endless call cannot make every turn slower without bound
 # A masked name the call remembers: 2-24 letters (a foreign full name with ・/＝ included) or one kanji, no digits or
 # spaces (not 様 alone, not a number, not a run-on the engine masked whole).
@@ -221,6 +225,7 @@ class Conversation:
         self._tails: dict[str | None, _Tail] = {}
         self._birth_date_cued = False  # some turn of the call named a birth date (生年月日, 誕生日…)
         self._card_cued = False  # some turn of the call named a card (カード番号, クレジット, 有効期限…)
+        self._since_code = CODE_WINDOW  # turns since one asked for, named or said a card's code
         self._year = datetime.date.today().year  # an expiry's year is this year or a few after it
         self._identity: Identity | None = None  # the first turn reports the checklist
         # Per segment id: the cue it answered, whether it answered a request, and whether it was
@@ -281,6 +286,11 @@ class Conversation:
             # The warning rules read the code asked for by where it is printed: its answer is the code.
             heard.asks = CUES[CARD_SECURITY_CODE][0]
             self.context.asked(heard.asks, speaker)
+        asked = self.context.prompt_for(_ANYONE)
+        code = (any(w.kind == "card_security_code" for w in turn.warnings)
+                or any(e.type == CARD_SECURITY_CODE for e in found)
+                or (asked is not None and self.redactor.cues.owner_of.get(asked.lower()) == CARD_SECURITY_CODE))
+        self._since_code = 0 if code else self._since_code + 1
         return turn
 
     def revise(self, text: str, speaker: str | None = None, *, start: float | None = None,
@@ -498,6 +508,10 @@ class Conversation:
         # The raw text too, as the warning rules read it: the normaliser joins a code and the expiry
         # after it (7、3、1、12月 → 73112月).
         spans |= set(_code_read(text, carded, cued)) if text != flat else set()
+        if self._since_code < CODE_WINDOW:
+            spans |= {normalized.to_original(*m.span()) for m in _CODE_SIZED.finditer(flat)
+                      if not UNIT_AFTER.match(flat, m.end())
+                      and self.redactor.cues.nearest_owner(flat, *m.span()) in (None, CARD_SECURITY_CODE)}
         codes = [Entity(CARD_SECURITY_CODE, a, b, 0.8) for a, b in sorted(spans)]
         return _disjoint([c for c in codes if all(c.end <= e.start or c.start >= e.end for e in result.entities)])
 

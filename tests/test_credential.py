@@ -59,3 +59,37 @@ def test_an_agent_saying_the_pin_is_never_asked_is_not_warned(engine: Engine) ->
     conversation = engine.conversation("pin-never", "general_support")
     said = conversation.turn("暗証番号はお電話では絶対にお伺いしませんので、お伝えにならないでください。", "agent")
     assert said.warnings == []
+
+
+@pytest.mark.parametrize(("call", "value"), [
+    # the whole phrase after the cue, letters, kana words and symbols included
+    ([("customer", "パスワードは、えっと、さくら、2024、びっくりマーク")], "さくら、2024、びっくりマーク"),
+    ([("customer", "パスワードは、エス、エー、ケー、ユー、アール、エー、ハイフン、に、まる、に、よん")],
+     "エス、エー、ケー、ユー、アール、エー、ハイフン、に、まる、に、よん"),
+    ([("customer", "暗証番号は、いちきゅう、の、はちなな")], "いちきゅう、の、はちなな"),
+    # a passphrase (合言葉), and an answer to the agent's request in the next turn
+    ([("customer", "秘密の合言葉は、ポチです、うちの犬の名前")], "ポチ"),
+    ([("agent", "パスワードをお願いできますか"), ("customer", "ひらがなで、たこやき、です")], "たこやき"),
+    ([("agent", "合言葉をお願いします"), ("customer", "えーと、さくらんぼ")], "さくらんぼ"),
+])
+def test_a_secret_is_masked_whole_in_a_call(engine: Engine, call, value: str) -> None:
+    conversation = engine.conversation("secret-whole", "general_support")
+    for speaker, text in call:
+        last = conversation.turn(text, speaker)
+    assert value not in last.text and "<CREDENTIAL>" in last.text, last.text
+
+
+@pytest.mark.parametrize("call", [
+    [("agent", "パスワードの再設定のご案内をメールでお送りします。"), ("customer", "メールで届くんですね。")],
+    [("agent", "暗証番号はお電話ではお伺いしておりません。"), ("customer", "あ、そうですか、安心しました")],
+    [("agent", "合言葉の登録がまだのようですね。"), ("customer", "ええ、まだ登録してないです")],
+    [("customer", "暗証番号は長いほうが安全ですか")],
+    [("customer", "パスワードは、ちょっと今手元になくて")],
+    [("customer", "ほなネットバンキングのパスワードも変えたいねんけど")],
+    [("customer", "合言葉は結構です")],
+])
+def test_talk_after_a_secret_s_name_stays_visible(engine: Engine, call) -> None:
+    conversation = engine.conversation("secret-talk", "general_support")
+    for speaker, text in call:
+        last = conversation.turn(text, speaker)
+    assert last.text == call[-1][1]

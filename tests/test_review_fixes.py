@@ -361,3 +361,39 @@ def test_a_code_asked_by_its_place_is_still_asked_after_the_request_is_revised(e
     conversation.revise(asked + "。", "agent", start=6.0, segment_id="a2")
     answer = conversation.turn("えっと、ロク、ナナ、ゴです", "customer", start=9.0, end=10.0, segment_id="c2")
     assert "<CARD_SECURITY_CODE>" in answer.text and "card_security_code" in [w.kind for w in answer.warnings]
+
+
+# --- user19: digits read one per turn, a caller holding the line, mono lines, a code read back -------
+
+_CODE_ASKED = ("agent", "裏面の3桁のセキュリティコードをお願いします")
+
+
+@pytest.mark.parametrize(("speakers", "call", "shown"), [
+    # a digit with a particle, one per turn
+    (True, [_CODE_ASKED, ("customer", "ななの"), ("customer", "にの"), ("customer", "ごです")], ["なな", "に", "ご"]),
+    # the caller holds the line first: the request stays open
+    (True, [_CODE_ASKED, ("customer", "はい、えっと、ちょっとまってください"), ("customer", "ごーごーいちです")], ["ごーごーいち"]),
+    # the agent reads the code back and the caller corrects it
+    (True, [_CODE_ASKED, ("customer", "ななの"), ("customer", "にの"), ("customer", "ごです"), ("agent", "725ですね"),
+            ("customer", "あ、違った、726です")], ["725", "726"]),
+    # a mono recording: speaker-less lines answer the request before them
+    (False, [_CODE_ASKED, ("", "なな"), ("", "に"), ("", "ご")], ["なな", "に", "ご"]),
+    (False, [("", "暗証番号をお願いします"), ("", "いち"), ("", "きゅう"), ("", "はち")], ["いち", "きゅう", "はち"]),
+])
+def test_a_value_read_over_turns_stays_masked(engine, speakers, call, shown) -> None:
+    conversation = engine.conversation("over-turns", "billing")
+    texts = [conversation.turn(text, speaker if speakers else None).text for speaker, text in call]
+    answers = " / ".join(texts[1:])
+    assert not [value for value in shown if value in answers], answers
+
+
+@pytest.mark.parametrize("call", [
+    # a hold with nothing asked, and a hold that names a value of its own, change nothing
+    [("agent", "少々お待ちください。"), ("customer", "はい"), ("agent", "お待たせしました、来月の12日に伺います")],
+    # mono: a line without digits closes the request; the price after it is no answer
+    [("", "お支払い方法を教えていただけますか"), ("", "コンビニ払いでお願いします"), ("", "承知しました。")],
+])
+def test_holding_and_mono_lines_mask_no_ordinary_words(engine, call) -> None:
+    conversation = engine.conversation("hold-plain", "general_support")
+    for speaker, text in call:
+        assert conversation.turn(text, speaker or None).text == text

@@ -16,12 +16,19 @@ from __future__ import annotations
 import re
 
 from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex, modifies_business_number
-from redactor.pii.normalize import normalize
+from redactor.pii.normalize import normalize, spoken_digits
 
 _DIGIT_RUN = re.compile(r"\d+")
 _OWN_COUNT = re.compile(r"の?\d{1,2}(?:桁|ケタ|けた)")
 # A question or a request for something (ASR keeps these endings far better than the cue).
 _REQUEST = re.compile(r"願い|ねがい|おめが|お伺い|伺え|教えて|ください|いただけ|頂け|ょうか|ますか|ですか|[?？]")
+# Holding the line while fetching what was asked (ちょっと待ってください, 少々お待ちを, 今探します, 眼鏡が
+# なくて): neither an answer nor a request of one's own; the other side's request and cue stay open.
+_HOLD = re.compile(r"待って|まって|お待ち|おまち|少々|しょうしょう|探し|さがし|探す|見てみ|みてみ|取ってき|とってき"
+                   r"|眼鏡|めがね|どこだっけ|どこやった|出しますね|出してき")
+_HOLD_MAX = 40
+# The side of a speaker-less line (a mono recording): it answers the line before it, whoever spoke.
+_LINE = "\x00line"
 
 
 def _holds_value(text: str, start: int) -> bool:
@@ -43,8 +50,9 @@ class CallContext:
 
     def answers_request(self, speaker: str | None) -> bool:
         """The other side's last turn was a question or request (…をお願いします, …できますか)
-        and it has not spoken since, whether or not speech recognition kept its cue."""
-        return self._request_by is not None and speaker is not None and speaker != self._request_by
+        and it has not spoken since, whether or not speech recognition kept its cue.  A
+        speaker-less line answers an open request whoever made it."""
+        return self._request_by is not None and speaker != self._request_by
 
     def prompt_for(self, speaker: str | None) -> str | None:
         """The cue an utterance by ``speaker`` answers, if the previous turn asked one."""
@@ -55,11 +63,15 @@ class CallContext:
     def observe(self, text: str, speaker: str | None) -> None:
         """Record a turn after it has been redacted."""
         normalized = normalize(text).text
+        if self._holds(normalized, speaker):
+            return
         # A request stays open while the other side answers it, over as many utterances as
-        # it takes, until the one who asked speaks again.
+        # it takes, until the one who asked speaks again.  Speaker-less lines cannot tell who
+        # asked: a request stays open while the lines after it hold digits.
         if _REQUEST.search(normalized):
-            self._request_by = speaker
-        elif speaker == self._request_by:
+            self._request_by = speaker if speaker is not None else _LINE
+        elif speaker == self._request_by or (speaker is None and not (_DIGIT_RUN.search(normalized)
+                                                                      or spoken_digits(text))):
             self._request_by = None
         # 本体の裏のシリアル番号 asks for a serial: 裏の modifies it, not a card.
         asked = [c for c in self.cues.find(normalized)
@@ -71,6 +83,13 @@ class CallContext:
             self._cue, self._asked_by = normalized[asked[-1].start:asked[-1].end], speaker
         else:
             self._cue, self._asked_by = None, None
+
+    def _holds(self, normalized: str, speaker: str | None) -> bool:
+        """The turn holds the line while the other side's request is open (ちょっと待ってください):
+        no digits, no cue of its own, short."""
+        return (self._request_by is not None and speaker != self._request_by and len(normalized) <= _HOLD_MAX
+                and bool(_HOLD.search(normalized)) and not _DIGIT_RUN.search(normalized)
+                and not any(c.owner != NOT_PII for c in self.cues.find(normalized)))
 
     def asked(self, cue: str, speaker: str | None) -> None:
         """The turn just observed asked for ``cue``'s type in words no cue holds (a security code

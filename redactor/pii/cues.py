@@ -63,7 +63,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "JP_BANK_ACCOUNT": ("口座番号", "口座", "普通預金", "当座預金", "普通", "当座", "ゆうちょ", "支店"),
     # A PIN or password: no business needs it said (redactor.pii.recognizers.credential).
     "CREDENTIAL": ("暗証番号", "暗証", "パスワード", "パスコード", "PINコード", "PIN番号", "ピン番号", "ピンコード",
-                   "ログインパスワード", "あんしょう番号"),
+                   "ログインパスワード", "あんしょう番号", "合言葉", "あいことば"),
     NOT_PII: (*BUSINESS_NUMBERS, "支払期限", "支払い期限", "お支払い期限", "お支払期限",
               "返品期限", "申込期限", "お申し込み期限", "提出期限", "番号札",
               "ISBN", "ISSN",  # book and serial numbers (ISBN 0198611862 has a phone's length)

@@ -255,7 +255,9 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
 # A whole utterance of digit words and pauses (いち / に、さん / まるまるにいさん / ゼロ): a slow reader's piece
 # of a number, one word or a few per utterance (the recogniser cuts at each pause).  Anchored and bounded: linear.
 _DIGIT_WORD_ALONE = rf"(?:{_KANA_WORD}|にい|ニイ|[〇零一二三四五六七八九])"
-_DIGITS_ALONE = re.compile(rf"\A[\s、。,.…・ー]*(?:{_DIGIT_WORD_ALONE}[\s、。,.…・ー]*){{1,24}}(?:です|。)?")
+# A particle or copula may close the piece (ななの / にの / ごです: the groups of a code read aloud).
+_DIGITS_ALONE = re.compile(rf"\A[\s、。,.…・ー]*(?:{_DIGIT_WORD_ALONE}[\s、。,.…・ー]*){{1,24}}"
+                           r"(?:の|です|ですね|だよ|ね|と|で)?[\s、。,.…]*")
 _DIGIT_WORD_ALONE_RE = re.compile(_DIGIT_WORD_ALONE)
 
 

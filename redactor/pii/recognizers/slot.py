@@ -47,6 +47,14 @@ _QUESTION = re.compile(
     r"|もの|であ[りる]"  # a clause, not a name (名前は極めてありふれたものであり)
     r"|それより|先に|あとで|後で"  # putting the question off (あの、それより先に、解約の件なんですが)
 )
+# The slot of a secret (``redactor.pii.recognizers.credential``): any words are its value.
+SECRET_SLOT = "CREDENTIAL"
+SECRET_SCORE = 0.9
+# A clause, not a secret: a verb or adjective ending a phrase (メールで届くん, 便利になった, 長い).
+_PREDICATE = re.compile(r"(?<=[ぁ-ゖ])(?:る|た|く|い|ん|ので|から|けど|よね)(?=[、。,\s]|$)")
+# Talk about a PIN or password, not one (忘れちゃって, 変えたほうがいい, 8文字以上, 誕生日と同じ).
+_SECRET_TALK = re.compile(r"忘れ|わすれ|変え|かえた|変更|設定|登録|入力|わから|分から|知ら|ロック|間違|まちが|桁|けた|"
+                          r"文字|以上|以下|ほう|必要|不要|いら|使え|決め|きめ|再発行|リセット|同じ|一緒|結構|けっこう")
 _KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖母|祖父|家族|子供|子ども)の")
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
@@ -89,22 +97,21 @@ _SENTENCE_ENDS = "。？！?!"
 _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 
 # Cues that name where a card's code is printed, not the code (裏の): what stands between one and its
-# value may describe that place in any words (裏のシールの下の数字は852, 裏の右下にある3桁の数字は123), but
-# not name another number printed or kept there (裏の会員番号は1234, 裏の部屋番号の305), a building's
-# parts (裏の棟の305) or end the sentence.
+# value may describe that place in any words (裏のシールの下の数字は852, 裏の右下にある3桁の数字は123; a
+# question first: 裏の3つのやつもいるんすか。ろく、なな、さん), but not name another number printed or
+# kept there (裏の会員番号は1234, 裏の部屋番号の305) or a building's parts (裏の棟の305).
 # (裏面 and 裏側 are weak cues, which take no value of their own: the three here are those that do.)
 PLACE_CUES = frozenset({"裏の", "カードの後ろ", "カードのうしろ"})
 _PLACE_GAP_MAX = 24
-_GAP_END = re.compile(r"[。？?！!\n]")
 
 
 def names_a_code(text: str, place_end: int, span: tuple[int, int]) -> bool:
     """Whether the value at ``span`` after a card's place cue (ending at ``place_end``) is its code:
-    near it in the same sentence, no other number named between (``OTHER_NUMBER``), and no more than
+    near it, no other number named between (``OTHER_NUMBER``), and no more than
     4 digits (裏の番号が0417-2286です is a member's number printed there: the digit net masks it as
     DIGITS, with no code's warning)."""
-    return (span[0] - place_end <= _PLACE_GAP_MAX and not _GAP_END.search(text, place_end, span[0])
-            and not OTHER_NUMBER.search(text, place_end, span[0]) and len(_DIGIT.findall(text, *span)) <= 4)
+    return (span[0] - place_end <= _PLACE_GAP_MAX and not OTHER_NUMBER.search(text, place_end, span[0])
+            and len(_DIGIT.findall(text, *span)) <= 4)
 
 
 def _value_start(text: str, owner: str, pos: int, end: int) -> tuple[re.Match[str] | None, int]:
@@ -174,7 +181,9 @@ class SlotRecognizer(EntityRecognizer):
                 floor = found[i - 1].end if i else 0
                 span = self._value_before(text, cue.owner, floor, cue.start)
             if span:
-                results.append(rule_result(self, cue.owner, *span, SLOT_SCORE))
+                # A secret's slot holds nothing else: a name-like letter in a spelled password (ケー) is its part.
+                results.append(rule_result(self, cue.owner, *span, SECRET_SCORE if cue.owner == SECRET_SLOT
+                                           else SLOT_SCORE))
                 # 記号は…、番号は…、枝番は…: the parts of one identifier share its cue.
                 for part in _PART_CUE.finditer(text, span[1], limit):
                     part_span = self._number(text, cue.owner, part.end(), limit)
@@ -189,9 +198,29 @@ class SlotRecognizer(EntityRecognizer):
         return results
 
     def _value(self, text: str, owner: str, start: int, limit: int) -> tuple[int, int] | None:
+        if owner == SECRET_SLOT:
+            return self._secret_value(text, start, limit)
         if owner in TEXT_SLOTS:
             return self._text_value(text, owner, start, limit)
         return self._number(text, owner, start, limit)
+
+    def _secret_value(self, text: str, start: int, limit: int) -> tuple[int, int] | None:
+        """A PIN or password: anything said up to the end of the phrase (さくら、2024、びっくりマーク;
+        エス、エー、ケー…; ひらがなで、たこやき), unless it is talk about one (忘れちゃって, 4桁です)."""
+        lead = _LEAD_IN.match(text, start, limit)
+        if not re.search(r"は|が|:|：|、|と", text[start:lead.end()]):
+            return None  # パスワードを…: a request, not a value
+        begin = lead.end()
+        end_match = _END_RE.search(text, begin, limit)
+        end = min(end_match.start() if end_match else limit, begin + self.max_value)
+        value = text[begin:end].rstrip("、, 　")
+        # さん, よん are digits, not a verb's ending: read as digits before looking for a predicate.
+        if (not value or _QUESTION.search(value) or _SECRET_TALK.search(value)
+                or _PREDICATE.search(_SPOKEN_DIGIT.sub("0", value))):
+            return None
+        if end == limit and value.endswith("の"):
+            return None  # 今の暗証番号, ネットバンキングのパスワード: what names the next one, no value
+        return begin, begin + len(value)
 
     def _text_value(self, text: str, owner: str, start: int,
                     limit: int) -> tuple[int, int] | None:
