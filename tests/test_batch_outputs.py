@@ -83,6 +83,20 @@ def test_subtitles_show_labels_and_survive_real_parsers(tmp_path) -> None:
         assert "<PERSON>" not in body and "<PHONE_NUMBER" not in body
 
 
+def test_a_set_interrupted_between_formats_leaves_nothing(tmp_path) -> None:
+    """review17: a failure after the first formats were written (SIGTERM, a full disk) left them, and
+    a rerun refused the file as existing.  A .vtt that cannot be written (a folder stands at its path)
+    fails the set: the .srt written before it is removed, and nothing else is left."""
+    text = "はい、<PERSON>です。"
+    call = _call(("customer", text, [("PERSON", 3, 11)]))
+    (tmp_path / "x.vtt").mkdir()
+    options = BatchOptions(formats=("srt", "vtt", "json"), overwrite=True)
+    with pytest.raises(OSError):
+        write_call(tmp_path, "x", call, SHORT, options, 0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.vtt"]
+    assert not list(tmp_path.glob("x.vtt/*"))
+
+
 def test_output_names_never_collide() -> None:
     names = output_names([Path("x/a.mp3"), Path("x/a.wav"), Path("x/b.wav"), Path("y/b.wav"),
                           Path("y/c.wav"), Path("z/b.wav-2.flac")])

@@ -372,7 +372,8 @@ _CODE_ASKED = ("agent", "裏面の3桁のセキュリティコードをお願い
     # a digit with a particle, one per turn
     (True, [_CODE_ASKED, ("customer", "ななの"), ("customer", "にの"), ("customer", "ごです")], ["なな", "に", "ご"]),
     # the caller holds the line first: the request stays open
-    (True, [_CODE_ASKED, ("customer", "はい、えっと、ちょっとまってください"), ("customer", "ごーごーいちです")], ["ごーごーいち"]),
+    (True, [_CODE_ASKED, ("customer", "はい、えっと、ちょっとまってください"), ("customer", "ごーごーいちです")],
+     ["ごーごーいち"]),
     # the agent reads the code back and the caller corrects it
     (True, [_CODE_ASKED, ("customer", "ななの"), ("customer", "にの"), ("customer", "ごです"), ("agent", "725ですね"),
             ("customer", "あ、違った、726です")], ["725", "726"]),

@@ -186,8 +186,21 @@ def write_call(
     """
     check_outputs(out_dir, name, options)
     written: list[Path] = []
-    # The JSON last: present, it says the set is complete (an interrupted run leaves none, so a
-    # rerun redoes the file instead of refusing it as existing).
+    try:
+        _write_formats(out_dir, name, call, source, options, frames, written)
+    except BaseException:
+        # Interrupted (SIGTERM, a full disk) between two formats: no part of the set stays, so a
+        # rerun redoes the file instead of refusing its first outputs as existing.
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _write_formats(out_dir: Path, name: str, call: CallResult, source: Source, options: BatchOptions,
+                   frames: int, written: list[Path]) -> None:
+    """``write_call``'s formats, each appended to ``written`` once it is complete."""
+    # The JSON last: present, it says the set is complete.
     for path in sorted(output_paths(out_dir, name, options), key=lambda p: p.name == f"{name}.json"):
         kind = path.name[len(name):]
         if kind == ".json":
@@ -207,4 +220,3 @@ def write_call(
             ]
             _atomic_text(path, json.dumps(raw, ensure_ascii=False, indent=1) + "\n", mode=0o600)
         written.append(path)
-    return written
