@@ -19,6 +19,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import CUES
+from redactor.pii.lexicon import names
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person_context import JOINERS
 from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
@@ -185,7 +186,7 @@ class JpPersonRecognizer(EntityRecognizer):
                          name=type(self).__name__)
 
     def load(self) -> None:
-        pass
+        names("")  # JMnedict's table read when the recognizer is built, not in a call's first turn
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
