@@ -398,3 +398,25 @@ def test_holding_and_mono_lines_mask_no_ordinary_words(engine, call) -> None:
     conversation = engine.conversation("hold-plain", "general_support")
     for speaker, text in call:
         assert conversation.turn(text, speaker or None).text == text
+
+
+# --- review17 7, 8: a count before a building's word is no house number; a building after a pause ---
+
+@pytest.mark.parametrize("text", ["大阪市の2世帯住宅に住んでいます", "渋谷区に15階建マンションが建つそうです",
+                                  "港区に1億円マンション", "東京都港区3LDKマンション"])
+def test_a_count_before_a_building_s_word_is_no_house_number(redactor, text) -> None:
+    assert [f for f in found(redactor, text) if f[0] == "JP_ADDRESS"] == []
+
+
+@pytest.mark.parametrize(("text", "building"), [
+    ("東京都新宿区西新宿2-8-1、さくらハイツ502号室です", "さくらハイツ502号室"),
+    ("東京都新宿区西新宿2-8-1、ハイツさくらの502号室です", "ハイツさくらの502号室"),
+    ("東京都新宿区西新宿2-8-1、メゾン・ド・桜 502号室です", "メゾン・ド・桜 502号室"),
+    ("東京都新宿区西新宿2-8-1、コーポ桜、502号室です", "コーポ桜、502号室"),
+    ("東京都新宿区西新宿2-8-1つばめ荘", "つばめ荘"),
+    ("東京都中央区1-2-3万代シティビル5階", "万代シティビル5階"),
+])
+def test_the_building_and_room_after_the_number_are_the_address(redactor, text, building) -> None:
+    start = text.index(building)
+    spans = [(s, e) for t, s, e in ((e.type, e.start, e.end) for e in redactor.analyze(text)) if t == "JP_ADDRESS"]
+    assert any(s <= start and start + len(building) <= e for s, e in spans), spans

@@ -36,16 +36,19 @@ _TOWN = rf"(?:{_NAME}|[ぁ-ゖ]){{0,12}}?"  # 西新宿, みなとみらい, 大
 _COUNTERS = ("日人名千社世枚分時秒連両本度代機勝戦着便店点基種周発部校作票敗型期個週室割倍隻項"
              "車列選線輌組輪頭羽席球曲層団泊")
 _NOT_A_HOUSE_NUMBER = (rf"{counter(_COUNTERS)}"
-                       r"|[\d%％つ年月億万円歳回件位]|\.\d|[ヵヶかカケ]月|[年日月時分]間|年代|試合|得点|議席|連[覇勝敗]|輪車|平方|階建|号線|地区|世帯|"
+                       r"|[\d%％つ年月億万円歳回件位]|\.\d|[ヵヶかカケ]月|[年日月時分]間|年代|試合|得点|議席|連[覇勝敗]|輪車|平方|階|S?L?DK|号線|号室|地区|世帯|"
                        r"政令|工区|師団|か所|ヶ所|箇所|カ所")
 # A number right before a building's name is its house number, whatever character that name begins
 # with (1-2-3つばめ荘, 1-5円山ハイツ, 1-2-3万代シティビル: normalised, 123つばめ荘): not a span of time
 # (3年間マンションに住んで) or a count (3つのビル).  Bounded: a name of up to 6 characters, then the building's word.
-_BUILDING_NAMED = (r"(?=(?![年月日時分秒歳間回件位%％]|つ[のずでもはがをとにや])(?:[ぁ-ゖ]{2,5}|[一-龥々ァ-ヴー]{1,6})"
+# The name is part of the address (2-8-1つばめ荘: the building too).  Not a count or a price before a
+# building's word (2世帯住宅, 15階建マンション, 1億円マンション, 3LDKマンション).
+_BUILDING_NAMED = (r"(?![年月日時分秒歳間回件位%％]|つ[のずでもはがをとにや]|階|棟|世帯|億|万円|戸|軒|S?L?DK|坪|畳"
+                   r"|平米)(?:[ぁ-ゖ]{2,5}|[一-龥々ァ-ヴー]{1,6})"
                    r"(?:荘|ハイツ|マンション|ビル|館|寮|コーポ|アパート|レジデンス|ハウス|タワー|団地|住宅|ヒルズ|パレス|"
-                   r"コート|テラス))")
+                   r"コート|テラス)")
 _BLOCK = (r"(?<![第\d])(?<!国道|県道|道道|府道|都道)"
-          rf"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号(?!線)|条|線|の|-|{_BUILDING_NAMED}|(?!{_NOT_A_HOUSE_NUMBER}))")
+          rf"\d+(?:丁目|長目|町目|ちょうめ|番地|番|晩|号(?!線|室)|条|線|の|-|{_BUILDING_NAMED}|(?!{_NOT_A_HOUSE_NUMBER}))")
 # Sapporo-style blocks put names between numbers: 北1条西2丁目3番地.
 # Speech recognition puts spaces between the parts (北区梅田 3 丁目 4番).
 _BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"
@@ -53,7 +56,7 @@ _BLOCKS = rf"{_BLOCK}(?:\s?{_NAME}{{0,3}}\s?{_BLOCK}){{0,4}}"
 # A pause may come before the building when its room is said (…2-8-1、メゾン桜502号室): a room
 # number ends an address, never anything else.
 _BUILDING = (rf"(?:\s?(?:{_NAME}|[A-Za-z0-9]|\s){{0,20}}?\d+(?:号室|階|F)"
-             rf"|、\s?(?:{_NAME}|[A-Za-z]){{1,20}}?の?\d+号室"
+             rf"|、\s?(?:{_NAME}|[A-Za-z]|[ぁ-ゖ・]|\s){{1,20}}?[、\s]?の?\d+号室"
              rf"|\s?(?:{_NAME}|[A-Za-z]){{1,15}}?\s?\d+)?")
 
 # A public place whose address an encyclopaedia or a notice gives: the address is the place's,
