@@ -48,7 +48,7 @@ from redactor.pii.catalogue import DIGITS, Entity
 from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
 from redactor.pii.cues import CUES, NOT_PII, security_code_values
-from redactor.pii.normalize import NormalizedText, normalize, spoken_digits, without_surrogates
+from redactor.pii.normalize import NormalizedText, normalize, spoken_value, without_surrogates
 from redactor.pii.quantities import UNIT_AFTER
 from redactor.pii.recognizers.person import HONORIFICS
 from redactor.pii.redactor import RedactionResult, Redactor
@@ -397,7 +397,7 @@ class Conversation:
             found = [*found, *codes]
         if self._digit_run is not None:
             result = self._with(text, result, self._digit_runs(normalized, result, any_length=requested))
-            said = spoken_digits(text) if requested and not result.entities else None
+            said = spoken_value(text) if requested and not result.entities else None
             if said is not None:  # いち / に / さん: a slow reader's number, a word or a few per utterance
                 result = self._with(text, result, [Entity(DIGITS, *said, 0.5)])
         result = self._with(text, result, self._names_again(text, result))

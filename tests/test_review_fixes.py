@@ -420,3 +420,24 @@ def test_the_building_and_room_after_the_number_are_the_address(redactor, text, 
     start = text.index(building)
     spans = [(s, e) for t, s, e in ((e.type, e.start, e.end) for e in redactor.analyze(text)) if t == "JP_ADDRESS"]
     assert any(s <= start and start + len(building) <= e for s, e in spans), spans
+
+
+@pytest.mark.parametrize(("call", "shown"), [
+    # letter names said alone while a request is open: a document's letters
+    ([("agent", "在留カードの番号を教えていただけますか"), ("customer", "エー、ビー")], "エー、ビー"),
+    ([("agent", "パスポート番号をお願いします"), ("customer", "てぃー、けー")], "てぃー、けー"),
+    # a passphrase in Kansai speech, its copula left
+    ([("customer", "合言葉はたこやきやねんけど")], "たこやき"),
+])
+def test_letters_alone_and_a_dialect_passphrase_are_masked(engine, call, shown) -> None:
+    conversation = engine.conversation("letters-alone", "general_support")
+    for speaker, text in call:
+        last = conversation.turn(text, speaker)
+    assert shown not in last.text, last.text
+
+
+@pytest.mark.parametrize("text", ["エー", "えー、はい", "オーケーです"])
+def test_a_filler_or_one_letter_name_is_no_value(engine, text) -> None:
+    conversation = engine.conversation("filler", "general_support")
+    conversation.turn("在留カードの番号を教えていただけますか", "agent")
+    assert conversation.turn(text, "customer").text == text

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from redactor.pii.cues import NOT_PII, WEAK_CUES, CueIndex, modifies_business_number
-from redactor.pii.normalize import normalize, spoken_digits
+from redactor.pii.normalize import normalize, spoken_value
 
 _DIGIT_RUN = re.compile(r"\d+")
 _OWN_COUNT = re.compile(r"の?\d{1,2}(?:桁|ケタ|けた)")
@@ -71,7 +71,7 @@ class CallContext:
         if _REQUEST.search(normalized):
             self._request_by = speaker if speaker is not None else _LINE
         elif speaker == self._request_by or (speaker is None and not (_DIGIT_RUN.search(normalized)
-                                                                      or spoken_digits(text))):
+                                                                      or spoken_value(text))):
             self._request_by = None
         # 本体の裏のシリアル番号 asks for a serial: 裏の modifies it, not a card.
         asked = [c for c in self.cues.find(normalized)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from redactor.pii.lexicon import entry
 
-__all__ = ["NormalizedText", "normalize", "spoken_digits", "without_surrogates"]
+__all__ = ["NormalizedText", "normalize", "spoken_value", "without_surrogates"]
 
 # A lone surrogate (a "\ud800" escape in JSON) is no character: GiNZA's tokenizer fails on it with the
 # whole line in its exception.  Each becomes U+FFFD, one for one, so offsets stay those of the input.
@@ -252,26 +252,6 @@ def _kana_run_to_digits(match: re.Match[str]) -> str:
     return head + _KANA_WORD_RE.sub(lambda m: _digit_of_word(m.group(0)), body) + tail
 
 
-# A whole utterance of digit words and pauses (いち / に、さん / まるまるにいさん / ゼロ): a slow reader's piece
-# of a number, one word or a few per utterance (the recogniser cuts at each pause).  Anchored and bounded: linear.
-_DIGIT_WORD_ALONE = rf"(?:{_KANA_WORD}|にい|ニイ|[〇零一二三四五六七八九])"
-# A particle or copula may close the piece (ななの / にの / ごです: the groups of a code read aloud).
-_DIGITS_ALONE = re.compile(rf"\A[\s、。,.…・ー]*(?:{_DIGIT_WORD_ALONE}[\s、。,.…・ー]*){{1,24}}"
-                           r"(?:の|です|ですね|だよ|ね|と|で)?[\s、。,.…]*")
-_DIGIT_WORD_ALONE_RE = re.compile(_DIGIT_WORD_ALONE)
-
-
-def spoken_digits(text: str) -> tuple[int, int] | None:
-    """The span of ``text`` that is nothing but digits said as words (いち, に、さん, ゼロキュウ), or
-    ``None``: alone they are words (に, さん, ご), so only a caller answering a request for a number
-    reads them as one."""
-    match = _DIGITS_ALONE.fullmatch(text)
-    if match is None:
-        return None
-    digits = list(_DIGIT_WORD_ALONE_RE.finditer(text, 0, match.end()))
-    return (digits[0].start(), digits[-1].end()) if digits else None
-
-
 def _digit_of_word(word: str) -> str:
     return str(_KANJI_DIGIT[word]) if word in _KANJI_DIGIT else _KANA_DIGITS[word]
 
@@ -456,6 +436,33 @@ def _spelled_letters(match: re.Match[str]) -> str:
         return match.group(0)
     spelled = _LETTER_NAME_RE.sub(lambda m: _LETTER_NAMES[m.group(0)], text[match.start():letters_end])
     return spelled + (match.group("no") or "").replace("の", "")
+
+
+# A whole utterance of digit words, letter names and pauses (いち / に、さん / まるまるにいさん / ゼロ / エー、ビー /
+# てぃー、けー): a slow reader's piece of a number or code, one word or a few per utterance (the recogniser cuts
+# at each pause).  Letter names alone count from two (エー alone is a filler).  Anchored and bounded: linear.
+_DIGIT_WORD_ALONE = rf"(?:{_KANA_WORD}|にい|ニイ|[〇零一二三四五六七八九])"
+_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
+_LETTER_WORD_ALONE = _alternation({*_LETTER_NAMES, *(w.translate(_KATAKANA_TO_HIRAGANA) for w in _LETTER_NAMES)})
+_VALUE_WORD_ALONE = rf"(?:{_LETTER_WORD_ALONE}|{_DIGIT_WORD_ALONE})"
+# A particle or copula may close the piece (ななの / にの / ごです: the groups of a code read aloud).
+_VALUE_ALONE = re.compile(rf"\A[\s、。,.…・ー]*(?:{_VALUE_WORD_ALONE}[\s、。,.…・ー]*){{1,24}}"
+                          r"(?:の|です|ですね|だよ|ね|と|で)?[\s、。,.…]*")
+_VALUE_WORD_ALONE_RE = re.compile(_VALUE_WORD_ALONE)
+_DIGIT_WORD_ALONE_RE = re.compile(_DIGIT_WORD_ALONE)
+
+
+def spoken_value(text: str) -> tuple[int, int] | None:
+    """The span of ``text`` that is nothing but digits said as words (いち, に、さん, ゼロキュウ) and
+    letter names (エー、ビー), or ``None``: alone they are words (に, さん, ご, エー), so only a caller
+    answering a request for a value reads them as one."""
+    match = _VALUE_ALONE.fullmatch(text)
+    if match is None:
+        return None
+    words = list(_VALUE_WORD_ALONE_RE.finditer(text, 0, match.end()))
+    if not words or (len(words) < 2 and not _DIGIT_WORD_ALONE_RE.fullmatch(words[0].group(0))):
+        return None
+    return words[0].start(), words[-1].end()
 
 
 # --- digit groups as speech recognition writes them ----------------------------------------

@@ -50,6 +50,9 @@ _QUESTION = re.compile(
 # The slot of a secret (``redactor.pii.recognizers.credential``): any words are its value.
 SECRET_SLOT = "CREDENTIAL"
 SECRET_SCORE = 0.9
+# A copula after the value, in any dialect (たこやきやねんけど, ポチだよ): not the value's.
+# A bare だ/や may end the value itself (やまだ): only a copula with what follows it goes.
+_COPULA_END = re.compile(r"(?:や|だ|じゃ|っす)(?:(?:ねん|で|よ|ね|な)+(?:けど|けども|から|し)?|けど|けども|から|し)$")
 # A clause, not a secret: a verb or adjective ending a phrase (メールで届くん, 便利になった, 長い).
 _PREDICATE = re.compile(r"(?<=[ぁ-ゖ])(?:る|た|く|い|ん|ので|から|けど|よね)(?=[、。,\s]|$)")
 # Talk about a PIN or password, not one (忘れちゃって, 変えたほうがいい, 8文字以上, 誕生日と同じ).
@@ -213,7 +216,7 @@ class SlotRecognizer(EntityRecognizer):
         begin = lead.end()
         end_match = _END_RE.search(text, begin, limit)
         end = min(end_match.start() if end_match else limit, begin + self.max_value)
-        value = text[begin:end].rstrip("、, 　")
+        value = _COPULA_END.sub("", text[begin:end].rstrip("、, 　"))
         # さん, よん are digits, not a verb's ending: read as digits before looking for a predicate.
         if (not value or _QUESTION.search(value) or _SECRET_TALK.search(value)
                 or _PREDICATE.search(_SPOKEN_DIGIT.sub("0", value))):
