@@ -15,6 +15,7 @@ span that crosses it still covers it, because it is mapped from its first and la
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -460,7 +461,11 @@ def spoken_value(text: str) -> tuple[int, int] | None:
     if match is None:
         return None
     words = list(_VALUE_WORD_ALONE_RE.finditer(text, 0, match.end()))
-    if not words or (len(words) < 2 and not _DIGIT_WORD_ALONE_RE.fullmatch(words[0].group(0))):
+    if not words:
+        return None
+    letters_only = not any(_DIGIT_WORD_ALONE_RE.fullmatch(w.group(0)) for w in words)
+    # Letters only: two names at least, each said apart (オーケー, run together, is a word).
+    if letters_only and (len(words) < 2 or any(a.end() == b.start() for a, b in itertools.pairwise(words))):
         return None
     return words[0].start(), words[-1].end()
 
