@@ -66,6 +66,12 @@ CONTINUED = frozenset(t for t in CUES if t not in ("PERSON", "JP_ADDRESS", "EMAI
 # Words after the last value: then the utterance did not end on it (です, ね and punctuation do not count).
 _WORDS = re.compile(r"[^\s、。,.!?！？ですねよ]")
 _DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
+# A turn that closes what it said (…です。): the next one of its speaker starts afresh.
+_CLOSED = re.compile(r"です|でした|ます|[。？?！!]")
+# A backchannel or a filler said alone (はい / えーっと / うん): the other side listening, or the speaker
+# thinking; a value said over several turns goes on across it (昭和55年 / はい / 3月2日です).
+_BACKCHANNEL = re.compile(r"[\s、。,.…!?！？]*(?:(?:はい|ええ|うん|はいはい|なるほど|えーっと|えっと|ええと|えーと|えー"
+                          r"|あー|うーん|んー|あのー|あの)[\s、。,.…!?！？]*){1,3}")
 _HONORIFIC_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)})")
 # A birth date is plausible in a turn that states an age (35歳, 三十五才 once normalised).
 _AGE = re.compile(r"\d{1,3}\s*(?:歳|才)")
@@ -190,6 +196,7 @@ class _Tail:
     cue: str | None = None
     end: float | None = None
     answering: bool = False  # the utterance answered a question for PII with nothing recognised
+    open_end: bool = False  # it stopped on the value, with no copula or sentence end (昭和55年 / …)
 
 
 @dataclass(slots=True)
@@ -226,6 +233,7 @@ class Conversation:
         self._birth_date_cued = False  # some turn of the call named a birth date (生年月日, 誕生日…)
         self._card_cued = False  # some turn of the call named a card (カード番号, クレジット, 有効期限…)
         self._since_code = CODE_WINDOW  # turns since one asked for, named or said a card's code
+        self._last_speaker: str | None = None  # who said the last turn that was more than a backchannel
         self._year = datetime.date.today().year  # an expiry's year is this year or a few after it
         self._identity: Identity | None = None  # the first turn reports the checklist
         # Per segment id: the cue it answered, whether it answered a request, and whether it was
@@ -435,12 +443,14 @@ class Conversation:
 
     def _follows(self, speaker: str | None, start: float | None) -> _Tail | None:
         """The speaker's last utterance, when this one (starting at ``start``) follows it within
-        ``continuation_gap_s``; never for turns without times."""
+        ``continuation_gap_s``; for turns without times, when no one said more than a backchannel
+        in between."""
         tail = self._tails.get(speaker)
-        if (tail is not None and start is not None and tail.end is not None
-                and start - tail.end <= self.options.continuation_gap_s):
-            return tail
-        return None
+        if tail is None:
+            return None
+        if start is not None and tail.end is not None:
+            return tail if start - tail.end <= self.options.continuation_gap_s else None
+        return tail if self._last_speaker == speaker and tail.open_end else None
 
     def _uncertain(self, text: str, words: Sequence[Word] | None) -> list[tuple[int, int]]:
         """Character spans of ``text`` covered by words the recogniser was unsure of."""
@@ -455,6 +465,14 @@ class Conversation:
 
     def _remember_tail(self, text: str, normalized: NormalizedText, entities: Sequence[Entity],
                        speaker: str | None, prompt: str | None, end: float | None, garbled: bool) -> None:
+        if _BACKCHANNEL.fullmatch(text):
+            # はい / えーっと: the value said before goes on after it, whoever said it.
+            tail = self._tails.get(speaker)
+            if tail is not None and tail.cue is not None:
+                self._tails[speaker] = _Tail(tail.cue, end if end is not None else tail.end, tail.answering,
+                                             tail.open_end)
+            return
+        self._last_speaker = speaker
         last = entities[-1] if entities else None
         if last is not None and last.type in CONTINUED and not _WORDS.search(text, last.end):
             cue = CUES[last.type][0]
@@ -462,7 +480,7 @@ class Conversation:
             cue = prompt  # garbled digits answering a question: the next group answers it too
         else:
             cue = None
-        self._tails[speaker] = _Tail(cue, end, garbled)
+        self._tails[speaker] = _Tail(cue, end, garbled, open_end=not _CLOSED.search(normalized.text))
 
     def _keep_masked(self, text: str, result: RedactionResult,
                      keep: Sequence[tuple[int, int, str]]) -> RedactionResult:

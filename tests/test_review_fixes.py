@@ -441,3 +441,21 @@ def test_a_filler_or_one_letter_name_is_no_value(engine, text) -> None:
     conversation = engine.conversation("filler", "general_support")
     conversation.turn("在留カードの番号を教えていただけますか", "agent")
     assert conversation.turn(text, "customer").text == text
+
+
+# --- user19 family I: a birth date said over turns, a backchannel or a filler between -------------
+
+@pytest.mark.parametrize("between", [[("agent", "はい")], [("customer", "えーっと")], []])
+def test_a_date_said_over_turns_stays_masked_across_a_backchannel(engine, between) -> None:
+    conversation = engine.conversation("dob-over-turns", "general_support")
+    for speaker, text in [("agent", "生年月日をお願いします"), ("customer", "昭和55年"), *between]:
+        conversation.turn(text, speaker)
+    assert "3月2日" not in conversation.turn("3月2日です", "customer").text
+
+
+def test_a_closed_answer_does_not_colour_the_next_turn(engine) -> None:
+    conversation = engine.conversation("dob-closed", "general_support")
+    for speaker, text in [("agent", "生年月日をお願いします"), ("customer", "昭和55年3月2日です"),
+                          ("agent", "はい、ありがとうございます。お届けは3月5日になります"), ("customer", "はい")]:
+        conversation.turn(text, speaker)
+    assert conversation.turn("4月1日に引っ越します", "customer").text == "4月1日に引っ越します"
