@@ -459,3 +459,20 @@ def test_a_closed_answer_does_not_colour_the_next_turn(engine) -> None:
                           ("agent", "はい、ありがとうございます。お届けは3月5日になります"), ("customer", "はい")]:
         conversation.turn(text, speaker)
     assert conversation.turn("4月1日に引っ越します", "customer").text == "4月1日に引っ越します"
+
+
+# --- review17 5, 9: a code before a four-digit year's expiry; a garbled era's short year -----------
+
+def test_a_code_before_an_expiry_with_a_four_digit_year_is_masked(engine) -> None:
+    conversation = engine.conversation("code-expiry-year", "general_support")
+    conversation.turn("カード番号と有効期限をお願いします", "agent")
+    said = conversation.turn("裏の3桁は、7、3、1、2028年の12月まで", "customer")
+    assert "7、3、1" not in said.text and "card_security_code" in [w.kind for w in said.warnings]
+
+
+@pytest.mark.parametrize(("answer", "date"), [("平静15年3月2日です", "15年3月2日"), ("平静8年3月2日です", "8年3月2日"),
+                                              ("相話55年4月12日です", "55年4月12日")])
+def test_a_birth_date_with_a_garbled_era_is_read_in_the_era_it_may_be(engine, answer, date) -> None:
+    conversation = engine.conversation("garbled-era", "general_support")
+    conversation.turn("青年学期をお願いします", "agent")  # 生年月日 garbled
+    assert date not in conversation.turn(answer, "customer").text

@@ -173,9 +173,10 @@ _NAME = re.compile(r"(?:セキュリティ|せきゅりてぃ)ー?の?(?:コー�
 # A digit no particle spells (not a lone に, ご, し, く): what a longer number goes on or started with.
 _CLEAR_DIGIT = ("(?:[0-9０-９〇零一二三四五六七八九]|"
                 + "|".join(sorted((w for w in _KANA_WORDS if len(w) > 1), key=len, reverse=True)) + ")")
-# The card's expiry after the code (7、3、1、12月まで; ご、ごがつ): a month or a year, not more digits.
-_EXPIRY = (rf"(?:[0-9０-９]{{1,2}}|十[一二]?|[一二三四五六七八九]|じゅう(?:いち|に)?|{_KANA})"
-           r"(?:月|がつ|ガツ|年|ねん|[/／])")
+# The card's expiry after the code (7、3、1、12月まで; ご、ごがつ; 7、3、1、2028年の12月): a month or a year, not more
+# digits.
+_EXPIRY = (rf"(?:[0-9０-９]{{4}}(?=年|ねん|[/／])|[0-9０-９]{{1,2}}|十[一二]?|[一二三四五六七八九]|じゅう(?:いち|に)?"
+           rf"|{_KANA})(?:月|がつ|ガツ|年|ねん|[/／])")
 _RUNS_ON = re.compile(rf"{_SEP}(?!{_EXPIRY}){_CLEAR_DIGIT}")
 _RAN_FROM = re.compile(rf"{_CLEAR_DIGIT}{_SEP}$")
 

@@ -65,13 +65,18 @@ def _year(pattern_text: str) -> int | None:
     gregorian = re.match(r"((?:19|20)\d{2})", pattern_text)
     if gregorian:
         return int(gregorian.group(1))
-    # Two digits with the era left out or garbled (55年3月2日, 相話55年…): a year past this one's two
-    # digits is the last century's; otherwise the most recent reading (20年 is 2020, too young).
-    short = re.search(r"(?<!\d)(\d{2})\s*年", pattern_text)
+    # Two digits with the era left out (55年3月2日): a year past this one's two digits is the last
+    # century's; otherwise the most recent reading (20年 is 2020, too young).  An era heard but garbled
+    # (相話55年, 平静15年, 平静8年) may be 昭和 or 平成 too: the oldest reading counts.
+    short = re.search(r"(?<!\d)(\d{1,2})\s*年", pattern_text)
     if short is None:
         return None
-    this_year = datetime.date.today().year
-    return (1900 if int(short.group(1)) > this_year % 100 else 2000) + int(short.group(1))
+    n, this_year = int(short.group(1)), datetime.date.today().year
+    plain = (1900 if n > this_year % 100 else 2000) + n
+    if short.start() == 0:
+        return plain if n >= 10 else None
+    readings = [plain] + [_ERA_START[era] + n - 1 for era, last in (("昭和", 64), ("平成", 31)) if n <= last]
+    return min(readings)
 
 
 class PastFullDateRecognizer(DateOfBirthRecognizer):
@@ -81,7 +86,8 @@ class PastFullDateRecognizer(DateOfBirthRecognizer):
         ("past era date", rf"(?:明治|大正|昭和|平成|令和)\s*(?:\d{{1,2}}|元)\s*年{_MONTH_DAY}日", 0.55),
         ("past date", rf"{NOT_DIGIT_BEFORE}(?:19|20)\d{{2}}\s*年{_MONTH_DAY}日", 0.55),
         # the era left out or garbled beyond a name (55年3月2日, 相話55年3月2日 for 昭和)
-        ("short year date", rf"(?:{_ERA_HEARD}\s*)?{NOT_DIGIT_BEFORE}\d{{2}}\s*年{_MONTH_DAY}日", 0.55),
+        ("short year date", rf"{NOT_DIGIT_BEFORE}\d{{2}}\s*年{_MONTH_DAY}日", 0.55),
+        ("garbled era date", rf"{_ERA_HEARD}\s*{NOT_DIGIT_BEFORE}\d{{1,2}}\s*年{_MONTH_DAY}日", 0.55),
     )
     CONTEXT_REQUIRED = False
     # With a birth-date cue the cued recognizer's result (higher score) is the one kept, so
