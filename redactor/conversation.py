@@ -70,8 +70,8 @@ _DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
 _CLOSED = re.compile(r"です|でした|ます|[。？?！!]")
 # A backchannel or a filler said alone (はい / えーっと / うん): the other side listening, or the speaker
 # thinking; a value said over several turns goes on across it (昭和55年 / はい / 3月2日です).
-_BACKCHANNEL = re.compile(r"[\s、。,.…!?！？]*(?:(?:はい|ええ|うん|はいはい|なるほど|えーっと|えっと|ええと|えーと|えー"
-                          r"|あー|うーん|んー|あのー|あの)[\s、。,.…!?！？]*){1,3}")
+_BACKCHANNEL = re.compile(r"\A[\s、。,.…!?！？]*+(?:(?:はい|ええ|うん|はいはい|なるほど|えーっと|えっと|ええと|えーと"
+                          r"|えー|あー|うーん|んー|あのー|あの)[\s、。,.…!?！？]*+){1,3}")
 _HONORIFIC_AFTER = re.compile(rf"[ \u3000]?(?:{'|'.join(HONORIFICS)})")
 # A birth date is plausible in a turn that states an age (35歳, 三十五才 once normalised).
 _AGE = re.compile(r"\d{1,3}\s*(?:歳|才)")
