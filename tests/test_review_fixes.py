@@ -476,3 +476,22 @@ def test_a_birth_date_with_a_garbled_era_is_read_in_the_era_it_may_be(engine, an
     conversation = engine.conversation("garbled-era", "general_support")
     conversation.turn("青年学期をお願いします", "agent")  # 生年月日 garbled
     assert date not in conversation.turn(answer, "customer").text
+
+
+# --- review17 4: a code read in English digits never shows in a partial --------------------------
+
+@pytest.mark.parametrize("text", ["サインの横のちっちゃい数字は、ファイブ、ワン、エイトです。それと住所も変わりました",
+                                  "署名欄の横の小さい数字は、セブン、ツー、ナインです。あと住所も変わりました"])
+def test_a_code_in_english_digits_never_shows_in_a_partial(engine, text) -> None:
+    from redactor.stream.partial import partial_view
+
+    conversation = engine.conversation("partial-english", "general_support")
+    conversation.turn("カード番号をお願いします。", "agent")
+    conversation.turn("4111 1111 1111 1111です", "customer")
+    prompt = conversation.prompt_for("customer")
+    final = conversation.turn(text, "customer")
+    codes = [(e.start, e.end) for e in final.entities if e.type == "CARD_SECURITY_CODE"]
+    assert codes, final.text
+    for k in range(1, len(text) + 1):
+        shown = partial_view(engine.redactor, text[:k], prompt=prompt, names=conversation.names).shown
+        assert not [(a, b) for a, b in shown for s, e in codes if a < e and s < b], text[:k]

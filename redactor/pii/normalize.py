@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from redactor.pii.lexicon import entry
 
-__all__ = ["NormalizedText", "normalize", "spoken_value", "without_surrogates"]
+__all__ = ["ENGLISH_DIGITS", "NormalizedText", "normalize", "spoken_value", "without_surrogates"]
 
 # A lone surrogate (a "\ud800" escape in JSON) is no character: GiNZA's tokenizer fails on it with the
 # whole line in its exception.  Each becomes U+FFFD, one for one, so offsets stay those of the input.
@@ -437,6 +437,13 @@ def _spelled_letters(match: re.Match[str]) -> str:
         return match.group(0)
     spelled = _LETTER_NAME_RE.sub(lambda m: _LETTER_NAMES[m.group(0)], text[match.start():letters_end])
     return spelled + (match.group("no") or "").replace("の", "")
+
+
+# English digits in katakana (ファイブ、ワン、エイト: a loanword speaker).  Not read as digits here (ワン is
+# also a dog's bark, ツー a pair): the security-code rules read them after the code's place or name, and
+# a live partial holds them back (``redactor.stream.partial``).
+ENGLISH_DIGITS = ("ワン", "ツー", "トゥー", "スリー", "フォー", "ファイブ", "ファイヴ", "シックス", "セブン", "セヴン",
+                  "エイト", "ナイン")
 
 
 # A whole utterance of digit words, letter names and pauses (いち / に、さん / まるまるにいさん / ゼロ / エー、ビー /

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from redactor.pii.cues import OTHER_NUMBER
+from redactor.pii.normalize import ENGLISH_DIGITS
 
 # The back of a card or its signature strip, not a building's back (裏口, 裏庭, 裏山) or a place
 # behind something said with a building (家の裏, 店の裏の): the place is read as a word of its own.
@@ -35,10 +36,7 @@ _BUILDING_BEFORE = re.compile(r"(家|うち|店|建物|製品|本体|機械|レ�
 # Digits: written, kanji or kana words (a lone ご/に/し/く is a digit only between separators).
 _KANA_WORDS = ("ぜろ", "ゼロ", "れい", "まる", "いち", "イチ", "にい", "にー", "に", "ニ", "さん", "サン", "よん",
                "ヨン", "し", "ご", "ごお", "ごー", "ゴ", "ろく", "ロク", "なな", "ナナ", "しち", "はち", "ハチ",
-               "きゅう", "きゅー", "キュウ", "く",
-               # English digits in katakana (ファイブ、ワン、エイト: a loanword speaker)
-               "ワン", "ツー", "トゥー", "スリー", "フォー", "ファイブ", "ファイヴ", "シックス", "セブン", "セヴン",
-               "エイト", "ナイン")
+               "きゅう", "きゅー", "キュウ", "く", *ENGLISH_DIGITS)
 # Longest first (しち before し); a one-kana digit glued to a written one is a particle (ところに747).
 _KANA = "(?:" + "|".join(w if len(w) > 1 else w + "(?![0-9０-９])"
                          for w in sorted(_KANA_WORDS, key=len, reverse=True)) + ")"

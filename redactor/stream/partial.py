@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from redactor.conversation import mentions, remembered
 from redactor.pii.catalogue import Entity
 from redactor.pii.cues import NOT_PII
-from redactor.pii.normalize import normalize
+from redactor.pii.normalize import ENGLISH_DIGITS, normalize
 from redactor.pii.redactor import Redactor
 
 PENDING = "PENDING"
@@ -43,6 +43,7 @@ _EXTEND_LEFT = re.compile(r"[\u30a0-\u30ff〇一二三四五六七八九十+＋(
 _INTRODUCING = {"申す", "言う", "いう", "もうす"}
 _SENTENCE_END = re.compile(r"[。？！?!]")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ@＠][A-Za-zＡ-Ｚａ-ｚ0-9０-９@＠._\-]*")
+_ENGLISH_DIGIT = re.compile("|".join(sorted(ENGLISH_DIGITS, key=len, reverse=True)))
 _DIGIT = re.compile(r"[0-9]")
 _DIGIT_START = re.compile(r"[0-9０-９〇一二三四五六七八九十]|[\u30a0-\u30ff\u3400-\u9fff]{1,2}[0-9０-９]")
 _KANJI = re.compile(r"[\u3400-\u9fff々]")
@@ -92,6 +93,7 @@ def suspect_spans(redactor: Redactor, text: str) -> list[tuple[int, int]]:
     for match in _DIGIT.finditer(normalized.text):
         spans.append(normalized.to_original(match.start(), match.end()))
     spans += [m.span() for m in _LATIN.finditer(text)]
+    spans += [m.span() for m in _ENGLISH_DIGIT.finditer(text)]  # セブン、ツー、ナイン: a code the final may mask
     with redactor.nlp.memory_zone():
         tokens = list(redactor.nlp(_DIGIT.sub("0", text)))
         for i, token in enumerate(tokens):
