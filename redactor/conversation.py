@@ -48,6 +48,7 @@ from redactor.pii.catalogue import DIGITS, Entity
 from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
 from redactor.pii.cues import CUES, NOT_PII, security_code_values
+from redactor.pii.lexicon import name_forms
 from redactor.pii.normalize import NormalizedText, normalize, spoken_value, without_surrogates
 from redactor.pii.quantities import UNIT_AFTER
 from redactor.pii.recognizers.person import HONORIFICS
@@ -539,9 +540,11 @@ class Conversation:
         (南東の佐藤芽ごだいます for 担当の佐藤でございます), which takes away the evidence a name
         needs, not the name."""
         for name in sorted(remembered(text, result.entities)):  # the same names kept in every run at the cap
-            if len(self._names) >= MAX_NAMES:
-                break
-            self._names.add(name)
+            # Its parts and readings too (山田花子: 花子, はなこ, ハナコ; いしかわゆき: ゆき).
+            for form in sorted({name, *name_forms(name)}):
+                if len(self._names) >= MAX_NAMES:
+                    break
+                self._names.add(form)
         return [Entity("PERSON", a, b, 0.6) for a, b in mentions(self._names, text)]
 
     def _about_a_card(self, normalized: NormalizedText, result: RedactionResult) -> bool:

@@ -495,3 +495,25 @@ def test_a_code_in_english_digits_never_shows_in_a_partial(engine, text) -> None
     for k in range(1, len(text) + 1):
         shown = partial_view(engine.redactor, text[:k], prompt=prompt, names=conversation.names).shown
         assert not [(a, b) for a, b in shown for s, e in codes if a < e and s < b], text[:k]
+
+
+# --- user19 family H: a name said again as its part or in kana --------------------------------------
+
+@pytest.mark.parametrize(("first", "again", "shown"), [
+    ("山田花子です", "花子です、はなこ", "はなこ"),
+    ("山田花子です", "ハナコって書いて予約したかも", "ハナコ"),
+    ("いしかわゆきです", "はい、ゆきです", "ゆき"),
+    ("佐藤はるかです", "はるかでいいですよ、みんなそう呼ぶんで", "はるか"),
+])
+def test_a_name_said_again_as_its_part_or_reading_stays_masked(engine, first, again, shown) -> None:
+    conversation = engine.conversation("name-forms", "general_support")
+    conversation.turn("お名前をお願いします", "agent")
+    conversation.turn(first, "customer")
+    assert shown not in conversation.turn(again, "customer").text
+
+
+def test_a_name_s_reading_is_masked_only_as_a_word(engine) -> None:
+    conversation = engine.conversation("name-forms-word", "general_support")
+    conversation.turn("お名前をお願いします", "agent")
+    conversation.turn("森です", "customer")
+    assert conversation.turn("もりだくさんのプランですね", "agent").text == "もりだくさんのプランですね"

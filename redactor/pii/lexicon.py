@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Entry", "Names", "entry", "names"]
+__all__ = ["Entry", "Names", "entry", "name_forms", "names"]
 
 _NAMES_FILE = Path(__file__).with_name("data") / "jmnedict_katakana.tsv"
 # JMnedict's name types that name a person, and those that name what a firm or a body makes or is
@@ -57,6 +57,31 @@ def entry(word: str) -> Entry:
     pos = [m.part_of_speech() for m in _dictionary().lookup(word)] if word else []
     kinds = frozenset(p[3] for p in pos if p[2] == "人名")
     return Entry(known=bool(pos), kinds=kinds, only_person=bool(pos) and all(p[2] == "人名" for p in pos))
+
+
+_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    return _dictionary().create()
+
+
+@lru_cache(maxsize=4096)
+def name_forms(name: str) -> frozenset[str]:
+    """Other ways a call says a personal name once said: its parts (山田花子: 山田, 花子) and their
+    readings in katakana and hiragana (ハナコ, はなこ), of three kana or more (a one-kanji part, 武, counts
+    said with an honorific or the copula: ``conversation.mentions`` decides).
+    Only a name the dictionary reads wholly as personal-name words; anything else has none."""
+    tokens = list(_tokenizer().tokenize(name)) if name else []
+    if not tokens or not all(t.part_of_speech()[2] == "人名" for t in tokens):
+        return frozenset()
+    parts = [t.surface() for t in tokens] if len(tokens) > 1 else []
+    readings = [t.reading_form() for t in tokens] + ["".join(t.reading_form() for t in tokens)]
+    readings += [r.translate(_KATAKANA_TO_HIRAGANA) for r in readings]
+    # A reading of two kana is too often a word's start (もり in もりだくさん): three at least.
+    forms = {p for p in parts if p != name} | {r for r in readings if len(r) >= 3 and r != name}
+    return frozenset(forms)
 
 
 @dataclass(frozen=True, slots=True)
