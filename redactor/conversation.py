@@ -47,11 +47,12 @@ from typing import TYPE_CHECKING
 from redactor.pii.catalogue import DIGITS, Entity
 from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
-from redactor.pii.cues import CUES, NOT_PII, security_code_values
+from redactor.pii.cues import CUES, NOT_PII, WEAK_CUES, security_code_values
 from redactor.pii.lexicon import name_forms
 from redactor.pii.normalize import NormalizedText, normalize, spoken_value, without_surrogates
 from redactor.pii.quantities import UNIT_AFTER
 from redactor.pii.recognizers.person import HONORIFICS
+from redactor.pii.recognizers.slot import PLACE_CUES
 from redactor.pii.redactor import RedactionResult, Redactor
 from redactor.policy import CallState, Warning, WarningEngine, security_code
 from redactor.policy.engine import REPLAY_TURNS, Observation
@@ -298,7 +299,8 @@ class Conversation:
         asked = self.context.prompt_for(_ANYONE)
         code = (any(w.kind == "card_security_code" for w in turn.warnings)
                 or any(e.type == CARD_SECURITY_CODE for e in found)
-                or (asked is not None and self.redactor.cues.owner_of.get(asked.lower()) == CARD_SECURITY_CODE))
+                or (asked is not None and self.redactor.cues.owner_of.get(asked.lower()) == CARD_SECURITY_CODE
+                    and asked not in PLACE_CUES and asked not in WEAK_CUES))  # 足の裏の… names no code
         self._since_code = 0 if code else self._since_code + 1
         return turn
 

@@ -517,3 +517,18 @@ def test_a_name_s_reading_is_masked_only_as_a_word(engine) -> None:
     conversation.turn("お名前をお願いします", "agent")
     conversation.turn("森です", "customer")
     assert conversation.turn("もりだくさんのプランですね", "agent").text == "もりだくさんのプランですね"
+
+
+def test_a_statement_naming_a_secret_makes_no_answer_a_secret(engine) -> None:
+    conversation = engine.conversation("secret-statement", "general_support")
+    conversation.turn("ありがとうございます。暗証番号の再設定は、市役所の窓口で本人確認のうえ行います。", "agent")
+    assert conversation.turn("窓口ですね。", "customer").text == "窓口ですね。"
+
+
+def test_a_back_in_passing_opens_no_code_window(engine) -> None:
+    conversation = engine.conversation("foot-back", "general_support")
+    conversation.turn("ありがとうございます。足の裏の角質ケアもご一緒にいかがですか。", "agent")
+    conversation.turn("あ、お願いします。", "customer")
+    conversation.turn("初めての方には保険証の記号と番号を伺っておりますので、お願いできますか。", "agent")
+    said = conversation.turn("記号が0712、番号が3058です。", "customer")
+    assert "CARD_SECURITY_CODE" not in {e.type for e in said.entities}

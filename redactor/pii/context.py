@@ -27,6 +27,8 @@ _REQUEST = re.compile(r"願い|ねがい|おめが|お伺い|伺え|教えて|�
 _HOLD = re.compile(r"待って|まって|お待ち|おまち|少々|しょうしょう|探し|さがし|探す|見てみ|みてみ|取ってき|とってき"
                    r"|眼鏡|めがね|どこだっけ|どこやった|出しますね|出してき")
 _HOLD_MAX = 40
+# Types whose cue makes the next turn an answer only when it asks (their slot takes any words).
+_ASKED_ONLY = frozenset({"CREDENTIAL"})
 # The side of a speaker-less line (a mono recording): it answers the line before it, whoever spoke.
 _LINE = "\x00line"
 
@@ -73,10 +75,12 @@ class CallContext:
         elif speaker == self._request_by or (speaker is None and not (_DIGIT_RUN.search(normalized)
                                                                       or spoken_value(text))):
             self._request_by = None
-        # 本体の裏のシリアル番号 asks for a serial: 裏の modifies it, not a card.
+        # 本体の裏のシリアル番号 asks for a serial: 裏の modifies it, not a card.  A secret's cue asks only in
+        # a request (暗証番号の再設定は窓口で行います names one: the answer 窓口ですね is no PIN).
+        request = bool(_REQUEST.search(normalized))
         asked = [c for c in self.cues.find(normalized)
                  if c.owner != NOT_PII and normalized[c.start:c.end] not in WEAK_CUES
-                 and not modifies_business_number(normalized, c)]
+                 and not modifies_business_number(normalized, c) and (request or c.owner not in _ASKED_ONLY)]
         # Only a turn without a value of its own asks: "電話番号は090…です" answers nothing; a count
         # is no value (マイナンバーの12桁も伺っております, 裏の3つの数字を).
         if asked and not _holds_value(normalized, asked[-1].end):

@@ -210,11 +210,11 @@ class CueIndex:
             for word in words:
                 self.owner_of.setdefault(word.lower(), owner)
         # Then each cue as speech recognition may spell it, in kana (こうざばんごう, まいなんばー):
-        # the words as written keep their owners.  Not the business words' (りょうきん, ごうけい) nor
-        # the weak cues' (a guessed reading must not grow the exceptions: りょうきんの ひきおとし
-        # こうざは 1234567 would lose the digit net to りょうきん, こうざ being too short to be read).
+        # the words as written keep their owners.  Not the business words' (りょうきん, ごうけい): a guessed
+        # reading must not grow the exceptions (りょうきんの ひきおとし こうざは 1234567 would lose the digit
+        # net to りょうきん, こうざ being too short to be read).
         for word, owner in list(self.owner_of.items()):
-            if owner == NOT_PII or word in WEAK_CUES:
+            if owner == NOT_PII:
                 continue
             for form in spoken_forms(word):
                 self.owner_of.setdefault(form, owner)
