@@ -532,3 +532,17 @@ def test_a_back_in_passing_opens_no_code_window(engine) -> None:
     conversation.turn("初めての方には保険証の記号と番号を伺っておりますので、お願いできますか。", "agent")
     said = conversation.turn("記号が0712、番号が3058です。", "customer")
     assert "CARD_SECURITY_CODE" not in {e.type for e in said.entities}
+
+
+def test_a_code_explained_by_its_place_and_size_is_asked_for(engine) -> None:
+    """user19 SC4: the agent says where the code is and how long (右端の三桁の数字です) and the caller reads it."""
+    conversation = engine.conversation("code-explained", "billing")
+    conversation.turn("セキュリティコードは、カード裏面の、右端の三桁の数字です", "agent")
+    said = conversation.turn("あ、これか、はちはちに", "customer")
+    back = conversation.turn("882ですね、ありがとうございます", "agent")
+    assert "はちはちに" not in said.text and "882" not in back.text
+    assert "card_security_code" in [w.kind for w in said.warnings]
+
+
+def test_cvv_as_speech_recognition_spells_it_names_the_code(redactor) -> None:
+    assert ("CARD_SECURITY_CODE", "742") in found(redactor, "シーブイブイは742です")

@@ -20,6 +20,8 @@ from redactor.pii.normalize import normalize, spoken_value
 
 _DIGIT_RUN = re.compile(r"\d+")
 _OWN_COUNT = re.compile(r"の?\d{1,2}(?:桁|ケタ|けた)")
+# A card code's size (右端の3桁の数字です) describes the value asked for; it is none.
+_CODE_SIZE = re.compile(r"(?<=(?<!\d)[34])(?:桁|ケタ|けた)")
 # A question or a request for something (ASR keeps these endings far better than the cue).
 _REQUEST = re.compile(r"願い|ねがい|おめが|お伺い|伺え|教えて|ください|いただけ|頂け|ょうか|ますか|ですか|[?？]")
 # Holding the line while fetching what was asked (ちょっと待ってください, 少々お待ちを, 今探します, 眼鏡が
@@ -38,7 +40,7 @@ def _holds_value(text: str, start: int) -> bool:
     cue's own digits right after it (マイナンバーの12桁): a count said further on may describe another
     thing (運転免許証のコピーは…、裏面に12桁の番号がある…カード: the cue is no request then)."""
     count = _OWN_COUNT.match(text, start)
-    return bool(_DIGIT_RUN.search(text, count.end() if count else start))
+    return any(not _CODE_SIZE.match(text, m.end()) for m in _DIGIT_RUN.finditer(text, count.end() if count else start))
 
 
 class CallContext:
