@@ -69,6 +69,7 @@ SETS: dict[str, tuple[str, ...]] = {
     "blind10": ("benchmarks/warnings_blind10.jsonl",),  # spent by its one blind run (RESULTS.md)
     "blind11": ("benchmarks/warnings_blind11.jsonl",),  # spent by its one blind run (RESULTS.md)
     "blind12": ("benchmarks/warnings_blind12.jsonl",),  # spent by its one blind run (RESULTS.md)
+    "blind13": ("benchmarks/warnings_blind13.jsonl",),  # spent by its one blind run (RESULTS.md)
     "probes": ("benchmarks/warnings_probe14.jsonl", "benchmarks/warnings_probe14b.jsonl",
                "benchmarks/warnings_probe14c.jsonl"),
     # Round 15's development probe (a writer who never read the engine; its first run is in RESULTS.md).
@@ -77,6 +78,8 @@ SETS: dict[str, tuple[str, ...]] = {
     "probe16": ("benchmarks/warnings_probe16.jsonl",),
     # Round 17's development probe (same; its first run is in RESULTS.md).
     "probe17": ("benchmarks/warnings_probe17.jsonl",),
+    # Round 18's development probe (same; its first run is in RESULTS.md).
+    "probe18": ("benchmarks/warnings_probe18.jsonl",),
     # Near misses written for the act model (product security features, data plans, pets, names
     # with medical words, the agent's general information and read-backs): no act in any turn.
     "negatives": ("benchmarks/warnings_probe_negatives.jsonl",),

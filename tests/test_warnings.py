@@ -1320,6 +1320,140 @@ ROUND17 = {
         ]),
 }
 
+ROUND18 = {
+    "privacy: heard, seen or known by a person named by a title or plural (生徒さん, お母さんたち) or by kin "
+    "(弟, 姉, 親戚), listened to (聴く), not wanted known (知られたくない); a matter just told kept from them": (
+        "privacy_question", [
+            "C:あの、私の声って、ほかの生徒さんにも聴かれるんですか。",
+            ("C:練習を録音してもらってるんですけど。", "A:はい。", "C:それって、ほかの部員さんも聴けちゃうんですか。"),
+            "C:私の成績、ほかのお母さんたちにも見られちゃいますか。",
+            "C:うちの住所、弟に知られたくないんです。",
+            "C:この前話した父の借金のこと、母には知られたくないんです。",
+            "C:このこと、姉には言わないでほしいんです。",
+            "C:その話、親戚には黙っててもらえますか。",
+            "C:その話は、上の子には聞かせないでください。",
+        ], [
+            "C:この写真、兄に送ってもいいですか。",
+            "C:姉にもこのサービスのこと教えていいですか。",
+            "C:このこと、先生に伝えてもらえますか。",
+            "C:この写真、息子に見せてもいいですか。",
+            "C:その本、兄に送ってもらえますか。",
+            "C:ほんなら、名前と番号、先に言うたらええんか。",
+            "C:それと、名入れってできます？花火とか桜とか、うちの妹が見たがってて。",
+            "C:カレンダーに祝日って入りますか？お盆とか正月とか、うちの父が気にするんで。",
+        ]),
+    "privacy in a learner's plain kana: published, sent, told, seen, deleted": ("privacy_question", [
+        "C:わたしの なまえ、ホームページに でますか。",
+        "C:この でんわばんごう、ほかの かいしゃに おくりますか。",
+        "C:わたしの じゅうしょ、ほかの ひとに はなしますか。",
+        "C:わたしの しゃしん、インターネットに のせますか。",
+        "C:ぼくの えいぞう、ほかの おきゃくさん みれますか。",
+        "C:わたしの しゃしん、けして ください。",
+        "C:わたしの じょうほう、みせて もらえますか。",
+    ], [
+        "C:わたしの にもつ、いつ でますか。",
+        "C:あたらしい メニュー、ホームページに のりますか。",
+        "C:ホームページに新しいメニュー載りますか。",
+    ]),
+    "privacy: may I refuse the recording, may I see what is kept of me; going somewhere is the caller's way": (
+        "privacy_question", [
+            "C:この電話の録音って、断ることはできますか。",
+            "C:そちらにある私の記録、見せてもらうことってできますか。",
+        ], [
+            "C:荷物の受け取り、断ることはできますか。",
+            "C:私の見積もり、もう一度見せてもらえますか。",
+            "C:保険証の番号を変えたいんですけど、役所に行かないといけないですか。",
+            "C:診察券の番号って、病院に行けば分かりますか。",
+        ]),
+    "unneeded: the answer to an unneeded number's request, read in a form no recognizer typed": ("unneeded_pii", [
+        ("A:念のため、パスポートの番号もお願いできますか。", "C:えっと、ちょっと待ってくださいね、八八二〇一五七三。"),
+        ("A:年齢確認のため、免許証の番号を伺えますか。", "C:免許は、第三三〇一九八七六五四三二号っす。"),
+    ], [
+        ("A:運転免許証の番号をお願いします。", "C:今手元になくて、後で電話します。"),
+        ("A:運転免許証の番号もお願いします。", "C:旅行は3月15日からです。"),
+        ("A:念のため、パスポートの番号もお願いします。", "C:予約番号なら、A-2231です。"),
+    ]),
+    "security code: the agent's request split over two utterances": ("card_security_code", [
+        ("A:カードのお支払いですね。では、カードの裏面の", "A:三桁の数字をお願いします。"),
+    ], [
+        ("A:カードの裏面の", "A:サインはございますか。"),
+    ]),
+    "requests: an unneeded number asked over two utterances, a reply between": ("agent_requests_unneeded", [
+        ("A:では、運転免許証の", "C:はい。", "A:番号をお願いできますか。"),
+    ], [
+        ("A:では、運転免許証の", "A:有効期限が切れていないか、ご確認ください。"),
+    ]),
+    "sensitive: a farm's or an aquarium's animal's illness is no one's; the caller's own still is": (
+        "sensitive_info", [
+            ("A:ヤギの牧場、受付です。", "C:私、皮膚病があるんですけど、ふれあいできますか。"),
+            ("A:市立動物園の窓口です。", "C:息子が喘息で吸入器を持ってるんですけど、医務室はありますか。"),
+        ], [
+            ("A:ヤギの牧場、受付です。", "C:前に行ったとき、茶色い子が皮膚病で休んでましたけど、元気ですか。"),
+            ("A:水族館のお問い合わせ窓口です。", "C:イルカの子、病気だったって聞いたんですけど、もう治りました？"),
+        ]),
+    "identity: the firm's own repair of its premises is no record of the caller's": ("identity_not_verified", [
+        ("C:支払いのことで。", "A:先月分の三千二百円がまだお引き落としできておりません。"),
+    ], [
+        ("C:トイレの鏡、割れてましたよね。", "A:先週交換しましたので、もう大丈夫でございます。"),
+        ("C:駐車場の照明、暗かったんですけど。", "A:先月新しくいたしましたので、明るくなっております。"),
+    ]),
+    "privacy: a learner's worry that others see a child's face or photo (ほかの ひと みる、こわい), a 関西 wh-question "
+    "(いつまで置いとくんや), being recorded (録ってるんですか)": ("privacy_question", [
+        "C:むすめの かお、しらない ひと みる、ちょっと こわい です。",
+        "C:こどもの しゃしん、ほかの ひと みる、しんぱい です。",
+        "C:わしの書類、いつまで置いとくんや。",
+        "C:この電話、録ってるんですか。",
+    ], [
+        "C:私の車、整備士さん見てくれますか。",
+        "C:今日は誰が来るんや。",
+        "C:ほな明日行くんや。",
+        "C:この番組、録画できますか。",
+        "C:写真、撮ってもらえますか。",
+    ]),
+    "privacy: mail or calls that start coming after an order; asked not to show a name or a photo; a bare name on "
+    "the net; a diagnosis reaching a boss; people recorded and watched; a matter hoped kept (せんよね)": (
+        "privacy_question", [
+            "C:これ頼んだら、毎月チラシとか電話とか来るようになるんですか。",
+            "C:宅配の箱に名前を書かないでもらえますか。",
+            "C:写真はホームページに載せないでください。",
+            "C:合格したら、名前ってネットとかに出ちゃうんですか。",
+            "C:診断書って、病名とか上司に伝わったりしないかなって気になってて。",
+            "C:店内にカメラありますよね？あれって録画されてて、あとで誰かが見たりするんですか？",
+            "C:そのこと、大家さんには言うたりせんよね。",
+        ], [
+            "C:チラシに載ってた商品、まだありますか。",
+            "C:荷物は玄関に置かないでください。",
+            "C:注文した本の名前、ここに書かないでください。",
+            "C:新商品の名前、ホームページに出ますか。",
+            "C:録画した番組、あとで家族が見られますか。",
+        ]),
+    "offers: a learner's plain いう with ほうが いい, the document named in kana the sentence before": (
+        "volunteered_info_offer", [
+            "C:わたし、ほけんしょう もってます。ばんごう いう ほうが いい？",
+        ], [
+            "C:でんわばんごう いう ほうが いい ですか？",
+        ]),
+    "unneeded: a number read from the handbook in the pension number's shape, whatever the caller took it for": (
+        "unneeded_pii", [
+            ("A:お客様番号をお願いします。", "C:えっと、この手帳に書いてある番号でいいんかな、3351の208774です。"),
+        ], [
+            ("A:お電話番号をお願いします。", "C:手帳に書いてあるのは、03-1234-5678ですね。"),
+            ("A:お客様番号をお願いします。", "C:手帳を見たんですけど、書いてなかったです。"),
+        ]),
+    "sensitive: a venue's facility for a class of people (車いすの方の席) is no one's": ("sensitive_info", [
+        ("A:劇場の窓口です。", "C:父が車いすなんですけど、入れますか。"),
+    ], [
+        ("C:日曜の回、取れますか。", "A:はい。車いすの方の席も一階後方にございますので、通路は広めです。"),
+        ("C:トイレはありますか。", "A:はい、車いすの方用のトイレが二階にございます。"),
+    ]),
+    "offers: a number announced and said in the same turn is given, not offered": ("volunteered_info_offer", [
+        "C:必要なら免許証の番号も言えますよ。",
+    ], [
+        ("A:お名前とお電話番号をお願いします。",
+         "C:山田です、電話は090-1111-2222。あと、免許の番号、言います、123456789012。これでわかりますね。"),
+    ]),
+}
+
 REVIEW15 = {
     "sensitive: の方 said as ほう is the caller's fact, not a class of people": ("sensitive_info", [
         "C:父は糖尿病の方が心配です。",
@@ -1355,7 +1489,7 @@ REVIEW15 = {
         ("A:はい、法人番号でしたらお伺いいたします。", "C:7010401098765です。"),
     ]),
 }
-ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15 | ROUND16 | ROUND17
+ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15 | ROUND16 | ROUND17 | ROUND18
 # After the twelfth blind set's first and only run (spent): the code's families it found, in own sentences;
 # run with the families, not trained on.
 BLIND12_AFTER = {

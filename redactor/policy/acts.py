@@ -214,14 +214,20 @@ _MISREAD = re.compile(r"(これ|あれ|それ)(は|って)?\s?(?P<doc>[^。、�
 _DOCUMENT_WORDS: dict[str, re.Pattern[str]] = {
     "JP_PENSION_NUMBER": re.compile(r"年金(の)?(通知|手帳|証書|はがき|ハガキ|定期便)"),
 }
+# A number read from the handbook in the basic pension number's shape, four digits then six (手帳の…1203の445198,
+# この手帳さ書いてあるやつ、4127の、583906): the pension number, whatever the caller took it for.  Not a
+# medicine, maternity, disability or care handbook (お薬手帳, 母子手帳, 障害者手帳, 療育手帳).
+_HANDBOOK_NUMBER = re.compile(r"(?<!薬)(?<!母子)(?<!者)(?<!育)(?:手帳|てちょう)[^。？?！!\n]{0,30}?"
+                              r"(?<!\d)[1-9]\d{3}[-‐の、,\s]{0,3}\d{6}(?!\d)")  # a phone's starts with 0
 _ABOUT = re.compile(r"(話|件|こと|事)$")
 _READ_DIGITS = 4  # digits said before the correction: a number was read, not a document named
 _DIGIT_RUN = re.compile(r"\d+")
 
 
 def misread_types(rules: ClauseRules, flat: str) -> list[str]:
-    """Identifier types of documents the speaker says a number just read came from (``_MISREAD``);
-    ``flat``: the turn with digits as digits."""
+    """Identifier types of documents the speaker says a number just read came from (``_MISREAD``), or
+    a pension number read from the handbook in its shape (``_HANDBOOK_NUMBER``); ``flat``: the turn with
+    digits as digits."""
     types: list[str] = []
     digits, counted = 0, 0  # digits before the match, counted once over the turn (not per match)
     for m in _MISREAD.finditer(flat):
@@ -235,6 +241,8 @@ def misread_types(rules: ClauseRules, flat: str) -> list[str]:
         if _ABOUT.search(doc):
             continue  # これ保険証の話だ: a topic, not a document in hand
         types += rules.identifier_types(doc) + [t for t, p in _DOCUMENT_WORDS.items() if p.search(doc)]
+    if _HANDBOOK_NUMBER.search(flat):
+        types.append("JP_PENSION_NUMBER")
     return list(dict.fromkeys(types))
 
 

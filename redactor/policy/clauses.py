@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redactor.pii.cues import CUES, NOT_PII, Cue, CueIndex, describes_security_code
-from redactor.policy.parse import Parse, Word, kana_text
+from redactor.policy.parse import Parse, Word, kana_text, unspaced
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
 RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる",
@@ -39,6 +39,7 @@ TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す"
                       "読み込む", "学習"})
 USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "扱い", "取り扱い", "取扱い", "活用"})
 ACCESS = frozenset({"見る", "聞く", "聞ける", "見れる", "見られる", "閲覧", "確認", "知る", "聞き直す", "聞き返す",
+                    "聴く", "聴ける", "視聴",  # 聴く: a recording listened to (私の声、ほかの人にも聴かれたり)
                     "見返す", "再生", "見える", "聞こえる"})
 # A handling noun that heads these asks about the handling itself (保存期間, 保存先).
 HANDLING_HEADS = frozenset({"期間", "期限", "先", "場所", "範囲"})
@@ -63,6 +64,10 @@ _LASTING = re.compile(r"(ずっと|いつまで|今も|いまだに|永久に|�
 _TIMES = frozenset({"後", "前", "時", "間", "以降", "今後", "あと", "時点", "際"})
 # Taking data in (位置情報とか取ってたりします？): collecting it, with the data as its object.
 TAKE = frozenset({"取る", "集める", "抜く", "吸い上げる"})
+# Refusing a handling (録音って断れますか, 拒否できますか): asked with the data or a recording named.
+REFUSE = frozenset({"断る", "断れる", "拒否", "拒む", "拒める", "オプトアウト"})
+# Shown or played to the caller (私の記録を見せてもらえますか, 録音を聞かせて): asking to see what is kept of them.
+SHOW_ME = frozenset({"見せる", "聞かせる", "開示"})
 # Stopping a handling (録音を止めてもらえますか): a request about the data.
 STOP = frozenset({"止める", "やめる", "停止", "中止", "切る", "オフ"})
 # Harm done to data: the noun says which object it is about (情報漏洩は大丈夫ですか).
@@ -79,12 +84,15 @@ CONTRACTORS = frozenset({"業者", "メーカー", "ドライバー", "運転手
                          "提携先", "本部", "本社", "部署", "部門", "担当者", "担当", "係", "係員", "窓口"})
 
 
-def _kana_say(word: Word) -> bool:
-    """言います said in kana: GiNZA keeps the lemma いう (and may tag いい an adjective)."""
-    return word.lemma == "いう" and word.text.startswith(("いい", "いわ"))
+def _kana_say(word: Word, before: Word | None = None) -> bool:
+    """言います said in kana: GiNZA keeps the lemma いう (and may tag いい an adjective); a plain いう
+    after a noun (ばんごう いう ほうが いい: a learner's) too, not the quoting という/っていう."""
+    return word.lemma == "いう" and (word.text.startswith(("いい", "いわ")) or (
+        word.text in ("いう", "いえ") and before is not None and before.pos in ("NOUN", "PROPN", "PRON")))
 
 
-_OWN_TELLING = re.compile(r"^(て|で)も?(いい|よい|よろし|大丈夫|構)|^(ましょう|よう|とこう|とこ|とく|ておく)")
+_OWN_TELLING = re.compile(r"^(て|で)も?(いい|ええ|よい|よろし|大丈夫|構)|^(ましょう|よう|とこう|とこ|とく|ておく)|"
+                          r"^(たら|ば)(いい|ええ|よい|よろし)")
 _PLAIN_ASK = re.compile(r"^ます(か|[?？]|$)")
 # Why the caller does something (休会の理由, 退職の事情): their matter, whoever hears it.
 REASONS = frozenset({"理由", "事情", "経緯", "いきさつ", "わけ", "訳"})
@@ -92,6 +100,9 @@ _HONORIFIC_END = re.compile(r"(さん|様|さま)$")
 # Data reaching someone (業者さんにも行っちゃうの): the data is the subject, the party the goal.
 REACH = frozenset({"行く", "いく", "届く", "伝わる", "回る", "流れる", "渡る", "出る", "漏れる", "送る", "送信",
                    "転送", "かかる", "掛かる", "来る"})
+# A condition of going (病院に行けば分かりますか, 窓口に来たら): the caller's way there, not data reaching a party.
+_IF_GONE = re.compile(r"^(ば|たら|だら)")
+SEND = frozenset({"送る", "送信", "転送"})  # of REACH, the verbs with the data as their object
 # A contact reaching a party tells it about the caller (勤務先に在籍確認の電話ってかかってきちゃう, 家族に通知が行く).
 CONTACTS = frozenset({"電話", "郵便", "郵便物", "通知", "連絡", "ハガキ", "はがき", "封筒", "お知らせ", "督促",
                       "問い合わせ", "照会", "確認"})
@@ -107,12 +118,18 @@ _KNOWN = re.compile(r"^(て|っ|た|れ|ら|られ|さ)")  # known already (知�
 # Becoming known to others: the word carries the third party (私のことが筒抜けになる).
 EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
+# Recording is of the people heard or filmed (あれ録っとんのか): the verb names its data.
+RECORDING = frozenset({"録音", "録画", "録る"})
+# Perceiving: seen, known, heard or listened to by someone (passive 見られる, 聴かれる; causative 知らせる).
+SENSE = frozenset({"見る", "知る", "聞く", "聴く"})
 
 # --- object classes ----------------------------------------------------------------------
 # Nouns that name data about the customer by themselves.
 DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録", "録音", "通話", "会話", "内容", "履歴", "音声",
                         "話", "やりとり", "やり取り", "個人データ", "プライバシー", "中身", "検査結果", "診断結果",
-                        "健診結果", "カルテ", "病歴", "既往歴"}) | frozenset({
+                        "健診結果", "カルテ", "病歴", "既往歴",
+                        # what a diagnosis says of the caller (病名とか、上司に伝わったり)
+                        "病名", "診断名", "持病", "病状"}) | frozenset({
     # Documents and copies the caller handed over (免許の写真, 書類のコピー, プロフィール).
     "書類", "コピー", "写真", "画像", "プロフィール", "申込書", "申請書", "診断書", "控え", "点数", "本名", "実名",
     "氏名",
@@ -158,10 +175,14 @@ PARTIES = frozenset({
 # A party's side or place (業者さんのほう, 息子のところに) is that party.
 _SIDE = frozenset({"ほう", "方", "側", "がわ", "ところ", "とこ", "所"})
 # The speaker themself: 私のこと, 私の口座のこと name data about the caller without a data noun.
-SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "自分", "うち", "わし", "ワシ", "おら", "オラ",
-                  "おいら", "あたい", "わい", "自身"})
+SELF = frozenset({"私", "わたし", "あたし", "僕", "ぼく", "俺", "おれ", "オレ", "自分", "うち", "わし", "ワシ", "おら",
+                  "オラ", "おいら", "あたい", "わい", "自身"})
 # A family member the caller speaks for (母の体のこと): their matters are the caller's to protect.
 FAMILY = frozenset({"母", "父", "夫", "妻", "主人", "娘", "息子", "子", "子供", "子ども", "祖母", "祖父", "家族",
+                    # siblings and other kin, plainly or casually named (兄貴に知られたくない, 親父のこと)
+                    "兄", "姉", "弟", "妹", "兄貴", "姉貴", "兄弟", "姉妹", "親父", "おやじ", "お袋", "おふくろ", "孫",
+                    "嫁", "婿", "叔父", "叔母", "伯父", "伯母", "いとこ", "甥", "姪", "親戚", "親類", "義兄", "義姉",
+                    "兄さん", "姉さん", "お兄さん", "お姉さん", "彼氏", "恋人", "婚約者", "元夫", "元妻",
                     "お母さん", "お父さん", "母親", "父親", "義母", "義父"})
 # Stored data whose fate may be asked (登録した情報ってどうなるんですか): not identifiers in use.
 STORED = frozenset({"情報", "個人情報", "データ", "記録", "録音", "書類", "写真", "コピー", "履歴", "画像", "申込書",
@@ -440,7 +461,8 @@ _PRONOUNS = frozenset({"それ", "これ", "そちら", "こちら", "あれ"})
 # A question put as wondering (残っちゃうのかなと思って, どうなるのかなって, 消えるのかしら) is one too,
 # and so is …かと思って (届いてないかと思って: I was wondering); …かと思います and a bare …かと are a
 # hedged statement (録音されているかと思います, 問題ないかと), no question.
-_QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|でしょう|だろう|べ|べな|べか|べさ|っぺ|やろ|"
+# A listing とか before a phrase (仏滅とか大安とか、うちの母が見たがるんで) is no question's か.
+_QUESTION_END = re.compile(r"([?？]|(?<!と)か|かな|かね|の|っけ|よね|よな|でしょう|だろう|べ|べな|べか|べさ|っぺ|やろ|"
                            r"やんな|じゃろ|じゃろう|っちゃろ|とやろ|かいな|かいね|かいの|かえ|やろか|じゃろか|"
                            r"とね|っちゃか|ん(か|かね|かな)|(じゃろう|だろう|やろう|じゃろ|やろ)(ね|な)|"
                            r"(かな|かなあ|かなぁ)(と|って)(思|おも)?(って|いまして|います|う|った|ったり)?|"
@@ -448,11 +470,16 @@ _QUESTION_END = re.compile(r"([?？]|か|かな|かね|の|っけ|よね|よな|
                            r"かしら|かなあ|かなぁ|"
                            # plain かい after a predicate (送られるのかい, 北海道 …んでないかい), not 細かい/暖かい
                            r"(の|ん|ない|る|ます|です)かい)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
+# A wh-question's 関西 ending (誰が見んねん, いつまで置いとくんや): a question only with a question word.
+_WH_END = re.compile(r"(?:[んの]や|ねん)[。.!！\s]*$")
 _MISHAP = re.compile(r"^(っ|て)?(ちゃ|ちま|てしま|しま|たり)")
 _MISHAP_AHEAD = re.compile(r"^(っ|て)?(ちゃう|ちまう|てしまう|しまう|たり|ちゃわ|ちゃいま|てしまいま)")
 # Whoever heads a group is a party (班長, 町内会長, 店長, 校長); 身長, 延長, 成長 are no one.
 _HEAD_OF = re.compile(r"(?<![身延成特消])[^\W\d_]長$")
-_CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気にな(る|って|り)|嫌なんです|困る|不思議|ふしぎ)")
+# Not wanting to be known, seen or heard (兄貴に知られたくない, 見られたくないんです) is a worry too; said in
+# plain kana by a learner (しんぱい です).
+_CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気にな(る|って|り)|嫌なんです|困る|不思議|ふしぎ|しんぱい|ふあん|"
+                      r"だいじょうぶ|(ら|さ)?れたく(ない|なく|なかっ|ありません))")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 # Dialects ask not to with ん (使わんとって, 言わんといて).
 _NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ|ね|よ|[。、!！]|$)|"
@@ -514,8 +541,9 @@ _HAVE = frozenset({"ある", "持つ"})  # having a document or number at hand
 _MORE = re.compile(r"(他の|ほかの|他にも|ほかにも|全部|なんでも|何でも)")
 _CAN = re.compile(r"^(でき|出来|られ|れ(ま|る))")
 # The customer's own action (控えてもいいですか, 消した方がいいですか): not about the company.
-_SELF_ACTION = re.compile(r"^.{0,4}(ても(いい|よい|よろし|大丈夫|構)|ば(いい|よい|よろし)|(方|ほう)が|ましょうか|"
-                          r"ておき|ておけ|とき(ます|ましょう))")
+# Dialects say いい as ええ (言うたらええんか: should I say it).
+_SELF_ACTION = re.compile(r"^.{0,4}(ても(いい|ええ|よい|よろし|大丈夫|構)|(ば|たら)(いい|ええ|よい|よろし)|(方|ほう)が|"
+                          r"ましょうか|ておき|ておけ|とき(ます|ましょう))")
 # Nouns that make a fact of the clause they head (知られること, 漏れる心配, 残るもんなの, 持っておく
 # つもり): not things described.
 _FACTS = frozenset({"こと", "事", "の", "可能性", "心配", "恐れ", "おそれ", "場合", "危険", "リスク",
@@ -525,7 +553,9 @@ _BACKGROUND = re.compile(r"(けど|けれど|けれども|ので|から)$")
 # A predicate: a verb, or a サ変 noun with its する (録音される, 削除して).
 _SURU = re.compile(r"^(さ|し|す|され|でき|出来)")
 # Secondary use the caller fears: marketing calls or mail to what they gave.
-_MARKETING = re.compile(r"(勧誘|営業の(電話|メール)|セールス|ダイレクトメール|DM|広告(の)?メール|迷惑(電話|メール))")
+# …and mail or calls that start coming after the order (チラシとかメールとかバンバン来るようになる).
+_MARKETING = re.compile(r"(勧誘|営業の(電話|メール)|セールス|ダイレクトメール|DM|広告(の)?メール|迷惑(電話|メール)|"
+                        r"(チラシ|DM|メール|電話)(とか|や|が|も)?[^。？?！!]{0,12}?(来る|くる|届く|かかってくる)ように)")
 # Promotions the caller asks to stop (セールの案内を送るのはやめて, メルマガを止めて): their address used.
 _PROMOTION = re.compile(r"((セール|キャンペーン|新商品|イベント|お得な情報)の(案内|お知らせ|メール|ハガキ)|メルマガ|"
                         r"メールマガジン|広告)")
@@ -558,6 +588,23 @@ def _carried(clause: Clause, word: Word) -> bool:
     """``word`` (行く, 来る…) follows 持って/連れて: someone carries the thing there (持って行きますか)."""
     return word.i >= 2 and clause.parse[word.i - 1].text in ("て", "で") and clause.parse[word.i - 2].lemma in (
         "持つ", "連れる")
+
+
+# A person named with a title or a plural (お弟子さん, 田中さん, 生徒たち): someone, whoever they are.
+PERSON_SUFFIXES = frozenset({"さん", "様", "さま", "ちゃん", "くん", "君", "たち", "達", "方々", "がた"})
+
+
+def _addressed_person(clause: Clause, word: Word) -> bool:
+    """``word`` names a person by a title or plural suffix, as the suffix heading its compound
+    (お|弟子|さん) or as the suffix right after it (田中|さん); not the company addressed (そちら様)."""
+    if word.lemma in PERSON_SUFFIXES:
+        name = clause.compound(word)[:-len(word.text)]
+    elif word.i + 1 < len(clause.parse) and clause.parse[word.i + 1].lemma in PERSON_SUFFIXES \
+            and clause.parse[word.i + 1].head in (word.i, word.head):
+        name = clause.compound(word)
+    else:
+        return False
+    return bool(name) and not name.startswith(tuple(YOUR_SIDE)) and name not in SELF
 
 
 def member(lemma: str, cls: frozenset[str]) -> bool:
@@ -622,7 +669,9 @@ class Clause:
         return "".join(w.text for w in parts) + word.text
 
     def is_question(self) -> bool:
-        return bool(_QUESTION_END.search(self.text.strip()))
+        text = self.text.strip()
+        return bool(_QUESTION_END.search(text)) or bool(
+            _WH_END.search(text) and any(w.lemma in INTERROGATIVES for w in self.words))
 
     def has_concern(self) -> bool:
         return bool(_CONCERN.search(self.text))
@@ -644,11 +693,48 @@ _PICTURES = frozenset({"写真", "画像", "動画", "映像"})
 _NAME_ATTACHED = re.compile(r"名前(付き|つき|入り|いり)")
 
 
+# Hoping something does not happen (言うたりせんよね, 伝わったりは、しないですよね): a worry put as a question.
+_HOPED_NOT = re.compile(r"(ない|ません|せん|へん)(です|でしょう)?(よね|よな|やろ|か[?？]?$)")
+
+
+def _names_data(clause: Clause) -> bool:
+    """A data noun or a word naming a person's data (顔, 名前) in the sentence: not a thing of theirs (私の車)."""
+    return any(member(w.lemma, DATA_NOUNS) or w.lemma in IDENTIFYING for w in clause.words)
+
+
+def _thing_named(clause: Clause) -> bool:
+    """A name of a thing (本の名前, 商品の名前): 名前 owned by no person."""
+    return any(w.lemma == "名前" and any(c.dep == "nmod" and c.lemma not in _PERSONS | SELF | FAMILY
+                                         for c in clause.children(w)) for w in clause.words)
+
+
+def _recorded(clause: Clause) -> bool:
+    """Someone is recorded (あれって録画されてて, 録音されてる): the recording is of people, not a programme."""
+    return any(w.lemma in RECORDING and _PASSIVE_CHAIN.search(clause.chain(w)) for w in clause.words)
+
+
+def _this_matter(clause: Clause) -> bool:
+    """The matter just spoken of (そのこと, この話): what the caller told, when they ask it be kept."""
+    return any(w.lemma in ("こと", "事", "話") and any(c.lemma in ("その", "この", "あの") for c in clause.children(w))
+               for w in clause.words)
+
+
+# Where anyone reads what is put (名前ってネットとかに出ちゃったり): a bare 名前 there is a person's.
+PUBLIC_MEDIA = frozenset({"ネット", "インターネット", "ホームページ", "HP", "サイト", "ウェブ", "SNS", "新聞", "掲示板",
+                          "広報", "会報", "インスタ", "ブログ"})
+
+
+# Put where others read it (名前を出さないで, 住所は書かないで, 載せないで): asked not to, the caller's request.
+SHOWN = PUBLISH | {"出す", "書く", "表示", "印字", "印刷"}
+
+
 def published(clause: Clause) -> bool:
     """A person's name, face or address put where anyone reads it (子どもの名前つきで載る)."""
     lemmas = [w.lemma for w in clause.words]
+    bare_name = any(w.lemma == "名前" and not any(c.dep == "nmod" for c in clause.children(w)) for w in clause.words)
     naming = any(n in lemma for lemma in lemmas for n in _NAMING) or bool(_NAME_ATTACHED.search(clause.text)) or (
-        any("名前" in lemma for lemma in lemmas) and not (_PERSONS | SELF | FAMILY).isdisjoint(lemmas)) or any(
+        any("名前" in lemma for lemma in lemmas) and not (_PERSONS | SELF | FAMILY).isdisjoint(lemmas)) or (
+        bare_name and not PUBLIC_MEDIA.isdisjoint(lemmas)) or any(
         w.lemma in _PICTURES and any(c.lemma in _PERSONS | SELF | FAMILY or c.text == "その"
                                      for c in clause.children(w)) for w in clause.words)
     return naming and not PUBLISH.isdisjoint(lemmas)
@@ -776,12 +862,13 @@ class ClauseRules:
         ``context``: an earlier sentence of the utterance named the customer's data, which a
         question may then leave unsaid (番号ってどうなるんですか？ ずっと会社に残るんですか？)."""
         question, concern = clause.is_question(), clause.has_concern()
-        negative_request = bool(_NEGATIVE_REQUEST.search(clause.text))
-        if any(w.lemma in SECRET for w in clause.words) and (question or negative_request or _REQUEST_CHAIN.search(
-                clause.text)) and any(self._party(clause, w) and self._marked(clause, w, ("に", "には", "にも"))
-                                      for w in clause.words):
+        form = unspaced(clause.text)  # けして ください, ださないで ほしい: a learner's spaced kana
+        negative_request = bool(_NEGATIVE_REQUEST.search(form))
+        asked = bool(_REQUEST_CHAIN.search(form))
+        if any(w.lemma in SECRET for w in clause.words) and (question or negative_request or asked) and any(
+                self._party(clause, w) and self._marked(clause, w, ("に", "には", "にも")) for w in clause.words):
             return True  # 家族には内緒にしてもらえますか
-        if not (question or concern or negative_request or _REQUEST_CHAIN.search(clause.text)):
+        if not (question or concern or negative_request or asked):
             return False
         if offers_to_tell(clause):
             return False
@@ -789,6 +876,9 @@ class ClauseRules:
         if _MARKETING.search(clause.text) and not _FEATURE.search(clause.text) and (
                 question or concern or negative_request):
             return True
+        if negative_request and _names_data(clause) and not _thing_named(clause) and any(
+                w.lemma in SHOWN and w.pos == "VERB" for w in clause.words):
+            return True  # 伝票に名前も出さないでもらえますか, 写真はホームページに載せないで: not to be shown
         if _PROMOTION.search(clause.text) and (negative_request or _STOP_ASK.search(clause.text)):
             return True  # 私のメアドにセールの案内を送るのはやめてもらえますか
         data = self.data_object(clause, has_pii=has_pii) or self._about_self(clause, ("こと", "事"))
@@ -796,15 +886,20 @@ class ClauseRules:
         # …and so is what an earlier sentence of the turn named (その番号よ、班長にも見えちまうんだべか).
         owned = data or context or self._about_self(clause) or any(member(w.lemma, CONTACTS) for w in clause.words) \
             or self._matter_told(clause) or any(  # 休会の理由: why the caller does something
-                w.lemma in REASONS and any(c.dep == "nmod" for c in clause.children(w)) for w in clause.words)
+                w.lemma in REASONS and any(c.dep == "nmod" for c in clause.children(w)) for w in clause.words) \
+            or ((negative_request or _HOPED_NOT.search(form)) and _this_matter(clause))  # そのことは兄には言わないで
         if (question or concern or negative_request) and (
                 self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))
                 or self._seen_by_others(clause, owned) or published(clause)):
             return True
-        if (question or _REQUEST_CHAIN.search(clause.text)) and any(
+        if (question or asked) and any(
                 w.lemma in STOP and any(member(c.lemma, RETAIN) and c.dep == "obj" for c in clause.children(w))
                 for w in clause.words):
             return True  # 録音を止めてもらうことってできますか
+        if question and (data or lemmas & RETAIN) and any(w.lemma in REFUSE for w in clause.words):
+            return True  # この電話の録音って、断ることはできますか: may I refuse it
+        if asked and any(w.lemma in SHOW_ME and self._owned_record(clause) for w in clause.words):
+            return True  # そちらにある私の記録、見せてもらえますか: may I see what is kept of me
         if (question or concern) and (data or self._about_self(clause)) and self._found_out(clause):
             return True  # なんでうちの住所知ってるの
         recipient = bool(lemmas & RECIPIENTS) or any(w.lemma in ("他", "ほか", "別") and w.dep != "compound"
@@ -863,7 +958,7 @@ class ClauseRules:
                 # 控えておいてもらえますか asks the agent to note something: not a worry about it.
                 if request and not negative_request:
                     continue
-                if (data or implied or lemma == "録音") and (question or concern or negative_request):
+                if (data or implied or lemma in RECORDING) and (question or concern or negative_request):
                     return True
             elif member(lemma, DELETE):
                 # 処分 disposes of furniture as often as of papers: only with the data named.
@@ -885,11 +980,17 @@ class ClauseRules:
                 if ((purpose and (data or implied)) or _PURPOSE_ASK.search(clause.text)) and (
                         question or concern or negative_request):
                     return True
-            elif member(lemma, ACCESS) and (owned or implied) and question and (
+            elif member(lemma, ACCESS) and (owned or implied or _recorded(clause)) and question and not request and (
                     "誰" in lemmas or any(self._party(clause, c) for c in clause.children(word))
                     or (word.dep in ("acl", "dep") and self._party(clause, clause.parse[word.head]))):
                 return True  # 誰が聞くんですか, 市役所の人ってどこまで私の個人情報見られるんですか
         return False
+
+    def _owned_record(self, clause: Clause) -> bool:
+        """A stored record of the caller's (私の記録, わたしの情報, 主人の通話の録音): kept data, not a document in
+        hand or a product (私の見積もり)."""
+        return any(member(w.lemma, STORED) and self._personal(clause, w) and self._owned(clause, w)
+                   for w in clause.words)
 
     def own_topic(self, clause: Clause) -> bool:
         """The sentence's topic or subject is a thing of its own, not data (届いたパンって, 靴が):
@@ -980,7 +1081,7 @@ class ClauseRules:
             if word.lemma in EXPOSE:
                 return True
             parties = [c for c in clause.children(word) if self._party(clause, c)]
-            causative = word.lemma in ("知る", "聞く", "見る") and chain.startswith("せ")  # 知らせないで
+            causative = word.lemma in SENSE and chain.startswith("せ")  # 知らせないで
             causative = causative or _kana_say(word)
             # いいますか in kana may come out an adjective (いい): still the verb
             if (word.lemma in DISCLOSE or causative) and word.pos in ("VERB", "NOUN", "ADJ") and word.dep != "acl":
@@ -1000,8 +1101,9 @@ class ClauseRules:
                     and word.pos == "VERB":
                 if _REQUEST_CHAIN.search(chain) and not _NEGATIVE_REQUEST.search(chain + after[:8]):
                     continue  # 会社に請求書を送ってもらえますか: asked for
-                if by_self or _carried(clause, word):
-                    continue  # 書類は自分で大使館に持って行きますか: the caller takes it there
+                if by_self or _carried(clause, word) or _SELF_ACTION.search(after) or (
+                        _IF_GONE.match(chain) and word.lemma not in SEND):
+                    continue  # 書類は自分で大使館に持って行きますか, この写真、兄に送ってもいいですか: the caller's act
                 # The goal may hang on a noun before the verb (勤務先に在籍確認の電話ってかかって).
                 parties += [w for w in clause.words if w.i < word.i and w not in parties and self._party(clause, w)]
                 goal = any(self._marked(clause, c, ("に", "へ", "まで")) for c in parties)
@@ -1014,10 +1116,13 @@ class ClauseRules:
                     self._is_data(clause, w) or self._handed(clause, w) or member(w.lemma, CONTACTS)
                     or (w.lemma in ("こと", "事", "話") and (self._owned(clause, w) or self._own_fact(clause, w)))
                     or w.lemma in REASONS)]  # 休会の理由って、インストラクターさんにも伝わっちゃう
+                # What reaches by itself (行く, 届く) is a subject, never another verb's object (暗証番号を変えたい
+                # んですが、窓口に行かないと: the caller goes there); 送る's object is what is sent.
+                not_subject = ("に", "へ", "で") + (("を",) if word.lemma not in SEND else ())
                 subject = any(self._is_data(clause, c) or self.identifier_types(clause.compound(c))
                               or self._owned(clause, c) or self._handed(clause, c) or member(c.lemma, CONTACTS)
                               or (c.lemma in ("こと", "事") and self._own_fact(clause, c)) or c.lemma in REASONS
-                              for c in around if c.i != word.i and not self._marked(clause, c, ("に", "へ", "で")))
+                              for c in around if c.i != word.i and not self._marked(clause, c, not_subject))
                 if goal and subject:
                     return True
         return False
@@ -1031,16 +1136,18 @@ class ClauseRules:
             # 会社の人に分かっちゃう: known to a party, in the form of a mishap (not 分かるように)
             known = word.lemma in ("分かる", "わかる") and (owned or _MISHAP.match(clause.chain(word)))
             # the caller's data seen by a party as the subject (…ほかのスタッフのひとも、みますか)
-            active = owned and word.lemma in ("見る", "みる", "閲覧") and clause.is_question()
+            # …or feared (こどもの かお、ほかの ひと みる、ちょっと こわい: a learner drops the particle)
+            # (not asked as a service, 私の車、整備士さん見てくれますか: a request of their own)
+            active = owned and word.lemma in ("見る", "みる", "閲覧") and _names_data(clause) and (
+                clause.is_question() or clause.has_concern()) and not _REQUEST_CHAIN.search(clause.chain(word))
             if not (word.lemma in ("見られる", "知られる", "聞かれる", "見える", "聞こえる") or known or active
                     or member(word.lemma, EXPOSE) or (
-                    word.lemma in ("見る", "知る", "聞く") and _PASSIVE_CHAIN.search(clause.chain(word)))):
+                    word.lemma in SENSE and _PASSIVE_CHAIN.search(clause.chain(word)))):
                 continue
             if any(self._party(clause, c) and self._marked(clause, c, ("に", "には", "にも", "から"))
                    for c in clause.children(word)):
                 return True  # 他の人から見える: seen from their side too
-            if active and any(self._party(clause, c) and self._marked(clause, c, ("が", "も", "は"))
-                              for c in clause.children(word)):
+            if active and self._seer(clause, word):
                 return True  # 在留カードのコピー、ほかのスタッフの人も見ますか: the caller's data seen
             # a party as the finder (夫が…住所がわかっちゃう), feared, not told as done (わかっちゃった)
             if known and _MISHAP_AHEAD.match(clause.chain(word)) and any(
@@ -1048,6 +1155,12 @@ class ClauseRules:
                     for w in clause.words):
                 return True
         return False
+
+    def _seer(self, clause: Clause, word: Word) -> bool:
+        """A party who sees (``word``), wherever the parse hangs it (ほかのスタッフの人も見ますか; a learner's
+        ほかの ひと みる): a party in the sentence with no case of a goal, a place or an owner."""
+        return any(w.i != word.i and w.pos in ("NOUN", "PRON") and self._party(clause, w)
+                   and not self._marked(clause, w, ("に", "で", "を", "から", "の")) for w in clause.words)
 
     def _fate(self, clause: Clause, has_pii: bool) -> bool:
         """What becomes of stored data: 登録した情報ってどうなるんですか, (a number just given)
@@ -1090,14 +1203,16 @@ class ClauseRules:
         """A person or body other than the caller, with its compound (業者さん) or owner (市役所の人)."""
         return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or member(word.lemma, FAMILY) \
             or member(clause.compound(word), PARTIES) or _kana_split(clause, word) in PARTIES \
-            or _HEAD_OF.search(clause.compound(word)) is not None or any(
+            or _HEAD_OF.search(clause.compound(word)) is not None or _addressed_person(clause, word) or any(
             (c.dep == "compound" or (c.dep == "nmod" and word.lemma in _SIDE)) and (
                 member(c.lemma, PARTIES) or member(clause.compound(c), PARTIES))
             for c in clause.children(word))
 
     @staticmethod
     def _marked(clause: Clause, word: Word, particles: tuple[str, ...]) -> bool:
-        """``word`` takes one of the case particles (業者に, 業者さんにも)."""
+        """``word`` takes one of the case particles (業者に, 業者さんにも); に also as 東北's さ (課長さ知られる)."""
+        if "に" in particles:
+            particles = (*particles, "さ")
         return any(c.dep == "case" and c.text in particles for c in clause.children(word))
 
     # ---------------------------------------------------------------- registered
@@ -1356,7 +1471,7 @@ class ClauseRules:
                 continue  # 言えないです, お伝えしません
             if word.lemma in TELL_POTENTIAL or (word.lemma in TELL and _CAN.search(chain)):
                 forms.add("potential")
-            elif word.lemma in TELL or _kana_say(word):
+            elif word.lemma in TELL or _kana_say(word, clause.parse[word.i - 1] if word.i else None):
                 after = clause.after(word)
                 # 書いとこうか: GiNZA may read とこう as a noun of its own, outside the chain.
                 volitional = _VOLITIONAL_Q.search(word.text + (chain or clause.after(word)[:5])

@@ -62,6 +62,17 @@ _BUSINESS_PLACE = re.compile(r"(所在地|当社|弊社|当店|当センター|�
 _ADDRESSED = re.compile(r"(?<!お客)(?<!皆)(様|さん)")
 _AMOUNT = re.compile(r"(?<![\d,])(\d[\d,]*)円")  # from the start of a run only: linear on long digit runs
 # Business numbers an agent may read out freely (toll-free, navi-dial).
+# Identifiers that are numbers: an answer to a request for one, read in a form no recognizer typed (免許は
+# 第六〇一四九九二七三五〇号: kanji digits, masked only as DIGITS), is that number.
+_NUMBERED = ("JP_DRIVERS_LICENSE", "JP_MY_NUMBER", "JP_PASSPORT", "JP_PENSION_NUMBER", "JP_RESIDENCE_CARD",
+             "JP_HEALTH_INSURANCE", "JP_BANK_ACCOUNT", "CREDIT_CARD")
+_DIGIT_RUN = re.compile(r"\d(?:[-\s]?\d)*+")
+_OTHER_NUMBER = re.compile(r"[一-龯ァ-ヶ]番号")  # a number of a thing (製造番号, 注文番号) named before the run
+_ANSWER_DIGITS = 6  # a shorter run is a count, a date or a price, not an identifier read out
+# A turn that stops on a particle or a comma (カードの裏面の, 運転免許証の番号を、) is cut mid-phrase.
+_MID_PHRASE = ("の", "は", "を", "が", "に", "と", "、", ",")
+_TRAILING = " \u3000…ー"
+_CUT_CHARS = 120  # of the unfinished sentence, what the next turn is read after (a request's own words)
 _BUSINESS_PHONE = re.compile(r"^(0120|0800|0570)")
 # Per-process key: echo hashes cannot be compared across processes or reversed by lookup.
 _ECHO_KEY = secrets.token_bytes(16)
@@ -77,7 +88,7 @@ _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 # The call flags a turn is judged in: restored before a replay.
 _FLAGS = ("name_asked", "phone_asked", "name_given", "name_said", "phone_given", "verified",
           "customer_spoke", "animals", "agent_asked", "card_named", "data_named", "agent_topic", "code_cued",
-          "agent_disclosed", "reacting", "code_offered")
+          "agent_disclosed", "reacting", "code_offered", "agent_cut")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +180,19 @@ def _doubtful(utterance: Observation, flat: NormalizedText) -> list[bool]:
     return doubtful if any(doubtful) else []
 
 
+def _unfinished(text: str) -> str:
+    """The sentence ``text`` stops in, when it stops on a particle or a comma (``_MID_PHRASE``); else ""."""
+    text = text.rstrip(_TRAILING)
+    if not text.endswith(_MID_PHRASE):
+        return ""
+    start = max(text.rfind(ch) for ch in "。？?！!\n") + 1
+    return text[start:][-_CUT_CHARS:]
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def _inside(start: int, end: int, doubtful: Sequence[bool]) -> bool:
     """``[start, end)`` lies wholly in characters the recogniser was unsure of."""
     return bool(doubtful) and start < end and all(doubtful[start:end])
@@ -223,6 +247,9 @@ class CallState:
     reacting: bool = False  # the caller's turn answers that disclosure and names no data of its own
     data_named: bool = False  # the caller's last turn named their data (its question may follow alone)
     agent_topic: tuple[str, ...] = ()  # types the agent's last turn named without asking (a bare request may follow)
+    # The unfinished sentence of the agent's last turn, when it stopped mid-phrase (カードの裏面の): their next goes
+    # on from it.  Text of the call: kept out of the state's repr.
+    agent_cut: str = field(default="", repr=False)
     fired: set[tuple[str, str | None]] = field(default_factory=set)
     # What the customer said, as keyed hashes, each with the turn that first said it.
     _customer_values: dict[bytes, int] = field(default_factory=dict, repr=False)
@@ -331,6 +358,7 @@ class CallState:
             # A number read from the wrong document (…58。あ、これ保険証だ): that document's value.
             typed = {e.type for e in entities}
             found += [("unneeded_pii", t) for t in acts.misread(flat) if not self.policy.allows(t) and t not in typed]
+            found += [("unneeded_pii", t) for t in self._answered_untyped(flat, raw, entities)]
         doubtful = _doubtful(utterance, normalized)  # raw is the text whenever there are guesses
         self.card_named = self.card_named or security_code.names_a_card(flat) or any(
             e.type == "CREDIT_CARD" for e in entities)
@@ -346,7 +374,10 @@ class CallState:
                 "CARD_SECURITY_CODE" in types for types, _ in acts.offers(parse))
 
         if speaker == "agent":
-            requested = acts.requested_types(raw, parse, card=self.card_named, topic=self.agent_topic)
+            # A request split over two utterances (カードの裏面の / 三桁の数字をお願いします: a pause cut it) is read
+            # whole: the turn that stopped mid-phrase goes before this one.
+            requested = acts.requested_types(self.agent_cut + raw, parse, card=self.card_named, topic=self.agent_topic)
+            self.agent_cut = _unfinished(raw)
             if self.code_offered and _ACCEPTS.match(flat.strip()):  # the code offered, then accepted
                 requested = [*requested, "CARD_SECURITY_CODE"]
             self.code_offered = False
@@ -480,6 +511,28 @@ class CallState:
             kinds = tuple(k for k in kinds if k != "volunteered_info_offer")
         return kinds
 
+    def _answered_untyped(self, flat: str, raw: str, entities: Sequence[Entity]) -> list[str]:
+        """Unneeded numbered identifiers (``_NUMBERED``) read as a long digit run no recognizer typed: the one
+        the sentence names last before the run (免許は第六〇一四九九二七三五〇号), else the one the agent just
+        asked for (``agent_asked``: the answer is that number)."""
+        allows, cues = self.policy.allows, self.engine.acts.cues
+        asked = [t for t in self.agent_asked if t in _NUMBERED and not allows(t)]
+        stated = {e.type for e in entities}
+        typed = "".join(_digits(normalize(raw[e.start:e.end]).text) for e in entities)
+        found: list[str] = []
+        for m in _DIGIT_RUN.finditer(flat):
+            run = _digits(m.group(0))
+            if len(run) < _ANSWER_DIGITS or run in typed:
+                continue
+            start = max(flat.rfind(ch, 0, m.start()) for ch in "。？?！!\n") + 1
+            if _OTHER_NUMBER.search(flat, start, m.start()):
+                continue  # 今の機種の製造番号は、35-2819…: another number named, not the one asked
+            named = cues.find(flat[start:m.start()])
+            last = named[-1].owner if named else None  # another number named last (予約番号は…) is its own
+            kinds = [last] if last in _NUMBERED and not allows(last) else [] if named else asked
+            found += [t for t in kinds[:1] if t not in stated and t not in found]
+        return found
+
     def _previous_parse(self) -> Parse:
         """The parse of the turn before the one being judged (none before the first, or for a late one)."""
         for seen in reversed(self._recent):
@@ -494,9 +547,10 @@ class CallState:
         # A question put while refusing (嫌ですよ。保険証の番号も要る？) pushes back: only an offer
         # verb (言えます) offers then.
         offers = [] if acts.refuses(raw) else acts.offers(parse)
+        # An announced value said in the same turn (免許の番号、言います、1234…) is given, not offered.
         return (any(self._offers(types, more, stated) for types, more in offers)
                 or bool(acts.offers_more(raw))
-                or not all(map(allows, acts.offered_types(raw))))
+                or not all(allows(t) or t in stated for t in acts.offered_types(raw)))
 
     def _offers(self, types: list[str], more: bool, stated: set[str]) -> bool:
         """An offer of ``types`` goes beyond the request: a type the agent did not just ask for

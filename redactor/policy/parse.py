@@ -99,6 +99,27 @@ _LIGHT = frozenset({"する", "ある", "いる", "なる", "できる", "くる
                     "よい", "ない", "こと", "もの", "ところ", "とき", "ため", "よう", "ほう", "わけ", "はず"})
 
 
+# Kana verbs whose Sudachi norm stays kana or names another word (おくる, きく → 菊, のせる → 乗せる,
+# で of でますか): the handling verbs a caller says in plain hiragana, by their lemma as GiNZA gives it.
+KANA_VERBS = {"おくる": "送る", "きく": "聞く", "きける": "聞ける", "きこえる": "聞こえる", "のせる": "載せる",
+              "のる": "載る", "でる": "出る", "で": "出る", "だす": "出す", "しる": "知る", "はなす": "話す",
+              "わたす": "渡す", "まわす": "回す", "もれる": "漏れる", "うる": "売る", "ばれる": "バレる",
+              "とる": "取る", "もつ": "持つ", "かく": "書く", "のこす": "残す"}
+# Kana nouns GiNZA reads as another word (こえ → 越える): by surface, as a noun.
+KANA_NOUNS = {"こえ": "声", "かお": "顔"}
+
+
+def _kana_lemma(w: Word) -> str | None:
+    """The kanji lemma of a hiragana verb or noun the normalised form misses (``KANA_VERBS``)."""
+    if not _KANA_WORD.fullmatch(w.text):
+        return None
+    if w.pos == "VERB" and w.lemma in KANA_VERBS:
+        return KANA_VERBS[w.lemma]
+    if w.pos == "AUX" and w.lemma == "みる":  # ほかの ひと みる: a learner's 見る after a noun, read as a copula
+        return "見る"
+    return KANA_NOUNS.get(w.text) if w.pos in ("NOUN", "VERB") else None
+
+
 def kanji_view(parse: Parse, nouns: frozenset[str] = frozenset()) -> Parse | None:
     """The parse with the lemma of each content word written in hiragana replaced by its normalised
     form (ばんごう → 番号, おしえる → 教える, ろくおん → 録音), or None when no word changes.
@@ -114,7 +135,12 @@ def kanji_view(parse: Parse, nouns: frozenset[str] = frozenset()) -> Parse | Non
     spelled = _spelled(nouns)
     for k, w in enumerate(parse):
         after_te = w.i > 0 and parse[w.i - 1].text in ("て", "で")
-        if (w.pos in _CONTENT and not after_te and w.lemma not in _LIGHT and _HIRAGANA.fullmatch(w.text)
+        kana = None if after_te else _kana_lemma(w)
+        if kana is not None:
+            pos = "NOUN" if w.text in KANA_NOUNS else "VERB" if w.pos == "AUX" else w.pos
+            words[k] = replace(w, lemma=kana, pos=pos)
+            changed = True
+        elif (w.pos in _CONTENT and not after_te and w.lemma not in _LIGHT and _HIRAGANA.fullmatch(w.text)
                 and _KANJI.search(w.norm) and w.norm != w.lemma):
             words[k] = replace(w, lemma=w.norm)
             changed = True
@@ -162,7 +188,12 @@ def _spelled(nouns: frozenset[str]) -> dict[str, str]:
 # ばんごうなら…, ひつようなら めんきょしょうの…): spaces between kana are no word boundaries for the
 # phrase rules, and GiNZA and Sudachi cut unknown hiragana compounds apart (めん|き|ょ|しょう).
 _KANA_SPACE = re.compile(r"(?<=[ぁ-ゖー])[\s　]+(?=[ぁ-ゖー])")
-_KANA_RUN = re.compile(r"[ぁ-ゖー]{6,}")
+_KANA_RUN = re.compile(r"[ぁ-ゖー]{4,}")  # a reading spelled is four kana or more (ざいりゅう|カード)
+
+
+def unspaced(text: str) -> str:
+    """``text`` without the spaces between kana (そのばんごう けして ください → …けしてください)."""
+    return _KANA_SPACE.sub("", text)
 
 
 def kana_text(text: str, words: frozenset[str]) -> str | None:
@@ -170,7 +201,7 @@ def kana_text(text: str, words: frozenset[str]) -> str | None:
     ``words`` written as the words (めんきょしょう → 免許証, ひつよう → 必要), or None when the
     text has no long hiragana run or nothing changes.  One path for every phrase rule that
     reads a turn's text: the readings come from SudachiPy's dictionary (``reading``)."""
-    joined = _KANA_SPACE.sub("", text)
+    joined = unspaced(text)
     if not _KANA_RUN.search(joined):
         return None
     spelled = _spelled(words)

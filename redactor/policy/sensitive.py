@@ -184,11 +184,14 @@ _PASSING_AFTER = re.compile(r"(の方|の人|の方々|(の)?患者(さん|様)?
 # one's fact.
 # A bare の方 is as often ほう (父は糖尿病の方が心配です: the caller's father's fact): it is a class only
 # before what a rule or a product does for one (…の方はご利用いただけません, …の方も対象です), in
-# its clause (not across 、), and never as …の方が (認知症の方が進んで: ほう).
+# its clause (not across 、), or before a facility for one (車いすの方の席), and never as …の方が
+# (認知症の方が進んで: ほう).
 _CLASS_AFTER = re.compile(r"(?:(のある|がある|がおありの|をお持ちの)(方|方々|お客様|お客さま)|の(方々|お客様|お客さま))"
                           r"(や|は|が|には|でも|も|へ|に)"
                           r"|の方(や|は|には|でも|も|へ|に)、?(?=[^。？?、]{0,24}(利用|申し?込|いただけ|加入|入れ|遠慮|対象|割引|"
-                          r"優先|受け?付|お断り|ご案内|できません|できます))")
+                          r"優先|受け?付|お断り|ご案内|できません|できます))"
+                          # a facility for a class (車いすの方の席, …の方用のトイレ): the venue's, no one's
+                          r"|の方(の|用の?)(席|座席|スペース|駐車|トイレ|入口|出入口|通路|お部屋|部屋|エレベーター|ため|専用)")
 # A category named as a condition of the service, with no one's value (宗派とか関係ありますか, 国籍は
 #問いません): whether it matters, not what the caller's is.
 _CATEGORY_NOUN = re.compile(r"(宗派|宗旨|宗教|信仰|国籍|病歴|既往歴|人種|出身地?|前科|犯罪歴)")
@@ -326,6 +329,10 @@ _ANIMALS = re.compile(r"(ペット|わんにゃん|にゃんわん|ワンちゃ�
                       # wild animals a pest-control or garden call is about (庭にタヌキが…皮膚病か)
                       r"タヌキ|たぬき|狸(?!小路)|ハクビシン|アライグマ|イタチ|害獣|"
                       r"(?<![盲導介助聴])犬|(?<!招き)猫|子犬|子猫|愛犬|愛猫|"
+                      # farm and zoo animals by name (アルパカ牧場: 白い子が皮膚病で…); not a zoo or a farm alone,
+                      # where a visitor's child's asthma is theirs (市立動物園: 上の子喘息で…)
+                      r"アルパカ|ヤギ|やぎ|ひつじ|ウサギ|うさぎ|ポニー|インコ|ハムスター|フェレット|金魚|熱帯魚|"
+                      r"イルカ|ペンギン|アシカ|アザラシ|"
                       # a toy treated like a patient (ぬいぐるみ病院: 入院, 手術 of a teddy bear)
                       r"ぬいぐるみ|縫いぐるみ|人形|おもちゃ)")
 _ANIMAL_CAN_HAVE = frozenset({"medical", "health_check"})
