@@ -546,3 +546,20 @@ def test_a_code_explained_by_its_place_and_size_is_asked_for(engine) -> None:
 
 def test_cvv_as_speech_recognition_spells_it_names_the_code(redactor) -> None:
     assert ("CARD_SECURITY_CODE", "742") in found(redactor, "シーブイブイは742です")
+
+
+# --- user19 E: a number read in kanji with positions, alone, answering a request --------------------
+
+@pytest.mark.parametrize(("asked", "answer", "shown"), [
+    ("セキュリティコードをお願いします", "四百五十二です", "四百五十二"),
+    ("口座番号をお願いします", "七十六万五千四百三十二です", "七十六万五千四百三十二"),
+])
+def test_a_kanji_number_alone_answering_a_request_is_masked(engine, asked, answer, shown) -> None:
+    conversation = engine.conversation("kanji-number", "billing")
+    conversation.turn(asked, "agent")
+    assert shown not in conversation.turn(answer, "customer").text
+
+
+@pytest.mark.parametrize("text", ["何名様でご利用ですか", "何名様のご予約でしょうか", "どなた様でしょうか"])
+def test_a_question_for_a_count_or_a_person_is_no_name(redactor, text) -> None:
+    assert [f for f in found(redactor, text) if f[0] == "PERSON"] == []

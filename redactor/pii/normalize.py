@@ -449,7 +449,9 @@ ENGLISH_DIGITS = ("ワン", "ツー", "トゥー", "スリー", "フォー", "�
 # A whole utterance of digit words, letter names and pauses (いち / に、さん / まるまるにいさん / ゼロ / エー、ビー /
 # てぃー、けー): a slow reader's piece of a number or code, one word or a few per utterance (the recogniser cuts
 # at each pause).  Letter names alone count from two (エー alone is a filler).  Anchored and bounded: linear.
-_DIGIT_WORD_ALONE = rf"(?:{_KANA_WORD}|にい|ニイ|[〇零一二三四五六七八九])"
+# Kanji numerals with their positions too (四百五十二です, 七十六万五千四百三十二): a code or an account read as a
+# number, alone in its utterance.
+_DIGIT_WORD_ALONE = rf"(?:{_KANA_WORD}|にい|ニイ|[〇零一二三四五六七八九十百千万])"
 _KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
 _LETTER_WORD_ALONE = _alternation({*_LETTER_NAMES, *(w.translate(_KATAKANA_TO_HIRAGANA) for w in _LETTER_NAMES)})
 _VALUE_WORD_ALONE = rf"(?:{_LETTER_WORD_ALONE}|{_DIGIT_WORD_ALONE})"
