@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "pii_dev.jsonl"
 
 # Canonical entity types (docs: shared/design/CONTRACTS.md); the test checks this copy
-# against redactor.ENTITY_TYPES.
+# against redactor.pii.catalogue.CANONICAL_TYPES (the extensions, CREDENTIAL, have their own tests).
 ENTITY_TYPES: tuple[str, ...] = (
     "PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "JP_ADDRESS", "JP_POSTAL_CODE",
     "DATE_OF_BIRTH", "CREDIT_CARD", "CARD_SECURITY_CODE", "CARD_EXPIRY", "JP_MY_NUMBER",

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 LANGUAGE = "ja"
 
-ENTITY_TYPES: tuple[str, ...] = (
+# The shared catalogue (shared/design/CONTRACTS.md), which the development corpus covers.
+CANONICAL_TYPES: tuple[str, ...] = (
     "PERSON",
     "PHONE_NUMBER",
     "EMAIL_ADDRESS",
@@ -24,8 +25,11 @@ ENTITY_TYPES: tuple[str, ...] = (
     "JP_PENSION_NUMBER",
     "JP_RESIDENCE_CARD",
     "JP_BANK_ACCOUNT",
-    "CREDENTIAL",
 )
+# Its compatible extensions (docs/contracts.md): a PIN or password said next to its cue
+# (``redactor.pii.recognizers.credential``; tests/test_credential.py).
+EXTENSION_TYPES: tuple[str, ...] = ("CREDENTIAL",)
+ENTITY_TYPES: tuple[str, ...] = CANONICAL_TYPES + EXTENSION_TYPES
 
 # Types that identify no person: a firm's 法人番号 is published by the National Tax Agency.  Masked like
 # the others (a transcript needs no number read out), never a data-minimisation warning (unneeded,
