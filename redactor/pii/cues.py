@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from redactor.pii.lexicon import KATAKANA_TO_HIRAGANA, tokenizer
+
 NOT_PII = "NOT_PII"
 # Cues too general to promise that a value follows (カードが使えない, メールで送ります).
 WEAK_CUES = frozenset({"カード", "クレジット", "メール", "保険", "年金", "在留", "免許", "支店",
@@ -174,14 +176,6 @@ _COUNT_GOES_ON = "(?![字値])"
 # A cue's reading shorter than this is an everyday word in kana (なまえ, きげん, ふつう, してん): only
 # longer ones are read as cues (じゅうしょ, こうざばんごう, まいなんばー).
 _MIN_SPOKEN = 4
-_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():
-    from sudachipy import Dictionary
-
-    return Dictionary(dict="core").create()
 
 
 @lru_cache(maxsize=4096)
@@ -191,10 +185,10 @@ def spoken_forms(word: str) -> frozenset[str]:
     least ``_MIN_SPOKEN`` characters that differ from the word."""
     if not re.search(r"[一-龥々ァ-ヴ]", word):
         return frozenset()
-    reading = "".join(m.reading_form() for m in _tokenizer().tokenize(word))
+    reading = "".join(m.reading_form() for m in tokenizer().tokenize(word))
     if not re.fullmatch(r"[ァ-ヴー]+", reading):
         return frozenset()
-    forms = {reading, reading.translate(_KATAKANA_TO_HIRAGANA)}
+    forms = {reading, reading.translate(KATAKANA_TO_HIRAGANA)}
     return frozenset(f for f in forms if len(f) >= _MIN_SPOKEN and f != word)
 
 

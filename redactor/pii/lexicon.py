@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Entry", "Names", "entry", "name_forms", "names"]
+__all__ = ["KATAKANA_TO_HIRAGANA", "Entry", "Names", "entry", "name_forms", "names", "tokenizer"]
 
 _NAMES_FILE = Path(__file__).with_name("data") / "jmnedict_katakana.tsv"
 # JMnedict's name types that name a person, and those that name what a firm or a body makes or is
@@ -59,11 +59,13 @@ def entry(word: str) -> Entry:
     return Entry(known=bool(pos), kinds=kinds, only_person=bool(pos) and all(p[2] == "人名" for p in pos))
 
 
-_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
+# Katakana to hiragana, for ``str.translate`` (one table for every reading the package spells in kana).
+KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():
+def tokenizer():
+    """SudachiPy's tokenizer over the one core dictionary this module loads (cue readings use it too)."""
     return _dictionary().create()
 
 
@@ -73,12 +75,12 @@ def name_forms(name: str) -> frozenset[str]:
     readings in katakana and hiragana (ハナコ, はなこ), of three kana or more (a one-kanji part, 武, counts
     said with an honorific or the copula: ``conversation.mentions`` decides).
     Only a name the dictionary reads wholly as personal-name words; anything else has none."""
-    tokens = list(_tokenizer().tokenize(name)) if name else []
+    tokens = list(tokenizer().tokenize(name)) if name else []
     if not tokens or not all(t.part_of_speech()[2] == "人名" for t in tokens):
         return frozenset()
     parts = [t.surface() for t in tokens] if len(tokens) > 1 else []
     readings = [t.reading_form() for t in tokens] + ["".join(t.reading_form() for t in tokens)]
-    readings += [r.translate(_KATAKANA_TO_HIRAGANA) for r in readings]
+    readings += [r.translate(KATAKANA_TO_HIRAGANA) for r in readings]
     # A reading of two kana is too often a word's start (もり in もりだくさん): three at least.
     forms = {p for p in parts if p != name} | {r for r in readings if len(r) >= 3 and r != name}
     return frozenset(forms)

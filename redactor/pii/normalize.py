@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from redactor.pii.lexicon import entry
+from redactor.pii.lexicon import KATAKANA_TO_HIRAGANA, entry
 
 __all__ = ["ENGLISH_DIGITS", "NormalizedText", "normalize", "spoken_value", "without_surrogates"]
 
@@ -452,8 +452,7 @@ ENGLISH_DIGITS = ("ワン", "ツー", "トゥー", "スリー", "フォー", "�
 # Kanji numerals with their positions too (四百五十二です, 七十六万五千四百三十二): a code or an account read as a
 # number, alone in its utterance.
 _DIGIT_WORD_ALONE = rf"(?:{_KANA_WORD}|にい|ニイ|[〇零一二三四五六七八九十百千万])"
-_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
-_LETTER_WORD_ALONE = _alternation({*_LETTER_NAMES, *(w.translate(_KATAKANA_TO_HIRAGANA) for w in _LETTER_NAMES)})
+_LETTER_WORD_ALONE = _alternation({*_LETTER_NAMES, *(w.translate(KATAKANA_TO_HIRAGANA) for w in _LETTER_NAMES)})
 _VALUE_WORD_ALONE = rf"(?:{_LETTER_WORD_ALONE}|{_DIGIT_WORD_ALONE})"
 # A particle or copula may close the piece (ななの / にの / ごです: the groups of a code read aloud).
 _VALUE_ALONE = re.compile(rf"\A[\s、。,.…・ー]*(?:{_VALUE_WORD_ALONE}[\s、。,.…・ー]*){{1,24}}"

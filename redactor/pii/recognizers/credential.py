@@ -32,5 +32,3 @@ class CredentialRecognizer(JapanesePatternRecognizer):
     )
     CONTEXT_REQUIRED = True
     TURN_CUE = True
-    # A PIN's digits are no quantity's, but 1234円 after 暗証番号 is still a price.
-    REJECT_UNIT_AFTER = True
