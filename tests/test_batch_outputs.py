@@ -372,3 +372,28 @@ def test_pieces_keep_the_channel_clock() -> None:
         assert 0 <= u.start <= u.end <= channel.size / 16000
         assert all(u.start - 0.5 <= w.start <= w.end <= u.end + 0.5 for w in u.words)
     assert seen == sorted(seen) and seen[-1] > offset  # progress on the channel's clock
+
+
+def test_an_interrupted_overwrite_leaves_no_old_complete_marker(tmp_path) -> None:
+    """review18 L8: overwriting a complete set, a failure after the new .srt left the OLD .json (the
+    "complete" marker) beside a set whose .srt was gone."""
+    text = "はい、<PERSON>です。"
+    call = _call(("customer", text, [("PERSON", 3, 11)]))
+    options = BatchOptions(formats=("srt", "vtt", "json"), overwrite=True)
+    write_call(tmp_path, "x", call, SHORT, options, 0)
+    assert (tmp_path / "x.json").exists()
+    (tmp_path / "x.vtt").unlink()
+    (tmp_path / "x.vtt").mkdir()  # the rewrite fails at the .vtt
+    with pytest.raises(OSError):
+        write_call(tmp_path, "x", call, SHORT, options, 0)
+    assert not (tmp_path / "x.json").exists() and not (tmp_path / "x.srt").exists()
+
+
+def test_a_link_at_the_temporary_name_is_not_followed(tmp_path) -> None:
+    """review18: the temporary file was opened through whatever stood at its name."""
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep", encoding="utf-8")
+    (tmp_path / ".x.srt.tmp").symlink_to(target)
+    call = _call(("customer", "はい、<PERSON>です。", [("PERSON", 3, 11)]))
+    write_call(tmp_path, "x", call, SHORT, BatchOptions(formats=("srt",)), 0)
+    assert target.read_text(encoding="utf-8") == "keep" and (tmp_path / "x.srt").is_file()

@@ -17,6 +17,7 @@ escapes: full-width ＜ ＞).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -72,11 +73,15 @@ def check_outputs(out_dir: Path, name: str, options: BatchOptions) -> None:
 
 
 def _atomic_text(path: Path, text: str, mode: int | None = None) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, created new with its final
+    mode (an unmasked transcript is never readable by others, not even for a moment) and never
+    through a link someone left at the temporary name."""
     tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)  # a stale file or a planted link: O_EXCL below refuses both
     try:
-        tmp.write_text(text, encoding="utf-8")
-        if mode is not None:
-            tmp.chmod(mode)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if mode is None else mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -186,22 +191,29 @@ def write_call(
     """
     check_outputs(out_dir, name, options)
     written: list[Path] = []
+    # Overwriting: the old set's JSON says "complete" until the new one is; gone first, an interrupted
+    # rewrite cannot leave an old complete marker beside a half-new set (review18 L8).
+    marker = out_dir / f"{name}.json"
+    if marker in output_paths(out_dir, name, options):
+        marker.unlink(missing_ok=True)
     try:
         _write_formats(out_dir, name, call, source, options, frames, written)
     except BaseException:
         # Interrupted (SIGTERM, a full disk) between two formats: no part of the set stays, so a
         # rerun redoes the file instead of refusing its first outputs as existing.
         for path in written:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # what stands there may be no file (a folder): the first error counts
+                path.unlink(missing_ok=True)
         raise
     return written
 
 
 def _write_formats(out_dir: Path, name: str, call: CallResult, source: Source, options: BatchOptions,
                    frames: int, written: list[Path]) -> None:
-    """``write_call``'s formats, each appended to ``written`` once it is complete."""
+    """``write_call``'s formats, each appended to ``written`` as it is begun."""
     # The JSON last: present, it says the set is complete.
     for path in sorted(output_paths(out_dir, name, options), key=lambda p: p.name == f"{name}.json"):
+        written.append(path)  # before it is written: an interruption while writing removes it too
         kind = path.name[len(name):]
         if kind == ".json":
             _atomic_text(path, json.dumps(call.to_json(), ensure_ascii=False, indent=1) + "\n")
@@ -219,4 +231,3 @@ def _write_formats(out_dir: Path, name: str, call: CallResult, source: Source, o
                 for s in call.segments
             ]
             _atomic_text(path, json.dumps(raw, ensure_ascii=False, indent=1) + "\n", mode=0o600)
-        written.append(path)
