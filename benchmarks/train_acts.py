@@ -70,6 +70,7 @@ SETS: dict[str, tuple[str, ...]] = {
     "blind11": ("benchmarks/warnings_blind11.jsonl",),  # spent by its one blind run (RESULTS.md)
     "blind12": ("benchmarks/warnings_blind12.jsonl",),  # spent by its one blind run (RESULTS.md)
     "blind13": ("benchmarks/warnings_blind13.jsonl",),  # spent by its one blind run (RESULTS.md)
+    "blind14": ("benchmarks/warnings_blind14.jsonl",),  # spent by its one blind run (RESULTS.md)
     "probes": ("benchmarks/warnings_probe14.jsonl", "benchmarks/warnings_probe14b.jsonl",
                "benchmarks/warnings_probe14c.jsonl"),
     # Round 15's development probe (a writer who never read the engine; its first run is in RESULTS.md).
