@@ -49,8 +49,9 @@ from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
 from redactor.pii.cues import CUES, NOT_PII, WEAK_CUES, security_code_values
 from redactor.pii.lexicon import name_forms
-from redactor.pii.normalize import NormalizedText, normalize, spoken_value, without_surrogates
+from redactor.pii.normalize import NormalizedText, normalize, spelled_email, spoken_value, without_surrogates
 from redactor.pii.quantities import UNIT_AFTER
+from redactor.pii.recognizers.address import ADDRESS_OPEN_AFTER, address_piece, address_rest
 from redactor.pii.recognizers.person import HONORIFICS
 from redactor.pii.recognizers.slot import PLACE_CUES
 from redactor.pii.redactor import RedactionResult, Redactor
@@ -58,6 +59,10 @@ from redactor.policy import CallState, Warning, WarningEngine, security_code
 from redactor.policy.engine import REPLAY_TURNS, Observation
 
 CARD_SECURITY_CODE = "CARD_SECURITY_CODE"
+JP_ADDRESS = "JP_ADDRESS"
+CREDENTIAL = "CREDENTIAL"
+MIN_SECRET = 3  # characters of a secret masked again wherever said: shorter ones are words too (はい, いち)
+EMAIL_ADDRESS = "EMAIL_ADDRESS"
 SIDES = ("agent", "customer")  # the speakers a turn may name; any other channel is both or neither
 
 if TYPE_CHECKING:  # speech recognition is not loaded for text
@@ -70,6 +75,8 @@ _WORDS = re.compile(r"[^\s、。,.!?！？ですねよ]")
 _DIGIT_END = re.compile(r"[0-9][\s、。,.!?！？ですねよ]*$")
 # A turn that closes what it said (…です。): the next one of its speaker starts afresh.
 _CLOSED = re.compile(r"です|でした|ます|[。？?！!]")
+_MONTH_OR_DAY = re.compile(r"月|日|がつ|にち|ついたち|ふつか|みっか|よっか|いつか|むいか|なのか|ようか|ここのか"
+                           r"|とおか|はつか")
 # A backchannel or a filler said alone (はい / えーっと / うん): the other side listening, or the speaker
 # thinking; a value said over several turns goes on across it (昭和55年 / はい / 3月2日です).
 _BACKCHANNEL = re.compile(r"\A[\s、。,.…!?！？]*+(?:(?:はい|ええ|うん|はいはい|なるほど|えーっと|えっと|ええと|えーと"
@@ -95,6 +102,10 @@ _ANY_DIGITS = re.compile(r"\d(?:[-\s]?\d)*+")
 # The turns after a card's code was asked for or said: three or four digits in them (725ですね, あ、違った、
 # 726です) are the code read back or corrected, whoever says them (``Conversation._security_codes``).
 CODE_WINDOW = 4
+# Digits with Latin letters glued on both sides are a model's name (WH-1000XM5, SM-G991B), not a
+# value someone reads out; letters on one side only may be an ID's prefix (A1234567): still masked.
+_LETTERS_BEFORE = re.compile(r"[A-Za-z]-?$")
+_LETTERS_AFTER = re.compile(r"-?[A-Za-z]")
 _CODE_SIZED = re.compile(r"(?<![\d,.])\d{3,4}(?![\d,.])")
 MAX_NAMES = 200  # names a call remembers: an endless call cannot make every turn slower without bound
 # A masked name the call remembers: 2-24 letters (a foreign full name with ・/＝ included) or one kanji, no digits or
@@ -199,6 +210,9 @@ class _Tail:
     end: float | None = None
     answering: bool = False  # the utterance answered a question for PII with nothing recognised
     open_end: bool = False  # it stopped on the value, with no copula or sentence end (昭和55年 / …)
+    # The type of a value it left open that the next utterance may go on with: an address (大阪府吹田市の /
+    # 千里山西 / 5の3の14 / …) or an e-mail spelled out (ケー、ジェー、ドット / アットマーク、ハピネス…).
+    goes_on: str | None = None
 
 
 @dataclass(slots=True)
@@ -223,6 +237,21 @@ def full_year(year: int, this_year: int) -> int:
     return min((century + c + year for c in (-100, 0, 100)), key=lambda y: abs(y - this_year))
 
 
+def _address_rests(text: str, entities: Sequence[Entity]) -> list[tuple[int, int]]:
+    """The rest of each address said on after a pause (…みなと市の、かいがんどおり、にちょうめ、…)."""
+    rests = (address_rest(text, e.end) for e in entities if e.type == JP_ADDRESS)
+    return [rest for rest in rests if rest is not None]
+
+
+def _left_open(text: str, entities: Sequence[Entity]) -> str | None:
+    """The type of the value the utterance stops on and leaves open (大阪府吹田市の; ケー、オー、ユー), if an
+    address or an e-mail: the next utterance of its speaker may go on with it."""
+    last = max(entities, key=lambda e: e.end, default=None)
+    if last is None or last.type not in (JP_ADDRESS, EMAIL_ADDRESS):
+        return None
+    return last.type if ADDRESS_OPEN_AFTER.fullmatch(text, last.end) else None
+
+
 class Conversation:
     """One call: its context, continuation, digit-run net, warnings and identity checklist."""
 
@@ -244,12 +273,15 @@ class Conversation:
         self._heard: dict[str, _Heard] = {}  # the last REPLAY_TURNS turns with a segment id
         runs = options.mask_digit_runs if DIGITS in redactor.config.selected_types else 0
         self._digit_run = re.compile(rf"\d(?:[-\s]?\d){{{runs - 1}}}(?:[-\s]?\d)*") if runs else None
-        self._names: set[str] = set()  # names masked in this call (in memory only, gone with the call)
+        # Names masked in this call, each with its parts and readings (in memory only, gone with the call).
+        self._names: dict[str, frozenset[str]] = {}
+        # PINs and passwords masked in this call (in memory only), masked again when read back (さくらもちですね).
+        self._secrets: set[str] = set()
 
     @property
     def names(self) -> frozenset[str]:
         """The names masked so far in this call, masked again wherever they are said (partials too)."""
-        return frozenset(self._names)
+        return frozenset(form for forms in self._names.values() for form in forms)
 
     def set_policy(self, policy: str) -> None:
         """Switch the call's purpose policy (``PolicyError`` if unknown); warnings keep their history."""
@@ -284,10 +316,16 @@ class Conversation:
                 del self._heard[next(iter(self._heard))]
         normalized = normalize(text)
         uncertain = self._uncertain(text, words)  # the turn's own words: with or without a segment id
-        result, found = self._redact(text, normalized, prompt, requested, uncertain)
+        goes_on = tail.goes_on if tail is not None else None
+        result, found = self._redact(text, normalized, prompt, requested, uncertain,
+                                     email_open=goes_on == EMAIL_ADDRESS)
+        piece = address_piece(text) if goes_on == JP_ADDRESS else None
+        if piece is not None:  # the address the speaker's last utterance left open goes on
+            result = self._masked_as(text, result, [piece], JP_ADDRESS)
         heard.masked = _spans(result)
         garbled = answering and not result.entities and bool(text.strip())
-        self._remember_tail(text, normalized, result.entities, speaker, prompt, end, garbled)
+        self._remember_tail(text, normalized, result.entities, speaker, prompt, end, garbled,
+                            goes_on=JP_ADDRESS if piece is not None else _left_open(text, result.entities))
         self.context.observe(text, speaker)
         self._birth_date_cued |= any(c.owner == "DATE_OF_BIRTH" for c in self.redactor.cues.find(normalized.text))
         turn = self._decided(text, normalized, result, found, speaker, start, segment_id, channel, uncertain,
@@ -297,10 +335,14 @@ class Conversation:
             heard.asks = CUES[CARD_SECURITY_CODE][0]
             self.context.asked(heard.asks, speaker)
         asked = self.context.prompt_for(_ANYONE)
+        # The code's name opens the window when the caller names it (セキュリティコードですか / はい / 742です);
+        # the agent's turn opens it only through the warning rules, which tell a request from a mention
+        # (…はお伺いしませんのでご安心ください asks nothing: review18 M4).
         code = (any(w.kind == "card_security_code" for w in turn.warnings)
                 or any(e.type == CARD_SECURITY_CODE for e in found)
                 or (asked is not None and self.redactor.cues.owner_of.get(asked.lower()) == CARD_SECURITY_CODE
-                    and asked not in PLACE_CUES and asked not in WEAK_CUES))  # 足の裏の… names no code
+                    and asked not in PLACE_CUES and asked not in WEAK_CUES  # 足の裏の… names no code
+                    and speaker != "agent"))
         self._since_code = 0 if code else self._since_code + 1
         return turn
 
@@ -394,9 +436,10 @@ class Conversation:
         return reread, shown
 
     def _redact(self, text: str, normalized: NormalizedText, prompt: str | None, requested: bool,
-                uncertain: list[tuple[int, int]]) -> tuple[RedactionResult, list[Entity]]:
+                uncertain: list[tuple[int, int]], *, email_open: bool = False) -> tuple[RedactionResult, list[Entity]]:
         """The engine's entities (what warnings are about) and the masked result (with the digit-run net);
-        ``uncertain``: the character spans the recogniser was unsure of (``_uncertain``)."""
+        ``uncertain``: the character spans the recogniser was unsure of (``_uncertain``); ``email_open``:
+        the speaker's last utterance left an e-mail address open."""
         result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt,
                                       birth_dates=self._birth_date_plausible(normalized.text, requested),
                                       uncertain=uncertain)
@@ -412,6 +455,11 @@ class Conversation:
             if said is not None:  # いち / に / さん: a slow reader's number, a word or a few per utterance
                 result = self._with(text, result, [Entity(DIGITS, *said, 0.5)])
         result = self._with(text, result, self._names_again(text, result))
+        result = self._with(text, result, self._secrets_again(text, result))
+        result = self._masked_as(text, result, _address_rests(text, result.entities), JP_ADDRESS)
+        email_asked = email_open or any(c.owner == EMAIL_ADDRESS for c in self.redactor.cues.find(
+            f"{prompt}は、{normalized.text}" if prompt else normalized.text))
+        result = self._masked_as(text, result, spelled_email(text, asked=email_asked), EMAIL_ADDRESS)
         if requested:
             result = self._with(text, result, self._months_of_year(normalized, any_year=carded))
         return result, found
@@ -467,13 +515,14 @@ class Conversation:
         return spans
 
     def _remember_tail(self, text: str, normalized: NormalizedText, entities: Sequence[Entity],
-                       speaker: str | None, prompt: str | None, end: float | None, garbled: bool) -> None:
+                       speaker: str | None, prompt: str | None, end: float | None, garbled: bool, *,
+                       goes_on: str | None = None) -> None:
         if _BACKCHANNEL.fullmatch(text):
-            # はい / えーっと: the value said before goes on after it, whoever said it.
-            tail = self._tails.get(speaker)
-            if tail is not None and tail.cue is not None:
-                self._tails[speaker] = _Tail(tail.cue, end if end is not None else tail.end, tail.answering,
-                                             tail.open_end)
+            # はい / えーっと: the value said before goes on after it, whoever said it (the agent's はい
+            # between the caller's year and its month and day bridges the pause as the caller's えーっと does).
+            for side, tail in list(self._tails.items()):
+                if tail.cue is not None or tail.goes_on:
+                    self._tails[side] = replace(tail, end=end if end is not None else tail.end)
             return
         self._last_speaker = speaker
         last = entities[-1] if entities else None
@@ -483,7 +532,12 @@ class Conversation:
             cue = prompt  # garbled digits answering a question: the next group answers it too
         else:
             cue = None
-        self._tails[speaker] = _Tail(cue, end, garbled, open_end=not _CLOSED.search(normalized.text))
+        # Only what follows the value closes it (はい、生年月日ですね、昭和55年 is open), and a birth year
+        # alone is open whatever ends it (昭和55年です。 / はい / 3月2日です: the month and day are to come).
+        open_end = not _CLOSED.search(text, last.end if last is not None else 0) or (
+            cue is not None and last is not None and last.type == "DATE_OF_BIRTH"
+            and not _MONTH_OR_DAY.search(text, last.start, last.end))
+        self._tails[speaker] = _Tail(cue, end, garbled, open_end=open_end, goes_on=goes_on if open_end else None)
 
     def _keep_masked(self, text: str, result: RedactionResult,
                      keep: Sequence[tuple[int, int, str]]) -> RedactionResult:
@@ -507,6 +561,9 @@ class Conversation:
             if UNIT_AFTER.match(normalized.text, match.end()):
                 continue
             if any_length and normalized.text.startswith("つ", match.end()):  # a count (2つ)
+                continue
+            if (_LETTERS_BEFORE.search(normalized.text, max(0, match.start() - 2), match.start())
+                    and _LETTERS_AFTER.match(normalized.text, match.end())):
                 continue
             if self.redactor.cues.nearest_owner(normalized.text, match.start(), match.end()) == NOT_PII:
                 continue
@@ -536,18 +593,27 @@ class Conversation:
         codes = [Entity(CARD_SECURITY_CODE, a, b, 0.8) for a, b in sorted(spans)]
         return _disjoint([c for c in codes if all(c.end <= e.start or c.start >= e.end for e in result.entities)])
 
+    def _secrets_again(self, text: str, result: RedactionResult) -> list[Entity]:
+        """A PIN or password masked once is masked wherever it is said again: the agent reading it back
+        (さくらもちですね) has no cue before it."""
+        for e in result.entities:
+            value = text[e.start:e.end].strip("、, ")
+            if e.type == CREDENTIAL and len(value) >= MIN_SECRET and len(self._secrets) < MAX_NAMES:
+                self._secrets.add(value)
+        spans = sorted(m.span() for secret in self._secrets for m in re.finditer(re.escape(secret), text))
+        return _disjoint([Entity(CREDENTIAL, a, b, 0.9) for a, b in spans])
+
     def _names_again(self, text: str, result: RedactionResult) -> list[Entity]:
         """A name masked once in the call is masked wherever it is said again, whatever the
         engine makes of that mention: speech recognition garbles what surrounds a name
         (南東の佐藤芽ごだいます for 担当の佐藤でございます), which takes away the evidence a name
         needs, not the name."""
         for name in sorted(remembered(text, result.entities)):  # the same names kept in every run at the cap
-            # Its parts and readings too (山田花子: 花子, はなこ, ハナコ; いしかわゆき: ゆき).
-            for form in sorted({name, *name_forms(name)}):
-                if len(self._names) >= MAX_NAMES:
-                    break
-                self._names.add(form)
-        return [Entity("PERSON", a, b, 0.6) for a, b in mentions(self._names, text)]
+            if name not in self._names and len(self._names) < MAX_NAMES:
+                # Its parts and readings too (山田花子: 花子, はなこ, ハナコ; いしかわゆき: ゆき); the cap counts
+                # names, not forms, so the 200th name is still remembered whole (review18 L6).
+                self._names[name] = frozenset({name, *name_forms(name)})
+        return [Entity("PERSON", a, b, 0.6) for a, b in mentions(self.names, text)]
 
     def _about_a_card(self, normalized: NormalizedText, result: RedactionResult) -> bool:
         """The call has named a card (カード番号, クレジット, 有効期限…) or read out a card
@@ -578,6 +644,19 @@ class Conversation:
             return False
         year = full_year(int(re.sub(r"\D", "", match.group("year"))), self._year)
         return self._year <= year <= self._year + _EXPIRY_YEARS
+
+    def _masked_as(self, text: str, result: RedactionResult, spans: Sequence[tuple[int, int]],
+                   kind: str) -> RedactionResult:
+        """``result`` with each span masked as one value of ``kind``: what lies inside it (the house number
+        5の3の14 the digit net masked, a letter ケー taken for a name) is part of it, and what overlaps it
+        is merged into it."""
+        if not spans:
+            return result
+        kept = [e for e in result.entities if not any(a <= e.start and e.end <= b for a, b in spans)]
+        entities = _disjoint(sorted([*kept, *(Entity(kind, a, b, 0.85) for a, b in spans)],
+                                    key=lambda e: (e.start, e.type != kind)))
+        masked, entities = self.redactor.anonymizer.anonymize(text, entities, self.call_id)
+        return RedactionResult(masked, entities, result.parse)
 
     def _with(self, text: str, result: RedactionResult, extra: Sequence[Entity]) -> RedactionResult:
         """``result`` with the ``extra`` entities that no entity of it overlaps also masked."""

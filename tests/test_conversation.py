@@ -120,6 +120,14 @@ def test_the_digit_net_spares_quantities_and_business_numbers(engine: Engine) ->
     assert turn.text == "会員の方は<DIGITS>です"
 
 
+def test_the_digit_net_spares_a_model_name_but_not_an_id_with_a_prefix(engine: Engine) -> None:
+    """Digits with letters on both sides name a model (user19 OV1); a letter before them alone may be an ID's."""
+    conversation = engine.conversation("c-model")
+    assert conversation.turn("ソニーのWH-1000XM5も一緒に買いたいです", "customer").text == (
+        "ソニーのWH-1000XM5も一緒に買いたいです")
+    assert "1234567" not in conversation.turn("会員番号はA1234567です", "customer").text
+
+
 def test_digit_net_off_when_not_selected(engine: Engine) -> None:
     from redactor.conversation import Conversation
 
@@ -442,9 +450,13 @@ def test_the_names_memory_is_bounded(engine: Engine) -> None:
     conversation = engine.conversation("names-bound")
     conversation.turn("アダム・" * 200 + "スミスさんです", "customer")
     assert all(len(name) <= 24 for name in conversation.names)
-    conversation._names.update(f"名前{i:03d}" for i in range(MAX_NAMES - 1 - len(conversation._names)))
+    conversation._names.update({f"名前{i:03d}": frozenset({f"名前{i:03d}"})
+                                for i in range(MAX_NAMES - 1 - len(conversation._names))})
     conversation.turn("担当の佐藤と鈴木と高橋でございます", "agent")
-    assert len(conversation.names) == MAX_NAMES
+    # The cap counts names, each kept whole with its forms (review18 L6: forms filled it, the name was dropped).
+    assert len(conversation._names) == MAX_NAMES
+    added = [name for name in ("佐藤", "鈴木", "高橋") if name in conversation._names]
+    assert len(added) == 1 and added[0] in conversation.names
 
 
 def test_a_partial_masks_a_name_said_twice_in_it(engine: Engine) -> None:
@@ -637,3 +649,118 @@ def test_a_birth_date_with_its_era_garbled_is_masked_in_an_identity_check(engine
     conversation.turn("青年学期をお願いします", "agent")
     turn = conversation.turn(answer, "customer")
     assert ("DATE_OF_BIRTH" in {e.type for e in turn.entities}) is masked, turn.text
+
+
+def test_an_address_said_over_several_utterances_is_masked_whole(engine: Engine) -> None:
+    """An answer in pieces (user19 AD1): the town, the block and the building each alone after the city."""
+    conversation = engine.conversation("c-address-pieces")
+    conversation.turn("ご住所をお願いします", "agent")
+    said = ["大阪府吹田市の", "千里山西", "5の3の14", "千里山マンション302号室です"]
+    assert [conversation.turn(t, "customer").text for t in said] == [
+        "<JP_ADDRESS>の", "<JP_ADDRESS>", "<JP_ADDRESS>", "<JP_ADDRESS>です"]
+    # The answer closed (…です): a place named later is no longer part of it.
+    assert conversation.turn("千里山西", "customer").text == "千里山西"
+
+
+@pytest.mark.parametrize(("text", "hidden"), [
+    ("みなと市の、かいがんどおり、にちょうめ、ななのじゅうさん、かいがんハイツ、ごまるいち",
+     ("かいがん", "ななのじゅうさん", "ごまるいち")),
+    ("長野県の安曇野市の、ほたかの、えーっと、にせんごひゃくよんじゅうさん番地です", ("ほたか",)),
+])
+def test_the_rest_of_an_address_after_a_pause_is_masked(engine: Engine, text: str, hidden: tuple[str, ...]) -> None:
+    conversation = engine.conversation("c-address-rest")
+    conversation.turn("ご住所をお願いします", "agent")
+    masked = conversation.turn(text, "customer").text
+    assert masked.startswith("<JP_ADDRESS>") and not any(h in masked for h in hidden), masked
+
+
+def test_talk_after_an_address_is_no_rest_of_it(engine: Engine) -> None:
+    conversation = engine.conversation("c-address-talk")
+    conversation.turn("ご住所をお願いします", "agent")
+    said = conversation.turn("東京都港区の、近くのコンビニで働いてます", "customer")
+    assert "近くのコンビニで働いてます" in said.text
+
+
+@pytest.mark.parametrize("then", ["電話番号は変わってません", "はい、そうです", "ちょっと待ってください"])
+def test_a_sentence_after_an_open_address_is_no_piece_of_it(engine: Engine, then: str) -> None:
+    conversation = engine.conversation("c-address-then")
+    conversation.turn("ご住所をお願いします", "agent")
+    conversation.turn("大阪府吹田市の", "customer")
+    assert conversation.turn(then, "customer").text == then
+
+
+@pytest.mark.parametrize(("year", "between"), [
+    ("昭和55年。", ("agent", "はい。")),  # Whisper's full stop after the year
+    ("昭和55年です", ("customer", "えーっと")),
+    ("はい、生年月日ですね、昭和55年", ("agent", "はい")),  # the question repeated before the year
+])
+def test_a_birth_years_month_and_day_in_the_next_turn_are_masked(engine: Engine, year: str,
+                                                                  between: tuple[str, str]) -> None:
+    """review18 H2: the year closed by 。/です, or after the repeated question, left 3月2日 visible."""
+    conversation = engine.conversation("c-birth-pieces")
+    conversation.turn("生年月日をお願いします", "agent")
+    assert "55" not in conversation.turn(year, "customer").text
+    conversation.turn(between[1], between[0])
+    assert conversation.turn("3月2日です", "customer").text == "<DATE_OF_BIRTH>です"
+
+
+def test_the_other_sides_backchannel_bridges_a_timed_pause(engine: Engine) -> None:
+    """With times, the agent's はい between the caller's year and its month and day keeps them one value."""
+    conversation = engine.conversation("c-birth-timed")
+    conversation.turn("生年月日をお願いします", "agent", start=0.5, end=2.0)
+    conversation.turn("昭和55年", "customer", start=2.5, end=4.0)
+    conversation.turn("はい", "agent", start=4.3, end=4.8)
+    assert conversation.turn("3月2日です", "customer", start=6.0, end=7.5).text == "<DATE_OF_BIRTH>です"
+
+
+@pytest.mark.parametrize(("said", "between", "later"), [
+    ("セキュリティコードはお伺いしませんのでご安心ください", [], "わかりました。ポイントって今2500ありますか"),
+    ("セキュリティコードは不要です", [("customer", "はい"), ("agent", "ほかにご不明点はございますか")],
+     "そうです、去年の1120くらいからです"),
+])
+def test_saying_the_code_is_not_asked_asks_for_no_code(engine: Engine, said: str, between: list[tuple[str, str]],
+                                                       later: str) -> None:
+    """review18 M4: the agent's mention opened the code's window: a later number became a critical code."""
+    conversation = engine.conversation("c-code-not-asked")
+    conversation.turn(said, "agent")
+    for speaker, text in between:
+        conversation.turn(text, speaker)
+    turn = conversation.turn(later, "customer")
+    assert "CARD_SECURITY_CODE" not in {e.type for e in turn.entities}
+    assert not any(w.kind == "card_security_code" for w in turn.warnings)
+
+
+def test_a_code_read_anyway_after_the_agent_said_it_is_not_needed_is_masked(engine: Engine) -> None:
+    """user20: the caller reads the code although the agent said it is not asked for."""
+    conversation = engine.conversation("c-code-anyway")
+    conversation.turn("セキュリティコードは不要です", "agent")
+    assert "なななな" not in conversation.turn("はい、ななななさん", "customer").text
+
+
+def test_an_email_spelled_over_two_utterances_after_its_request_is_masked(engine: Engine) -> None:
+    """user19 G: letter names after the request, then the domain after an at word."""
+    conversation = engine.conversation("c-email-pieces")
+    conversation.turn("ご登録のメールアドレスを教えていただけますか", "agent")
+    first = conversation.turn("ケー、ジェー、ドット、ダブリュー、エー、ティー、エー", "customer")
+    second = conversation.turn("アットマーク、ハピネス、ドット、エヌイー、ドット、ジェーピー", "customer")
+    assert first.text == "<EMAIL_ADDRESS>" and second.text == "<EMAIL_ADDRESS>"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("メールは、ケー、オー、ユー、ジェー、アイ、アットマーク、ドコモ、ドット、エヌイー、ドット、ジェーピー",
+     "メールは、"),
+    ("そのあとに、あっと、やふー、どっと、しーおー、どっと、じぇーぴー", "そのあとに、"),
+])
+def test_an_email_spelled_with_its_at_word_is_masked_anywhere(engine: Engine, text: str, shown: str) -> None:
+    assert engine.conversation("c-email-at").turn(text, "customer").text == f"{shown}<EMAIL_ADDRESS>"
+
+
+@pytest.mark.parametrize(("asked", "text"), [
+    (True, "エー、ビール2本ください"), (True, "アイ、いいですね"),
+    (False, "ドット柄のシャツ、アット・ホームな店"),  # no request: an at word alone spells nothing
+])
+def test_letters_and_dots_in_talk_are_no_email(engine: Engine, asked: bool, text: str) -> None:
+    conversation = engine.conversation("c-email-talk")
+    if asked:
+        conversation.turn("メールアドレスをお願いします", "agent")
+    assert "EMAIL_ADDRESS" not in conversation.turn(text, "customer").text

@@ -71,6 +71,14 @@ def test_an_agent_saying_the_pin_is_never_asked_is_not_warned(engine: Engine) ->
     ([("customer", "秘密の合言葉は、ポチです、うちの犬の名前")], "ポチ"),
     ([("agent", "パスワードをお願いできますか"), ("customer", "ひらがなで、たこやき、です")], "たこやき"),
     ([("agent", "合言葉をお願いします"), ("customer", "えーと、さくらんぼ")], "さくらんぼ"),
+    # words that end like a verb or an adjective, or hold a talk word's letters, are secrets too (review18 H1)
+    *[([("agent", "恐れ入りますが、ネットバンキングのパスワードをお願いできますか"), ("customer", answer)], value)
+      for answer, value in [("みかんです", "みかん"), ("あおい", "あおい"), ("えっと、かるた、です", "かるた"),
+                            ("たいようです", "たいよう"), ("ほうれんそう", "ほうれんそう"),
+                            ("ロックンロールです", "ロックンロール"), ("きめつのやいば", "きめつのやいば"),
+                            ("あいらぶゆー", "あいらぶゆー")]],
+    ([("customer", "パスワードは、みかん")], "みかん"),
+    ([("customer", "合言葉は、あおい")], "あおい"),
 ])
 def test_a_secret_is_masked_whole_in_a_call(engine: Engine, call, value: str) -> None:
     conversation = engine.conversation("secret-whole", "general_support")
@@ -87,9 +95,32 @@ def test_a_secret_is_masked_whole_in_a_call(engine: Engine, call, value: str) ->
     [("customer", "パスワードは、ちょっと今手元になくて")],
     [("customer", "ほなネットバンキングのパスワードも変えたいねんけど")],
     [("customer", "合言葉は結構です")],
+    [("agent", "パスワードをお願いできますか"), ("customer", "すみません、忘れちゃって")],
+    [("agent", "パスワードをお願いできますか"), ("customer", "それは言えません")],
+    [("agent", "パスワードをお願いできますか"), ("customer", "ちょっと待ってください")],
+    [("customer", "パスワードは何文字以上ですか")],
 ])
 def test_talk_after_a_secret_s_name_stays_visible(engine: Engine, call) -> None:
     conversation = engine.conversation("secret-talk", "general_support")
     for speaker, text in call:
         last = conversation.turn(text, speaker)
     assert last.text == call[-1][1]
+
+
+def test_a_secret_after_thinking_aloud_and_its_read_back_are_masked(engine: Engine) -> None:
+    """user20: hesitation turns closed the request (the answer after them showed) and the agent's
+    read-back showed the secret; an acknowledgement or 'I forgot' is no secret and raises nothing."""
+    conversation = engine.conversation("secret-hesitation", "general_support")
+    conversation.turn("合言葉をお願いします", "agent")
+    for thinking in ("なんだっけ、カタカナでしたっけ", "え"):
+        assert conversation.turn(thinking, "customer").text == thinking
+    assert "さくらもち" not in conversation.turn("さくらもちです", "customer").text
+    assert "さくらもち" not in conversation.turn("さくらもちですね", "agent").text
+
+
+@pytest.mark.parametrize("answer", ["わかりません", "覚えてません", "わかりました。"])
+def test_not_knowing_or_acknowledging_is_no_secret(engine: Engine, answer: str) -> None:
+    conversation = engine.conversation("secret-ack", "general_support")
+    conversation.turn("恐れ入りますが、ネットバンキングのパスワードをお願いできますか", "agent")
+    turn = conversation.turn(answer, "customer")
+    assert turn.text == answer and not any(w.entity_type == "CREDENTIAL" for w in turn.warnings)

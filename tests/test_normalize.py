@@ -229,7 +229,7 @@ def test_identifiers_read_in_mixed_scripts(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "ご一緒に三人で", "さん、三十", "に、三回", "加藤一二三さん",  # kanji counts, a name: the kanji step's or no number
+    "ご一緒に三人で", "さん、三十回", "に、三回", "加藤一二三さん",  # kanji counts, a name: the kanji step's
     "裏に七、四、一ってある",  # に glued to 裏 is the particle, not a 2 (the result is 裏に741)
     "エービーシー順に並べてください", "ティーケーシーの者です", "エー、ビール2本",  # letters without a number
 ])
@@ -249,3 +249,35 @@ def test_mixed_readings_are_linear(unit: str) -> None:
     began = time.perf_counter()
     normalize(text)
     assert time.perf_counter() - began < 1.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("七百四十二です", "742です"),
+    ("千二百三十四の、五千六百七十八", "12345678"),
+    ("七十六万五千四百三十二です", "765432です"),
+    ("番号は二千十です", "番号は2010です"),
+    ("一億二千三百万", "123000000"),
+])
+def test_a_positional_kanji_number_alone_is_a_number(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "千葉の五十嵐です", "八百屋さんの隣", "百パーセント", "三千円です", "十分ですね", "千と千尋", "万が一",
+    "三十路", "一", "万一に備えて", "万全です",
+])
+def test_a_kanji_numeral_inside_a_word_stays_a_word(text: str) -> None:
+    assert normalize(text).text == text
+
+
+@pytest.mark.parametrize("text", ["それ聞くねん", "ほんまめんどくさい", "くさい", "しさいは後で", "しねんが強い"])
+def test_a_single_sound_that_ends_a_word_is_no_number(text: str) -> None:
+    assert normalize(text).text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("へいせいくねんです", "平成9年です"), ("平成くねん", "平成9年"), ("それはにねんまえ", "それは2年まえ"),
+    ("子供はごさい", "子供は5歳"), ("しがつ", "4月"), ("ななじゅうさんねんごがつ", "73年5月"),
+])
+def test_a_single_sound_after_a_particle_era_or_unit_is_a_number(text: str, expected: str) -> None:
+    assert normalize(text).text == expected

@@ -68,6 +68,13 @@ POSITIVES = [
      "JP_DRIVERS_LICENSE", "3012、0445、8100"),
     ("年金手帳を見ますね、えーと、どこにしまったかな、あ、これです、1234の567890です", "JP_PENSION_NUMBER",
      "1234の567890"),
+    # Kanji positional numbers said as the value (user17 B, user19 E) and the ひと/ふた reading (user19 12)
+    ("裏の三桁は、七百四十二です", "CARD_SECURITY_CODE", "七百四十二"),
+    ("口座番号は七十六万五千四百三十二です", "JP_BANK_ACCOUNT", "七十六万五千四百三十二"),
+    ("マイナンバーは千二百三十四の、五千六百七十八の、九千十八です", "JP_MY_NUMBER",
+     "千二百三十四の、五千六百七十八の、九千十八"),
+    ("ひとふたさんよん、ごーろくななはち、きゅうまるひとはちです", "JP_MY_NUMBER",
+     "ひとふたさんよん、ごーろくななはち、きゅうまるひとはち"),
 ]
 
 IDENTIFIERS = {"JP_MY_NUMBER", "JP_PASSPORT", "JP_RESIDENCE_CARD", "JP_DRIVERS_LICENSE", "JP_PENSION_NUMBER"}
@@ -295,3 +302,14 @@ def test_a_request_holding_its_value_asks_nothing(redactor) -> None:
     context.observe("運転免許証のコピーは届いております。あと、裏面に12桁の番号がある、市役所で作るカード、あちらの番号も"
                     "お伺いしてよろしいでしょうか。", "agent")
     assert context.prompt_for("customer") is None
+
+
+@pytest.mark.parametrize("request_text", ["保険証券番号をお願いします", "証券番号をお願いします"])
+def test_an_insurance_policy_number_is_no_health_insurance_card(redactor, request_text: str) -> None:
+    """An insurer's own policy number (保険証券番号) holds 保険証 but names no health insurance card (user19 WL1)."""
+    context = CallContext(redactor.cues)
+    context.observe(request_text, "agent")
+    prompt = context.prompt_for("customer")
+    entities = redactor.analyze("エーゼット、ななななにいにい、いちいち", prompt=prompt)
+    assert all(e.type != "JP_HEALTH_INSURANCE" for e in entities)
+    assert all(e.type != "JP_HEALTH_INSURANCE" for e in redactor.analyze(f"{request_text[:-6]}はAZ7777211です"))

@@ -27,8 +27,22 @@ _REQUEST = re.compile(r"願い|ねがい|おめが|お伺い|伺え|教えて|�
 # Holding the line while fetching what was asked (ちょっと待ってください, 少々お待ちを, 今探します, 眼鏡が
 # なくて): neither an answer nor a request of one's own; the other side's request and cue stay open.
 _HOLD = re.compile(r"待って|まって|お待ち|おまち|少々|しょうしょう|探し|さがし|探す|見てみ|みてみ|取ってき|とってき"
-                   r"|眼鏡|めがね|どこだっけ|どこやった|出しますね|出してき")
+                   r"|眼鏡|めがね|どこだっけ|どこやった|出しますね|出してき"
+                   # thinking aloud before the answer (なんだっけ、カタカナでしたっけ / え / うーん)
+                   r"|だっけ|でしたっけ|^[えあうんーっ…、。\s]+$")
 _HOLD_MAX = 40
+# A sentence that says something will NOT be asked (セキュリティコードはお伺いしませんのでご安心ください,
+# マイナンバーは不要です): its cues and request words ask nothing (review18 M4).
+_NOT_ASKING = re.compile(r"(?:伺い|うかがい|お聞き|聞き|確認)(?:し|いたし|致し)?(?:ません|ておりません)|不要"
+                         r"|必要(?:ございません|ありません|ない)|結構です|言わないで|お伝えにならない|お伝えいただかなくて")
+_SENTENCE = re.compile(r"[^。！？!?]+?(?:[。！？!?]+|ので、?|けれど(?:も)?、|けど、|が、|$)")
+
+
+def _asking_part(normalized: str) -> str:
+    """``normalized`` without its sentences that say what will not be asked."""
+    return "".join(m.group(0) for m in _SENTENCE.finditer(normalized) if not _NOT_ASKING.search(m.group(0)))
+
+
 # Types whose cue makes the next turn an answer only when it asks (their slot takes any words).
 _ASKED_ONLY = frozenset({"CREDENTIAL"})
 # The side of a speaker-less line (a mono recording): it answers the line before it, whoever spoke.
@@ -67,19 +81,22 @@ class CallContext:
     def observe(self, text: str, speaker: str | None) -> None:
         """Record a turn after it has been redacted."""
         normalized = normalize(text).text
+        # A sentence saying what will not be asked (…はお伺いしませんのでご安心ください) makes no request;
+        # its cue still names what the turn is about (マイナンバーは不要です / 一応、番号は4072…).
+        asking = _asking_part(normalized)
         if self._holds(normalized, speaker):
             return
         # A request stays open while the other side answers it, over as many utterances as
         # it takes, until the one who asked speaks again.  Speaker-less lines cannot tell who
         # asked: a request stays open while the lines after it hold digits.
-        if _REQUEST.search(normalized):
+        if _REQUEST.search(asking):
             self._request_by = speaker if speaker is not None else _LINE
         elif speaker == self._request_by or (speaker is None and not (_DIGIT_RUN.search(normalized)
                                                                       or spoken_value(text))):
             self._request_by = None
         # 本体の裏のシリアル番号 asks for a serial: 裏の modifies it, not a card.  A secret's cue asks only in
         # a request (暗証番号の再設定は窓口で行います names one: the answer 窓口ですね is no PIN).
-        request = bool(_REQUEST.search(normalized))
+        request = bool(_REQUEST.search(asking))
         asked = [c for c in self.cues.find(normalized)
                  if c.owner != NOT_PII and normalized[c.start:c.end] not in WEAK_CUES
                  and not modifies_business_number(normalized, c) and (request or c.owner not in _ASKED_ONLY)]

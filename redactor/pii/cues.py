@@ -29,6 +29,7 @@ WEAK_CUES = frozenset({"カード", "クレジット", "メール", "保険", "�
 # Numbers of the business, not the caller's (a product's serial, an order, a price).
 BUSINESS_NUMBERS = ("注文番号", "ご注文", "品番", "型番", "型式", "形式", "製品番号", "商品番号", "伝票番号",
                     "追跡番号", "送り状番号", "予約番号",  # parcels and bookings: 12-digit groups like a My Number
+                    "証券番号", "保険証券", "しょうけんばんごう",  # an insurer's policy, no health insurance card
                     "お問い合わせ番号", "問い合わせ番号", "受付番号", "管理番号", "シリアル",
                     "エラー", "請求書番号", "部屋番号", "整理番号", "モデル", "価格", "金額",
                     "合計", "送料", "料金")
@@ -36,7 +37,11 @@ BUSINESS_NUMBERS = ("注文番号", "ご注文", "品番", "型番", "型式", "
 # Another number printed on or kept at a card's back (裏の会員番号, 部屋番号の305, 裏の棟の305): what
 # stands between a card's place and a value it is not the code of.  One list for the recognizers
 # (``slot.names_a_code``) and the warning rules (``redactor.policy.security_code``).
-OTHER_NUMBER = re.compile(r"部屋|号室|会員|注文|シリアル|製造|受付|予約|郵便|電話|口座|品番|型番|管理|整理|棟|階|駐車")
+# A number said only as a landmark on the card (電話番号の下にある3桁, 電話番号の横の) points to the code: not another
+# number (review18 L9).
+OTHER_NUMBER = re.compile(r"(?:部屋|号室|会員|注文|シリアル|製造|受付|予約|郵便|電話|口座|品番|型番|管理|整理|棟|階"
+                          r"|駐車)"
+                          r"(?!(?:番号)?の?(?:下|上|横|隣|右|左|近く|そば|ところ|とこ)(?:に|の|、|です))")
 
 CUES: dict[str, tuple[str, ...]] = {
     "PERSON": ("お名前", "名前", "氏名", "名義", "フルネーム", "おなまえ", "フリガナ", "ふりがな",

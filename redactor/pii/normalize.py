@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from redactor.pii.lexicon import KATAKANA_TO_HIRAGANA, entry
 
-__all__ = ["ENGLISH_DIGITS", "NormalizedText", "normalize", "spoken_value", "without_surrogates"]
+__all__ = ["ENGLISH_DIGITS", "NormalizedText", "normalize", "spelled_email", "spoken_value", "without_surrogates"]
 
 # A lone surrogate (a "\ud800" escape in JSON) is no character: GiNZA's tokenizer fails on it with the
 # whole line in its exception.  Each becomes U+FFFD, one for one, so offsets stay those of the input.
@@ -169,6 +169,8 @@ _KANA_DIGITS = {
     "ゼロ": "0", "レイ": "0", "マル": "0", "イチ": "1", "ニー": "2", "ニ": "2", "サン": "3",
     "ヨン": "4", "シ": "4", "ゴー": "5", "ゴ": "5", "ロク": "6", "ナナ": "7", "シチ": "7",
     "ハチ": "8", "キュウ": "9", "キュー": "9", "ク": "9",
+    # The readings that keep 1 and 7, 2 and 5 apart when a number is read out (ひとふたさん).
+    "ヒト": "1", "フタ": "2",
 }
 _KANA_DIGITS |= {
     "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word): digit
@@ -321,6 +323,13 @@ def _kana_numeral(words: list[str]) -> int | None:
 
 # A lone single sound before けた is a verb's (よけた, しけた, 避けた): no digit count.
 _WEAK_COUNT = frozenset({"よ", "し", "に", "く", "ご"})
+# Readings no one gives a number (9歳 is きゅうさい, 4年 よねん): くさい, しさい, しねん are words.
+_NOT_A_READING = frozenset({("く", "さい"), ("し", "さい"), ("し", "ねん"), ("く", "にち"), ("し", "にち")})
+# A single sound glued to the word before it is that word's ending (聞くねん, めんどくさい),
+# unless that word is a particle (それはにねん), an era (へいせいくねん, 平成くねん) or a date's
+# unit (…ねんごがつ).
+_DATE_WORD_ENDS = "".join(f"(?<!{word})" for word in [*_ERAS, *_ERAS.values(), *_KANA_UNITS, *_KANA_UNITS.values()])
+_GLUED_BEFORE = re.compile(rf"[一-龥々ぁ-ゖ](?<![はがをもでとへやの]){_DATE_WORD_ENDS}$")
 
 
 def _kana_date_part(match: re.Match[str]) -> str:
@@ -329,11 +338,16 @@ def _kana_date_part(match: re.Match[str]) -> str:
     if match.group("day"):
         tens = _kana_numeral(_KANA_NUMERAL_WORD.findall(match.group("tens") or ""))
         return match.group(0) if tens is None else f"{tens + _KANA_DAYS[match.group('day')]}日"
-    words = _KANA_NUMERAL_WORD.findall(match.group("num"))
+    words, unit = _KANA_NUMERAL_WORD.findall(match.group("num")), match.group("unit")
     number = _kana_numeral(words)
-    if number is None or (match.group("unit") == "けた" and len(words) == 1 and words[0] in _WEAK_COUNT):
+    if number is None:
         return match.group(0)
-    return f"{number}{_KANA_UNITS[match.group('unit')]}"
+    if len(words) == 1 and words[0] in _WEAK_COUNT and (
+        unit == "けた" or (words[0], unit) in _NOT_A_READING
+        or _GLUED_BEFORE.search(match.string, max(0, match.start() - 6), match.start())
+    ):
+        return match.group(0)
+    return f"{number}{_KANA_UNITS[unit]}"
 
 
 # --- kanji numerals ------------------------------------------------------------------------
@@ -346,6 +360,14 @@ _KANJI_UNITS = r"(?:年|月|日|歳|才|丁目|番|号|階|桁|ヶ月|か月)"
 # From the start of a run only and at most ten characters (千九百六十九 is six), so a long run
 # is not tried to its end from each of its characters.
 _KANJI_POSITIONAL = re.compile(rf"(?<![{_KANJI_DIGITS}十百千])[{_KANJI_DIGITS}十百千]{{1,10}}(?={_KANJI_UNITS})")
+# A positional number said as a value of its own (七百四十二です, 千二百三十四の、…,
+# 七十六万五千四百三十二): a word of its own — no kanji or katakana glued on either side, so 千葉,
+# 十分, 八百屋, 五十嵐 and 三千円 stay words — with a position in it and two characters or more, not
+# starting with 万 or 億 (万一に備えて: an idiom).
+_KANJI_NUMBER_ALONE = re.compile(
+    rf"(?<![一-龥々ァ-ヴー])(?=[{_KANJI_DIGITS}十百千万億]{{0,15}}[十百千万億])"
+    rf"[{_KANJI_DIGITS}十百千][{_KANJI_DIGITS}十百千万億]{{1,15}}(?![一-龥々ァ-ヴー])"
+)
 
 
 # Kanji that continue a number rather than a name (五月十日: 五月 is a date, not the name 五月).
@@ -388,17 +410,30 @@ def _kanji_digits(match: re.Match[str]) -> str:
     return "".join(str(_KANJI_DIGIT[c]) if c in _KANJI_DIGIT else c for c in match.group(0))
 
 
+_KANJI_POSITIONS = {"十": 10, "百": 100, "千": 1000}
+_KANJI_GROUPS = {"万": 10_000, "億": 100_000_000}
+
+
+def _kanji_value(numeral: str) -> int:
+    """The value of a kanji numeral: 十/百/千 multiply the digit before them (or 1) within a
+    group, 万/億 multiply the group before them (七十六万五千四百三十二 = 7654321)."""
+    total, group, digit = 0, 0, None
+    for c in numeral:
+        if c in _KANJI_DIGIT:
+            digit = _KANJI_DIGIT[c] if digit is None else digit * 10 + _KANJI_DIGIT[c]
+        elif c in _KANJI_POSITIONS:
+            group += (1 if digit is None else digit) * _KANJI_POSITIONS[c]
+            digit = None
+        else:
+            total += (group + (digit or 0) or 1) * _KANJI_GROUPS[c]
+            group, digit = 0, None
+    return total + group + (digit or 0)
+
+
 def _kanji_positional(match: re.Match[str]) -> str:
     if _in_name(match):
         return match.group(0)
-    total, digit = 0, None
-    for c in match.group(0):
-        if c in _KANJI_DIGIT:
-            digit = _KANJI_DIGIT[c] if digit is None else digit * 10 + _KANJI_DIGIT[c]
-        else:  # 十 百 千 multiply the digit before them (or 1)
-            total += (1 if digit is None else digit) * {"十": 10, "百": 100, "千": 1000}[c]
-            digit = None
-    return str(total + (digit or 0))
+    return str(_kanji_value(match.group(0)))
 
 
 # --- letters spelled out next to digits ----------------------------------------------------
@@ -455,8 +490,9 @@ _DIGIT_WORD_ALONE = rf"(?:{_KANA_WORD}|にい|ニイ|[〇零一二三四五六�
 _LETTER_WORD_ALONE = _alternation({*_LETTER_NAMES, *(w.translate(KATAKANA_TO_HIRAGANA) for w in _LETTER_NAMES)})
 _VALUE_WORD_ALONE = rf"(?:{_LETTER_WORD_ALONE}|{_DIGIT_WORD_ALONE})"
 # A particle or copula may close the piece (ななの / にの / ごです: the groups of a code read aloud).
-_VALUE_ALONE = re.compile(rf"\A[\s、。,.…・ー]*(?:{_VALUE_WORD_ALONE}[\s、。,.…・ー]*){{1,24}}"
-                          r"(?:の|です|ですね|だよ|ね|と|で)?[\s、。,.…]*")
+# Separator runs possessive: two unbounded runs side by side were retried against each other (quadratic).
+_VALUE_ALONE = re.compile(rf"\A[\s、。,.…・ー]*+(?:{_VALUE_WORD_ALONE}[\s、。,.…・ー]*+){{1,24}}"
+                          r"(?:の|です|ですね|だよ|ね|と|で)?[\s、。,.…]*+")
 _VALUE_WORD_ALONE_RE = re.compile(_VALUE_WORD_ALONE)
 _DIGIT_WORD_ALONE_RE = re.compile(_DIGIT_WORD_ALONE)
 
@@ -476,6 +512,96 @@ def spoken_value(text: str) -> tuple[int, int] | None:
     if letters_only and (len(words) < 2 or any(a.end() == b.start() for a, b in itertools.pairwise(words))):
         return None
     return words[0].start(), words[-1].end()
+
+
+# --- an e-mail address spelled out in pieces ------------------------------------------------
+
+# ケー、ジェー、ドット、ダブリュー… / アットマーク、ハピネス、ドット、エヌイー… /
+# しゅん、アンダーバー、ぜろいちにーよん:
+# letter names, digits, joiners and domain words between pauses, over one utterance or several (user19 G).
+_HIRAGANA_FORMS = {w.translate(KATAKANA_TO_HIRAGANA) for w in [*_LETTER_NAMES, *_DOMAIN_WORDS]}
+_AT_WORDS = ("アットマーク", "あっとまーく", "アット", "あっと", "@")
+_JOIN_WORDS = ("ドット", "どっと", "ピリオド", "アンダーバー", "アンダースコア", "ハイフン", "はいふん")
+_SPELLED_UNIT = re.compile(
+    rf"(?:{_alternation([*_LETTER_NAMES, *_DOMAIN_WORDS, *_HIRAGANA_FORMS, *_AT_WORDS, *_JOIN_WORDS, *_KANA_DIGITS])}"
+    r"|[0-9A-Za-z])"
+)
+_SPELLED_SEPARATOR = re.compile(r"[、,\s・]+")
+# A word of the local part (ハピネス, しゅん): beside a joiner only.
+_KANA_WORD_PIECE = re.compile(r"[ぁ-ゖァ-ヴー]{2,10}")
+_SPELLED_MAX = 400  # characters looked at: an address is short
+_PARTICLE_END = re.compile(r"[ぁ-ゖ][にはをがでともの]$")
+
+
+def _spelled_kind(piece: str) -> str | None:
+    """"at", "join", "unit" (letters, digits, domain words) for a piece said between pauses, "word"
+    for a kana word that may be a local part, or None."""
+    if piece in _AT_WORDS:
+        return "at"
+    if piece in _JOIN_WORDS:
+        return "join"
+    if len(piece) <= 24 and _fully(_SPELLED_UNIT, piece):
+        return "unit"
+    # (そのあとに, メールは: talk before the address, ending on a particle)
+    return "word" if (_KANA_WORD_PIECE.fullmatch(piece) and piece not in _FILLERS
+                      and not _PARTICLE_END.search(piece)) else None
+
+
+def _fully(unit: re.Pattern[str], piece: str) -> bool:
+    """``piece`` is a run of ``unit`` matches (greedy, left to right: the units do not overlap)."""
+    pos = 0
+    while pos < len(piece):
+        match = unit.match(piece, pos)
+        if match is None or not match.group(0):
+            return False
+        pos = match.end()
+    return True
+
+
+def spelled_email(text: str, *, asked: bool) -> list[tuple[int, int]]:
+    """Spans of ``text`` that spell an e-mail address out in pieces: with an @ word and a joiner
+    or domain word whatever the context; when ``asked`` (the call asked for an e-mail, or the
+    address goes on from the utterance before), any two pieces or more with a letter or a joiner."""
+    spans, run = [], []
+    pos = 0
+    for sep in [*_SPELLED_SEPARATOR.finditer(text, 0, _SPELLED_MAX), None]:
+        end = sep.start() if sep is not None else min(len(text), _SPELLED_MAX)
+        piece = text[pos:end]
+        kind = _spelled_kind(_VALUE_END.sub("", piece) if sep is None else piece) if piece else None
+        if kind is not None:
+            run.append((pos, pos + len(_VALUE_END.sub("", piece)) if sep is None else end, kind))
+        if (kind is None and piece) or sep is None:
+            spans.extend(_email_run(run, asked))
+            run = []
+        pos = sep.end() if sep is not None else pos
+    return spans
+
+
+_VALUE_END = re.compile(r"(?:です|ですね|でした|になります|。)+$")
+
+
+_FILLERS = frozenset({"えっと", "えーっと", "ええと", "えーと", "えー", "あの", "あのー", "まず", "はい", "ええ",
+                      "うん", "それで", "あと", "えっとね"})
+
+
+def _email_run(run: list[tuple[int, int, str]], asked: bool) -> list[tuple[int, int]]:
+    """The address in a run of pieces: a kana word is part of it only beside an @ or a joiner
+    (ハピネス、ドット; しゅん、アンダーバー), elsewhere it ends it (ジェー、アイ、でこうじです)."""
+    spans, part = [], []
+    for i, piece in enumerate(run):
+        beside = {kind for _, _, kind in run[max(0, i - 1):i + 2]}
+        if piece[2] == "word" and not beside & {"at", "join"}:
+            spans.extend(_email_part(part, asked))
+            part = []
+        else:
+            part.append(piece)
+    return [*spans, *_email_part(part, asked)]
+
+
+def _email_part(part: list[tuple[int, int, str]], asked: bool) -> list[tuple[int, int]]:
+    kinds = [kind for _, _, kind in part]
+    strong = "at" in kinds and len(part) >= 3 and ("join" in kinds or "unit" in kinds)
+    return [(part[0][0], part[-1][1])] if strong or (asked and len(part) >= 2) else []
 
 
 # --- digit groups as speech recognition writes them ----------------------------------------
@@ -513,6 +639,7 @@ def normalize(text: str) -> NormalizedText:
     rw.sub(_KANA_RUN, _kana_run_to_digits)
     rw.sub(_KANJI_DIGIT_RUN, _kanji_digits)
     rw.sub(_KANJI_POSITIONAL, _kanji_positional)
+    rw.sub(_KANJI_NUMBER_ALONE, _kanji_positional)
     # Long-vowel marks between digits are dashes the recogniser chose (090ー1234).
     rw.sub(re.compile(r"(?<=\d)ー(?=\d)"), lambda m: "-")
     rw.sub(_SPELLED_LETTERS, _spelled_letters)

@@ -116,3 +116,75 @@ class JpAddressRecognizer(JapanesePatternRecognizer):
                 regex_flags: int | None = None) -> list[RecognizerResult]:
         return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
                 if not facility_location(text, r.start, r.end)]
+
+
+# --- the rest of an address said with pauses or over several utterances -------------------------
+# (…みなと市の、かいがんどおり、にちょうめ、ななのじゅうさん、かいがんハイツ、ごまるいち; 大阪府吹田市の /
+# 千里山西 / 5の3の14 / 千里山マンション302号室): the recognizer above stops at the first pause, and an
+# utterance after one holds no municipality.  A rest is pieces between pauses, each a word of letters
+# and digits with no talk in it, and one of them at least holds a house number, a 丁目 or a building.
+_PAUSE = re.compile(r"[、,\s]+|(?<=[^\d])の(?=[、,\s])")
+_FILLER = re.compile(r"^(?:えーっと|えっと|ええと|えーと|えー|あのー|あの|んー|で、?)+")
+_PIECE = re.compile(r"([一-龥々ァ-ヴーぁ-ゖA-Za-z0-9０-９〇-]{1,20}?)(?:です|でございます|になります|だ)?[。.]?")
+_TALK = re.compile(r"ます|ません|ない|たい|ですか|けど|から|ので|って|ください|お願い|でしょう|かな|よね|そう|はい|ええ"
+                   r"|うん|違|[？?！!]")
+_HOUSE = re.compile(r"[0-9０-９〇一二三四五六七八九十]|丁目|ちょうめ|番地|ばんち|番|号|ごうしつ|荘|ハイツ|マンション"
+                    r"|ビル"
+                    r"|コーポ|アパート|レジデンス|ハウス|タワー|団地|住宅|ヒルズ|パレス|コート|テラス|メゾン"
+                    r"|(?:いち|に|さん|よん|ご|ろく|なな|はち|きゅう|じゅう|ゼロ|まる)(?:の|$)")
+# A word with a particle after it (電話番号は090, 3丁目に): a sentence, not an address's piece.
+_PARTICLE = re.compile(r"[一-龥々ァ-ヴー0-9][はがをもにでへとや]")
+_PLACE_NAME = re.compile(r"[一-龥々ァ-ヴー]{2,8}")
+MAX_REST = 80  # characters: an address's rest is short; a long sentence is talk
+
+
+def _pieces(text: str) -> list[str] | None:
+    """The words of ``text`` between pauses and fillers, or None when any of them is talk."""
+    if len(text) > MAX_REST:
+        return None
+    pieces = []
+    for part in _PAUSE.split(text):
+        part = _FILLER.sub("", part).removeprefix("の")
+        if not part:
+            continue
+        piece = _PIECE.fullmatch(part)
+        if piece is None or _TALK.search(part) or _PARTICLE.search(piece.group(1)):
+            return None
+        pieces.append(piece.group(1))
+    return pieces
+
+
+def _span(text: str, start: int, stop: int, first_piece: str) -> tuple[int, int]:
+    """From ``first_piece`` to ``stop``, without the pause, の or copula that ends it."""
+    body = _TAIL.sub("", text[start:stop])
+    return text.index(first_piece, start), start + len(body)
+
+
+def address_rest(text: str, start: int) -> tuple[int, int] | None:
+    """The rest of an address that ``text`` goes on with at ``start`` (right after an address's
+    span), up to its sentence's end, or None when what follows is no address."""
+    end = _SENTENCE_END.search(text, start)
+    stop = end.start() if end else len(text)
+    if not text.startswith(("の", "、", " "), start):
+        return None
+    pieces = _pieces(text[start:stop])
+    if not pieces or not any(_HOUSE.search(p) for p in pieces):
+        return None
+    return _span(text, start, stop, pieces[0])
+
+
+def address_piece(text: str) -> tuple[int, int] | None:
+    """The span of an utterance that is only a piece of an address going on from the one before
+    (千里山西, 5の3の14, 千里山マンション302号室です), or None."""
+    pieces = _pieces(text)
+    if not pieces:
+        return None
+    if not any(_HOUSE.search(p) for p in pieces) and not (len(pieces) == 1 and _PLACE_NAME.fullmatch(pieces[0])):
+        return None
+    return _span(text, 0, len(text), pieces[0])
+
+
+# What ends a piece but is not the address: a pause, の, the copula, the sentence's end.
+_TAIL = re.compile(r"(?:[、,。.\s]|の|です|でございます|になります|だ)+$")
+# An utterance that ends on an address and leaves it open (…吹田市の, 3丁目、): the next may go on with it.
+ADDRESS_OPEN_AFTER = re.compile(r"[の、,\s…]*$")

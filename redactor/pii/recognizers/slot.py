@@ -53,11 +53,22 @@ SECRET_SCORE = 0.9
 # A copula after the value, in any dialect (たこやきやねんけど, ポチだよ): not the value's.
 # A bare だ/や may end the value itself (やまだ): only a copula with what follows it goes.
 _COPULA_END = re.compile(r"(?:や|だ|じゃ|っす)(?:(?:ねん|で|よ|ね|な)+(?:けど|けども|から|し)?|けど|けども|から|し)$")
-# A clause, not a secret: a verb or adjective ending a phrase (メールで届くん, 便利になった, 長い).
+# A clause, not a secret: a verb or adjective ending a phrase with a particle inside it (メールで届くん,
+# 便利になった).  A word alone is a secret whatever it ends in (みかん, あおい, かるた: review18 H1).
 _PREDICATE = re.compile(r"(?<=[ぁ-ゖ])(?:る|た|く|い|ん|ので|から|けど|よね)(?=[、。,\s]|$)")
-# Talk about a PIN or password, not one (忘れちゃって, 変えたほうがいい, 8文字以上, 誕生日と同じ).
-_SECRET_TALK = re.compile(r"忘れ|わすれ|変え|かえた|変更|設定|登録|入力|わから|分から|知ら|ロック|間違|まちが|桁|けた|"
-                          r"文字|以上|以下|ほう|必要|不要|いら|使え|決め|きめ|再発行|リセット|同じ|一緒|結構|けっこう")
+_CLAUSE = re.compile(r"[ぁ-ゖ一-龥ァ-ヴー](?:で|に|が|を|は|も)(?=[ぁ-ゖ一-龥ァ-ヴ])")
+# Talk about a PIN or password, not one (忘れちゃって, 変えたほうがいい, 8文字以上, 誕生日と同じ, 言えません):
+# word forms, not fragments — a password is any kana (ほうれんそう holds ほう, きめつのやいば きめ, あいらぶゆー いら).
+_SECRET_TALK = re.compile(r"忘れ|わすれ|変え[たてるらま]|かえ[たてるらま]|変更|設定|登録|入力|わから|分から"
+                          r"|知ら[なん]|しら[なん]|ロック(?:され|がかか|かか)|間違|まちが|桁|けた|文字|以上|以下|(?:ほう|方)が(?:いい|よ)|必要"
+                          r"|不要|いらな|いりま|使え|決め[たてるら]|きめ[たてるら]|再発行|リセット|同じ|一緒|結構|けっこう"
+                          r"|[言い]え(?:ない|ません)|ロックし|ちゃって|しまって"
+                          # an acknowledgement or a hesitation, not the answer yet (わかりました; なんだっけ, え)
+                          r"|わかり|分かり|わかった|了解|承知|かしこまり|覚えて|おぼえて|だっけ|でしたっけ|っけ$|^[えあうんー…]+$")
+# A question back or a hold, not a secret (何ですか, ちょっと待ってください): not the name slot's list,
+# whose たい and ない are inside ordinary words (たいよう, みかんない).
+_SECRET_QUESTION = re.compile(r"ですか|ますか|でしょうか|のか|[？?]|何|なに[をがか]|どう(?:す|し|や|いう|なって)|教え"
+                              r"|少々|ちょっと|待って|まって|お待ち|確認|お願い")
 _KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖母|祖父|家族|子供|子ども)の")
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
@@ -218,8 +229,9 @@ class SlotRecognizer(EntityRecognizer):
         end = min(end_match.start() if end_match else limit, begin + self.max_value)
         value = _COPULA_END.sub("", text[begin:end].rstrip("、, 　"))
         # さん, よん are digits, not a verb's ending: read as digits before looking for a predicate.
-        if (not value or _QUESTION.search(value) or _SECRET_TALK.search(value)
-                or _PREDICATE.search(_SPOKEN_DIGIT.sub("0", value))):
+        asks = _SECRET_QUESTION.search(text, begin, min(limit, end + 6))  # …安全ですか: the phrase asks
+        if (not value or asks or _SECRET_TALK.search(value)
+                or (_CLAUSE.search(value) and _PREDICATE.search(_SPOKEN_DIGIT.sub("0", value)))):
             return None
         if end == limit and value.endswith("の"):
             return None  # 今の暗証番号, ネットバンキングのパスワード: what names the next one, no value
@@ -260,7 +272,7 @@ class SlotRecognizer(EntityRecognizer):
         lead_end = _LEAD_IN.match(text, start, limit).end()
         search_end = min(limit, start + self.max_gap + 1)
         first, _ = _value_start(text, owner, lead_end, search_end)
-        if first is None or _END_RE.search(text, start, first.start()):
+        if first is None or _END_RE.search(text, lead_end, first.start()):
             return None
         begin = first.start()
         glue = _GLUE.fullmatch(text, lead_end, begin)
