@@ -528,8 +528,10 @@ class Conversation:
         last = entities[-1] if entities else None
         if last is not None and last.type in CONTINUED and not _WORDS.search(text, last.end):
             cue = CUES[last.type][0]
-        elif prompt and _DIGIT_END.search(normalized.text):
-            cue = prompt  # garbled digits answering a question: the next group answers it too
+        elif prompt and (_DIGIT_END.search(normalized.text) or _ERA_BEFORE.search(normalized.text)):
+            # garbled digits answering a question, or an era said alone (昭和 / ごじゅうはちねん):
+            # the next group answers it too
+            cue = prompt
         else:
             cue = None
         # Only what follows the value closes it (はい、生年月日ですね、昭和55年 is open), and a birth year

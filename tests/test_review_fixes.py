@@ -563,3 +563,15 @@ def test_a_kanji_number_alone_answering_a_request_is_masked(engine, asked, answe
 @pytest.mark.parametrize("text", ["何名様でご利用ですか", "何名様のご予約でしょうか", "どなた様でしょうか"])
 def test_a_question_for_a_count_or_a_person_is_no_name(redactor, text) -> None:
     assert [f for f in found(redactor, text) if f[0] == "PERSON"] == []
+
+
+def test_name_forms_from_several_threads_at_once() -> None:
+    """review18 M5: one SudachiPy tokenizer shared by threads raised 'Already borrowed'."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from redactor.pii.lexicon import name_forms
+
+    names = [f"山田花子{'の' * (i % 50)}{i}" for i in range(400)]  # all different: no cache answers
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(name_forms, names))
+    assert "ハナコ" in name_forms("山田花子")

@@ -13,6 +13,8 @@ surname, トヨタ a firm, カージナルス a club, ニューヨーク a place
 
 from __future__ import annotations
 
+import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,30 +61,39 @@ def entry(word: str) -> Entry:
     return Entry(known=bool(pos), kinds=kinds, only_person=bool(pos) and all(p[2] == "人名" for p in pos))
 
 
+_KANA = re.compile(r"[ぁ-ゖァ-ヴー]+")
+
 # Katakana to hiragana, for ``str.translate`` (one table for every reading the package spells in kana).
 KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
 
 
-@lru_cache(maxsize=1)
+_THREAD = threading.local()
+
+
 def tokenizer():
-    """SudachiPy's tokenizer over the one core dictionary this module loads (cue readings use it too)."""
-    return _dictionary().create()
+    """SudachiPy's tokenizer over the one core dictionary this module loads (cue readings use it too):
+    one per thread, as a tokenizer is not safe to share between threads (review18 M5)."""
+    made = getattr(_THREAD, "tokenizer", None)
+    if made is None:
+        made = _THREAD.tokenizer = _dictionary().create()
+    return made
 
 
-@lru_cache(maxsize=4096)
 def name_forms(name: str) -> frozenset[str]:
     """Other ways a call says a personal name once said: its parts (山田花子: 山田, 花子) and their
     readings in katakana and hiragana (ハナコ, はなこ), of three kana or more (a one-kanji part, 武, counts
     said with an honorific or the copula: ``conversation.mentions`` decides).
-    Only a name the dictionary reads wholly as personal-name words; anything else has none."""
+    Only a name the dictionary reads wholly as personal-name words; anything else has none.
+    Not cached: a caller's name stays with its call (``Conversation``), never in a process-wide cache."""
     tokens = list(tokenizer().tokenize(name)) if name else []
     if not tokens or not all(t.part_of_speech()[2] == "人名" for t in tokens):
         return frozenset()
     parts = [t.surface() for t in tokens] if len(tokens) > 1 else []
     readings = [t.reading_form() for t in tokens] + ["".join(t.reading_form() for t in tokens)]
-    readings += [r.translate(KATAKANA_TO_HIRAGANA) for r in readings]
-    # A reading of two kana is too often a word's start (もり in もりだくさん): three at least.
-    forms = {p for p in parts if p != name} | {r for r in readings if len(r) >= 3 and r != name}
+    # A lone surname's reading in hiragana is a word too often (さとう, いしかわ県): a full name's only.
+    readings += [r.translate(KATAKANA_TO_HIRAGANA) for r in readings] if len(tokens) > 1 else []
+    # A part or reading of two kana is too often a word or its start (ゆき, もり in もりだくさん): three at least.
+    forms = {f for f in {*parts, *readings} if f != name and (len(f) >= 3 or not _KANA.fullmatch(f))}
     return frozenset(forms)
 
 

@@ -374,6 +374,7 @@ _KANJI_NUMBER_ALONE = re.compile(
 _NUMBER_CONTEXT = set(_KANJI_DIGITS) | set("十百千万億年月日歳才時分")
 _HONORIFIC_AFTER = re.compile(r"さん|様|さま|氏|君|くん|ちゃん|先生")
 _KANJI = re.compile(r"[一-龥々]")
+_ERA_BEFORE = re.compile(r"(?:明治|大正|昭和|平成|令和)\s?$")
 
 
 def _name_kind(word: str) -> str:
@@ -389,6 +390,8 @@ def _in_name(match: re.Match[str]) -> bool:
     continues: a surname before a given name or an honorific, a given name after a surname.
     Dates and counts read on (五月十日) stay numbers."""
     text, start = match.string, match.start()
+    if _ERA_BEFORE.search(text, max(0, start - 3), start):
+        return False  # 昭和五十八年, 平成十八年: a year, though 五十八 and 十八 are given names too
     for length in range(max(2, len(match.group(0))), min(len(match.group(0)) + 3, len(text) - start) + 1):
         word = text[start:start + length]
         kind = _name_kind(word)

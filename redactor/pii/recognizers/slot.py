@@ -47,6 +47,10 @@ _QUESTION = re.compile(
     r"|もの|であ[りる]"  # a clause, not a name (名前は極めてありふれたものであり)
     r"|それより|先に|あとで|後で"  # putting the question off (あの、それより先に、解約の件なんですが)
 )
+# What makes an answer to an address question an address: a number, a municipality's or a block's
+# word, in kanji or as speech recognition writes it in kana (かながわけんよこはまし…にちょうめ).
+_ADDRESS_MARK = re.compile(r"\d|[都道府県市区町村]|けん|ちょうめ|ばんち|ごうしつ|ほっかいどう|とうきょうと|おおさかふ"
+                           r"|きょうとふ")
 # The slot of a secret (``redactor.pii.recognizers.credential``): any words are its value.
 SECRET_SLOT = "CREDENTIAL"
 SECRET_SCORE = 0.9
@@ -254,12 +258,12 @@ class SlotRecognizer(EntityRecognizer):
         end_match = (_END_RE if owner == "EMAIL_ADDRESS" else _TEXT_END_RE).search(text, begin, limit)
         end = min(end_match.start() if end_match else limit, begin + self.max_value)
         value = re.sub(r"(?:で|に|が|を|は|も|の)$", "", text[begin:end].rstrip("、, "))
-        if owner == "JP_ADDRESS" and (not re.search(r"\d|[都道府県市区町村]", value) or _DATE.match(value)):
+        if owner == "JP_ADDRESS" and (not _ADDRESS_MARK.search(value) or _DATE.match(value)):
             return None  # 住所は1923年の震災で…: a date, no address
         # An address is letters, or spoken all in katakana (ケイサトウアットマーク…).
         if owner == "EMAIL_ADDRESS" and not re.search(r"[A-Za-z@]|アット|あっと", value):
             return None
-        if not value or _QUESTION.search(value):
+        if not value or _QUESTION.search(value.replace("ほっかいどう", "")):  # どう of a question, not of 北海道
             return None
         return begin, begin + len(value)
 
