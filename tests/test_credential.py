@@ -99,6 +99,8 @@ def test_a_secret_is_masked_whole_in_a_call(engine: Engine, call, value: str) ->
     [("agent", "パスワードをお願いできますか"), ("customer", "それは言えません")],
     [("agent", "パスワードをお願いできますか"), ("customer", "ちょっと待ってください")],
     [("customer", "パスワードは何文字以上ですか")],
+    [("agent", "暗証番号はお伺いしません")],  # user20 17: the agent's statement, no value
+    [("agent", "パスワードは聞きませんので、大丈夫です")],
 ])
 def test_talk_after_a_secret_s_name_stays_visible(engine: Engine, call) -> None:
     conversation = engine.conversation("secret-talk", "general_support")

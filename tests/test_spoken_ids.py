@@ -77,6 +77,9 @@ POSITIVES = [
      "ひとふたさんよん、ごーろくななはち、きゅうまるひとはち"),
 ]
 
+# Kanji groups with positions: nothing of the value left between masks (user20 15: 千二百三十四の<…>十<…>).
+WHOLE_VALUES = [("会員番号は、千二百三十四の五十六の七十八です", "千二百三十四の五十六の七十八")]
+
 IDENTIFIERS = {"JP_MY_NUMBER", "JP_PASSPORT", "JP_RESIDENCE_CARD", "JP_DRIVERS_LICENSE", "JP_PENSION_NUMBER"}
 
 # Digit groups that are not an identifier; 12-digit runs here pass the My Number check digit.
@@ -313,3 +316,9 @@ def test_an_insurance_policy_number_is_no_health_insurance_card(redactor, reques
     entities = redactor.analyze("エーゼット、ななななにいにい、いちいち", prompt=prompt)
     assert all(e.type != "JP_HEALTH_INSURANCE" for e in entities)
     assert all(e.type != "JP_HEALTH_INSURANCE" for e in redactor.analyze(f"{request_text[:-6]}はAZ7777211です"))
+
+
+@pytest.mark.parametrize(("text", "value"), WHOLE_VALUES)
+def test_a_value_in_kanji_groups_is_masked_whole(engine, text: str, value: str) -> None:
+    conversation = engine.conversation("kanji-groups")
+    assert conversation.turn(text, "customer").text == text.replace(value, "<DIGITS>")

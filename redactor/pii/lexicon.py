@@ -13,7 +13,6 @@ surname, トヨタ a firm, カージナルス a club, ニューヨーク a place
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,8 +60,6 @@ def entry(word: str) -> Entry:
     return Entry(known=bool(pos), kinds=kinds, only_person=bool(pos) and all(p[2] == "人名" for p in pos))
 
 
-_KANA = re.compile(r"[ぁ-ゖァ-ヴー]+")
-
 # Katakana to hiragana, for ``str.translate`` (one table for every reading the package spells in kana).
 KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
 
@@ -92,8 +89,9 @@ def name_forms(name: str) -> frozenset[str]:
     readings = [t.reading_form() for t in tokens] + ["".join(t.reading_form() for t in tokens)]
     # A lone surname's reading in hiragana is a word too often (さとう, いしかわ県): a full name's only.
     readings += [r.translate(KATAKANA_TO_HIRAGANA) for r in readings] if len(tokens) > 1 else []
-    # A part or reading of two kana is too often a word or its start (ゆき, もり in もりだくさん): three at least.
-    forms = {f for f in {*parts, *readings} if f != name and (len(f) >= 3 or not _KANA.fullmatch(f))}
+    # A reading of two kana is too often a word's start (もり in もりだくさん): three at least.  A part of two
+    # kana (ゆき of いしかわゆき) stays: ``conversation.mentions`` wants an honorific or the copula after it.
+    forms = {p for p in parts if p != name} | {r for r in readings if len(r) >= 3 and r != name}
     return frozenset(forms)
 
 

@@ -354,7 +354,8 @@ def _kana_date_part(match: re.Match[str]) -> str:
 
 _KANJI_DIGITS = "〇零一二三四五六七八九"
 # Digit by digit (〇九〇, 一二三四): two or more, optionally split by one separator.
-_KANJI_DIGIT_RUN = re.compile(rf"[{_KANJI_DIGITS}](?:[の、\-\s]?[{_KANJI_DIGITS}])+")
+# Not a positional number's digits (千二百三十四の五十六の七十八: 六の七 belong to 五十六 and 七十八).
+_KANJI_DIGIT_RUN = re.compile(rf"(?<![十百千万億])[{_KANJI_DIGITS}](?:[の、\-\s]?[{_KANJI_DIGITS}])+(?![十百千万億])")
 # Positional numbers (五十五年, 三丁目, 十二月) only before a unit, where they are numbers.
 _KANJI_UNITS = r"(?:年|月|日|歳|才|丁目|番|号|階|桁|ヶ月|か月)"
 # From the start of a run only and at most ten characters (千九百六十九 is six), so a long run
@@ -534,6 +535,8 @@ _SPELLED_SEPARATOR = re.compile(r"[、,\s・]+")
 _KANA_WORD_PIECE = re.compile(r"[ぁ-ゖァ-ヴー]{2,10}")
 _SPELLED_MAX = 400  # characters looked at: an address is short
 _PARTICLE_END = re.compile(r"[ぁ-ゖ][にはをがでともの]$")
+_AT_INSIDE = re.compile(r"アットマーク|あっとまーく|アット|あっと|@")
+_DOT_INSIDE = re.compile(r"ドット|どっと|ピリオド")
 
 
 def _spelled_kind(piece: str) -> str | None:
@@ -543,8 +546,9 @@ def _spelled_kind(piece: str) -> str | None:
         return "at"
     if piece in _JOIN_WORDS:
         return "join"
-    if len(piece) <= 24 and _fully(_SPELLED_UNIT, piece):
-        return "unit"
+    if len(piece) <= 60 and _fully(_SPELLED_UNIT, piece):
+        # a whole address read without pauses (ケージェーエムアットマークジーメールドットコム)
+        return "address" if _AT_INSIDE.search(piece) and _DOT_INSIDE.search(piece) else "unit"
     # (そのあとに, メールは: talk before the address, ending on a particle)
     return "word" if (_KANA_WORD_PIECE.fullmatch(piece) and piece not in _FILLERS
                       and not _PARTICLE_END.search(piece)) else None
@@ -574,20 +578,25 @@ def spelled_email(text: str, *, asked: bool) -> list[tuple[int, int]]:
         if kind is not None:
             run.append((pos, pos + len(_VALUE_END.sub("", piece)) if sep is None else end, kind))
         if (kind is None and piece) or sep is None:
-            spans.extend(_email_run(run, asked))
+            whole = (sep is None and not spans and not _WORDS_BEFORE.search(text, 0, run[0][0] if run else 0)
+                     and not (len(run) == 1 and text[run[0][0]:run[0][1]] in _SOUNDS))
+            spans.extend(_email_run(run, asked, whole))
             run = []
         pos = sep.end() if sep is not None else pos
     return spans
 
 
 _VALUE_END = re.compile(r"(?:です|ですね|でした|になります|。)+$")
+_WORDS_BEFORE = re.compile(r"[^\s、,・]")  # anything said before a run but pauses
+# Letter names that are also a filler or an exclamation said alone (えー, おー): no letter by themselves.
+_SOUNDS = frozenset({"えー", "エー", "えい", "エイ", "おー", "オー", "あい"})
 
 
 _FILLERS = frozenset({"えっと", "えーっと", "ええと", "えーと", "えー", "あの", "あのー", "まず", "はい", "ええ",
                       "うん", "それで", "あと", "えっとね"})
 
 
-def _email_run(run: list[tuple[int, int, str]], asked: bool) -> list[tuple[int, int]]:
+def _email_run(run: list[tuple[int, int, str]], asked: bool, whole: bool = False) -> list[tuple[int, int]]:
     """The address in a run of pieces: a kana word is part of it only beside an @ or a joiner
     (ハピネス、ドット; しゅん、アンダーバー), elsewhere it ends it (ジェー、アイ、でこうじです)."""
     spans, part = [], []
@@ -598,13 +607,15 @@ def _email_run(run: list[tuple[int, int, str]], asked: bool) -> list[tuple[int, 
             part = []
         else:
             part.append(piece)
-    return [*spans, *_email_part(part, asked)]
+    return [*spans, *_email_part(part, asked, whole=whole)]
 
 
-def _email_part(part: list[tuple[int, int, str]], asked: bool) -> list[tuple[int, int]]:
+def _email_part(part: list[tuple[int, int, str]], asked: bool, whole: bool = False) -> list[tuple[int, int]]:
+    """``whole``: the part is all the utterance says (ケー / ジェー: one letter per utterance, asked for)."""
     kinds = [kind for _, _, kind in part]
-    strong = "at" in kinds and len(part) >= 3 and ("join" in kinds or "unit" in kinds)
-    return [(part[0][0], part[-1][1])] if strong or (asked and len(part) >= 2) else []
+    strong = "address" in kinds or ("at" in kinds and len(part) >= 3 and ("join" in kinds or "unit" in kinds))
+    asked_enough = asked and (len(part) >= 2 or (whole and len(part) == 1 and kinds[0] != "word"))
+    return [(part[0][0], part[-1][1])] if part and (strong or asked_enough) else []
 
 
 # --- digit groups as speech recognition writes them ----------------------------------------

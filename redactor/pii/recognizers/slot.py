@@ -68,7 +68,9 @@ _SECRET_TALK = re.compile(r"忘れ|わすれ|変え[たてるらま]|かえ[た�
                           r"|不要|いらな|いりま|使え|決め[たてるら]|きめ[たてるら]|再発行|リセット|同じ|一緒|結構|けっこう"
                           r"|[言い]え(?:ない|ません)|ロックし|ちゃって|しまって"
                           # an acknowledgement or a hesitation, not the answer yet (わかりました; なんだっけ, え)
-                          r"|わかり|分かり|わかった|了解|承知|かしこまり|覚えて|おぼえて|だっけ|でしたっけ|っけ$|^[えあうんー…]+$")
+                          r"|わかり|分かり|わかった|了解|承知|かしこまり|覚えて|おぼえて|だっけ|でしたっけ|っけ$|^[えあうんー…]+$"
+                          # the agent saying it will not ask (お伺いしません, 聞きませんので、大丈夫です)
+                          r"|伺い|うかがい|聞きませ|聞かな|お聞きし|大丈夫")
 # A question back or a hold, not a secret (何ですか, ちょっと待ってください): not the name slot's list,
 # whose たい and ない are inside ordinary words (たいよう, みかんない).
 _SECRET_QUESTION = re.compile(r"ですか|ますか|でしょうか|のか|[？?]|何|なに[をがか]|どう(?:す|し|や|いう|なって)|教え"
