@@ -56,6 +56,8 @@ SECRET_SLOT = "CREDENTIAL"
 SECRET_SCORE = 0.9
 # A copula after the value, in any dialect (たこやきやねんけど, ポチだよ): not the value's.
 # A bare だ/や may end the value itself (やまだ): only a copula with what follows it goes.
+# 〜、なんですけど: the explaining copula after a pause, not the value's (いちきゅうはちなな、なんですけど).
+_EXPLAINING = re.compile(r"[、,\s]+なん$")
 _COPULA_END = re.compile(r"(?:や|だ|じゃ|っす)(?:(?:ねん|で|よ|ね|な)+(?:けど|けども|から|し)?|けど|けども|から|し)$")
 # A clause, not a secret: a verb or adjective ending a phrase with a particle inside it (メールで届くん,
 # 便利になった).  A word alone is a secret whatever it ends in (みかん, あおい, かるた: review18 H1).
@@ -233,7 +235,7 @@ class SlotRecognizer(EntityRecognizer):
         begin = lead.end()
         end_match = _END_RE.search(text, begin, limit)
         end = min(end_match.start() if end_match else limit, begin + self.max_value)
-        value = _COPULA_END.sub("", text[begin:end].rstrip("、, 　"))
+        value = _EXPLAINING.sub("", _COPULA_END.sub("", text[begin:end].rstrip("、, 　")))
         # さん, よん are digits, not a verb's ending: read as digits before looking for a predicate.
         asks = _SECRET_QUESTION.search(text, begin, min(limit, end + 6))  # …安全ですか: the phrase asks
         if (not value or asks or _SECRET_TALK.search(value)
