@@ -130,5 +130,5 @@ def test_not_knowing_or_acknowledging_is_no_secret(engine: Engine, answer: str) 
 
 def test_the_explaining_copula_after_a_pause_is_not_the_secret(engine: Engine) -> None:
     conversation = engine.conversation("secret-explaining", "general_support")
-    said = conversation.turn("はい、今の暗証番号が、いちきゅうはちなな、なんですけど、誕生日なんで変えたくて", "customer")
-    assert said.text == "はい、今の暗証番号が、<CREDENTIAL>、なんですけど、誕生日なんで変えたくて"
+    text = "はい、今の暗証番号が、いちきゅうはちなな、なんですけど、誕生日なんで変えたくて"
+    assert conversation.turn(text, "customer").text == text.replace("いちきゅうはちなな", "<CREDENTIAL>")
