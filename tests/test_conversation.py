@@ -837,3 +837,21 @@ def test_a_filler_after_the_email_request_is_no_letter(engine: Engine) -> None:
     conversation = engine.conversation("c-email-filler")
     conversation.turn("メールアドレスをお願いします", "agent")
     assert conversation.turn("えー", "customer").text == "えー"
+
+
+@pytest.mark.parametrize(("speaker", "text", "address"), [
+    ("customer", "前は東京都世田谷区太子堂三の十五の八に住んでました", "東京都世田谷区太子堂三の十五の八"),
+    ("agent", "ありがとうございます、兵庫県西宮市甲子園口二丁目十八の七、コーポ甲子園二〇一号室ですね",
+     "兵庫県西宮市甲子園口二丁目十八の七、コーポ甲子園二〇一号室"),
+])
+def test_kanji_block_numbers_stay_in_the_address(engine: Engine, speaker: str, text: str, address: str) -> None:
+    """user20's call material: the kanji-number changes of this round first left 八 and 十八の七… visible."""
+    assert engine.conversation("c-kanji-blocks").turn(text, speaker).text == text.replace(address, "<JP_ADDRESS>")
+
+
+def test_a_secrets_name_in_a_sentence_that_does_not_ask_opens_no_secret(engine: Engine) -> None:
+    conversation = engine.conversation("c-secret-not-asked")
+    said = "ご案内の前に、セキュリティコードや暗証番号はこちらからはお伺いしませんので、ご安心ください"
+    conversation.turn(said, "agent")
+    turn = conversation.turn("あ、そうなんですね", "customer")
+    assert turn.text == "あ、そうなんですね" and not turn.warnings

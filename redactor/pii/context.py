@@ -97,9 +97,12 @@ class CallContext:
         # 本体の裏のシリアル番号 asks for a serial: 裏の modifies it, not a card.  A secret's cue asks only in
         # a request (暗証番号の再設定は窓口で行います names one: the answer 窓口ですね is no PIN).
         request = bool(_REQUEST.search(asking))
+        # A secret's cue asks only in the sentence that asks (…暗証番号はお伺いしませんので、ご安心ください asks none).
+        asking_cues = {asking[c.start:c.end] for c in self.cues.find(asking)} if request else set()
         asked = [c for c in self.cues.find(normalized)
                  if c.owner != NOT_PII and normalized[c.start:c.end] not in WEAK_CUES
-                 and not modifies_business_number(normalized, c) and (request or c.owner not in _ASKED_ONLY)]
+                 and not modifies_business_number(normalized, c)
+                 and (c.owner not in _ASKED_ONLY or normalized[c.start:c.end] in asking_cues)]
         # Only a turn without a value of its own asks: "電話番号は090…です" answers nothing; a count
         # is no value (マイナンバーの12桁も伺っております, 裏の3つの数字を).
         if asked and not _holds_value(normalized, asked[-1].end):

@@ -354,8 +354,9 @@ def _kana_date_part(match: re.Match[str]) -> str:
 
 _KANJI_DIGITS = "〇零一二三四五六七八九"
 # Digit by digit (〇九〇, 一二三四): two or more, optionally split by one separator.
-# Not a positional number's digits (千二百三十四の五十六の七十八: 六の七 belong to 五十六 and 七十八).
-_KANJI_DIGIT_RUN = re.compile(rf"(?<![十百千万億])[{_KANJI_DIGITS}](?:[の、\-\s]?[{_KANJI_DIGITS}])+(?![十百千万億])")
+# Not ending on a positional number's first digit (千二百三十四の五十六の七十八: 六の七 belong to 五十六 and 七十八;
+# 十八の七 and 十五の八 of a block number stay runs).
+_KANJI_DIGIT_RUN = re.compile(rf"[{_KANJI_DIGITS}](?:[の、\-\s]?[{_KANJI_DIGITS}])+(?![十百千万億])")
 # Positional numbers (五十五年, 三丁目, 十二月) only before a unit, where they are numbers.
 _KANJI_UNITS = r"(?:年|月|日|歳|才|丁目|番|号|階|桁|ヶ月|か月)"
 # From the start of a run only and at most ten characters (千九百六十九 is six), so a long run

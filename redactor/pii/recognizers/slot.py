@@ -56,8 +56,6 @@ SECRET_SLOT = "CREDENTIAL"
 SECRET_SCORE = 0.9
 # A copula after the value, in any dialect (たこやきやねんけど, ポチだよ): not the value's.
 # A bare だ/や may end the value itself (やまだ): only a copula with what follows it goes.
-# 〜、なんですけど: the explaining copula after a pause, not the value's (いちきゅうはちなな、なんですけど).
-_EXPLAINING = re.compile(r"[、,\s]+なん$")
 _COPULA_END = re.compile(r"(?:や|だ|じゃ|っす)(?:(?:ねん|で|よ|ね|な)+(?:けど|けども|から|し)?|けど|けども|から|し)$")
 # A clause, not a secret: a verb or adjective ending a phrase with a particle inside it (メールで届くん,
 # 便利になった).  A word alone is a secret whatever it ends in (みかん, あおい, かるた: review18 H1).
@@ -72,7 +70,7 @@ _SECRET_TALK = re.compile(r"忘れ|わすれ|変え[たてるらま]|かえ[た�
                           # an acknowledgement or a hesitation, not the answer yet (わかりました; なんだっけ, え)
                           r"|わかり|分かり|わかった|了解|承知|かしこまり|覚えて|おぼえて|だっけ|でしたっけ|っけ$|^[えあうんー…]+$"
                           # the agent saying it will not ask (お伺いしません, 聞きませんので、大丈夫です)
-                          r"|伺い|うかがい|聞きませ|聞かな|お聞きし|大丈夫")
+                          r"|伺い|うかがい|聞きませ|聞かな|お聞きし|大丈夫|^そう(?:なん|な|か|です|でし)")
 # A question back or a hold, not a secret (何ですか, ちょっと待ってください): not the name slot's list,
 # whose たい and ない are inside ordinary words (たいよう, みかんない).
 _SECRET_QUESTION = re.compile(r"ですか|ますか|でしょうか|のか|[？?]|何|なに[をがか]|どう(?:す|し|や|いう|なって)|教え"
@@ -125,6 +123,12 @@ _PARTICLE_BEFORE_CUE = re.compile(r"[がは](?=[^、。がは]{0,6}$)")
 # (裏面 and 裏側 are weak cues, which take no value of their own: the three here are those that do.)
 PLACE_CUES = frozenset({"裏の", "カードの後ろ", "カードのうしろ"})
 _PLACE_GAP_MAX = 24
+
+
+def _without_explaining(value: str) -> str:
+    """``value`` without the explaining copula said after a pause (いちきゅうはちなな、なん(ですけど))."""
+    head = value.removesuffix("なん")
+    return head.rstrip("、, 　") if head != value and head != head.rstrip("、, 　") else value
 
 
 def names_a_code(text: str, place_end: int, span: tuple[int, int]) -> bool:
@@ -235,7 +239,7 @@ class SlotRecognizer(EntityRecognizer):
         begin = lead.end()
         end_match = _END_RE.search(text, begin, limit)
         end = min(end_match.start() if end_match else limit, begin + self.max_value)
-        value = _EXPLAINING.sub("", _COPULA_END.sub("", text[begin:end].rstrip("、, 　")))
+        value = _without_explaining(_COPULA_END.sub("", text[begin:end].rstrip("、, 　")))
         # さん, よん are digits, not a verb's ending: read as digits before looking for a predicate.
         asks = _SECRET_QUESTION.search(text, begin, min(limit, end + 6))  # …安全ですか: the phrase asks
         if (not value or asks or _SECRET_TALK.search(value)
