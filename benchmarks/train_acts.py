@@ -81,6 +81,8 @@ SETS: dict[str, tuple[str, ...]] = {
     "probe17": ("benchmarks/warnings_probe17.jsonl",),
     # Round 18's development probe (same; its first run is in RESULTS.md).
     "probe18": ("benchmarks/warnings_probe18.jsonl",),
+    # Round 19's development probe (same; its first run is in RESULTS.md).
+    "probe19": ("benchmarks/warnings_probe19.jsonl",),
     # Near misses written for the act model (product security features, data plans, pets, names
     # with medical words, the agent's general information and read-backs): no act in any turn.
     "negatives": ("benchmarks/warnings_probe_negatives.jsonl",),

@@ -1454,6 +1454,130 @@ ROUND18 = {
     ]),
 }
 
+# Round 19 (warn19): the fourteenth blind set's leftovers as families, in own sentences; trained on (ROUNDS).
+ROUND19 = {
+    "privacy: put on a public medium by any verb (SNSに出す, インスタに上げる, ホームページに使う), "
+    "or a picture or a voice named before and pointed to (あれ, その写真)": ("privacy_question", [
+        "C:教室の写真って、生徒の顔が写ってるのをインスタに上げたりします？",
+        "C:さっき撮ってもらった写真ありますよね。あれってホームページに使ったりします？",
+        "C:発表会の写真、撮ってましたよね。あれってYouTubeに出したりするんですか。",
+        "C:うちの子の声、ラジオで流したりしないですよね？",
+        ("A:当日は写真を撮らせていただきます。", "C:その写真って、チラシに使われたりします？"),
+    ], [
+        "C:新商品の写真、インスタに上げたりしますか？",
+        "C:イベントの情報ってSNSに出しますか？",
+        "C:チラシの写真の商品って、まだありますか。",
+        "C:お店の写真ってホームページに載ってますか。",
+        "C:セールのお知らせ、ホームページに出しますか。",
+    ]),
+    "privacy: asked not to with 東北's ねえで (出さねえでもらえっか, 流さねえでけろ) and its なし": (
+        "privacy_question", [
+            "C:うちの名前は出さねえでもらえっかなし。",
+            "C:おらの声、ラジオさ流さねえでけろ。",
+            "C:おれの写真、ホームページさ載せねえでくなんしょ。",
+        ], [
+            "C:忘れねえでけろ。",
+            "C:荷物、雨に濡らさねえでもらえっかなし。",
+        ]),
+    "privacy: being found out foreseen (同僚に知られそうで, 近所の人にバレそう, バレちゃうかも)": ("privacy_question", [
+        "C:休んでる理由、同僚に知られそうで。",
+        "C:名前が載ったら、近所の人にバレそうなんです。",
+        "C:病気のこと、職場の人にバレちゃうかも。",
+    ], [
+        "C:雨が降りそうで、心配です。",
+        "C:この番組、家族で見られそうですか。",
+    ]),
+    "privacy: a party said in a learner's kana (てんちょう, どうりょう, ぎょうしゃ, たいしかん)": ("privacy_question", [
+        "C:わたしの ばんごう、 てんちょう に みせますか？",
+        "C:びょうき の こと、 どうりょう に しられたくない です。",
+        "C:しけん の けっか、 てんちょう に しられたくない です。",
+        "C:この ばんごう、 たいしかん に おくりますか。",
+        "C:その ばんごう、ぎんこう とか、ほかの ところに おくりますか。",
+        "C:わたしの ばんごう、 ぎょうしゃ に おくりますか。",
+    ], [
+        "C:にもつ、 てんちょう に わたしますか？",
+        "C:てんちょう に でんわ して ください。",
+    ]),
+    "agent requests: stated as what the desk receives from everyone (いただいております, お預かりしております)": (
+        "agent_requests_unneeded", [
+            ("C:申し込みは何が要りますか。", "A:お名前と、万一に備えて健康保険証の番号をいただいております。"),
+            ("C:参加には何が要りますか。", "A:皆さまから運転免許証の番号もお預かりしております。"),
+        ], [
+            ("C:申し込みは何が要りますか。", "A:いつもご利用いただいております。お名前だけで結構です。"),
+            ("C:どうやって申し込むんですか。", "A:お電話でのお申し込みをいただいております。"),
+        ]),
+    "unneeded: a long number after a document and its name or address is the document's "
+    "(免許証の名前と同じで、番号は…)": (
+        "unneeded_pii", [
+            ("A:ご登録のお電話番号をお願いします。",
+             "C:090-1234-5678です。免許証の名前と同じで、番号は第三〇一二四五六七八九〇一号です。"),
+        ], [
+            ("A:ご登録のお電話番号をお願いします。",
+             "C:090-1234-5678です。免許証の名前で予約して、予約番号は四五六七八九一二です。"),
+        ]),
+    "sensitive: a body named by its cause (難病支援の会), a benefit named for its procedure (障害年金の手続き), people "
+    "described by what they had done (帝王切開をされた方には)": ("sensitive_info", [
+        "C:母が障害年金をもらっているんですが、扶養に入れますか。",
+        "C:私、帝王切開をしたので、まだ重いものが持てないんです。",
+    ], [
+        "A:全国難病支援の会、相談窓口でございます。",
+        "C:障害年金の手続きについて聞きたいんですけど。",
+        ("C:出産の相談をしたいんですが。", "A:以前に帝王切開をされた方には、総合病院での出産をおすすめしております。"),
+    ]),
+    "identity: what is done for a class of people (前回帝王切開の方は), a kind of place (お住まいの市区町村) is no "
+    "record": ("identity_not_verified", [
+        "A:佐藤様、ご住所は練馬区豊玉北でよろしいですか。",
+    ], [
+        ("C:出産の相談をしたいんですが。", "A:前回帝王切開の方は、提携病院での出産をおすすめしております。"),
+        ("C:どこに申請すればいいですか。", "A:お住まいの市区町村の福祉課の窓口になります。"),
+    ]),
+    "privacy: news of the caller feared to reach someone "
+    "(保育園に伝わったり, 前の職場に伝わったりせんの, 近所に広まったり): "
+    "what spreads goes without saying; not a message wanted through, nor a sound": ("privacy_question", [
+        "C:この手当をもらってること、保育園とかに伝わったりしないですよね。",
+        "C:前の職場に伝わったりせんの？",
+        "C:それ申請したら、実家の親にも伝わりますか。",
+        "C:相談したこと、夫の会社の人に伝わることってあります？",
+        "C:ここで話した内容、近所に広まったりしませんか。",
+        "C:塾に通ってること、学校に伝わっちゃうんですか。",
+    ], [
+        "C:注文の内容、お店にちゃんと伝わってますか？",
+        "C:この要望、担当の方に伝わりますか？",
+        "C:振動って下の階に伝わりますか？",
+        "C:音って隣の部屋に伝わりますか？",
+        "C:その件、店長に伝わってますか？",
+    ]),
+    "privacy: a patient's papers and history read or passed on (紹介状を読む, 通院歴が回る), a video handed round, a "
+    "real name shown in a review": ("privacy_question", [
+        "C:病院からもらった紹介状、ほかの先生たちも読むんですか。",
+        "C:あのー、うちの通院歴って、保険会社さんにも回っとるんかね。",
+        "C:発表会のビデオ、ほかの家族にも配るんですか。",
+        "C:口コミに書いたら、私の本名って表示されるんですか。",
+    ], [
+        "C:チラシ、ほかのお店にも配ってますか。",
+        "C:この本、子どもでも読めますか。",
+        "C:口コミって、どこに書けばいいですか。",
+    ]),
+    "privacy: a picture of an activity on a public medium (練習の写真がYouTubeに上がる), "
+    "not wanting one's face found out (バイト先に顔バレしたくない)": ("privacy_question", [
+        "C:練習の写真、YouTubeに上がったりします？",
+        "C:教室の様子の写真って、ブログに載せることありますか。",
+        "C:職場に顔バレしたくないんです、載せるのはやめてもらえますか。",
+    ], [
+        "C:新商品の写真、インスタに上げたりしますか？",
+        "C:料理の写真ってホームページに載ってますか。",
+        "C:作ったアクセサリーの写真、自分のブログに載せてもいいですか？",
+        "C:レッスンで描いた絵の写真、自分のインスタに上げても大丈夫ですか？",
+        "C:うちの猫、腎臓の薬を飲んでるんです。それって保険出ます？",
+    ]),
+    "sensitive: a colour vision deficiency (色覚異常, 色弱)": ("sensitive_info", [
+        "C:息子が色覚異常なんですが、この仕事に応募できますか。",
+        "C:私、色弱で、赤と緑が見分けにくいんです。",
+    ], [
+        "C:色の見本って、送ってもらえますか。",
+    ]),
+}
+
 REVIEW15 = {
     "sensitive: の方 said as ほう is the caller's fact, not a class of people": ("sensitive_info", [
         "C:父は糖尿病の方が心配です。",
@@ -1489,7 +1613,7 @@ REVIEW15 = {
         ("A:はい、法人番号でしたらお伺いいたします。", "C:7010401098765です。"),
     ]),
 }
-ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15 | ROUND16 | ROUND17 | ROUND18
+ROUNDS = ROUND4 | ROUND5 | ROUND14 | ROUND15 | ROUND16 | ROUND17 | ROUND18 | ROUND19
 # After the twelfth blind set's first and only run (spent): the code's families it found, in own sentences;
 # run with the families, not trained on.
 BLIND12_AFTER = {
@@ -1895,6 +2019,18 @@ def test_security_code_families_after_the_eleventh_set(engine, turns: list[str],
     got = kinds(converse(engine, _turns(tuple(turns))))
     assert ("card_security_code" in got[-1]) is fires, got
     assert not fires or all("card_security_code" not in turn for turn in got[:-1])
+
+
+@pytest.mark.parametrize(("answer", "fires"), [
+    ("番号は4980 1234 5678 9012、期限は10/27です。裏の番号は、電話ではやめておきます。", False),
+    ("番号は4980 1234 5678 9012、期限は10/27、裏は123です。", True),
+])
+def test_a_card_number_typed_as_the_code_raises_no_code_warning(engine, answer: str, fires: bool) -> None:
+    """A code has three or four digits: a card's number read where the agent asked for the number, the expiry and
+    the code in turn is masked all the same, but no code was said (the fourteenth blind set's leftover, own
+    sentences; not trained on: the agent's request is itself a code warning)."""
+    turns = [("A", "カード番号、有効期限、カードの裏の三桁の番号の順にお願いします。"), ("C", answer)]
+    assert ("card_security_code" in kinds(converse(engine, turns, policy="billing"))[-1]) is fires
 
 
 def test_security_code_descriptions_are_linear_on_long_input() -> None:

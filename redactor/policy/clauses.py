@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from redactor.pii.cues import CUES, NOT_PII, Cue, CueIndex, describes_security_code
-from redactor.policy.parse import Parse, Word, kana_text, unspaced
+from redactor.policy.parse import Parse, Word, kana_text, reading, unspaced
 
 # --- verb classes (lemmas; サ変 nouns such as 録音 are their own lemma) -------------------
 RETAIN = frozenset({"録音", "録画", "記録", "保存", "保管", "残る", "残す", "控える", "保持", "蓄積", "預かる",
@@ -36,11 +37,16 @@ DELETE = frozenset({"消す", "消せる", "消える", "削除", "消去", "破
 TRANSFER = frozenset({"共有", "渡す", "渡る", "回す", "回る", "流す", "流れる", "売る", "提供", "転送", "漏れる",
                       "漏洩", "流出", "悪用", "開示", "引き継ぐ", "転売", "販売",
                       # Fed to a machine (AIに読み込ませる, 学習に回す): used beyond the call.
-                      "読み込む", "学習"})
+                      "読み込む", "学習",
+                      # handed round (ビデオ、ほかの家族にも配るんですか): only with the data named (HANDED_ROUND)
+                      "配る", "配布"})
+# Flyers are handed round as often as anything (チラシ、ほかのお店にも配ってますか): a recipient alone is no data's.
+HANDED_ROUND = frozenset({"配る", "配布"})
 USE = frozenset({"使う", "利用", "使用", "管理", "扱う", "取り扱う", "扱い", "取り扱い", "取扱い", "活用"})
 ACCESS = frozenset({"見る", "聞く", "聞ける", "見れる", "見られる", "閲覧", "確認", "知る", "聞き直す", "聞き返す",
                     "聴く", "聴ける", "視聴",  # 聴く: a recording listened to (私の声、ほかの人にも聴かれたり)
-                    "見返す", "再生", "見える", "聞こえる"})
+                    "見返す", "再生", "見える", "聞こえる",
+                    "読む", "読める"})  # a document read by others (紹介状、ほかの先生たちも読むんですか)
 # A handling noun that heads these asks about the handling itself (保存期間, 保存先).
 HANDLING_HEADS = frozenset({"期間", "期限", "先", "場所", "範囲"})
 TELL = frozenset({"言う", "伝える", "教える", "知らせる", "読み上げる", "読む", "送る", "出す", "見せる", "提示",
@@ -116,7 +122,8 @@ _BY_SELF = re.compile(r"(自分で|自分から|自ら|みずから)")
 _UNASKED = re.compile(r"(勝手に|無断で|知らないうちに|知らない間に|断りなく|断りもなく)")
 _KNOWN = re.compile(r"^(て|っ|た|れ|ら|られ|さ)")  # known already (知ってる, わかった, 知られてる): not 分かりますか
 # Becoming known to others: the word carries the third party (私のことが筒抜けになる).
-EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる"})
+EXPOSE = frozenset({"筒抜け", "バレる", "ばれる", "知れ渡る", "知られる", "知れる",
+                    "バレ", "ばれ", "顔バレ", "身バレ"})  # 顔バレしたくない: GiNZA's lemma is バレ
 HANDLING = RETAIN | DELETE | TRANSFER | USE | ACCESS
 # Recording is of the people heard or filmed (あれ録っとんのか): the verb names its data.
 RECORDING = frozenset({"録音", "録画", "録る"})
@@ -138,7 +145,9 @@ DATA_NOUNS = frozenset({"情報", "個人情報", "データ", "番号", "記録
     # The caller's body as data (私の声, 指紋).
     "声", "指紋",
     # Recordings of the caller by camera (防犯カメラの映像, 録画した動画).
-    "映像", "動画"})
+    "映像", "動画", "ビデオ",
+    # A patient's papers and history (紹介状, 問診票, 通院歴).
+    "紹介状", "問診票", "通院歴", "受診歴", "治療歴", "歴"})
 # 結果 is data when it is a person's examination's (人間ドックの結果, 面接の結果), not 検索結果.
 _EXAMS = re.compile(r"(ドック|検査|健診|診断|面接|試験|審査|選考|テスト|検診)$")
 # 情報 and データ name the customer's data only when bare or modified by one of these
@@ -166,6 +175,8 @@ PARTIES = frozenset({
     "ドライバー", "運転手", "乗務員", "配達員", "店員", "作業員", "職人", "トレーナー", "受付", "運営",
     "民生委員", "委員", "町内会", "自治会", "大家さん", "隣", "隣人",
     "インストラクター", "講師", "コーチ", "トレーナーさん", "店長", "オーナー",
+    # where the caller works part-time (バイト先に顔バレしたくない)
+    "バイト先", "アルバイト先", "パート先",
     # governments and their offices, at home or abroad (モンゴルのせいふに いきますか)
     "政府", "大使館", "領事館", "本国", "母国", "入管", "自治体", "当局", "役場", "保健所", "裁判所", "税関",
     # said in plain hiragana (a learner of Japanese, a recogniser's kana)
@@ -383,9 +394,10 @@ SERVICE_NOUNS = re.compile(r"(案内|説明|連絡|問い?合わせ|用件|電�
                            r"手続き方法|期間|対象|際|場合|相談|意見|要望|本人|確認|気持ち)$")
 _REPORT_END = re.compile(r"(ござい(ます|ました)|て(おり|い)(ます|ました)|でした|です|でいらっしゃい(ます|ました))"
                          r"(ね|よ)?[。.!！\s]*$")
-# A rule or a schedule, not a record (通常, 毎月, 基本的に, 〜までに).
+# A rule or a schedule, not a record (通常, 毎月, 基本的に, 〜までに); what is done for a class of people (前回
+#帝王切開の方は…おすすめしております, 手術をされた方には: whoever they are; not お客様の方は, the caller).
 _GENERAL = re.compile(r"(通常|毎月|毎年|毎週|基本的|一般的|原則|前後|までに|いただけます|必要|可能|場合|際|"
-                      r"%|％|パーセント)")
+                      r"%|％|パーセント|(?<![様さ])の方(は|には|も|へ)|た方(は|には|も|へ)|の方々)")
 # What the caller used or holds, theirs by itself (使用量が320キロワットアワー, 等級は12等級).
 USAGE_NOUNS = frozenset({"使用量", "利用量", "通話時間", "等級", "残高", "借入残高", "保有"})
 TIME_ANCHORS = frozenset({"前回", "先月", "先日", "昨日", "今月", "明日", "明後日", "来月", "先週", "今週", "本日",
@@ -436,6 +448,13 @@ _CURRENT = re.compile(r"(現在|ただいま|ご契約|ご加入|ご利用中|�
 # A place name by its ending (杉並区阿佐谷南, さいたま市…): the value, not ご登録の/新しい; searched
 # as a suffix after at least one character, so that it stays linear on any input.
 _PLACE = re.compile(r"(?<=.)(?:都|道|府|県|市|区|町|村|郡|丁目|番地)")
+# The kinds of place, no place (お住まいの市区町村の窓口: wherever the caller lives).
+PLACE_CLASSES = frozenset({"市区町村", "市町村", "区市町村", "都道府県", "町村", "区市", "市区"})
+
+
+def _place_name(text: str) -> bool:
+    """``text`` names a place (練馬区, 豊玉北二丁目), not a kind of place (市区町村)."""
+    return text not in PLACE_CLASSES and _PLACE.search(text) is not None
 # Banks by their ending (みなと銀行, ひまわり信金): with 口座 the caller's account is named.
 _BANK = re.compile(r"(銀行|信用金庫|信金|信用組合|労金|農協|ゆうちょ|JA)$")
 # An agent asking for a value (お願いします, 教えて, お伺いできますか): nothing read out.
@@ -467,7 +486,7 @@ _QUESTION_END = re.compile(r"([?？]|(?<!と)か|かな|かね|の|っけ|よね
                            r"とね|っちゃか|ん(か|かね|かな)|(じゃろう|だろう|やろう|じゃろ|やろ)(ね|な)|"
                            r"(かな|かなあ|かなぁ)(と|って)(思|おも)?(って|いまして|います|う|った|ったり)?|"
                            r"かって|か(と|って)(思|おも)(って|いまして|ったり)|"
-                           r"かしら|かなあ|かなぁ|"
+                           r"かしら|かなあ|かなぁ|かなし|かなっし|"
                            # plain かい after a predicate (送られるのかい, 北海道 …んでないかい), not 細かい/暖かい
                            r"(の|ん|ない|る|ます|です)かい)([、,][^、,。.？?]{1,12})?[。.!！\s]*$")
 # A wh-question's 関西 ending (誰が見んねん, いつまで置いとくんや): a question only with a question word.
@@ -478,12 +497,16 @@ _MISHAP_AHEAD = re.compile(r"^(っ|て)?(ちゃう|ちまう|てしまう|しま
 _HEAD_OF = re.compile(r"(?<![身延成特消])[^\W\d_]長$")
 # Not wanting to be known, seen or heard (兄貴に知られたくない, 見られたくないんです) is a worry too; said in
 # plain kana by a learner (しんぱい です).
+# Being found out foreseen (職場の人にバレそうで, 会社に知られたら…, 伝わっちゃうかも) is one as well.
 _CONCERN = re.compile(r"(心配|不安|大丈夫|怖い|こわい|気にな(る|って|り)|嫌なんです|困る|不思議|ふしぎ|しんぱい|ふあん|"
-                      r"だいじょうぶ|(ら|さ)?れたく(ない|なく|なかっ|ありません))")
+                      r"だいじょうぶ|(ら|さ)?れたく(ない|なく|なかっ|ありません)|(バレ|ばれ)(し)?たく(ない|なく)|"
+                      r"(バレ|ばれ|知られ|しられ|知れ|漏れ|もれ|見られ|みられ|聞かれ)(そう|ちゃいそう|てしまいそう|たら|"
+                      r"ちゃったら|るかも|ちゃうかも)|(伝わ|広ま)(りそう|ったら|っちゃったら|るかも|っちゃうかも))")
 _REQUEST_CHAIN = re.compile(r"(て|で)(もら|いただ|頂|くだ|下さ|くれ|ほし|欲し)|(てほしい|たい)")
 # Dialects ask not to with ん (使わんとって, 言わんといて).
 _NEGATIVE_REQUEST = re.compile(r"ないで(ください|下さい|ほしい|欲しい|もらえ|いただ|ね|よ|[。、!！]|$)|"
                                r"[わかさたなまらがば](ん|へん)(とって|といて|どいて|でほしい|で欲しい|でくれ)|"
+                               r"(ねえ|ねぇ|ねー)で(ください|下さい|ほしい|欲しい|もら|いただ|くれ|けろ|くなんしょ)|"
                                r"ないように(して|お願い)|"
                                r"(の|こと)(は|を)?(やめて|止めて|控えて)(ほしい|欲しい|ください|もらえ|いただ)")
 _PASSIVE_CHAIN = re.compile(r"^(さ|さ?れ|され|られ|れ)")
@@ -519,8 +542,9 @@ _WHICH_NUMBER = re.compile(r"(何番|何桁|なんばん)")
 # 〜でもいいですか offers an alternative the agent did not ask for (マイナンバーカードでもいいですか).
 # Announcing that the agent takes the value down (マイナンバーも控えさせていただきます): collecting it.
 # Put as the procedure (健康保険証の番号を控えさせていただいております, 番号もお伺いしております).
+# …or as what the desk receives from everyone (健康保険証の番号をいただいております, 番号もお預かりしております).
 _COLLECT = re.compile(r"(控え|記録|メモ|お預かり|頂戴)させて(いただ|頂)((き|く)(ます|ました)|いて(おり|い)ます)|"
-                      r"(お伺い|頂戴)して(おり|い)ます")
+                      r"(お伺い|頂戴)して(おり|い)ます|[をも](いただ|頂)いて(おり|い)ます|[をも]お預かりして(おり|い)ます")
 # Cards of another kind (献血カードの番号, ICカード番号, ポイントカード): no payment card.  An explicit
 # list: a brand or holder before カード (楽天カード, 家族カード, ETCカード) still names a payment card.
 _OTHER_CARDS = (
@@ -582,6 +606,20 @@ def _kana_split(clause: Clause, word: Word) -> str:
 
 
 _KANA_ONLY = re.compile(r"[ぁ-ゖー]+")
+
+
+def _kana_party(clause: Clause, word: Word) -> bool:
+    """A party said in plain kana (a learner, a recogniser): the word, or the word and the kana word the tagger cut
+    before it (てん|ちょう), spelling a party noun (てんちょう, じょうし, どうりょう) or its reading."""
+    if word.pos not in ("NOUN", "PROPN", "PRON") or not _KANA_ONLY.fullmatch(word.text):
+        return False
+    return any(k in PARTIES or k in kana_parties() for k in (word.text, _kana_split(clause, word)) if k)
+
+
+@cache
+def kana_parties() -> frozenset[str]:
+    """The hiragana readings (three kana or more: ひと, おや spell too much) of the party nouns."""
+    return frozenset(k for k in map(reading, PARTIES) if len(k) >= 3 and _KANA_ONLY.fullmatch(k))
 
 
 def _carried(clause: Clause, word: Word) -> bool:
@@ -687,12 +725,29 @@ _PERSONS = frozenset({"子", "子ども", "子供", "私", "わたし", "自分"
                       "人", "者", "参加者", "会員", "利用者"})
 
 
-# A picture of someone (私の写真), or the one just spoken of (その写真: the caller's, taken by the company).
-_PICTURES = frozenset({"写真", "画像", "動画", "映像"})
+# A picture or recording of someone (私の写真, おらの声), or the one just spoken of (その写真: the caller's, taken by
+# the company).
+_PICTURES = frozenset({"写真", "画像", "動画", "映像", "声", "録音", "音声"})
+# What a picture of a thing shows (新商品の写真, お店の写真, 料理の写真): no one.
+_THINGS_PICTURED = frozenset({"商品", "新商品", "店", "お店", "店舗", "料理", "メニュー", "建物", "外観", "内装",
+                              "景色", "風景", "ケーキ", "部屋", "物件", "車", "製品", "作品", "花", "チラシ",
+                              "イベント", "セール"})
 # A name attached to what is shown (名前付きで載せる, 名前入りで出る) is a person's, whoever's it is.
 _NAME_ATTACHED = re.compile(r"名前(付き|つき|入り|いり)")
 
 
+# What spreads by itself is news (伝わる, 広まる): its subject is what someone comes to know.
+SPREAD = frozenset({"伝わる", "広まる", "知れ渡る"})
+# …feared, not checked as delivered: a hedge (伝わったり, 伝わっちゃう, 伝わることってある), a denial hoped
+# (伝わらないですよね, 伝わりません?), a guess (伝わるかも, 伝わりそう), a condition (伝わったら).
+_SPREAD_FEARED = re.compile(r"^.{0,3}?(たり|ちゃ|ちま|てしま|そう|たら|かも)|"
+                            r"^.{0,2}?(こと|の)(って|は|が|も)?(ある|あり)|"
+                            r"^.{0,8}?(ない|ません|せん|へん|ねえ|ねべ|んの|ないか)")
+# Wanting the message through (ちゃんと伝わってますか, きちんと届いてますか): a delivery, not a worry.
+_WANTED_THROUGH = re.compile(r"(ちゃんと|きちんと|しっかり|無事に?|確実に)")
+# What shakes, sounds or warms (振動って下の階に伝わりますか): no one's news.
+PHYSICAL = frozenset({"音", "振動", "揺れ", "熱", "冷気", "暖気", "匂い", "におい", "臭い", "衝撃", "電気", "電流",
+                      "温度", "湿気", "騒音", "重さ", "重み", "力"})
 # Hoping something does not happen (言うたりせんよね, 伝わったりは、しないですよね): a worry put as a question.
 _HOPED_NOT = re.compile(r"(ない|ません|せん|へん)(です|でしょう)?(よね|よな|やろ|か[?？]?$)")
 
@@ -721,15 +776,22 @@ def _this_matter(clause: Clause) -> bool:
 
 # Where anyone reads what is put (名前ってネットとかに出ちゃったり): a bare 名前 there is a person's.
 PUBLIC_MEDIA = frozenset({"ネット", "インターネット", "ホームページ", "HP", "サイト", "ウェブ", "SNS", "新聞", "掲示板",
-                          "広報", "会報", "インスタ", "ブログ"})
+                          "広報", "会報", "インスタ", "ブログ", "YouTube", "ユーチューブ", "チラシ", "ポスター",
+                          "パンフレット", "パンフ", "カタログ", "広告", "雑誌", "広報誌", "会報誌", "ラジオ", "テレビ",
+                          "口コミ", "レビュー"})
+# Put on such a medium (SNSに出す, インスタに上げる, ホームページに使う): published, whatever the verb.
+PUT_UP = frozenset({"出す", "上げる", "上がる", "アップ", "アップロード", "使う", "流す", "貼る", "貼り出す", "投稿",
+                    "表示"})
 
 
 # Put where others read it (名前を出さないで, 住所は書かないで, 載せないで): asked not to, the caller's request.
 SHOWN = PUBLISH | {"出す", "書く", "表示", "印字", "印刷"}
 
 
-def published(clause: Clause) -> bool:
-    """A person's name, face or address put where anyone reads it (子どもの名前つきで載る)."""
+def published(clause: Clause, context: bool = False) -> bool:
+    """A person's name, face or address put where anyone reads it (子どもの名前つきで載る, みんなの顔が写った
+    のをSNSに出す); ``context``: a sentence before named the caller's data, which a pronoun here points to
+    (写真撮られましたよね。あれってインスタに載せたりします？)."""
     lemmas = [w.lemma for w in clause.words]
     bare_name = any(w.lemma == "名前" and not any(c.dep == "nmod" for c in clause.children(w)) for w in clause.words)
     naming = any(n in lemma for lemma in lemmas for n in _NAMING) or bool(_NAME_ATTACHED.search(clause.text)) or (
@@ -737,7 +799,20 @@ def published(clause: Clause) -> bool:
         bare_name and not PUBLIC_MEDIA.isdisjoint(lemmas)) or any(
         w.lemma in _PICTURES and any(c.lemma in _PERSONS | SELF | FAMILY or c.text == "その"
                                      for c in clause.children(w)) for w in clause.words)
-    return naming and not PUBLISH.isdisjoint(lemmas)
+    media = [w for w in clause.words if w.lemma in PUBLIC_MEDIA]
+    put = [w for w in clause.words if w.lemma in PUBLISH | PUT_UP]
+    # The caller's own posting (自分のブログに写真載せてもいいんですか, 自分のインスタに載せても大丈夫): theirs to do.
+    if any(_SELF_ACTION.search(clause.after(w)) for w in put) or any(
+            c.lemma in SELF for w in media for c in clause.children(w)):
+        return False
+    on_medium = bool(media) and not PUT_UP.isdisjoint(lemmas)
+    # On a public medium a picture is of people unless it is of a thing (体験中の写真をSNSに載せる; not 新商品の写真),
+    # and so is what a sentence before named (写真撮られましたよね。あれってインスタに載せたりします？; not 保険出ます).
+    people = bool(media) and bool(put) and (any(
+        w.lemma in _PICTURES and not any(c.dep in ("nmod", "compound") and c.lemma in _THINGS_PICTURED
+                                         for c in clause.children(w)) for w in clause.words) or (
+        context and not _PRONOUNS.isdisjoint(lemmas)))
+    return people or (naming and (on_medium or not PUBLISH.isdisjoint(lemmas)))
 
 
 def asks_or_worries(clause: Clause) -> bool:
@@ -889,8 +964,9 @@ class ClauseRules:
                 w.lemma in REASONS and any(c.dep == "nmod" for c in clause.children(w)) for w in clause.words) \
             or ((negative_request or _HOPED_NOT.search(form)) and _this_matter(clause))  # そのことは兄には言わないで
         if (question or concern or negative_request) and (
-                self._told_to_others(clause, owned) or (question and self._fate(clause, has_pii))
-                or self._seen_by_others(clause, owned) or published(clause)):
+                self._told_to_others(clause, owned) or self._spreads(clause)
+                or (question and self._fate(clause, has_pii))
+                or self._seen_by_others(clause, owned) or published(clause, context)):
             return True
         if (question or asked) and any(
                 w.lemma in STOP and any(member(c.lemma, RETAIN) and c.dep == "obj" for c in clause.children(w))
@@ -968,7 +1044,8 @@ class ClauseRules:
                 # 回してもらえますか asks for a transfer; 在庫を回す moves stock, not data.
                 if request and not negative_request:
                     continue
-                if (data or recipient or implied) and (question or concern or negative_request):
+                if (data or ((recipient or implied) and lemma not in HANDED_ROUND)) and (
+                        question or concern or negative_request):
                     return True  # implied: わしの番号、よその店さ回したりせんよな (a sentence before named it)
             elif member(lemma, USE):
                 if self._of_data(clause, word) and (question or concern or _WANT_TO_ASK.search(clause.text)):
@@ -1112,7 +1189,7 @@ class ClauseRules:
                 around = clause.children(word) + (clause.children(head) if head.lemma == "する" else [])
                 # A topic said before it may hang elsewhere in the parse (話したうちの子の成績のこと、
                 # ほかの保護者さんに伝わったり): data or the caller's own matter, not a goal.
-                around += [w for w in clause.words if w.i < word.i and w.pos == "NOUN" and (
+                around += [w for w in clause.words if w.i < word.i and w.pos in ("NOUN", "PROPN") and (
                     self._is_data(clause, w) or self._handed(clause, w) or member(w.lemma, CONTACTS)
                     or (w.lemma in ("こと", "事", "話") and (self._owned(clause, w) or self._own_fact(clause, w)))
                     or w.lemma in REASONS)]  # 休会の理由って、インストラクターさんにも伝わっちゃう
@@ -1125,6 +1202,26 @@ class ClauseRules:
                               for c in around if c.i != word.i and not self._marked(clause, c, not_subject))
                 if goal and subject:
                     return True
+        return False
+
+    @staticmethod
+    def _spreads(clause: Clause) -> bool:
+        """News of the caller reaching someone, feared (保育園とかに伝わったりしないですよね, 前の会社に伝わったり
+        せんの, 夫の会社の人に伝わることってあります?): what spreads is always what is known, so the caller's matter
+        goes without saying.  Not wanted through (担当の方にちゃんと伝わってますか), nor a sound or a shake (振動って
+        下の階に伝わりますか)."""
+        if _WANTED_THROUGH.search(clause.text) or any(member(w.lemma, PHYSICAL) for w in clause.words):
+            return False
+        for word in clause.words:
+            if word.lemma not in SPREAD or word.pos != "VERB":
+                continue
+            goals = [w for w in clause.words if w.i < word.i and w.pos in _NOMINAL
+                     and ClauseRules._marked(clause, w, ("に", "には", "にも", "へ", "まで"))
+                     and not member(_HONORIFIC_END.sub("", clause.compound(w)), STAFF)]
+            feared = bool(_SPREAD_FEARED.match(clause.after(word)))
+            if goals and (feared or any(ClauseRules._marked(clause, g, ("にも",)) or any(
+                    c.text == "も" for c in clause.children(g)) for g in goals)):
+                return True
         return False
 
     def _seen_by_others(self, clause: Clause, owned: bool = False) -> bool:
@@ -1202,7 +1299,7 @@ class ClauseRules:
     def _party(clause: Clause, word: Word) -> bool:
         """A person or body other than the caller, with its compound (業者さん) or owner (市役所の人)."""
         return member(word.lemma, PARTIES) or word.lemma in RECIPIENTS or member(word.lemma, FAMILY) \
-            or member(clause.compound(word), PARTIES) or _kana_split(clause, word) in PARTIES \
+            or member(clause.compound(word), PARTIES) or _kana_party(clause, word) \
             or _HEAD_OF.search(clause.compound(word)) is not None or _addressed_person(clause, word) or any(
             (c.dep == "compound" or (c.dep == "nmod" and word.lemma in _SIDE)) and (
                 member(c.lemma, PARTIES) or member(clause.compound(c), PARTIES))
@@ -1239,11 +1336,11 @@ class ClauseRules:
         for word in clause.words:
             if word.lemma in ADDRESS_NOUNS:
                 for c in clause.children(word):
-                    if c.dep == "nmod" and _PLACE.search(c.text):
+                    if c.dep == "nmod" and _place_name(c.text):
                         found.append(("JP_ADDRESS", c.text))
                 if clause.parse[word.head].i != word.i:  # お届け先は杉並区…: the predicate's noun
                     found += [("JP_ADDRESS", c.text) for c in clause.words
-                              if c.i > word.i and _PLACE.search(c.text) and c.pos in ("NOUN", "PROPN", "ADJ")][:1]
+                              if c.i > word.i and _place_name(c.text) and c.pos in ("NOUN", "PROPN", "ADJ")][:1]
             elif word.lemma.endswith("口座"):  # 口座, 普通口座
                 for c in clause.children(word):
                     owners = [c, *clause.children(c)]

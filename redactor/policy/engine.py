@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from redactor.pii.catalogue import Entity
-from redactor.pii.cues import says_security_code
+from redactor.pii.cues import NOT_PII, says_security_code
 from redactor.pii.normalize import NormalizedText, normalize
 from redactor.policy import act_model, security_code
 from redactor.policy.act_model import AGENT_KINDS, CUSTOMER_KINDS, ActModel, ActTurn
@@ -68,6 +68,7 @@ _NUMBERED = ("JP_DRIVERS_LICENSE", "JP_MY_NUMBER", "JP_PASSPORT", "JP_PENSION_NU
              "JP_HEALTH_INSURANCE", "JP_BANK_ACCOUNT", "CREDIT_CARD")
 _DIGIT_RUN = re.compile(r"\d(?:[-\s]?\d)*+")
 _OTHER_NUMBER = re.compile(r"[一-龯ァ-ヶ]番号")  # a number of a thing (製造番号, 注文番号) named before the run
+_CODE_DIGITS = 4  # a card's security code: three digits, four on some brands
 _ANSWER_DIGITS = 6  # a shorter run is a count, a date or a price, not an identifier read out
 # A turn that stops on a particle or a comma (カードの裏面の, 運転免許証の番号を、) is cut mid-phrase.
 _MID_PHRASE = ("の", "は", "を", "が", "に", "と", "、", ",")
@@ -348,7 +349,8 @@ class CallState:
 
         for entity in entities:
             if entity.type == "CARD_SECURITY_CODE":
-                found.append(("card_security_code", None))
+                if not self._card_number_typed_as_code(raw, entity):
+                    found.append(("card_security_code", None))
             elif not self.policy.allows(entity.type) and speaker != "agent":
                 # What the agent says is their request, echo or disclosure: warned as such.
                 found.append(("unneeded_pii", entity.type))
@@ -511,6 +513,12 @@ class CallState:
             kinds = tuple(k for k in kinds if k != "volunteered_info_offer")
         return kinds
 
+    @staticmethod
+    def _card_number_typed_as_code(raw: str, entity: Entity) -> bool:
+        """A code has three or four digits: a longer run typed as one (番号は3525 8776 9871 3469, read after a
+        request for the number, the expiry and the code) is the card's number, masked all the same."""
+        return len(_digits(normalize(raw[entity.start:entity.end]).text)) > _CODE_DIGITS
+
     def _answered_untyped(self, flat: str, raw: str, entities: Sequence[Entity]) -> list[str]:
         """Unneeded numbered identifiers (``_NUMBERED``) read as a long digit run no recognizer typed: the one
         the sentence names last before the run (免許は第六〇一四九九二七三五〇号), else the one the agent just
@@ -527,8 +535,10 @@ class CallState:
             start = max(flat.rfind(ch, 0, m.start()) for ch in "。？?！!\n") + 1
             if _OTHER_NUMBER.search(flat, start, m.start()):
                 continue  # 今の機種の製造番号は、35-2819…: another number named, not the one asked
-            named = cues.find(flat[start:m.start()])
-            last = named[-1].owner if named else None  # another number named last (予約番号は…) is its own
+            # Only numbers count: a name or an address named after the document (免許証の名前と同じで、番号は…)
+            # names no number; another number named last (予約番号は…) is its own.
+            named = [c for c in cues.find(flat[start:m.start()]) if c.owner in _NUMBERED or c.owner == NOT_PII]
+            last = named[-1].owner if named else None
             kinds = [last] if last in _NUMBERED and not allows(last) else [] if named else asked
             found += [t for t in kinds[:1] if t not in stated and t not in found]
         return found

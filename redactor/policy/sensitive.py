@@ -109,6 +109,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         r"障[害碍](が|を)(あ|持|抱)", r"障がい(が|を)(あ|持|抱)", r"車(椅子|いす|イス|椅子)", r"耳が(聞こえ|遠)",
         r"目が[^。、？?]{0,5}(見えな|見えにく|不自由)",
         r"耳が[^。、？?]{0,5}聞こえ(な|にく)", r"(足|体|身体)が不自由", r"難聴", r"弱視", r"全盲", r"失明",
+        r"色覚(異常|障[害がい碍])", r"色弱", r"色盲",
         r"補聴器", r"白杖",
         # a body part lost (右手の指を二本なくして): a physical disability without the word
         r"(指|手|足|腕|脚|片目|片足|片腕|片手)を[^。、？?]{0,4}(なくし|無くし|失っ|失い|切断)",
@@ -178,8 +179,14 @@ _PASSING_AFTER = re.compile(r"(の方|の人|の方々|(の)?患者(さん|様)?
                             r"認証|製造|工場|研究所|見学|"
                             # an institution named by the practice (カトリック教会の裏): a place
                             r"教会|聖堂|大聖堂|神社|寺院|学園|大学|幼稚園|保育園|"
+                            # a body named by its cause (盲導犬育成の会, 難病の家族会): an organisation
+                            r"(育成|支援|普及|啓発)の?会|協会|連盟|基金|財団|協議会|家族会|友の会|"
                             # works about it (糖尿病の本, 認知症の特集記事): merchandise and media
                             r"の(本|書籍|雑誌|DVD|記事|ニュース|パンフレット|ガイドブック|映画|ドラマ))")
+# A benefit named for its procedure (障害年金の申請をお願いしたくて, 障害者控除の手続き): the service asked
+# about, no one's fact (障害年金をもらっています states one).
+_BENEFIT = re.compile(r"(年金|手当|控除)$")
+_PROCEDURE_AFTER = re.compile(r"の?(申請|請求|手続き?|制度|窓口|相談)")
 # A class of people a rule or a product is for (妊娠中の方や, 持病のある方は…ご利用いただけません): no
 # one's fact.
 # A bare の方 is as often ほう (父は糖尿病の方が心配です: the caller's father's fact): it is a class only
@@ -189,7 +196,9 @@ _PASSING_AFTER = re.compile(r"(の方|の人|の方々|(の)?患者(さん|様)?
 _CLASS_AFTER = re.compile(r"(?:(のある|がある|がおありの|をお持ちの)(方|方々|お客様|お客さま)|の(方々|お客様|お客さま))"
                           r"(や|は|が|には|でも|も|へ|に)"
                           r"|の方(や|は|には|でも|も|へ|に)、?(?=[^。？?、]{0,24}(利用|申し?込|いただけ|加入|入れ|遠慮|対象|割引|"
-                          r"優先|受け?付|お断り|ご案内|できません|できます))"
+                          r"優先|受け?付|お断り|ご案内|できません|できます|おすすめ|お勧め|お薦め))"
+                          # people described by what they had done (帝王切開をされた方には…おすすめしております)
+                          r"|(を|が)?(された|した|なさった|受けた|受けられた)(方|方々)(や|は|には|でも|も|へ|に)"
                           # a facility for a class (車いすの方の席, …の方用のトイレ): the venue's, no one's
                           r"|の方(の|用の?)(席|座席|スペース|駐車|トイレ|入口|出入口|通路|お部屋|部屋|エレベーター|ため|専用)")
 # A category named as a condition of the service, with no one's value (宗派とか関係ありますか, 国籍は
@@ -285,6 +294,8 @@ class SensitiveDetector:
             for match in pattern.finditer(text):
                 if (_PASSING_AFTER.match(text, match.end()) or _CLASS_AFTER.match(text, match.end())) \
                         and match.group(0)[-1] not in "てたしで":
+                    continue
+                if _BENEFIT.search(match.group(0)) and _PROCEDURE_AFTER.match(text, match.end()):
                     continue
                 if _TECHNICAL_BEFORE.search(text, max(0, match.start() - 8), match.start()) and "障" in match.group(0):
                     continue
