@@ -49,9 +49,16 @@ from redactor.pii.checksums import luhn_valid
 from redactor.pii.context import CallContext
 from redactor.pii.cues import CUES, NOT_PII, WEAK_CUES, security_code_values
 from redactor.pii.lexicon import name_forms
-from redactor.pii.normalize import NormalizedText, normalize, spelled_email, spoken_value, without_surrogates
+from redactor.pii.normalize import (
+    ERA_BEFORE,
+    NormalizedText,
+    normalize,
+    spelled_email,
+    spoken_value,
+    without_surrogates,
+)
 from redactor.pii.quantities import UNIT_AFTER
-from redactor.pii.recognizers.address import ADDRESS_OPEN_AFTER, address_piece, address_rest
+from redactor.pii.recognizers.address import address_piece, address_rest
 from redactor.pii.recognizers.person import HONORIFICS
 from redactor.pii.recognizers.slot import PLACE_CUES
 from redactor.pii.redactor import RedactionResult, Redactor
@@ -60,6 +67,8 @@ from redactor.policy.engine import REPLAY_TURNS, Observation
 
 CARD_SECURITY_CODE = "CARD_SECURITY_CODE"
 JP_ADDRESS = "JP_ADDRESS"
+# What may follow a value the utterance leaves open (…吹田市の, 3丁目、, ケー、オー、ユー…): the next may go on with it.
+_OPEN_AFTER = re.compile(r"[の、,\s…]*")
 CREDENTIAL = "CREDENTIAL"
 MIN_SECRET = 3  # characters of a secret masked again wherever said: shorter ones are words too (はい, いち)
 EMAIL_ADDRESS = "EMAIL_ADDRESS"
@@ -93,7 +102,6 @@ _MONTH_OF_YEAR = re.compile(
     r"(?<!\d)(?P<year>\d{2}(?:\d{2})?|\d[ぁ-ゖ]\d)\s*年\s*の?\s*\d{1,2}\s*月(?!\s*\d{1,2}\s*日)")
 # Cards run 5 years, residence cards and passports up to 10: an expiry lies this far ahead at most.
 _EXPIRY_YEARS = 10
-_ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|明治)\s*$")
 _CARD_CUES = frozenset({"CREDIT_CARD", "CARD_EXPIRY", "CARD_SECURITY_CODE"})
 _SEPARATORS = re.compile(r"(?<=\d)[\s\-、,.]+(?=\d)")  # between a card number's groups
 # Any digit run; a count (2つ) is left out by the caller: a lookahead here would make a long run
@@ -249,7 +257,7 @@ def _left_open(text: str, entities: Sequence[Entity]) -> str | None:
     last = max(entities, key=lambda e: e.end, default=None)
     if last is None or last.type not in (JP_ADDRESS, EMAIL_ADDRESS):
         return None
-    return last.type if ADDRESS_OPEN_AFTER.fullmatch(text, last.end) else None
+    return last.type if _OPEN_AFTER.fullmatch(text, last.end) else None
 
 
 class Conversation:
@@ -528,7 +536,7 @@ class Conversation:
         last = entities[-1] if entities else None
         if last is not None and last.type in CONTINUED and not _WORDS.search(text, last.end):
             cue = CUES[last.type][0]
-        elif prompt and (_DIGIT_END.search(normalized.text) or _ERA_BEFORE.search(normalized.text)):
+        elif prompt and (_DIGIT_END.search(normalized.text) or ERA_BEFORE.search(normalized.text)):
             # garbled digits answering a question, or an era said alone (昭和 / ごじゅうはちねん):
             # the next group answers it too
             cue = prompt
@@ -642,7 +650,7 @@ class Conversation:
 
     def _expiry_year(self, text: str, match: re.Match[str]) -> bool:
         """The year of ``match`` (27年, 2027年) is this year or one of the next ``_EXPIRY_YEARS``."""
-        if _ERA_BEFORE.search(text[max(0, match.start() - 8):match.start()]):
+        if ERA_BEFORE.search(text[max(0, match.start() - 8):match.start()]):
             return False
         year = full_year(int(re.sub(r"\D", "", match.group("year"))), self._year)
         return self._year <= year <= self._year + _EXPIRY_YEARS

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from redactor.pii.lexicon import KATAKANA_TO_HIRAGANA, entry
 
-__all__ = ["ENGLISH_DIGITS", "NormalizedText", "normalize", "spelled_email", "spoken_value", "without_surrogates"]
+__all__ = ["ENGLISH_DIGITS", "ERA_BEFORE", "NormalizedText", "normalize", "spelled_email", "spoken_value",
+           "without_surrogates"]
 
 # A lone surrogate (a "\ud800" escape in JSON) is no character: GiNZA's tokenizer fails on it with the
 # whole line in its exception.  Each becomes U+FFFD, one for one, so offsets stay those of the input.
@@ -376,7 +377,8 @@ _KANJI_NUMBER_ALONE = re.compile(
 _NUMBER_CONTEXT = set(_KANJI_DIGITS) | set("十百千万億年月日歳才時分")
 _HONORIFIC_AFTER = re.compile(r"さん|様|さま|氏|君|くん|ちゃん|先生")
 _KANJI = re.compile(r"[一-龥々]")
-_ERA_BEFORE = re.compile(r"(?:明治|大正|昭和|平成|令和)\s?$")
+# An era just before (昭和五十八年, 平成 九年): the number after it is a year (the conversation reads it too).
+ERA_BEFORE = re.compile(rf"(?:{'|'.join(_ERAS.values())})\s*$")
 
 
 def _name_kind(word: str) -> str:
@@ -392,7 +394,7 @@ def _in_name(match: re.Match[str]) -> bool:
     continues: a surname before a given name or an honorific, a given name after a surname.
     Dates and counts read on (五月十日) stay numbers."""
     text, start = match.string, match.start()
-    if _ERA_BEFORE.search(text, max(0, start - 3), start):
+    if ERA_BEFORE.search(text, max(0, start - 3), start):
         return False  # 昭和五十八年, 平成十八年: a year, though 五十八 and 十八 are given names too
     for length in range(max(2, len(match.group(0))), min(len(match.group(0)) + 3, len(text) - start) + 1):
         word = text[start:start + length]

@@ -188,5 +188,3 @@ def address_piece(text: str) -> tuple[int, int] | None:
 
 # What ends a piece but is not the address: a pause, の, the copula, the sentence's end.
 _TAIL = re.compile(r"(?:[、,。.\s]|の|です|でございます|になります|だ)+$")
-# An utterance that ends on an address and leaves it open (…吹田市の, 3丁目、): the next may go on with it.
-ADDRESS_OPEN_AFTER = re.compile(r"[の、,\s…]*$")
