@@ -1,4 +1,4 @@
-"""Build redactor/pii/data/jmnedict_katakana.tsv: katakana words of JMnedict and their name classes.
+"""Build redactor/pii/data/jmnedict_katakana.tsv and jmnedict_full_names.txt from JMnedict.
 
 JMnedict (EDRDG's Japanese proper-name dictionary) says of each name what it names: a surname,
 a given name, a firm, a place, a product …  The person evidence (#10) counts a katakana word it
@@ -28,11 +28,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "redactor" / "pii" / "data" / "jmnedict_katakana.tsv"
+FULL_NAMES_OUT = OUT.with_name("jmnedict_full_names.txt")
 
 # JMnedict's name types (<name_type>) that name a person; parts of such names are names too.
 PERSONAL = frozenset({"surname", "given", "masc", "fem", "person", "unclass"})
 _KATAKANA_NAME = re.compile(r"[ァ-ヴー]+(?:[・＝=][ァ-ヴー]+)*")
 _JOINER = re.compile(r"[・＝=]")
+# A full name for the full-name list: a kanji somewhere, no Latin letter or digit, 3–12 characters.
+_KANJI_FULL_NAME = re.compile(r"(?=.*[一-龥々])[一-龥々〆ヵヶぁ-ゖァ-ヴー・＝]{3,12}")
+_NOT_ONLY_A_PERSON = frozenset({"place", "company", "organization", "product", "work", "station", "service",
+                                "event", "object", "unclass"})
+_GROUP_END = tuple("組隊団党会軍社派")
 
 HEADER = (
     "# Katakana words of JMnedict with their name classes (word<TAB>classes), built by\n"
@@ -46,17 +52,33 @@ HEADER = (
 )
 
 
-def read_entries(db: Path) -> list[tuple[str, frozenset[str]]]:
-    """(kana spelling, name types) for every JMnedict entry."""
+def read_entries(db: Path, table: str = "NEKana") -> list[tuple[str, frozenset[str]]]:
+    """(spelling, name types) for every JMnedict entry: kana spellings (``NEKana``) or kanji ones
+    (``NEKanji``)."""
+    if table not in {"NEKana", "NEKanji"}:
+        raise ValueError(table)
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         types: dict[int, set[str]] = defaultdict(set)
         for idseq, kind in con.execute(
                 "SELECT t.idseq, tt.text FROM NETranslation t JOIN NETransType tt ON tt.tid = t.id"):
             types[idseq].add(kind)
-        return [(text, frozenset(types[idseq])) for idseq, text in con.execute("SELECT idseq, text FROM NEKana")]
+        return [(text, frozenset(types[idseq])) for idseq, text in con.execute(f"SELECT idseq, text FROM {table}")]
     finally:
         con.close()
+
+
+def full_names(entries: list[tuple[str, frozenset[str]]]) -> list[str]:
+    """JMnedict's kanji full names of people that nothing else is called (see the module's docstring)."""
+    from redactor.pii.lexicon import entry
+
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for text, types in entries:
+        kinds[text] |= types
+    return sorted(text for text, types in kinds.items()
+                  if "person" in types and not types & _NOT_ONLY_A_PERSON and _KANJI_FULL_NAME.fullmatch(text)
+                  and not text.endswith(_GROUP_END)
+                  and not (entry(text).known and not entry(text).only_person))
 
 
 def build(entries: list[tuple[str, frozenset[str]]]) -> dict[str, set[str]]:
@@ -98,6 +120,15 @@ def main() -> None:
         for word in sorted(lexicon):
             out.write(f"{word}\t{','.join(sorted(lexicon[word]))}\n")
     print(f"{len(lexicon)} words → {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    people = full_names(read_entries(args.db, "NEKanji"))
+    full_out = args.out.with_name(FULL_NAMES_OUT.name)
+    with full_out.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(HEADER.replace("Katakana words of JMnedict with their name classes (word<TAB>classes)",
+                                 "Full names of people (type person) JMnedict writes with kanji, one a line")
+                  .format(package=args.package, version=info.get("jmnedict.version", "?"),
+                          date=info.get("jmnedict.date", "?")))
+        out.writelines(f"{name}\n" for name in people)
+    print(f"{len(people)} full names → {full_out} ({full_out.stat().st_size / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ common noun.
 
 JMnedict (EDRDG's proper-name dictionary, ``data/jmnedict_katakana.tsv``, built by
 ``benchmarks/build_names_lexicon.py``) says what a katakana name names: マイケル a man, ミュラー a
-surname, トヨタ a firm, カージナルス a club, ニューヨーク a place (``names``).
+surname, トヨタ a firm, カージナルス a club, ニューヨーク a place (``names``); its kanji full names of
+people (``data/jmnedict_full_names.txt``: 大伴旅人, 横山剣, 金正恩) are the public figures text names
+(``full_name``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["KATAKANA_TO_HIRAGANA", "Entry", "Names", "entry", "name_forms", "names", "tokenizer"]
+__all__ = ["KATAKANA_TO_HIRAGANA", "Entry", "Names", "entry", "full_name", "name_forms", "names", "tokenizer"]
 
 _NAMES_FILE = Path(__file__).with_name("data") / "jmnedict_katakana.tsv"
+_FULL_NAMES_FILE = _NAMES_FILE.with_name("jmnedict_full_names.txt")
 # JMnedict's name types that name a person, and those that name what a firm or a body makes or is
 # (a firm, a club, a product, a work).  Places are neither here: many are named after people
 # (クリントン, ミルトン, ホジソン are places too), so a place's reading says little about a person.
@@ -133,3 +136,14 @@ def _names_table() -> dict[str, frozenset[str]]:
 def names(word: str) -> Names:
     """JMnedict's classes for a katakana ``word`` (a chain's parts joined by ・); none when unlisted."""
     return Names(_names_table().get(word, frozenset()))
+
+
+@lru_cache(maxsize=1)
+def _full_names() -> frozenset[str]:
+    with _FULL_NAMES_FILE.open(encoding="utf-8") as lines:
+        return frozenset(line.rstrip("\n") for line in lines if not line.startswith("#") and line.strip())
+
+
+def full_name(text: str) -> bool:
+    """Whether JMnedict lists ``text`` whole as a person's full name written with kanji (大伴旅人)."""
+    return text in _full_names()

@@ -19,7 +19,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import CUES
-from redactor.pii.lexicon import names
+from redactor.pii.lexicon import full_name, names
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person_context import JOINERS
 from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
@@ -119,12 +119,14 @@ def extend_over_space(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _company_inside(value: str) -> bool:
     """A company word inside the value (中島保険, ソラモバイルサポートセンター, ソラネット), not a short
-    one that the first name of a foreign full name only ends with (ジャネット・ジャクソン), nor katakana
-    that a longer katakana word goes on after (ガストン, オーガスタス: a firm word ends its word)."""
+    one that a part of a foreign full name only ends with (ジャネット・ジャクソン, フランシス・ホジソン・
+    バーネット), nor katakana that a longer katakana word goes on after (ガストン, オーガスタス: a firm
+    word ends its word)."""
+    chain = any(joiner in value for joiner in JOINERS)
     return any(not (_KATAKANA_CHAR.match(m.group().strip()) and _KATAKANA_CHAR.match(m.group()[-1]) and (
         _KATAKANA_CHAR.match(value, m.end())
         or (len(m.group().strip()) <= 3 and m.start() > 0 and _KATAKANA_CHAR.match(value, m.start() - 1)
-            and value[m.end():m.end() + 1] in JOINERS)))
+            and (value[m.end():m.end() + 1] in JOINERS or (chain and m.end() == len(value))))))
                for m in _COMPANY_AFTER.finditer(value))
 
 
@@ -188,7 +190,8 @@ class JpPersonRecognizer(EntityRecognizer):
                          name=type(self).__name__)
 
     def load(self) -> None:
-        names("")  # JMnedict's table read when the recognizer is built, not in a call's first turn
+        names("")  # JMnedict's tables read when the recognizer is built, not in a call's first turn
+        full_name("")
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:

@@ -64,7 +64,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from redactor.pii.lexicon import entry, names
+from redactor.pii.lexicon import entry, full_name, names
 from redactor.pii.recognizers.person_context import (
     AND_WORDS,
     FACILITY_HEAD,
@@ -1029,11 +1029,52 @@ def person_spans(doc: Doc, decide: Decide | None = None,
             weak.append(doc[v.start:v.end])
     spans = [(doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text), 0.85)
              for v in _without_groups(doc, accepted)]
+    spans += _listed_full_names(doc)
     spans += _coordinated(doc, spans, weak)
     spans += _chains_listed_with_names(doc, spans)
     spans += _between_names(doc, spans) + assumed_names(doc_text(doc))
     spans = _whole_chains(doc, spans + _mentioned_again(doc, spans))
     return spans + _surname_split_after_title(doc, spans)  # characters, not tokens: not widened
+
+
+# The longest full name looked up in the dictionary's list, in tokens and in characters.
+_FULL_NAME_TOKENS = 6
+_FULL_NAME_CHARS = 12
+
+
+def _listed_full_names(doc: Doc) -> list[tuple[int, int, float]]:
+    """Full names JMnedict lists whole (``lexicon.full_name``: 大伴旅人, 横山剣, 金正恩), on word
+    boundaries, however the parse split them into common words (文|鮮明, 横山|剣): public figures
+    text about public life names.  Not the head of a compound (加藤健一事務所, 李明博政権), a firm's or
+    a body's name, or a name inside a work's title (「詩人・中原中也の世界」); a title after it is
+    the person's (瀧本誠選手, 金正恩第一書記)."""
+    found: list[tuple[int, int, float]] = []
+    i = 0
+    while i < len(doc):
+        if i > 0 and _continues_a_compound(doc[i:i + 1]) and not _title_before(doc, i):
+            i += 1
+            continue
+        longest, text = 0, ""
+        for j in range(i, min(len(doc), i + _FULL_NAME_TOKENS)):
+            text += doc[j].text
+            if len(text) > _FULL_NAME_CHARS:
+                break
+            if full_name(text):
+                longest = j + 1
+            if doc[j].whitespace_:
+                break
+        if longest and not _listed_name_against(doc, i, longest):
+            found.append((doc[i].idx, doc[longest - 1].idx + len(doc[longest - 1].text), 0.85))
+            i = longest
+        else:
+            i += 1
+    return found
+
+
+def _listed_name_against(doc: Doc, start: int, end: int) -> bool:
+    """What makes a listed full name at ``start:end`` a thing's name or part of one."""
+    return bool(_compound_after(doc, end) >= 2 or _org_tail(doc, end) or _firm_mark(doc, start, end)
+                or _label_against(doc, start, end) == 2 or _a_work(doc, _Candidate(start, end, False)))
 
 
 # Branches whose evidence is about the candidate itself (said to marry, introduced as …).
