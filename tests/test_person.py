@@ -1247,5 +1247,6 @@ def test_round17_full_name_list_is_built_from_people_only() -> None:
 
 # A firm's word (ネット) ending the last part of a foreign full name is the name's (it masked nothing).
 def test_round17_a_firm_word_ending_a_foreign_chain_is_part_of_the_name(redactor) -> None:
-    assert persons(redactor, "原作はフランシス・ホジソン・バーネットの「小公女」。") == ["フランシス・ホジソン・バーネット"]
+    text = "原作はフランシス・ホジソン・バーネットの「小公女」。"
+    assert persons(redactor, text) == ["フランシス・ホジソン・バーネット"]
     assert persons(redactor, "ソラネットの料金について伺います。") == []

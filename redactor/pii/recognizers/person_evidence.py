@@ -1072,9 +1072,11 @@ def _listed_full_names(doc: Doc) -> list[tuple[int, int, float]]:
 
 
 def _listed_name_against(doc: Doc, start: int, end: int) -> bool:
-    """What makes a listed full name at ``start:end`` a thing's name or part of one."""
+    """What makes a listed full name at ``start:end`` a thing's name or part of one (an event named
+    after the person too: 天草四郎の乱)."""
     return bool(_compound_after(doc, end) >= 2 or _org_tail(doc, end) or _firm_mark(doc, start, end)
-                or _label_against(doc, start, end) == 2 or _a_work(doc, _Candidate(start, end, False)))
+                or _label_against(doc, start, end) == 2 or _a_work(doc, _Candidate(start, end, False))
+                or event_named_after(doc, end))
 
 
 # Branches whose evidence is about the candidate itself (said to marry, introduced as …).
