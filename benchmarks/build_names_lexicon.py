@@ -70,7 +70,10 @@ def read_entries(db: Path, table: str = "NEKana") -> list[tuple[str, frozenset[s
 
 def full_names(entries: list[tuple[str, frozenset[str]]]) -> list[str]:
     """JMnedict's kanji full names of people that nothing else is called (see the module's docstring)."""
-    from redactor.pii.lexicon import entry
+    from redactor.pii.lexicon import entry, tokenizer
+
+    def name_part(word) -> bool:  # a SudachiPy morpheme read as a name here, or listed as one
+        return word.part_of_speech()[2] == "人名" or bool(entry(word.surface()).kinds)
 
     kinds: dict[str, set[str]] = defaultdict(set)
     for text, types in entries:
@@ -78,7 +81,8 @@ def full_names(entries: list[tuple[str, frozenset[str]]]) -> list[str]:
     return sorted(text for text, types in kinds.items()
                   if "person" in types and not types & _NOT_ONLY_A_PERSON and _KANJI_FULL_NAME.fullmatch(text)
                   and not text.endswith(_GROUP_END)
-                  and not (entry(text).known and not entry(text).only_person))
+                  and not (entry(text).known and not entry(text).only_person)
+                  and any(name_part(word) for word in tokenizer().tokenize(text)))
 
 
 def build(entries: list[tuple[str, frozenset[str]]]) -> dict[str, set[str]]:

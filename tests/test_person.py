@@ -1241,7 +1241,8 @@ def test_round17_full_name_list_is_built_from_people_only() -> None:
                        ("河内長野", frozenset({"person"})),  # SudachiPy lists it as a place
                        ("蒼国来栄吉", frozenset({"person"})), ("豊田喜一郎", frozenset({"person", "company"})),
                        ("赤報隊", frozenset({"person"})), ("山田", frozenset({"surname"})),
-                       ("マイク・タイソン", frozenset({"person"})), ("田中2世", frozenset({"person"}))]) == [
+                       ("マイク・タイソン", frozenset({"person"})), ("田中2世", frozenset({"person"})),
+                       ("皇太子殿下", frozenset({"person"})), ("劇団民藝", frozenset({"person"}))]) == [
         "大伴旅人", "蒼国来栄吉"]
 
 
