@@ -1045,7 +1045,7 @@ _FULL_NAME_CHARS = 12
 def _listed_full_names(doc: Doc) -> list[tuple[int, int, float]]:
     """Full names JMnedict lists whole (``lexicon.full_name``: 大伴旅人, 横山剣, 金正恩), on word
     boundaries, however the parse split them into common words (文|鮮明, 横山|剣): public figures
-    text about public life names.  Not the head of a compound (加藤健一事務所, 李明博政権), a firm's or
+    text about public life names.  Not the head of a compound (加藤健一事務所, 隈研吾都市設計事務所), a firm's or
     a body's name, or a name inside a work's title (「詩人・中原中也の世界」); a title after it is
     the person's (瀧本誠選手, 金正恩第一書記)."""
     found: list[tuple[int, int, float]] = []
