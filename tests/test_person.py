@@ -1251,3 +1251,9 @@ def test_round17_a_firm_word_ending_a_foreign_chain_is_part_of_the_name(redactor
     text = "原作はフランシス・ホジソン・バーネットの「小公女」。"
     assert persons(redactor, text) == ["フランシス・ホジソン・バーネット"]
     assert persons(redactor, "ソラネットの料金について伺います。") == []
+
+
+# A word the tagger calls a counter-capable noun (ケルビン: 名詞-普通名詞-助数詞可能) is no numeral: "数詞"
+# matched inside "助数詞可能", and a foreign full name defined as a person was masked nowhere (dev3).
+def test_round17_a_counter_capable_word_in_a_defined_name_is_no_numeral(redactor) -> None:
+    assert persons(redactor, "ケルビン・ウー・キン・シウは香港の投資家、実業家。") == ["ケルビン・ウー・キン・シウ"]

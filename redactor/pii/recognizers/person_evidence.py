@@ -351,7 +351,7 @@ def _speakable(tokens: Span, topic: bool = False) -> bool:
     if not tokens or (tokens.start > 0 and _continues_a_compound(tokens)):
         return False
     for t in tokens:
-        if t.text in TITLES or t.text in _KIN or t.text in _ROLES or "代名詞" in t.tag_ or "数詞" in t.tag_:
+        if t.text in TITLES or t.text in _KIN or t.text in _ROLES or "代名詞" in t.tag_ or "数詞" in t.tag_.split("-"):
             return False
         if (t.text in JOINERS and 0 < t.i - tokens.start < len(tokens) - 1) or _foreign(t) or (
                 _KANJI.fullmatch(t.text) and (
