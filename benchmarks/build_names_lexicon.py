@@ -41,7 +41,7 @@ _NOT_ONLY_A_PERSON = frozenset({"place", "company", "organization", "product", "
 _GROUP_END = tuple("組隊団党会軍社派")
 
 HEADER = (
-    "# Katakana words of JMnedict with their name classes (word<TAB>classes), built by\n"
+    "# {what}, built by\n"
     "# benchmarks/build_names_lexicon.py from jamdict-data {package} (JMnedict {version}, {date}).\n"
     "# Source: JMnedict, the Japanese proper-name dictionary of the Electronic Dictionary Research and\n"
     "# Development Group (EDRDG), https://www.edrdg.org/enamdict/enamdict_doc.html .\n"
@@ -119,7 +119,8 @@ def main() -> None:
     lexicon = build(read_entries(args.db))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8", newline="\n") as out:
-        out.write(HEADER.format(package=args.package, version=info.get("jmnedict.version", "?"),
+        out.write(HEADER.format(what="Katakana words of JMnedict with their name classes (word<TAB>classes)",
+                                package=args.package, version=info.get("jmnedict.version", "?"),
                                 date=info.get("jmnedict.date", "?")))
         for word in sorted(lexicon):
             out.write(f"{word}\t{','.join(sorted(lexicon[word]))}\n")
@@ -127,10 +128,9 @@ def main() -> None:
     people = full_names(read_entries(args.db, "NEKanji"))
     full_out = args.out.with_name(FULL_NAMES_OUT.name)
     with full_out.open("w", encoding="utf-8", newline="\n") as out:
-        out.write(HEADER.replace("Katakana words of JMnedict with their name classes (word<TAB>classes)",
-                                 "Full names of people (type person) JMnedict writes with kanji, one a line")
-                  .format(package=args.package, version=info.get("jmnedict.version", "?"),
-                          date=info.get("jmnedict.date", "?")))
+        out.write(HEADER.format(what="Full names of people (type person) JMnedict writes with kanji, one a line",
+                                package=args.package, version=info.get("jmnedict.version", "?"),
+                                date=info.get("jmnedict.date", "?")))
         out.writelines(f"{name}\n" for name in people)
     print(f"{len(people)} full names → {full_out} ({full_out.stat().st_size / 1e6:.2f} MB)")
 
