@@ -93,8 +93,8 @@ def doc_text(doc: Doc) -> str:
 
 _QUOTE = re.compile(r"[「『]([^「『」』]*)[」』]")
 _SELF_INTRO_IN = re.compile(r"(?:と|って)(?:申し|言い|いい)")
-# How quoted speech ends (「田中です」, 「山田と申します」): not a title.
-_SPEECH_END = re.compile(r"(?:です|ます|でございます|申します|さん|様|だ|た|よ|ね|か)[。！？!?]?$")
+# How quoted speech ends (「田中です」, 「山田と申します」, 「やっぱり岩下に戻そうや」): not a title.
+_SPEECH_END = re.compile(r"(?:です|ます|でございます|申します|さん|様|だ|た|よ|ね|か|や|わ|ぞ|ぜ)[。！？!?]?$")
 # An event named after a person (平将門の乱, 本能寺の変): the event, not the person.
 _EVENT_HEADS = frozenset({"乱", "変", "役", "陣", "戦い"})
 
@@ -196,7 +196,10 @@ def defined_as_a_thing(doc: Doc, start: int, end: int) -> bool:
         i -= 1
     if i > end and is_noun(doc[i]) and bool(_THING_CATEGORIES.search(doc[i].text)):
         return True
-    # The definition's first clause: Xは、…イギリスの会社、また…
+    # The definition's first clause: Xは、…イギリスの会社、また…; not when the sentence ends by
+    # saying what the topic did as a person (佐藤は後年の…映画、及び…で…役を演じている。)
+    if any(_lemma_in(t, _PERSON_PREDICATES | _PERSON_DEEDS) and not is_noun(t) for t in doc[i - 2:i + 1]):
+        return False
     first = end + 2 if next_text(doc, end + 1) == "、" else end + 1
     comma = next((t.i for t in doc[first:stop] if t.text == "、"), None)
     return (comma is not None and comma >= 2 and doc[comma - 2].text == "の" and is_noun(doc[comma - 1])
@@ -335,6 +338,12 @@ _APPOINTED = ("選", "任命", "就任", "指名")
 _CLAUSE_CHARS = 40  # dates and places between the subject and its predicate (…は1940年5月7日に…で亡くなった)
 
 
+def _lemma_in(tok: Token, words: frozenset[str]) -> bool:
+    """The word's dictionary form is one of ``words``, as SudachiPy gives it or as it is usually
+    written (演じ: lemma 演ずる, normalised 演じる; 命じ: 命ずる, 命じる)."""
+    return tok.lemma_ in words or tok.norm_ in words
+
+
 def _predicate_noun(doc: Doc, i: int) -> bool:
     """A verbal noun used as the predicate (入院した, 入院を余儀なく, …に就任。), not as a modifier
     (入院時, 卒業シーズン); a feeling only as a verb (落胆した)."""
@@ -368,14 +377,14 @@ def person_predicate(doc: Doc, i: int) -> bool:
     if nxt == "の":
         return next_text(doc, i + 2) in _PERSON_STATEMENTS and not (
             i + 3 < len(doc) and not doc[i + 2].whitespace_ and is_noun(doc[i + 3]))  # not 提案書, 要求水準
-    return nxt in {"は", "が"} and tok.head.i != i and tok.head.lemma_ in _PERSON_PREDICATES
+    return nxt in {"は", "が"} and tok.head.i != i and _lemma_in(tok.head, _PERSON_PREDICATES)
 
 
 def person_deed(doc: Doc, end: int, titles: frozenset[str]) -> bool:
     """The candidate is the subject (…は / …が) of what only a person does, within its clause:
     no 、 or 。 and no other subject between (a 、 right after は is the topic's own)."""
     for tok in _clause(doc, end):
-        if (tok.lemma_ in _PERSON_DEEDS and not is_noun(tok)) or (
+        if (_lemma_in(tok, _PERSON_DEEDS) and not is_noun(tok)) or (
                 tok.text in _PERSON_DEEDS | _FEELINGS and _predicate_noun(doc, tok.i)):
             return True
         if (tok.text in titles and next_text(doc, tok.i + 1) == "に"

@@ -641,6 +641,7 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
         cand.end += 1
     text = lambda a, b: "".join(doc[k].text for k in range(a, b))  # noqa: E731
     if not _KANJI.fullmatch(text(cand.start, cand.end)):
+        _kana_given_name(doc, cand)  # GiNZA's person may hold the first kana piece (中山ち|ゑ)
         return
     # A kanji name continues over single kanji SudachiPy split off (片山英木, 兪啓威).
     end = cand.end
@@ -719,18 +720,22 @@ _KANA_PIECE = re.compile(r"[ぁ-ゖァ-ヴー〜～ゐゑヰヱ]+")
 def _kana_given_name(doc: Doc, cand: _Candidate) -> None:
     """A given name in kana after a tagged surname that the tagger cut into pieces of no word
     (中川カ|〜|ル, 中山ち|ゑ): two or more glued kana pieces, none a particle, an auxiliary, a
-    suffix or a verb (佐藤さん, 田中かな, 山田です stay as they are), then a case particle."""
-    last = doc[cand.end - 1]
+    suffix or a verb (佐藤さん, 田中かな, 山田です stay as they are), then a case particle.
+    The candidate may hold the first pieces already (GiNZA's person 中山ち, then ゑ)."""
+    surname = cand.end - 1
+    while surname > cand.start and _KANA_PIECE.fullmatch(doc[surname].text) and not doc[surname].whitespace_:
+        surname -= 1
+    last = doc[surname]
     if not (last.tag_.endswith("人名-姓") and _KANJI.fullmatch(last.text)) or last.whitespace_:
         return
-    end, chars = cand.end, 0
+    end, chars = surname + 1, 0
     while (end < len(doc) and _KANA_PIECE.fullmatch(doc[end].text) and chars + len(doc[end].text) <= 4
            and not doc[end].tag_.startswith(("助詞", "助動詞", "接尾辞", "動詞", "形容詞"))):
         chars += len(doc[end].text)
         end += 1
         if doc[end - 1].whitespace_:
             break
-    if chars >= 2 and end > cand.end + 1 and next_text(doc, end) in _CASE_PARTICLES:
+    if chars >= 2 and end > surname + 2 and end >= cand.end and next_text(doc, end) in _CASE_PARTICLES:
         cand.end = end
 
 
@@ -959,6 +964,20 @@ def _common_word(tokens: Span) -> bool:
     return all("普通名詞" in t.tag_ and not entry(t.text).kinds for t in tokens)
 
 
+_LATIN_NAME_PART = re.compile(r"[A-Z][a-z]+")
+# The last word of a firm's or a body's Latin name (Tomato Records), never a family name.
+_LATIN_ORG_TAIL = frozenset({"Records", "Recordings", "Music", "Entertainment", "Productions", "Pictures",
+                             "Studio", "Studios", "Group", "Company", "Corporation", "Inc", "Ltd", "Club",
+                             "School", "College", "University", "Press", "Books", "Times", "News", "Hotel",
+                             "Church", "Center", "Centre", "Foundation", "Institute", "Band", "Orchestra"})
+
+
+def _latin_full_name(tokens: Span) -> bool:
+    """Two or three capitalised Latin words apart by spaces (Theodor Szanto, Peter Paul Brauer)."""
+    return 2 <= len(tokens) <= 3 and all(_LATIN_NAME_PART.fullmatch(t.text) for t in tokens) and all(
+        t.whitespace_ for t in tokens[:-1]) and tokens[-1].text not in _LATIN_ORG_TAIL
+
+
 def _foreign_full_name(tokens: Span) -> bool:
     """Katakana parts joined by ・/＝, one the dictionary does not know, none a place
     (エリトット・トーランス・ガルト; not ロストフ・スーズダリ before its 公)."""
@@ -996,8 +1015,10 @@ def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
     last = doc[cand.end - 1]
     tokens = doc[cand.start:cand.end]
     if last.text[-1] in _COMPOUND_KANJI and "人名" not in last.tag_ and not (
-            cand.ginza and len(tokens) == 1 and entry(last.text).surname):
-        return True  # (a surname GiNZA calls a person, ending like a place: 大村知事)
+            cand.ginza and len(tokens) == 1 and entry(last.text).surname) and not (
+            len(tokens) >= 2 and len(last.text) >= 2 and last.ent_type_ == "Person" and "名" in entry(last.text).kinds):
+        return True  # (a surname GiNZA calls a person, ending like a place: 大村知事; a given name
+        # GiNZA calls a person's, ending like one: 神|直道少佐)
     if any(t.tag_.endswith("地名-国") for t in tokens) and not (
             any(t.text in JOINERS for t in tokens) and any("人名" in t.tag_ for t in tokens)):
         return True  # a country before its representative or ruler (イングランド代表, フランス国王;
@@ -1033,7 +1054,7 @@ def person_spans(doc: Doc, decide: Decide | None = None,
     spans += _coordinated(doc, spans, weak)
     spans += _chains_listed_with_names(doc, spans)
     spans += _between_names(doc, spans) + assumed_names(doc_text(doc))
-    spans = _whole_chains(doc, spans + _mentioned_again(doc, spans))
+    spans = _whole_words(doc, _whole_chains(doc, spans + _mentioned_again(doc, spans)))
     return spans + _surname_split_after_title(doc, spans)  # characters, not tokens: not widened
 
 
@@ -1122,6 +1143,67 @@ def _whole_chains(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[i
         if span is not None:
             a, b = _chain(doc, span.start, span.end)
             start, end = min(start, doc[a].idx), max(end, doc[b - 1].idx + len(doc[b - 1].text))
+        found.append((start, end, score))
+    return found
+
+
+_WORD_MAX = 6  # characters of a kanji or katakana name written as one word (則巻千兵衛)
+
+
+# One kanji glued before a name that is a word of its own, not the name's first character: kin,
+# time, a prefix or a place unit (弟俊介, ある日梅原, 新董事長, 村積山).
+_NOT_A_FIRST_KANJI = frozenset("弟兄姉妹父母妻夫子娘孫嫁婿甥姪故亡御日年月新前元現旧各同当") | _PLACE_UNIT
+
+
+def _name_piece(tok: Token, script: re.Pattern[str], before: bool, first: Token) -> bool:
+    """A glued token that can be the rest of a name cut by the parse (``before``: on its left;
+    ``first``: the name's first token): one kanji (王|金華, 則|巻), a surname or a word tagged or
+    unknown as a name, any katakana word; never a title, a suffix, kin or a place."""
+    text = tok.text
+    if (text in NAME_SUFFIXES or text in _HONORIFICS or not script.fullmatch(text)
+            or tok.tag_.startswith("接尾辞") or (not before and tok.tag_.startswith("接頭辞"))):
+        return False
+    if len(text) == 1 and script is _KANJI:
+        # (a title that is a surname too begins a name: 副書記の王|金華)
+        return (text not in _NOT_A_FIRST_KANJI and (text not in TITLES or entry(text).surname) if before
+                else text not in _COMPOUND_KANJI and text not in TITLES)
+    if text in TITLES:
+        return False
+    if script is _KATAKANA:
+        return True
+    # a surname before a given name the parse read as a full name of its own (平田|包定), not a
+    # word before a full name that has its surname (広島|長冨浩志: the team's name)
+    surname = "人名-姓" in tok.tag_ or entry(text).surname
+    return before and surname and not (len(first.text) >= 2 and _kind(first) == "姓")
+
+
+def _script(char: str) -> re.Pattern[str] | None:
+    return _KANJI if _KANJI.match(char) else _KATAKANA if _KATAKANA.match(char) else None
+
+
+def _whole_words(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Each name widened to the whole word it is cut from (王|金華, 則|巻アラレ, ナポリ|ターノ): the
+    kanji or katakana glued to its ends, up to a particle, a mark, a title or a suffix, when that
+    makes the whole word (日本代表|本田 stays: 代表 is no name's piece, so the word goes on)."""
+    found = []
+    for start, end, score in spans:
+        span = doc.char_span(start, end)
+        if span is None or len(span.text) > _WORD_MAX:
+            found.append((start, end, score))
+            continue
+        a, b = span.start, span.end
+        left, right = _script(span.text[0]), _script(span.text[-1])
+        while left and a > 0 and not doc[a - 1].whitespace_ and _name_piece(doc[a - 1], left, True, doc[a]):
+            a -= 1
+        while right and b < len(doc) and not doc[b - 1].whitespace_ and _name_piece(doc[b], right, False, doc[a]):
+            b += 1
+        left_open = bool(left) and a > 0 and not doc[a - 1].whitespace_ and bool(left.match(doc[a - 1].text[-1]))
+        right_open = bool(right) and b < len(doc) and not doc[b - 1].whitespace_ and bool(
+            right.match(doc[b].text[0])) and not (doc[b].text in TITLES or doc[b].text in NAME_SUFFIXES
+                                                  or doc[b].tag_.startswith("接尾辞"))
+        if (a, b) != (span.start, span.end) and not left_open and not right_open and \
+                doc[b - 1].idx + len(doc[b - 1].text) - doc[a].idx <= _WORD_MAX:
+            start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
         found.append((start, end, score))
     return found
 
@@ -1423,6 +1505,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
         glued = (not named and len(tokens) == 1 and not tokens[0].whitespace_
                  and bool(_KATAKANA.fullmatch(value)) and bool(_KATAKANA.match(next_text(doc, cand.end))))
         if ((named or (cand.ginza and not _common_word(tokens)) or _foreign_full_name(tokens)
+             or (cand.ginza and _latin_full_name(tokens))
              or (len(tokens) == 1 and (_proper_after_title(doc, cand.start) or _jm_named(tokens[0]))))
                 and not _office_of_place(doc, cand)
                 and not _a_work(doc, cand) and not glued):
