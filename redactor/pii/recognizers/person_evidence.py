@@ -1193,16 +1193,20 @@ def _whole_words(doc: Doc, spans: list[tuple[int, int, float]]) -> list[tuple[in
             continue
         a, b = span.start, span.end
         left, right = _script(span.text[0]), _script(span.text[-1])
-        while left and a > 0 and not doc[a - 1].whitespace_ and _name_piece(doc[a - 1], left, True, doc[a]):
+        width = len(span.text)  # (the walk stops past the longest word: one pass per name, however long the run)
+        while (left and a > 0 and width <= _WORD_MAX and not doc[a - 1].whitespace_
+               and _name_piece(doc[a - 1], left, True, doc[a])):
             a -= 1
-        while right and b < len(doc) and not doc[b - 1].whitespace_ and _name_piece(doc[b], right, False, doc[a]):
+            width += len(doc[a].text)
+        while (right and b < len(doc) and width <= _WORD_MAX and not doc[b - 1].whitespace_
+               and _name_piece(doc[b], right, False, doc[a])):
+            width += len(doc[b].text)
             b += 1
         left_open = bool(left) and a > 0 and not doc[a - 1].whitespace_ and bool(left.match(doc[a - 1].text[-1]))
         right_open = bool(right) and b < len(doc) and not doc[b - 1].whitespace_ and bool(
             right.match(doc[b].text[0])) and not (doc[b].text in TITLES or doc[b].text in NAME_SUFFIXES
                                                   or doc[b].tag_.startswith("接尾辞"))
-        if (a, b) != (span.start, span.end) and not left_open and not right_open and \
-                doc[b - 1].idx + len(doc[b - 1].text) - doc[a].idx <= _WORD_MAX:
+        if (a, b) != (span.start, span.end) and not left_open and not right_open and width <= _WORD_MAX:
             start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
         found.append((start, end, score))
     return found
