@@ -1333,3 +1333,13 @@ def test_round18_a_verbs_written_form_matches_its_dictionary_form(redactor) -> N
 def test_round18_a_name_in_quoted_speech_is_no_title(redactor) -> None:
     assert persons(redactor, "岡田社長が「やっぱり岩下に戻そうや」と鶴の一声を発した。") == ["岡田", "岩下"]
     assert persons(redactor, "「岩下」は彼女の代表作である。") == []
+
+
+# A people's name + 人 before the name is what the person is (dev3: ユダヤ人のガントマッハー), like 日本人の.
+def test_round18_a_demonym_before_a_name_is_a_calling(redactor) -> None:
+    from redactor.pii.recognizers.person_context import is_calling
+
+    text = "ユダヤ人のガントマッハーは1914年、ウクライナからニューヨークに移民する。"
+    assert persons(redactor, text) == ["ガントマッハー"]
+    assert is_calling("アメリカ人") and is_calling("少年") and not is_calling("アメリカ")
+    assert persons(redactor, "女性のファッションが変わった。") == []
