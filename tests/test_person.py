@@ -1343,3 +1343,18 @@ def test_round18_a_demonym_before_a_name_is_a_calling(redactor) -> None:
     assert persons(redactor, text) == ["ガントマッハー"]
     assert is_calling("アメリカ人") and is_calling("少年") and not is_calling("アメリカ")
     assert persons(redactor, "女性のファッションが変わった。") == []
+
+
+# Review of round 18 (call-centre forms): a short kana name taken in quotes may end like speech
+# (や, わ); a pronoun glued before a surname is no piece of it; 方 / 宛 after a name is the address's
+# wording; a kana given name cut by the tagger is completed before an honorific too.
+@pytest.mark.parametrize(("text", "names"), [
+    ("「あや」と名乗る女性から電話がありました。", ["あや"]),
+    ("「みわ」と名乗った。", ["みわ"]),
+    ("僕佐藤ですけど。", ["佐藤"]),
+    ("俺山田だけど、昨日の件で。", ["山田"]),
+    ("山田太郎方に送付してください。", ["山田太郎"]),
+    ("中山ちゑさんからお電話です。", ["中山ちゑ"]),
+])
+def test_round18_review_call_forms(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

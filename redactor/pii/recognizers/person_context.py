@@ -198,7 +198,7 @@ def defined_as_a_thing(doc: Doc, start: int, end: int) -> bool:
         return True
     # The definition's first clause: Xは、…イギリスの会社、また…; not when the sentence ends by
     # saying what the topic did as a person (佐藤は後年の…映画、及び…で…役を演じている。)
-    if any(_lemma_in(t, _PERSON_PREDICATES | _PERSON_DEEDS) and not is_noun(t) for t in doc[i - 2:i + 1]):
+    if any(_lemma_in(t, _PERSON_PREDICATES | _PERSON_DEEDS) and not is_noun(t) for t in doc[max(0, i - 2):i + 1]):
         return False
     first = end + 2 if next_text(doc, end + 1) == "、" else end + 1
     comma = next((t.i for t in doc[first:stop] if t.text == "、"), None)
@@ -239,10 +239,15 @@ def event_named_after(doc: Doc, end: int) -> bool:
 _ASSUMED_NAME = re.compile(r"[「『]([^「」『』、。]{2,12})[」』](?:を|と)(?:名乗|改名|称し)")
 
 
+# A short kana name taken in quotes may end like speech does (「あや」, 「みわ」と名乗る).
+_SHORT_KANA_NAME = re.compile(r"[ぁ-ゖァ-ヺー]{2,4}")
+
+
 def assumed_names(text: str) -> list[tuple[int, int, float]]:
     """Spans of the names taken in quotes (not quoted speech: 「田中と申します」と名乗った)."""
     return [(m.start(1), m.end(1), 0.85) for m in _ASSUMED_NAME.finditer(text)
-            if not _SPEECH_END.search(m.group(1)) and not _SELF_INTRO_IN.search(m.group(1))]
+            if (_SHORT_KANA_NAME.fullmatch(m.group(1)) or not _SPEECH_END.search(m.group(1)))
+            and not _SELF_INTRO_IN.search(m.group(1))]
 
 
 # What only a person has or does, said right after the word: kin and remains after の (Xの息子,

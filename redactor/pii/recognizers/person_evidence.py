@@ -720,8 +720,9 @@ _KANA_PIECE = re.compile(r"[ぁ-ゖァ-ヴー〜～ゐゑヰヱ]+")
 def _kana_given_name(doc: Doc, cand: _Candidate) -> None:
     """A given name in kana after a tagged surname that the tagger cut into pieces of no word
     (中川カ|〜|ル, 中山ち|ゑ): two or more glued kana pieces, none a particle, an auxiliary, a
-    suffix or a verb (佐藤さん, 田中かな, 山田です stay as they are), then a case particle.
-    The candidate may hold the first pieces already (GiNZA's person 中山ち, then ゑ)."""
+    suffix or a verb (佐藤さん, 田中かな, 山田です stay as they are), then a case particle or an
+    honorific (中山ちゑさん).  The candidate may hold the first pieces already (GiNZA's person 中山ち,
+    then ゑ)."""
     surname = cand.end - 1
     while surname > cand.start and _KANA_PIECE.fullmatch(doc[surname].text) and not doc[surname].whitespace_:
         surname -= 1
@@ -735,7 +736,8 @@ def _kana_given_name(doc: Doc, cand: _Candidate) -> None:
         end += 1
         if doc[end - 1].whitespace_:
             break
-    if chars >= 2 and end > surname + 2 and end >= cand.end and next_text(doc, end) in _CASE_PARTICLES:
+    if (chars >= 2 and end > surname + 2 and end >= cand.end
+            and (next_text(doc, end) in _CASE_PARTICLES or next_text(doc, end) in _HONORIFICS)):
         cand.end = end
 
 
@@ -1151,8 +1153,10 @@ _WORD_MAX = 6  # characters of a kanji or katakana name written as one word (則
 
 
 # One kanji glued before a name that is a word of its own, not the name's first character: kin,
-# time, a prefix or a place unit (弟俊介, ある日梅原, 新董事長, 村積山).
-_NOT_A_FIRST_KANJI = frozenset("弟兄姉妹父母妻夫子娘孫嫁婿甥姪故亡御日年月新前元現旧各同当") | _PLACE_UNIT
+# time, a prefix, a pronoun or a place unit (弟俊介, ある日梅原, 新董事長, 僕佐藤です, 村積山).
+_NOT_A_FIRST_KANJI = frozenset("弟兄姉妹父母妻夫子娘孫嫁婿甥姪故亡御日年月新前元現旧各同当僕俺今次全両某") | _PLACE_UNIT
+# One kanji glued after a name that says where mail goes or whose side (山田太郎方, 田中宛): no piece of it.
+_AFTER_A_NAME = frozenset("方宛宅側")
 
 
 def _name_piece(tok: Token, script: re.Pattern[str], before: bool, first: Token) -> bool:
@@ -1166,7 +1170,7 @@ def _name_piece(tok: Token, script: re.Pattern[str], before: bool, first: Token)
     if len(text) == 1 and script is _KANJI:
         # (a title that is a surname too begins a name: 副書記の王|金華)
         return (text not in _NOT_A_FIRST_KANJI and (text not in TITLES or entry(text).surname) if before
-                else text not in _COMPOUND_KANJI and text not in TITLES)
+                else text not in _COMPOUND_KANJI and text not in _AFTER_A_NAME and text not in TITLES)
     if text in TITLES:
         return False
     if script is _KATAKANA:
