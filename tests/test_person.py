@@ -1358,3 +1358,47 @@ def test_round18_a_demonym_before_a_name_is_a_calling(redactor) -> None:
 ])
 def test_round18_review_call_forms(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+# A Chinese or Korean full name the tagger split into words it knows and does not (dev3): after a
+# title and の (大使の韓|丙|起), or GiNZA's person of three kanji with a listed one-kanji surname (金斗|鎔).
+@pytest.mark.parametrize(("text", "names"), [
+    ("朴正煕の軍人時代の副官で元カナダ大使の韓丙起は、在玉の夫で義兄に当たる。", ["朴正煕", "韓丙起"]),
+    ("金斗鎔は、労働者独自の運動に戻り、「労働者は祖国を持たない」と主張した。", ["金斗鎔"]),
+])
+def test_round19_a_cjk_full_name_split_by_the_tagger(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text)[:len(names)] == names
+
+
+@pytest.mark.parametrize("text", [
+    "社長の森林保護の方針が決まった。", "会長の金言を胸に刻む。", "部長の方針が変わった。",
+])
+def test_round19_a_title_before_common_words_stays(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+# Call-centre forms (warnings sets written by others): a one-kanji surname before 様 or after 担当の
+# is the name the call uses (林様, 給与担当の森です); a child's kana name before ちゃん / くん whole.
+@pytest.mark.parametrize(("text", "names"), [
+    ("林様、確認できました。修理代は一万四千三百円です。", ["林"]),
+    ("森様のご住所を確認いたします。", ["森"]),
+    ("はい、ワークブリッジ人材サービス、給与担当の森です。", ["森"]),
+    ("担当の関でございます。", ["関"]),
+    ("さくらちゃんですね、ありがとうございます。", ["さくら"]),
+    ("母のゆうとくんが熱を出しまして。", ["ゆうと"]),
+    ("小林ひまりちゃんですね。ひまりちゃんは卵アレルギーの登録があります。", ["小林ひまり", "ひまり"]),
+])
+def test_round19_call_forms_of_a_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize("text", [
+    "神様にお願いしました。", "王様のような扱いでした。", "お客様のご住所を確認します。",
+    "領収書は上様でお願いします。",
+    "担当の方です。", "皆様、こんにちは。",
+    "最近メールがたくさん来るんですけど。", "鍵ができたらちゃんと消してもらえるんですか？",
+    "あのね、うちのじいちゃん、夜は酸素を吸ってるもんで。", "おばあちゃんが来ました。", "ほんだか、ありがとさん。",
+    "東京オリンピックをはさんで大ヒットした。",
+])
+def test_round19_words_that_take_an_honorific_stay(redactor, text: str) -> None:
+    assert persons(redactor, text) == []

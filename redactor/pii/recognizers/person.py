@@ -19,7 +19,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import CUES
-from redactor.pii.lexicon import full_name, names
+from redactor.pii.lexicon import entry, full_name, names
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person_context import JOINERS
 from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
@@ -137,6 +137,17 @@ _INITIALS_NAME = re.compile(
 _ANONYMOUS_ROLE = r"(?:被害者|容疑者|被告人?|原告|証人|少年|少女|受刑者)"
 _LETTER_PERSON = re.compile(rf"{_ANONYMOUS_ROLE}([A-Z])(?![A-Za-z0-9])")
 _ROLE_BEFORE = re.compile(rf"{_ANONYMOUS_ROLE}$")
+# A child's hiragana name before ちゃん or くん (さくらちゃん, 母のゆうとくん): the whole kana run after a
+# boundary or after a particle that follows a word; the tagger cuts such names into pieces (ゆう|と|
+# くん).  Not さん or さま: spoken kana runs before them are words far more often (たくさん,
+# ぎょうさん, ありがとさん, じいさん); not ちゃんと (properly).
+_KANA_BEFORE_HONORIFIC = re.compile(
+    r"(?:(?<![一-龥々ァ-ヴーぁ-ゖA-Za-z0-9])|(?<=[一-龥々ァ-ヴーA-Za-z0-9][はがをにともの]))"
+    r"(?![をんっゃゅょぁぃぅぇぉゎ])([ぁ-ゖ][ぁ-ゖー]{1,4})(?=ちゃん(?!と)|くん)")
+# Kana words before ちゃん or くん that are no name: kin (うちのじいちゃん ends so), babies, pronouns.
+_KANA_KIN_ENDS = ("じい", "ばあ", "にい", "ねえ", "かあ", "とう", "あか", "ぼっ")
+_KANA_NOT_NAMES = frozenset({"みんな", "あんた", "あなた", "だれ", "どなた", "まご", "むすめ", "むすこ", "いもうと",
+                             "おとうと", "あね", "あに", "こども", "よめ", "むこ", "おまえ", "ぼく", "きみ"})
 # A model number after the word (マーチンM-130): a product.  The letter is required: a name
 # written against a phone number or a year (山田太郎-090-…, 鈴木一郎-1985年) is still a name.
 _MODEL_NUMBER = re.compile(r"[A-Za-z]{1,3}[-‐－][0-9０-９]")
@@ -173,6 +184,21 @@ def _is_name_like(token) -> bool:  # a spaCy token
     )
 
 
+# One-kanji words that take an honorific or follow 担当の without being a surname, though the
+# dictionary lists most of them as one too (神様, 王様, 上様 on a receipt, 担当の方です).
+_ONE_KANJI_NOT_NAMES = frozenset("神王姫奥方殿仏客皆主君様彼貴皇者件上大若俺")
+
+
+def _one_kanji_surname(tokens: list, i: int) -> bool:
+    """``tokens[i]`` is one kanji the dictionary lists as a surname (林, 森, 関), not glued to a
+    kanji or an お/ご before it (お客様, 皆様 are no names): the tagger calls 林 a grove, but before
+    様 or after 担当の it is the surname a call uses most."""
+    text = tokens[i].text
+    glued = i > 0 and not tokens[i - 1].whitespace_ and re.search(r"[一-龥々おご御]$", tokens[i - 1].text)
+    return (len(text) == 1 and bool(re.fullmatch(r"[一-龥]", text)) and text not in _ONE_KANJI_NOT_NAMES
+            and entry(text).surname and not glued)
+
+
 class JpPersonRecognizer(EntityRecognizer):
     """PERSON from the parse's evidence (``person_evidence``) and from the phrasing rules below
     (honorifics, self-introductions, an agent's own name, initials), which stand on their own.
@@ -207,13 +233,21 @@ def phrased_names(text: str, tokens: list) -> list[tuple[int, int, float]]:
     spans = []
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if _HONORIFIC_RE.fullmatch(nxt) and _is_name_like(token) and not _is_role(token.text):
+        if _HONORIFIC_RE.fullmatch(nxt) and (_is_name_like(token) or _one_kanji_surname(tokens, i)) and not _is_role(
+                token.text):
             spans.append((token.idx, token.idx + len(token.text), 0.8))
+        elif (i >= 2 and tokens[i - 1].text == "の" and tokens[i - 2].text in ("担当", "担当者")
+              and nxt in ("です", "でございます") and _one_kanji_surname(tokens, i)):
+            spans.append((token.idx, token.idx + len(token.text), 0.8))  # 担当の林です: the agent's own name
     spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
     spans += [(m.start(), m.end(), 0.8) for m in _INITIALS_NAME.finditer(text)]
     spans += [(m.start(1), m.end(1), 0.8) for m in _LETTER_PERSON.finditer(text)]
     spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
               for m in pattern.finditer(text) if not _is_role(m.group(1))]
+    # (お/ご begins a word of respect, not a name: おばあちゃん, おにいちゃん)
+    spans += [(m.start(1), m.end(1), 0.7) for m in _KANA_BEFORE_HONORIFIC.finditer(text)
+              if m.group(1)[0] not in "おご" and m.group(1) not in _KANA_NOT_NAMES
+              and not m.group(1).endswith(_KANA_KIN_ENDS) and not _is_role(m.group(1))]
     for match in _SELF_INTRODUCTION.finditer(text):
         head = text[max(0, match.start() - 20):match.start()]
         head = re.split(r"[、。,.!?！？\u3000「」『』]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]

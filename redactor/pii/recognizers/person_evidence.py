@@ -380,6 +380,13 @@ def _given_part(token: Token) -> bool:
     return len(token.text) == 1 and token.text not in _COMPOUND_KANJI and "数詞" not in token.tag_
 
 
+def _one_kanji_piece(token: Token) -> bool:
+    """One kanji that is no title, no compound's head and no numeral: a piece of a name cut by the tagger."""
+    text = token.text
+    return (len(text) == 1 and bool(_KANJI.fullmatch(text)) and text not in TITLES and text not in _COMPOUND_KANJI
+            and "数詞" not in token.tag_)
+
+
 def _kanji_shapes(doc: Doc) -> list[_Candidate]:
     """A word the dictionary knows as a surname, then one or two kanji of a given name, then
     the end of the word (林文察は, 中野雅至や, 平田玉蘊、): the tagger read the surname as a
@@ -391,16 +398,22 @@ def _kanji_shapes(doc: Doc) -> list[_Candidate]:
             continue
         if i > 0 and not doc[i - 1].whitespace_ and _KANJI.search(doc[i - 1].text[-1:]) and not _title_before(doc, i):
             continue  # the end of a longer compound (国務院長, 旭日重光)
+        # after a title and の, any one-kanji piece may be the given name (大使の韓|丙|起は)
+        titled = _title_before(doc, i)
         j, chars = i + 1, 0
-        while j < len(doc) and not doc[j - 1].whitespace_ and _given_part(doc[j]) and chars + len(doc[j].text) <= 2:
+        while j < len(doc) and not doc[j - 1].whitespace_ and chars + len(doc[j].text) <= 2 and (
+                _given_part(doc[j]) or (titled and _one_kanji_piece(doc[j]))):
             chars += len(doc[j].text)
             j += 1
         given = doc[i + 1:j]
+        given_like = any(_kind(t) == "名" or entry(t.text).given or not entry(t.text).known for t in given)
+        if titled and given and not given_like and next_text(doc, j) in _CASE_PARTICLES:
+            found.append(_Candidate(i, j, False, lexical=True))
+            continue
         if given and given[-1].tag_.startswith("接尾辞") and given[-1].text in _COMPOUND_KANJI:
             continue  # a place's suffix ends it (安芸|国), not a given name (蒼|国|来 goes on)
         # One of them must be a given name or a kanji the dictionary does not know (千葉子: no).
-        if (chars and any(_kind(t) == "名" or entry(t.text).given or not entry(t.text).known for t in given)
-                and len(tok.text) + chars >= 3
+        if (chars and given_like and len(tok.text) + chars >= 3
                 and (j == len(doc) or not _KANJI.match(doc[j].text)) and "人名" not in doc[i + 1].tag_ + tok.tag_):
             found.append(_Candidate(i, j, False, lexical=True))
     return found
@@ -974,6 +987,14 @@ _LATIN_ORG_TAIL = frozenset({"Records", "Recordings", "Music", "Entertainment", 
                              "Church", "Center", "Centre", "Foundation", "Institute", "Band", "Orchestra"})
 
 
+def _chinese_or_korean_name(tokens: Span) -> bool:
+    """Three kanji, the first a listed one-kanji surname, the rest split where the dictionary
+    knows no word (金|斗|鎔): a Chinese or Korean full name the tagger could not read."""
+    value = tokens.text
+    return (len(value) == 3 and bool(_KANJI.fullmatch(value)) and entry(value[0]).surname
+            and any(not entry(t.text).known for t in tokens))
+
+
 def _latin_full_name(tokens: Span) -> bool:
     """Two or three capitalised Latin words apart by spaces (Theodor Szanto, Peter Paul Brauer)."""
     return 2 <= len(tokens) <= 3 and all(_LATIN_NAME_PART.fullmatch(t.text) for t in tokens) and all(
@@ -1528,7 +1549,8 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
     given = any(_kind(t) == "名" for t in named)
     parts = sum(1 for t in tokens if _foreign(t))
     # (two kanji make a full name when the tagger reads them so in context: 西|律が)
-    shape = surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza or _tagged_full_name(tokens))
+    shape = ((surname and (given or cand.lexical) and (len(value) >= 3 or cand.ginza or _tagged_full_name(tokens)))
+             or (cand.ginza and _chinese_or_korean_name(tokens)))
     initials = any(_initial(t) for t in tokens)
     chain = parts >= 2 and any(t.text in JOINERS for t in tokens) and (
         bool(named) or initials or any(_unknown_foreign(t) for t in tokens))
