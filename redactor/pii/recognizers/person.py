@@ -55,6 +55,9 @@ _COMPANY_AFTER = re.compile(
 _LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|会社|\(株\)|㈱")
 _ANSWER_LEAD = r"(?:様|さま)?(?:は|が|:|：)[、\s]*(?:えーと|えっと|ええと|あの|はい)?[、\s]*$"
 _NAME_CUE_BEFORE = re.compile(rf"(?:{'|'.join(CUES['PERSON'])}){_ANSWER_LEAD}")
+# What makes a one-kanji surname the name said next (担当の林です, こちら泉です, 名義は森で).
+_ONE_KANJI_NAME_BEFORE = re.compile(
+    rf"(?:(?:担当|担当者)の|(?:^|[、。\s])こちら、?|(?:{'|'.join(CUES['PERSON'])}){_ANSWER_LEAD[:-1]})$")
 # The name of a firm, a shop or a product asked for (会社の名前は…): no person's name follows.
 _THING_NAME_CUE = re.compile(
     rf"(?:会社|社|店|お店|商品|製品|団体|法人|組織|チーム|施設|学校|ブランド|サービス|番組)の(?:お?名前|名称|名義){_ANSWER_LEAD}")
@@ -236,9 +239,10 @@ def phrased_names(text: str, tokens: list) -> list[tuple[int, int, float]]:
         if _HONORIFIC_RE.fullmatch(nxt) and (_is_name_like(token) or _one_kanji_surname(tokens, i)) and not _is_role(
                 token.text):
             spans.append((token.idx, token.idx + len(token.text), 0.8))
-        elif (i >= 2 and tokens[i - 1].text == "の" and tokens[i - 2].text in ("担当", "担当者")
-              and nxt in ("です", "でございます") and _one_kanji_surname(tokens, i)):
-            spans.append((token.idx, token.idx + len(token.text), 0.8))  # 担当の林です: the agent's own name
+        elif (nxt in ("です", "でございます", "で", "。", "") and _one_kanji_surname(tokens, i)
+              and _ONE_KANJI_NAME_BEFORE.search(text, max(0, token.idx - 24), token.idx)):
+            # 担当の林です, こちら泉です: the agent's own name; 名義は森で: the answer to a name cue
+            spans.append((token.idx, token.idx + len(token.text), 0.8))
     spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
     spans += [(m.start(), m.end(), 0.8) for m in _INITIALS_NAME.finditer(text)]
     spans += [(m.start(1), m.end(1), 0.8) for m in _LETTER_PERSON.finditer(text)]
