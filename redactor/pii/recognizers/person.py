@@ -53,11 +53,13 @@ _COMPANY_AFTER = re.compile(
 # (鈴木化学さん) is the name the caller gave, perhaps a given name speech recognition misheard.
 # Elsewhere the trade reading stands, さん or not (鈴木化学さんに発注した: a firm addressed politely).
 _LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|会社|\(株\)|㈱")
-_ANSWER_LEAD = r"(?:様|さま)?(?:は|が|:|：)[、\s]*(?:えーと|えっと|ええと|あの|はい)?[、\s]*$"
-_NAME_CUE_BEFORE = re.compile(rf"(?:{'|'.join(CUES['PERSON'])}){_ANSWER_LEAD}")
+# What stands between a name cue and its answer (お名前様は、えーと、).
+_LEAD = r"(?:様|さま)?(?:は|が|:|：)[、\s]*(?:えーと|えっと|ええと|あの|はい)?[、\s]*"
+_ANSWER_LEAD = rf"{_LEAD}$"
+_NAME_CUE = rf"(?:{'|'.join(CUES['PERSON'])}){_LEAD}"
+_NAME_CUE_BEFORE = re.compile(rf"{_NAME_CUE}$")
 # What makes a one-kanji surname the name said next (担当の林です, こちら泉です, 名義は森で).
-_ONE_KANJI_NAME_BEFORE = re.compile(
-    rf"(?:(?:担当|担当者)の|(?:^|[、。\s])こちら、?|(?:{'|'.join(CUES['PERSON'])}){_ANSWER_LEAD[:-1]})$")
+_ONE_KANJI_NAME_BEFORE = re.compile(rf"(?:(?:担当|担当者)の|(?:^|[、。\s])こちら、?|{_NAME_CUE})$")
 # The name of a firm, a shop or a product asked for (会社の名前は…): no person's name follows.
 _THING_NAME_CUE = re.compile(
     rf"(?:会社|社|店|お店|商品|製品|団体|法人|組織|チーム|施設|学校|ブランド|サービス|番組)の(?:お?名前|名称|名義){_ANSWER_LEAD}")
@@ -192,13 +194,17 @@ def _is_name_like(token) -> bool:  # a spaCy token
 _ONE_KANJI_NOT_NAMES = frozenset("神王姫奥方殿仏客皆主君様彼貴皇者件上大若俺")
 
 
+_ONE_KANJI = re.compile(r"[一-龥]")
+_ENDS_GLUING = re.compile(r"[一-龥々おご御]$")  # a kanji or an honorific prefix the next word is glued to
+
+
 def _one_kanji_surname(tokens: list, i: int) -> bool:
     """``tokens[i]`` is one kanji the dictionary lists as a surname (林, 森, 関), not glued to a
     kanji or an お/ご before it (お客様, 皆様 are no names): the tagger calls 林 a grove, but before
     様 or after 担当の it is the surname a call uses most."""
     text = tokens[i].text
-    glued = i > 0 and not tokens[i - 1].whitespace_ and re.search(r"[一-龥々おご御]$", tokens[i - 1].text)
-    return (len(text) == 1 and bool(re.fullmatch(r"[一-龥]", text)) and text not in _ONE_KANJI_NOT_NAMES
+    glued = i > 0 and not tokens[i - 1].whitespace_ and _ENDS_GLUING.search(tokens[i - 1].text)
+    return (bool(_ONE_KANJI.fullmatch(text)) and text not in _ONE_KANJI_NOT_NAMES
             and entry(text).surname and not glued)
 
 

@@ -396,10 +396,10 @@ def _kanji_shapes(doc: Doc) -> list[_Candidate]:
         if (not _KANJI.fullmatch(tok.text) or len(tok.text) > 3 or tok.whitespace_ or "サ変" in tok.tag_
                 or not (_kind(tok) == "姓" or entry(tok.text).surname)):
             continue
-        if i > 0 and not doc[i - 1].whitespace_ and _KANJI.search(doc[i - 1].text[-1:]) and not _title_before(doc, i):
+        titled = _title_before(doc, i)
+        if i > 0 and not doc[i - 1].whitespace_ and _KANJI.search(doc[i - 1].text[-1:]) and not titled:
             continue  # the end of a longer compound (国務院長, 旭日重光)
         # after a title and の, any one-kanji piece may be the given name (大使の韓|丙|起は)
-        titled = _title_before(doc, i)
         j, chars = i + 1, 0
         while j < len(doc) and not doc[j - 1].whitespace_ and chars + len(doc[j].text) <= 2 and (
                 _given_part(doc[j]) or (titled and _one_kanji_piece(doc[j]))):
@@ -1037,11 +1037,13 @@ def _office_of_place(doc: Doc, cand: _Candidate) -> bool:
     """A place or body before its office (成田市長, 青森県議会議員, 自由民主党総裁): not a name."""
     last = doc[cand.end - 1]
     tokens = doc[cand.start:cand.end]
-    if last.text[-1] in _COMPOUND_KANJI and "人名" not in last.tag_ and not (
-            cand.ginza and len(tokens) == 1 and entry(last.text).surname) and not (
-            len(tokens) >= 2 and len(last.text) >= 2 and last.ent_type_ == "Person" and "名" in entry(last.text).kinds):
-        return True  # (a surname GiNZA calls a person, ending like a place: 大村知事; a given name
-        # GiNZA calls a person's, ending like one: 神|直道少佐)
+    # A name that ends like a place is still a name when GiNZA vouches for it: a lone listed surname
+    # it calls a person (大村知事), or a listed given name it labels a person's (神|直道少佐).
+    vouched_surname = cand.ginza and len(tokens) == 1 and entry(last.text).surname
+    vouched_given = (len(tokens) >= 2 and len(last.text) >= 2 and last.ent_type_ == "Person"
+                     and "名" in entry(last.text).kinds)
+    if last.text[-1] in _COMPOUND_KANJI and "人名" not in last.tag_ and not (vouched_surname or vouched_given):
+        return True
     if any(t.tag_.endswith("地名-国") for t in tokens) and not (
             any(t.text in JOINERS for t in tokens) and any("人名" in t.tag_ for t in tokens)):
         return True  # a country before its representative or ruler (イングランド代表, フランス国王;
