@@ -1404,3 +1404,50 @@ def test_round19_call_forms_of_a_name(redactor, text: str, names: list[str]) -> 
 ])
 def test_round19_words_that_take_an_honorific_stay(redactor, text: str) -> None:
     assert persons(redactor, text) == []
+
+
+# Katakana words no dictionary knows whose word vector sits among names (#10 round 20:
+# redactor/pii/data/vector_name_words.txt, built by benchmarks/build_vector_names.py from ja_ginza's
+# pruned chiVe vectors): a name reading, as a dictionary's would be.  From the studied real sets
+# (dev2, dev3), unmasked before.
+@pytest.mark.parametrize(("text", "names"), [
+    ("投降前、ペトレイアスはスルターン・ハーシムに手紙を送り、「将軍の名誉のために」米軍に拘束されるのでは無く、"
+     "投降するよう訴えた。", ["ペトレイアス", "スルターン・ハーシム"]),
+    ("浅間神社の祭神がコノハナノサクヤビメとなった経緯としては、コノハナノサクヤビメの出産に関わりがあるとされ、"
+     "火中出産から「火の神」とされることがある。", ["コノハナノサクヤビメ", "コノハナノサクヤビメ"]),
+    ("ロンドンに帰還したクロウリーは、ファーたちにメイザースの昇格決定に従うよう要求した。",
+     ["クロウリー", "メイザース"]),
+])
+def test_round20_an_unknown_word_clustered_with_names(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize("text", [
+    # words the dictionary knows stay words, whatever their vector's neighbours (football players,
+    # a coup's leaders)
+    "ポジションはディフェンダー。",
+    "1980年には軍事クーデターが起こり、二院制が一院制に変わった。",
+    # an unknown word in a cluster of firms is no name (スリーコム sits with IBM and レノボ)
+    "スリーコムの新製品が発表された。",
+])
+def test_round20_words_among_other_words_stay(redactor, text: str) -> None:
+    assert persons(redactor, text) == []
+
+
+def test_round20_vector_name_words_are_unknown_katakana_and_reproducible(redactor) -> None:
+    from pathlib import Path
+
+    import redactor.pii.lexicon as lexicon
+    from benchmarks.build_vector_names import words
+
+    data = Path(lexicon.__file__).with_name("data")
+    text = (data / "vector_name_words.txt").read_text(encoding="utf-8")
+    shipped = [line for line in text.splitlines() if not line.startswith("#")]
+    assert len(shipped) > 5_000 and shipped == sorted(shipped)
+    assert all(len(w) >= 3 and all("ァ" <= c <= "ヴ" or c == "ー" for c in w) for w in shipped)
+    assert not any(lexicon.entry(w).known for w in shipped[::50])
+    assert lexicon.near_names("ペトレイアス") and not lexicon.near_names("グラント")  # グラント: SudachiPy knows it
+    assert "chiVe" in text[:1000] and "Apache" in text[:1000] and "vector_name_words.txt" in (
+        data / "NOTICE.txt").read_text(encoding="utf-8")
+    # the shipped list is what the build script makes from the installed model's vectors
+    assert words(redactor.nlp, 0.6, 3) == shipped

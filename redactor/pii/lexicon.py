@@ -11,6 +11,10 @@ JMnedict (EDRDG's proper-name dictionary, ``data/jmnedict_katakana.tsv``, built 
 surname, トヨタ a firm, カージナルス a club, ニューヨーク a place (``names``); its kanji full names of
 people (``data/jmnedict_full_names.txt``: 大伴旅人, 横山剣, 金正恩) are the public figures text names
 (``full_name``).
+
+Katakana words neither dictionary knows whose word vector lies among names (``data/vector_name_words.txt``,
+built by ``benchmarks/build_vector_names.py`` from ja_ginza's pruned chiVe vectors: ペトレイアス sits with
+グラント and ジェームズ) read as foreign names (``near_names``).
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["KATAKANA_TO_HIRAGANA", "Entry", "Names", "entry", "full_name", "name_forms", "names", "tokenizer"]
+__all__ = ["KATAKANA_TO_HIRAGANA", "Entry", "Names", "entry", "full_name", "name_forms", "names", "near_names",
+           "tokenizer"]
 
 _NAMES_FILE = Path(__file__).with_name("data") / "jmnedict_katakana.tsv"
 _FULL_NAMES_FILE = _NAMES_FILE.with_name("jmnedict_full_names.txt")
+_VECTOR_NAMES_FILE = _NAMES_FILE.with_name("vector_name_words.txt")
 # JMnedict's name types that name a person, and those that name what a firm or a body makes or is
 # (a firm, a club, a product, a work).  Places are neither here: many are named after people
 # (クリントン, ミルトン, ホジソン are places too), so a place's reading says little about a person.
@@ -147,3 +153,15 @@ def _full_names() -> frozenset[str]:
 def full_name(text: str) -> bool:
     """Whether JMnedict lists ``text`` whole as a person's full name written with kanji (大伴旅人)."""
     return text in _full_names()
+
+
+@lru_cache(maxsize=1)
+def _vector_names() -> frozenset[str]:
+    with _VECTOR_NAMES_FILE.open(encoding="utf-8") as lines:
+        return frozenset(line.rstrip("\n") for line in lines if not line.startswith("#") and line.strip())
+
+
+def near_names(word: str) -> bool:
+    """Whether ``word`` is a katakana word no dictionary here knows whose word vector clusters with
+    personal names (ペトレイアス, コノハナノサクヤビメ): a name reading, as a dictionary's would be."""
+    return word in _vector_names()

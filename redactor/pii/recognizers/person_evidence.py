@@ -64,7 +64,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from redactor.pii.lexicon import entry, full_name, names
+from redactor.pii.lexicon import entry, full_name, names, near_names
 from redactor.pii.recognizers.person_context import (
     AND_WORDS,
     FACILITY_HEAD,
@@ -445,6 +445,8 @@ def _foreign_words(doc: Doc) -> list[_Candidate]:
                 # a name JMnedict lists doing what a person does (ピールは…考えた): the common word
                 # SudachiPy knows it as (peel) does not do that
                 or _jm_person_acting(doc, i)
+                # a word no dictionary knows whose vector sits among names, as a noun phrase
+                or (near_names(tok.text) and nxt in _CASE_PARTICLES and unlabelled)
                 or _proper_after_title(doc, i)):
             found.append(_Candidate(i, i + 1, False, lexical=True))
     return found
@@ -1502,6 +1504,7 @@ def _verdict(doc: Doc, cand: _Candidate) -> Verdict:
              or (cand.ginza and len(tokens) == 1 and _katakana_name_argument(doc, t))
              or (cand.lexical and len(tokens) == 1 and bool(_LATIN_WORD.fullmatch(t.text)))
              or (len(tokens) == 1 and _jm_person_acting(doc, t.i))
+             or (len(tokens) == 1 and near_names(t.text))
              or ((cand.ginza or (cand.lexical and len(tokens) == 1)) and _unknown_foreign(t))
              or (cand.lexical and _KATAKANA.fullmatch(t.text) and next_text(doc, cand.end) in _FAMILY
                  and bool(entry(t.text).kinds))]
