@@ -1451,3 +1451,23 @@ def test_round20_vector_name_words_are_unknown_katakana_and_reproducible(redacto
         data / "NOTICE.txt").read_text(encoding="utf-8")
     # the shipped list is what the build script makes from the installed model's vectors
     assert words(redactor.nlp, 0.6, 3) == shipped
+
+
+# Call-centre phrasing (#10 round 20): a word glued before a surname is no piece of the name —
+# ただ今 / 只今 (SudachiPy reads 只|今田中 and lists 今田中 as a surname), 次, 各 — nor 宛 / 方 after it.
+@pytest.mark.parametrize(("text", "names"), [
+    ("ただ今田中は席を外しております。", ["田中"]),
+    ("只今田中が参ります。", ["田中"]),
+    ("ただ今鈴木は外出中です。", ["鈴木"]),
+    ("次田中さんどうぞ。", ["田中"]),
+    ("各田中さんに連絡します。", ["田中"]),
+    ("田中宛にお送りします。", ["田中"]),
+    ("鈴木方に届けます。", ["鈴木"]),
+    # a surname that begins with one of those kanji stays whole
+    ("今井田さんです。", ["今井田"]),
+    ("今村さんと今野さん。", ["今村", "今野"]),
+    ("今東光は小説家。", ["今東光"]),
+    ("次郎さんです。", ["次郎"]),
+])
+def test_round20_a_word_glued_to_a_surname_is_no_piece_of_it(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

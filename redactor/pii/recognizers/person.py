@@ -233,7 +233,28 @@ class JpPersonRecognizer(EntityRecognizer):
         # Names the parse gives evidence for (tags, GiNZA's labels, titles): person_evidence.
         spans = person_spans(nlp_artifacts.tokens, self.decide) if nlp_artifacts is not None else []
         spans += phrased_names(text, list(nlp_artifacts.tokens) if nlp_artifacts is not None else [])
+        spans = [(start + _glued_word_before(text, start, end), end, score) for start, end, score in spans]
         return [rule_result(self, self.ENTITY, start, end, score) for start, end, score in spans]
+
+
+# A word glued before a surname that the parse or a pattern took into the name: ただ今 / 只今
+# (ただ今鈴木は席を外しております), 次 (次田中さん、どうぞ), 各, 某.  今 alone is a surname too (今東光).
+_GLUED_BEFORE_A_NAME = re.compile(r"(?:(?<=ただ)今|(?<=只)今|只今|次|各|某)(?=[一-龥々]{2})")
+
+
+def _glued_word_before(text: str, start: int, end: int) -> int:
+    """How many characters at the start of the name ``text[start:end]`` are a word glued before
+    its surname (0: none).  Not when the whole is a surname the dictionary lists, unless it is
+    ただ今's 今 (ただ今田中は: SudachiPy lists 今田中 as a surname too)."""
+    glued = _GLUED_BEFORE_A_NAME.match(text, start, end)
+    if glued is None:
+        return 0
+    rest = text[glued.end():end]
+    surname = next((k for k in (3, 2) if len(rest) >= k and entry(rest[:k]).surname), 0)
+    if not surname:
+        return 0
+    tadaima = "今" in glued.group()
+    return glued.end() - start if tadaima or not entry(text[start:glued.end() + surname]).surname else 0
 
 
 def phrased_names(text: str, tokens: list) -> list[tuple[int, int, float]]:

@@ -665,7 +665,7 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
     # (not over a title's first kanji: 金正日|総書記, 董|事長; a title may follow glued after the
     # last piece: 李万|建|党中央委員会副委員長)
     while (end < len(doc) and len(text(cand.start, end)) < limit and len(doc[end].text) == 1
-           and _KANJI.fullmatch(doc[end].text) and doc[end].text not in _COMPOUND_KANJI
+           and _KANJI.fullmatch(doc[end].text) and doc[end].text not in _COMPOUND_KANJI | _AFTER_A_NAME
            and not doc[end - 1].whitespace_ and not _title_after(doc, end) and not _in_label(doc, end, TITLE_LABEL)):
         end += 1
     if end > cand.end and (end == len(doc) or not _KANJI.match(doc[end].text)
