@@ -1471,3 +1471,20 @@ def test_round20_vector_name_words_are_unknown_katakana_and_reproducible(redacto
 ])
 def test_round20_a_word_glued_to_a_surname_is_no_piece_of_it(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+# The answer after a name cue (#10 round 20, probing call phrases): the copula's で is no piece of
+# the name (名義は山田で、… was masked 山田で), and who holds the account is no name (名義は父で、
+# 契約者は母です, 名義は父の名前で were masked 父で, 母, 名前で).  A kana name may end in で (かえで).
+@pytest.mark.parametrize(("text", "names"), [
+    ("名義は山田で、番号は090-1234-5678です。", ["山田"]),
+    ("お名前は田中で、生年月日は昭和50年です。", ["田中"]),
+    ("名義は父で、岡田茂です。", ["岡田茂"]),
+    ("名義は父の名前で、岡田茂です。", ["岡田茂"]),
+    ("名義は主人です。", []),
+    ("契約者は母です。", []),
+    ("名義はかえでです。", ["かえで"]),
+    ("契約者は母の高橋恵子です。", ["高橋恵子"]),
+])
+def test_round20_a_name_cues_answer(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -86,7 +86,7 @@ _ROLES = frozenset({"担当", "担当者", "窓口", "店員", "運転手", "先
 _ROLE_WORDS = _ROLES | _NOT_NAMES  # both lists, read as one
 
 
-def _is_role(word: str) -> bool:
+def is_role(word: str) -> bool:
     """A word that takes an honorific as a role, not a name: listed, or one who does something (代表者様,
     申込者様, 保護者様: names do not end in 者)."""
     return word in _ROLE_WORDS or word.endswith("者")
@@ -263,7 +263,7 @@ def phrased_names(text: str, tokens: list) -> list[tuple[int, int, float]]:
     spans = []
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if _HONORIFIC_RE.fullmatch(nxt) and (_is_name_like(token) or _one_kanji_surname(tokens, i)) and not _is_role(
+        if _HONORIFIC_RE.fullmatch(nxt) and (_is_name_like(token) or _one_kanji_surname(tokens, i)) and not is_role(
                 token.text):
             spans.append((token.idx, token.idx + len(token.text), 0.8))
         elif (nxt in ("です", "でございます", "で", "。", "") and _one_kanji_surname(tokens, i)
@@ -274,11 +274,11 @@ def phrased_names(text: str, tokens: list) -> list[tuple[int, int, float]]:
     spans += [(m.start(), m.end(), 0.8) for m in _INITIALS_NAME.finditer(text)]
     spans += [(m.start(1), m.end(1), 0.8) for m in _LETTER_PERSON.finditer(text)]
     spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
-              for m in pattern.finditer(text) if not _is_role(m.group(1))]
+              for m in pattern.finditer(text) if not is_role(m.group(1))]
     # (お/ご begins a word of respect, not a name: おばあちゃん, おにいちゃん)
     spans += [(m.start(1), m.end(1), 0.7) for m in _KANA_BEFORE_HONORIFIC.finditer(text)
               if m.group(1)[0] not in "おご" and m.group(1) not in _KANA_NOT_NAMES
-              and not m.group(1).endswith(_KANA_KIN_ENDS) and not _is_role(m.group(1))]
+              and not m.group(1).endswith(_KANA_KIN_ENDS) and not is_role(m.group(1))]
     for match in _SELF_INTRODUCTION.finditer(text):
         head = text[max(0, match.start() - 20):match.start()]
         head = re.split(r"[、。,.!?！？\u3000「」『』]|(?<![A-Za-z]) | (?![A-Za-z])|の|は", head)[-1]

@@ -16,10 +16,10 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
-from redactor.pii.cues import NOT_PII, OTHER_NUMBER, WEAK_CUES, CueIndex
+from redactor.pii.cues import CUES, NOT_PII, OTHER_NUMBER, WEAK_CUES, CueIndex
 from redactor.pii.quantities import UNIT_AFTER, counter
 from redactor.pii.recognizers.base import rule_result
-from redactor.pii.recognizers.person import HONORIFICS
+from redactor.pii.recognizers.person import HONORIFICS, is_role
 
 SLOT_SCORE = 0.6
 TEXT_SLOTS = frozenset({"PERSON", "JP_ADDRESS", "EMAIL_ADDRESS"})
@@ -75,7 +75,10 @@ _SECRET_TALK = re.compile(r"忘れ|わすれ|変え[たてるらま]|かえ[た�
 # whose たい and ない are inside ordinary words (たいよう, みかんない).
 _SECRET_QUESTION = re.compile(r"ですか|ますか|でしょうか|のか|[？?]|何|なに[をがか]|どう(?:す|し|や|いう|なって)|教え"
                               r"|少々|ちょっと|待って|まって|お待ち|確認|お願い")
-_KINSHIP = re.compile(r"(?:母|父|妻|夫|主人|息子|娘|兄|姉|弟|妹|祖母|祖父|家族|子供|子ども)の")
+_KIN_WORDS = ("母", "父", "妻", "夫", "主人", "息子", "娘", "兄", "姉", "弟", "妹", "祖母", "祖父", "家族", "子供",
+              "子ども")
+_KINSHIP = re.compile(rf"(?:{'|'.join(_KIN_WORDS)})の")
+_COPULA_DE = re.compile(r"(?<=[一-龥々ァ-ヴー])で$")
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
 _COUNTER_AFTER = re.compile(r"\s{0,8}(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類|号室)")
@@ -261,7 +264,11 @@ class SlotRecognizer(EntityRecognizer):
             match = _NAME_VALUE.match(text, begin, limit)
             if not match or _QUESTION.search(match.group(0)):
                 return None
-            return begin, begin + len(match.group(0).rstrip())
+            # 名義は山田で、: the copula's で after kanji or katakana (a kana name may end in で: かえで)
+            value = _COPULA_DE.sub("", match.group(0).rstrip())
+            if value in _KIN_WORDS or is_role(value) or value in CUES["PERSON"]:
+                return None  # 名義は父で、契約者は母です, 名義は父の名前で: who holds it, not a name
+            return begin, begin + len(value)
         # Spoken e-mail comes in pieces (ケーサトウ、アットマーク、…): only a real ending ends it.
         end_match = (_END_RE if owner == "EMAIL_ADDRESS" else _TEXT_END_RE).search(text, begin, limit)
         end = min(end_match.start() if end_match else limit, begin + self.max_value)
