@@ -1485,6 +1485,43 @@ def test_round20_a_word_glued_to_a_surname_is_no_piece_of_it(redactor, text: str
     ("契約者は母です。", []),
     ("名義はかえでです。", ["かえで"]),
     ("契約者は母の高橋恵子です。", ["高橋恵子"]),
+    ("契約者は私です。", []),
+    ("お名前は結構です。", []),
+    ("お名前はわたなべです。", ["わたなべ"]),
+    ("お名前はまだです。", []),
 ])
 def test_round20_a_name_cues_answer(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("住所は東京都世田谷区三軒茶屋1-2-3、田中方です。", ["田中"]),
+    ("カタカナでリンと申します。", ["リン"]),
+    ("ひらがなでかえでと申します。", ["かえで"]),
+    ("もしもし山田花粉", ["山田花粉"]),  # a garbled given name after a surname stays the name's
+])
+def test_round20_words_around_a_name_in_a_call(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names
+
+
+# A firm or a trade addressed with an honorific is no person (callers say ドコモさん, 八百屋さん):
+# a word the dictionaries know with no personal-name reading, or a common noun in 屋.
+@pytest.mark.parametrize(("text", "names"), [
+    ("ドコモさんの回線です。", []),
+    ("ソフトバンクさんに乗り換えます。", []),
+    ("アマゾンさんから届きました。", []),
+    ("ニトリさんで買いました。", []),
+    ("八百屋さんで買いました。", []),
+    ("郵便屋さんが来ました。", []),
+    # roles no list holds, from the warnings sets' calls (written by others): masked before
+    ("わかった、ケアマネさんに頼むけん。", []),
+    ("確認いたしました。申請書は勤め先の事業主様を通して出していただく形になります。", []),
+    ("休会の理由って、スタジオのインストラクターさんたちにも伝わっちゃうんですか？", []),
+    # people's names stay names, in 屋 too, and foreign ones the dictionary lists as names
+    ("土屋さんに連絡しました。", ["土屋"]),
+    ("古屋さんです。", ["古屋"]),
+    ("グエンさんとナンシーさんが来ました。", ["グエン", "ナンシー"]),
+    ("パクさんです。", ["パク"]),
+])
+def test_round20_a_business_addressed_politely(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names

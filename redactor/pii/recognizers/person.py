@@ -19,7 +19,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import CUES
-from redactor.pii.lexicon import entry, full_name, names
+from redactor.pii.lexicon import PERSONAL, entry, full_name, names
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person_context import JOINERS
 from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
@@ -34,7 +34,9 @@ _NOT_NAMES = frozenset({"お客", "客", "皆", "みな", "奥", "お子", "ご�
                         "何名", "何人", "なんめい", "どなた", "どちら"})
 _SELF_INTRODUCTION = re.compile(r"(?:と|って)(?:申します|申し上げます|言います|いいます|いう者|申す者)")
 _INTRO_NAME = re.compile(r"[一-龥々ァ-ヴーぁ-ゖA-Za-z・ ]{1,20}$")
-_INTRO_STRIP = re.compile(r"^(?:もしもし|わたくし|私|わたし|僕|ぼく|あ|はい|えっと|えーと|あの|担当の?|こちら)+")
+# (a spelling said before the name is no piece of it: カタカナでリンと申します)
+_INTRO_STRIP = re.compile(r"^(?:もしもし|わたくし|私|わたし|僕|ぼく|あ|はい|えっと|えーと|あの|担当の?|こちら"
+                          r"|(?:カタカナ|かたかな|ひらがな|平仮名|漢字|ローマ字|アルファベット)で)+")
 
 
 # A surname inside a company name (伊藤水産, 株式会社渡辺鉱業) is not a person.
@@ -234,7 +236,27 @@ class JpPersonRecognizer(EntityRecognizer):
         spans = person_spans(nlp_artifacts.tokens, self.decide) if nlp_artifacts is not None else []
         spans += phrased_names(text, list(nlp_artifacts.tokens) if nlp_artifacts is not None else [])
         spans = [(start + _glued_word_before(text, start, end), end, score) for start, end, score in spans]
+        if nlp_artifacts is not None:
+            spans = [s for s in spans if not _addressed_business(nlp_artifacts.tokens, s[0], s[1])]
         return [rule_result(self, self.ENTITY, start, end, score) for start, end, score in spans]
+
+
+def _addressed_business(doc, start: int, end: int) -> bool:
+    """``doc.text[start:end]`` before an honorific is a firm, a role or a trade, not a person: a word
+    the dictionary knows with no personal-name reading in SudachiPy or JMnedict — a firm (ドコモさん,
+    ソフトバンクさん: callers address firms so) or a role no list holds (生徒さん, ケアマネさん, 獣医さん,
+    事業主様) — or a shop's trade, a common noun in 屋 (八百屋さん, 郵便屋さん; not a surname in 屋 the
+    tagger reads as one: 土屋さん, 古屋さん)."""
+    span = doc.char_span(start, end)
+    if span is None or span.end >= len(doc) or not _HONORIFIC_RE.fullmatch(doc[span.end].text):
+        return False
+    word = span.text
+    if any("人名" in t.tag_ for t in span):
+        return False
+    if word.endswith("屋"):
+        return len(word) >= 2 and not entry(word).only_person
+    found = entry(word)
+    return len(span) == 1 and found.known and not found.kinds and not names(word).classes & PERSONAL
 
 
 # A word glued before a surname that the parse or a pattern took into the name: ただ今 / 只今

@@ -684,7 +684,7 @@ def _extend(doc: Doc, cand: _Candidate) -> None:
                and not _in_label(doc, cand.end, TITLE_LABEL))
     if ((last.tag_.endswith("人名-姓") or misread) and cand.end < len(doc) and not last.whitespace_
             and _KANJI.fullmatch(doc[cand.end].text) and len(doc[cand.end].text) <= 2
-            and doc[cand.end].text[-1] not in _COMPOUND_KANJI and is_noun(doc[cand.end])
+            and doc[cand.end].text[-1] not in _COMPOUND_KANJI | _AFTER_A_NAME and is_noun(doc[cand.end])
             and (misread or cand.end + 1 == len(doc) or doc[cand.end + 1].is_punct or doc[cand.end].whitespace_
                  or doc[cand.end + 1].text in _PHRASE_END)):
         cand.end += 1

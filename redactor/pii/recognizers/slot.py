@@ -79,6 +79,9 @@ _KIN_WORDS = ("母", "父", "妻", "夫", "主人", "息子", "娘", "兄", "姉
               "子ども")
 _KINSHIP = re.compile(rf"(?:{'|'.join(_KIN_WORDS)})の")
 _COPULA_DE = re.compile(r"(?<=[一-龥々ァ-ヴー])で$")
+# Answers to a name cue that are no name: the speaker, or a name declined (契約者は私です, お名前は結構です).
+_NOT_A_NAME = frozenset({"私", "わたし", "わたくし", "僕", "ぼく", "俺", "おれ", "自分", "あたし", "うち",
+                         "結構", "不要", "なし", "無し", "まだ", "未定"})
 _PARTIAL = re.compile(r"(?:下|末尾|最後の|最初の|上)\s*\d\s*桁")
 # A count before the value (裏の3桁は…, 16桁の…): skipped; dates (27年12月) are values.
 _COUNTER_AFTER = re.compile(r"\s{0,8}(?:桁|ケタ|文字|回|個|件|人|枚|円|度|つ|番目|種類|号室)")
@@ -266,7 +269,7 @@ class SlotRecognizer(EntityRecognizer):
                 return None
             # 名義は山田で、: the copula's で after kanji or katakana (a kana name may end in で: かえで)
             value = _COPULA_DE.sub("", match.group(0).rstrip())
-            if value in _KIN_WORDS or is_role(value) or value in CUES["PERSON"]:
+            if value in _KIN_WORDS or value in _NOT_A_NAME or is_role(value) or value in CUES["PERSON"]:
                 return None  # 名義は父で、契約者は母です, 名義は父の名前で: who holds it, not a name
             return begin, begin + len(value)
         # Spoken e-mail comes in pieces (ケーサトウ、アットマーク、…): only a real ending ends it.
