@@ -89,9 +89,12 @@ _ROLE_WORDS = _ROLES | _NOT_NAMES  # both lists, read as one
 
 
 def is_role(word: str) -> bool:
-    """A word that takes an honorific as a role, not a name: listed, or one who does something (代表者様,
-    申込者様, 保護者様: names do not end in 者)."""
-    return word in _ROLE_WORDS or word.endswith("者")
+    """A word that takes an honorific as a role, not a name: listed, one who does something (代表者様,
+    申込者様, 保護者様: names do not end in 者), or a count of guests (二名様)."""
+    return word in _ROLE_WORDS or word.endswith("者") or bool(_HEADCOUNT.fullmatch(word))
+
+
+_HEADCOUNT = re.compile(r"[一二三四五六七八九十百何数\d０-９]+名")  # 二名様でご予約: a count of guests
 
 
 _SPACED_WORD_BEFORE = re.compile(r"[一-龥々ァ-ヴーぁ-ゖ]{1,8}[ \u3000]$")
@@ -251,12 +254,21 @@ def _addressed_business(doc, start: int, end: int) -> bool:
     if span is None or span.end >= len(doc) or not _HONORIFIC_RE.fullmatch(doc[span.end].text):
         return False
     word = span.text
+    # (the end of a longer word, whatever the tag on the end: 住吉|大社さん)
+    prev = doc[span.start - 1] if span.start > 0 and not doc[span.start - 1].whitespace_ else None
+    if prev is not None and _no_name_reading(prev.text + word):
+        return True
     if any("人名" in t.tag_ for t in span):
         return False
     if word.endswith("屋"):
         return len(word) >= 2 and not entry(word).only_person
+    return _no_name_reading(word)
+
+
+def _no_name_reading(word: str) -> bool:
+    """One word the dictionaries know, with no personal-name reading in SudachiPy or JMnedict."""
     found = entry(word)
-    return len(span) == 1 and found.known and not found.kinds and not names(word).classes & PERSONAL
+    return found.known and not found.kinds and not names(word).classes & PERSONAL
 
 
 # A word glued before a surname that the parse or a pattern took into the name: ただ今 / 只今
@@ -295,8 +307,11 @@ def phrased_names(text: str, tokens: list) -> list[tuple[int, int, float]]:
     spans += [(m.start(), m.end(), 0.8) for m in _ROMAJI_NAME.finditer(text)]
     spans += [(m.start(), m.end(), 0.8) for m in _INITIALS_NAME.finditer(text)]
     spans += [(m.start(1), m.end(1), 0.8) for m in _LETTER_PERSON.finditer(text)]
+    # (a long word the dictionary knows as no name is what the department offers: 営業部の当座預金で
+    # ございます; a short one may be a name speech recognition garbled: 担当の意図でございます)
     spans += [(m.start(1), m.end(1), 0.7) for pattern in (_AGENT_NAME, _KANJI_BEFORE_HONORIFIC)
-              for m in pattern.finditer(text) if not is_role(m.group(1))]
+              for m in pattern.finditer(text) if not is_role(m.group(1))
+              and not (len(m.group(1)) >= 3 and _no_name_reading(m.group(1)))]
     # (お/ご begins a word of respect, not a name: おばあちゃん, おにいちゃん)
     spans += [(m.start(1), m.end(1), 0.7) for m in _KANA_BEFORE_HONORIFIC.finditer(text)
               if m.group(1)[0] not in "おご" and m.group(1) not in _KANA_NOT_NAMES
