@@ -19,7 +19,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import CUES
-from redactor.pii.lexicon import PERSONAL, entry, full_name, names
+from redactor.pii.lexicon import PERSONAL, entry, full_name, names, near_names
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person_context import JOINERS
 from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
@@ -88,13 +88,13 @@ _ROLES = frozenset({"担当", "担当者", "窓口", "店員", "運転手", "先
 _ROLE_WORDS = _ROLES | _NOT_NAMES  # both lists, read as one
 
 
+_HEADCOUNT = re.compile(r"[一二三四五六七八九十百何数\d０-９]+名")  # 二名様でご予約: a count of guests
+
+
 def is_role(word: str) -> bool:
     """A word that takes an honorific as a role, not a name: listed, one who does something (代表者様,
     申込者様, 保護者様: names do not end in 者), or a count of guests (二名様)."""
     return word in _ROLE_WORDS or word.endswith("者") or bool(_HEADCOUNT.fullmatch(word))
-
-
-_HEADCOUNT = re.compile(r"[一二三四五六七八九十百何数\d０-９]+名")  # 二名様でご予約: a count of guests
 
 
 _SPACED_WORD_BEFORE = re.compile(r"[一-龥々ァ-ヴーぁ-ゖ]{1,8}[ \u3000]$")
@@ -230,8 +230,9 @@ class JpPersonRecognizer(EntityRecognizer):
                          name=type(self).__name__)
 
     def load(self) -> None:
-        names("")  # JMnedict's tables read when the recognizer is built, not in a call's first turn
+        names("")  # the name lists read when the recognizer is built, not in a call's first turn
         full_name("")
+        near_names("")
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
