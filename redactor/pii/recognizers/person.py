@@ -88,7 +88,8 @@ _ROLES = frozenset({"担当", "担当者", "窓口", "店員", "運転手", "先
 _ROLE_WORDS = _ROLES | _NOT_NAMES  # both lists, read as one
 
 
-_HEADCOUNT = re.compile(r"[一二三四五六七八九十百何数\d０-９]+名")  # 二名様でご予約: a count of guests
+# 二名様でご予約: a count of guests (a run starts after a non-digit only: linear under search)
+_HEADCOUNT = re.compile(r"(?<![一二三四五六七八九十百何数\d０-９])[一二三四五六七八九十百何数\d０-９]+名")
 
 
 def is_role(word: str) -> bool:
