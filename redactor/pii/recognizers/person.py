@@ -247,11 +247,10 @@ class JpPersonRecognizer(EntityRecognizer):
 
 
 def _addressed_business(doc, start: int, end: int) -> bool:
-    """``doc.text[start:end]`` before an honorific is a firm, a role or a trade, not a person: a word
-    the dictionary knows with no personal-name reading in SudachiPy or JMnedict — a firm (ドコモさん,
-    ソフトバンクさん: callers address firms so) or a role no list holds (生徒さん, ケアマネさん, 獣医さん,
-    事業主様) — or a shop's trade, a common noun in 屋 (八百屋さん, 郵便屋さん; not a surname in 屋 the
-    tagger reads as one: 土屋さん, 古屋さん)."""
+    """``doc.text[start:end]`` before an honorific is a firm or a trade, not a person: a firm JMnedict
+    lists, which the dictionaries give no personal-name reading (ドコモさん, ソフトバンクさん: callers
+    address firms so), the end of a known word (住吉|大社さん), or a shop's trade, a common noun in 屋
+    (八百屋さん, 郵便屋さん; not a surname in 屋 the tagger reads as one: 土屋さん, 古屋さん)."""
     span = doc.char_span(start, end)
     if span is None or span.end >= len(doc) or not _HONORIFIC_RE.fullmatch(doc[span.end].text):
         return False
@@ -264,7 +263,9 @@ def _addressed_business(doc, start: int, end: int) -> bool:
         return False
     if word.endswith("屋"):
         return len(word) >= 2 and not entry(word).only_person
-    return _no_name_reading(word)
+    # Only a firm JMnedict lists as one: a common word before さま is as often a name speech recognition
+    # garbled (山田様 heard as 移動さま in the sample call) as a role (生徒さん), so it stays masked.
+    return names(word).only_firm and _no_name_reading(word)
 
 
 def _no_name_reading(word: str) -> bool:
