@@ -1909,8 +1909,10 @@ def test_other_card_is_linear_on_long_text() -> None:
         return time.perf_counter() - start
 
     timed(200)  # warm the regex caches
-    small, large = min(timed(4000) for _ in range(3)), min(timed(8000) for _ in range(3))
-    assert large <= 3 * small
+    # Four times the text: linear work takes ~4x, a quadratic scan 16x; the wide gap keeps a
+    # busy machine (CI runs other suites' subprocesses beside this) from failing a linear check.
+    small, large = min(timed(2000) for _ in range(5)), min(timed(8000) for _ in range(5))
+    assert large <= 8 * small
 
 
 # --- round 8: a recogniser's guess is no disclosure --------------------------------------------
