@@ -325,7 +325,7 @@ class Conversation:
         normalized = normalize(text)
         uncertain = self._uncertain(text, words)  # the turn's own words: with or without a segment id
         goes_on = tail.goes_on if tail is not None else None
-        result, found = self._redact(text, normalized, prompt, requested, uncertain,
+        result, found = self._redact(text, normalized, prompt, requested, uncertain, heard=words is not None,
                                      email_open=goes_on == EMAIL_ADDRESS)
         piece = address_piece(text) if goes_on == JP_ADDRESS else None
         if piece is not None:  # the address the speaker's last utterance left open goes on
@@ -380,7 +380,7 @@ class Conversation:
         normalized = normalize(text)
         carded = self._card_cued
         uncertain = self._uncertain(text, words)  # this version's words, even once its segment left ``_heard``
-        result, found = self._redact(text, normalized, prompt, requested, uncertain)
+        result, found = self._redact(text, normalized, prompt, requested, uncertain, heard=words is not None)
         result = self._keep_masked(text, result, keep)
         garbled = answering and not result.entities and bool(text.strip())
         # A revision that first names the call's card re-reads every later answer: one redacted
@@ -431,7 +431,8 @@ class Conversation:
                 if reading != before or (carded and reading[1]):  # ``carded``: the expiry net applies now
                     self._asked[turn.segment_id or ""] = reading
                     result, found = self._redact(turn.text, normalize(turn.text), reading[0], reading[1],
-                                                 self._uncertain(turn.text, later.words))
+                                                 self._uncertain(turn.text, later.words),
+                                                 heard=later.words is not None)
                     result = self._keep_masked(turn.text, result, later.masked)
                     later.masked = _spans(result)
                     reread.append(replace(turn, masked=result.text, entities=found, parse=result.parse))
@@ -444,13 +445,15 @@ class Conversation:
         return reread, shown
 
     def _redact(self, text: str, normalized: NormalizedText, prompt: str | None, requested: bool,
-                uncertain: list[tuple[int, int]], *, email_open: bool = False) -> tuple[RedactionResult, list[Entity]]:
+                uncertain: list[tuple[int, int]], *, heard: bool,
+                email_open: bool = False) -> tuple[RedactionResult, list[Entity]]:
         """The engine's entities (what warnings are about) and the masked result (with the digit-run net);
-        ``uncertain``: the character spans the recogniser was unsure of (``_uncertain``); ``email_open``:
-        the speaker's last utterance left an e-mail address open."""
+        ``uncertain``: the character spans the recogniser was unsure of (``_uncertain``); ``heard``: the
+        text is the recogniser's (it came with its words); ``email_open``: the speaker's last utterance
+        left an e-mail address open."""
         result = self.redactor.redact(text, call_id=self.call_id, prompt=prompt,
                                       birth_dates=self._birth_date_plausible(normalized.text, requested),
-                                      uncertain=uncertain)
+                                      uncertain=uncertain, heard=heard)
         found = result.entities
         carded = self._about_a_card(normalized, result)  # every turn may name a card
         codes = self._security_codes(normalized, result, carded=carded)

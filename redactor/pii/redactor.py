@@ -20,7 +20,7 @@ from redactor.pii.anonymizer import Anonymizer
 from redactor.pii.catalogue import DIGITS, LANGUAGE, Entity
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers import cue_index
-from redactor.pii.recognizers.base import WRITTEN_CHECK_KEY
+from redactor.pii.recognizers.base import HEARD_ONLY_KEY, WRITTEN_CHECK_KEY
 from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plausible_person
 from redactor.pii.recognizers.phone import listed_numbers
 from redactor.policy.parse import Parse, Word, join, snapshot
@@ -84,7 +84,7 @@ class Redactor:
         self.nlp = self.analyzer.nlp_engine.nlp[LANGUAGE]  # the GiNZA pipeline
 
     def analyze(self, text: str, *, prompt: str | None = None, birth_dates: bool = False,
-                uncertain: Sequence[tuple[int, int]] = ()) -> list[Entity]:
+                uncertain: Sequence[tuple[int, int]] = (), heard: bool = False) -> list[Entity]:
         """Entities in ``text`` (indices into ``text``), without overlaps, in order.
 
         What the conversation knows and the text alone does not say (``redactor.conversation``):
@@ -96,17 +96,20 @@ class Redactor:
         dates with a birth-date cue are (event and contract dates stay visible).
         ``uncertain``: character spans of words speech recognition was unsure of; a name found
         only in them, with no honorific, cue or slot to vouch for it, is not a name.
+        ``heard``: ``text`` is a transcript of speech, which may garble a name into a common word:
+        such a word before an honorific (移動さま for 山田様) stays masked, while in written text it is
+        the role it says (生徒さん, ケアマネさん).
         """
-        return self._analyze(text, prompt, birth_dates, uncertain)[0]
+        return self._analyze(text, prompt, birth_dates, uncertain, heard)[0]
 
     def _analyze(self, text: str, prompt: str | None, birth_dates: bool,
-                 uncertain: Sequence[tuple[int, int]]) -> tuple[list[Entity], Parse]:
+                 uncertain: Sequence[tuple[int, int]], heard: bool) -> tuple[list[Entity], Parse]:
         """``analyze``'s entities and GiNZA's parse of ``text``."""
         if not text.strip():
             return [], ()
         found, parses = [], []
         for start, end, keep_from, keep_to in chunks(text):
-            results, words = self._analyze_chunk(text[start:end], prompt if start == 0 else None)
+            results, words = self._analyze_chunk(text[start:end], prompt if start == 0 else None, heard)
             parses.append(words)
             for entity_type, a, b, score, source in results:
                 if not keep_from <= start + a < keep_to:  # each entity from the one chunk that owns it
@@ -120,10 +123,10 @@ class Redactor:
                     found.append(entity)
         return resolve_overlaps(text, found), join(parses)
 
-    def _analyze_chunk(self, text: str, prompt: str | None) -> tuple[list[tuple[str, int, int, float, str]],
-                                                                      list[Word]]:
+    def _analyze_chunk(self, text: str, prompt: str | None,
+                       heard: bool) -> tuple[list[tuple[str, int, int, float, str]], list[Word]]:
         """(type, start, end, score, recognizer) of what the analyzer finds in ``text``, untrimmed,
-        and the words of GiNZA's parse of it."""
+        and the words of GiNZA's parse of it (``heard``: see ``analyze``)."""
         if not text.strip():
             return [], []
         normalized = normalize(text)
@@ -142,22 +145,25 @@ class Redactor:
             if result.end <= lead:
                 continue
             a, b = max(result.start, lead) - lead, result.end - lead
-            source = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+            metadata = result.recognition_metadata or {}
+            source = metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
             start, end = normalized.to_original(a, b)
             if result.entity_type == "PHONE_NUMBER" and listed_numbers(text[start:end]) and (
                 self.cues.nearest_owner(analysed, result.start, result.end) != "PHONE_NUMBER"
             ):
                 continue  # 0-1、2-0、3-1: only the written form tells a list from a phone number
-            written_ok = (result.recognition_metadata or {}).get(WRITTEN_CHECK_KEY)
+            written_ok = metadata.get(WRITTEN_CHECK_KEY)
             if written_ok is not None and not written_ok(text[start:end]):
                 continue  # a code written solid, not an identifier read out (see recognizers.base)
+            if metadata.get(HEARD_ONLY_KEY) and not heard:
+                continue  # a role before an honorific, written (see recognizers.base)
             found.append((result.entity_type, start, end, result.score, source))
         return found, words
 
     def redact(self, text: str, *, call_id: str = "", prompt: str | None = None, birth_dates: bool = False,
-               uncertain: Sequence[tuple[int, int]] = ()) -> RedactionResult:
+               uncertain: Sequence[tuple[int, int]] = (), heard: bool = False) -> RedactionResult:
         """Mask ``text`` (see ``analyze``); ``call_id`` scopes hash tokens to one conversation."""
-        entities, parse = self._analyze(text, prompt, birth_dates, uncertain)
+        entities, parse = self._analyze(text, prompt, birth_dates, uncertain, heard)
         masked, entities = self.anonymizer.anonymize(text, entities, call_id)
         return RedactionResult(masked, entities, parse)
 

@@ -137,7 +137,7 @@ def partial_view(redactor: Redactor, text: str, *, prompt: str | None = None,
     """Mask a partial transcript more than a final would be, and hold back its tail; ``names``:
     those the call has masked so far (``Conversation.names``), which its finals mask wherever said."""
     cut = stable_end(text)
-    entities = [e for e in redactor.analyze(text, prompt=prompt) if e.start < cut]
+    entities = [e for e in redactor.analyze(text, prompt=prompt, heard=True) if e.start < cut]
     # Read the whole partial: what follows the cut (と申します) tells what comes before it.
     suspects = [Entity(PENDING, a, min(b, cut), 0.0) for a, b in suspect_spans(redactor, text) if a < cut]
     # The call's names and this text's own (a name said twice: its final masks both mentions).

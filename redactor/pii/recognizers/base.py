@@ -39,6 +39,10 @@ TURN_WINDOW = 80
 # A standalone match whose written form the caller must still approve (``written_ok``):
 # normalisation joins digit groups, so only the text as written shows how it was read.
 WRITTEN_CHECK_KEY = "written_check"
+# A name only a transcript of speech can hold: a word the dictionaries know with no personal-name
+# reading, before an honorific, is a role in written text (生徒さん, ケアマネさん) but as often a name
+# speech recognition garbled in a transcript (山田様 heard as 移動さま, its words at 0.64–0.99).
+HEARD_ONLY_KEY = "heard_only"
 
 NOT_DIGIT_BEFORE = r"(?<![0-9])"
 NOT_DIGIT_AFTER = r"(?![0-9])"

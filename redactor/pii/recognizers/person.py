@@ -20,7 +20,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import CUES
 from redactor.pii.lexicon import PERSONAL, entry, full_name, names, near_names
-from redactor.pii.recognizers.base import rule_result
+from redactor.pii.recognizers.base import HEARD_ONLY_KEY, rule_result
 from redactor.pii.recognizers.person_context import JOINERS
 from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
 
@@ -241,31 +241,45 @@ class JpPersonRecognizer(EntityRecognizer):
         spans = person_spans(nlp_artifacts.tokens, self.decide) if nlp_artifacts is not None else []
         spans += phrased_names(text, list(nlp_artifacts.tokens) if nlp_artifacts is not None else [])
         spans = [(start + _glued_word_before(text, start, end), end, score) for start, end, score in spans]
-        if nlp_artifacts is not None:
-            spans = [s for s in spans if not _addressed_business(nlp_artifacts.tokens, s[0], s[1])]
-        return [rule_result(self, self.ENTITY, start, end, score) for start, end, score in spans]
+        results = []
+        for start, end, score in spans:
+            addressed = _addressed(nlp_artifacts.tokens, start, end) if nlp_artifacts is not None else None
+            if addressed == "business":
+                continue
+            result = rule_result(self, self.ENTITY, start, end, score)
+            if addressed == "role":
+                result.recognition_metadata[HEARD_ONLY_KEY] = True
+            results.append(result)
+        return results
 
 
-def _addressed_business(doc, start: int, end: int) -> bool:
-    """``doc.text[start:end]`` before an honorific is a firm or a trade, not a person: a firm JMnedict
-    lists, which the dictionaries give no personal-name reading (ドコモさん, ソフトバンクさん: callers
-    address firms so), the end of a known word (住吉|大社さん), or a shop's trade, a common noun in 屋
-    (八百屋さん, 郵便屋さん; not a surname in 屋 the tagger reads as one: 土屋さん, 古屋さん)."""
+def _addressed(doc, start: int, end: int) -> str | None:
+    """What ``doc.text[start:end]`` before an honorific is when it is no name.
+
+    ``"business"``: a firm JMnedict lists, which the dictionaries give no personal-name reading
+    (ドコモさん, ソフトバンクさん: callers address firms so), the end of a known word (住吉|大社さん), or a
+    shop's trade, a common noun in 屋 (八百屋さん, 郵便屋さん; not a surname in 屋 the tagger reads as
+    one: 土屋さん, 古屋さん).  ``"role"``: another word the dictionaries know with no personal-name
+    reading (生徒さん, ケアマネさん, 獣医さん): a role in written text, but in a transcript as often a name
+    speech recognition garbled (``HEARD_ONLY_KEY``).  ``None``: a name as far as the word goes, and
+    whatever the word when it answers a name cue (お名前は意図様でよろしいですか)."""
     span = doc.char_span(start, end)
     if span is None or span.end >= len(doc) or not _HONORIFIC_RE.fullmatch(doc[span.end].text):
-        return False
+        return None
     word = span.text
     # (the end of a longer word, whatever the tag on the end: 住吉|大社さん)
     prev = doc[span.start - 1] if span.start > 0 and not doc[span.start - 1].whitespace_ else None
     if prev is not None and _no_name_reading(prev.text + word):
-        return True
+        return "business"
     if any("人名" in t.tag_ for t in span):
-        return False
+        return None
     if word.endswith("屋"):
-        return len(word) >= 2 and not entry(word).only_person
-    # Only a firm JMnedict lists as one: a common word before さま is as often a name speech recognition
-    # garbled (山田様 heard as 移動さま in the sample call) as a role (生徒さん), so it stays masked.
-    return names(word).only_firm and _no_name_reading(word)
+        return "business" if len(word) >= 2 and not entry(word).only_person else None
+    if not _no_name_reading(word):
+        return None
+    if names(word).only_firm:
+        return "business"
+    return None if _answers_name_question(doc.text, start, None) else "role"
 
 
 def _no_name_reading(word: str) -> bool:

@@ -21,6 +21,11 @@ from spacy.tokens import Doc, Span, Token
 
 from redactor.pii.lexicon import entry
 
+# Kinship words: a person's relatives (Xの息子, 父・種次郎, 名義は母で), never a name themselves.
+KIN = frozenset({
+    "父", "母", "兄", "姉", "弟", "妹", "妻", "夫", "子", "娘", "息子", "孫", "祖父", "祖母", "長男", "次男", "三男",
+    "長女", "次女", "三女", "叔父", "叔母", "伯父", "伯母", "甥", "姪", "嫁", "婿", "娘婿", "義父", "義母",
+})
 # "and" inside a chain names a firm (ジョンソン・エンド・ジョンソン, …・アンド・…).
 AND_WORDS = frozenset({"アンド", "エンド"})
 # GiNZA's labels for organisations.
@@ -253,10 +258,9 @@ def assumed_names(text: str) -> list[tuple[int, int, float]]:
 # What only a person has or does, said right after the word: kin and remains after の (Xの息子,
 # Xの墓所), marriage and study with it (Xと結婚, Xに師事), directing or starring in a work
 # (Xが監督し, Xが主演), X個人.  Not what a band or an orchestra does too (作曲, 出演, 共演).
-_PERSON_RELATIONS = frozenset({
-    "息子", "娘", "妻", "夫", "長男", "次男", "三男", "長女", "次女", "三女", "弟子", "門弟", "墓", "墓所", "生家",
-    "葬儀", "遺体", "遺骨", "肖像", "自伝", "伝記", "父", "母", "兄", "弟", "姉", "妹", "孫", "祖父", "祖母",
-    "愛人", "恋人", "未亡人", "甥", "姪", "叔父", "叔母", "伯父", "伯母", "娘婿", "婿", "嫁", "夫人", "妻子",
+_PERSON_RELATIONS = (KIN - {"子"}) | frozenset({
+    "弟子", "門弟", "墓", "墓所", "生家", "葬儀", "遺体", "遺骨", "肖像", "自伝", "伝記",
+    "愛人", "恋人", "未亡人", "夫人", "妻子",
     # names only a person has besides the one used (Xの本名, Xの旧姓, Xの芸名, Xの幼名)
     "本名", "旧姓", "芸名", "幼名", "戒名", "法名", "諱",
 })

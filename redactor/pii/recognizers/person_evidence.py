@@ -69,6 +69,7 @@ from redactor.pii.recognizers.person_context import (
     AND_WORDS,
     FACILITY_HEAD,
     JOINERS,
+    KIN,
     ORG_LABELS,
     assumed_names,
     defined_as_a_person,
@@ -170,11 +171,8 @@ _PERSON_HEADS = frozenset({"作品", "批判", "夫人", "像", "邸", "門下",
 # Single kanji that end a compound rather than continue a name (…城, …社, …党).
 _COMPOUND_KANJI = set("家等氏城社派軍朝党国県市町村区郡王帝公卿侯殿様君組団丸号寺院山川駅線港島橋園館局庁省府"
                       "部課室所店校大学会戦役隊艦湖海湾峠谷沢池宮塔門殿堂座場屋道街町通目像賞章記")
-# Kinship words before a given name (弟俊介) are not its surname.
-_KIN = frozenset({
-    "弟", "兄", "姉", "妹", "父", "母", "妻", "夫", "子", "娘", "息子", "孫", "祖父", "祖母", "長男", "次男",
-    "長女", "次女", "叔父", "叔母", "伯父", "伯母", "甥", "姪", "嫁", "婿", "義父", "義母", "故",
-})
+# Kinship words and 故 (the late) before a given name (弟俊介, 故・山田) are not its surname.
+_KIN = KIN | {"故"}
 # The last word of a foreign organisation's name (ギブソン・ギター・コーポレーション).
 _ORG_TAIL = frozenset({
     "コーポレーション", "カンパニー", "アソシエイツ", "グループ", "ホールディングス", "インターナショナル",

@@ -20,6 +20,7 @@ from redactor.pii.cues import CUES, NOT_PII, OTHER_NUMBER, WEAK_CUES, CueIndex
 from redactor.pii.quantities import UNIT_AFTER, counter
 from redactor.pii.recognizers.base import rule_result
 from redactor.pii.recognizers.person import HONORIFICS, is_role
+from redactor.pii.recognizers.person_context import KIN
 
 SLOT_SCORE = 0.6
 TEXT_SLOTS = frozenset({"PERSON", "JP_ADDRESS", "EMAIL_ADDRESS"})
@@ -75,9 +76,9 @@ _SECRET_TALK = re.compile(r"忘れ|わすれ|変え[たてるらま]|かえ[た�
 # whose たい and ない are inside ordinary words (たいよう, みかんない).
 _SECRET_QUESTION = re.compile(r"ですか|ますか|でしょうか|のか|[？?]|何|なに[をがか]|どう(?:す|し|や|いう|なって)|教え"
                               r"|少々|ちょっと|待って|まって|お待ち|確認|お願い")
-_KIN_WORDS = ("母", "父", "妻", "夫", "主人", "息子", "娘", "兄", "姉", "弟", "妹", "祖母", "祖父", "家族", "子供",
-              "子ども")
-_KINSHIP = re.compile(rf"(?:{'|'.join(_KIN_WORDS)})の")
+# Kin and household: a name cue's answer that names a relative (名義は父で, 契約者は母の高橋恵子です).
+_KIN_WORDS = KIN | {"主人", "家族", "子供", "子ども"}
+_KINSHIP = re.compile(rf"(?:{'|'.join(sorted(_KIN_WORDS, key=len, reverse=True))})の")
 _COPULA_DE = re.compile(r"(?<=[一-龥々ァ-ヴー])で$")
 # Answers to a name cue that are no name: the speaker, or a name declined (契約者は私です, お名前は結構です).
 _NOT_A_NAME = frozenset({"私", "わたし", "わたくし", "僕", "ぼく", "俺", "おれ", "自分", "あたし", "うち",
