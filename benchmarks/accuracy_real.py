@@ -39,6 +39,9 @@ redistributable sets under ``benchmarks/real/``.
    Twice: the 16-kHz clip, and its 8-kHz μ-law telephone copy (``real/make_telephone.py``;
    the committed copies in ``speech/telephone8k/`` are used, or made on the fly when absent),
    brought back to 16 kHz as the batch pipeline does (``redactor.audio.resample.to_16k``).
+   Each clip's utterances are one call of the engine's ``Conversation``, each turn with the
+   recogniser's words, as the batch pipeline redacts them (a transcript: ``heard``, and words
+   it was unsure of); up to round 20 each utterance went to ``Redactor().redact`` as text.
    Each clip is first placed between ``--pad-s`` seconds (default 0.5) of digital silence, as an
    utterance sits inside a call: the word clips of the set are trimmed tight, and unpadded the
    engine's VAD drops about half of them (``--pad-s 0`` measures that).
@@ -334,6 +337,10 @@ def run_speech(redactor, limit: int | None, pad_s: float = 0.5) -> dict[str, Any
     from redactor.asr.engine import SpeechEngine
     from redactor.asr.options import AsrOptions
     from redactor.audio.resample import to_16k
+    from redactor.engine import Engine, policies_of
+    from redactor.policy import WarningEngine
+
+    calls = Engine(redactor, WarningEngine(policies_of(redactor.config)))
 
     refs = load_jsonl(SPEECH_DIR / "references.jsonl")
     refs = refs[:limit] if limit else refs
@@ -366,9 +373,10 @@ def run_speech(redactor, limit: int | None, pad_s: float = 0.5) -> dict[str, Any
                 utts = []
             hyp = "".join(u.text for u in utts).strip()
             found = []
-            for u in utts:
-                res = redactor.redact(u.text)
-                found += [(e.type, u.text[e.start:e.end]) for e in res.entities]
+            call = calls.conversation(f"{condition}:{r['id']}")
+            for k, u in enumerate(utts, start=1):  # batch's mono channel, each turn with its words
+                turn = call.turn(u.text, "mixed", start=u.start, end=u.end, segment_id=f"mixed-{k}", words=u.words)
+                found += [(e.type, u.text[e.start:e.end]) for e in turn.entities]
             ref_kana = normalise_kana(r["reading"]) if r.get("reading") else reader(r["text"])
             hyp_kana = reader(hyp)
             d = edit_distance(ref_kana, hyp_kana)

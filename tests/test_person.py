@@ -1529,26 +1529,23 @@ def test_round20_a_business_addressed_politely(redactor, text: str, names: list[
     assert persons(redactor, text) == names
 
 
-# --- round 21: a role before an honorific is a role in written text, a possible name in speech -----
+# --- round 21: a common word before an honorific is no name in written text, a possible one in speech --
 
-_ROLES_ADDRESSED = [
-    ("ほかの生徒さんにも聴かれるんですか。", "生徒"),
-    ("ケアマネさんに相談しました。", "ケアマネ"),
-    ("獣医さんに診てもらいました。", "獣医"),
-    ("インストラクターさんが来ます。", "インストラクター"),
+_WORDS_ADDRESSED = [
     ("工房さんで作りました。", "工房"),
+    ("その名簿って、ほかの団員さんにも配られたりするんですか。", "団員"),
     # the sample call's live demo hears 山田様 as 移動さま, its words at 0.64-0.99
     ("移動さまですね、ご登録のお電話番号をお願いします。", "移動"),
 ]
 
 
-@pytest.mark.parametrize(("text", "word"), _ROLES_ADDRESSED)
-def test_round21_a_role_addressed_is_visible_in_written_text(redactor, text: str, word: str) -> None:
+@pytest.mark.parametrize(("text", "word"), _WORDS_ADDRESSED)
+def test_round21_a_common_word_addressed_is_visible_in_written_text(redactor, text: str, word: str) -> None:
     assert persons(redactor, text) == []
 
 
-@pytest.mark.parametrize(("text", "word"), _ROLES_ADDRESSED)
-def test_round21_a_role_addressed_is_masked_in_a_transcript(redactor, text: str, word: str) -> None:
+@pytest.mark.parametrize(("text", "word"), _WORDS_ADDRESSED)
+def test_round21_a_common_word_addressed_is_masked_in_a_transcript(redactor, text: str, word: str) -> None:
     """Speech recognition garbles names into common words with high word probabilities, so in
     a transcript the word before the honorific stays masked."""
     entities = redactor.analyze(text, heard=True)
@@ -1556,6 +1553,12 @@ def test_round21_a_role_addressed_is_masked_in_a_transcript(redactor, text: str,
 
 
 @pytest.mark.parametrize(("text", "names"), [
+    # an occupation GiNZA labels so (Position_Vocation) is no garbled name, heard or written
+    ("ほかの生徒さんにも聴かれるんですか。", []),
+    ("ケアマネさんに相談しました。", []),
+    ("獣医さんに診てもらいました。", []),
+    ("インストラクターさんが来ます。", []),
+    ("植物園のほかの職員さんも見られるんですか。", []),
     ("鈴木さんに連絡しました。", ["鈴木"]),
     ("椎名様です。", ["椎名"]),
     ("ドコモさんの回線です。", []),  # a firm JMnedict lists is no name, heard or written
@@ -1587,9 +1590,9 @@ def test_round21_a_partial_masks_what_its_final_transcript_masks(redactor) -> No
     """A partial is speech too: it must not show the word its final version masks."""
     from redactor.stream.partial import partial_view
 
-    text = "ほかの生徒さんにも聴かれるんですか。"
+    text = "その名簿って、ほかの団員さんにも配られたりするんですか。"
     view = partial_view(redactor, text)
-    assert "生徒" not in view.text
+    assert "団員" not in view.text
 
 
 # One list of kinship words (person_context.KIN) for the parse's evidence, the relations after a

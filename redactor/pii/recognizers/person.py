@@ -243,26 +243,28 @@ class JpPersonRecognizer(EntityRecognizer):
         spans = [(start + _glued_word_before(text, start, end), end, score) for start, end, score in spans]
         results = []
         for start, end, score in spans:
-            addressed = _addressed(nlp_artifacts.tokens, start, end) if nlp_artifacts is not None else None
-            if addressed == "business":
+            addressed = _addressed_no_name(nlp_artifacts.tokens, start, end) if nlp_artifacts is not None else None
+            if addressed == "always":
                 continue
             result = rule_result(self, self.ENTITY, start, end, score)
-            if addressed == "role":
+            if addressed == "written":
                 result.recognition_metadata[HEARD_ONLY_KEY] = True
             results.append(result)
         return results
 
 
-def _addressed(doc, start: int, end: int) -> str | None:
-    """What ``doc.text[start:end]`` before an honorific is when it is no name.
+def _addressed_no_name(doc, start: int, end: int) -> str | None:
+    """When ``doc.text[start:end]``, before an honorific, is no name.
 
-    ``"business"``: a firm JMnedict lists, which the dictionaries give no personal-name reading
-    (ドコモさん, ソフトバンクさん: callers address firms so), the end of a known word (住吉|大社さん), or a
+    ``"always"``: a firm JMnedict lists, which the dictionaries give no personal-name reading
+    (ドコモさん, ソフトバンクさん: callers address firms so), the end of a known word (住吉|大社さん), a
     shop's trade, a common noun in 屋 (八百屋さん, 郵便屋さん; not a surname in 屋 the tagger reads as
-    one: 土屋さん, 古屋さん).  ``"role"``: another word the dictionaries know with no personal-name
-    reading (生徒さん, ケアマネさん, 獣医さん): a role in written text, but in a transcript as often a name
-    speech recognition garbled (``HEARD_ONLY_KEY``).  ``None``: a name as far as the word goes, and
-    whatever the word when it answers a name cue (お名前は意図様でよろしいですか)."""
+    one: 土屋さん, 古屋さん), or a word with no name reading that GiNZA labels an occupation or position
+    (生徒さん, ケアマネさん, 獣医さん, 職員さん: speech recognition does not garble a name into one).
+    ``"written"``: another word the dictionaries know with no personal-name reading (工房さん,
+    団員さん): no name in written text, but in a transcript as likely a name speech recognition
+    garbled (``HEARD_ONLY_KEY``).  ``None``: a name as far as the word goes, and whatever the word
+    when it answers a name cue (お名前は意図様でよろしいですか)."""
     span = doc.char_span(start, end)
     if span is None or span.end >= len(doc) or not _HONORIFIC_RE.fullmatch(doc[span.end].text):
         return None
@@ -270,16 +272,16 @@ def _addressed(doc, start: int, end: int) -> str | None:
     # (the end of a longer word, whatever the tag on the end: 住吉|大社さん)
     prev = doc[span.start - 1] if span.start > 0 and not doc[span.start - 1].whitespace_ else None
     if prev is not None and _no_name_reading(prev.text + word):
-        return "business"
+        return "always"
     if any("人名" in t.tag_ for t in span):
         return None
     if word.endswith("屋"):
-        return "business" if len(word) >= 2 and not entry(word).only_person else None
+        return "always" if len(word) >= 2 and not entry(word).only_person else None
     if not _no_name_reading(word):
         return None
-    if names(word).only_firm:
-        return "business"
-    return None if _answers_name_question(doc.text, start, None) else "role"
+    if names(word).only_firm or all(t.ent_type_ == "Position_Vocation" for t in span):
+        return "always"
+    return None if _answers_name_question(doc.text, start, None) else "written"
 
 
 def _no_name_reading(word: str) -> bool:
