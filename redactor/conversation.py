@@ -305,32 +305,35 @@ class Conversation:
 
     def turn(self, text: str, speaker: str | None = None, *, start: float | None = None,
              end: float | None = None, segment_id: str | None = None,
-             channel: str | None = None, words: Sequence[Word] | None = None) -> Turn:
+             channel: str | None = None, words: Sequence[Word] | None = None,
+             heard: bool | None = None) -> Turn:
         """Redact one utterance of the call and update the call's state with it.
 
         ``words``: the recogniser's words (``text`` is their concatenation), whose probabilities
-        tell which parts of the text speech recognition was unsure of.
+        tell which parts of the text speech recognition was unsure of.  ``heard``: ``text`` is a
+        transcript of speech (see ``Redactor.analyze``); by default, when it comes with ``words``.
         """
         text = without_surrogates(text)  # a lone surrogate fails deep inside, quoting the text
         channel, speaker = _side(channel, speaker)
         tail = self._follows(speaker, start)
-        heard = _Heard(copy.copy(self.context), tail.cue if tail else None, bool(tail and tail.answering), words,
-                       [text])
-        prompt, requested, answering = self._reading(self.context, text, speaker, heard)
+        said = _Heard(copy.copy(self.context), tail.cue if tail else None, bool(tail and tail.answering), words,
+                      [text])
+        prompt, requested, answering = self._reading(self.context, text, speaker, said)
         if segment_id is not None:
             self._asked[segment_id] = (prompt, requested, answering)
-            self._heard[segment_id] = heard
+            self._heard[segment_id] = said
             if len(self._heard) > REPLAY_TURNS:
                 del self._heard[next(iter(self._heard))]
         normalized = normalize(text)
         uncertain = self._uncertain(text, words)  # the turn's own words: with or without a segment id
         goes_on = tail.goes_on if tail is not None else None
-        result, found = self._redact(text, normalized, prompt, requested, uncertain, heard=words is not None,
+        result, found = self._redact(text, normalized, prompt, requested, uncertain,
+                                     heard=words is not None if heard is None else heard,
                                      email_open=goes_on == EMAIL_ADDRESS)
         piece = address_piece(text) if goes_on == JP_ADDRESS else None
         if piece is not None:  # the address the speaker's last utterance left open goes on
             result = self._masked_as(text, result, [piece], JP_ADDRESS)
-        heard.masked = _spans(result)
+        said.masked = _spans(result)
         garbled = answering and not result.entities and bool(text.strip())
         self._remember_tail(text, normalized, result.entities, speaker, prompt, end, garbled,
                             goes_on=JP_ADDRESS if piece is not None else _left_open(text, result.entities))
@@ -340,8 +343,8 @@ class Conversation:
                              answered=prompt is not None or requested, garbled=garbled)
         if speaker == "agent" and CARD_SECURITY_CODE in self.state.agent_asked:
             # The warning rules read the code asked for by where it is printed: its answer is the code.
-            heard.asks = CUES[CARD_SECURITY_CODE][0]
-            self.context.asked(heard.asks, speaker)
+            said.asks = CUES[CARD_SECURITY_CODE][0]
+            self.context.asked(said.asks, speaker)
         asked = self.context.prompt_for(_ANYONE)
         # The code's name opens the window when the caller names it (セキュリティコードですか / はい / 742です);
         # the agent's turn opens it only through the warning rules, which tell a request from a mention

@@ -139,7 +139,7 @@ def pretty(record: dict, speaker: str | None = None) -> str:
 
 
 def run(stream: BinaryIO, out: TextIO, err: TextIO, engine: Engine, default_policy: str,
-        output: str = "jsonl") -> int:
+        output: str = "jsonl", *, transcripts: bool = False) -> int:
     failed = 0
     # Lines of one call_id are one conversation, in input order (an answer inherits the
     # question's cue, warnings are stateful); a line without call_id is a call of its own.
@@ -156,7 +156,7 @@ def run(stream: BinaryIO, out: TextIO, err: TextIO, engine: Engine, default_poli
             except PolicyError as exc:
                 raise LineError(str(exc)) from None
             turn = conversation.turn(utterance.text, utterance.speaker, start=utterance.start,
-                                     end=utterance.end, segment_id=utterance.id)
+                                     end=utterance.end, segment_id=utterance.id, heard=transcripts)
             record = {"id": utterance.id, "text": turn.text,
                       "entities": [e.to_json() for e in turn.entities],
                       "warnings": [w.to_json() for w in turn.warnings]}
@@ -191,10 +191,12 @@ def _command(args: argparse.Namespace) -> int:
         print(f"redactor text: configuration error:\n{exc}", file=sys.stderr)
         return 2
     if args.input in (None, "-"):
-        return run(sys.stdin.buffer, sys.stdout, sys.stderr, engine, args.policy, args.format)
+        return run(sys.stdin.buffer, sys.stdout, sys.stderr, engine, args.policy, args.format,
+                   transcripts=args.transcripts)
     try:
         with open(args.input, "rb") as stream:
-            return run(stream, sys.stdout, sys.stderr, engine, args.policy, args.format)
+            return run(stream, sys.stdout, sys.stderr, engine, args.policy, args.format,
+                       transcripts=args.transcripts)
     except OSError as exc:
         print(f"redactor text: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -212,4 +214,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="jsonl (the contract, default) or pretty: masked lines and warnings for people")
     parser.add_argument("--policy", default=DEFAULT_POLICY,
                         help=f"purpose policy for lines that name none (default {DEFAULT_POLICY})")
+    parser.add_argument("--transcripts", action="store_true",
+                        help="the lines are speech recognition output: a common word before an honorific "
+                             "(移動さま) stays masked as a name the recogniser may have garbled, as in live and batch")
     parser.set_defaults(func=_command)

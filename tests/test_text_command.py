@@ -114,3 +114,15 @@ def test_pretty_output_shows_masked_lines_and_warnings(engine) -> None:
     assert text.startswith("x1  [customer] マイナンバーは<JP_MY_NUMBER>です\n")
     assert "⚠ critical unneeded_pii" in text
     assert "123456789018" not in text
+
+
+def test_transcripts_keep_a_common_word_before_an_honorific_masked() -> None:
+    """``--transcripts``: another recogniser's lines are read as live and batch read theirs; the
+    same line typed shows the word (CONTRACTS.md, ``heard``)."""
+    line = json.dumps({"id": "t1", "speaker": "agent", "text": "移動さまですね、ご登録のお電話番号をお願いします。"},
+                      ensure_ascii=False).encode() + b"\n"
+    heard = _run_cli(line, "--transcripts")
+    typed = _run_cli(line)
+    assert heard.returncode == 0 and typed.returncode == 0, heard.stderr.decode() + typed.stderr.decode()
+    assert json.loads(heard.stdout)["text"].startswith("<PERSON>さま")
+    assert json.loads(typed.stdout)["text"].startswith("移動さま")
