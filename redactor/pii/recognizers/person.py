@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from typing import Literal
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -253,7 +254,7 @@ class JpPersonRecognizer(EntityRecognizer):
         return results
 
 
-def _addressed_no_name(doc, start: int, end: int) -> str | None:
+def _addressed_no_name(doc, start: int, end: int) -> Literal["always", "written"] | None:
     """When ``doc.text[start:end]``, before an honorific, is no name.
 
     ``"always"``: a firm JMnedict lists, which the dictionaries give no personal-name reading
