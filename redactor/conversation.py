@@ -234,6 +234,7 @@ class _Heard:
     versions: list[str] = field(default_factory=list, repr=False)  # its raw texts, oldest first (what each asked)
     masked: list[tuple[int, int, str]] = field(default_factory=list)  # of its latest version's text
     asks: str | None = None  # a cue it asked for in words no cue holds (``CallContext.asked``)
+    transcript: bool = False  # its text is speech recognition's (``Conversation.turn``'s ``heard``)
 
 
 def full_year(year: int, this_year: int) -> int:
@@ -316,8 +317,9 @@ class Conversation:
         text = without_surrogates(text)  # a lone surrogate fails deep inside, quoting the text
         channel, speaker = _side(channel, speaker)
         tail = self._follows(speaker, start)
+        heard = words is not None if heard is None else heard
         said = _Heard(copy.copy(self.context), tail.cue if tail else None, bool(tail and tail.answering), words,
-                      [text])
+                      [text], transcript=heard)
         prompt, requested, answering = self._reading(self.context, text, speaker, said)
         if segment_id is not None:
             self._asked[segment_id] = (prompt, requested, answering)
@@ -328,8 +330,7 @@ class Conversation:
         uncertain = self._uncertain(text, words)  # the turn's own words: with or without a segment id
         goes_on = tail.goes_on if tail is not None else None
         result, found = self._redact(text, normalized, prompt, requested, uncertain,
-                                     heard=words is not None if heard is None else heard,
-                                     email_open=goes_on == EMAIL_ADDRESS)
+                                     heard=heard, email_open=goes_on == EMAIL_ADDRESS)
         piece = address_piece(text) if goes_on == JP_ADDRESS else None
         if piece is not None:  # the address the speaker's last utterance left open goes on
             result = self._masked_as(text, result, [piece], JP_ADDRESS)
@@ -435,7 +436,7 @@ class Conversation:
                     self._asked[turn.segment_id or ""] = reading
                     result, found = self._redact(turn.text, normalize(turn.text), reading[0], reading[1],
                                                  self._uncertain(turn.text, later.words),
-                                                 heard=later.words is not None)
+                                                 heard=later.transcript)
                     result = self._keep_masked(turn.text, result, later.masked)
                     later.masked = _spans(result)
                     reread.append(replace(turn, masked=result.text, entities=found, parse=result.parse))
