@@ -7,11 +7,10 @@ import logging
 
 import pytest
 
-from tests.conftest import found
 
-
-def persons(redactor, text: str) -> list[str]:
-    return [value for kind, value in found(redactor, text) if kind == "PERSON"]
+def persons(redactor, text: str, *, heard: bool = False) -> list[str]:
+    """The PERSON masks of ``text``, read as written or (``heard``) as a transcript."""
+    return [text[e.start:e.end] for e in redactor.analyze(text, heard=heard) if e.type == "PERSON"]
 
 
 # False-mask families: nothing here is a person.
@@ -1548,8 +1547,7 @@ def test_round21_a_common_word_addressed_is_visible_in_written_text(redactor, te
 def test_round21_a_common_word_addressed_is_masked_in_a_transcript(redactor, text: str, word: str) -> None:
     """Speech recognition garbles names into common words with high word probabilities, so in
     a transcript the word before the honorific stays masked."""
-    entities = redactor.analyze(text, heard=True)
-    assert [text[e.start:e.end] for e in entities if e.type == "PERSON"] == [word]
+    assert persons(redactor, text, heard=True) == [word]
 
 
 @pytest.mark.parametrize(("text", "names"), [
@@ -1567,8 +1565,7 @@ def test_round21_a_common_word_addressed_is_masked_in_a_transcript(redactor, tex
 ])
 def test_round21_names_and_firms_read_alike_heard_or_written(redactor, text: str, names: list[str]) -> None:
     for heard in (False, True):
-        entities = redactor.analyze(text, heard=heard)
-        assert [text[e.start:e.end] for e in entities if e.type == "PERSON"] == names, heard
+        assert persons(redactor, text, heard=heard) == names, heard
 
 
 def test_round21_the_conversation_hears_a_transcript_by_its_words(engine) -> None:
