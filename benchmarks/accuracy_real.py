@@ -32,7 +32,8 @@ redistributable sets under ``benchmarks/real/``.
                        a caller's birth date, so each one masked is a false positive.
      negatives         sentences without a gold person in which the system masks something.
 
-2. Speech (``benchmarks/real/speech/references.jsonl``, 16-kHz clips of real speakers)
+2. Speech (``benchmarks/real/speech/references.jsonl``, 16-kHz clips of real speakers: 160
+   isolated words, and 17 read sentences from Common Voice, LibriVox and FLEURS added in round 22)
    Each clip is transcribed by the project's batch speech engine
    (``redactor.asr.engine.SpeechEngine(AsrOptions())``, exactly as ``redactor.batch.pipeline``
    calls it: the mono clip at 16 kHz) and every utterance goes through ``Redactor().redact``.
@@ -50,7 +51,8 @@ redistributable sets under ``benchmarks/real/``.
    uses the source's own kana reading where it has one), empty transcripts, the false-mask
    rate (share of clips without PII in the reference in which anything was masked) with
    every mask listed as ``TYPE: masked text`` (public recordings), and, for clips whose
-   reference has persons or phone numbers, whether they were masked.
+   reference has persons or phone numbers, whether they were masked; the same figures again by
+   kind of clip (``words``, ``sentences``).
 
 Usage::
 
@@ -357,12 +359,17 @@ def run_speech(redactor, limit: int | None, pad_s: float = 0.5) -> dict[str, Any
         crashes: list[str] = []
         per_clip = []
         audio_s = 0.0
+        # the same figures by kind of clip: isolated words (Tofugu) or sentences (round 22's sources)
+        kinds: dict[str, Counter[str]] = {}
         for r in refs:
+            kind = kinds.setdefault(clip_kind(r), Counter())
+            kind["clips"] += 1
             if condition == "16k":
                 x, rate = read_wav(SPEECH_DIR / r["audio"])
             else:
                 x, rate = read_wav(tel / Path(r["audio"]).with_suffix(".wav").name)
             audio_s += x.size / rate
+            kind["audio_ms"] += round(1000 * x.size / rate)
             if pad_s > 0:  # the clip as an utterance inside a call: silence before and after
                 silence = np.zeros(int(pad_s * rate), np.float32)
                 x = np.concatenate([silence, x, silence])
@@ -382,18 +389,24 @@ def run_speech(redactor, limit: int | None, pad_s: float = 0.5) -> dict[str, Any
             d = edit_distance(ref_kana, hyp_kana)
             errs += d
             chars += len(ref_kana)
+            kind["edits"] += d
+            kind["ref_chars"] += len(ref_kana)
             empty += not hyp
             has_pii = bool(r.get("persons") or r.get("phones"))
             if not has_pii:
                 no_pii += 1
+                kind["clips_without_pii"] += 1
                 if found:
                     no_pii_masked += 1
+                    kind["false_mask_clips"] += 1
                     masks += [f"{r['id']} «{hyp}» → {t}: {s}" for t, s in found]
             else:
                 targets = list(r.get("persons", [])) + list(r.get("phones", []))
                 masked = [s for _t, s in found]
                 for tgt in targets:
                     hit = any(tgt in m or m in tgt for m in masked)
+                    kind["pii_targets"] += 1
+                    kind["pii_masked"] += hit
                     pii_hits.append(f"{r['id']} {tgt}: {'masked' if hit else 'NOT masked'}")
             per_clip.append({"id": r["id"], "ref": r["text"], "hyp": hyp, "ref_kana": ref_kana,
                              "hyp_kana": hyp_kana, "edits": d, "masks": [f"{t}: {s}" for t, s in found]})
@@ -411,8 +424,21 @@ def run_speech(redactor, limit: int | None, pad_s: float = 0.5) -> dict[str, Any
             "seconds": round(time.perf_counter() - t0, 1),
             "pad_s": pad_s,
             "per_clip": per_clip,
+            "by_kind": {k: {"clips": c["clips"], "audio_seconds": round(c["audio_ms"] / 1000, 1),
+                            "kana_cer": c["edits"] / c["ref_chars"] if c["ref_chars"] else None,
+                            "clips_without_pii": c["clips_without_pii"],
+                            "false_mask_clips": c["false_mask_clips"],
+                            "false_mask_rate": (c["false_mask_clips"] / c["clips_without_pii"]
+                                                if c["clips_without_pii"] else None),
+                            "pii_targets": c["pii_targets"], "pii_masked": c["pii_masked"]}
+                        for k, c in kinds.items()},
         }
     return out
+
+
+def clip_kind(ref: dict[str, Any]) -> str:
+    """``sentences`` for the sentence clips (group ``sentence``), ``words`` for the isolated words."""
+    return "sentences" if ref.get("group") == "sentence" else "words"
 
 
 # ------------------------------------------------------------------ report
@@ -471,6 +497,15 @@ def markdown(text: dict[str, Any] | None, speech: dict[str, Any] | None, errors:
                          f"{r['empty_transcripts']} | {len(r['engine_errors'])} | "
                          f"{r['false_mask_clips']}/{r['clips_without_pii']} "
                          f"= {pct(r['false_mask_rate'])} | {r['seconds']} |")
+        lines += ["", "By kind of clip:", "",
+                  "| condition | kind | clips | audio s | kana CER | false-mask rate (clips w/o PII) "
+                  "| persons and phone numbers masked |",
+                  "|---|---|---:|---:|---:|---:|---:|"]
+        for c, r in speech.items():
+            for k, b in r["by_kind"].items():
+                lines.append(f"| {c} | {k} | {b['clips']} | {b['audio_seconds']} | {pct(b['kana_cer'])} | "
+                             f"{b['false_mask_clips']}/{b['clips_without_pii']} = {pct(b['false_mask_rate'])} | "
+                             f"{b['pii_masked']}/{b['pii_targets']} |")
         for c, r in speech.items():
             n_masks = len(r["masks_on_non_pii"])
             lines += ["", f"Masks on clips without PII ({c}): {n_masks or 'none'}"]
