@@ -20,7 +20,7 @@ from redactor.pii.anonymizer import Anonymizer
 from redactor.pii.catalogue import DIGITS, LANGUAGE, Entity
 from redactor.pii.normalize import normalize
 from redactor.pii.recognizers import cue_index
-from redactor.pii.recognizers.base import HEARD_ONLY_KEY, WRITTEN_CHECK_KEY
+from redactor.pii.recognizers.base import HEARD_ONLY_KEY, WRITTEN_CHECK_KEY, WRITTEN_ONLY_KEY
 from redactor.pii.recognizers.person import HONORIFICS, extend_over_space, plausible_person
 from redactor.pii.recognizers.phone import listed_numbers
 from redactor.policy.parse import Parse, Word, join, snapshot
@@ -157,6 +157,8 @@ class Redactor:
                 continue  # a code written solid, not an identifier read out (see recognizers.base)
             if metadata.get(HEARD_ONLY_KEY) and not heard:
                 continue  # a role before an honorific, written (see recognizers.base)
+            if metadata.get(WRITTEN_ONLY_KEY) and heard:
+                continue  # one word only the dictionaries call a name, heard (see recognizers.base)
             found.append((result.entity_type, start, end, result.score, source))
         return found, words
 

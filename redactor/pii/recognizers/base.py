@@ -43,6 +43,14 @@ WRITTEN_CHECK_KEY = "written_check"
 # reading, before an honorific, is a role in written text (生徒さん, ケアマネさん) but as often a name
 # speech recognition garbled in a transcript (山田様 heard as 移動さま, its words at 0.64–0.99).
 HEARD_ONLY_KEY = "heard_only"
+# A name only written text can hold: one word the dictionaries alone call a name (no honorific,
+# title, cue or self-introduction), on readings that disagree — GiNZA's label on a word the
+# tagger calls common or does not know, a given-name tag GiNZA does not share.  In writing the
+# rules weigh it (フォードは…); in a transcript it is as often a sound speech recognition rendered
+# as a rare word (陛下 heard as 平化, ワシントン as ワシント, 幽霊 as 有礼) or a loanword the
+# dictionaries lack (アルツハイマー, ホットヨガ): real names heard bare are surnames the tagger reads
+# as surnames (岡田が伺います), kept.
+WRITTEN_ONLY_KEY = "written_only"
 
 NOT_DIGIT_BEFORE = r"(?<![0-9])"
 NOT_DIGIT_AFTER = r"(?![0-9])"

@@ -21,9 +21,9 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from redactor.pii.catalogue import LANGUAGE
 from redactor.pii.cues import CUES
 from redactor.pii.lexicon import PERSONAL, entry, full_name, names, near_names
-from redactor.pii.recognizers.base import HEARD_ONLY_KEY, rule_result
+from redactor.pii.recognizers.base import HEARD_ONLY_KEY, WRITTEN_ONLY_KEY, rule_result
 from redactor.pii.recognizers.person_context import JOINERS
-from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, person_spans
+from redactor.pii.recognizers.person_evidence import HONORIFICS, TITLES, Decide, Verdict, person_spans, weigh
 
 _HONORIFIC_RE = re.compile("|".join(HONORIFICS))
 # Words that take an honorific but are not names.
@@ -219,6 +219,9 @@ class JpPersonRecognizer(EntityRecognizer):
     """PERSON from the parse's evidence (``person_evidence``) and from the phrasing rules below
     (honorifics, self-introductions, an agent's own name, initials), which stand on their own.
 
+    A one-word name only the dictionaries vouch for, on readings that disagree, is marked
+    ``WRITTEN_ONLY_KEY``: ``Redactor`` drops it from a transcript (``_doubtful_when_heard``).
+
     ``decide``: a trained scorer for the evidence's candidates (``person_model.shipped().decide``).
     Off by default: on cross-validation over the studied real text it ties the hand rules (#10
     round 6, ``benchmarks/train_person.py --cv``), so the rules decide.
@@ -238,20 +241,48 @@ class JpPersonRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
         # Names the parse gives evidence for (tags, GiNZA's labels, titles): person_evidence.
-        spans = person_spans(nlp_artifacts.tokens, self.decide) if nlp_artifacts is not None else []
-        spans += phrased_names(text, list(nlp_artifacts.tokens) if nlp_artifacts is not None else [])
-        spans = [(start + _glued_word_before(text, start, end), end, score) for start, end, score in spans]
+        verdicts = weigh(doc, open_words=self.decide is not None) if doc is not None else []
+        spans = person_spans(doc, self.decide, verdicts) if doc is not None else []
+        phrased = phrased_names(text, list(doc) if doc is not None else [])
+        doubtful = _doubtful_when_heard(doc, verdicts, phrased) if doc is not None else []
+        spans = [(start + _glued_word_before(text, start, end), end, score) for start, end, score in spans + phrased]
         results = []
         for start, end, score in spans:
-            addressed = _addressed_no_name(nlp_artifacts.tokens, start, end) if nlp_artifacts is not None else None
+            addressed = _addressed_no_name(doc, start, end) if doc is not None else None
             if addressed == "always":
                 continue
             result = rule_result(self, self.ENTITY, start, end, score)
             if addressed == "written":
                 result.recognition_metadata[HEARD_ONLY_KEY] = True
+            if any(a < end and start < b for a, b in doubtful):
+                result.recognition_metadata[WRITTEN_ONLY_KEY] = True
             results.append(result)
         return results
+
+
+def _doubtful_when_heard(doc, verdicts: list[Verdict],
+                         phrased: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """Character ranges of the names a transcript cannot vouch for (``WRITTEN_ONLY_KEY``): one
+    word accepted on the dictionaries' evidence alone (person_evidence's weighed branch, no other
+    rule's evidence on it) that the tagger does not read as a surname here or list as one, and
+    is not a given name GiNZA calls a person too."""
+    def chars(v: Verdict) -> tuple[int, int]:
+        return doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text)
+
+    other = [chars(v) for v in verdicts if v.accepted and v.branch != "weighed"] + [(a, b) for a, b, _ in phrased]
+    found = []
+    for v in verdicts:
+        if not v.accepted or v.branch != "weighed" or v.extra or v.end - v.start != 1:
+            continue
+        a, b = chars(v)
+        tag, word = doc[v.start].tag_, doc[v.start].text
+        if (any(x < b and a < y for x, y in other) or tag.endswith("人名-姓") or entry(word).surname
+                or (tag.endswith("人名-名") and v.ginza)):
+            continue
+        found.append((a, b))
+    return found
 
 
 def _addressed_no_name(doc, start: int, end: int) -> Literal["always", "written"] | None:
