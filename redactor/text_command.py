@@ -215,6 +215,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--policy", default=DEFAULT_POLICY,
                         help=f"purpose policy for lines that name none (default {DEFAULT_POLICY})")
     parser.add_argument("--transcripts", action="store_true",
-                        help="the lines are speech recognition output: a common word before an honorific "
-                             "(移動さま) stays masked as a name the recogniser may have garbled, as in live and batch")
+                        help="the lines are speech recognition output, read as live and batch read theirs: a "
+                             "common word before an honorific (移動さま) stays masked as a name the recogniser may "
+                             "have garbled; one word only the dictionaries call a name (平化) is shown")
     parser.set_defaults(func=_command)
