@@ -1622,7 +1622,7 @@ def test_round21_a_common_word_answering_a_name_cue_is_a_name_written_too(redact
     ("平化は議会で私の考えをそれとなく避難されました。", "平化"),  # 陛下は議会で (Common Voice)
     ("ワシントの内部関係者と思われるジンブスと、", "ワシント"),  # ワシントンの内部関係者 (FLEURS)
     ("やっぱりおばけは有礼じゃないんだ。", "有礼"),  # お化けや幽霊じゃないんだ (Common Voice)
-    ("親父がパーキンソンでよ、足がもうほとんど前さ出ねえから。", "パーキンソン"),  # an illness
+    ("親父がパーキンソンでよ、足がもうほとんど前さ出ねえから。", "パーキンソン"),  # an illness (GiNZA: a disease)
     ("保険証とかマイナの番号も言ったほうがいい系？", "マイナ"),  # マイナンバー, shortened
     ("フォトラボ光陽、現像受付の荒木です。", "光陽"),  # a shop's name before the agent's
 ])
@@ -1643,6 +1643,8 @@ def test_round22_a_word_only_the_dictionaries_call_a_name_is_no_name_heard(redac
     ("健太が申し込みました。", ["健太"]),
     ("フォトラボ光陽、現像受付の荒木です。", ["荒木"]),
     ("ジョンさんが来ました。", ["ジョン"]),  # an honorific vouches for a katakana name
+    ("ジョンが来ました。", ["ジョン"]),  # both readings call it a name (人名, GiNZA's Person)
+    ("マイケルが電話に出ます。", ["マイケル"]),
     ("お名前はワシントさまでよろしいですか。", ["ワシント"]),  # so does a name cue
 ])
 def test_round22_names_heard_bare_stay_masked(redactor, text: str, names: list[str]) -> None:

@@ -45,7 +45,7 @@ WRITTEN_CHECK_KEY = "written_check"
 HEARD_ONLY_KEY = "heard_only"
 # A name only written text can hold: one word the dictionaries alone call a name (no honorific,
 # title, cue or self-introduction), on readings that disagree — GiNZA's label on a word the
-# tagger calls common or does not know, a given-name tag GiNZA does not share.  In writing the
+# tagger calls common or does not know, a name tag GiNZA does not share.  In writing the
 # rules weigh it (フォードは…); in a transcript it is as often a sound speech recognition rendered
 # as a rare word (陛下 heard as 平化, ワシントン as ワシント, 幽霊 as 有礼) or a loanword the
 # dictionaries lack (アルツハイマー, ホットヨガ): real names heard bare are surnames the tagger reads

@@ -266,8 +266,10 @@ def _doubtful_when_heard(doc, verdicts: list[Verdict],
                          phrased: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
     """Character ranges of the names a transcript cannot vouch for (``WRITTEN_ONLY_KEY``): one
     word accepted on the dictionaries' evidence alone (person_evidence's weighed branch, no other
-    rule's evidence on it) that the tagger does not read as a surname here or list as one, and
-    is not a given name GiNZA calls a person too."""
+    rule's evidence on it) whose readings disagree — not a surname the tagger reads here or lists,
+    and not a word both the tagger (人名) and GiNZA (its person label) read as a name: GiNZA's
+    label on a common or unknown word (平化, ワシント, 有礼), a name tag GiNZA reads otherwise
+    (アルツハイマー: a disease, ケー: a city) or not at all (マイナ, エホバ)."""
     def chars(v: Verdict) -> tuple[int, int]:
         return doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text)
 
@@ -279,7 +281,7 @@ def _doubtful_when_heard(doc, verdicts: list[Verdict],
         a, b = chars(v)
         tag, word = doc[v.start].tag_, doc[v.start].text
         if (any(x < b and a < y for x, y in other) or tag.endswith("人名-姓") or entry(word).surname
-                or (tag.endswith("人名-名") and v.ginza)):
+                or ("人名" in tag and v.ginza)):
             continue
         found.append((a, b))
     return found
