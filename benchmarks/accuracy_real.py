@@ -11,6 +11,8 @@ redistributable sets under ``benchmarks/real/``.
    ``dev3`` (every sentence of the source the other two did not take; no check part).
    Systems:
      ``ours``          ``redactor.Redactor().analyze(text)``: every entity it returns is a mask.
+     ``ours heard``    the same, each sentence read as a perfect transcript of speech
+                       (``analyze(text, heard=True)``, as live and batch read theirs), by part.
      ``ginza-person``  GiNZA alone (``spacy.load("ja_ginza")``): its ``Person`` entities.
      ``ginza-pii``     GiNZA alone with the generous PII label mapping of ``bench_common``
                        (Person, dates, places, ids …): what a GiNZA-only masker would hide.
@@ -270,6 +272,17 @@ def run_text(errors: int, limit: int | None, person_model: bool = False) -> tupl
         for part, (label, studied) in enumerate(parts):
             results[f"ours {label}"] = score_text(rows[part::n], preds[name][part::n], errors if studied else 0)
             results[f"ours {label}"]["seconds"] = seconds
+    # The same sentences read as a perfect transcript (``heard``, as live and batch read theirs):
+    # what the rules that differ between typed text and speech cost and save on real text.
+    t0 = time.perf_counter()
+    heard = {name: [[(e.start, e.end, e.type) for e in redactor.analyze(r["text"], heard=True)] for r in rows]
+             for name, rows in sets.items()}
+    seconds = round(time.perf_counter() - t0, 1)
+    for name, rows in sets.items():
+        n = len(PARTS[name])
+        for part, (label, _studied) in enumerate(PARTS[name]):
+            results[f"ours heard {label}"] = score_text(rows[part::n], heard[name][part::n], 0)
+            results[f"ours heard {label}"]["seconds"] = seconds
     t0 = time.perf_counter()
     ginza = system_ginza()
     ginza_preds = {name: [ginza(r["text"]) for r in rows] for name, rows in sets.items()}

@@ -1645,6 +1645,9 @@ def test_round22_a_word_only_the_dictionaries_call_a_name_is_no_name_heard(redac
     ("ジョンさんが来ました。", ["ジョン"]),  # an honorific vouches for a katakana name
     ("ジョンが来ました。", ["ジョン"]),  # both readings call it a name (人名, GiNZA's Person)
     ("マイケルが電話に出ます。", ["マイケル"]),
+    # a whole full name the tagger knows as one word, whatever GiNZA's label (real text, dev parts)
+    ("1943年に、ネルソン・マンデラやオリバー・タンボと共に、ANC青年同盟に加入する。", ["ネルソン・マンデラ", "オリバー・タンボ"]),
+    ("小池百合子・石破茂・西川太一郎らが離反した。", ["小池百合子", "石破茂", "西川太一郎"]),
     ("お名前はワシントさまでよろしいですか。", ["ワシント"]),  # so does a name cue
 ])
 def test_round22_names_heard_bare_stay_masked(redactor, text: str, names: list[str]) -> None:

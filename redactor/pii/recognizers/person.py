@@ -55,6 +55,8 @@ _COMPANY_AFTER = re.compile(
 # a firm is only what a legal form says (株式会社ソラ): a trade word after a surname there
 # (鈴木化学さん) is the name the caller gave, perhaps a given name speech recognition misheard.
 # Elsewhere the trade reading stands, さん or not (鈴木化学さんに発注した: a firm addressed politely).
+# A word of kanji only (a whole full name the tagger knows: ``_whole_name_word``).
+_KANJI_WORD = re.compile(r"[一-龥々〆ヶ]+")
 _LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|会社|\(株\)|㈱")
 # What stands between a name cue and its answer (お名前様は、えーと、).
 _LEAD = r"(?:様|さま)?(?:は|が|:|：)[、\s]*(?:えーと|えっと|ええと|あの|はい)?[、\s]*"
@@ -267,9 +269,11 @@ def _doubtful_when_heard(doc, verdicts: list[Verdict],
     """Character ranges of the names a transcript cannot vouch for (``WRITTEN_ONLY_KEY``): one
     word accepted on the dictionaries' evidence alone (person_evidence's weighed branch, no other
     rule's evidence on it) whose readings disagree — not a surname the tagger reads here or lists,
-    and not a word both the tagger (人名) and GiNZA (its person label) read as a name: GiNZA's
+    and not a word GiNZA labels a person that the tagger (人名) or JMnedict (a known person:
+    フォード, ヒトラー) also reads as a name: GiNZA's
     label on a common or unknown word (平化, ワシント, 有礼), a name tag GiNZA reads otherwise
-    (アルツハイマー: a disease, ケー: a city) or not at all (マイナ, エホバ)."""
+    (アルツハイマー: a disease, ケー: a city) or not at all (マイナ, エホバ), unless the tagger knows the
+    word as a whole full name (石破茂, ネルソン・マンデラ: ``_whole_name_word``)."""
     def chars(v: Verdict) -> tuple[int, int]:
         return doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text)
 
@@ -281,10 +285,17 @@ def _doubtful_when_heard(doc, verdicts: list[Verdict],
         a, b = chars(v)
         tag, word = doc[v.start].tag_, doc[v.start].text
         if (any(x < b and a < y for x, y in other) or tag.endswith("人名-姓") or entry(word).surname
-                or ("人名" in tag and v.ginza)):
+                or ("人名" in tag and (v.ginza or _whole_name_word(word)))
+                or (v.ginza and "person" in names(word).classes)):
             continue
         found.append((a, b))
     return found
+
+
+def _whole_name_word(word: str) -> bool:
+    """A whole full name the tagger knows as one word (石破茂, 織田信長, ネルソン・マンデラ), not a
+    garbled sound: three kanji or more, or a foreign name with its joiner."""
+    return (len(word) >= 3 and _KANJI_WORD.fullmatch(word) is not None) or any(j in word for j in JOINERS)
 
 
 def _addressed_no_name(doc, start: int, end: int) -> Literal["always", "written"] | None:
