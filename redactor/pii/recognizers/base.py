@@ -48,8 +48,8 @@ HEARD_ONLY_KEY = "heard_only"
 # tagger calls common or does not know, a name tag GiNZA does not share.  In writing the
 # rules weigh it (フォードは…); in a transcript it is as often a sound speech recognition rendered
 # as a rare word (陛下 heard as 平化, ワシントン as ワシント, 幽霊 as 有礼) or a loanword the
-# dictionaries lack (アルツハイマー, ホットヨガ): real names heard bare are surnames the tagger reads
-# as surnames (岡田が伺います), kept.
+# dictionaries lack (アルツハイマー, ホットヨガ).  Real names heard bare are surnames the tagger knows
+# (岡田が伺います) or words both readings call names (ジョンが来ました): kept.
 WRITTEN_ONLY_KEY = "written_only"
 
 NOT_DIGIT_BEFORE = r"(?<![0-9])"

@@ -266,14 +266,15 @@ class JpPersonRecognizer(EntityRecognizer):
 
 def _doubtful_when_heard(doc, verdicts: list[Verdict],
                          phrased: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
-    """Character ranges of the names a transcript cannot vouch for (``WRITTEN_ONLY_KEY``): one
-    word accepted on the dictionaries' evidence alone (person_evidence's weighed branch, no other
-    rule's evidence on it) whose readings disagree — not a surname the tagger reads here or lists,
-    and not a word GiNZA labels a person that the tagger (人名) or JMnedict (a known person:
-    フォード, ヒトラー) also reads as a name: GiNZA's
-    label on a common or unknown word (平化, ワシント, 有礼), a name tag GiNZA reads otherwise
-    (アルツハイマー: a disease, ケー: a city) or not at all (マイナ, エホバ), unless the tagger knows the
-    word as a whole full name (石破茂, ネルソン・マンデラ: ``_whole_name_word``)."""
+    """Character ranges of the names a transcript cannot vouch for (``WRITTEN_ONLY_KEY``).
+
+    One word accepted on the dictionaries' evidence alone (person_evidence's weighed branch, no
+    other rule's evidence on it) whose readings disagree: GiNZA's label on a common or unknown
+    word (平化, ワシント, 有礼), a name tag GiNZA reads otherwise (アルツハイマー: a disease; ケー: a
+    city) or not at all (マイナ, エホバ).  Readings agree, and the word stays a name, for a surname
+    the tagger reads here or lists (岡田, 三宅), a word GiNZA labels a person that the tagger (人名)
+    or JMnedict (a known person: フォード) also reads as a name, and a whole full name the tagger
+    knows as one word (石破茂, ネルソン・マンデラ: ``_whole_name_word``)."""
     def chars(v: Verdict) -> tuple[int, int]:
         return doc[v.start].idx, doc[v.end - 1].idx + len(doc[v.end - 1].text)
 
