@@ -1646,7 +1646,8 @@ def test_round22_a_word_only_the_dictionaries_call_a_name_is_no_name_heard(redac
     ("ジョンが来ました。", ["ジョン"]),  # both readings call it a name (人名, GiNZA's Person)
     ("マイケルが電話に出ます。", ["マイケル"]),
     # a whole full name the tagger knows as one word, whatever GiNZA's label (real text, dev parts)
-    ("1943年に、ネルソン・マンデラやオリバー・タンボと共に、ANC青年同盟に加入する。", ["ネルソン・マンデラ", "オリバー・タンボ"]),
+    ("1943年に、ネルソン・マンデラやオリバー・タンボと共に、ANC青年同盟に加入する。",
+     ["ネルソン・マンデラ", "オリバー・タンボ"]),
     ("小池百合子・石破茂・西川太一郎らが離反した。", ["小池百合子", "石破茂", "西川太一郎"]),
     ("お名前はワシントさまでよろしいですか。", ["ワシント"]),  # so does a name cue
 ])
