@@ -295,12 +295,14 @@ def build_sentences(root: Path) -> list[dict]:
     audio_dir = HERE / "speech" / "audio"
     audio_dir.mkdir(parents=True, exist_ok=True)
     refs = []
+    total = 0.0
     for src in SENTENCE_SOURCES:
         repo = _mirror(root, src["repo"])
         for clip in src["clips"]:
             cid = clip_id(clip)
             samples = decode_to_16k(git_show(repo, src["commit"], clip))
             write_wav(audio_dir / f"{cid}.wav", samples[None, :], 16000)
+            total += samples.size / 16000
             refs.append({
                 "id": cid,
                 "audio": f"audio/{cid}.wav",
@@ -313,16 +315,8 @@ def build_sentences(root: Path) -> list[dict]:
                 "persons": SENTENCE_PERSONS.get(cid, []),
                 "phones": [],
             })
-    total = sum(_seconds(audio_dir / f"{r['id']}.wav") for r in refs)
     print(f"speech sentences: {len(refs)} clips, {total:.0f} s from {len(SENTENCE_SOURCES)} repositories")
     return refs
-
-
-def _seconds(path: Path) -> float:
-    import wave
-
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / w.getframerate()
 
 
 def write_references(refs: list[dict], replace: str) -> None:
