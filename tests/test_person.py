@@ -1666,3 +1666,17 @@ def test_round22_the_conversation_drops_it_from_a_transcript_only(engine) -> Non
     assert [e for e in heard.entities if e.type == "PERSON"] == []
     assert heard.text == text
     assert [text[e.start:e.end] for e in typed.entities if e.type == "PERSON"] == ["平化"]
+
+
+# --- round 23: a title glued after a foreign full name ends the name --
+# A Latin title (CEO) matched the chain's Latin-word pattern and was read as part of the name
+# (ニック・フライCEO), which GiNZA's labels then outweighed: the name and its title both went.
+@pytest.mark.parametrize(("text", "names"), [
+    ("支援を受けるホンダF1のニック・フライCEO、及びホンダ本社の", ["ニック・フライ"]),  # real text, dev3
+    ("アップルのティム・クックCEOは語った。", ["ティム・クック"]),
+    ("ジョン・スミス社長は語った。", ["ジョン・スミス"]),
+    ("トヨタCEOが語った。", []),  # a firm's title, no name
+    ("同社のCEOに就任した。", []),
+])
+def test_round23_a_title_glued_after_a_foreign_name_ends_it(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

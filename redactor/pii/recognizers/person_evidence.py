@@ -137,7 +137,7 @@ TITLES = frozenset({
     "皇女", "大公", "容疑者", "被告", "被告人", "名誉教授", "助教授", "教諭", "宰相", "大使", "公使", "総督",
     "副知事", "上院議員", "下院議員", "参議院議員", "衆議院議員", "編集者", "脚本家", "作曲家", "指揮者",
     "ピアニスト", "ギタリスト", "ボーカリスト", "プロデューサー", "デザイナー", "カメラマン", "声優",
-    "総理大臣", "内閣総理大臣", "酋長", "族長", "候補",
+    "総理大臣", "内閣総理大臣", "酋長", "族長", "候補", "館長", "CEO", "COO", "CFO",
 })
 # Credits glued to a full name in a work's credit line (編曲寺岡真三, 和田弘採譜): the person who
 # did it.  Only before or after a full name (surname + given name): 監督官庁 or 作曲家協会 hold none.
@@ -535,8 +535,9 @@ def _foreign_chains(doc: Doc) -> list[_Candidate]:
     i = 0
     while i < len(doc):
         j = i
+        # (a title glued after the name ends it: ティム・クック|CEO)
         while j < len(doc) and (_foreign(doc[j]) or (doc[j].text in JOINERS and j > i)) and (
-                j == i or not doc[j - 1].whitespace_):
+                j == i or not doc[j - 1].whitespace_) and (j == i or doc[j].text not in TITLES):
             j += 1
         while j > i and doc[j - 1].text in JOINERS:
             j -= 1
