@@ -1680,3 +1680,13 @@ def test_round22_the_conversation_drops_it_from_a_transcript_only(engine) -> Non
 ])
 def test_round23_a_title_glued_after_a_foreign_name_ends_it(redactor, text: str, names: list[str]) -> None:
     assert persons(redactor, text) == names
+
+
+# A quoted line that names someone with a title (a cheer, a headline) is no work's title: the name
+# in it is a person's (real text, dev3).  A quote that holds a name alone was already kept.
+@pytest.mark.parametrize(("text", "names"), [
+    ("実況の「瀧本誠選手出る!!」といったシーン", ["瀧本誠"]),
+    ("「赤木まり子」と表記されることもある。", ["赤木まり子"]),
+])
+def test_round23_a_full_name_with_a_title_in_a_quote_is_a_name(redactor, text: str, names: list[str]) -> None:
+    assert persons(redactor, text) == names

@@ -1010,14 +1010,16 @@ def _foreign_full_name(tokens: Span) -> bool:
 
 
 def _a_work(doc: Doc, cand: _Candidate) -> bool:
-    """The candidate names a work (``work_title``), unless the quote holds exactly a Japanese
-    full name GiNZA calls a person: the name itself is spoken of (「赤木まり子」と表記, 「X」という
-    ペンネーム, a character 「X」は)."""
+    """The candidate names a work (``work_title``), unless the quote holds a Japanese full name
+    GiNZA calls a person, alone or with a title after it: the name itself is spoken of
+    (「赤木まり子」と表記, 「X」という ペンネーム, a character 「X」は) or someone is (「瀧本誠選手出る!!」)."""
     tokens = doc[cand.start:cand.end]
-    spoken_name = (cand.ginza and _KANJI.match(tokens.text) is not None and len(tokens.text) >= 3
-                   and any(_kind(t) == "姓" for t in tokens) and any(_kind(t) == "名" for t in tokens)
-                   and cand.start > 0 and doc[cand.start - 1].text in {"「", "『"}
-                   and cand.end < len(doc) and doc[cand.end].text in {"」", "』"})
+    full_name = (cand.ginza and _KANJI.match(tokens.text) is not None and len(tokens.text) >= 3
+                 and any(_kind(t) == "姓" for t in tokens) and any(_kind(t) == "名" for t in tokens))
+    spoken_name = full_name and (
+        (cand.start > 0 and doc[cand.start - 1].text in {"「", "『"}
+         and cand.end < len(doc) and doc[cand.end].text in {"」", "』"})
+        or next_text(doc, cand.end) in TITLES)
     return work_title(doc, cand.start, cand.end) and not spoken_name
 
 
