@@ -537,7 +537,7 @@ def _foreign_chains(doc: Doc) -> list[_Candidate]:
         j = i
         # (a title glued after the name ends it: ティム・クック|CEO)
         while j < len(doc) and (_foreign(doc[j]) or (doc[j].text in JOINERS and j > i)) and (
-                j == i or not doc[j - 1].whitespace_) and (j == i or doc[j].text not in TITLES):
+                j == i or (not doc[j - 1].whitespace_ and doc[j].text not in TITLES)):
             j += 1
         while j > i and doc[j - 1].text in JOINERS:
             j -= 1
