@@ -14,7 +14,8 @@ that organisations and works teach it what a name is not).  The check halves are
 Each epoch, on the held-out sentences (parsed as the redactor parses them, ``train_person.parse_all``),
 it prints span recall and PERSON character precision (``train_person.score``) of:
   rules  the recognizer's rules alone (the product);
-  ner    the trained NER's PERSON spans alone;
+  ner    the trained NER's PERSON spans, no rule deciding (``score`` still counts the recognizer's
+         phrased names, ``Text.phrased``: so this is the NER plus those, a little above it alone);
   add    rules + NER spans no rule span touches, without hard negatives (``person_tagger.hard_negative``,
          ``person.plausible_person``), as ``train_person_tagger.py``'s ``add``;
   raw    rules + every NER span no rule span touches;
