@@ -26,7 +26,7 @@ it prints span recall and PERSON character precision (``train_person.score``) of
   tip    a candidate the rules weighed and rejected is a name when an NER span covers it;
   agree  ``add``, only where ja_ginza's own NER also calls the span a person (two models agreeing).
 Nothing here is shipped: rounds 23 and 24 measured it and kept the rules (``benchmarks/RESULTS.md``).
-One epoch takes about 3 minutes on two cores.
+One epoch takes about 3 minutes on two cores (7 with ``--gsd``).
 """
 
 from __future__ import annotations
@@ -73,8 +73,9 @@ GSD_TYPES = {"PERSON": "PERSON", "ORG": "ORG_OTHER", "GPE": "PLACE", "LOC": "PLA
 
 def gsd_examples(nlp, path: Path, known: Sequence[str]) -> list:
     """Sentences of UD Japanese-GSD with named entities (megagonlabs' ``stanza/*.bio``, CC BY-SA 4.0; Wikipedia
-    text like the studied sets) as training examples; a sentence that shares text with any real-text set
-    (``known``: every sentence of every set, check halves included, compared as strings only) is left out."""
+    text like the studied sets) as training examples; a sentence is left out when one of its 12-token pieces
+    (≥ 20 characters) stands in a real-text sentence (``known``: every set, check halves included; compared as
+    strings only)."""
     from spacy.tokens import Doc, Span
     from spacy.training import Example
 
