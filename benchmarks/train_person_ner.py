@@ -99,7 +99,7 @@ def gsd_examples(nlp, path: Path, known: Sequence[str]) -> list:
             if tag.startswith("B-"):
                 start = i
         reference.ents = ents
-        out.append(Example(Doc(nlp.vocab, words=words, spaces=[False] * len(words)), reference))
+        out.append(Example(bare(nlp, reference), reference))
     print(f"GSD: {len(out)} sentences, {dropped} left out as sharing text with the real-text sets", flush=True)
     return out
 
